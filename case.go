@@ -1,0 +1,403 @@
+package haven
+
+import (
+	"strconv"
+	"time"
+)
+
+// DefenderProfile describes a defender's human rights work and the threats
+// against them. WorkAreas and Organisations (the "work" part) and
+// ThreatEvents are sealed separately, so that a view can carry one without
+// the other.
+type DefenderProfile struct {
+	// WorkAreas and Organisations are encrypted at rest.
+	WorkAreas     []WorkArea `json:"work_areas"`
+	Organisations []string   `json:"organisations"`
+	// ThreatEvents is encrypted at rest.
+	ThreatEvents []ThreatEvent `json:"threat_events"`
+}
+
+// ThreatEvent is one act against the defender or those close to them.
+// The whole event is encrypted at rest.
+type ThreatEvent struct {
+	Type        ThreatType  `json:"type"`
+	Perpetrator Perpetrator `json:"perpetrator"`
+	Date        Date        `json:"date"`
+	Place       string      `json:"place"`
+	Description string      `json:"description"`
+}
+
+// Validate reports problems with the profile; now bounds event dates.
+func (d *DefenderProfile) Validate(now time.Time) Problems {
+	var p Problems
+	for i, w := range d.WorkAreas {
+		if !w.Valid() {
+			p.Addf("work_areas", "entry %d is not a known work area", i+1)
+		}
+	}
+	for _, o := range d.Organisations {
+		checkText(&p, "organisations", o, 1, 200)
+	}
+	for i, e := range d.ThreatEvents {
+		f := "threat_events[" + strconv.Itoa(i) + "]."
+		if !e.Type.Valid() {
+			p.Add(f+"type", "choose a threat type")
+		}
+		if !e.Perpetrator.Valid() {
+			p.Add(f+"perpetrator", "choose a perpetrator")
+		}
+		if e.Date.IsZero() {
+			p.Add(f+"date", "enter the date")
+		} else if e.Date.After(DateOf(now)) {
+			p.Add(f+"date", "the date is in the future")
+		}
+		checkText(&p, f+"place", e.Place, 1, 200)
+		checkText(&p, f+"description", e.Description, 0, 5000)
+	}
+	return p
+}
+
+// Nomination is a protection partner's proposal that a defender be referred
+// for resettlement. It is addressed to one referral partner.
+type Nomination struct {
+	ID              ID
+	ProtectionOrgID ID
+	ReferralOrgID   ID
+	State           NominationState
+
+	// DefenderName, Contact and Whereabouts are encrypted at rest.
+	DefenderName string
+	Contact      string
+	Whereabouts  string
+	// Profile is encrypted at rest.
+	Profile DefenderProfile
+	// RiskAssessment is the partner's account of the risk; encrypted at rest.
+	RiskAssessment       string
+	RecommendedPriority  Priority
+	NationalityCountries []string
+	AsylumCountry        string
+	// FamilySize is the number of persons expected to move together.
+	FamilySize int
+	// DeclineReason is encrypted at rest.
+	DeclineReason string
+	// CaseID is set once the nomination has been referred.
+	CaseID    ID
+	CreatedBy ID
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate reports problems with the nomination's input fields.
+func (n *Nomination) Validate(now time.Time) Problems {
+	var p Problems
+	if n.ReferralOrgID == "" {
+		p.Add("referral_org_id", "choose the referral partner to address")
+	}
+	checkText(&p, "defender_name", n.DefenderName, 1, 300)
+	checkText(&p, "contact", n.Contact, 0, 1000)
+	checkText(&p, "whereabouts", n.Whereabouts, 0, 1000)
+	checkText(&p, "risk_assessment", n.RiskAssessment, 1, 20000)
+	if !n.RecommendedPriority.Valid() {
+		p.Add("recommended_priority", "choose emergency, urgent or normal")
+	}
+	checkCountries(&p, "nationality_countries", n.NationalityCountries, 1)
+	if n.AsylumCountry != "" && !ValidCountry(n.AsylumCountry) {
+		p.Add("asylum_country", "use an ISO 3166-1 two-letter country code")
+	}
+	if n.FamilySize < 1 || n.FamilySize > 30 {
+		p.Add("family_size", "enter a family size from 1 to 30")
+	}
+	p.Merge("profile.", n.Profile.Validate(now))
+	return p
+}
+
+// Case is one referral to Canada: one family that moves together, listed on
+// one UNHCR Resettlement Registration Form. The sensitive fields are sealed
+// in the store; a Case in memory holds them in the clear only for actors
+// allowed to see them.
+type Case struct {
+	ID ID
+	// UNHCRNumber is UNHCR's case number. Encrypted at rest, found by a
+	// blind index.
+	UNHCRNumber    string
+	ReferringOrgID ID
+	NominationID   ID // empty when referred from the partner's own caseload
+
+	State CaseState
+	// ResumeState is the state a held or information-requested case returns to.
+	ResumeState CaseState
+
+	SubmissionPriority Priority
+	ProcessingPriority Priority
+	PrimaryCategory    SubmissionCategory
+	SecondaryCategory  SubmissionCategory // may be empty
+	// CategoryJustification is encrypted at rest.
+	CategoryJustification string
+
+	// Grounds and SocialGroups are encrypted at rest: a ground such as
+	// sexual orientation is itself dangerous to disclose.
+	Grounds      []Ground
+	SocialGroups []SocialGroup
+
+	NationalityCountries []string
+	AsylumCountry        string
+
+	// Profile is encrypted at rest (work and threats sealed separately).
+	Profile DefenderProfile
+	// PersecutionAccount is encrypted at rest.
+	PersecutionAccount string
+
+	// DeclaredSize is the case size stated on the referral form; it must
+	// equal the number of members listed.
+	DeclaredSize int
+	Members      []*Member
+
+	Assessments []*EligibilityAssessment
+	Checks      []*Check
+	Decisions   []*Decision
+	Travel      *Travel
+	Arrival     *Arrival
+
+	VisaKind        VisaKind // set at approval
+	AdmissionYear   int      // the cap year the persons count against, set at approval
+	SettlementOrgID ID
+
+	ReferredAt time.Time
+	UpdatedAt  time.Time
+	// Version counts the changes to the case row; it rises by one each time.
+	Version int
+}
+
+// Principal returns the principal applicant, or nil.
+func (c *Case) Principal() *Member {
+	for _, m := range c.Members {
+		if m.Relationship == RelPrincipal {
+			return m
+		}
+	}
+	return nil
+}
+
+// Member returns the member with id, or nil.
+func (c *Case) Member(id ID) *Member {
+	for _, m := range c.Members {
+		if m.ID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// Travellers returns the members who travel: accompanying and not removed by
+// a split decision. These are the persons the cap counts.
+func (c *Case) Travellers() []*Member {
+	var out []*Member
+	for _, m := range c.Members {
+		if m.Accompanying && !m.Excluded {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// LatestCheck returns the most recent check of kind for member, or nil.
+func (c *Case) LatestCheck(member ID, kind CheckKind) *Check {
+	var latest *Check
+	for _, ch := range c.Checks {
+		if ch.MemberID == member && ch.Kind == kind {
+			if latest == nil || !ch.RecordedAt.Before(latest.RecordedAt) {
+				latest = ch
+			}
+		}
+	}
+	return latest
+}
+
+// Member is one person on a case: the principal applicant or a family member,
+// accompanying or not.
+type Member struct {
+	ID           ID
+	CaseID       ID
+	Relationship Relationship
+	Accompanying bool
+	// Excluded is set when a split decision removed the member from the case.
+	Excluded bool
+
+	// FamilyName, GivenNames and DateOfBirth are encrypted at rest; a blind
+	// index of name and birth date finds duplicates.
+	FamilyName  string
+	GivenNames  string
+	DateOfBirth Date
+	Sex         Sex
+	// Nationalities are ISO 3166-1 alpha-2 codes.
+	Nationalities []string
+	// Languages are ISO 639 codes.
+	Languages []string
+	// Contact and Whereabouts are encrypted at rest.
+	Contact     string
+	Whereabouts string
+	// ConfidentialNotes are what the member asked to keep from the other
+	// members of the case (UNHCR RRF confidential headings). Encrypted at rest.
+	ConfidentialNotes string
+}
+
+// Validate reports problems with m's input fields; now bounds the birth date.
+func (m *Member) Validate(now time.Time) Problems {
+	var p Problems
+	if !m.Relationship.Valid() {
+		p.Add("relationship", "choose a relationship to the principal applicant")
+	}
+	checkText(&p, "family_name", m.FamilyName, 1, 200)
+	checkText(&p, "given_names", m.GivenNames, 0, 200)
+	switch {
+	case m.DateOfBirth.IsZero():
+		p.Add("date_of_birth", "enter the date of birth")
+	case m.DateOfBirth.After(DateOf(now)):
+		p.Add("date_of_birth", "the date of birth is in the future")
+	case m.DateOfBirth.Year < 1900:
+		p.Add("date_of_birth", "the date of birth is before 1900")
+	}
+	if !m.Sex.Valid() {
+		p.Add("sex", "choose female, male or x")
+	}
+	checkCountries(&p, "nationalities", m.Nationalities, 0)
+	for i, l := range m.Languages {
+		if !ValidLanguage(l) {
+			p.Addf("languages", "entry %d is not an ISO 639 language code", i+1)
+		}
+	}
+	checkText(&p, "contact", m.Contact, 0, 1000)
+	checkText(&p, "whereabouts", m.Whereabouts, 0, 1000)
+	checkText(&p, "confidential_notes", m.ConfidentialNotes, 0, 20000)
+	return p
+}
+
+// EligibilityAssessment is the visa office's Convention refugee assessment
+// (Convention refugee abroad class).
+type EligibilityAssessment struct {
+	ID     ID
+	CaseID ID
+	// The four findings; a case is eligible only when all hold and at least
+	// one Convention ground is found.
+	OutsideCountry    bool
+	WellFoundedFear   bool
+	NoInternalFlight  bool
+	NoDurableSolution bool
+	Grounds           []Ground
+	Interviewed       bool
+	// Notes are encrypted at rest.
+	Notes      string
+	AssessedBy ID
+	AssessedAt time.Time
+}
+
+// Eligible reports whether every finding holds and a ground is found.
+func (a *EligibilityAssessment) Eligible() bool {
+	return a.OutsideCountry && a.WellFoundedFear && a.NoInternalFlight && a.NoDurableSolution && len(a.Grounds) > 0
+}
+
+// Check is one admissibility check of one member.
+type Check struct {
+	ID       ID
+	CaseID   ID
+	MemberID ID
+	Kind     CheckKind
+	Result   CheckResult
+	// ValidUntil is the end of a medical exam's validity (about 12 months).
+	ValidUntil Date
+	// Details are encrypted at rest.
+	Details string
+	// ConvictionPoliticallyMotivated records, for a criminality check, that
+	// a conviction was judged the product of persecution (illegitimate
+	// charges, judicial harassment), apart from the criminality finding.
+	ConvictionPoliticallyMotivated bool
+	// PoliticalMotivationReasons is encrypted at rest.
+	PoliticalMotivationReasons string
+	RecordedBy                 ID
+	RecordedByOrg              ID
+	RecordedAt                 time.Time
+}
+
+// Validate reports problems with c's input fields.
+func (c *Check) Validate() Problems {
+	var p Problems
+	if c.MemberID == "" {
+		p.Add("member_id", "choose the member")
+	}
+	if !c.Kind.Valid() {
+		p.Add("kind", "choose medical, security or criminality")
+	}
+	if !c.Result.Valid() {
+		p.Add("result", "choose passed, failed or on hold")
+	}
+	if c.Kind == CheckMedical && c.Result == ResultPassed && c.ValidUntil.IsZero() {
+		p.Add("valid_until", "enter the date the medical exam expires")
+	}
+	if c.Kind != CheckMedical && !c.ValidUntil.IsZero() {
+		p.Add("valid_until", "only a medical exam has an expiry")
+	}
+	if c.Kind != CheckCriminality && c.ConvictionPoliticallyMotivated {
+		p.Add("conviction_politically_motivated", "only a criminality check records a conviction")
+	}
+	if c.ConvictionPoliticallyMotivated {
+		checkText(&p, "political_motivation_reasons", c.PoliticalMotivationReasons, 1, 20000)
+	}
+	checkText(&p, "details", c.Details, 0, 20000)
+	return p
+}
+
+// DecisionKind is the kind of a decision on a case.
+type DecisionKind string
+
+// The decision kinds.
+const (
+	DecisionApproved DecisionKind = "approved"
+	DecisionRefused  DecisionKind = "refused"
+	DecisionSplit    DecisionKind = "split"
+)
+
+// Decision is the visa office's decision on a case, or on some members of it.
+type Decision struct {
+	ID     ID
+	CaseID ID
+	Kind   DecisionKind
+	// VisaKind is set on approval.
+	VisaKind VisaKind
+	// AdmissionYear is set on approval: the cap year the persons count against.
+	AdmissionYear int
+	// ExcludedMembers are the members a split decision removes.
+	ExcludedMembers []ID
+	// Reasons are written reasons, required for a refusal and a split.
+	// Encrypted at rest.
+	Reasons string
+	// NoticeOrgID and NoticeAt record the notice of a refusal given to the
+	// referring partner, so that it can refer the family elsewhere.
+	NoticeOrgID ID
+	NoticeAt    time.Time
+	DecidedBy   ID
+	DecidedAt   time.Time
+}
+
+// Travel is the booked journey of an approved case.
+type Travel struct {
+	CaseID ID
+	// Date is the departure date; every traveller's medical must be valid on it.
+	Date Date
+	// Itinerary (carrier, route, meeting point) is encrypted at rest.
+	Itinerary string
+	// TransportationLoan records that the family accepted the interest-free
+	// transportation loan.
+	TransportationLoan bool
+	BookedBy           ID
+	BookedAt           time.Time
+}
+
+// Arrival records the family's arrival in Canada.
+type Arrival struct {
+	CaseID ID
+	Date   Date
+	// PortOfEntry is the port of entry (an airport code such as YUL).
+	PortOfEntry string
+	RecordedBy  ID
+	RecordedAt  time.Time
+}

@@ -1,0 +1,105 @@
+// Package haven is the domain of Haven, the shared case system for the
+// resettlement of human rights defenders at risk to Canada.
+//
+// It holds the types, enumerations and service contracts that every other
+// package speaks in, and the one error type. It imports the standard library
+// only: rules live in the pure packages under internal/, persistence in the
+// stores, and the app layer is where they meet.
+package haven
+
+import (
+	"context"
+	"time"
+)
+
+// ID identifies a record. IDs are random, carry a short prefix naming the kind
+// of record ("case_", "mem_", ...) and reveal nothing about the person.
+type ID string
+
+// Actor is who performs an operation. It is always explicit: there is no
+// ambient or default actor anywhere in Haven.
+type Actor struct {
+	UserID ID
+	OrgID  ID
+	// OrgKind and Role are resolved by the app layer from the store, never
+	// trusted from the caller.
+	OrgKind OrgKind
+	Role    Role
+}
+
+// Clock tells the time. The app layer takes one so that tests can fix it.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// Date is a calendar date without time or zone, as written on identity and
+// travel documents.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate parses an ISO 8601 calendar date (YYYY-MM-DD).
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, err
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the UTC calendar date of t.
+func DateOf(t time.Time) Date {
+	y, m, d := t.UTC().Date()
+	return Date{y, m, d}
+}
+
+// IsZero reports whether d is the zero date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Time returns midnight UTC at the start of d.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// String formats d as YYYY-MM-DD, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format(time.DateOnly)
+}
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.Time().After(e.Time()) }
+
+// MarshalText formats d as YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses YYYY-MM-DD; the empty string is the zero date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return Errorf(EINVALID, "date", "dates are written YYYY-MM-DD")
+	}
+	*d = v
+	return nil
+}
+
+// Pinger is implemented by what can tell whether Haven is ready to serve.
+type Pinger interface {
+	// Ready returns nil when the database is reachable and its schema current.
+	Ready(ctx context.Context) error
+}

@@ -1,0 +1,285 @@
+// Package sqlite is Haven's embedded store on SQLite (modernc.org/sqlite, a
+// pure-Go build of SQLite: no C toolchain, no server).
+//
+// One writer connection takes every read-write transaction with BEGIN
+// IMMEDIATE, so writers queue in the database rather than failing on a busy
+// lock; a separate pool of read-only connections serves View under WAL.
+// secure_delete overwrites deleted content, so a shredded data key does not
+// linger in free pages.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/store"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one embedded schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() []Migration {
+	ms, err := loadMigrations(migrationFS)
+	if err != nil {
+		panic(err) // embedded at build time: a bad name is a build defect
+	}
+	return ms
+}
+
+func loadMigrations(fsys fs.FS) ([]Migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with a number and an underscore", base)
+		}
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(base, ".sql"), SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration %q: versions must run 1, 2, 3 ... without gaps", m.Name)
+		}
+	}
+	return out, nil
+}
+
+// DB is a Haven store in one SQLite file.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path. It does not
+// migrate: call Migrate, and Ready to check the schema.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, haven.Errorf(haven.EINVALID, "sqlite.Open", "the database path is empty")
+	}
+	common := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(FULL)", "secure_delete(1)"} {
+		common.Add("_pragma", p)
+	}
+	w := url.Values{}
+	for k, v := range common {
+		w[k] = v
+	}
+	w.Set("_txlock", "immediate")
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+w.Encode())
+	if err != nil {
+		return nil, haven.Internal("sqlite.Open", err)
+	}
+	// One writer: measured, concurrent SQLite writers commit no faster than
+	// one and some wait out the busy timeout.
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, haven.Internal("sqlite.Open", err)
+	}
+	r := url.Values{}
+	for k, v := range common {
+		r[k] = v
+	}
+	r.Add("_pragma", "query_only(1)")
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, haven.Internal("sqlite.Open", err)
+	}
+	reader.SetMaxOpenConns(4)
+	return &DB{path: path, writer: writer, reader: reader}, nil
+}
+
+// Engine returns "sqlite".
+func (db *DB) Engine() string { return "sqlite" }
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// Checkpoint folds the write-ahead log into the database file and truncates
+// it, so that overwritten or deleted pages (a shredded key) leave the log.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if _, err := db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return haven.Internal("sqlite.Checkpoint", err)
+	}
+	return nil
+}
+
+// Migrate applies every embedded migration not yet applied, each in its own
+// transaction, and returns how many it applied.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	const op = "sqlite.Migrate"
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return 0, haven.Internal(op, err)
+	}
+	cur, err := db.schemaVersion(ctx, db.writer)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range Migrations() {
+		if m.Version <= cur {
+			continue
+		}
+		tx, err := db.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return n, haven.Internal(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			tx.Rollback()
+			return n, haven.Internal(op, fmt.Errorf("migration %s: %w", m.Name, err))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.Version, m.Name, fmtTime(time.Now())); err != nil {
+			tx.Rollback()
+			return n, haven.Internal(op, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return n, haven.Internal(op, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (db *DB) schemaVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var exists int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists); err != nil {
+		return 0, haven.Internal("sqlite.schemaVersion", err)
+	}
+	if exists == 0 {
+		return 0, nil
+	}
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, haven.Internal("sqlite.schemaVersion", err)
+	}
+	return int(v.Int64), nil
+}
+
+// Ready returns nil when the database answers and every embedded migration
+// has been applied; EUNAVAILABLE otherwise.
+func (db *DB) Ready(ctx context.Context) error {
+	v, err := db.schemaVersion(ctx, db.reader)
+	if err != nil {
+		return &haven.Error{Code: haven.EUNAVAILABLE, Op: "sqlite.Ready", Message: "the database does not answer", Err: err}
+	}
+	want := len(Migrations())
+	if v != want {
+		return haven.Errorf(haven.EUNAVAILABLE, "sqlite.Ready", "the database schema is at version %d, this build needs %d: run haven migrate", v, want)
+	}
+	return nil
+}
+
+// Update runs fn in one BEGIN IMMEDIATE transaction on the writer.
+func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.writer, nil, fn)
+}
+
+// View runs fn in a read-only transaction on the reader pool.
+func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+	tx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return mapErr("sqlite.begin", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&Tx{tx: tx}); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, haven.Internal("sqlite.rollback", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return mapErr("sqlite.commit", err)
+	}
+	return nil
+}
+
+// mapErr turns a driver error into a *haven.Error.
+func mapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *haven.Error
+	if errors.As(err, &he) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &haven.Error{Code: haven.ENOTFOUND, Op: op, Message: "not found", Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &haven.Error{Code: haven.EUNAVAILABLE, Op: op, Message: "the request was cancelled or timed out", Err: err}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a record with the same key already exists", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "the change breaks a limit the database keeps", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &haven.Error{Code: haven.EINVALID, Op: op, Message: "the change refers to a record that does not exist", Err: err}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &haven.Error{Code: haven.EUNAVAILABLE, Op: op, Message: "the database is busy; try again", Err: err}
+		}
+	}
+	return haven.Internal(op, err)
+}
+
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }

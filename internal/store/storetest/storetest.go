@@ -1,0 +1,886 @@
+// Package storetest is the conformance suite every store engine passes. An
+// engine's test calls Run with a function that opens a fresh, migrated,
+// empty store.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/store"
+)
+
+// Opener returns a fresh, migrated, empty store, closed when the test ends.
+type Opener func(tb testing.TB) store.Store
+
+// Run runs the whole suite against the engine open opens.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"Ready", testReady},
+		{"Organisations", testOrganisations},
+		{"Users", testUsers},
+		{"RulesVersions", testRulesVersions},
+		{"LedgerReserveWithinCap", testLedgerReserve},
+		{"LedgerAllocation", testLedgerAllocation},
+		{"LedgerArrivalAndRelease", testLedgerArrivalRelease},
+		{"LedgerSetCapBelowUse", testLedgerSetCapBelowUse},
+		{"LedgerConcurrentReserve", testLedgerConcurrentReserve},
+		{"DataKeys", testDataKeys},
+		{"Nominations", testNominations},
+		{"CasesRoundTrip", testCasesRoundTrip},
+		{"CaseDuplicateUNHCR", testCaseDuplicate},
+		{"CaseStaleVersion", testCaseStaleVersion},
+		{"CaseQueueOrderAndFilters", testCaseQueue},
+		{"CaseRecords", testCaseRecords},
+		{"AuditSequence", testAuditSequence},
+		{"AuditConcurrentOrder", testAuditConcurrent},
+		{"RollbackWritesNothing", testRollback},
+		{"ViewIsReadOnly", testViewReadOnly},
+		{"Meta", testMeta},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+	}
+}
+
+var t0 = time.Date(2025, 3, 14, 9, 30, 0, 123456789, time.UTC)
+
+func update(t testing.TB, s store.Store, fn func(store.Tx) error) {
+	t.Helper()
+	if err := s.Update(context.Background(), fn); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+}
+
+func view(t testing.TB, s store.Store, fn func(store.Tx) error) {
+	t.Helper()
+	if err := s.View(context.Background(), fn); err != nil {
+		t.Fatalf("view: %v", err)
+	}
+}
+
+func wantCode(t testing.TB, err error, code haven.ErrorCode) {
+	t.Helper()
+	if got := haven.ErrorCodeOf(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// fixture holds the records most tests need.
+type fixture struct {
+	unhcr, fld, visa *haven.Organisation
+	user             *haven.User
+}
+
+func seed(t testing.TB, s store.Store) fixture {
+	t.Helper()
+	f := fixture{
+		unhcr: &haven.Organisation{ID: "org_unhcr", Kind: haven.OrgReferralPartner, Name: "UNHCR", Country: "CH", CreatedAt: t0},
+		fld:   &haven.Organisation{ID: "org_fld", Kind: haven.OrgProtectionPartner, Name: "Front Line Defenders", Country: "IE", CreatedAt: t0},
+		visa:  &haven.Organisation{ID: "org_visa", Kind: haven.OrgVisaOffice, Name: "Visa office Nairobi", Country: "KE", CreatedAt: t0},
+	}
+	f.user = &haven.User{ID: "usr_1", OrgID: f.visa.ID, Role: haven.RoleCaseworker, Username: "officer", DisplayName: "Officer", CreatedAt: t0}
+	update(t, s, func(tx store.Tx) error {
+		for _, o := range []*haven.Organisation{f.unhcr, f.fld, f.visa} {
+			if err := tx.CreateOrganisation(context.Background(), o); err != nil {
+				return err
+			}
+		}
+		return tx.CreateUser(context.Background(), f.user)
+	})
+	return f
+}
+
+func newCase(id string, f fixture, prio haven.Priority, referred time.Time, countries ...string) *store.CaseRow {
+	if len(countries) == 0 {
+		countries = []string{"IR"}
+	}
+	return &store.CaseRow{
+		ID: haven.ID(id), UNHCRIndex: []byte("bidx-" + id), UNHCRNumber: store.Sealed("sealed-" + id),
+		ReferringOrgID: f.unhcr.ID, State: haven.StateReferred,
+		SubmissionPriority: prio, ProcessingPriority: prio, PrimaryCategory: haven.CategoryLegalPhysicalProtection,
+		CategoryJustification: store.Sealed{1, 2, 3}, Grounds: store.Sealed{4}, Work: store.Sealed{5}, Threats: store.Sealed{6},
+		PersecutionAccount: store.Sealed{7}, NationalityCountries: countries, AsylumCountry: "TR", DeclaredSize: 2,
+		ReferredAt: referred, UpdatedAt: referred, Version: 1,
+	}
+}
+
+func newMembers(caseID haven.ID, n int) []*store.MemberRow {
+	out := make([]*store.MemberRow, n)
+	for i := range out {
+		rel := haven.RelChild
+		if i == 0 {
+			rel = haven.RelPrincipal
+		}
+		out[i] = &store.MemberRow{
+			ID: haven.ID(fmt.Sprintf("%s_m%d", caseID, i)), CaseID: caseID, Ordinal: i, Relationship: rel, Accompanying: true,
+			Sex: haven.SexFemale, Nationalities: []string{"IR"}, Languages: []string{"fa", "en"},
+			IdentityIndex: []byte(fmt.Sprintf("id-%s-%d", caseID, i)), FamilyName: store.Sealed{9, byte(i)}, DateOfBirth: store.Sealed{8},
+		}
+	}
+	return out
+}
+
+func createCase(t testing.TB, s store.Store, c *store.CaseRow, members int) []*store.MemberRow {
+	t.Helper()
+	ms := newMembers(c.ID, members)
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateCase(context.Background(), c); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := tx.CreateMember(context.Background(), m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ms
+}
+
+func ids(ms []*store.MemberRow) []haven.ID {
+	out := make([]haven.ID, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}
+
+func testReady(t *testing.T, s store.Store) {
+	if err := s.Ready(context.Background()); err != nil {
+		t.Fatalf("Ready on a migrated store: %v", err)
+	}
+	if e := s.Engine(); e != "sqlite" && e != "postgres" {
+		t.Fatalf("Engine = %q", e)
+	}
+}
+
+func testOrganisations(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindOrganisationByID(ctx, f.fld.ID)
+		if err != nil {
+			return err
+		}
+		if *got != *f.fld {
+			t.Errorf("organisation = %+v, want %+v", got, f.fld)
+		}
+		_, err = tx.FindOrganisationByID(ctx, "org_missing")
+		wantCode(t, err, haven.ENOTFOUND)
+		all, err := tx.FindOrganisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		if len(all) != 3 {
+			t.Errorf("all organisations: %d, want 3", len(all))
+		}
+		rp, err := tx.FindOrganisations(ctx, haven.OrgReferralPartner)
+		if err != nil {
+			return err
+		}
+		if len(rp) != 1 || rp[0].ID != f.unhcr.ID {
+			t.Errorf("referral partners = %v", rp)
+		}
+		return nil
+	})
+	err := s.Update(ctx, func(tx store.Tx) error { return tx.CreateOrganisation(ctx, f.fld) })
+	wantCode(t, err, haven.ECONFLICT)
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindUserByID(ctx, f.user.ID)
+		if err != nil {
+			return err
+		}
+		if *got != *f.user {
+			t.Errorf("user = %+v, want %+v", got, f.user)
+		}
+		us, err := tx.FindUsers(ctx, f.visa.ID)
+		if err != nil {
+			return err
+		}
+		if len(us) != 1 {
+			t.Errorf("users of visa office: %d", len(us))
+		}
+		return nil
+	})
+	dup := *f.user
+	dup.ID = "usr_2"
+	err := s.Update(ctx, func(tx store.Tx) error { return tx.CreateUser(ctx, &dup) })
+	wantCode(t, err, haven.ECONFLICT)
+	orphan := haven.User{ID: "usr_3", OrgID: "org_none", Role: haven.RoleAdmin, Username: "orphan", DisplayName: "O", CreatedAt: t0}
+	err = s.Update(ctx, func(tx store.Tx) error { return tx.CreateUser(ctx, &orphan) })
+	wantCode(t, err, haven.EINVALID)
+}
+
+func testRulesVersions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	r := haven.DefaultRules(2024)
+	r.Version, r.ChangedBy, r.ChangedAt = 1, "system", t0
+	update(t, s, func(tx store.Tx) error { return tx.PutRules(ctx, r) })
+	r2 := *r
+	r2.Version, r2.Cap, r2.Referrers, r2.Allocations = 2, 450, []haven.ID{"org_fld"}, map[haven.ID]int{"org_fld": 125}
+	update(t, s, func(tx store.Tx) error { return tx.PutRules(ctx, &r2) })
+	stale := r2
+	stale.Version = 2
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.PutRules(ctx, &stale) }), haven.ECONFLICT)
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindRules(ctx, 2024)
+		if err != nil {
+			return err
+		}
+		if got.Version != 2 || got.Cap != 450 || got.Allocations["org_fld"] != 125 || len(got.Referrers) != 1 || got.TargetDays[haven.PriorityEmergency] != 7 || !got.ChangedAt.Equal(t0) {
+			t.Errorf("current rules = %+v", got)
+		}
+		h, err := tx.FindRulesHistory(ctx, 2024)
+		if err != nil {
+			return err
+		}
+		if len(h) != 2 || h[0].Cap != 500 || h[1].Cap != 450 {
+			t.Errorf("history = %+v", h)
+		}
+		_, err = tx.FindRules(ctx, 2031)
+		wantCode(t, err, haven.ENOTFOUND)
+		ys, err := tx.FindRulesYears(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ys) != 1 || ys[0] != 2024 {
+			t.Errorf("years = %v", ys)
+		}
+		return nil
+	})
+}
+
+func figures(t testing.TB, s store.Store, year int) *haven.CapFigures {
+	t.Helper()
+	var f *haven.CapFigures
+	view(t, s, func(tx store.Tx) (err error) {
+		f, err = tx.LedgerCounts(context.Background(), year)
+		return err
+	})
+	return f
+}
+
+func testLedgerReserve(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 5, nil) })
+	a := createCase(t, s, newCase("case_a", f, haven.PriorityNormal, t0), 3)
+	b := createCase(t, s, newCase("case_b", f, haven.PriorityNormal, t0), 3)
+	update(t, s, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_a", Members: ids(a), At: t0})
+	})
+	err := s.Update(ctx, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_b", Members: ids(b), At: t0})
+	})
+	wantCode(t, err, haven.ECONFLICT)
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2030, OrgID: f.unhcr.ID, CaseID: "case_b", Members: ids(b), At: t0})
+	})
+	wantCode(t, err, haven.ENOTFOUND)
+	// The same persons cannot hold two places.
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_a", Members: ids(a[:1]), At: t0})
+	})
+	wantCode(t, err, haven.ECONFLICT)
+	got := figures(t, s, 2025)
+	if got.Cap != 5 || got.Reserved != 3 || got.Arrived != 0 || got.Remaining != 2 {
+		t.Fatalf("figures = %+v", got)
+	}
+	if len(got.Partners) != 1 || got.Partners[0].OrgID != f.unhcr.ID || got.Partners[0].Reserved != 3 {
+		t.Fatalf("partners = %+v", got.Partners)
+	}
+	view(t, s, func(tx store.Tx) error {
+		es, err := tx.FindLedgerEntries(ctx, "case_b")
+		if err != nil {
+			return err
+		}
+		if len(es) != 0 {
+			t.Errorf("a refused reservation left %d entries", len(es))
+		}
+		es, err = tx.FindLedgerEntries(ctx, "case_a")
+		if err != nil {
+			return err
+		}
+		if len(es) != 3 || es[0].Status != store.SeatReserved || es[0].Year != 2025 {
+			t.Errorf("entries = %+v", es)
+		}
+		return nil
+	})
+}
+
+func testLedgerAllocation(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 10, map[haven.ID]int{f.fld.ID: 2}) })
+	a := createCase(t, s, newCase("case_a", f, haven.PriorityNormal, t0), 3)
+	err := s.Update(ctx, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.fld.ID, CaseID: "case_a", Members: ids(a), At: t0})
+	})
+	wantCode(t, err, haven.ECONFLICT)
+	if got := figures(t, s, 2025); got.Reserved != 0 {
+		t.Fatalf("a reservation refused by the allocation still counted against the cap: %+v", got)
+	}
+	update(t, s, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_a", Members: ids(a), At: t0})
+	})
+	got := figures(t, s, 2025)
+	var fld haven.PartnerFigures
+	for _, p := range got.Partners {
+		if p.OrgID == f.fld.ID {
+			fld = p
+		}
+	}
+	if fld.Allocation != 2 || fld.Reserved != 0 || got.Reserved != 3 {
+		t.Fatalf("figures = %+v", got)
+	}
+}
+
+func testLedgerArrivalRelease(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 10, nil) })
+	a := createCase(t, s, newCase("case_a", f, haven.PriorityNormal, t0), 4)
+	b := createCase(t, s, newCase("case_b", f, haven.PriorityNormal, t0), 2)
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_a", Members: ids(a), At: t0}); err != nil {
+			return err
+		}
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_b", Members: ids(b), At: t0})
+	})
+	// A split decision releases one member of case a; case b is withdrawn.
+	update(t, s, func(tx store.Tx) error { return tx.Release(ctx, "case_a", ids(a[3:]), t0) })
+	update(t, s, func(tx store.Tx) error { return tx.Release(ctx, "case_b", nil, t0) })
+	update(t, s, func(tx store.Tx) error { return tx.ConfirmArrival(ctx, "case_a", t0) })
+	got := figures(t, s, 2025)
+	if got.Reserved != 0 || got.Arrived != 3 || got.Remaining != 7 {
+		t.Fatalf("figures = %+v", got)
+	}
+	// Arrived seats are never released.
+	update(t, s, func(tx store.Tx) error { return tx.Release(ctx, "case_a", nil, t0) })
+	if got := figures(t, s, 2025); got.Arrived != 3 {
+		t.Fatalf("release took back arrived seats: %+v", got)
+	}
+	// A released member may hold a place again.
+	update(t, s, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_b", Members: ids(b), At: t0})
+	})
+	if got := figures(t, s, 2025); got.Reserved != 2 {
+		t.Fatalf("re-reservation: %+v", got)
+	}
+}
+
+func testLedgerSetCapBelowUse(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 10, map[haven.ID]int{f.unhcr.ID: 5}) })
+	a := createCase(t, s, newCase("case_a", f, haven.PriorityNormal, t0), 4)
+	update(t, s, func(tx store.Tx) error {
+		return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: "case_a", Members: ids(a), At: t0})
+	})
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 3, nil) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 10, map[haven.ID]int{f.unhcr.ID: 3}) }), haven.ECONFLICT)
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, 4, nil) })
+	if got := figures(t, s, 2025); got.Cap != 4 || got.Remaining != 0 || got.Partners[0].Allocation != 0 {
+		t.Fatalf("figures = %+v", got)
+	}
+}
+
+// testLedgerConcurrentReserve fires many reservations at the last places at
+// once: exactly as many as fit succeed, the rest fail with ECONFLICT.
+func testLedgerConcurrentReserve(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	const cases, places = 60, 7
+	update(t, s, func(tx store.Tx) error { return tx.SetCap(ctx, 2025, places, nil) })
+	var members [][]*store.MemberRow
+	for i := range cases {
+		members = append(members, createCase(t, s, newCase(fmt.Sprintf("case_%02d", i), f, haven.PriorityNormal, t0), 1))
+	}
+	var ok, full atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, cases)
+	for i := range cases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := s.Update(ctx, func(tx store.Tx) error {
+				return tx.Reserve(ctx, store.Reservation{Year: 2025, OrgID: f.unhcr.ID, CaseID: haven.ID(fmt.Sprintf("case_%02d", i)), Members: ids(members[i]), At: t0})
+			})
+			switch haven.ErrorCodeOf(err) {
+			case "":
+				ok.Add(1)
+			case haven.ECONFLICT:
+				full.Add(1)
+			default:
+				errs <- err
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("unexpected error: %v", err)
+	}
+	if ok.Load() != places || full.Load() != cases-places {
+		t.Fatalf("%d reservations succeeded and %d were refused; want %d and %d", ok.Load(), full.Load(), places, cases-places)
+	}
+	if got := figures(t, s, 2025); got.Reserved != places || got.Remaining != 0 {
+		t.Fatalf("figures = %+v", got)
+	}
+}
+
+func testDataKeys(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	k1 := &store.DataKey{Subject: "case_1", KEKID: "kek-a", Wrapped: []byte{1, 2, 3}, CreatedAt: t0}
+	k2 := &store.DataKey{Subject: "case_2", KEKID: "kek-a", Wrapped: []byte{4, 5, 6}, CreatedAt: t0}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.PutDataKey(ctx, k1); err != nil {
+			return err
+		}
+		return tx.PutDataKey(ctx, k2)
+	})
+	k1b := *k1
+	k1b.KEKID, k1b.Wrapped = "kek-b", []byte{7, 7}
+	update(t, s, func(tx store.Tx) error { return tx.PutDataKey(ctx, &k1b) })
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindDataKey(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if got.KEKID != "kek-b" || !bytes.Equal(got.Wrapped, []byte{7, 7}) || !got.CreatedAt.Equal(t0) {
+			t.Errorf("data key = %+v", got)
+		}
+		old, err := tx.FindDataKeysNotUnder(ctx, "kek-b", 10)
+		if err != nil {
+			return err
+		}
+		if len(old) != 1 || old[0].Subject != "case_2" {
+			t.Errorf("keys not under kek-b = %+v", old)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.DeleteDataKey(ctx, "case_1") })
+	view(t, s, func(tx store.Tx) error {
+		_, err := tx.FindDataKey(ctx, "case_1")
+		wantCode(t, err, haven.ENOTFOUND)
+		return nil
+	})
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.DeleteDataKey(ctx, "case_1") }), haven.ENOTFOUND)
+}
+
+func testNominations(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	u := &haven.User{ID: "usr_fld", OrgID: f.fld.ID, Role: haven.RoleCaseworker, Username: "fld", DisplayName: "FLD", CreatedAt: t0}
+	n := &store.NominationRow{
+		ID: "nom_1", ProtectionOrgID: f.fld.ID, ReferralOrgID: f.unhcr.ID, State: haven.NominationSubmitted,
+		DefenderName: store.Sealed{1}, Contact: store.Sealed{2}, Whereabouts: store.Sealed{3}, Work: store.Sealed{4}, Threats: store.Sealed{5},
+		RiskAssessment: store.Sealed{6}, RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"BY"}, AsylumCountry: "LT",
+		FamilySize: 3, CreatedBy: u.ID, CreatedAt: t0, UpdatedAt: t0,
+	}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.CreateNomination(ctx, n)
+	})
+	n.State, n.DeclineReason, n.UpdatedAt = haven.NominationDeclined, store.Sealed{9, 9}, t0.Add(time.Hour)
+	update(t, s, func(tx store.Tx) error { return tx.UpdateNomination(ctx, n) })
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindNominationByID(ctx, "nom_1")
+		if err != nil {
+			return err
+		}
+		if got.State != haven.NominationDeclined || !bytes.Equal(got.DeclineReason, []byte{9, 9}) || got.FamilySize != 3 ||
+			got.NationalityCountries[0] != "BY" || !got.UpdatedAt.Equal(t0.Add(time.Hour)) || !bytes.Equal(got.RiskAssessment, []byte{6}) {
+			t.Errorf("nomination = %+v", got)
+		}
+		for _, fl := range []store.NominationFilter{{ProtectionOrgID: f.fld.ID}, {ReferralOrgID: f.unhcr.ID}, {State: haven.NominationDeclined}} {
+			ns, err := tx.FindNominations(ctx, fl)
+			if err != nil {
+				return err
+			}
+			if len(ns) != 1 {
+				t.Errorf("filter %+v: %d nominations", fl, len(ns))
+			}
+		}
+		ns, err := tx.FindNominations(ctx, store.NominationFilter{ReferralOrgID: f.fld.ID})
+		if err != nil {
+			return err
+		}
+		if len(ns) != 0 {
+			t.Errorf("filter by another referral partner returned %d", len(ns))
+		}
+		_, err = tx.FindNominationByID(ctx, "nom_x")
+		wantCode(t, err, haven.ENOTFOUND)
+		return nil
+	})
+}
+
+func testCasesRoundTrip(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	c := newCase("case_1", f, haven.PriorityUrgent, t0, "SY", "LB")
+	c.SecondaryCategory = haven.CategoryWomenGirlsAtRisk
+	ms := createCase(t, s, c, 3)
+	ms[2].Accompanying = false
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindCaseByID(ctx, "case_1", false)
+		if err != nil {
+			return err
+		}
+		if got.ID != c.ID || !bytes.Equal(got.UNHCRIndex, c.UNHCRIndex) || !bytes.Equal(got.UNHCRNumber, c.UNHCRNumber) ||
+			got.State != haven.StateReferred || got.SecondaryCategory != haven.CategoryWomenGirlsAtRisk || got.Version != 1 ||
+			len(got.NationalityCountries) != 2 || got.NationalityCountries[1] != "LB" || !got.ReferredAt.Equal(t0) ||
+			!bytes.Equal(got.PersecutionAccount, []byte{7}) || got.NominationID != "" || got.SettlementOrgID != "" {
+			t.Errorf("case = %+v", got)
+		}
+		byIdx, err := tx.FindCaseByUNHCRIndex(ctx, c.UNHCRIndex)
+		if err != nil {
+			return err
+		}
+		if byIdx.ID != c.ID {
+			t.Errorf("by index: %s", byIdx.ID)
+		}
+		_, err = tx.FindCaseByID(ctx, "case_x", false)
+		wantCode(t, err, haven.ENOTFOUND)
+		gm, err := tx.FindMembers(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(gm) != 3 || gm[0].Relationship != haven.RelPrincipal || gm[1].Languages[0] != "fa" || !bytes.Equal(gm[0].FamilyName, []byte{9, 0}) {
+			t.Errorf("members = %+v", gm)
+		}
+		dup, err := tx.FindMembersByIdentityIndex(ctx, ms[1].IdentityIndex)
+		if err != nil {
+			return err
+		}
+		if len(dup) != 1 || dup[0].ID != ms[1].ID {
+			t.Errorf("by identity index = %+v", dup)
+		}
+		return nil
+	})
+	c.State, c.ResumeState, c.Version, c.SettlementOrgID, c.VisaKind, c.AdmissionYear = haven.StateOnHold, haven.StateEligible, 2, f.fld.ID, haven.VisaPermanentResident, 2025
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		return tx.UpdateMemberExcluded(ctx, ms[1].ID, true)
+	})
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindCaseByID(ctx, "case_1", true)
+		if err != nil {
+			return err
+		}
+		if got.State != haven.StateOnHold || got.ResumeState != haven.StateEligible || got.Version != 2 || got.SettlementOrgID != f.fld.ID || got.AdmissionYear != 2025 {
+			t.Errorf("updated case = %+v", got)
+		}
+		gm, err := tx.FindMembers(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if !gm[1].Excluded || gm[0].Excluded {
+			t.Errorf("excluded flags: %v %v", gm[0].Excluded, gm[1].Excluded)
+		}
+		return nil
+	})
+}
+
+func testCaseDuplicate(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	createCase(t, s, newCase("case_1", f, haven.PriorityNormal, t0), 1)
+	c2 := newCase("case_2", f, haven.PriorityNormal, t0)
+	c2.UNHCRIndex = []byte("bidx-case_1")
+	err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CreateCase(context.Background(), c2) })
+	wantCode(t, err, haven.ECONFLICT)
+}
+
+func testCaseStaleVersion(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	c := newCase("case_1", f, haven.PriorityNormal, t0)
+	createCase(t, s, c, 1)
+	c.Version = 3 // stored is 1: an update must carry 2
+	err := s.Update(context.Background(), func(tx store.Tx) error { return tx.UpdateCase(context.Background(), c) })
+	wantCode(t, err, haven.ECONFLICT)
+}
+
+func testCaseQueue(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	createCase(t, s, newCase("case_n1", f, haven.PriorityNormal, t0), 1)
+	createCase(t, s, newCase("case_u1", f, haven.PriorityUrgent, t0.Add(2*time.Hour), "AF"), 1)
+	createCase(t, s, newCase("case_e1", f, haven.PriorityEmergency, t0.Add(3*time.Hour)), 1)
+	createCase(t, s, newCase("case_u0", f, haven.PriorityUrgent, t0.Add(time.Hour)), 1)
+	view(t, s, func(tx store.Tx) error {
+		cs, total, err := tx.FindCases(ctx, store.CaseFilter{})
+		if err != nil {
+			return err
+		}
+		var order []haven.ID
+		for _, c := range cs {
+			order = append(order, c.ID)
+		}
+		if total != 4 || fmt.Sprint(order) != "[case_e1 case_u0 case_u1 case_n1]" {
+			t.Errorf("queue = %v (total %d)", order, total)
+		}
+		cs, total, err = tx.FindCases(ctx, store.CaseFilter{Priority: haven.PriorityUrgent, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if total != 2 || len(cs) != 1 || cs[0].ID != "case_u0" {
+			t.Errorf("urgent page 1 = %v, total %d", cs, total)
+		}
+		cs, _, err = tx.FindCases(ctx, store.CaseFilter{Priority: haven.PriorityUrgent, Limit: 1, Offset: 1})
+		if err != nil {
+			return err
+		}
+		if len(cs) != 1 || cs[0].ID != "case_u1" {
+			t.Errorf("urgent page 2 = %v", cs)
+		}
+		cs, total, err = tx.FindCases(ctx, store.CaseFilter{Country: "AF"})
+		if err != nil {
+			return err
+		}
+		if total != 1 || cs[0].ID != "case_u1" {
+			t.Errorf("by country = %v", cs)
+		}
+		_, total, err = tx.FindCases(ctx, store.CaseFilter{States: []haven.CaseState{haven.StateReferred, haven.StateApproved}, ReferringOrgID: f.unhcr.ID})
+		if err != nil {
+			return err
+		}
+		if total != 4 {
+			t.Errorf("by state and partner: %d", total)
+		}
+		_, total, err = tx.FindCases(ctx, store.CaseFilter{SettlementOrgID: f.fld.ID})
+		if err != nil {
+			return err
+		}
+		if total != 0 {
+			t.Errorf("by settlement organisation: %d", total)
+		}
+		return nil
+	})
+}
+
+func testCaseRecords(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	ms := createCase(t, s, newCase("case_1", f, haven.PriorityNormal, t0), 2)
+	a := &store.AssessmentRow{ID: "asm_1", CaseID: "case_1", OutsideCountry: true, WellFoundedFear: true, NoInternalFlight: true, NoDurableSolution: true,
+		Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Interviewed: true, Notes: store.Sealed{1}, AssessedBy: f.user.ID, AssessedAt: t0}
+	ch := &store.CheckRow{ID: "chk_1", CaseID: "case_1", MemberID: ms[0].ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
+		ValidUntil: haven.Date{Year: 2026, Month: 3, Day: 1}, Details: store.Sealed{2}, RecordedBy: f.user.ID, RecordedByOrg: f.visa.ID, RecordedAt: t0}
+	cr := &store.CheckRow{ID: "chk_2", CaseID: "case_1", MemberID: ms[1].ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed,
+		ConvictionPoliticallyMotivated: true, PoliticalMotivationReasons: store.Sealed{3}, RecordedBy: f.user.ID, RecordedByOrg: f.visa.ID, RecordedAt: t0.Add(time.Second)}
+	d := &store.DecisionRow{ID: "dec_1", CaseID: "case_1", Kind: haven.DecisionRefused, ExcludedMembers: []haven.ID{ms[1].ID}, Reasons: store.Sealed{4},
+		NoticeOrgID: f.unhcr.ID, NoticeAt: t0, DecidedBy: f.user.ID, DecidedAt: t0}
+	tr := &store.TravelRow{CaseID: "case_1", Date: haven.Date{Year: 2025, Month: 6, Day: 2}, Itinerary: store.Sealed{5}, TransportationLoan: true, BookedBy: f.user.ID, BookedAt: t0}
+	ar := &haven.Arrival{CaseID: "case_1", Date: haven.Date{Year: 2025, Month: 6, Day: 3}, PortOfEntry: "YUL", RecordedBy: f.user.ID, RecordedAt: t0}
+	update(t, s, func(tx store.Tx) error {
+		for _, err := range []error{tx.CreateAssessment(ctx, a), tx.CreateCheck(ctx, ch), tx.CreateCheck(ctx, cr), tx.CreateDecision(ctx, d), tx.PutTravel(ctx, tr), tx.PutArrival(ctx, ar)} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// A check for a member that does not exist is refused by the database.
+	bad := *ch
+	bad.ID, bad.MemberID = "chk_3", "mem_missing"
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.CreateCheck(ctx, &bad) }), haven.EINVALID)
+	view(t, s, func(tx store.Tx) error {
+		as, err := tx.FindAssessments(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if len(as) != 1 || !as[0].Interviewed || as[0].Grounds[0] != haven.GroundPoliticalOpinion || !as[0].AssessedAt.Equal(t0) {
+			t.Errorf("assessments = %+v", as)
+		}
+		cs, err := tx.FindChecks(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if len(cs) != 2 || cs[0].ValidUntil != ch.ValidUntil || !cs[1].ConvictionPoliticallyMotivated || !bytes.Equal(cs[1].PoliticalMotivationReasons, []byte{3}) || cs[1].ValidUntil != (haven.Date{}) {
+			t.Errorf("checks = %+v", cs)
+		}
+		ds, err := tx.FindDecisions(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if len(ds) != 1 || ds[0].NoticeOrgID != f.unhcr.ID || !ds[0].NoticeAt.Equal(t0) || ds[0].ExcludedMembers[0] != ms[1].ID {
+			t.Errorf("decisions = %+v", ds)
+		}
+		gt, err := tx.FindTravel(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if gt.Date != tr.Date || !gt.TransportationLoan || !bytes.Equal(gt.Itinerary, []byte{5}) {
+			t.Errorf("travel = %+v", gt)
+		}
+		ga, err := tx.FindArrival(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if *ga != *ar {
+			t.Errorf("arrival = %+v, want %+v", ga, ar)
+		}
+		_, err = tx.FindTravel(ctx, "case_x")
+		wantCode(t, err, haven.ENOTFOUND)
+		return nil
+	})
+}
+
+func appendEvent(ctx context.Context, tx store.Tx, i int) error {
+	return tx.AppendAudit(ctx, &haven.AuditEvent{At: t0, ActorID: "usr_1", ActorOrgID: "org_visa", Action: "case.test",
+		ObjectType: "case", ObjectID: haven.ID(fmt.Sprintf("case_%d", i)), CaseID: haven.ID(fmt.Sprintf("case_%d", i)), Detail: `{"n":1}`})
+}
+
+func testAuditSequence(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i := range 5 {
+		update(t, s, func(tx store.Tx) error { return appendEvent(ctx, tx, i) })
+	}
+	view(t, s, func(tx store.Tx) error {
+		es, err := tx.FindAudit(ctx, 0, 100)
+		if err != nil {
+			return err
+		}
+		if len(es) != 5 {
+			t.Fatalf("%d events", len(es))
+		}
+		for i, e := range es {
+			if e.Seq != int64(i+1) || e.ObjectID != haven.ID(fmt.Sprintf("case_%d", i)) || e.Detail != `{"n":1}` || !e.At.Equal(t0) {
+				t.Errorf("event %d = %+v", i, e)
+			}
+		}
+		es, err = tx.FindAudit(ctx, 3, 1)
+		if err != nil {
+			return err
+		}
+		if len(es) != 1 || es[0].Seq != 4 {
+			t.Errorf("page after 3 = %+v", es)
+		}
+		return nil
+	})
+}
+
+// testAuditConcurrent appends from many goroutines, some of whose
+// transactions roll back: committed sequence numbers stay gap-free.
+func testAuditConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const n = 40
+	var wg sync.WaitGroup
+	errFail := errors.New("roll back")
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.Update(ctx, func(tx store.Tx) error {
+				if err := appendEvent(ctx, tx, i); err != nil {
+					return err
+				}
+				if i%4 == 0 {
+					return errFail
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, errFail) {
+				t.Errorf("append %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	view(t, s, func(tx store.Tx) error {
+		es, err := tx.FindAudit(ctx, 0, 1000)
+		if err != nil {
+			return err
+		}
+		if len(es) != n-n/4 {
+			t.Fatalf("%d events, want %d", len(es), n-n/4)
+		}
+		for i, e := range es {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("event %d has seq %d: the sequence has a gap", i, e.Seq)
+			}
+		}
+		return nil
+	})
+}
+
+func testRollback(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateCase(ctx, newCase("case_1", f, haven.PriorityNormal, t0)); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, 1); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update returned %v, want the callback's error", err)
+	}
+	view(t, s, func(tx store.Tx) error {
+		_, err := tx.FindCaseByID(ctx, "case_1", false)
+		wantCode(t, err, haven.ENOTFOUND)
+		es, err := tx.FindAudit(ctx, 0, 10)
+		if err != nil {
+			return err
+		}
+		if len(es) != 0 {
+			t.Errorf("a rolled back transaction left %d audit events", len(es))
+		}
+		return nil
+	})
+}
+
+func testViewReadOnly(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	err := s.View(ctx, func(tx store.Tx) error { return tx.SetMeta(ctx, "k", "v") })
+	if err == nil {
+		t.Fatal("a write inside View succeeded")
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		_, err := tx.Meta(ctx, "k")
+		return err
+	})
+	wantCode(t, err, haven.ENOTFOUND)
+}
+
+func testMeta(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	update(t, s, func(tx store.Tx) error { return tx.SetMeta(ctx, "demo", "true") })
+	update(t, s, func(tx store.Tx) error { return tx.SetMeta(ctx, "demo", "false") })
+	view(t, s, func(tx store.Tx) error {
+		v, err := tx.Meta(ctx, "demo")
+		if err != nil {
+			return err
+		}
+		if v != "false" {
+			t.Errorf("meta = %q", v)
+		}
+		return nil
+	})
+}

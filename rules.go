@@ -1,0 +1,132 @@
+package haven
+
+import (
+	"slices"
+	"time"
+)
+
+// ProgrammeRules are one year's rules of the programme. They change by year
+// and are kept as versioned data, never as constants: every change is a new
+// version, made by a named actor and recorded in the audit trail.
+type ProgrammeRules struct {
+	Year    int
+	Version int
+	// Cap is the most persons (principals and accompanying family) that may
+	// be admitted in the year.
+	Cap int
+	// ReferrerKinds are the kinds of organisation whose every member may
+	// refer cases this year (from 2021: referral partners, that is UNHCR).
+	ReferrerKinds []OrgKind
+	// Referrers are further organisations that may refer this year (from
+	// 2023, Front Line Defenders and ProtectDefenders.eu directly).
+	Referrers []ID
+	// Allocations are persons reserved for a partner inside the cap.
+	Allocations map[ID]int
+	// TargetDays is the target time from referral to departure per priority.
+	TargetDays map[Priority]int
+	ChangedBy  ID
+	ChangedAt  time.Time
+}
+
+// MayRefer reports whether the organisation may open a case this year.
+func (r *ProgrammeRules) MayRefer(org *Organisation) bool {
+	return slices.Contains(r.ReferrerKinds, org.Kind) || slices.Contains(r.Referrers, org.ID)
+}
+
+// Validate reports problems with the rules' fields.
+func (r *ProgrammeRules) Validate() Problems {
+	var p Problems
+	if r.Year < 2021 || r.Year > 2100 {
+		p.Add("year", "enter a year from 2021, when the stream opened")
+	}
+	if r.Cap < 0 || r.Cap > 1_000_000 {
+		p.Add("cap", "enter a cap from 0 to 1,000,000 persons")
+	}
+	for i, k := range r.ReferrerKinds {
+		if !k.Valid() {
+			p.Addf("referrer_kinds", "entry %d is not a kind of organisation", i+1)
+		}
+	}
+	sum := 0
+	for _, n := range r.Allocations {
+		if n < 0 {
+			p.Add("allocations", "an allocation cannot be negative")
+		}
+		sum += n
+	}
+	if sum > r.Cap {
+		p.Add("allocations", "the allocations add up to more than the cap")
+	}
+	for _, pr := range Priorities {
+		d, ok := r.TargetDays[pr]
+		if !ok || d < 1 || d > 3650 {
+			p.Addf("target_days."+string(pr), "enter a target from 1 to 3650 days")
+		}
+	}
+	for pr := range r.TargetDays {
+		if !pr.Valid() {
+			p.Add("target_days", "unknown priority")
+		}
+	}
+	if d := r.TargetDays[PriorityEmergency]; d > 7 {
+		p.Add("target_days.emergency", "an emergency departs within 7 days of referral")
+	}
+	return p
+}
+
+// DefaultRules returns the rules Haven is seeded with for year: a cap of 250
+// persons until 2022 and 500 from 2023, referrals by referral partners
+// (UNHCR), and target times of 7 days for an emergency, 42 for urgent and
+// 365 for normal priority (the last two configurable, DOMAIN.md §3).
+func DefaultRules(year int) *ProgrammeRules {
+	c := 250
+	if year >= 2023 {
+		c = 500
+	}
+	return &ProgrammeRules{
+		Year:          year,
+		Cap:           c,
+		ReferrerKinds: []OrgKind{OrgReferralPartner},
+		Allocations:   map[ID]int{},
+		TargetDays:    map[Priority]int{PriorityEmergency: 7, PriorityUrgent: 42, PriorityNormal: 365},
+	}
+}
+
+// CapFigures are a year's figures of the cap ledger, in persons.
+type CapFigures struct {
+	Year      int
+	Cap       int
+	Reserved  int // approved, not yet arrived
+	Arrived   int
+	Remaining int
+	Partners  []PartnerFigures
+}
+
+// PartnerFigures are one referring partner's figures inside the cap.
+type PartnerFigures struct {
+	OrgID ID
+	// Allocation is the partner's allocation, 0 when it has none.
+	Allocation int
+	Reserved   int
+	Arrived    int
+	// Remaining is what is left of the allocation, or of the cap when the
+	// partner has no allocation.
+	Remaining int
+}
+
+// AuditEvent is one entry of the audit trail. It names who did what to which
+// record and when, by IDs only: it holds no personal data, so that shredding
+// a case leaves the trail whole and verifiable.
+type AuditEvent struct {
+	Seq        int64
+	At         time.Time
+	ActorID    ID
+	ActorOrgID ID
+	Action     string
+	ObjectType string
+	ObjectID   ID
+	// CaseID is the case the event concerns, if any.
+	CaseID ID
+	// Detail holds further non-personal facts (a state, a count) as JSON.
+	Detail string
+}
