@@ -1,0 +1,237 @@
+package app
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
+	"github.com/havenhrd/haven/internal/store"
+)
+
+// DefaultRuleYears are the years seeded with DefaultRules at first start:
+// from the stream's launch in 2021 to 2027. Any later year needs rules set
+// by the programme's administration before it takes referrals.
+var DefaultRuleYears = []int{2021, 2022, 2023, 2024, 2025, 2026, 2027}
+
+// Bootstrap seeds the default programme rules of DefaultRuleYears where a
+// year has none yet, as SystemActor. It is idempotent.
+func (a *App) Bootstrap(ctx context.Context) error {
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		for _, y := range DefaultRuleYears {
+			_, err := tx.FindRules(ctx, y)
+			if err == nil {
+				continue
+			}
+			if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+				return err
+			}
+			r := haven.DefaultRules(y)
+			r.Version, r.ChangedBy, r.ChangedAt = 1, SystemActor.UserID, a.now()
+			if err := a.putRules(ctx, tx, SystemActor, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CreateFirstAdmin creates the programme administration's organisation and
+// its first admin user on an empty database, as SystemActor. It is how an
+// installation starts; it fails with ECONFLICT once any organisation exists.
+func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) error {
+	const op = "app.CreateFirstAdmin"
+	org.Kind, u.Role = haven.OrgProgrammeAdmin, haven.RoleAdmin
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		os, err := tx.FindOrganisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		if len(os) > 0 {
+			return haven.Errorf(haven.ECONFLICT, op, "this database already has organisations")
+		}
+		if err := a.insertOrganisation(ctx, tx, SystemActor, org); err != nil {
+			return err
+		}
+		u.OrgID = org.ID
+		return a.insertUser(ctx, tx, SystemActor, u)
+	})
+}
+
+// CreateOrganisation adds an organisation. Only the programme's
+// administration may.
+func (a *App) CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error {
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.OrgCreate)
+		if err != nil {
+			return err
+		}
+		return a.insertOrganisation(ctx, tx, w.actor(), o)
+	})
+}
+
+func (a *App) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.Actor, o *haven.Organisation) error {
+	o.Name = trimmed(o.Name)
+	if err := o.Validate().Err("app.CreateOrganisation"); err != nil {
+		return err
+	}
+	id, err := a.newID("org")
+	if err != nil {
+		return err
+	}
+	o.ID, o.CreatedAt = id, a.now()
+	if err := tx.CreateOrganisation(ctx, o); err != nil {
+		return err
+	}
+	return a.audit(ctx, tx, actor, "org.create", "organisation", o.ID, "", map[string]any{"kind": o.Kind})
+}
+
+// CreateUser adds a user to an organisation. Only the programme's
+// administration may. A taken username is ECONFLICT.
+func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) error {
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
+		if err != nil {
+			return err
+		}
+		return a.insertUser(ctx, tx, w.actor(), u)
+	})
+}
+
+func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u *haven.User) error {
+	const op = "app.CreateUser"
+	u.DisplayName = trimmed(u.DisplayName)
+	if err := u.Validate().Err(op); err != nil {
+		return err
+	}
+	if _, err := tx.FindOrganisationByID(ctx, u.OrgID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return (&haven.Problems{{Field: "org_id", Message: "no such organisation"}}).Err(op)
+	} else if err != nil {
+		return err
+	}
+	id, err := a.newID("usr")
+	if err != nil {
+		return err
+	}
+	u.ID, u.CreatedAt = id, a.now()
+	if err := tx.CreateUser(ctx, u); err != nil {
+		if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "the username is taken",
+				Fields: []haven.FieldProblem{{Field: "username", Message: "choose another username"}}, Err: err}
+		}
+		return err
+	}
+	return a.audit(ctx, tx, actor, "user.create", "user", u.ID, "", map[string]any{"org_id": u.OrgID, "role": u.Role})
+}
+
+// FindOrganisations lists organisations of kind (all when empty). Every
+// signed-in user may list them: partners need to address each other.
+func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error) {
+	var out []*haven.Organisation
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		if _, err := a.resolve(ctx, tx, actor); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.FindOrganisations(ctx, kind)
+		return err
+	})
+	return out, err
+}
+
+// FindRules returns the current rules of year; ENOTFOUND when the year has none.
+func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error) {
+	var r *haven.ProgrammeRules
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		if _, err := a.allow(ctx, tx, actor, policy.RulesRead); err != nil {
+			return err
+		}
+		var err error
+		r, err = tx.FindRules(ctx, year)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return haven.Errorf(haven.ENOTFOUND, "app.FindRules", "no programme rules for %d", year)
+		}
+		return err
+	})
+	return r, err
+}
+
+// SetRules makes r the new version of its year's rules and sets the year's
+// cap and partner allocations in the ledger. Only the programme's
+// administration may. Lowering the cap or an allocation below what is
+// already approved fails with ECONFLICT and changes nothing.
+func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
+	const op = "app.SetRules"
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.RulesSet)
+		if err != nil {
+			return err
+		}
+		cur, err := tx.FindRules(ctx, r.Year)
+		switch haven.ErrorCodeOf(err) {
+		case "":
+			r.Version = cur.Version + 1
+		case haven.ENOTFOUND:
+			r.Version = 1
+		default:
+			return err
+		}
+		var p haven.Problems
+		for _, id := range append(slices.Collect(maps.Keys(r.Allocations)), r.Referrers...) {
+			if _, err := tx.FindOrganisationByID(ctx, id); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				p.Add("referrers", "no organisation with ID "+string(id))
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := p.Err(op); err != nil {
+			return err
+		}
+		r.ChangedBy, r.ChangedAt = w.user.ID, a.now()
+		return a.putRules(ctx, tx, w.actor(), r)
+	})
+}
+
+func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *haven.ProgrammeRules) error {
+	if err := r.Validate().Err("app.SetRules"); err != nil {
+		return err
+	}
+	if err := tx.PutRules(ctx, r); err != nil {
+		return err
+	}
+	if err := tx.SetCap(ctx, r.Year, r.Cap, r.Allocations); err != nil {
+		return err
+	}
+	return a.audit(ctx, tx, actor, "rules.set", "rules", haven.ID("rules_"+itoa(r.Year)), "",
+		map[string]any{"year": r.Year, "version": r.Version, "cap": r.Cap, "allocations": len(r.Allocations), "referrers": len(r.Referrers)})
+}
+
+// CapFigures returns a year's cap, reserved, arrived and remaining persons,
+// overall and by partner. ENOTFOUND when the year has no cap.
+func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error) {
+	var f *haven.CapFigures
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		if _, err := a.allow(ctx, tx, actor, policy.LedgerRead); err != nil {
+			return err
+		}
+		var err error
+		f, err = tx.LedgerCounts(ctx, year)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return haven.Errorf(haven.ENOTFOUND, "app.CapFigures", "no cap is set for %d", year)
+		}
+		if err != nil {
+			return err
+		}
+		for i := range f.Partners {
+			p := &f.Partners[i]
+			if p.Allocation > 0 {
+				p.Remaining = min(p.Allocation-p.Reserved-p.Arrived, f.Remaining)
+			} else {
+				p.Remaining = f.Remaining
+			}
+		}
+		return nil
+	})
+	return f, err
+}

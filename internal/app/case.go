@@ -1,0 +1,833 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/vault"
+	"github.com/havenhrd/haven/internal/workflow"
+)
+
+// Blind-index purposes. Changing one orphans every index written under it.
+const (
+	indexUNHCR    = "unhcr_case_number"
+	indexIdentity = "member_name_dob"
+)
+
+func (a *App) unhcrIndex(n string) []byte {
+	return a.vault.BlindIndex(indexUNHCR, strings.ToUpper(strings.TrimSpace(n)))
+}
+
+func (a *App) identityIndex(m *haven.Member) []byte {
+	return a.vault.BlindIndex(indexIdentity, m.FamilyName, m.GivenNames, m.DateOfBirth.String())
+}
+
+// sealedGrounds is how grounds and social groups are sealed together.
+type sealedGrounds struct {
+	Grounds      []haven.Ground      `json:"grounds"`
+	SocialGroups []haven.SocialGroup `json:"social_groups"`
+}
+
+// sealedWork is the work part of a defender's profile.
+type sealedWork struct {
+	WorkAreas     []haven.WorkArea `json:"work_areas"`
+	Organisations []string         `json:"organisations"`
+}
+
+// ReferralYear is the year whose rules govern a referral made at now.
+func ReferralYear(now interface{ Year() int }) int { return now.Year() }
+
+// CreateReferral opens a case: a referral to Canada of one family. The
+// actor's organisation must be allowed to refer by the year's programme
+// rules; when c.NominationID is set, the nomination must be addressed to
+// the actor's organisation and under review, and it becomes referred in the
+// same transaction. On success c carries its new IDs and state.
+//
+// Errors: EINVALID with field problems for bad input; ECONFLICT when the
+// year has no rules, the organisation may not refer, the UNHCR case number
+// is already on a case, or a person on the referral is already on an open
+// case; ENOTFOUND for a nomination the actor cannot see.
+func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
+	const op = "app.CreateReferral"
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.CaseRefer)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		rules, err := tx.FindRules(ctx, ReferralYear(now))
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			rules = nil
+		} else if err != nil {
+			return err
+		}
+		c.UNHCRNumber = strings.ToUpper(strings.TrimSpace(c.UNHCRNumber))
+		if c.ReferringOrgID == "" {
+			c.ReferringOrgID = w.org.ID
+		}
+		if err := workflow.CheckReferral(rules, w.org, c, now); err != nil {
+			return err
+		}
+		var nom *store.NominationRow
+		if c.NominationID != "" {
+			nom, err = tx.FindNominationByID(ctx, c.NominationID)
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && nom.ReferralOrgID != w.org.ID) {
+				return haven.Errorf(haven.ENOTFOUND, op, "no such nomination")
+			} else if err != nil {
+				return err
+			}
+			next, err := workflow.StepNomination(nom.State, haven.NominationEventRefer, "")
+			if err != nil {
+				return err
+			}
+			nom.State = next
+		}
+		// Duplicates: the UNHCR number, and any person already on an open case.
+		if _, err := tx.FindCaseByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber)); err == nil {
+			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a case with this UNHCR case number already exists",
+				Fields: []haven.FieldProblem{{Field: "unhcr_number", Message: "this UNHCR case number is already on a case"}}}
+		} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+			return err
+		}
+		var p haven.Problems
+		for i, m := range c.Members {
+			dups, err := tx.FindMembersByIdentityIndex(ctx, a.identityIndex(m))
+			if err != nil {
+				return err
+			}
+			for _, d := range dups {
+				other, err := tx.FindCaseByID(ctx, d.CaseID, false)
+				if err != nil {
+					return err
+				}
+				if !workflow.Terminal(other.State) {
+					p.Add("members["+itoa(i)+"]", "a person with this name and date of birth is already on an open case; ask the visa office")
+					break
+				}
+			}
+		}
+		if err := p.Err(op); err != nil {
+			return err
+		}
+
+		if c.ID, err = a.newID("case"); err != nil {
+			return err
+		}
+		for _, m := range c.Members {
+			if m.ID, err = a.newID("mem"); err != nil {
+				return err
+			}
+			m.CaseID, m.Excluded = c.ID, false
+		}
+		c.State, c.ResumeState, c.ReferredAt, c.UpdatedAt, c.Version = haven.StateReferred, "", now, now, 1
+		c.VisaKind, c.AdmissionYear, c.SettlementOrgID = "", 0, ""
+		dk, err := a.newKey(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		row, err := a.caseRow(dk, c)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateCase(ctx, row); err != nil {
+			return err
+		}
+		for i, m := range c.Members {
+			mr, err := a.memberRow(dk, m, i)
+			if err != nil {
+				return err
+			}
+			if err := tx.CreateMember(ctx, mr); err != nil {
+				return err
+			}
+		}
+		if nom != nil {
+			nom.CaseID, nom.UpdatedAt = c.ID, now
+			if err := tx.UpdateNomination(ctx, nom); err != nil {
+				return err
+			}
+			if err := a.audit(ctx, tx, w.actor(), "nomination.refer", "nomination", nom.ID, c.ID, map[string]any{"state": nom.State}); err != nil {
+				return err
+			}
+		}
+		return a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
+			"state": c.State, "members": len(c.Members), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
+	})
+}
+
+func (a *App) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) {
+	s := a.sealer(dk, "cases", c.ID)
+	row := &store.CaseRow{
+		ID: c.ID, UNHCRIndex: a.unhcrIndex(c.UNHCRNumber), UNHCRNumber: s.str("unhcr_number", c.UNHCRNumber),
+		ReferringOrgID: c.ReferringOrgID, NominationID: c.NominationID, State: c.State, ResumeState: c.ResumeState,
+		SubmissionPriority: c.SubmissionPriority, ProcessingPriority: c.ProcessingPriority,
+		PrimaryCategory: c.PrimaryCategory, SecondaryCategory: c.SecondaryCategory,
+		CategoryJustification: s.str("justification", c.CategoryJustification),
+		Grounds:               s.json("grounds", sealedGrounds{c.Grounds, c.SocialGroups}),
+		Work:                  s.json("work", sealedWork{c.Profile.WorkAreas, c.Profile.Organisations}),
+		Threats:               s.json("threats", c.Profile.ThreatEvents),
+		PersecutionAccount:    s.str("persecution_account", c.PersecutionAccount),
+		NationalityCountries:  c.NationalityCountries, AsylumCountry: c.AsylumCountry, DeclaredSize: c.DeclaredSize,
+		VisaKind: c.VisaKind, AdmissionYear: c.AdmissionYear, SettlementOrgID: c.SettlementOrgID,
+		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+	}
+	return row, s.err
+}
+
+func (a *App) memberRow(dk *vault.DataKey, m *haven.Member, ordinal int) (*store.MemberRow, error) {
+	s := a.sealer(dk, "members", m.ID)
+	r := &store.MemberRow{
+		ID: m.ID, CaseID: m.CaseID, Ordinal: ordinal, Relationship: m.Relationship, Accompanying: m.Accompanying,
+		Excluded: m.Excluded, Sex: m.Sex, Nationalities: m.Nationalities, Languages: m.Languages,
+		IdentityIndex: a.identityIndex(m),
+		FamilyName:    s.str("family_name", strings.TrimSpace(m.FamilyName)),
+		GivenNames:    s.str("given_names", strings.TrimSpace(m.GivenNames)),
+		DateOfBirth:   s.str("date_of_birth", m.DateOfBirth.String()),
+		Contact:       s.str("contact", m.Contact), Whereabouts: s.str("whereabouts", m.Whereabouts),
+		ConfidentialNotes: s.str("confidential_notes", m.ConfidentialNotes),
+	}
+	return r, s.err
+}
+
+// loadCase reads a case and all its records and opens their sealed fields.
+func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Case, error) {
+	dk, err := a.key(ctx, tx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	o := a.opener(dk, "cases", row.ID)
+	c := &haven.Case{
+		ID: row.ID, UNHCRNumber: o.str("unhcr_number", row.UNHCRNumber), ReferringOrgID: row.ReferringOrgID,
+		NominationID: row.NominationID, State: row.State, ResumeState: row.ResumeState,
+		SubmissionPriority: row.SubmissionPriority, ProcessingPriority: row.ProcessingPriority,
+		PrimaryCategory: row.PrimaryCategory, SecondaryCategory: row.SecondaryCategory,
+		CategoryJustification: o.str("justification", row.CategoryJustification),
+		PersecutionAccount:    o.str("persecution_account", row.PersecutionAccount),
+		NationalityCountries:  row.NationalityCountries, AsylumCountry: row.AsylumCountry, DeclaredSize: row.DeclaredSize,
+		VisaKind: row.VisaKind, AdmissionYear: row.AdmissionYear, SettlementOrgID: row.SettlementOrgID,
+		ReferredAt: row.ReferredAt, UpdatedAt: row.UpdatedAt, Version: row.Version, Shredded: dk == nil,
+	}
+	var g sealedGrounds
+	o.json("grounds", row.Grounds, &g)
+	c.Grounds, c.SocialGroups = g.Grounds, g.SocialGroups
+	var wk sealedWork
+	o.json("work", row.Work, &wk)
+	c.Profile.WorkAreas, c.Profile.Organisations = wk.WorkAreas, wk.Organisations
+	o.json("threats", row.Threats, &c.Profile.ThreatEvents)
+	if o.err != nil {
+		return nil, o.err
+	}
+	mrs, err := tx.FindMembers(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, mr := range mrs {
+		mo := a.opener(dk, "members", mr.ID)
+		m := &haven.Member{
+			ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded,
+			Sex: mr.Sex, Nationalities: mr.Nationalities, Languages: mr.Languages,
+			FamilyName: mo.str("family_name", mr.FamilyName), GivenNames: mo.str("given_names", mr.GivenNames),
+			Contact: mo.str("contact", mr.Contact), Whereabouts: mo.str("whereabouts", mr.Whereabouts),
+			ConfidentialNotes: mo.str("confidential_notes", mr.ConfidentialNotes),
+		}
+		if dob := mo.str("date_of_birth", mr.DateOfBirth); dob != "" {
+			if m.DateOfBirth, err = haven.ParseDate(dob); err != nil {
+				return nil, haven.Internal("app.loadCase", err)
+			}
+		}
+		if mo.err != nil {
+			return nil, mo.err
+		}
+		c.Members = append(c.Members, m)
+	}
+	ars, err := tx.FindAssessments(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ar := range ars {
+		ao := a.opener(dk, "assessments", ar.ID)
+		c.Assessments = append(c.Assessments, &haven.EligibilityAssessment{
+			ID: ar.ID, CaseID: ar.CaseID, OutsideCountry: ar.OutsideCountry, WellFoundedFear: ar.WellFoundedFear,
+			NoInternalFlight: ar.NoInternalFlight, NoDurableSolution: ar.NoDurableSolution, Grounds: ar.Grounds,
+			Interviewed: ar.Interviewed, Notes: ao.str("notes", ar.Notes), AssessedBy: ar.AssessedBy, AssessedAt: ar.AssessedAt,
+		})
+		if ao.err != nil {
+			return nil, ao.err
+		}
+	}
+	crs, err := tx.FindChecks(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cr := range crs {
+		co := a.opener(dk, "checks", cr.ID)
+		c.Checks = append(c.Checks, &haven.Check{
+			ID: cr.ID, CaseID: cr.CaseID, MemberID: cr.MemberID, Kind: cr.Kind, Result: cr.Result, ValidUntil: cr.ValidUntil,
+			Details: co.str("details", cr.Details), ConvictionPoliticallyMotivated: cr.ConvictionPoliticallyMotivated,
+			PoliticalMotivationReasons: co.str("political_motivation_reasons", cr.PoliticalMotivationReasons),
+			RecordedBy: cr.RecordedBy, RecordedByOrg: cr.RecordedByOrg, RecordedAt: cr.RecordedAt,
+		})
+		if co.err != nil {
+			return nil, co.err
+		}
+	}
+	drs, err := tx.FindDecisions(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, dr := range drs {
+		do := a.opener(dk, "decisions", dr.ID)
+		c.Decisions = append(c.Decisions, &haven.Decision{
+			ID: dr.ID, CaseID: dr.CaseID, Kind: dr.Kind, VisaKind: dr.VisaKind, AdmissionYear: dr.AdmissionYear,
+			ExcludedMembers: dr.ExcludedMembers, Reasons: do.str("reasons", dr.Reasons), NoticeOrgID: dr.NoticeOrgID,
+			NoticeAt: dr.NoticeAt, DecidedBy: dr.DecidedBy, DecidedAt: dr.DecidedAt,
+		})
+		if do.err != nil {
+			return nil, do.err
+		}
+	}
+	if tr, err := tx.FindTravel(ctx, row.ID); err == nil {
+		to := a.opener(dk, "travel", row.ID)
+		c.Travel = &haven.Travel{CaseID: tr.CaseID, Date: tr.Date, Itinerary: to.str("itinerary", tr.Itinerary),
+			TransportationLoan: tr.TransportationLoan, BookedBy: tr.BookedBy, BookedAt: tr.BookedAt}
+		if to.err != nil {
+			return nil, to.err
+		}
+	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return nil, err
+	}
+	if ar, err := tx.FindArrival(ctx, row.ID); err == nil {
+		c.Arrival = ar
+	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return nil, err
+	}
+	return c, nil
+}
+
+// mayRead reports whether w may reach the case at all. Visa offices reach
+// every referred case; a referring partner its own referrals; a settlement
+// organisation the cases placed with it; screening and medical partners the
+// cases taking checks.
+func mayRead(w who, row *store.CaseRow) bool {
+	switch w.org.Kind {
+	case haven.OrgVisaOffice:
+		return true
+	case haven.OrgReferralPartner, haven.OrgProtectionPartner:
+		return row.ReferringOrgID == w.org.ID
+	case haven.OrgSettlementOrganisation:
+		return row.SettlementOrgID == w.org.ID
+	case haven.OrgScreeningPartner, haven.OrgMedicalPartner:
+		// Checks are recorded while the case takes them; the case itself
+		// is never shown to these partners (policy.CaseRead leaves them out).
+		switch row.State {
+		case haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked:
+			return true
+		}
+	}
+	return false
+}
+
+// findCase loads the case id for w, answering ENOTFOUND when it does not
+// exist or w may not see it, so that its existence does not leak.
+func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool) (*store.CaseRow, *haven.Case, error) {
+	row, err := tx.FindCaseByID(ctx, id, lock)
+	if err != nil || !mayRead(w, row) {
+		if err == nil || haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return nil, nil, haven.Errorf(haven.ENOTFOUND, "app.findCase", "no such case")
+		}
+		return nil, nil, err
+	}
+	c, err := a.loadCase(ctx, tx, row)
+	return row, c, err
+}
+
+// FindCaseByID returns the case with all its records. ENOTFOUND when there
+// is no such case or the actor may not see it.
+func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	var c *haven.Case
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.CaseRead)
+		if err != nil {
+			return err
+		}
+		_, c, err = a.findCase(ctx, tx, w, id, false)
+		return err
+	})
+	return c, err
+}
+
+// CaseFilter selects cases for a work queue.
+type CaseFilter = store.CaseFilter
+
+// FindCases returns one page of the cases the actor may see, in work-queue
+// order (emergency first, then urgent, then normal; oldest referral first),
+// and the total. The cases carry their plain fields only: no sealed field is
+// opened for a list.
+func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
+	var out []*haven.Case
+	var total int
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.CaseRead)
+		if err != nil {
+			return err
+		}
+		switch w.org.Kind {
+		case haven.OrgVisaOffice:
+		case haven.OrgSettlementOrganisation:
+			f.SettlementOrgID = w.org.ID
+		default:
+			f.ReferringOrgID = w.org.ID
+		}
+		rows, n, err := tx.FindCases(ctx, f)
+		if err != nil {
+			return err
+		}
+		total = n
+		for _, r := range rows {
+			out = append(out, &haven.Case{ID: r.ID, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
+				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
+				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
+				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
+				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version})
+		}
+		return nil
+	})
+	return out, total, err
+}
+
+// step is one event on one case: it resolves and checks the actor, loads
+// and locks the case, asks the workflow, lets effect write what the event
+// records (and change the row), stores the new state and appends the audit
+// event, all in one transaction. It returns the case as it stands after.
+func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action, in workflow.Input,
+	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*haven.Case, error) {
+	var out *haven.Case
+	err := a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		row, c, err := a.findCase(ctx, tx, w, id, true)
+		if err != nil {
+			return err
+		}
+		if !policy.Allowed(w.org.Kind, w.user.Role, action) {
+			return haven.Errorf(haven.EFORBIDDEN, "app.step", "your organisation may not do this")
+		}
+		if c.Shredded {
+			return haven.Errorf(haven.ECONFLICT, "app.step", "the case has been shredded and cannot change")
+		}
+		now := a.now()
+		next, err := workflow.Step(c, in, haven.DateOf(now))
+		if err != nil {
+			return err
+		}
+		var dk *vault.DataKey
+		if dk, err = a.key(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		detail := map[string]any{}
+		if effect != nil {
+			d, err := effect(ctx, tx, w, row, c, dk)
+			if err != nil {
+				return err
+			}
+			for k, v := range d {
+				detail[k] = v
+			}
+		}
+		if next == haven.StateOnHold || next == haven.StateInfoRequested {
+			row.ResumeState = c.State
+		} else if c.State == haven.StateOnHold || c.State == haven.StateInfoRequested {
+			row.ResumeState = ""
+		}
+		detail["from"], detail["to"] = c.State, next
+		row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
+		if err := tx.UpdateCase(ctx, row); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, w.actor(), "case."+string(in.Event), "case", c.ID, c.ID, detail); err != nil {
+			return err
+		}
+		out, err = a.loadCase(ctx, tx, row)
+		return err
+	})
+	return out, err
+}
+
+// event applies an event that records nothing but the state change.
+func (a *App) event(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action, in workflow.Input) (*haven.Case, error) {
+	return a.step(ctx, actor, id, action, in, nil)
+}
+
+// OpenFile opens the visa office's file on a referred case.
+func (a *App) OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventOpenFile})
+}
+
+// StartEligibility starts the Convention refugee assessment.
+func (a *App) StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventStartEligibility})
+}
+
+// ScheduleInterview records that the case goes to interview.
+func (a *App) ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventScheduleInterview})
+}
+
+// RecordAssessment records the visa office's eligibility assessment. A
+// positive one makes the case eligible; a negative one is kept on the case,
+// which stays where it is until the officer refuses it with written reasons.
+func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.ID, as *haven.EligibilityAssessment) (*haven.Case, error) {
+	var p haven.Problems
+	for i, g := range as.Grounds {
+		if !g.Valid() {
+			p.Addf("grounds", "entry %d is not a Convention ground", i+1)
+		}
+	}
+	if err := p.Err("app.RecordAssessment"); err != nil {
+		return nil, err
+	}
+	write := func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+		aid, err := a.newID("asm")
+		if err != nil {
+			return nil, err
+		}
+		as.ID, as.CaseID, as.AssessedBy, as.AssessedAt = aid, c.ID, w.user.ID, a.now()
+		s := a.sealer(dk, "assessments", aid)
+		r := &store.AssessmentRow{ID: aid, CaseID: c.ID, OutsideCountry: as.OutsideCountry, WellFoundedFear: as.WellFoundedFear,
+			NoInternalFlight: as.NoInternalFlight, NoDurableSolution: as.NoDurableSolution, Grounds: as.Grounds,
+			Interviewed: as.Interviewed, Notes: s.str("notes", as.Notes), AssessedBy: w.user.ID, AssessedAt: as.AssessedAt}
+		if s.err != nil {
+			return nil, s.err
+		}
+		return map[string]any{"eligible": as.Eligible(), "assessment_id": aid}, tx.CreateAssessment(ctx, r)
+	}
+	if as.Eligible() {
+		return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventFindEligible, Assessment: as}, write)
+	}
+	// A negative assessment changes no state: record it in place.
+	var out *haven.Case
+	err := a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
+		if err != nil {
+			return err
+		}
+		row, c, err := a.findCase(ctx, tx, w, id, true)
+		if err != nil {
+			return err
+		}
+		if c.State != haven.StateEligibilityReview && c.State != haven.StateInterview {
+			return haven.Errorf(haven.ECONFLICT, "app.RecordAssessment", "a case in state %s takes no eligibility assessment", c.State)
+		}
+		dk, err := a.key(ctx, tx, c.ID)
+		if err != nil || dk == nil {
+			return haven.Errorf(haven.ECONFLICT, "app.RecordAssessment", "the case has been shredded and cannot change")
+		}
+		d, err := write(ctx, tx, w, row, c, dk)
+		if err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, w.actor(), "case.assess", "case", c.ID, c.ID, d); err != nil {
+			return err
+		}
+		out, err = a.loadCase(ctx, tx, row)
+		return err
+	})
+	return out, err
+}
+
+// StartAdmissibility starts the admissibility checks of an eligible case.
+func (a *App) StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventStartAdmissibility})
+}
+
+// RecordCheck records one admissibility check of one member. A medical
+// partner records medicals, a screening partner security and criminality,
+// the visa office any. A check for a member of another case is EINVALID.
+func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error) {
+	if err := ch.Validate().Err("app.RecordCheck"); err != nil {
+		return nil, err
+	}
+	action := policy.CheckAction(ch.Kind)
+	return a.step(ctx, actor, id, action, workflow.Input{Event: haven.EventRecordCheck, Check: ch},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			cid, err := a.newID("chk")
+			if err != nil {
+				return nil, err
+			}
+			ch.ID, ch.CaseID, ch.RecordedBy, ch.RecordedByOrg, ch.RecordedAt = cid, c.ID, w.user.ID, w.org.ID, a.now()
+			// The latest check of a kind decides; keep "recorded later" strict
+			// even when two checks share a clock tick (stores keep microseconds).
+			if prev := c.LatestCheck(ch.MemberID, ch.Kind); prev != nil && !ch.RecordedAt.After(prev.RecordedAt) {
+				ch.RecordedAt = prev.RecordedAt.Add(time.Microsecond)
+			}
+			s := a.sealer(dk, "checks", cid)
+			r := &store.CheckRow{ID: cid, CaseID: c.ID, MemberID: ch.MemberID, Kind: ch.Kind, Result: ch.Result, ValidUntil: ch.ValidUntil,
+				Details: s.str("details", ch.Details), ConvictionPoliticallyMotivated: ch.ConvictionPoliticallyMotivated,
+				PoliticalMotivationReasons: s.str("political_motivation_reasons", ch.PoliticalMotivationReasons),
+				RecordedBy: w.user.ID, RecordedByOrg: w.org.ID, RecordedAt: ch.RecordedAt}
+			if s.err != nil {
+				return nil, s.err
+			}
+			return map[string]any{"check_id": cid, "member_id": ch.MemberID, "kind": ch.Kind, "result": ch.Result,
+				"politically_motivated": ch.ConvictionPoliticallyMotivated}, tx.CreateCheck(ctx, r)
+		})
+}
+
+// ConfirmAdmissible records that every traveller is admissible.
+func (a *App) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventConfirmAdmissible})
+}
+
+// decision writes a decision row.
+func (a *App) decision(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, d *haven.Decision) error {
+	did, err := a.newID("dec")
+	if err != nil {
+		return err
+	}
+	d.ID, d.CaseID, d.DecidedBy, d.DecidedAt = did, c.ID, w.user.ID, a.now()
+	s := a.sealer(dk, "decisions", did)
+	r := &store.DecisionRow{ID: did, CaseID: c.ID, Kind: d.Kind, VisaKind: d.VisaKind, AdmissionYear: d.AdmissionYear,
+		ExcludedMembers: d.ExcludedMembers, Reasons: s.str("reasons", d.Reasons), NoticeOrgID: d.NoticeOrgID, NoticeAt: d.NoticeAt,
+		DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt}
+	if s.err != nil {
+		return s.err
+	}
+	return tx.CreateDecision(ctx, r)
+}
+
+// SplitDecision removes members from the case with written reasons (some
+// members accepted, others not). Their places in the cap, if any, are
+// released.
+func (a *App) SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error) {
+	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventSplit, Excluded: excluded, Reasons: reasons},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			for _, m := range excluded {
+				if err := tx.UpdateMemberExcluded(ctx, m, true); err != nil {
+					return nil, err
+				}
+			}
+			if err := tx.Release(ctx, c.ID, excluded, a.now()); err != nil {
+				return nil, err
+			}
+			d := &haven.Decision{Kind: haven.DecisionSplit, ExcludedMembers: excluded, Reasons: reasons}
+			return map[string]any{"excluded": excluded}, a.decision(ctx, tx, w, c, dk, d)
+		})
+}
+
+// ApproveInput says how a case is approved.
+type ApproveInput struct {
+	// Emergency approves on the emergency track with a temporary resident
+	// permit; only emergency-priority cases may take it.
+	Emergency bool
+	// AdmissionYear is the cap year the persons count against; zero means
+	// the year of approval.
+	AdmissionYear int
+}
+
+// ledgerPartner is the partner a case's persons count against: the
+// protection partner whose nomination it came from, else the referring
+// partner.
+func ledgerPartner(ctx context.Context, tx store.Tx, row *store.CaseRow) (haven.ID, error) {
+	if row.NominationID == "" {
+		return row.ReferringOrgID, nil
+	}
+	n, err := tx.FindNominationByID(ctx, row.NominationID)
+	if err != nil {
+		return "", err
+	}
+	return n.ProtectionOrgID, nil
+}
+
+// Approve approves the case and reserves a place in the admission year's
+// cap for every traveller, in the same transaction. When the cap or the
+// partner's allocation has too few places left, it fails with ECONFLICT and
+// nothing changes, however many approvals race for the last places.
+func (a *App) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in ApproveInput) (*haven.Case, error) {
+	ev, visa := haven.EventApprove, haven.VisaPermanentResident
+	if in.Emergency {
+		ev, visa = haven.EventApproveEmergency, haven.VisaTemporaryPermit
+	}
+	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: ev},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			now := a.now()
+			year := in.AdmissionYear
+			if year == 0 {
+				year = now.Year()
+			}
+			if year < now.Year() || year > now.Year()+1 {
+				return nil, (&haven.Problems{{Field: "admission_year", Message: "choose this year or next"}}).Err("app.Approve")
+			}
+			partner, err := ledgerPartner(ctx, tx, row)
+			if err != nil {
+				return nil, err
+			}
+			held, err := tx.FindLedgerEntries(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			var members []haven.ID
+			for _, m := range c.Travellers() {
+				if !slices.ContainsFunc(held, func(e *store.LedgerEntry) bool { return e.MemberID == m.ID && e.Status == store.SeatReserved }) {
+					members = append(members, m.ID)
+				}
+			}
+			if len(members) > 0 {
+				err = tx.Reserve(ctx, store.Reservation{Year: year, OrgID: partner, CaseID: c.ID, Members: members, At: now})
+				if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+					return nil, haven.Errorf(haven.ECONFLICT, "app.Approve", "no cap is set for %d: set that year's programme rules first", year)
+				} else if err != nil {
+					return nil, err
+				}
+			}
+			row.VisaKind, row.AdmissionYear = visa, year
+			d := &haven.Decision{Kind: haven.DecisionApproved, VisaKind: visa, AdmissionYear: year}
+			return map[string]any{"persons": len(members), "year": year, "visa_kind": visa, "ledger_partner": partner},
+				a.decision(ctx, tx, w, c, dk, d)
+		})
+}
+
+// Refuse refuses the case with written reasons and records the notice to
+// the referring partner, so that it can refer the family elsewhere. Any
+// places held in the cap are released.
+func (a *App) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRefuse, Reasons: reasons},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			now := a.now()
+			if err := tx.Release(ctx, c.ID, nil, now); err != nil {
+				return nil, err
+			}
+			d := &haven.Decision{Kind: haven.DecisionRefused, Reasons: reasons, NoticeOrgID: c.ReferringOrgID, NoticeAt: now}
+			return map[string]any{"notice_org_id": c.ReferringOrgID}, a.decision(ctx, tx, w, c, dk, d)
+		})
+}
+
+// BookTravel books the approved family's journey. Every traveller's medical
+// must still be valid on the travel date.
+func (a *App) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
+	var p haven.Problems
+	if t.Date.IsZero() {
+		p.Add("date", "enter the travel date")
+	}
+	if len([]rune(t.Itinerary)) > 5000 {
+		p.Add("itinerary", "use at most 5000 characters")
+	}
+	if err := p.Err("app.BookTravel"); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventBookTravel, TravelDate: t.Date},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			t.CaseID, t.BookedBy, t.BookedAt = c.ID, w.user.ID, a.now()
+			s := a.sealer(dk, "travel", c.ID)
+			r := &store.TravelRow{CaseID: c.ID, Date: t.Date, Itinerary: s.str("itinerary", t.Itinerary),
+				TransportationLoan: t.TransportationLoan, BookedBy: t.BookedBy, BookedAt: t.BookedAt}
+			if s.err != nil {
+				return nil, s.err
+			}
+			return map[string]any{"travel_date": t.Date.String()}, tx.PutTravel(ctx, r)
+		})
+}
+
+// RecordArrival records the family's arrival; their places in the cap turn
+// from reserved to arrived.
+func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error) {
+	ar.PortOfEntry = strings.ToUpper(strings.TrimSpace(ar.PortOfEntry))
+	var p haven.Problems
+	if ar.Date.IsZero() {
+		p.Add("date", "enter the arrival date")
+	}
+	if len(ar.PortOfEntry) < 3 || len(ar.PortOfEntry) > 5 || strings.IndexFunc(ar.PortOfEntry, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		p.Add("port_of_entry", "enter the port of entry's three-letter code, such as YUL")
+	}
+	if err := p.Err("app.RecordArrival"); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRecordArrival, ArrivalDate: ar.Date},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			ar.CaseID, ar.RecordedBy, ar.RecordedAt = c.ID, w.user.ID, a.now()
+			if err := tx.PutArrival(ctx, ar); err != nil {
+				return nil, err
+			}
+			return map[string]any{"arrival_date": ar.Date.String(), "port_of_entry": ar.PortOfEntry}, tx.ConfirmArrival(ctx, c.ID, ar.RecordedAt)
+		})
+}
+
+// AssignSettlement places an approved case with a settlement organisation.
+// It changes no state: the placement is recorded and audited.
+func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error) {
+	const op = "app.AssignSettlement"
+	var out *haven.Case
+	err := a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
+		if err != nil {
+			return err
+		}
+		row, c, err := a.findCase(ctx, tx, w, id, true)
+		if err != nil {
+			return err
+		}
+		switch c.State {
+		case haven.StateApproved, haven.StateTravelBooked, haven.StateArrived:
+		default:
+			return haven.Errorf(haven.ECONFLICT, op, "a case is placed with a settlement organisation between approval and settlement; this one is %s", c.State)
+		}
+		o, err := tx.FindOrganisationByID(ctx, orgID)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && o.Kind != haven.OrgSettlementOrganisation) {
+			return (&haven.Problems{{Field: "settlement_org_id", Message: "choose a settlement organisation"}}).Err(op)
+		} else if err != nil {
+			return err
+		}
+		row.SettlementOrgID, row.UpdatedAt, row.Version = orgID, a.now(), row.Version+1
+		if err := tx.UpdateCase(ctx, row); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID}); err != nil {
+			return err
+		}
+		out, err = a.loadCase(ctx, tx, row)
+		return err
+	})
+	return out, err
+}
+
+// BeginSettlement records that the settlement organisation has taken the
+// family in.
+func (a *App) BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseSettle, workflow.Input{Event: haven.EventBeginSettlement})
+}
+
+// Close closes a case at the end of settlement.
+func (a *App) Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseSettle, workflow.Input{Event: haven.EventClose})
+}
+
+// Hold puts the case on hold with reasons; Resume returns it where it was.
+func (a *App) Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventHold, Reasons: reasons})
+}
+
+// RequestInfo asks the referring partner for more information (not a
+// refusal); Resume returns the case where it was.
+func (a *App) RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRequestInfo, Reasons: what})
+}
+
+// Resume returns a held or information-requested case to where it was.
+func (a *App) Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventResume})
+}
+
+// Withdraw withdraws the case with reasons, by the referring partner or the
+// visa office. Any places held in the cap are released.
+func (a *App) Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+	return a.step(ctx, actor, id, policy.CaseWithdraw, workflow.Input{Event: haven.EventWithdraw, Reasons: reasons},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			return nil, tx.Release(ctx, c.ID, nil, a.now())
+		})
+}

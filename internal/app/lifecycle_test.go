@@ -1,0 +1,235 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+)
+
+// TestLifecycle walks one family from nomination to a closed case and checks
+// the ledger and the audit trail at each step.
+func TestLifecycle(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		nom := &haven.Nomination{
+			ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Nasrin Lifecycle", Contact: "signal: +90 555 0101",
+			Whereabouts: "Istanbul", RiskAssessment: "Credible threats after release.", RecommendedPriority: haven.PriorityUrgent,
+			NationalityCountries: []string{"IR"}, AsylumCountry: "TR", FamilySize: 4,
+			Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkJournalism}},
+		}
+		noErr(t, e.app.CreateNomination(e.ctx, e.fld, nom))
+		// The referral partner it is addressed to reviews it; nobody else sees it.
+		_, err := e.app.FindNominationByID(e.ctx, e.visa, nom.ID)
+		wantCode(t, err, haven.ENOTFOUND)
+		got := must[*haven.Nomination](t)(e.app.ReviewNomination(e.ctx, e.unhcr, nom.ID))
+		if got.State != haven.NominationUnderReview || got.DefenderName != "Nasrin Lifecycle" {
+			t.Fatalf("reviewed nomination = %+v", got)
+		}
+
+		c := referral("Lifecycle", 4, haven.PriorityUrgent)
+		c.NominationID = nom.ID
+		e.refer(t, c)
+		if got := must[*haven.Nomination](t)(e.app.FindNominationByID(e.ctx, e.fld, nom.ID)); got.State != haven.NominationReferred || got.CaseID != c.ID {
+			t.Fatalf("nomination after referral = %+v", got)
+		}
+		before := e.figures(t, 2026)
+		c = e.admissible(t, c)
+		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		if c.State != haven.StateApproved || c.VisaKind != haven.VisaPermanentResident || c.AdmissionYear != 2026 {
+			t.Fatalf("approved case = %s %s %d", c.State, c.VisaKind, c.AdmissionYear)
+		}
+		after := e.figures(t, 2026)
+		if before.Remaining-after.Remaining != 4 || after.Reserved != 4 {
+			t.Fatalf("cap before %+v, after %+v: remaining should drop by 4", before, after)
+		}
+		// The persons count against FLD, whose nomination it was.
+		var fld haven.PartnerFigures
+		for _, p := range after.Partners {
+			if p.OrgID == e.orgs[haven.OrgProtectionPartner].ID {
+				fld = p
+			}
+		}
+		if fld.Reserved != 4 {
+			t.Fatalf("partner figures = %+v", after.Partners)
+		}
+		e.clock.Add(24 * time.Hour)
+		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 14)), Itinerary: "IST-YYZ", TransportationLoan: true}))
+		c = m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		e.clock.Add(14 * 24 * time.Hour)
+		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "yyz"}))
+		if f := e.figures(t, 2026); f.Reserved != 0 || f.Arrived != 4 || f.Remaining != before.Remaining-4 {
+			t.Fatalf("after arrival: %+v", f)
+		}
+		// The settlement organisation now sees the case; the screening partner does not.
+		if _, err := e.app.FindCaseByID(e.ctx, e.settlement, c.ID); err != nil {
+			t.Fatalf("settlement organisation cannot see its case: %v", err)
+		}
+		_, err = e.app.FindCaseByID(e.ctx, e.screening, c.ID)
+		wantCode(t, err, haven.EFORBIDDEN)
+		c = m(e.app.BeginSettlement(e.ctx, e.settlement, c.ID))
+		c = m(e.app.Close(e.ctx, e.settlement, c.ID))
+		if c.State != haven.StateClosed || c.Arrival.PortOfEntry != "YYZ" || len(c.Decisions) != 1 || len(c.Checks) != 12 {
+			t.Fatalf("closed case = %s, arrival %+v, %d decisions, %d checks", c.State, c.Arrival, len(c.Decisions), len(c.Checks))
+		}
+		if c.Members[0].FamilyName != "FamilyLifecycle" || c.PersecutionAccount == "" || len(c.Profile.ThreatEvents) != 1 {
+			t.Fatalf("sealed fields did not round-trip: %+v", c.Members[0])
+		}
+
+		// The audit trail: gap-free, every event names actor and organisation,
+		// and none holds a word of personal data.
+		evs := e.auditEvents(t)
+		var actions []string
+		for i, ev := range evs {
+			if ev.Seq != int64(i+1) || ev.ActorID == "" || ev.ActorOrgID == "" || ev.Action == "" || ev.ObjectID == "" {
+				t.Fatalf("event %d = %+v", i, ev)
+			}
+			for _, word := range []string{"Lifecycle", "Nasrin", "Istanbul", "IST-YYZ", "Credible"} {
+				if strings.Contains(ev.Detail, word) || strings.Contains(string(ev.ObjectID), word) {
+					t.Fatalf("audit event %d holds personal data %q: %+v", i, word, ev)
+				}
+			}
+			if ev.CaseID == c.ID {
+				actions = append(actions, ev.Action)
+			}
+		}
+		want := []string{"nomination.refer", "case.refer", "case.open_file", "case.start_eligibility", "case.find_eligible", "case.start_admissibility"}
+		if strings.Join(actions[:len(want)], " ") != strings.Join(want, " ") {
+			t.Fatalf("case actions start %v, want %v", actions[:len(want)], want)
+		}
+		if last := actions[len(actions)-1]; last != "case.close" {
+			t.Fatalf("last case action %q", last)
+		}
+	})
+}
+
+// TestRefusalNoticeAndRelease: a refusal needs reasons, records the notice
+// to the referring partner; withdrawal after approval releases the places.
+func TestRefusalAndWithdrawal(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Refused", 2, haven.PriorityNormal))
+		c = e.admissible(t, c)
+		_, err := e.app.Refuse(e.ctx, e.visa, c.ID, "  ")
+		wantCode(t, err, haven.EINVALID)
+		if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "reasons" {
+			t.Fatalf("fields = %+v", fs)
+		}
+		c = must[*haven.Case](t)(e.app.Refuse(e.ctx, e.visa, c.ID, "Exclusion clause applies."))
+		d := c.Decisions[len(c.Decisions)-1]
+		if c.State != haven.StateRefused || d.Kind != haven.DecisionRefused || d.NoticeOrgID != e.orgs[haven.OrgReferralPartner].ID || d.NoticeAt.IsZero() || d.Reasons != "Exclusion clause applies." {
+			t.Fatalf("refused case %s, decision %+v", c.State, d)
+		}
+
+		w := e.refer(t, referral("Withdrawn", 3, haven.PriorityNormal))
+		w = e.admissible(t, w)
+		must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, w.ID, app.ApproveInput{}))
+		if f := e.figures(t, 2026); f.Reserved != 3 {
+			t.Fatalf("reserved = %d", f.Reserved)
+		}
+		w = must[*haven.Case](t)(e.app.Withdraw(e.ctx, e.unhcr, w.ID, "Family found another durable solution."))
+		if f := e.figures(t, 2026); f.Reserved != 0 || w.State != haven.StateWithdrawn {
+			t.Fatalf("after withdrawal: %+v, state %s", f, w.State)
+		}
+	})
+}
+
+// TestSplitDecision: one inadmissible member blocks the family until a split
+// decision removes them; the others are approved and counted.
+func TestSplitDecision(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		c := e.refer(t, referral("Split", 3, haven.PriorityUrgent))
+		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.ScheduleInterview(e.ctx, e.visa, c.ID))
+		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+			NoInternalFlight: true, NoDurableSolution: true, Interviewed: true, Grounds: []haven.Ground{haven.GroundReligion}}))
+		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = e.passChecks(t, c)
+		third := c.Members[2]
+		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: third.ID, Kind: haven.CheckSecurity, Result: haven.ResultFailed, Details: "Match"}))
+		_, err := e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID)
+		wantCode(t, err, haven.ECONFLICT)
+		_, err = e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{c.Members[0].ID}, "The principal cannot be split off.")
+		wantCode(t, err, haven.EINVALID)
+		c = m(e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{third.ID}, "Inadmissible on security grounds."))
+		if c.State != haven.StateSplitDecision || !c.Member(third.ID).Excluded || len(c.Travellers()) != 2 {
+			t.Fatalf("after split: %s, travellers %d", c.State, len(c.Travellers()))
+		}
+		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		if f := e.figures(t, 2026); f.Reserved != 2 {
+			t.Fatalf("a split family of 3 reserved %d places, want 2", f.Reserved)
+		}
+		// After approval a late failure splits off another member: their place is released.
+		second := c.Members[1]
+		c = m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: second.ID, Kind: haven.CheckMedical, Result: haven.ResultOnHold, Details: "Active TB"}))
+		c = m(e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{second.ID}, "Medical hold; will follow later."))
+		if f := e.figures(t, 2026); f.Reserved != 1 {
+			t.Fatalf("after a split following approval reserved = %d, want 1", f.Reserved)
+		}
+		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		if f := e.figures(t, 2026); f.Reserved != 1 || c.State != haven.StateApproved {
+			t.Fatalf("re-approval: %+v %s", f, c.State)
+		}
+	})
+}
+
+// TestEmergencyTrack: only emergency-priority cases take the temporary
+// resident permit track; travel needs a medical valid on the travel date.
+func TestEmergencyTrackAndTravel(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		n := e.refer(t, referral("Normal", 1, haven.PriorityNormal))
+		n = e.admissible(t, n)
+		_, err := e.app.Approve(e.ctx, e.visa, n.ID, app.ApproveInput{Emergency: true})
+		wantCode(t, err, haven.ECONFLICT)
+
+		c := e.refer(t, referral("Emergency", 2, haven.PriorityEmergency))
+		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
+		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{Emergency: true}))
+		if c.VisaKind != haven.VisaTemporaryPermit || c.State != haven.StateApproved {
+			t.Fatalf("emergency approval: %s %s", c.State, c.VisaKind)
+		}
+		// No medical yet: travel cannot be booked.
+		_, err = e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 3))})
+		wantCode(t, err, haven.ECONFLICT)
+		for _, mem := range c.Members {
+			c = m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
+				ValidUntil: haven.DateOf(e.clock.Now().AddDate(0, 0, 10))}))
+		}
+		// A medical that expires before the travel date blocks travel.
+		_, err = e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 30))})
+		wantCode(t, err, haven.ECONFLICT)
+		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 5))}))
+		if c.State != haven.StateTravelBooked {
+			t.Fatalf("state %s", c.State)
+		}
+	})
+}
+
+// TestHoldAndInfoRequest: both side states return the case where it was.
+func TestHoldAndInfoRequest(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		c := e.refer(t, referral("Hold", 1, haven.PriorityNormal))
+		c = m(e.app.RequestInfo(e.ctx, e.visa, c.ID, "Need the full RRF annex."))
+		if c.State != haven.StateInfoRequested || c.ResumeState != haven.StateReferred {
+			t.Fatalf("info requested: %s / %s", c.State, c.ResumeState)
+		}
+		_, err := e.app.OpenFile(e.ctx, e.visa, c.ID)
+		wantCode(t, err, haven.ECONFLICT)
+		c = m(e.app.Resume(e.ctx, e.visa, c.ID))
+		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Hold(e.ctx, e.visa, c.ID, "Awaiting partner's risk update."))
+		c = m(e.app.Resume(e.ctx, e.visa, c.ID))
+		if c.State != haven.StateFileCreated || c.ResumeState != "" {
+			t.Fatalf("resumed: %s / %s", c.State, c.ResumeState)
+		}
+	})
+}

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/workflow"
+)
+
+// CreateNomination records a protection partner's nomination of a defender,
+// addressed to one referral partner. Its sensitive fields are sealed under
+// a data key of its own.
+func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error {
+	const op = "app.CreateNomination"
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.NominationCreate)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		n.DefenderName = strings.TrimSpace(n.DefenderName)
+		p := n.Validate(now)
+		if n.ReferralOrgID != "" {
+			o, err := tx.FindOrganisationByID(ctx, n.ReferralOrgID)
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && o.Kind != haven.OrgReferralPartner) {
+				p.Add("referral_org_id", "choose a referral partner")
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := p.Err(op); err != nil {
+			return err
+		}
+		if n.ID, err = a.newID("nom"); err != nil {
+			return err
+		}
+		n.ProtectionOrgID, n.State, n.CaseID, n.DeclineReason = w.org.ID, haven.NominationSubmitted, "", ""
+		n.CreatedBy, n.CreatedAt, n.UpdatedAt = w.user.ID, now, now
+		dk, err := a.newKey(ctx, tx, n.ID)
+		if err != nil {
+			return err
+		}
+		s := a.sealer(dk, "nominations", n.ID)
+		row := &store.NominationRow{
+			ID: n.ID, ProtectionOrgID: n.ProtectionOrgID, ReferralOrgID: n.ReferralOrgID, State: n.State,
+			DefenderName: s.str("defender_name", n.DefenderName), Contact: s.str("contact", n.Contact),
+			Whereabouts: s.str("whereabouts", n.Whereabouts),
+			Work:        s.json("work", sealedWork{n.Profile.WorkAreas, n.Profile.Organisations}),
+			Threats:     s.json("threats", n.Profile.ThreatEvents), RiskAssessment: s.str("risk_assessment", n.RiskAssessment),
+			RecommendedPriority: n.RecommendedPriority, NationalityCountries: n.NationalityCountries,
+			AsylumCountry: n.AsylumCountry, FamilySize: n.FamilySize, CreatedBy: n.CreatedBy, CreatedAt: now, UpdatedAt: now,
+		}
+		if s.err != nil {
+			return s.err
+		}
+		if err := tx.CreateNomination(ctx, row); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "nomination.create", "nomination", n.ID, "",
+			map[string]any{"referral_org_id": n.ReferralOrgID, "priority": n.RecommendedPriority})
+	})
+}
+
+// mayReadNomination: the nominating partner and the referral partner it is
+// addressed to.
+func mayReadNomination(w who, n *store.NominationRow) bool {
+	return n.ProtectionOrgID == w.org.ID || n.ReferralOrgID == w.org.ID
+}
+
+func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.NominationRow) (*haven.Nomination, error) {
+	dk, err := a.key(ctx, tx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	o := a.opener(dk, "nominations", r.ID)
+	n := &haven.Nomination{
+		ID: r.ID, ProtectionOrgID: r.ProtectionOrgID, ReferralOrgID: r.ReferralOrgID, State: r.State,
+		DefenderName: o.str("defender_name", r.DefenderName), Contact: o.str("contact", r.Contact),
+		Whereabouts: o.str("whereabouts", r.Whereabouts), RiskAssessment: o.str("risk_assessment", r.RiskAssessment),
+		DeclineReason: o.str("decline_reason", r.DeclineReason), RecommendedPriority: r.RecommendedPriority,
+		NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry, FamilySize: r.FamilySize,
+		CaseID: r.CaseID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	var wk sealedWork
+	o.json("work", r.Work, &wk)
+	n.Profile.WorkAreas, n.Profile.Organisations = wk.WorkAreas, wk.Organisations
+	o.json("threats", r.Threats, &n.Profile.ThreatEvents)
+	return n, o.err
+}
+
+// FindNominationByID returns a nomination to the partner that made it or
+// the referral partner it is addressed to; ENOTFOUND to anyone else.
+func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+	var n *haven.Nomination
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		r, err := tx.FindNominationByID(ctx, id)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !mayReadNomination(w, r)) {
+			return haven.Errorf(haven.ENOTFOUND, "app.FindNominationByID", "no such nomination")
+		} else if err != nil {
+			return err
+		}
+		n, err = a.openNomination(ctx, tx, r)
+		return err
+	})
+	return n, err
+}
+
+// FindNominations lists the nominations the actor's organisation made or
+// received, newest first, with only their plain fields.
+func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error) {
+	var out []*haven.Nomination
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		f := store.NominationFilter{State: state}
+		switch w.org.Kind {
+		case haven.OrgProtectionPartner:
+			f.ProtectionOrgID = w.org.ID
+		case haven.OrgReferralPartner:
+			f.ReferralOrgID = w.org.ID
+		default:
+			return nil
+		}
+		rows, err := tx.FindNominations(ctx, f)
+		for _, r := range rows {
+			out = append(out, &haven.Nomination{ID: r.ID, ProtectionOrgID: r.ProtectionOrgID, ReferralOrgID: r.ReferralOrgID,
+				State: r.State, RecommendedPriority: r.RecommendedPriority, NationalityCountries: r.NationalityCountries,
+				AsylumCountry: r.AsylumCountry, FamilySize: r.FamilySize, CaseID: r.CaseID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+		}
+		return err
+	})
+	return out, err
+}
+
+// nominationEvent moves a nomination: review and decline by the referral
+// partner it is addressed to, withdraw by the partner that made it.
+func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.ID, ev haven.NominationEvent, reason string) (*haven.Nomination, error) {
+	action := map[haven.NominationEvent]policy.Action{
+		haven.NominationEventReview: policy.NominationReview, haven.NominationEventDecline: policy.NominationDecline,
+		haven.NominationEventWithdraw: policy.NominationWithdraw,
+	}[ev]
+	var out *haven.Nomination
+	err := a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		r, err := tx.FindNominationByID(ctx, id)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !mayReadNomination(w, r)) {
+			return haven.Errorf(haven.ENOTFOUND, "app.nominationEvent", "no such nomination")
+		} else if err != nil {
+			return err
+		}
+		owner := r.ReferralOrgID
+		if ev == haven.NominationEventWithdraw {
+			owner = r.ProtectionOrgID
+		}
+		if action == "" || !policy.Allowed(w.org.Kind, w.user.Role, action) || owner != w.org.ID {
+			return haven.Errorf(haven.EFORBIDDEN, "app.nominationEvent", "your organisation may not do this")
+		}
+		next, err := workflow.StepNomination(r.State, ev, reason)
+		if err != nil {
+			return err
+		}
+		if ev == haven.NominationEventDecline {
+			dk, err := a.key(ctx, tx, r.ID)
+			if err != nil {
+				return err
+			}
+			s := a.sealer(dk, "nominations", r.ID)
+			r.DeclineReason = s.str("decline_reason", strings.TrimSpace(reason))
+			if s.err != nil {
+				return s.err
+			}
+		}
+		from := r.State
+		r.State, r.UpdatedAt = next, a.now()
+		if err := tx.UpdateNomination(ctx, r); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, w.actor(), "nomination."+string(ev), "nomination", r.ID, "", map[string]any{"from": from, "to": next}); err != nil {
+			return err
+		}
+		out, err = a.openNomination(ctx, tx, r)
+		return err
+	})
+	return out, err
+}
+
+// ReviewNomination takes a submitted nomination under review.
+func (a *App) ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+	return a.nominationEvent(ctx, actor, id, haven.NominationEventReview, "")
+}
+
+// DeclineNomination declines a nomination with a reason.
+func (a *App) DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
+	return a.nominationEvent(ctx, actor, id, haven.NominationEventDecline, reason)
+}
+
+// WithdrawNomination withdraws a nomination, by the partner that made it.
+func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
+	return a.nominationEvent(ctx, actor, id, haven.NominationEventWithdraw, reason)
+}
