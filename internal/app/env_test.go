@@ -118,7 +118,7 @@ func referral(tag string, size int, prio haven.Priority) *haven.Case {
 			rel = rels[i]
 		}
 		c.Members = append(c.Members, &haven.Member{
-			Relationship: rel, Accompanying: true, FamilyName: "Family" + tag, GivenNames: fmt.Sprintf("Member%d %s", i, tag),
+			Relationship: rel, Accompanying: true, FamilyName: "Family" + tag, GivenNames: fmt.Sprintf("Member%d-%d %s", i, serial, tag),
 			DateOfBirth: haven.Date{Year: 1985 + 5*i, Month: 4, Day: 1 + i}, Sex: haven.SexFemale,
 			Nationalities: []string{"IR"}, Languages: []string{"fa"}, Whereabouts: "Safe house near Van " + tag,
 			Contact: "+90 555 " + tag, ConfidentialNotes: "Confidential note of member " + tag,

@@ -1,0 +1,322 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"testing"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/testdb"
+	"github.com/havenhrd/haven/internal/vault"
+)
+
+// canaries are distinctive strings, in several scripts, that must never
+// appear in the database files in the clear.
+var canaries = []string{"Qwyzzelbaum", "زينب‌القمرية", "Ярославна", "黎明月", "Xochiquetzal-Oyelaran", "+90 555 7391", "Safehouse Kadikoy 77", "UNH-CANARY-4242"}
+
+func canaryCase() *haven.Case {
+	c := referral("Canary", 3, haven.PriorityUrgent)
+	c.UNHCRNumber = canaries[7]
+	c.Members[0].FamilyName, c.Members[0].GivenNames = canaries[0], canaries[1]
+	c.Members[1].FamilyName, c.Members[1].GivenNames = canaries[2], canaries[3]
+	c.Members[2].FamilyName = canaries[4]
+	c.Members[0].Contact, c.Members[0].Whereabouts = canaries[5], canaries[6]
+	c.PersecutionAccount = "Beaten by " + canaries[4]
+	c.Members[1].ConfidentialNotes = "Confidential: " + canaries[2]
+	return c
+}
+
+func scanFiles(t *testing.T, path string, needles []string) (hits []string) {
+	t.Helper()
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		b, err := os.ReadFile(f)
+		if os.IsNotExist(err) {
+			continue
+		}
+		noErr(t, err)
+		for _, n := range needles {
+			if bytes.Contains(b, []byte(n)) {
+				hits = append(hits, f+": "+n)
+			}
+		}
+	}
+	return hits
+}
+
+// TestCanaryNoPlaintextOnDisk writes cases and a nomination full of
+// distinctive personal data and scans the SQLite database, its WAL and its
+// shared-memory file for any of it: there must be none.
+func TestCanaryNoPlaintextOnDisk(t *testing.T) {
+	db := testdb.OpenSQLite(t)
+	e := newEnv(t, db)
+	c := e.refer(t, canaryCase())
+	c = e.admissible(t, c)
+	must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+	noErr(t, e.app.CreateNomination(e.ctx, e.fld, &haven.Nomination{
+		ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: canaries[0] + " " + canaries[1], Contact: canaries[5],
+		Whereabouts: canaries[6], RiskAssessment: "Hunted by " + canaries[2], RecommendedPriority: haven.PriorityEmergency,
+		NationalityCountries: []string{"SY"}, AsylumCountry: "LB", FamilySize: 1,
+	}))
+	// The scan itself works: plain, non-personal data is found.
+	if hits := scanFiles(t, db.Path(), []string{"Front Line Defenders"}); len(hits) == 0 {
+		t.Fatal("the scan does not find an organisation's name: it cannot be trusted")
+	}
+	if hits := scanFiles(t, db.Path(), canaries); len(hits) != 0 {
+		t.Fatalf("plaintext personal data on disk: %v", hits)
+	}
+	noErr(t, db.Checkpoint(e.ctx))
+	if hits := scanFiles(t, db.Path(), canaries); len(hits) != 0 {
+		t.Fatalf("plaintext personal data on disk after checkpoint: %v", hits)
+	}
+	// And yet the data is all there for those allowed to read it.
+	got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+	if got.Members[0].FamilyName != canaries[0] || got.Members[1].GivenNames != canaries[3] || got.UNHCRNumber != canaries[7] {
+		t.Fatalf("round trip lost data: %+v", got.Members[0])
+	}
+}
+
+// TestMovedCiphertextFailsToOpen swaps two members' sealed names in the
+// database: the case no longer opens, rather than show one person's name
+// as another's.
+func TestMovedCiphertextFailsToOpen(t *testing.T) {
+	db := testdb.OpenSQLite(t)
+	e := newEnv(t, db)
+	c := e.refer(t, referral("Moved", 2, haven.PriorityNormal))
+	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	noErr(t, err)
+	defer raw.Close()
+	var a, b []byte
+	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[0].ID).Scan(&a))
+	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[1].ID).Scan(&b))
+	_, err = raw.Exec(`UPDATE members SET family_name_enc = ? WHERE id = ?`, b, c.Members[0].ID)
+	noErr(t, err)
+	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+	wantCode(t, err, haven.EINTERNAL)
+	// Moving a sealed value to another column of the same row fails too.
+	_, err = raw.Exec(`UPDATE members SET family_name_enc = ?, given_names_enc = ? WHERE id = ?`, a, a, c.Members[0].ID)
+	noErr(t, err)
+	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+	wantCode(t, err, haven.EINTERNAL)
+}
+
+// TestShredding destroys a case's data key: its sealed fields are gone for
+// good, its states, ledger and audit trail stay, and it takes no more events.
+func TestShredding(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.admissible(t, e.refer(t, referral("Shred", 2, haven.PriorityNormal)))
+		c = must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		other := e.refer(t, referral("Kept", 1, haven.PriorityNormal))
+		wantCode(t, e.app.ShredCase(e.ctx, e.visa, c.ID), haven.EFORBIDDEN)
+		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))
+		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		if !got.Shredded || got.Members[0].FamilyName != "" || got.PersecutionAccount != "" || got.UNHCRNumber != "" || got.Checks[0].Details != "" {
+			t.Fatalf("shredded case still readable: %+v", got.Members[0])
+		}
+		if got.State != haven.StateApproved || len(got.Members) != 2 || len(got.Checks) != 6 || got.Members[0].Relationship != haven.RelPrincipal {
+			t.Fatalf("shredding lost the case's structure: %s, %d members", got.State, len(got.Members))
+		}
+		if f := e.figures(t, 2026); f.Reserved != 2 {
+			t.Fatalf("shredding changed the ledger: %+v", f)
+		}
+		_, err := e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 7))})
+		wantCode(t, err, haven.ECONFLICT)
+		wantCode(t, e.app.ShredCase(e.ctx, e.admin, c.ID), haven.ECONFLICT)
+		if o := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, other.ID)); o.Members[0].FamilyName != "FamilyKept" {
+			t.Fatalf("shredding one case touched another: %+v", o.Members[0])
+		}
+		evs := e.auditEvents(t)
+		if last := evs[len(evs)-1]; last.Action != "case.shred" || last.CaseID != c.ID {
+			t.Fatalf("last event = %+v", last)
+		}
+	})
+}
+
+// TestKeyRotation rotates the key-encryption key: data keys are re-wrapped
+// without touching any sealed field, and afterwards a key file holding only
+// the new key reads everything.
+func TestKeyRotation(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Rotate", 2, haven.PriorityNormal))
+		noErr(t, e.app.CreateNomination(e.ctx, e.fld, &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID,
+			DefenderName: "Rotated Defender", RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal,
+			NationalityCountries: []string{"NI"}, AsylumCountry: "CR", FamilySize: 1}))
+		var sealedBefore []byte
+		noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
+			ms, err := tx.FindMembers(e.ctx, c.ID)
+			sealedBefore = ms[0].FamilyName
+			return err
+		}))
+		rotated := must[*vault.Keyring](t)(e.keys.Rotate(nil))
+		v2 := must[*vault.Vault](t)(vault.New(rotated))
+		a2 := app.New(app.Config{Store: e.store, Vault: v2, Clock: e.clock})
+		n := must[int](t)(a2.RewrapDataKeys(e.ctx, e.admin, 1))
+		if n != 2 {
+			t.Fatalf("re-wrapped %d data keys, want 2 (one case, one nomination)", n)
+		}
+		if n := must[int](t)(a2.RewrapDataKeys(e.ctx, e.admin, 10)); n != 0 {
+			t.Fatalf("second pass re-wrapped %d", n)
+		}
+		noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
+			ms, err := tx.FindMembers(e.ctx, c.ID)
+			if !bytes.Equal(ms[0].FamilyName, sealedBefore) {
+				t.Error("rotation rewrote a sealed field")
+			}
+			k, err2 := tx.FindDataKey(e.ctx, c.ID)
+			if err2 == nil && k.KEKID != rotated.Current.ID {
+				t.Errorf("data key under %s, want %s", k.KEKID, rotated.Current.ID)
+			}
+			return err
+		}))
+		onlyNew := &vault.Keyring{Current: rotated.Current, IndexKey: rotated.IndexKey}
+		a3 := app.New(app.Config{Store: e.store, Vault: must[*vault.Vault](t)(vault.New(onlyNew)), Clock: e.clock})
+		if got := must[*haven.Case](t)(a3.FindCaseByID(e.ctx, e.visa, c.ID)); got.Members[0].FamilyName != "FamilyRotate" {
+			t.Fatalf("after rotation: %+v", got.Members[0])
+		}
+		// The old key alone no longer opens anything.
+		_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+		wantCode(t, err, haven.EUNAVAILABLE)
+		// Blind indexes survive rotation: a duplicate UNHCR number is still caught.
+		dup := referral("Rotate2", 1, haven.PriorityNormal)
+		dup.UNHCRNumber = c.UNHCRNumber
+		wantCode(t, a3.CreateReferral(e.ctx, e.unhcr, dup), haven.ECONFLICT)
+	})
+}
+
+func countRows(t *testing.T, e *env) (cases, events int) {
+	t.Helper()
+	noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
+		_, n, err := tx.FindCases(e.ctx, store.CaseFilter{})
+		cases = n
+		return err
+	}))
+	return cases, len(e.auditEvents(t))
+}
+
+// TestBadInputWritesNothing: every kind of bad input gets a clear error
+// naming the field, and neither a record nor an audit event is written.
+func TestBadInputWritesNothing(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		ok := e.refer(t, referral("Good", 2, haven.PriorityNormal))
+		other := e.refer(t, referral("Other", 1, haven.PriorityNormal))
+		cases0, events0 := countRows(t, e)
+		bad := []struct {
+			name   string
+			mutate func(c *haven.Case)
+			field  string
+		}{
+			{"size does not match", func(c *haven.Case) { c.DeclaredSize = 5 }, "declared_size"},
+			{"two principals", func(c *haven.Case) { c.Members[1].Relationship = haven.RelPrincipal }, "members"},
+			{"no principal", func(c *haven.Case) { c.Members[0].Relationship = haven.RelSpouse }, "members"},
+			{"birth date in the future", func(c *haven.Case) { c.Members[1].DateOfBirth = haven.Date{Year: 2030, Month: 1, Day: 1} }, "members[1].date_of_birth"},
+			{"empty family name", func(c *haven.Case) { c.Members[0].FamilyName = "  " }, "members[0].family_name"},
+			{"unknown priority", func(c *haven.Case) { c.ProcessingPriority = "very_urgent" }, "processing_priority"},
+			{"unknown ground", func(c *haven.Case) { c.Grounds = []haven.Ground{"caste"} }, "grounds"},
+			{"unknown country", func(c *haven.Case) { c.NationalityCountries = []string{"XX"} }, "nationality_countries"},
+			{"no persecution account", func(c *haven.Case) { c.PersecutionAccount = "" }, "persecution_account"},
+			{"duplicate UNHCR number", func(c *haven.Case) { c.UNHCRNumber = ok.UNHCRNumber }, "unhcr_number"},
+		}
+		for _, b := range bad {
+			c := referral("Bad", 2, haven.PriorityNormal)
+			b.mutate(c)
+			err := e.app.CreateReferral(e.ctx, e.unhcr, c)
+			if code := haven.ErrorCodeOf(err); code != haven.EINVALID && code != haven.ECONFLICT {
+				t.Errorf("%s: error %v", b.name, err)
+				continue
+			}
+			found := false
+			for _, f := range haven.FieldsOf(err) {
+				found = found || f.Field == b.field
+			}
+			if !found {
+				t.Errorf("%s: fields %+v do not name %q", b.name, haven.FieldsOf(err), b.field)
+			}
+		}
+		if cases1, events1 := countRows(t, e); cases1 != cases0 || events1 != events0 {
+			t.Fatalf("bad referrals wrote %d cases and %d audit events", cases1-cases0, events1-events0)
+		}
+		// Each refused act below must leave the case and the audit trail as they were.
+		ok = e.admissible(t, ok)
+		other = e.admissible(t, other)
+		refused := func(name string, want haven.ErrorCode, act func() error) {
+			t.Helper()
+			before := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, ok.ID))
+			_, ev0 := countRows(t, e)
+			err := act()
+			if haven.ErrorCodeOf(err) != want {
+				t.Errorf("%s: error %v, want %s", name, err, want)
+			}
+			after := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, ok.ID))
+			if _, ev1 := countRows(t, e); ev1 != ev0 || after.Version != before.Version || len(after.Checks) != len(before.Checks) || after.State != before.State {
+				t.Errorf("%s: the refused act wrote something (events %d to %d, version %d to %d)", name, ev0, ev1, before.Version, after.Version)
+			}
+		}
+		refused("check for a member of another case", haven.EINVALID, func() error {
+			_, err := e.app.RecordCheck(e.ctx, e.visa, ok.ID, &haven.Check{MemberID: other.Members[0].ID, Kind: haven.CheckMedical,
+				Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 1, Day: 1}})
+			return err
+		})
+		refused("medical partner records a security check", haven.EFORBIDDEN, func() error {
+			_, err := e.app.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed})
+			return err
+		})
+		refused("medical without expiry", haven.EINVALID, func() error {
+			_, err := e.app.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckMedical, Result: haven.ResultPassed})
+			return err
+		})
+		refused("transition not allowed from the current state", haven.ECONFLICT, func() error {
+			_, err := e.app.BookTravel(e.ctx, e.visa, ok.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 9))})
+			return err
+		})
+		refused("approval for an admission year two years ahead", haven.EINVALID, func() error {
+			_, err := e.app.Approve(e.ctx, e.visa, ok.ID, app.ApproveInput{AdmissionYear: 2028})
+			return err
+		})
+		refused("no actor", haven.EUNAUTHORIZED, func() error {
+			_, err := e.app.Hold(e.ctx, haven.Actor{}, ok.ID, "x")
+			return err
+		})
+		refused("unknown actor", haven.EUNAUTHORIZED, func() error {
+			_, err := e.app.Hold(e.ctx, haven.Actor{UserID: "usr_nobody"}, ok.ID, "x")
+			return err
+		})
+		refused("actor claiming another organisation", haven.EUNAUTHORIZED, func() error {
+			a := e.visa
+			a.OrgID = e.orgs[haven.OrgReferralPartner].ID
+			_, err := e.app.Hold(e.ctx, a, ok.ID, "x")
+			return err
+		})
+	})
+}
+
+// TestNeedToKnow: a partner cannot see another partner's case, and the
+// answer does not tell whether it exists.
+func TestNeedToKnow(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Private", 1, haven.PriorityNormal))
+		otherOrg := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Other referral partner"}
+		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, otherOrg))
+		u := &haven.User{OrgID: otherOrg.ID, Role: haven.RoleCaseworker, Username: "other", DisplayName: "Other"}
+		noErr(t, e.app.CreateUser(e.ctx, e.admin, u))
+		other := haven.Actor{UserID: u.ID}
+		_, err1 := e.app.FindCaseByID(e.ctx, other, c.ID)
+		_, err2 := e.app.FindCaseByID(e.ctx, other, "case_doesnotexist")
+		wantCode(t, err1, haven.ENOTFOUND)
+		if err1.Error() != err2.Error() {
+			t.Fatalf("an unseen case and a missing one answer differently: %q vs %q", err1, err2)
+		}
+		cs, n, err := e.app.FindCases(context.Background(), other, store.CaseFilter{})
+		noErr(t, err)
+		if n != 0 || len(cs) != 0 {
+			t.Fatalf("another partner's queue shows %d cases", n)
+		}
+		if _, n, _ := e.app.FindCases(e.ctx, e.visa, store.CaseFilter{}); n != 1 {
+			t.Fatalf("the visa office sees %d cases", n)
+		}
+		_, err = e.app.Withdraw(e.ctx, other, c.ID, "Not mine")
+		wantCode(t, err, haven.ENOTFOUND)
+	})
+}
