@@ -235,3 +235,61 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 	})
 	return f, err
 }
+
+// FindUserByUsername returns the user with username, for the command line,
+// whose operator holds the database and the key file and names the user
+// they act as. ENOTFOUND when there is none.
+func (a *App) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
+	var out *haven.User
+	err := a.store.View(ctx, func(tx store.Tx) error {
+		os, err := tx.FindOrganisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			us, err := tx.FindUsers(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				if u.Username == username {
+					out = u
+					return nil
+				}
+			}
+		}
+		return haven.Errorf(haven.ENOTFOUND, "app.FindUserByUsername", "no user named %q", username)
+	})
+	return out, err
+}
+
+// demoKey is the meta key marking a demo database.
+const demoKey = "demo"
+
+// MarkDemo marks an empty database as a demo database. It fails with
+// ECONFLICT when the database already holds organisations.
+func (a *App) MarkDemo(ctx context.Context) error {
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		os, err := tx.FindOrganisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		if len(os) > 0 {
+			return haven.Errorf(haven.ECONFLICT, "app.MarkDemo", "the database is not empty: only a fresh database becomes a demo")
+		}
+		return tx.SetMeta(ctx, demoKey, "true")
+	})
+}
+
+// IsDemo reports whether the database is marked as a demo database.
+func (a *App) IsDemo(ctx context.Context) (bool, error) {
+	var v string
+	err := a.store.View(ctx, func(tx store.Tx) (err error) {
+		v, err = tx.Meta(ctx, demoKey)
+		return err
+	})
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return false, nil
+	}
+	return v == "true", err
+}

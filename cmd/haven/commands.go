@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/server"
+	"github.com/havenhrd/haven/internal/vault"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := open(ctx, *dsn, getenv, stderr, true)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	return serve(ctx, e, *addr, stdout)
+}
+
+// serve listens on addr and serves until ctx ends.
+func serve(ctx context.Context, e *env, addr string, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           server.NewServer(e.log, e.app),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "haven: serving on http://%s (%s)\n", ln.Addr(), e.db.Engine())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := open(ctx, *dsn, getenv, stderr, false)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	n, err := e.db.Migrate(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	if err := e.app.Bootstrap(ctx); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "haven: %d migrations applied; schema current\n", n)
+	return nil
+}
+
+func cmdInit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
+	org := fs.String("org", "", "name of the programme administration")
+	username := fs.String("username", "", "the first admin's username")
+	name := fs.String("name", "", "the first admin's display name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := open(ctx, *dsn, getenv, stderr, true)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	o := &haven.Organisation{Name: *org, Country: "CA"}
+	u := &haven.User{Username: *username, DisplayName: *name}
+	if err := e.app.CreateFirstAdmin(ctx, o, u); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "haven: organisation %s and admin %s (%s) created\n", o.ID, u.Username, u.ID)
+	return nil
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func cmdRules(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
+		return usagef("rules: say show or set")
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("rules "+sub, flag.ContinueOnError)
+	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
+	year := fs.Int("year", time.Now().Year(), "the programme year")
+	as := fs.String("as", "", "username of the administrator making the change (set), or reading (show)")
+	capN := fs.Int("cap", -1, "the cap in persons (set); unchanged when omitted")
+	var referrers, allocations, targets listFlag
+	fs.Var(&referrers, "referrer", "an organisation ID allowed to refer this year, besides referral partners (repeatable; replaces the list)")
+	fs.Var(&allocations, "allocation", "ORG_ID=PERSONS, a partner's allocation inside the cap (repeatable; replaces the list)")
+	fs.Var(&targets, "target", "PRIORITY=DAYS, the target time from referral to departure (repeatable)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	e, err := open(ctx, *dsn, getenv, stderr, true)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	actor, err := actorByUsername(ctx, e.app, *as)
+	if err != nil {
+		return describe(err)
+	}
+	if sub == "show" {
+		r, err := e.app.FindRules(ctx, actor, *year)
+		if err != nil {
+			return describe(err)
+		}
+		printRules(stdout, r)
+		if f, err := e.app.CapFigures(ctx, actor, *year); err == nil {
+			fmt.Fprintf(stdout, "ledger: cap %d, reserved %d, arrived %d, remaining %d\n", f.Cap, f.Reserved, f.Arrived, f.Remaining)
+		}
+		return nil
+	}
+	r, err := e.app.FindRules(ctx, actor, *year)
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		r = haven.DefaultRules(*year)
+	} else if err != nil {
+		return describe(err)
+	}
+	if *capN >= 0 {
+		r.Cap = *capN
+	}
+	if len(referrers) > 0 {
+		r.Referrers = nil
+		for _, id := range referrers {
+			r.Referrers = append(r.Referrers, haven.ID(id))
+		}
+	}
+	if len(allocations) > 0 {
+		r.Allocations = map[haven.ID]int{}
+		for _, a := range allocations {
+			id, n, ok := strings.Cut(a, "=")
+			v, err := strconv.Atoi(n)
+			if !ok || err != nil {
+				return usagef("--allocation takes ORG_ID=PERSONS")
+			}
+			r.Allocations[haven.ID(id)] = v
+		}
+	}
+	for _, t := range targets {
+		p, n, ok := strings.Cut(t, "=")
+		pr, err1 := haven.ParsePriority(p)
+		v, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil {
+			return usagef("--target takes PRIORITY=DAYS with emergency, urgent or normal")
+		}
+		r.TargetDays[pr] = v
+	}
+	if err := e.app.SetRules(ctx, actor, r); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "haven: rules for %d set (version %d)\n", r.Year, r.Version)
+	printRules(stdout, r)
+	return nil
+}
+
+func printRules(w io.Writer, r *haven.ProgrammeRules) {
+	fmt.Fprintf(w, "year %d, version %d (by %s at %s)\n", r.Year, r.Version, r.ChangedBy, r.ChangedAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "cap: %d persons\n", r.Cap)
+	fmt.Fprintf(w, "may refer: kinds %v, organisations %v\n", r.ReferrerKinds, r.Referrers)
+	ids := make([]string, 0, len(r.Allocations))
+	for id := range r.Allocations {
+		ids = append(ids, string(id))
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fmt.Fprintf(w, "allocation: %s %d persons\n", id, r.Allocations[haven.ID(id)])
+	}
+	for _, p := range haven.Priorities {
+		fmt.Fprintf(w, "target %s: %d days\n", p, r.TargetDays[p])
+	}
+}
+
+func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "generate" && args[0] != "rotate") {
+		return usagef("keys: say generate or rotate")
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
+	out := fs.String("out", "", "where to write the new key file (generate)")
+	dsn := fs.String("db", "", "SQLite file path or postgres:// URL (rotate)")
+	as := fs.String("as", "", "username of the administrator rotating the keys (rotate)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if sub == "generate" {
+		if *out == "" {
+			return usagef("keys generate: --out is required")
+		}
+		k, err := vault.GenerateKeyring(nil)
+		if err != nil {
+			return err
+		}
+		if err := writeKeyFile(*out, k, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "haven: key file written to %s (key %s); keep it off the database's machine backups\n", *out, k.Current.ID)
+		return nil
+	}
+	e, err := open(ctx, *dsn, getenv, stderr, true)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	if e.path == "" {
+		return errors.New("keys rotate needs HAVEN_KEY_FILE: the rotated key file is written there")
+	}
+	actor, err := actorByUsername(ctx, e.app, *as)
+	if err != nil {
+		return describe(err)
+	}
+	rotated, err := e.keys.Rotate(nil)
+	if err != nil {
+		return err
+	}
+	// Write the new file first: if re-wrapping stops half-way, the file
+	// still holds every key needed, and running rotate's second half again
+	// finishes the job.
+	if err := writeKeyFile(e.path, rotated, true); err != nil {
+		return err
+	}
+	v, err := vault.New(rotated)
+	if err != nil {
+		return err
+	}
+	e.app = newApp(e, v)
+	n, err := e.app.RewrapDataKeys(ctx, actor, 500)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "haven: key file rotated to %s; %d data keys re-wrapped\n", rotated.Current.ID, n)
+	return nil
+}
+
+// writeKeyFile writes k to path with mode 0600, atomically. Without replace
+// it refuses to overwrite an existing file.
+func writeKeyFile(path string, k *vault.Keyring, replace bool) error {
+	b, err := k.Marshal()
+	if err != nil {
+		return err
+	}
+	if !replace {
+		if _, err := os.Stat(path); err == nil {
+			return fmt.Errorf("%s exists: refusing to overwrite a key file", path)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".haven-keys-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

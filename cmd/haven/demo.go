@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/vault"
+)
+
+func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	dir := fs.String("dir", "haven-demo", "directory for the demo database and its key file")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	seedOnly := fs.Bool("seed-only", false, "seed and exit without serving")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return err
+	}
+	keyPath := filepath.Join(*dir, "keys.json")
+	dbPath := filepath.Join(*dir, "haven.db")
+	_, dbErr := os.Stat(dbPath)
+	fresh := errors.Is(dbErr, os.ErrNotExist)
+	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
+		if !fresh {
+			return fmt.Errorf("%s exists but its key file %s does not: refusing to touch it", dbPath, keyPath)
+		}
+		k, err := vault.GenerateKeyring(nil)
+		if err != nil {
+			return err
+		}
+		if err := writeKeyFile(keyPath, k, false); err != nil {
+			return err
+		}
+	}
+	demoEnv := func(k string) string {
+		if k == "HAVEN_KEY_FILE" {
+			return keyPath
+		}
+		if k == "HAVEN_KEYS" {
+			return ""
+		}
+		return getenv(k)
+	}
+	e, err := open(ctx, dbPath, demoEnv, stderr, false)
+	if err != nil {
+		return describe(err)
+	}
+	defer e.Close()
+	if _, err := e.db.Migrate(ctx); err != nil {
+		return describe(err)
+	}
+	if err := e.app.Bootstrap(ctx); err != nil {
+		return describe(err)
+	}
+	if fresh {
+		if err := e.app.MarkDemo(ctx); err != nil {
+			return describe(err)
+		}
+		n, err := seedDemo(ctx, e.app)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "haven: demo database %s seeded with %d synthetic cases (all names invented)\n", dbPath, n)
+	} else if demo, err := e.app.IsDemo(ctx); err != nil {
+		return describe(err)
+	} else if !demo {
+		return fmt.Errorf("%s is not a demo database: refusing to seed or serve it as one", dbPath)
+	}
+	fmt.Fprintf(stdout, "haven: demo users (act as them with --as): %s\n", demoUsernames())
+	if *seedOnly {
+		return nil
+	}
+	return serve(ctx, e, *addr, stdout)
+}
+
+type demoOrg struct {
+	kind     haven.OrgKind
+	name     string
+	country  string
+	username string
+}
+
+var demoOrgs = []demoOrg{
+	{haven.OrgReferralPartner, "UNHCR (demo)", "CH", "unhcr.demo"},
+	{haven.OrgProtectionPartner, "Front Line Defenders (demo)", "IE", "fld.demo"},
+	{haven.OrgProtectionPartner, "ProtectDefenders.eu (demo)", "BE", "pd.demo"},
+	{haven.OrgVisaOffice, "IRCC visa office Ankara (demo)", "TR", "visa.demo"},
+	{haven.OrgScreeningPartner, "Security screening partner (demo)", "CA", "screening.demo"},
+	{haven.OrgMedicalPartner, "Panel physician Istanbul (demo)", "TR", "medical.demo"},
+	{haven.OrgSettlementOrganisation, "Welcome Place Winnipeg (demo)", "CA", "settlement.demo"},
+	{haven.OrgSettlementOrganisation, "Accueil Montréal (demo)", "CA", "accueil.demo"},
+}
+
+func demoUsernames() string {
+	s := "admin.demo"
+	for _, o := range demoOrgs {
+		s += ", " + o.username
+	}
+	return s
+}
+
+// Invented names in several scripts: no real person is meant.
+var demoFamilies = []struct{ family, given, spouse string }{
+	{"Ahmadi", "Parisa", "Kaveh"}, {"الحسيني", "ليلى", "سامر"}, {"Ковальчук", "Олена", "Андрій"},
+	{"Nguyễn", "Thị Lan", "Văn Minh"}, {"Mengistu", "Hiwot", "Dawit"}, {"陈", "晓梅", "建国"},
+	{"Quispe Mamani", "Rosa", "Julián"}, {"Oyelaran", "Adaeze", "Tunde"}, {"რამიშვილი", "ნინო", "გიორგი"},
+	{"Rahimi", "Shabnam", "Farid"}, {"Халимова", "Гульнора", "Рустам"}, {"Ortega Ruiz", "Mariela", "Tomás"},
+	{"ဦး", "သီတာ", "ကျော်"}, {"Al-Sayed", "Noor", "Omar"},
+}
+
+var demoCountries = [][2]string{{"IR", "TR"}, {"SY", "LB"}, {"BY", "LT"}, {"VN", "TH"}, {"ET", "KE"}, {"CN", "TH"},
+	{"NI", "CR"}, {"NG", "GH"}, {"RU", "GE"}, {"AF", "PK"}, {"TJ", "KG"}, {"VE", "CO"}, {"MM", "TH"}, {"EG", "JO"}}
+
+// seedDemo creates the demo organisations and users and about 40 cases in
+// every state, each driven through the app like a real one.
+func seedDemo(ctx context.Context, a *app.App) (int, error) {
+	admOrg := &haven.Organisation{Name: "IRCC programme administration (demo)", Country: "CA"}
+	adm := &haven.User{Username: "admin.demo", DisplayName: "Programme administrator"}
+	if err := a.CreateFirstAdmin(ctx, admOrg, adm); err != nil {
+		return 0, err
+	}
+	admin := haven.Actor{UserID: adm.ID}
+	actors := map[string]haven.Actor{}
+	orgIDs := map[string]haven.ID{}
+	for _, d := range demoOrgs {
+		o := &haven.Organisation{Kind: d.kind, Name: d.name, Country: d.country}
+		if err := a.CreateOrganisation(ctx, admin, o); err != nil {
+			return 0, err
+		}
+		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: d.username, DisplayName: d.name + " caseworker"}
+		if err := a.CreateUser(ctx, admin, u); err != nil {
+			return 0, err
+		}
+		actors[d.username], orgIDs[d.username] = haven.Actor{UserID: u.ID}, o.ID
+	}
+	s := &seeder{a: a, ctx: ctx, act: actors, org: orgIDs}
+	// From 2023 the protection partners may refer directly.
+	year := haven.SystemClock{}.Now().Year()
+	r, err := a.FindRules(ctx, admin, year)
+	if err != nil {
+		return 0, err
+	}
+	r.Referrers = []haven.ID{orgIDs["fld.demo"], orgIDs["pd.demo"]}
+	r.Allocations = map[haven.ID]int{orgIDs["fld.demo"]: 125}
+	if err := a.SetRules(ctx, admin, r); err != nil {
+		return 0, err
+	}
+	plan := []haven.CaseState{
+		haven.StateReferred, haven.StateReferred, haven.StateFileCreated, haven.StateFileCreated, haven.StateEligibilityReview,
+		haven.StateEligibilityReview, haven.StateInterview, haven.StateInterview, haven.StateEligible, haven.StateEligible,
+		haven.StateAdmissibilityInProgress, haven.StateAdmissibilityInProgress, haven.StateAdmissibilityInProgress, haven.StateAdmissible,
+		haven.StateAdmissible, haven.StateApproved, haven.StateApproved, haven.StateApproved, haven.StateTravelBooked, haven.StateTravelBooked,
+		haven.StateArrived, haven.StateArrived, haven.StateInSettlement, haven.StateInSettlement, haven.StateInSettlement, haven.StateClosed,
+		haven.StateClosed, haven.StateRefused, haven.StateRefused, haven.StateOnHold, haven.StateOnHold, haven.StateInfoRequested,
+		haven.StateInfoRequested, haven.StateWithdrawn, haven.StateSplitDecision, haven.StateSplitDecision, haven.StateApproved,
+		haven.StateAdmissible, haven.StateReferred, haven.StateEligibilityReview,
+	}
+	for i, st := range plan {
+		if err := s.caseIn(i, st); err != nil {
+			return i, fmt.Errorf("demo case %d (%s): %w", i, st, err)
+		}
+	}
+	// Nominations waiting at UNHCR.
+	for i := range 3 {
+		f := demoFamilies[(i+5)%len(demoFamilies)]
+		n := &haven.Nomination{ReferralOrgID: orgIDs["unhcr.demo"], DefenderName: f.given + " " + f.family,
+			Whereabouts: "Capital of the country of asylum", RiskAssessment: "Surveillance and threats continued after exile.",
+			RecommendedPriority: haven.Priorities[i%3], NationalityCountries: []string{demoCountries[i][0]}, AsylumCountry: demoCountries[i][1],
+			FamilySize: 1 + i, Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkAreas[i]}}}
+		if err := a.CreateNomination(ctx, actors[[]string{"fld.demo", "pd.demo"}[i%2]], n); err != nil {
+			return len(plan), err
+		}
+	}
+	return len(plan), nil
+}
+
+type seeder struct {
+	a   *app.App
+	ctx context.Context
+	act map[string]haven.Actor
+	org map[string]haven.ID
+}
+
+func (s *seeder) caseIn(i int, target haven.CaseState) error {
+	f := demoFamilies[i%len(demoFamilies)]
+	cc := demoCountries[i%len(demoCountries)]
+	prio := []haven.Priority{haven.PriorityNormal, haven.PriorityUrgent, haven.PriorityNormal, haven.PriorityEmergency}[i%4]
+	size := 1 + i%4
+	c := &haven.Case{
+		UNHCRNumber: fmt.Sprintf("DEMO-%03d-%05d", i, 1000+i*37), SubmissionPriority: prio, ProcessingPriority: prio,
+		PrimaryCategory: haven.CategoryLegalPhysicalProtection, SecondaryCategory: haven.SubmissionCategories[1+i%6],
+		CategoryJustification: "Repeated detention and threats because of human rights work.",
+		Grounds:               []haven.Ground{haven.GroundPoliticalOpinion},
+		NationalityCountries:  []string{cc[0]}, AsylumCountry: cc[1], DeclaredSize: size,
+		Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkAreas[i%len(haven.WorkAreas)]},
+			ThreatEvents: []haven.ThreatEvent{{Type: haven.ThreatTypes[i%len(haven.ThreatTypes)], Perpetrator: haven.PerpetratorState,
+				Date: haven.Date{Year: 2024, Month: time.Month(1 + i%12), Day: 1 + i%28}, Place: "Capital", Description: "Synthetic demo event."}}},
+		PersecutionAccount: "Synthetic account: the defender documented abuses and was detained and threatened.",
+	}
+	if i%5 == 0 {
+		c.Grounds = append(c.Grounds, haven.GroundParticularSocialGroup)
+		c.SocialGroups = []haven.SocialGroup{haven.SocialGroups[i%3]}
+	}
+	for k := range size {
+		rel, given, born := haven.RelChild, fmt.Sprintf("Child %d", k-1), haven.Date{Year: 2008 + k, Month: 3, Day: 10 + k}
+		switch k {
+		case 0:
+			rel, given, born = haven.RelPrincipal, f.given, haven.Date{Year: 1978 + i%15, Month: time.Month(1 + i%12), Day: 1 + i%27}
+		case 1:
+			rel, given, born = haven.RelSpouse, f.spouse, haven.Date{Year: 1976 + i%15, Month: 6, Day: 2 + i%20}
+		}
+		c.Members = append(c.Members, &haven.Member{Relationship: rel, Accompanying: true, FamilyName: f.family,
+			GivenNames: given + fmt.Sprintf(" %d", i), DateOfBirth: born, Sex: []haven.Sex{haven.SexFemale, haven.SexMale}[k%2],
+			Nationalities: []string{cc[0]}, Languages: []string{"en"}})
+	}
+	referrer := "unhcr.demo"
+	if i%6 == 5 {
+		referrer = "fld.demo"
+	}
+	if err := s.a.CreateReferral(s.ctx, s.act[referrer], c); err != nil {
+		return err
+	}
+	return s.drive(c, target)
+}
+
+// drive takes a referred case to target through the app.
+func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
+	a, ctx, visa := s.a, s.ctx, s.act["visa.demo"]
+	id := c.ID
+	var err error
+	step := func(f func() (*haven.Case, error)) bool {
+		if err != nil {
+			return false
+		}
+		c, err = f()
+		return err == nil && c.State != target
+	}
+	switch target {
+	case haven.StateReferred:
+		return nil
+	case haven.StateInfoRequested:
+		_, err = a.RequestInfo(ctx, visa, id, "Please send the RRF annex on the spouse.")
+		return err
+	case haven.StateWithdrawn:
+		_, err = a.Withdraw(ctx, s.act["unhcr.demo"], id, "The family found protection elsewhere.")
+		return err
+	}
+	if !step(func() (*haven.Case, error) { return a.OpenFile(ctx, visa, id) }) || target == haven.StateOnHold && s.hold(id) {
+		return err
+	}
+	if !step(func() (*haven.Case, error) { return a.StartEligibility(ctx, visa, id) }) {
+		return err
+	}
+	if target == haven.StateInterview {
+		_, err = a.ScheduleInterview(ctx, visa, id)
+		return err
+	}
+	if target == haven.StateRefused {
+		_, err = a.Refuse(ctx, visa, id, "Not found to be a Convention refugee: internal flight alternative.")
+		return err
+	}
+	if !step(func() (*haven.Case, error) {
+		return a.RecordAssessment(ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}})
+	}) {
+		return err
+	}
+	if !step(func() (*haven.Case, error) { return a.StartAdmissibility(ctx, visa, id) }) {
+		return err
+	}
+	valid := haven.DateOf(haven.SystemClock{}.Now().AddDate(1, 0, 0))
+	for k, m := range c.Members {
+		result := haven.ResultPassed
+		if target == haven.StateSplitDecision && k == len(c.Members)-1 && k > 0 {
+			result = haven.ResultFailed
+		}
+		for _, ch := range []*haven.Check{
+			{MemberID: m.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid},
+			{MemberID: m.ID, Kind: haven.CheckSecurity, Result: result},
+			{MemberID: m.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed},
+		} {
+			who := s.act["screening.demo"]
+			if ch.Kind == haven.CheckMedical {
+				who = s.act["medical.demo"]
+			}
+			if c, err = a.RecordCheck(ctx, who, id, ch); err != nil {
+				return err
+			}
+		}
+		if target == haven.StateAdmissibilityInProgress && k == 0 {
+			return nil
+		}
+	}
+	if target == haven.StateSplitDecision {
+		if len(c.Members) == 1 {
+			_, err = a.Hold(ctx, visa, id, "Awaiting the result of a further check.")
+			return err
+		}
+		_, err = a.SplitDecision(ctx, visa, id, []haven.ID{c.Members[len(c.Members)-1].ID}, "One member is inadmissible on security grounds.")
+		return err
+	}
+	if !step(func() (*haven.Case, error) { return a.ConfirmAdmissible(ctx, visa, id) }) {
+		return err
+	}
+	emergency := c.ProcessingPriority == haven.PriorityEmergency
+	if !step(func() (*haven.Case, error) { return a.Approve(ctx, visa, id, app.ApproveInput{Emergency: emergency}) }) {
+		return err
+	}
+	settlement := s.org["settlement.demo"]
+	if len(c.Members)%2 == 0 {
+		settlement = s.org["accueil.demo"]
+	}
+	if !step(func() (*haven.Case, error) { return a.AssignSettlement(ctx, visa, id, settlement) }) {
+		return err
+	}
+	today := haven.DateOf(haven.SystemClock{}.Now())
+	if !step(func() (*haven.Case, error) {
+		return a.BookTravel(ctx, visa, id, &haven.Travel{Date: today, Itinerary: "Synthetic itinerary", TransportationLoan: true})
+	}) {
+		return err
+	}
+	if !step(func() (*haven.Case, error) {
+		return a.RecordArrival(ctx, visa, id, &haven.Arrival{Date: today, PortOfEntry: "YYZ"})
+	}) {
+		return err
+	}
+	who := s.act["settlement.demo"]
+	if len(c.Members)%2 == 0 {
+		who = s.act["accueil.demo"]
+	}
+	if !step(func() (*haven.Case, error) { return a.BeginSettlement(ctx, who, id) }) {
+		return err
+	}
+	_, err = a.Close(ctx, who, id)
+	return err
+}
+
+func (s *seeder) hold(id haven.ID) bool {
+	_, err := s.a.Hold(s.ctx, s.act["visa.demo"], id, "Awaiting the partner's updated risk assessment.")
+	return err == nil
+}
