@@ -162,6 +162,10 @@ type Case struct {
 	AdmissionYear   int      // the cap year the persons count against, set at approval
 	SettlementOrgID ID
 
+	// Shredded is set when the case's data key has been destroyed: its
+	// sealed fields can never be read again and are left empty.
+	Shredded bool
+
 	ReferredAt time.Time
 	UpdatedAt  time.Time
 	// Version counts the changes to the case row; it rises by one each time.

@@ -270,7 +270,7 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*h
 			ID: cr.ID, CaseID: cr.CaseID, MemberID: cr.MemberID, Kind: cr.Kind, Result: cr.Result, ValidUntil: cr.ValidUntil,
 			Details: co.str("details", cr.Details), ConvictionPoliticallyMotivated: cr.ConvictionPoliticallyMotivated,
 			PoliticalMotivationReasons: co.str("political_motivation_reasons", cr.PoliticalMotivationReasons),
-			RecordedBy: cr.RecordedBy, RecordedByOrg: cr.RecordedByOrg, RecordedAt: cr.RecordedAt,
+			RecordedBy:                 cr.RecordedBy, RecordedByOrg: cr.RecordedByOrg, RecordedAt: cr.RecordedAt,
 		})
 		if co.err != nil {
 			return nil, co.err
@@ -571,7 +571,7 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 			r := &store.CheckRow{ID: cid, CaseID: c.ID, MemberID: ch.MemberID, Kind: ch.Kind, Result: ch.Result, ValidUntil: ch.ValidUntil,
 				Details: s.str("details", ch.Details), ConvictionPoliticallyMotivated: ch.ConvictionPoliticallyMotivated,
 				PoliticalMotivationReasons: s.str("political_motivation_reasons", ch.PoliticalMotivationReasons),
-				RecordedBy: w.user.ID, RecordedByOrg: w.org.ID, RecordedAt: ch.RecordedAt}
+				RecordedBy:                 w.user.ID, RecordedByOrg: w.org.ID, RecordedAt: ch.RecordedAt}
 			if s.err != nil {
 				return nil, s.err
 			}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func getenvOf(vals map[string]string) func(string) string {
+	return func(k string) string { return vals[k] }
+}
+
+// TestDemoServeAndRefusals runs the command end to end: a demo database is
+// seeded; serve answers /healthz and /readyz; serve refuses a database with
+// an out-of-date schema; demo refuses a database that is not a demo.
+func TestDemoServeAndRefusals(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"demo", "--dir", dir, "--seed-only"}, getenvOf(nil), nil, &out, &errb); err != nil {
+		t.Fatalf("demo: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "seeded with 40 synthetic cases") {
+		t.Fatalf("demo said %q", out.String())
+	}
+	keys := filepath.Join(dir, "keys.json")
+	if st, err := os.Stat(keys); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", st.Mode(), err)
+	}
+	// A second demo run on the same directory serves the same database without reseeding.
+	out.Reset()
+	if err := run(ctx, []string{"demo", "--dir", dir, "--seed-only"}, getenvOf(nil), nil, &out, &errb); err != nil || strings.Contains(out.String(), "seeded") {
+		t.Fatalf("second demo run: %v %q", err, out.String())
+	}
+
+	sctx, cancel := context.WithCancel(ctx)
+	pr, pw, _ := os.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(sctx, []string{"serve", "--db", filepath.Join(dir, "haven.db"), "--addr", "127.0.0.1:0"}, getenvOf(map[string]string{"HAVEN_KEY_FILE": keys}), nil, pw, &errb)
+		pw.Close()
+	}()
+	line := make([]byte, 200)
+	n, _ := pr.Read(line)
+	addr := regexp.MustCompile(`http://[0-9.:]+`).FindString(string(line[:n]))
+	if addr == "" {
+		cancel()
+		t.Fatalf("serve printed %q", line[:n])
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		var resp *http.Response
+		var err error
+		for range 50 {
+			if resp, err = http.Get(addr + p); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("%s: %d %v", p, resp.StatusCode, resp.Header)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+
+	// An unmigrated database: serve refuses to start.
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	err := run(ctx, []string{"serve", "--db", empty, "--addr", "127.0.0.1:0"}, getenvOf(map[string]string{"HAVEN_KEY_FILE": keys}), nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "haven migrate") {
+		t.Fatalf("serve on an unmigrated database: %v", err)
+	}
+	// A database that is not a demo: demo refuses it.
+	other := t.TempDir()
+	if err := run(ctx, []string{"migrate", "--db", filepath.Join(other, "haven.db")}, getenvOf(map[string]string{"HAVEN_KEY_FILE": keys}), nil, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(keys)
+	os.WriteFile(filepath.Join(other, "keys.json"), b, 0o600)
+	err = run(ctx, []string{"demo", "--dir", other, "--seed-only"}, getenvOf(nil), nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "not a demo database") {
+		t.Fatalf("demo on a real database: %v", err)
+	}
+}
+
+// TestKeysFromEnvironmentOnly: no keys, or a key file others can read, stop
+// the command; rules set needs a named actor and is refused for bad input.
+func TestKeysAndRules(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	db := filepath.Join(dir, "h.db")
+	if err := run(ctx, []string{"migrate", "--db", db}, getenvOf(nil), nil, &out, &errb); err == nil || !strings.Contains(err.Error(), "HAVEN_KEY_FILE") {
+		t.Fatalf("migrate without keys: %v", err)
+	}
+	keys := filepath.Join(dir, "keys.json")
+	if err := run(ctx, []string{"keys", "generate", "--out", keys}, getenvOf(nil), nil, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"keys", "generate", "--out", keys}, getenvOf(nil), nil, &out, &errb); err == nil {
+		t.Fatal("keys generate overwrote a key file")
+	}
+	os.Chmod(keys, 0o644)
+	e := getenvOf(map[string]string{"HAVEN_KEY_FILE": keys})
+	if err := run(ctx, []string{"migrate", "--db", db}, e, nil, &out, &errb); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("migrate with a world-readable key file: %v", err)
+	}
+	os.Chmod(keys, 0o600)
+	for _, args := range [][]string{
+		{"migrate", "--db", db},
+		{"init", "--db", db, "--org", "IRCC programme", "--username", "ada", "--name", "Ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600", "--as", "ada"},
+		{"keys", "rotate", "--db", db, "--as", "ada"},
+	} {
+		out.Reset()
+		if err := run(ctx, args, e, nil, &out, &errb); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"rules", "show", "--db", db, "--year", "2028", "--as", "ada"}, e, nil, &out, &errb); err != nil || !strings.Contains(out.String(), "cap: 600 persons") {
+		t.Fatalf("rules show: %v %q", err, out.String())
+	}
+	for _, bad := range [][]string{
+		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600"},
+		{"rules", "set", "--db", db, "--year", "2028", "--cap", "-5", "--target", "emergency=30", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--allocation", "nonsense", "--as", "ada"},
+		{"rules", "frobnicate"},
+		{"nosuchcommand"},
+	} {
+		if err := run(ctx, bad, e, nil, &out, &errb); err == nil {
+			t.Errorf("%v succeeded", bad)
+		}
+	}
+}

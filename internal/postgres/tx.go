@@ -1,0 +1,1011 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// Tx is one PostgreSQL transaction.
+type Tx struct {
+	tx       pgx.Tx
+	readOnly bool
+}
+
+var _ store.Tx = (*Tx)(nil)
+
+// scanner is a row to scan: pgx.Row or pgx.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func (t *Tx) exec(ctx context.Context, op, q string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := t.tx.Exec(ctx, q, args...)
+	if err != nil {
+		return tag, mapErr(op, err)
+	}
+	return tag, nil
+}
+
+// execOne runs q and fails with ENOTFOUND unless exactly one row changed.
+func (t *Tx) execOne(ctx context.Context, op, q string, args ...any) error {
+	tag, err := t.exec(ctx, op, q, args...)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return haven.Errorf(haven.ENOTFOUND, op, "not found")
+	}
+	return nil
+}
+
+// decoder collects the first error met while converting scanned columns.
+type decoder struct{ err error }
+
+func (d *decoder) time(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	v, err := parseTime(s)
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) nullTime(s pgtype.Text) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return d.time(s.String)
+}
+
+// date returns the calendar date v holds; NULL is the zero date.
+func (d *decoder) date(v pgtype.Date) haven.Date {
+	if !v.Valid {
+		return haven.Date{}
+	}
+	if v.InfinityModifier != pgtype.Finite && d.err == nil {
+		d.err = errInfiniteDate
+	}
+	return haven.DateOf(v.Time)
+}
+
+var errInfiniteDate = errors.New("an infinite date has no calendar date")
+
+func (d *decoder) json(b []byte, v any) {
+	if err := json.Unmarshal(b, v); err != nil && d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *decoder) done(op string) error {
+	if d.err != nil {
+		return haven.Internal(op, d.err)
+	}
+	return nil
+}
+
+// jsonText encodes v for a jsonb column; pgx sends a string as JSON text.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only slices and maps of strings and ints are passed
+	}
+	return string(b)
+}
+
+func strs(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func nullStr(id haven.ID) pgtype.Text {
+	return pgtype.Text{String: string(id), Valid: id != ""}
+}
+
+func nullTimeArg(t time.Time) pgtype.Text {
+	if t.IsZero() {
+		return pgtype.Text{}
+	}
+	return pgtype.Text{String: fmtTime(t), Valid: true}
+}
+
+// dateArg is d as a date, or NULL for the zero date.
+func dateArg(d haven.Date) pgtype.Date {
+	if d.IsZero() {
+		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: d.Time(), Valid: true}
+}
+
+func idStrings(ids []haven.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+// --- organisations and users ---
+
+// CreateOrganisation inserts o.
+func (t *Tx) CreateOrganisation(ctx context.Context, o *haven.Organisation) error {
+	_, err := t.exec(ctx, "postgres.CreateOrganisation",
+		`INSERT INTO organisations (id, kind, name, country, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		o.ID, o.Kind, o.Name, o.Country, fmtTime(o.CreatedAt))
+	return err
+}
+
+const orgColumns = `id, kind, name, country, created_at`
+
+func scanOrg(s scanner) (*haven.Organisation, error) {
+	var o haven.Organisation
+	var created string
+	if err := s.Scan(&o.ID, &o.Kind, &o.Name, &o.Country, &created); err != nil {
+		return nil, err
+	}
+	var d decoder
+	o.CreatedAt = d.time(created)
+	return &o, d.done("postgres.scanOrg")
+}
+
+// FindOrganisationByID returns the organisation with id.
+func (t *Tx) FindOrganisationByID(ctx context.Context, id haven.ID) (*haven.Organisation, error) {
+	o, err := scanOrg(t.tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
+	return o, mapErr("postgres.FindOrganisationByID", err)
+}
+
+// FindOrganisations returns the organisations of kind, or all when kind is empty.
+func (t *Tx) FindOrganisations(ctx context.Context, kind haven.OrgKind) ([]*haven.Organisation, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE ($1 = '' OR kind = $1) ORDER BY name, id`, kind)
+	if err != nil {
+		return nil, mapErr("postgres.FindOrganisations", err)
+	}
+	return collect(rows, "postgres.FindOrganisations", scanOrg)
+}
+
+func collect[T any](rows pgx.Rows, op string, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapErr(op, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(op, err)
+	}
+	return out, nil
+}
+
+// CreateUser inserts u; a taken username is ECONFLICT.
+func (t *Tx) CreateUser(ctx context.Context, u *haven.User) error {
+	_, err := t.exec(ctx, "postgres.CreateUser",
+		`INSERT INTO users (id, org_id, role, username, display_name, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		u.ID, u.OrgID, u.Role, u.Username, u.DisplayName, fmtTime(u.CreatedAt), nullTimeArg(u.DisabledAt))
+	return err
+}
+
+const userColumns = `id, org_id, role, username, display_name, created_at, disabled_at`
+
+func scanUser(s scanner) (*haven.User, error) {
+	var u haven.User
+	var created string
+	var disabled pgtype.Text
+	if err := s.Scan(&u.ID, &u.OrgID, &u.Role, &u.Username, &u.DisplayName, &created, &disabled); err != nil {
+		return nil, err
+	}
+	var d decoder
+	u.CreatedAt = d.time(created)
+	u.DisabledAt = d.nullTime(disabled)
+	return &u, d.done("postgres.scanUser")
+}
+
+// FindUserByID returns the user with id.
+func (t *Tx) FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error) {
+	u, err := scanUser(t.tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, mapErr("postgres.FindUserByID", err)
+}
+
+// FindUsers returns the users of an organisation.
+func (t *Tx) FindUsers(ctx context.Context, orgID haven.ID) ([]*haven.User, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY username`, orgID)
+	if err != nil {
+		return nil, mapErr("postgres.FindUsers", err)
+	}
+	return collect(rows, "postgres.FindUsers", scanUser)
+}
+
+// --- programme rules ---
+
+// PutRules inserts a new version of a year's rules.
+func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
+	const op = "postgres.PutRules"
+	var cur int
+	if err := t.tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM programme_rules WHERE year = $1`, r.Year).Scan(&cur); err != nil {
+		return mapErr(op, err)
+	}
+	changed := func() error {
+		return haven.Errorf(haven.ECONFLICT, op, "the rules of %d changed meanwhile (version %d); reload and try again", r.Year, cur)
+	}
+	if r.Version != cur+1 {
+		return changed()
+	}
+	kinds := r.ReferrerKinds
+	if kinds == nil {
+		kinds = []haven.OrgKind{}
+	}
+	refs := r.Referrers
+	if refs == nil {
+		refs = []haven.ID{}
+	}
+	alloc := r.Allocations
+	if alloc == nil {
+		alloc = map[haven.ID]int{}
+	}
+	_, err := t.exec(ctx, op,
+		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, changed_by, changed_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), r.ChangedBy, fmtTime(r.ChangedAt))
+	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+		// Read committed: a concurrent transaction wrote the same version
+		// after the read above.
+		return changed()
+	}
+	return err
+}
+
+const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, changed_by, changed_at`
+
+func scanRules(s scanner) (*haven.ProgrammeRules, error) {
+	var r haven.ProgrammeRules
+	var kinds, refs, alloc, targets []byte
+	var changed string
+	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &r.ChangedBy, &changed); err != nil {
+		return nil, err
+	}
+	var d decoder
+	d.json(kinds, &r.ReferrerKinds)
+	d.json(refs, &r.Referrers)
+	d.json(alloc, &r.Allocations)
+	d.json(targets, &r.TargetDays)
+	r.ChangedAt = d.time(changed)
+	return &r, d.done("postgres.scanRules")
+}
+
+// FindRules returns the current rules of year.
+func (t *Tx) FindRules(ctx context.Context, year int) (*haven.ProgrammeRules, error) {
+	r, err := scanRules(t.tx.QueryRow(ctx,
+		`SELECT `+rulesColumns+` FROM programme_rules WHERE year = $1 ORDER BY version DESC LIMIT 1`, year))
+	return r, mapErr("postgres.FindRules", err)
+}
+
+// FindRulesHistory returns every version of year's rules, oldest first.
+func (t *Tx) FindRulesHistory(ctx context.Context, year int) ([]*haven.ProgrammeRules, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+rulesColumns+` FROM programme_rules WHERE year = $1 ORDER BY version`, year)
+	if err != nil {
+		return nil, mapErr("postgres.FindRulesHistory", err)
+	}
+	return collect(rows, "postgres.FindRulesHistory", scanRules)
+}
+
+// FindRulesYears lists the years that have rules.
+func (t *Tx) FindRulesYears(ctx context.Context) ([]int, error) {
+	rows, err := t.tx.Query(ctx, `SELECT DISTINCT year FROM programme_rules ORDER BY year`)
+	if err != nil {
+		return nil, mapErr("postgres.FindRulesYears", err)
+	}
+	return collect(rows, "postgres.FindRulesYears", func(s scanner) (int, error) {
+		var y int
+		return y, s.Scan(&y)
+	})
+}
+
+// --- the cap ledger ---
+//
+// Lock order: a year's ledger_years row, then its ledger_partners rows in
+// org_id order, then ledger_entries rows. moveSeats locks the entries it
+// moves first, to read them; Reserve and moveSeats on one case are kept
+// apart by the case's row lock (FindCaseByID with lock set).
+
+// SetCap sets the year's cap and allocations.
+func (t *Tx) SetCap(ctx context.Context, year, capPersons int, allocations map[haven.ID]int) error {
+	const op = "postgres.SetCap"
+	if _, err := t.exec(ctx, op, `INSERT INTO ledger_years (year, cap) VALUES ($1, $2)
+		ON CONFLICT (year) DO UPDATE SET cap = excluded.cap`, year, capPersons); err != nil {
+		return capConflict(err, "the cap cannot be set below the persons already approved or arrived this year")
+	}
+	if _, err := t.exec(ctx, op, `UPDATE ledger_partners SET allocation = NULL WHERE year = $1`, year); err != nil {
+		return err
+	}
+	orgs := make([]haven.ID, 0, len(allocations))
+	for org := range allocations {
+		orgs = append(orgs, org)
+	}
+	slices.Sort(orgs)
+	for _, org := range orgs {
+		if _, err := t.exec(ctx, op, `INSERT INTO ledger_partners (year, org_id, allocation) VALUES ($1, $2, $3)
+			ON CONFLICT (year, org_id) DO UPDATE SET allocation = excluded.allocation`, year, org, allocations[org]); err != nil {
+			return capConflict(err, "an allocation cannot be set below the persons the partner already has approved or arrived")
+		}
+	}
+	return nil
+}
+
+func capConflict(err error, msg string) error {
+	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+		return &haven.Error{Code: haven.ECONFLICT, Op: "ledger", Message: msg, Err: err}
+	}
+	return err
+}
+
+// Reserve reserves seats for a case's members, atomically within the cap
+// and the partner's allocation.
+func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
+	const op = "postgres.Reserve"
+	n := len(e.Members)
+	if n == 0 {
+		return haven.Errorf(haven.EINVALID, op, "no persons to reserve")
+	}
+	// The condition in the WHERE clause is the cap rule; it and the update
+	// are one statement, and a transaction that waited for the row's lock
+	// re-checks it against the row as the other one committed it.
+	tag, err := t.exec(ctx, op, `UPDATE ledger_years SET reserved = reserved + $1
+		WHERE year = $2 AND reserved + arrived + $1 <= cap`, n, e.Year)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		var c int
+		if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM ledger_years WHERE year = $1`, e.Year).Scan(&c); err != nil {
+			return mapErr(op, err)
+		}
+		if c == 0 {
+			return haven.Errorf(haven.ENOTFOUND, op, "no cap is set for %d", e.Year)
+		}
+		return haven.Errorf(haven.ECONFLICT, op, "the cap for %d has fewer than %d places left", e.Year, n)
+	}
+	if _, err := t.exec(ctx, op, `INSERT INTO ledger_partners (year, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, e.Year, e.OrgID); err != nil {
+		return err
+	}
+	tag, err = t.exec(ctx, op, `UPDATE ledger_partners SET reserved = reserved + $1
+		WHERE year = $2 AND org_id = $3 AND (allocation IS NULL OR reserved + arrived + $1 <= allocation)`, n, e.Year, e.OrgID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return haven.Errorf(haven.ECONFLICT, op, "the partner's allocation for %d has fewer than %d places left", e.Year, n)
+	}
+	for _, m := range e.Members {
+		tag, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at)
+			VALUES ($1, $2, $3, $4, 'reserved', $5)
+			ON CONFLICT (member_id) DO UPDATE SET year = excluded.year, org_id = excluded.org_id,
+				status = 'reserved', updated_at = excluded.updated_at
+			WHERE ledger_entries.status = 'released' AND ledger_entries.case_id = excluded.case_id`,
+			m, e.CaseID, e.Year, e.OrgID, fmtTime(e.At))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return haven.Errorf(haven.ECONFLICT, op, "member %s already holds a place", m)
+		}
+	}
+	return nil
+}
+
+// moveSeats moves the case's seats in status reserved to status to,
+// adjusting the counters of every (year, partner) they count against.
+func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members []haven.ID, to store.LedgerStatus, at time.Time) error {
+	// FOR UPDATE: a concurrent move of the same seats waits, then skips
+	// those no longer reserved, so no seat is counted out twice.
+	q := `SELECT year, org_id, member_id FROM ledger_entries WHERE case_id = $1 AND status = 'reserved'`
+	args := []any{caseID}
+	if members != nil {
+		if len(members) == 0 {
+			return nil
+		}
+		q += ` AND member_id = ANY($2)`
+		args = append(args, idStrings(members))
+	}
+	rows, err := t.tx.Query(ctx, q+` ORDER BY member_id FOR UPDATE`, args...)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	type key struct {
+		year int
+		org  haven.ID
+	}
+	counts := map[key]int{}
+	var ids []string
+	for rows.Next() {
+		var k key
+		var id string
+		if err := rows.Scan(&k.year, &k.org, &id); err != nil {
+			rows.Close()
+			return mapErr(op, err)
+		}
+		counts[k]++
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return mapErr(op, err)
+	}
+	arrived := 0
+	if to == store.SeatArrived {
+		arrived = 1
+	}
+	// In lock order, so that two moves over the same years cannot deadlock.
+	keys := make([]key, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.year, b.year), cmp.Compare(a.org, b.org)) })
+	for _, k := range keys {
+		n := counts[k]
+		if _, err := t.exec(ctx, op, `UPDATE ledger_years SET reserved = reserved - $1, arrived = arrived + $2 WHERE year = $3`, n, n*arrived, k.year); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, op, `UPDATE ledger_partners SET reserved = reserved - $1, arrived = arrived + $2 WHERE year = $3 AND org_id = $4`, n, n*arrived, k.year, k.org); err != nil {
+			return err
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err = t.exec(ctx, op, `UPDATE ledger_entries SET status = $1, updated_at = $2 WHERE member_id = ANY($3)`, to, fmtTime(at), ids)
+	return err
+}
+
+// ConfirmArrival marks the case's reserved seats as arrived.
+func (t *Tx) ConfirmArrival(ctx context.Context, caseID haven.ID, at time.Time) error {
+	return t.moveSeats(ctx, "postgres.ConfirmArrival", caseID, nil, store.SeatArrived, at)
+}
+
+// Release frees reserved seats of the case.
+func (t *Tx) Release(ctx context.Context, caseID haven.ID, members []haven.ID, at time.Time) error {
+	return t.moveSeats(ctx, "postgres.Release", caseID, members, store.SeatReleased, at)
+}
+
+// LedgerCounts returns the year's figures.
+func (t *Tx) LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, error) {
+	const op = "postgres.LedgerCounts"
+	f := haven.CapFigures{Year: year}
+	if err := t.tx.QueryRow(ctx, `SELECT cap, reserved, arrived FROM ledger_years WHERE year = $1`, year).
+		Scan(&f.Cap, &f.Reserved, &f.Arrived); err != nil {
+		return nil, mapErr(op, err)
+	}
+	f.Remaining = f.Cap - f.Reserved - f.Arrived
+	rows, err := t.tx.Query(ctx, `SELECT org_id, allocation, reserved, arrived FROM ledger_partners WHERE year = $1 ORDER BY org_id`, year)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	parts, err := collect(rows, op, func(s scanner) (haven.PartnerFigures, error) {
+		var p haven.PartnerFigures
+		var alloc pgtype.Int4
+		if err := s.Scan(&p.OrgID, &alloc, &p.Reserved, &p.Arrived); err != nil {
+			return p, err
+		}
+		p.Allocation = int(alloc.Int32)
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.Partners = parts
+	return &f, nil
+}
+
+// FindLedgerEntries returns the ledger entries of a case.
+func (t *Tx) FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*store.LedgerEntry, error) {
+	rows, err := t.tx.Query(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at FROM ledger_entries WHERE case_id = $1 ORDER BY member_id`, caseID)
+	if err != nil {
+		return nil, mapErr("postgres.FindLedgerEntries", err)
+	}
+	return collect(rows, "postgres.FindLedgerEntries", func(s scanner) (*store.LedgerEntry, error) {
+		var e store.LedgerEntry
+		var at string
+		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		e.UpdatedAt = d.time(at)
+		return &e, d.done("postgres.FindLedgerEntries")
+	})
+}
+
+// --- data keys ---
+
+// PutDataKey inserts or replaces a subject's wrapped data key.
+func (t *Tx) PutDataKey(ctx context.Context, k *store.DataKey) error {
+	_, err := t.exec(ctx, "postgres.PutDataKey", `INSERT INTO data_keys (subject, kek_id, wrapped, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (subject) DO UPDATE SET kek_id = excluded.kek_id, wrapped = excluded.wrapped`,
+		k.Subject, k.KEKID, k.Wrapped, fmtTime(k.CreatedAt))
+	return err
+}
+
+func scanDataKey(s scanner) (*store.DataKey, error) {
+	var k store.DataKey
+	var at string
+	if err := s.Scan(&k.Subject, &k.KEKID, &k.Wrapped, &at); err != nil {
+		return nil, err
+	}
+	var d decoder
+	k.CreatedAt = d.time(at)
+	return &k, d.done("postgres.scanDataKey")
+}
+
+// FindDataKey returns a subject's wrapped data key.
+func (t *Tx) FindDataKey(ctx context.Context, subject haven.ID) (*store.DataKey, error) {
+	k, err := scanDataKey(t.tx.QueryRow(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE subject = $1`, subject))
+	return k, mapErr("postgres.FindDataKey", err)
+}
+
+// FindDataKeysNotUnder returns data keys wrapped under another KEK.
+func (t *Tx) FindDataKeysNotUnder(ctx context.Context, kekID string, limit int) ([]*store.DataKey, error) {
+	rows, err := t.tx.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE kek_id <> $1 ORDER BY subject LIMIT $2`, kekID, limit)
+	if err != nil {
+		return nil, mapErr("postgres.FindDataKeysNotUnder", err)
+	}
+	return collect(rows, "postgres.FindDataKeysNotUnder", scanDataKey)
+}
+
+// DeleteDataKey deletes a subject's data key. The dead row stays in the
+// table's pages, the WAL and backups until overwritten; it is wrapped under a
+// KEK, so rotating the KEK away completes the shredding.
+func (t *Tx) DeleteDataKey(ctx context.Context, subject haven.ID) error {
+	return t.execOne(ctx, "postgres.DeleteDataKey", `DELETE FROM data_keys WHERE subject = $1`, subject)
+}
+
+// --- nominations ---
+
+// CreateNomination inserts n.
+func (t *Tx) CreateNomination(ctx context.Context, n *store.NominationRow) error {
+	_, err := t.exec(ctx, "postgres.CreateNomination", `INSERT INTO nominations (id, protection_org_id, referral_org_id, state,
+		defender_name_enc, contact_enc, whereabouts_enc, work_enc, threats_enc, risk_assessment_enc, decline_reason_enc,
+		recommended_priority, nationality_countries, asylum_country, family_size, case_id, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		n.ID, n.ProtectionOrgID, n.ReferralOrgID, n.State,
+		[]byte(n.DefenderName), []byte(n.Contact), []byte(n.Whereabouts), []byte(n.Work), []byte(n.Threats), []byte(n.RiskAssessment), []byte(n.DeclineReason),
+		n.RecommendedPriority, jsonText(strs(n.NationalityCountries)), n.AsylumCountry, n.FamilySize, nullStr(n.CaseID), n.CreatedBy, fmtTime(n.CreatedAt), fmtTime(n.UpdatedAt))
+	return err
+}
+
+// UpdateNomination writes n's state, decline reason and case.
+func (t *Tx) UpdateNomination(ctx context.Context, n *store.NominationRow) error {
+	return t.execOne(ctx, "postgres.UpdateNomination", `UPDATE nominations SET state = $1, decline_reason_enc = $2, case_id = $3, updated_at = $4 WHERE id = $5`,
+		n.State, []byte(n.DeclineReason), nullStr(n.CaseID), fmtTime(n.UpdatedAt), n.ID)
+}
+
+const nominationColumns = `id, protection_org_id, referral_org_id, state,
+	defender_name_enc, contact_enc, whereabouts_enc, work_enc, threats_enc, risk_assessment_enc, decline_reason_enc,
+	recommended_priority, nationality_countries, asylum_country, family_size, case_id, created_by, created_at, updated_at`
+
+func scanNomination(s scanner) (*store.NominationRow, error) {
+	var n store.NominationRow
+	var countries []byte
+	var created, updated string
+	var caseID pgtype.Text
+	if err := s.Scan(&n.ID, &n.ProtectionOrgID, &n.ReferralOrgID, &n.State,
+		&n.DefenderName, &n.Contact, &n.Whereabouts, &n.Work, &n.Threats, &n.RiskAssessment, &n.DeclineReason,
+		&n.RecommendedPriority, &countries, &n.AsylumCountry, &n.FamilySize, &caseID, &n.CreatedBy, &created, &updated); err != nil {
+		return nil, err
+	}
+	var d decoder
+	d.json(countries, &n.NationalityCountries)
+	n.CaseID = haven.ID(caseID.String)
+	n.CreatedAt = d.time(created)
+	n.UpdatedAt = d.time(updated)
+	return &n, d.done("postgres.scanNomination")
+}
+
+// FindNominationByID returns the nomination with id.
+func (t *Tx) FindNominationByID(ctx context.Context, id haven.ID) (*store.NominationRow, error) {
+	n, err := scanNomination(t.tx.QueryRow(ctx, `SELECT `+nominationColumns+` FROM nominations WHERE id = $1`, id))
+	return n, mapErr("postgres.FindNominationByID", err)
+}
+
+// FindNominations returns the nominations matching f, newest first.
+func (t *Tx) FindNominations(ctx context.Context, f store.NominationFilter) ([]*store.NominationRow, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := t.tx.Query(ctx, `SELECT `+nominationColumns+` FROM nominations
+		WHERE ($1 = '' OR protection_org_id = $1) AND ($2 = '' OR referral_org_id = $2) AND ($3 = '' OR state = $3)
+		ORDER BY created_at DESC, id LIMIT $4`,
+		f.ProtectionOrgID, f.ReferralOrgID, f.State, limit)
+	if err != nil {
+		return nil, mapErr("postgres.FindNominations", err)
+	}
+	return collect(rows, "postgres.FindNominations", scanNomination)
+}
+
+// --- cases ---
+
+// CreateCase inserts c.
+func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
+	_, err := t.exec(ctx, "postgres.CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
+		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
+		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+		c.ID, c.UNHCRIndex, []byte(c.UNHCRNumber), c.ReferringOrgID, nullStr(c.NominationID), c.State, c.ResumeState,
+		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
+		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
+		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version)
+	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+		return &haven.Error{Code: haven.ECONFLICT, Op: "postgres.CreateCase", Message: "a case with this UNHCR case number already exists", Err: err}
+	}
+	return err
+}
+
+// UpdateCase writes the case's mutable columns if nobody changed it meanwhile.
+func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
+	err := t.execOne(ctx, "postgres.UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
+		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8 WHERE id = $9 AND version = $10`,
+		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version, c.ID, c.Version-1)
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return haven.Errorf(haven.ECONFLICT, "postgres.UpdateCase", "the case changed meanwhile; reload and try again")
+	}
+	return err
+}
+
+const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
+	submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
+	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version`
+
+func scanCase(s scanner) (*store.CaseRow, error) {
+	var c store.CaseRow
+	var nom, settle pgtype.Text
+	var countries []byte
+	var referred, updated string
+	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
+		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
+		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version); err != nil {
+		return nil, err
+	}
+	var d decoder
+	c.NominationID = haven.ID(nom.String)
+	c.SettlementOrgID = haven.ID(settle.String)
+	d.json(countries, &c.NationalityCountries)
+	c.ReferredAt = d.time(referred)
+	c.UpdatedAt = d.time(updated)
+	return &c, d.done("postgres.scanCase")
+}
+
+// FindCaseByID returns the case. With lock set in a read-write transaction
+// the row is locked FOR UPDATE until the transaction ends; a read-only
+// transaction cannot change the row, and PostgreSQL refuses the lock there.
+func (t *Tx) FindCaseByID(ctx context.Context, id haven.ID, lock bool) (*store.CaseRow, error) {
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE id = $1`
+	if lock && !t.readOnly {
+		q += ` FOR UPDATE`
+	}
+	c, err := scanCase(t.tx.QueryRow(ctx, q, id))
+	return c, mapErr("postgres.FindCaseByID", err)
+}
+
+// FindCaseByUNHCRIndex returns the case whose UNHCR number has index.
+func (t *Tx) FindCaseByUNHCRIndex(ctx context.Context, index []byte) (*store.CaseRow, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE unhcr_bidx = $1`, index))
+	return c, mapErr("postgres.FindCaseByUNHCRIndex", err)
+}
+
+// FindCases returns a page of matching cases ordered for a work queue:
+// emergency first, then urgent, then normal, oldest referral first.
+func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
+	const op = "postgres.FindCases"
+	where := []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.States) > 0 {
+		states := make([]string, len(f.States))
+		for i, s := range f.States {
+			states[i] = string(s)
+		}
+		where = append(where, "state = ANY("+arg(states)+")")
+	}
+	if f.Priority != "" {
+		where = append(where, "processing_priority = "+arg(f.Priority))
+	}
+	if f.ReferringOrgID != "" {
+		where = append(where, "referring_org_id = "+arg(f.ReferringOrgID))
+	}
+	if f.SettlementOrgID != "" {
+		where = append(where, "settlement_org_id = "+arg(f.SettlementOrgID))
+	}
+	if f.Country != "" {
+		// jsonb ?: the array holds the string.
+		where = append(where, "nationality_countries ? "+arg(f.Country))
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr(op, err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
+		ORDER BY CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, referred_at, id
+		LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
+	rows, err := t.tx.Query(ctx, page, args...)
+	if err != nil {
+		return nil, 0, mapErr(op, err)
+	}
+	cs, err := collect(rows, op, scanCase)
+	return cs, total, err
+}
+
+// --- members ---
+
+// CreateMember inserts m.
+func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
+	_, err := t.exec(ctx, "postgres.CreateMember", `INSERT INTO members (id, case_id, ordinal, relationship, accompanying, excluded, sex,
+		nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Accompanying, m.Excluded, m.Sex,
+		jsonText(strs(m.Nationalities)), jsonText(strs(m.Languages)), m.IdentityIndex,
+		[]byte(m.FamilyName), []byte(m.GivenNames), []byte(m.DateOfBirth), []byte(m.Contact), []byte(m.Whereabouts), []byte(m.ConfidentialNotes))
+	return err
+}
+
+// UpdateMemberExcluded sets a member's excluded flag.
+func (t *Tx) UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error {
+	return t.execOne(ctx, "postgres.UpdateMemberExcluded", `UPDATE members SET excluded = $1 WHERE id = $2`, excluded, id)
+}
+
+const memberColumns = `id, case_id, ordinal, relationship, accompanying, excluded, sex,
+	nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc`
+
+func scanMember(s scanner) (*store.MemberRow, error) {
+	var m store.MemberRow
+	var nats, langs []byte
+	if err := s.Scan(&m.ID, &m.CaseID, &m.Ordinal, &m.Relationship, &m.Accompanying, &m.Excluded, &m.Sex,
+		&nats, &langs, &m.IdentityIndex, &m.FamilyName, &m.GivenNames, &m.DateOfBirth, &m.Contact, &m.Whereabouts, &m.ConfidentialNotes); err != nil {
+		return nil, err
+	}
+	var d decoder
+	d.json(nats, &m.Nationalities)
+	d.json(langs, &m.Languages)
+	return &m, d.done("postgres.scanMember")
+}
+
+// FindMembers returns the members of a case in their listed order.
+func (t *Tx) FindMembers(ctx context.Context, caseID haven.ID) ([]*store.MemberRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE case_id = $1 ORDER BY ordinal`, caseID)
+	if err != nil {
+		return nil, mapErr("postgres.FindMembers", err)
+	}
+	return collect(rows, "postgres.FindMembers", scanMember)
+}
+
+// FindMembersByIdentityIndex returns members with the identity index.
+func (t *Tx) FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*store.MemberRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE identity_bidx = $1 ORDER BY case_id, ordinal`, index)
+	if err != nil {
+		return nil, mapErr("postgres.FindMembersByIdentityIndex", err)
+	}
+	return collect(rows, "postgres.FindMembersByIdentityIndex", scanMember)
+}
+
+// --- assessments, checks, decisions, travel, arrival ---
+
+// CreateAssessment inserts a.
+func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error {
+	g := a.Grounds
+	if g == nil {
+		g = []haven.Ground{}
+	}
+	_, err := t.exec(ctx, "postgres.CreateAssessment", `INSERT INTO assessments (id, case_id, outside_country, well_founded_fear,
+		no_internal_flight, no_durable_solution, grounds, interviewed, notes_enc, assessed_by, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		a.ID, a.CaseID, a.OutsideCountry, a.WellFoundedFear, a.NoInternalFlight, a.NoDurableSolution, jsonText(g), a.Interviewed, []byte(a.Notes), a.AssessedBy, fmtTime(a.AssessedAt))
+	return err
+}
+
+// FindAssessments returns a case's assessments, oldest first.
+func (t *Tx) FindAssessments(ctx context.Context, caseID haven.ID) ([]*store.AssessmentRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, case_id, outside_country, well_founded_fear, no_internal_flight, no_durable_solution,
+		grounds, interviewed, notes_enc, assessed_by, assessed_at FROM assessments WHERE case_id = $1 ORDER BY assessed_at, id`, caseID)
+	if err != nil {
+		return nil, mapErr("postgres.FindAssessments", err)
+	}
+	return collect(rows, "postgres.FindAssessments", func(s scanner) (*store.AssessmentRow, error) {
+		var a store.AssessmentRow
+		var grounds []byte
+		var at string
+		if err := s.Scan(&a.ID, &a.CaseID, &a.OutsideCountry, &a.WellFoundedFear, &a.NoInternalFlight, &a.NoDurableSolution,
+			&grounds, &a.Interviewed, &a.Notes, &a.AssessedBy, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		d.json(grounds, &a.Grounds)
+		a.AssessedAt = d.time(at)
+		return &a, d.done("postgres.FindAssessments")
+	})
+}
+
+// CreateCheck inserts c.
+func (t *Tx) CreateCheck(ctx context.Context, c *store.CheckRow) error {
+	_, err := t.exec(ctx, "postgres.CreateCheck", `INSERT INTO checks (id, case_id, member_id, kind, result, valid_until, details_enc,
+		politically_motivated, pm_reasons_enc, recorded_by, recorded_by_org, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		c.ID, c.CaseID, c.MemberID, c.Kind, c.Result, dateArg(c.ValidUntil), []byte(c.Details),
+		c.ConvictionPoliticallyMotivated, []byte(c.PoliticalMotivationReasons), c.RecordedBy, c.RecordedByOrg, fmtTime(c.RecordedAt))
+	return err
+}
+
+// FindChecks returns a case's checks, oldest first.
+func (t *Tx) FindChecks(ctx context.Context, caseID haven.ID) ([]*store.CheckRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, case_id, member_id, kind, result, valid_until, details_enc, politically_motivated,
+		pm_reasons_enc, recorded_by, recorded_by_org, recorded_at FROM checks WHERE case_id = $1 ORDER BY recorded_at, id`, caseID)
+	if err != nil {
+		return nil, mapErr("postgres.FindChecks", err)
+	}
+	return collect(rows, "postgres.FindChecks", func(s scanner) (*store.CheckRow, error) {
+		var c store.CheckRow
+		var valid pgtype.Date
+		var at string
+		if err := s.Scan(&c.ID, &c.CaseID, &c.MemberID, &c.Kind, &c.Result, &valid, &c.Details, &c.ConvictionPoliticallyMotivated,
+			&c.PoliticalMotivationReasons, &c.RecordedBy, &c.RecordedByOrg, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		c.ValidUntil = d.date(valid)
+		c.RecordedAt = d.time(at)
+		return &c, d.done("postgres.FindChecks")
+	})
+}
+
+// CreateDecision inserts d.
+func (t *Tx) CreateDecision(ctx context.Context, d *store.DecisionRow) error {
+	ex := d.ExcludedMembers
+	if ex == nil {
+		ex = []haven.ID{}
+	}
+	_, err := t.exec(ctx, "postgres.CreateDecision", `INSERT INTO decisions (id, case_id, kind, visa_kind, admission_year, excluded_members,
+		reasons_enc, notice_org_id, notice_at, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		d.ID, d.CaseID, d.Kind, d.VisaKind, d.AdmissionYear, jsonText(ex), []byte(d.Reasons), nullStr(d.NoticeOrgID), nullTimeArg(d.NoticeAt),
+		d.DecidedBy, fmtTime(d.DecidedAt))
+	return err
+}
+
+// FindDecisions returns a case's decisions, oldest first.
+func (t *Tx) FindDecisions(ctx context.Context, caseID haven.ID) ([]*store.DecisionRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, case_id, kind, visa_kind, admission_year, excluded_members, reasons_enc, notice_org_id,
+		notice_at, decided_by, decided_at FROM decisions WHERE case_id = $1 ORDER BY decided_at, id`, caseID)
+	if err != nil {
+		return nil, mapErr("postgres.FindDecisions", err)
+	}
+	return collect(rows, "postgres.FindDecisions", func(s scanner) (*store.DecisionRow, error) {
+		var r store.DecisionRow
+		var ex []byte
+		var at string
+		var notice, noticeAt pgtype.Text
+		if err := s.Scan(&r.ID, &r.CaseID, &r.Kind, &r.VisaKind, &r.AdmissionYear, &ex, &r.Reasons, &notice, &noticeAt, &r.DecidedBy, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		d.json(ex, &r.ExcludedMembers)
+		r.NoticeOrgID = haven.ID(notice.String)
+		r.NoticeAt = d.nullTime(noticeAt)
+		r.DecidedAt = d.time(at)
+		return &r, d.done("postgres.FindDecisions")
+	})
+}
+
+// PutTravel inserts or replaces the case's travel booking.
+func (t *Tx) PutTravel(ctx context.Context, tr *store.TravelRow) error {
+	_, err := t.exec(ctx, "postgres.PutTravel", `INSERT INTO travel (case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET travel_date = excluded.travel_date, itinerary_enc = excluded.itinerary_enc,
+		transportation_loan = excluded.transportation_loan, booked_by = excluded.booked_by, booked_at = excluded.booked_at`,
+		tr.CaseID, dateArg(tr.Date), []byte(tr.Itinerary), tr.TransportationLoan, tr.BookedBy, fmtTime(tr.BookedAt))
+	return err
+}
+
+// FindTravel returns the case's travel booking.
+func (t *Tx) FindTravel(ctx context.Context, caseID haven.ID) (*store.TravelRow, error) {
+	var tr store.TravelRow
+	var date pgtype.Date
+	var at string
+	err := t.tx.QueryRow(ctx, `SELECT case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at FROM travel WHERE case_id = $1`, caseID).
+		Scan(&tr.CaseID, &date, &tr.Itinerary, &tr.TransportationLoan, &tr.BookedBy, &at)
+	if err != nil {
+		return nil, mapErr("postgres.FindTravel", err)
+	}
+	var d decoder
+	tr.Date = d.date(date)
+	tr.BookedAt = d.time(at)
+	return &tr, d.done("postgres.FindTravel")
+}
+
+// PutArrival inserts the case's arrival.
+func (t *Tx) PutArrival(ctx context.Context, a *haven.Arrival) error {
+	_, err := t.exec(ctx, "postgres.PutArrival", `INSERT INTO arrivals (case_id, arrival_date, port_of_entry, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
+		a.CaseID, dateArg(a.Date), a.PortOfEntry, a.RecordedBy, fmtTime(a.RecordedAt))
+	return err
+}
+
+// FindArrival returns the case's arrival.
+func (t *Tx) FindArrival(ctx context.Context, caseID haven.ID) (*haven.Arrival, error) {
+	var a haven.Arrival
+	var date pgtype.Date
+	var at string
+	err := t.tx.QueryRow(ctx, `SELECT case_id, arrival_date, port_of_entry, recorded_by, recorded_at FROM arrivals WHERE case_id = $1`, caseID).
+		Scan(&a.CaseID, &date, &a.PortOfEntry, &a.RecordedBy, &at)
+	if err != nil {
+		return nil, mapErr("postgres.FindArrival", err)
+	}
+	var d decoder
+	a.Date = d.date(date)
+	a.RecordedAt = d.time(at)
+	return &a, d.done("postgres.FindArrival")
+}
+
+// --- audit outbox ---
+
+// AppendAudit appends e, taking the next sequence number from audit_head.
+func (t *Tx) AppendAudit(ctx context.Context, e *haven.AuditEvent) error {
+	const op = "postgres.AppendAudit"
+	if err := t.tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&e.Seq); err != nil {
+		return mapErr(op, err)
+	}
+	detail := e.Detail
+	if detail == "" {
+		detail = "{}"
+	}
+	_, err := t.exec(ctx, op, `INSERT INTO audit_outbox (seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.Seq, fmtTime(e.At), e.ActorID, e.ActorOrgID, e.Action, e.ObjectType, e.ObjectID, e.CaseID, detail)
+	return err
+}
+
+// FindAudit returns events after seq, in order.
+func (t *Tx) FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error) {
+	rows, err := t.tx.Query(ctx, `SELECT seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail
+		FROM audit_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, mapErr("postgres.FindAudit", err)
+	}
+	return collect(rows, "postgres.FindAudit", func(s scanner) (*haven.AuditEvent, error) {
+		var e haven.AuditEvent
+		var at string
+		if err := s.Scan(&e.Seq, &at, &e.ActorID, &e.ActorOrgID, &e.Action, &e.ObjectType, &e.ObjectID, &e.CaseID, &e.Detail); err != nil {
+			return nil, err
+		}
+		var d decoder
+		e.At = d.time(at)
+		return &e, d.done("postgres.FindAudit")
+	})
+}
+
+// --- meta ---
+
+// Meta returns a setting, or ENOTFOUND.
+func (t *Tx) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := t.tx.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	return v, mapErr("postgres.Meta", err)
+}
+
+// SetMeta writes a setting.
+func (t *Tx) SetMeta(ctx context.Context, key, value string) error {
+	_, err := t.exec(ctx, "postgres.SetMeta", `INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
