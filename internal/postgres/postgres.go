@@ -23,9 +23,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,48 +37,10 @@ import (
 var migrationFS embed.FS
 
 // Migration is one embedded schema change.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
+type Migration = store.Migration
 
 // Migrations returns the embedded migrations in order.
-func Migrations() []Migration {
-	ms, err := loadMigrations(migrationFS)
-	if err != nil {
-		panic(err) // embedded at build time: a bad name is a build defect
-	}
-	return ms
-}
-
-func loadMigrations(fsys fs.FS) ([]Migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []Migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %q: name must start with a number and an underscore", base)
-		}
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(base, ".sql"), SQL: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %q: versions must run 1, 2, 3 ... without gaps", m.Name)
-		}
-	}
-	return out, nil
-}
+func Migrations() []Migration { return store.MustLoadMigrations(migrationFS) }
 
 // DB is a Haven store in one PostgreSQL schema.
 type DB struct {
@@ -310,8 +269,6 @@ func redact(err error) error {
 	return err
 }
 
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
+func fmtTime(t time.Time) string { return store.FormatTime(t) }
 
-func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
+func parseTime(s string) (time.Time, error) { return store.ParseTime(s) }

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migration is one numbered schema change of an engine, embedded in the
+// binary. Both engines have the same list of names (a test checks it); only
+// the SQL differs.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// LoadMigrations reads the files migrations/NNNN_name.sql of fsys, in
+// order. Versions must run 1, 2, 3 ... without gaps.
+func LoadMigrations(fsys fs.FS) ([]Migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with a number and an underscore", base)
+		}
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(base, ".sql"), SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration %q: versions must run 1, 2, 3 ... without gaps", m.Name)
+		}
+	}
+	return out, nil
+}
+
+// MustLoadMigrations is LoadMigrations for an embedded file system, where a
+// bad name is a build defect.
+func MustLoadMigrations(fsys fs.FS) []Migration {
+	ms, err := LoadMigrations(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return ms
+}
+
+// TimeLayout is how both engines store an instant: fixed-width UTC text
+// with nanoseconds, so that text order is time order and an instant reads
+// back exactly as written (PostgreSQL's timestamptz keeps microseconds).
+const TimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// FormatTime formats t in TimeLayout.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTime parses an instant in TimeLayout.
+func ParseTime(s string) (time.Time, error) { return time.Parse(TimeLayout, s) }
