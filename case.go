@@ -155,6 +155,7 @@ type Case struct {
 	Assessments []*EligibilityAssessment
 	Checks      []*Check
 	Decisions   []*Decision
+	Notes       []*CaseNote
 	Travel      *Travel
 	Arrival     *Arrival
 
@@ -380,6 +381,20 @@ type Decision struct {
 	NoticeAt    time.Time
 	DecidedBy   ID
 	DecidedAt   time.Time
+}
+
+// CaseNote is the written reason of an event that is not a decision: why a
+// case was put on hold, what information was asked for, why it was
+// withdrawn.
+type CaseNote struct {
+	ID     ID
+	CaseID ID
+	Event  CaseEvent
+	// Text is encrypted at rest.
+	Text     string
+	AuthorID ID
+	OrgID    ID
+	At       time.Time
 }
 
 // Travel is the booked journey of an approved case.

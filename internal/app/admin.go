@@ -241,24 +241,12 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 // they act as. ENOTFOUND when there is none.
 func (a *App) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
 	var out *haven.User
-	err := a.store.View(ctx, func(tx store.Tx) error {
-		os, err := tx.FindOrganisations(ctx, "")
-		if err != nil {
-			return err
+	err := a.store.View(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.FindUserByUsername(ctx, username)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return haven.Errorf(haven.ENOTFOUND, "app.FindUserByUsername", "no such user")
 		}
-		for _, o := range os {
-			us, err := tx.FindUsers(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			for _, u := range us {
-				if u.Username == username {
-					out = u
-					return nil
-				}
-			}
-		}
-		return haven.Errorf(haven.ENOTFOUND, "app.FindUserByUsername", "no user named %q", username)
+		return err
 	})
 	return out, err
 }

@@ -291,6 +291,18 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*h
 			return nil, do.err
 		}
 	}
+	nrs, err := tx.FindCaseNotes(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, nr := range nrs {
+		no := a.opener(dk, "case_notes", nr.ID)
+		c.Notes = append(c.Notes, &haven.CaseNote{ID: nr.ID, CaseID: nr.CaseID, Event: nr.Event, Text: no.str("text", nr.Text),
+			AuthorID: nr.AuthorID, OrgID: nr.OrgID, At: nr.At})
+		if no.err != nil {
+			return nil, no.err
+		}
+	}
 	if tr, err := tx.FindTravel(ctx, row.ID); err == nil {
 		to := a.opener(dk, "travel", row.ID)
 		c.Travel = &haven.Travel{CaseID: tr.CaseID, Date: tr.Date, Itinerary: to.str("itinerary", tr.Itinerary),
@@ -446,6 +458,15 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		} else if c.State == haven.StateOnHold || c.State == haven.StateInfoRequested {
 			row.ResumeState = ""
 		}
+		switch in.Event {
+		case haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw:
+			// The written reasons of these events are kept, sealed, on the case.
+			nid, err := a.note(ctx, tx, w, c, dk, in.Event, in.Reasons)
+			if err != nil {
+				return err
+			}
+			detail["note_id"] = nid
+		}
 		detail["from"], detail["to"] = c.State, next
 		row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
 		if err := tx.UpdateCase(ctx, row); err != nil {
@@ -583,6 +604,24 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 // ConfirmAdmissible records that every traveller is admissible.
 func (a *App) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventConfirmAdmissible})
+}
+
+// note writes a case note with the written reasons of an event.
+func (a *App) note(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, ev haven.CaseEvent, text string) (haven.ID, error) {
+	id, err := a.newID("note")
+	if err != nil {
+		return "", err
+	}
+	at := a.now()
+	if k := len(c.Notes); k > 0 && !at.After(c.Notes[k-1].At) {
+		at = c.Notes[k-1].At.Add(time.Microsecond) // notes read back in the order written
+	}
+	s := a.sealer(dk, "case_notes", id)
+	r := &store.CaseNoteRow{ID: id, CaseID: c.ID, Event: ev, Text: s.str("text", strings.TrimSpace(text)), AuthorID: w.user.ID, OrgID: w.org.ID, At: at}
+	if s.err != nil {
+		return "", s.err
+	}
+	return id, tx.CreateCaseNote(ctx, r)
 }
 
 // decision writes a decision row.

@@ -231,5 +231,14 @@ func TestHoldAndInfoRequest(t *testing.T) {
 		if c.State != haven.StateFileCreated || c.ResumeState != "" {
 			t.Fatalf("resumed: %s / %s", c.State, c.ResumeState)
 		}
+		// The written reasons are kept, sealed, as notes on the case.
+		if len(c.Notes) != 2 || c.Notes[0].Event != haven.EventRequestInfo || c.Notes[0].Text != "Need the full RRF annex." ||
+			c.Notes[1].Event != haven.EventHold || c.Notes[1].Text != "Awaiting partner's risk update." || c.Notes[1].AuthorID != e.visa.UserID {
+			t.Fatalf("notes = %+v", c.Notes)
+		}
+		c = m(e.app.Withdraw(e.ctx, e.unhcr, c.ID, "The family is safe elsewhere."))
+		if n := c.Notes[len(c.Notes)-1]; n.Event != haven.EventWithdraw || n.Text != "The family is safe elsewhere." || n.OrgID != e.orgs[haven.OrgReferralPartner].ID {
+			t.Fatalf("withdrawal note = %+v", n)
+		}
 	})
 }

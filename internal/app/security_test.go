@@ -56,6 +56,7 @@ func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 	c := e.refer(t, canaryCase())
 	c = e.admissible(t, c)
 	must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+	must[*haven.Case](t)(e.app.Hold(e.ctx, e.visa, c.ID, "Family moved to "+canaries[6]))
 	noErr(t, e.app.CreateNomination(e.ctx, e.fld, &haven.Nomination{
 		ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: canaries[0] + " " + canaries[1], Contact: canaries[5],
 		Whereabouts: canaries[6], RiskAssessment: "Hunted by " + canaries[2], RecommendedPriority: haven.PriorityEmergency,

@@ -200,6 +200,12 @@ func (t *Tx) FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error)
 	return u, mapErr("sqlite.FindUserByID", err)
 }
 
+// FindUserByUsername returns the user with username.
+func (t *Tx) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
+	u, err := scanUser(t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
+	return u, mapErr("sqlite.FindUserByUsername", err)
+}
+
 // FindUsers returns the users of an organisation.
 func (t *Tx) FindUsers(ctx context.Context, orgID haven.ID) ([]*haven.User, error) {
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = ? ORDER BY username`, orgID)
@@ -877,6 +883,32 @@ func (t *Tx) FindTravel(ctx context.Context, caseID haven.ID) (*store.TravelRow,
 	tr.Date = d.date(date)
 	tr.BookedAt = d.time(at)
 	return &tr, d.done("sqlite.FindTravel")
+}
+
+// CreateCaseNote inserts n.
+func (t *Tx) CreateCaseNote(ctx context.Context, n *store.CaseNoteRow) error {
+	_, err := t.exec(ctx, "sqlite.CreateCaseNote", `INSERT INTO case_notes (id, case_id, event, text_enc, author_id, org_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, n.ID, n.CaseID, n.Event, []byte(n.Text), n.AuthorID, n.OrgID, fmtTime(n.At))
+	return err
+}
+
+// FindCaseNotes returns a case's notes, oldest first.
+func (t *Tx) FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*store.CaseNoteRow, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, case_id, event, text_enc, author_id, org_id, at FROM case_notes
+		WHERE case_id = ? ORDER BY at, id`, caseID)
+	if err != nil {
+		return nil, mapErr("sqlite.FindCaseNotes", err)
+	}
+	return collect(rows, "sqlite.FindCaseNotes", func(s interface{ Scan(...any) error }) (*store.CaseNoteRow, error) {
+		var n store.CaseNoteRow
+		var at string
+		if err := s.Scan(&n.ID, &n.CaseID, &n.Event, &n.Text, &n.AuthorID, &n.OrgID, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		n.At = d.time(at)
+		return &n, d.done("sqlite.FindCaseNotes")
+	})
 }
 
 // PutArrival inserts the case's arrival.

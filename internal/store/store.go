@@ -47,6 +47,7 @@ type Tx interface {
 
 	CreateUser(ctx context.Context, u *haven.User) error
 	FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error)
+	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
 	FindUsers(ctx context.Context, orgID haven.ID) ([]*haven.User, error)
 
 	// PutRules stores r as version r.Version of its year's rules and keeps
@@ -122,6 +123,9 @@ type Tx interface {
 	FindDecisions(ctx context.Context, caseID haven.ID) ([]*DecisionRow, error)
 	PutTravel(ctx context.Context, t *TravelRow) error
 	FindTravel(ctx context.Context, caseID haven.ID) (*TravelRow, error)
+	CreateCaseNote(ctx context.Context, n *CaseNoteRow) error
+	// FindCaseNotes returns a case's notes, oldest first.
+	FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*CaseNoteRow, error)
 	PutArrival(ctx context.Context, a *haven.Arrival) error
 	FindArrival(ctx context.Context, caseID haven.ID) (*haven.Arrival, error)
 
@@ -311,6 +315,17 @@ type DecisionRow struct {
 	NoticeAt        time.Time
 	DecidedBy       haven.ID
 	DecidedAt       time.Time
+}
+
+// CaseNoteRow is a case note as stored.
+type CaseNoteRow struct {
+	ID       haven.ID
+	CaseID   haven.ID
+	Event    haven.CaseEvent
+	Text     Sealed
+	AuthorID haven.ID
+	OrgID    haven.ID
+	At       time.Time
 }
 
 // TravelRow is a booked journey as stored.

@@ -209,6 +209,15 @@ func testUsers(t *testing.T, s store.Store) {
 		if *got != *f.user {
 			t.Errorf("user = %+v, want %+v", got, f.user)
 		}
+		byName, err := tx.FindUserByUsername(ctx, "officer")
+		if err != nil {
+			return err
+		}
+		if byName.ID != f.user.ID {
+			t.Errorf("by username = %+v", byName)
+		}
+		_, err = tx.FindUserByUsername(ctx, "nobody")
+		wantCode(t, err, haven.ENOTFOUND)
 		us, err := tx.FindUsers(ctx, f.visa.ID)
 		if err != nil {
 			return err
@@ -694,9 +703,10 @@ func testCaseRecords(t *testing.T, s store.Store) {
 	d := &store.DecisionRow{ID: "dec_1", CaseID: "case_1", Kind: haven.DecisionRefused, ExcludedMembers: []haven.ID{ms[1].ID}, Reasons: store.Sealed{4},
 		NoticeOrgID: f.unhcr.ID, NoticeAt: t0, DecidedBy: f.user.ID, DecidedAt: t0}
 	tr := &store.TravelRow{CaseID: "case_1", Date: haven.Date{Year: 2025, Month: 6, Day: 2}, Itinerary: store.Sealed{5}, TransportationLoan: true, BookedBy: f.user.ID, BookedAt: t0}
+	note := &store.CaseNoteRow{ID: "note_1", CaseID: "case_1", Event: haven.EventHold, Text: store.Sealed{6, 6}, AuthorID: f.user.ID, OrgID: f.visa.ID, At: t0}
 	ar := &haven.Arrival{CaseID: "case_1", Date: haven.Date{Year: 2025, Month: 6, Day: 3}, PortOfEntry: "YUL", RecordedBy: f.user.ID, RecordedAt: t0}
 	update(t, s, func(tx store.Tx) error {
-		for _, err := range []error{tx.CreateAssessment(ctx, a), tx.CreateCheck(ctx, ch), tx.CreateCheck(ctx, cr), tx.CreateDecision(ctx, d), tx.PutTravel(ctx, tr), tx.PutArrival(ctx, ar)} {
+		for _, err := range []error{tx.CreateAssessment(ctx, a), tx.CreateCheck(ctx, ch), tx.CreateCheck(ctx, cr), tx.CreateDecision(ctx, d), tx.PutTravel(ctx, tr), tx.PutArrival(ctx, ar), tx.CreateCaseNote(ctx, note)} {
 			if err != nil {
 				return err
 			}
@@ -742,6 +752,14 @@ func testCaseRecords(t *testing.T, s store.Store) {
 		}
 		if *ga != *ar {
 			t.Errorf("arrival = %+v, want %+v", ga, ar)
+		}
+		ns, err := tx.FindCaseNotes(ctx, "case_1")
+		if err != nil {
+			return err
+		}
+		if len(ns) != 1 || ns[0].ID != "note_1" || ns[0].Event != haven.EventHold || ns[0].AuthorID != f.user.ID || ns[0].OrgID != f.visa.ID ||
+			!ns[0].At.Equal(t0) || !bytes.Equal(ns[0].Text, []byte{6, 6}) {
+			t.Errorf("notes = %+v", ns)
 		}
 		_, err = tx.FindTravel(ctx, "case_x")
 		wantCode(t, err, haven.ENOTFOUND)
