@@ -194,31 +194,45 @@ func (a *App) memberRow(dk *vault.DataKey, m *haven.Member, ordinal int) (*store
 	return r, s.err
 }
 
-// loadCase reads a case and all its records and opens their sealed fields.
-func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Case, error) {
+// facts is the view the workflow decides on: every record, no sealed field.
+// Guards read states, results, dates and IDs only, so nothing is decrypted
+// to decide.
+var facts = policy.View{Assessments: true, Decisions: true, CheckKinds: haven.CheckKinds}
+
+// loadCase reads a case and its records, opening only the sealed fields
+// that view includes; every other sealed field stays empty and is never
+// decrypted.
+func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, view policy.View) (*haven.Case, error) {
 	dk, err := a.key(ctx, tx, row.ID)
 	if err != nil {
 		return nil, err
 	}
+	// when returns the sealed value if the view includes it, else nil.
+	when := func(ok bool, v store.Sealed) store.Sealed {
+		if ok {
+			return v
+		}
+		return nil
+	}
 	o := a.opener(dk, "cases", row.ID)
 	c := &haven.Case{
-		ID: row.ID, UNHCRNumber: o.str("unhcr_number", row.UNHCRNumber), ReferringOrgID: row.ReferringOrgID,
+		ID: row.ID, UNHCRNumber: o.str("unhcr_number", when(view.Narrative, row.UNHCRNumber)), ReferringOrgID: row.ReferringOrgID,
 		NominationID: row.NominationID, State: row.State, ResumeState: row.ResumeState,
 		SubmissionPriority: row.SubmissionPriority, ProcessingPriority: row.ProcessingPriority,
 		PrimaryCategory: row.PrimaryCategory, SecondaryCategory: row.SecondaryCategory,
-		CategoryJustification: o.str("justification", row.CategoryJustification),
-		PersecutionAccount:    o.str("persecution_account", row.PersecutionAccount),
+		CategoryJustification: o.str("justification", when(view.Narrative, row.CategoryJustification)),
+		PersecutionAccount:    o.str("persecution_account", when(view.Narrative, row.PersecutionAccount)),
 		NationalityCountries:  row.NationalityCountries, AsylumCountry: row.AsylumCountry, DeclaredSize: row.DeclaredSize,
 		VisaKind: row.VisaKind, AdmissionYear: row.AdmissionYear, SettlementOrgID: row.SettlementOrgID,
 		ReferredAt: row.ReferredAt, UpdatedAt: row.UpdatedAt, Version: row.Version, Shredded: dk == nil,
 	}
 	var g sealedGrounds
-	o.json("grounds", row.Grounds, &g)
+	o.json("grounds", when(view.Narrative, row.Grounds), &g)
 	c.Grounds, c.SocialGroups = g.Grounds, g.SocialGroups
 	var wk sealedWork
-	o.json("work", row.Work, &wk)
+	o.json("work", when(view.Work, row.Work), &wk)
 	c.Profile.WorkAreas, c.Profile.Organisations = wk.WorkAreas, wk.Organisations
-	o.json("threats", row.Threats, &c.Profile.ThreatEvents)
+	o.json("threats", when(view.Narrative, row.Threats), &c.Profile.ThreatEvents)
 	if o.err != nil {
 		return nil, o.err
 	}
@@ -231,11 +245,13 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*h
 		m := &haven.Member{
 			ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded,
 			Sex: mr.Sex, Nationalities: mr.Nationalities, Languages: mr.Languages,
-			FamilyName: mo.str("family_name", mr.FamilyName), GivenNames: mo.str("given_names", mr.GivenNames),
-			Contact: mo.str("contact", mr.Contact), Whereabouts: mo.str("whereabouts", mr.Whereabouts),
-			ConfidentialNotes: mo.str("confidential_notes", mr.ConfidentialNotes),
+			FamilyName:        mo.str("family_name", when(view.Identity, mr.FamilyName)),
+			GivenNames:        mo.str("given_names", when(view.Identity, mr.GivenNames)),
+			Contact:           mo.str("contact", when(view.Contact, mr.Contact)),
+			Whereabouts:       mo.str("whereabouts", when(view.Contact, mr.Whereabouts)),
+			ConfidentialNotes: mo.str("confidential_notes", when(view.ConfidentialNotes, mr.ConfidentialNotes)),
 		}
-		if dob := mo.str("date_of_birth", mr.DateOfBirth); dob != "" {
+		if dob := mo.str("date_of_birth", when(view.Identity, mr.DateOfBirth)); dob != "" {
 			if m.DateOfBirth, err = haven.ParseDate(dob); err != nil {
 				return nil, haven.Internal("app.loadCase", err)
 			}
@@ -245,67 +261,78 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow) (*h
 		}
 		c.Members = append(c.Members, m)
 	}
-	ars, err := tx.FindAssessments(ctx, row.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, ar := range ars {
-		ao := a.opener(dk, "assessments", ar.ID)
-		c.Assessments = append(c.Assessments, &haven.EligibilityAssessment{
-			ID: ar.ID, CaseID: ar.CaseID, OutsideCountry: ar.OutsideCountry, WellFoundedFear: ar.WellFoundedFear,
-			NoInternalFlight: ar.NoInternalFlight, NoDurableSolution: ar.NoDurableSolution, Grounds: ar.Grounds,
-			Interviewed: ar.Interviewed, Notes: ao.str("notes", ar.Notes), AssessedBy: ar.AssessedBy, AssessedAt: ar.AssessedAt,
-		})
-		if ao.err != nil {
-			return nil, ao.err
+	if view.Assessments {
+		ars, err := tx.FindAssessments(ctx, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, ar := range ars {
+			ao := a.opener(dk, "assessments", ar.ID)
+			c.Assessments = append(c.Assessments, &haven.EligibilityAssessment{
+				ID: ar.ID, CaseID: ar.CaseID, OutsideCountry: ar.OutsideCountry, WellFoundedFear: ar.WellFoundedFear,
+				NoInternalFlight: ar.NoInternalFlight, NoDurableSolution: ar.NoDurableSolution, Grounds: ar.Grounds,
+				Interviewed: ar.Interviewed, Notes: ao.str("notes", when(view.Narrative, ar.Notes)), AssessedBy: ar.AssessedBy, AssessedAt: ar.AssessedAt,
+			})
+			if ao.err != nil {
+				return nil, ao.err
+			}
 		}
 	}
-	crs, err := tx.FindChecks(ctx, row.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, cr := range crs {
-		co := a.opener(dk, "checks", cr.ID)
-		c.Checks = append(c.Checks, &haven.Check{
-			ID: cr.ID, CaseID: cr.CaseID, MemberID: cr.MemberID, Kind: cr.Kind, Result: cr.Result, ValidUntil: cr.ValidUntil,
-			Details: co.str("details", cr.Details), ConvictionPoliticallyMotivated: cr.ConvictionPoliticallyMotivated,
-			PoliticalMotivationReasons: co.str("political_motivation_reasons", cr.PoliticalMotivationReasons),
-			RecordedBy:                 cr.RecordedBy, RecordedByOrg: cr.RecordedByOrg, RecordedAt: cr.RecordedAt,
-		})
-		if co.err != nil {
-			return nil, co.err
+	if len(view.CheckKinds) > 0 {
+		crs, err := tx.FindChecks(ctx, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, cr := range crs {
+			if !slices.Contains(view.CheckKinds, cr.Kind) {
+				continue
+			}
+			co := a.opener(dk, "checks", cr.ID)
+			c.Checks = append(c.Checks, &haven.Check{
+				ID: cr.ID, CaseID: cr.CaseID, MemberID: cr.MemberID, Kind: cr.Kind, Result: cr.Result, ValidUntil: cr.ValidUntil,
+				Details: co.str("details", when(view.CheckDetails, cr.Details)), ConvictionPoliticallyMotivated: cr.ConvictionPoliticallyMotivated,
+				PoliticalMotivationReasons: co.str("political_motivation_reasons", when(view.CheckDetails, cr.PoliticalMotivationReasons)),
+				RecordedBy:                 cr.RecordedBy, RecordedByOrg: cr.RecordedByOrg, RecordedAt: cr.RecordedAt,
+			})
+			if co.err != nil {
+				return nil, co.err
+			}
 		}
 	}
-	drs, err := tx.FindDecisions(ctx, row.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, dr := range drs {
-		do := a.opener(dk, "decisions", dr.ID)
-		c.Decisions = append(c.Decisions, &haven.Decision{
-			ID: dr.ID, CaseID: dr.CaseID, Kind: dr.Kind, VisaKind: dr.VisaKind, AdmissionYear: dr.AdmissionYear,
-			ExcludedMembers: dr.ExcludedMembers, Reasons: do.str("reasons", dr.Reasons), NoticeOrgID: dr.NoticeOrgID,
-			NoticeAt: dr.NoticeAt, DecidedBy: dr.DecidedBy, DecidedAt: dr.DecidedAt,
-		})
-		if do.err != nil {
-			return nil, do.err
+	if view.Decisions {
+		drs, err := tx.FindDecisions(ctx, row.ID)
+		if err != nil {
+			return nil, err
 		}
-	}
-	nrs, err := tx.FindCaseNotes(ctx, row.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, nr := range nrs {
-		no := a.opener(dk, "case_notes", nr.ID)
-		c.Notes = append(c.Notes, &haven.CaseNote{ID: nr.ID, CaseID: nr.CaseID, Event: nr.Event, Text: no.str("text", nr.Text),
-			AuthorID: nr.AuthorID, OrgID: nr.OrgID, At: nr.At})
-		if no.err != nil {
-			return nil, no.err
+		for _, dr := range drs {
+			do := a.opener(dk, "decisions", dr.ID)
+			c.Decisions = append(c.Decisions, &haven.Decision{
+				ID: dr.ID, CaseID: dr.CaseID, Kind: dr.Kind, VisaKind: dr.VisaKind, AdmissionYear: dr.AdmissionYear,
+				ExcludedMembers: dr.ExcludedMembers, Reasons: do.str("reasons", when(view.DecisionReasons, dr.Reasons)), NoticeOrgID: dr.NoticeOrgID,
+				NoticeAt: dr.NoticeAt, DecidedBy: dr.DecidedBy, DecidedAt: dr.DecidedAt,
+			})
+			if do.err != nil {
+				return nil, do.err
+			}
+		}
+		// Notes carry the same kind of written reasons as decisions; their
+		// times also order later notes.
+		nrs, err := tx.FindCaseNotes(ctx, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, nr := range nrs {
+			no := a.opener(dk, "case_notes", nr.ID)
+			c.Notes = append(c.Notes, &haven.CaseNote{ID: nr.ID, CaseID: nr.CaseID, Event: nr.Event, Text: no.str("text", when(view.DecisionReasons, nr.Text)),
+				AuthorID: nr.AuthorID, OrgID: nr.OrgID, At: nr.At})
+			if no.err != nil {
+				return nil, no.err
+			}
 		}
 	}
 	if tr, err := tx.FindTravel(ctx, row.ID); err == nil {
 		to := a.opener(dk, "travel", row.ID)
-		c.Travel = &haven.Travel{CaseID: tr.CaseID, Date: tr.Date, Itinerary: to.str("itinerary", tr.Itinerary),
+		c.Travel = &haven.Travel{CaseID: tr.CaseID, Date: tr.Date, Itinerary: to.str("itinerary", when(view.Itinerary, tr.Itinerary)),
 			TransportationLoan: tr.TransportationLoan, BookedBy: tr.BookedBy, BookedAt: tr.BookedAt}
 		if to.err != nil {
 			return nil, to.err
@@ -346,7 +373,7 @@ func mayRead(w who, row *store.CaseRow) bool {
 
 // findCase loads the case id for w, answering ENOTFOUND when it does not
 // exist or w may not see it, so that its existence does not leak.
-func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool) (*store.CaseRow, *haven.Case, error) {
+func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, view policy.View) (*store.CaseRow, *haven.Case, error) {
 	row, err := tx.FindCaseByID(ctx, id, lock)
 	if err != nil || !mayRead(w, row) {
 		if err == nil || haven.ErrorCodeOf(err) == haven.ENOTFOUND {
@@ -354,12 +381,13 @@ func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, loc
 		}
 		return nil, nil, err
 	}
-	c, err := a.loadCase(ctx, tx, row)
+	c, err := a.loadCase(ctx, tx, row, view)
 	return row, c, err
 }
 
-// FindCaseByID returns the case with all its records. ENOTFOUND when there
-// is no such case or the actor may not see it.
+// FindCaseByID returns the case with the records and fields of the actor's
+// view (policy.CaseView). ENOTFOUND when there is no such case or the actor
+// may not see it.
 func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	var c *haven.Case
 	err := a.store.View(ctx, func(tx store.Tx) error {
@@ -367,7 +395,7 @@ func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) 
 		if err != nil {
 			return err
 		}
-		_, c, err = a.findCase(ctx, tx, w, id, false)
+		_, c, err = a.findCase(ctx, tx, w, id, false, policy.CaseView(w.org.Kind))
 		return err
 	})
 	return c, err
@@ -424,7 +452,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true)
+		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
 		if err != nil {
 			return err
 		}
@@ -475,7 +503,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		if err := a.audit(ctx, tx, w.actor(), "case."+string(in.Event), "case", c.ID, c.ID, detail); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row)
+		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
 		return err
 	})
 	return out, err
@@ -539,7 +567,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true)
+		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
 		if err != nil {
 			return err
 		}
@@ -557,7 +585,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		if err := a.audit(ctx, tx, w.actor(), "case.assess", "case", c.ID, c.ID, d); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row)
+		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
 		return err
 	})
 	return out, err
@@ -807,7 +835,7 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true)
+		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
 		if err != nil {
 			return err
 		}
@@ -829,7 +857,7 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID}); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row)
+		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
 		return err
 	})
 	return out, err

@@ -70,7 +70,17 @@ func TestLifecycle(t *testing.T) {
 		_, err = e.app.FindCaseByID(e.ctx, e.screening, c.ID)
 		wantCode(t, err, haven.EFORBIDDEN)
 		c = m(e.app.BeginSettlement(e.ctx, e.settlement, c.ID))
-		c = m(e.app.Close(e.ctx, e.settlement, c.ID))
+		sv := m(e.app.Close(e.ctx, e.settlement, c.ID))
+		// The settlement view: names, family, languages, work areas, arrival;
+		// never the persecution account, threats, checks, notes or reasons.
+		if sv.State != haven.StateClosed || sv.Members[0].FamilyName != "FamilyLifecycle" || len(sv.Profile.WorkAreas) != 2 || sv.Arrival == nil || len(sv.Members[0].Languages) != 1 {
+			t.Fatalf("settlement view lacks what settlement needs: %+v", sv)
+		}
+		if sv.PersecutionAccount != "" || len(sv.Profile.ThreatEvents) != 0 || len(sv.Checks) != 0 || len(sv.Grounds) != 0 ||
+			sv.Members[1].ConfidentialNotes != "" || sv.Members[0].Whereabouts != "" || len(sv.Decisions) != 0 || sv.UNHCRNumber != "" || sv.Travel.Itinerary != "" {
+			t.Fatalf("settlement view shows what it must not: %+v", sv)
+		}
+		c = m(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
 		if c.State != haven.StateClosed || c.Arrival.PortOfEntry != "YYZ" || len(c.Decisions) != 1 || len(c.Checks) != 12 {
 			t.Fatalf("closed case = %s, arrival %+v, %d decisions, %d checks", c.State, c.Arrival, len(c.Decisions), len(c.Checks))
 		}

@@ -293,6 +293,40 @@ func TestBadInputWritesNothing(t *testing.T) {
 	})
 }
 
+// TestCheckPartnersSeeOnlyTheirPart: a medical or screening partner gets
+// back the identity fields their check needs and checks of their own kind,
+// nothing of the narrative.
+func TestCheckPartnersSeeOnlyTheirPart(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		c := e.refer(t, referral("Partial", 2, haven.PriorityNormal))
+		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundReligion}, Notes: "Credible"}))
+		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "No match"}))
+		mv := m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
+			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}, Details: "Clear"}))
+		if mv.Members[0].FamilyName != "FamilyPartial" || mv.Members[0].DateOfBirth.IsZero() {
+			t.Fatalf("the medical partner lacks the identity its check needs: %+v", mv.Members[0])
+		}
+		if mv.PersecutionAccount != "" || len(mv.Profile.ThreatEvents) != 0 || len(mv.Profile.WorkAreas) != 0 || mv.Members[0].Whereabouts != "" ||
+			mv.Members[0].ConfidentialNotes != "" || len(mv.Assessments) != 0 || mv.UNHCRNumber != "" {
+			t.Fatalf("the medical partner sees the narrative: %+v", mv)
+		}
+		if len(mv.Checks) != 1 || mv.Checks[0].Kind != haven.CheckMedical || mv.Checks[0].Details != "" {
+			t.Fatalf("the medical partner sees checks %+v", mv.Checks)
+		}
+		// The visa office still sees everything.
+		full := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		sec := full.LatestCheck(c.Members[0].ID, haven.CheckSecurity)
+		if len(full.Checks) != 2 || sec == nil || sec.Details != "No match" || full.Assessments[0].Notes != "Credible" {
+			t.Fatalf("visa office view = %+v", full.Checks)
+		}
+	})
+}
+
 // TestNeedToKnow: a partner cannot see another partner's case, and the
 // answer does not tell whether it exists.
 func TestNeedToKnow(t *testing.T) {

@@ -43,3 +43,21 @@ func TestAllowed(t *testing.T) {
 		t.Errorf("%d actions", len(policy.Actions()))
 	}
 }
+
+func TestCaseView(t *testing.T) {
+	full := policy.CaseView(haven.OrgVisaOffice)
+	if !full.Narrative || !full.ConfidentialNotes || !full.CheckDetails || len(full.CheckKinds) != 3 {
+		t.Errorf("visa office view = %+v", full)
+	}
+	s := policy.CaseView(haven.OrgSettlementOrganisation)
+	if !s.Identity || !s.Work || s.Narrative || s.Contact || s.ConfidentialNotes || s.CheckDetails || len(s.CheckKinds) != 0 || s.Decisions || s.DecisionReasons {
+		t.Errorf("settlement view = %+v", s)
+	}
+	m := policy.CaseView(haven.OrgMedicalPartner)
+	if !m.Identity || m.Narrative || m.Work || m.CheckDetails || len(m.CheckKinds) != 1 || m.CheckKinds[0] != haven.CheckMedical {
+		t.Errorf("medical view = %+v", m)
+	}
+	if a := policy.CaseView(haven.OrgProgrammeAdmin); a.Identity || a.Narrative || len(a.CheckKinds) != 0 {
+		t.Errorf("administration view = %+v", a)
+	}
+}
