@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrorCode classifies an error for callers: each code maps to one HTTP
@@ -125,6 +126,25 @@ func (p *Problems) Add(field, message string) {
 // Addf records a problem with field, formatted.
 func (p *Problems) Addf(field, format string, args ...any) {
 	p.Add(field, fmt.Sprintf(format, args...))
+}
+
+// Text records a problem when s, trimmed, is shorter than min or longer
+// than max characters, or holds control characters other than line breaks
+// and tabs. A min of 1 means the field is required.
+func (p *Problems) Text(field, s string, min, max int) {
+	t := strings.TrimSpace(s)
+	n := utf8.RuneCountInString(t)
+	switch {
+	case n < min && min == 1:
+		p.Add(field, "enter a value")
+	case n < min:
+		p.Addf(field, "enter at least %d characters", min)
+	case n > max:
+		p.Addf(field, "use at most %d characters", max)
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f }) {
+		p.Add(field, "remove control characters")
+	}
 }
 
 // Merge adds q's problems, each field prefixed with prefix.

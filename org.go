@@ -2,7 +2,6 @@ package haven
 
 import (
 	"regexp"
-	"strings"
 	"time"
 )
 
@@ -76,26 +75,7 @@ func ValidLanguage(code string) bool { _, ok := languageNames[code]; return ok }
 // LanguageName returns the English name of a language code.
 func LanguageName(code string) string { return languageNames[code] }
 
-// checkText adds a problem when s, trimmed, is shorter than min or longer than
-// max characters, or holds control characters.
-func checkText(p *Problems, field, s string, min, max int) {
-	t := strings.TrimSpace(s)
-	n := len([]rune(t))
-	switch {
-	case n < min && min == 1:
-		p.Add(field, "enter a value")
-	case n < min:
-		p.Addf(field, "enter at least %d characters", min)
-	case n > max:
-		p.Addf(field, "use at most %d characters", max)
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
-			p.Add(field, "remove control characters")
-			break
-		}
-	}
-}
+func checkText(p *Problems, field, s string, min, max int) { p.Text(field, s, min, max) }
 
 func checkCountries(p *Problems, field string, codes []string, min int) {
 	if len(codes) < min {

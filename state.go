@@ -143,3 +143,16 @@ const (
 
 // NominationEvents lists every NominationEvent.
 var NominationEvents = []NominationEvent{NominationEventReview, NominationEventRefer, NominationEventDecline, NominationEventWithdraw}
+
+// ParseNominationEvent parses s, rejecting unknown values.
+func ParseNominationEvent(s string) (NominationEvent, error) {
+	return parseEnum("nomination event", s, NominationEvents)
+}
+
+// Valid reports whether e is a known value.
+func (e NominationEvent) Valid() bool { return slices.Contains(NominationEvents, e) }
+
+// UnmarshalText parses e, rejecting unknown values.
+func (e *NominationEvent) UnmarshalText(b []byte) error {
+	return unmarshalEnum(e, "nomination event", b, NominationEvents)
+}

@@ -39,9 +39,6 @@ type sealedWork struct {
 	Organisations []string         `json:"organisations"`
 }
 
-// ReferralYear is the year whose rules govern a referral made at now.
-func ReferralYear(now interface{ Year() int }) int { return now.Year() }
-
 // CreateReferral opens a case: a referral to Canada of one family. The
 // actor's organisation must be allowed to refer by the year's programme
 // rules; when c.NominationID is set, the nomination must be addressed to
@@ -60,7 +57,8 @@ func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Ca
 			return err
 		}
 		now := a.now()
-		rules, err := tx.FindRules(ctx, ReferralYear(now))
+		// The rules of the year the referral is made govern it.
+		rules, err := tx.FindRules(ctx, now.Year())
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 			rules = nil
 		} else if err != nil {
@@ -575,7 +573,10 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 			return haven.Errorf(haven.ECONFLICT, "app.RecordAssessment", "a case in state %s takes no eligibility assessment", c.State)
 		}
 		dk, err := a.key(ctx, tx, c.ID)
-		if err != nil || dk == nil {
+		if err != nil {
+			return err
+		}
+		if dk == nil {
 			return haven.Errorf(haven.ECONFLICT, "app.RecordAssessment", "the case has been shredded and cannot change")
 		}
 		d, err := write(ctx, tx, w, row, c, dk)

@@ -65,7 +65,7 @@ func StepNomination(s haven.NominationState, e haven.NominationEvent, reason str
 	if !s.Valid() {
 		return "", haven.Internal(op, errors.New("unknown nomination state"))
 	}
-	if !slices.Contains(haven.NominationEvents, e) {
+	if !e.Valid() {
 		var p haven.Problems
 		p.Add("event", "unknown event")
 		return "", p.Err(op)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/havenhrd/haven"
 )
@@ -167,16 +166,6 @@ func checkMembers(p *haven.Problems, c *haven.Case, now time.Time) {
 	}
 }
 
-// requiredText adds a problem when s is blank, longer than max characters or
-// holds control characters other than line breaks and tabs.
-func requiredText(p *haven.Problems, field, s string, max int) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		p.Add(field, "enter a value")
-	case utf8.RuneCountInString(strings.TrimSpace(s)) > max:
-		p.Addf(field, "use at most %d characters", max)
-	}
-	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f }) {
-		p.Add(field, "remove control characters")
-	}
-}
+// requiredText adds a problem when s is blank, too long or holds control
+// characters.
+func requiredText(p *haven.Problems, field, s string, max int) { p.Text(field, s, 1, max) }
