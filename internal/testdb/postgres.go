@@ -29,11 +29,13 @@ func postgresEngine(tb testing.TB) *Engine {
 func OpenPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, PostgresSchemaURL(tb))
+	u := PostgresSchemaURL(tb)
+	db, err := postgres.Open(ctx, u)
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
 	}
-	tb.Cleanup(func() { db.Close() })
+	schemaURLs.Store(db, u)
+	tb.Cleanup(func() { db.Close(); schemaURLs.Delete(db) })
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate postgres: %v", err)
 	}
