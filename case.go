@@ -81,7 +81,9 @@ type Nomination struct {
 	// DeclineReason is encrypted at rest.
 	DeclineReason string
 	// CaseID is set once the nomination has been referred.
-	CaseID    ID
+	CaseID ID
+	// Shredded is set when the nomination's data key has been destroyed.
+	Shredded  bool
 	CreatedBy ID
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -83,6 +83,11 @@ func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Ca
 			if err != nil {
 				return err
 			}
+			if _, err := tx.FindDataKey(ctx, nom.ID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return haven.Errorf(haven.ECONFLICT, op, "the nomination has been shredded and cannot be referred")
+			} else if err != nil {
+				return err
+			}
 			nom.State = next
 		}
 		// Duplicates: the UNHCR number, and any person already on an open case.

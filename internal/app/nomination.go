@@ -82,7 +82,7 @@ func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.Nominati
 		Whereabouts: o.str("whereabouts", r.Whereabouts), RiskAssessment: o.str("risk_assessment", r.RiskAssessment),
 		DeclineReason: o.str("decline_reason", r.DeclineReason), RecommendedPriority: r.RecommendedPriority,
 		NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry, FamilySize: r.FamilySize,
-		CaseID: r.CaseID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		CaseID: r.CaseID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Shredded: dk == nil,
 	}
 	var wk sealedWork
 	o.json("work", r.Work, &wk)
@@ -171,11 +171,14 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 		if err != nil {
 			return err
 		}
+		dk, err := a.key(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if dk == nil {
+			return haven.Errorf(haven.ECONFLICT, "app.nominationEvent", "the nomination has been shredded and cannot change")
+		}
 		if ev == haven.NominationEventDecline {
-			dk, err := a.key(ctx, tx, r.ID)
-			if err != nil {
-				return err
-			}
 			s := a.sealer(dk, "nominations", r.ID)
 			r.DeclineReason = s.str("decline_reason", strings.TrimSpace(reason))
 			if s.err != nil {
@@ -209,4 +212,27 @@ func (a *App) DeclineNomination(ctx context.Context, actor haven.Actor, id haven
 // WithdrawNomination withdraws a nomination, by the partner that made it.
 func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
 	return a.nominationEvent(ctx, actor, id, haven.NominationEventWithdraw, reason)
+}
+
+// ShredNomination destroys a nomination's data key: its sealed fields (the
+// defender's name, contact, whereabouts, profile, risk assessment) become
+// unreadable for good; its state and the audit trail stay. Only the
+// programme's administration may. A case referred from it has its own key.
+func (a *App) ShredNomination(ctx context.Context, actor haven.Actor, id haven.ID) error {
+	return a.store.Update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.FindNominationByID(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.DeleteDataKey(ctx, id); err != nil {
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return haven.Errorf(haven.ECONFLICT, "app.ShredNomination", "the nomination is already shredded")
+			}
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "nomination.shred", "nomination", id, "", nil)
+	})
 }

@@ -134,6 +134,25 @@ func TestShredding(t *testing.T) {
 	})
 }
 
+// TestShredNomination: a nomination's sealed fields go with its key; a
+// shredded nomination cannot be declined with a new sealed reason either.
+func TestShredNomination(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Shredded Defender", Whereabouts: "Somewhere",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"SD"}, AsylumCountry: "EG", FamilySize: 2}
+		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
+		wantCode(t, e.app.ShredNomination(e.ctx, e.fld, n.ID), haven.EFORBIDDEN)
+		noErr(t, e.app.ShredNomination(e.ctx, e.admin, n.ID))
+		got := must[*haven.Nomination](t)(e.app.FindNominationByID(e.ctx, e.fld, n.ID))
+		if !got.Shredded || got.DefenderName != "" || got.Whereabouts != "" || got.RiskAssessment != "" || got.State != haven.NominationSubmitted || got.FamilySize != 2 {
+			t.Fatalf("shredded nomination = %+v", got)
+		}
+		wantCode(t, e.app.ShredNomination(e.ctx, e.admin, n.ID), haven.ECONFLICT)
+		_, err := e.app.DeclineNomination(e.ctx, e.unhcr, n.ID, "Outside mandate")
+		wantCode(t, err, haven.ECONFLICT)
+	})
+}
+
 // TestKeyRotation rotates the key-encryption key: data keys are re-wrapped
 // without touching any sealed field, and afterwards a key file holding only
 // the new key reads everything.
