@@ -127,6 +127,13 @@ type AuditEvent struct {
 	ObjectID   ID
 	// CaseID is the case the event concerns, if any.
 	CaseID ID
+	// Decision is "allow" for an act that was done, "deny" for one refused
+	// by policy, "fail" for a failed sign-in.
+	Decision string
+	// PolicyIDs are the ids of the policies that decided.
+	PolicyIDs []string
+	// RequestID ties the event to the request that caused it, if any.
+	RequestID string
 	// Detail holds further non-personal facts (a state, a count) as JSON.
 	Detail string
 }

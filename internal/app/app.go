@@ -144,7 +144,7 @@ func (a *App) audit(ctx context.Context, tx store.Tx, actor haven.Actor, action,
 	}
 	return tx.AppendAudit(ctx, &haven.AuditEvent{
 		At: a.now(), ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: action,
-		ObjectType: objType, ObjectID: objID, CaseID: caseID, Detail: d,
+		ObjectType: objType, ObjectID: objID, CaseID: caseID, Detail: d, Decision: "allow",
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -945,27 +946,116 @@ func (t *Tx) AppendAudit(ctx context.Context, e *haven.AuditEvent) error {
 	if detail == "" {
 		detail = "{}"
 	}
-	_, err := t.exec(ctx, op, `INSERT INTO audit_outbox (seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, fmtTime(e.At), e.ActorID, e.ActorOrgID, e.Action, e.ObjectType, e.ObjectID, e.CaseID, detail)
+	_, err := t.exec(ctx, op, `INSERT INTO audit_outbox (seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail,
+		decision, policy_ids, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, fmtTime(e.At), e.ActorID, e.ActorOrgID, e.Action,
+		e.ObjectType, e.ObjectID, e.CaseID, detail, e.Decision, jsonText(strs(e.PolicyIDs)), e.RequestID)
 	return err
+}
+
+const auditColumns = `seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail, decision, policy_ids, request_id`
+
+func scanAudit(s interface{ Scan(...any) error }) (*haven.AuditEvent, error) {
+	var e haven.AuditEvent
+	var at, ids string
+	if err := s.Scan(&e.Seq, &at, &e.ActorID, &e.ActorOrgID, &e.Action, &e.ObjectType, &e.ObjectID, &e.CaseID, &e.Detail,
+		&e.Decision, &ids, &e.RequestID); err != nil {
+		return nil, err
+	}
+	var d decoder
+	e.At = d.time(at)
+	d.json(ids, &e.PolicyIDs)
+	return &e, d.done("sqlite.scanAudit")
 }
 
 // FindAudit returns events after seq, in order.
 func (t *Tx) FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seq, at, actor_id, actor_org_id, action, object_type, object_id, case_id, detail
-		FROM audit_outbox WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, mapErr("sqlite.FindAudit", err)
 	}
-	return collect(rows, "sqlite.FindAudit", func(s interface{ Scan(...any) error }) (*haven.AuditEvent, error) {
-		var e haven.AuditEvent
-		var at string
-		if err := s.Scan(&e.Seq, &at, &e.ActorID, &e.ActorOrgID, &e.Action, &e.ObjectType, &e.ObjectID, &e.CaseID, &e.Detail); err != nil {
-			return nil, err
+	return collect(rows, "sqlite.FindAudit", scanAudit)
+}
+
+// FindAuditByActor returns one actor's events in [from, to), in order.
+func (t *Tx) FindAuditByActor(ctx context.Context, actor haven.ID, from, to time.Time) ([]*haven.AuditEvent, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE actor_id = ? AND at >= ? AND at < ? ORDER BY seq`,
+		actor, fmtTime(from), fmtTime(to))
+	if err != nil {
+		return nil, mapErr("sqlite.FindAuditByActor", err)
+	}
+	return collect(rows, "sqlite.FindAuditByActor", scanAudit)
+}
+
+// PutAuditHashes stores hashes at indexes from, from+1, ...
+func (t *Tx) PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error {
+	for i, h := range hashes {
+		if _, err := t.exec(ctx, "sqlite.PutAuditHashes", `INSERT INTO audit_hashes (idx, hash) VALUES (?, ?)`, from+int64(i), h); err != nil {
+			return err
 		}
-		var d decoder
-		e.At = d.time(at)
-		return &e, d.done("sqlite.FindAudit")
+	}
+	return nil
+}
+
+// ReadAuditHashes returns the stored hashes at indexes, in that order.
+func (t *Tx) ReadAuditHashes(ctx context.Context, indexes []int64) ([][]byte, error) {
+	const op = "sqlite.ReadAuditHashes"
+	got := make(map[int64][]byte, len(indexes))
+	for start := 0; start < len(indexes); start += 500 {
+		chunk := indexes[start:min(start+500, len(indexes))]
+		args := make([]any, len(chunk))
+		for i, idx := range chunk {
+			args[i] = idx
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT idx, hash FROM audit_hashes WHERE idx IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, mapErr(op, err)
+		}
+		for rows.Next() {
+			var idx int64
+			var h []byte
+			if err := rows.Scan(&idx, &h); err != nil {
+				rows.Close()
+				return nil, mapErr(op, err)
+			}
+			got[idx] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(op, err)
+		}
+	}
+	return orderHashes(op, indexes, got)
+}
+
+// orderHashes puts the hashes read in the order asked; a missing one is
+// an internal fault (the log's own tables are damaged).
+func orderHashes(op string, indexes []int64, got map[int64][]byte) ([][]byte, error) {
+	out := make([][]byte, len(indexes))
+	for i, idx := range indexes {
+		h, ok := got[idx]
+		if !ok {
+			return nil, haven.Internal(op, fmt.Errorf("stored hash %d is missing", idx))
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// PutAuditCheckpoint stores a signed checkpoint.
+func (t *Tx) PutAuditCheckpoint(ctx context.Context, size int64, note string) error {
+	_, err := t.exec(ctx, "sqlite.PutAuditCheckpoint", `INSERT INTO audit_checkpoints (size, note) VALUES (?, ?)`, size, note)
+	return err
+}
+
+// FindAuditCheckpoints returns signed checkpoints after size, in order.
+func (t *Tx) FindAuditCheckpoints(ctx context.Context, after int64, limit int) ([]store.AuditCheckpoint, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT size, note FROM audit_checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, mapErr("sqlite.FindAuditCheckpoints", err)
+	}
+	return collect(rows, "sqlite.FindAuditCheckpoints", func(s interface{ Scan(...any) error }) (store.AuditCheckpoint, error) {
+		var c store.AuditCheckpoint
+		return c, s.Scan(&c.Size, &c.Note)
 	})
 }
 

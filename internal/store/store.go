@@ -134,11 +134,29 @@ type Tx interface {
 	AppendAudit(ctx context.Context, e *haven.AuditEvent) error
 	// FindAudit returns up to limit events with Seq > after, in order.
 	FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error)
+	// FindAuditByActor returns the events of one actor in [from, to), in order.
+	FindAuditByActor(ctx context.Context, actor haven.ID, from, to time.Time) ([]*haven.AuditEvent, error)
+	// PutAuditHashes stores the Merkle tree's stored hashes from index on.
+	PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error
+	// ReadAuditHashes returns the stored hashes at indexes, in that order;
+	// EINTERNAL when one is missing.
+	ReadAuditHashes(ctx context.Context, indexes []int64) ([][]byte, error)
+	// PutAuditCheckpoint stores the signed checkpoint of a tree size.
+	PutAuditCheckpoint(ctx context.Context, size int64, note string) error
+	// FindAuditCheckpoints returns up to limit signed checkpoints with size
+	// > after, in size order.
+	FindAuditCheckpoints(ctx context.Context, after int64, limit int) ([]AuditCheckpoint, error)
 
 	// Meta and SetMeta read and write the database's own settings (for
 	// example whether it is a demo database).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error
+}
+
+// AuditCheckpoint is a signed checkpoint of the audit tree.
+type AuditCheckpoint struct {
+	Size int64
+	Note string
 }
 
 // Sealed is ciphertext from the vault, or nil for an empty value.

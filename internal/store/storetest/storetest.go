@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseRecords", testCaseRecords},
 		{"AuditSequence", testAuditSequence},
 		{"AuditConcurrentOrder", testAuditConcurrent},
+		{"AuditTreeTables", testAuditTree},
 		{"RollbackWritesNothing", testRollback},
 		{"ViewIsReadOnly", testViewReadOnly},
 		{"Meta", testMeta},
@@ -768,8 +769,9 @@ func testCaseRecords(t *testing.T, s store.Store) {
 }
 
 func appendEvent(ctx context.Context, tx store.Tx, i int) error {
-	return tx.AppendAudit(ctx, &haven.AuditEvent{At: t0, ActorID: "usr_1", ActorOrgID: "org_visa", Action: "case.test",
-		ObjectType: "case", ObjectID: haven.ID(fmt.Sprintf("case_%d", i)), CaseID: haven.ID(fmt.Sprintf("case_%d", i)), Detail: `{"n":1}`})
+	return tx.AppendAudit(ctx, &haven.AuditEvent{At: t0.Add(time.Duration(i) * time.Minute), ActorID: "usr_1", ActorOrgID: "org_visa", Action: "case.test",
+		ObjectType: "case", ObjectID: haven.ID(fmt.Sprintf("case_%d", i)), CaseID: haven.ID(fmt.Sprintf("case_%d", i)), Detail: `{"n":1}`,
+		Decision: "allow", PolicyIDs: []string{"visa-office-processes", "default"}, RequestID: fmt.Sprintf("req-%d", i)})
 }
 
 func testAuditSequence(t *testing.T, s store.Store) {
@@ -786,9 +788,17 @@ func testAuditSequence(t *testing.T, s store.Store) {
 			t.Fatalf("%d events", len(es))
 		}
 		for i, e := range es {
-			if e.Seq != int64(i+1) || e.ObjectID != haven.ID(fmt.Sprintf("case_%d", i)) || e.Detail != `{"n":1}` || !e.At.Equal(t0) {
+			if e.Seq != int64(i+1) || e.ObjectID != haven.ID(fmt.Sprintf("case_%d", i)) || e.Detail != `{"n":1}` || !e.At.Equal(t0.Add(time.Duration(i)*time.Minute)) ||
+				e.Decision != "allow" || len(e.PolicyIDs) != 2 || e.PolicyIDs[1] != "default" || e.RequestID != fmt.Sprintf("req-%d", i) {
 				t.Errorf("event %d = %+v", i, e)
 			}
+		}
+		by, err := tx.FindAuditByActor(ctx, "usr_1", t0.Add(time.Minute), t0.Add(3*time.Minute))
+		if err != nil {
+			return err
+		}
+		if len(by) != 2 || by[0].Seq != 2 || by[1].Seq != 3 {
+			t.Errorf("events by actor in a window = %+v", by)
 		}
 		es, err = tx.FindAudit(ctx, 3, 1)
 		if err != nil {
@@ -898,6 +908,56 @@ func testMeta(t *testing.T, s store.Store) {
 		}
 		if v != "false" {
 			t.Errorf("meta = %q", v)
+		}
+		return nil
+	})
+}
+
+func testAuditTree(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	h := func(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.PutAuditHashes(ctx, 0, [][]byte{h(1), h(2)}); err != nil {
+			return err
+		}
+		if err := tx.PutAuditHashes(ctx, 2, [][]byte{h(3)}); err != nil {
+			return err
+		}
+		for size, n := range []string{"", "note one", "note two"} {
+			if size > 0 {
+				if err := tx.PutAuditCheckpoint(ctx, int64(size), n); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.PutAuditHashes(ctx, 1, [][]byte{h(9)}) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.PutAuditCheckpoint(ctx, 2, "again") }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.PutAuditHashes(ctx, 7, [][]byte{{1, 2}}) }), haven.ECONFLICT)
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.ReadAuditHashes(ctx, []int64{2, 0, 1})
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(got[0], h(3)) || !bytes.Equal(got[1], h(1)) || !bytes.Equal(got[2], h(2)) {
+			t.Errorf("hashes = %x", got)
+		}
+		_, err = tx.ReadAuditHashes(ctx, []int64{0, 5})
+		wantCode(t, err, haven.EINTERNAL)
+		cps, err := tx.FindAuditCheckpoints(ctx, 0, 10)
+		if err != nil {
+			return err
+		}
+		if len(cps) != 2 || cps[0].Size != 1 || cps[1].Note != "note two" {
+			t.Errorf("checkpoints = %+v", cps)
+		}
+		cps, err = tx.FindAuditCheckpoints(ctx, 1, 10)
+		if err != nil {
+			return err
+		}
+		if len(cps) != 1 || cps[0].Size != 2 {
+			t.Errorf("checkpoints after 1 = %+v", cps)
 		}
 		return nil
 	})
