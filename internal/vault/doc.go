@@ -69,6 +69,14 @@
 // such as dates of birth can be guessed, so the key file must be guarded as
 // closely as the KEKs.
 //
+// # The audit signing key
+//
+// The key file also holds the Ed25519 key (in golang.org/x/mod/sumdb/note's
+// form) that signs the audit log's checkpoints, so that one guarded file
+// holds every secret of an installation. The vault does not use it; it only
+// checks its form, keeps it through rotation, and derives its public half
+// ([Keyring.AuditVerifierKey]) for outside verifiers.
+//
 // # Keys in memory
 //
 // A [Vault] keeps the KEKs only as ready-to-use ciphers and the index key,

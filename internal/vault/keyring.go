@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,7 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"io"
+	"strings"
 )
 
 // KeySize is the size in bytes of every key in a keyring and of data keys:
@@ -50,6 +53,21 @@ type Keyring struct {
 	Previous []KEK
 	// IndexKey is the 32-byte HMAC key of blind indexes. It is secret.
 	IndexKey []byte
+	// AuditKey is the Ed25519 private key, in golang.org/x/mod/sumdb/note's
+	// "PRIVATE+KEY+..." form, that signs the audit log's checkpoints. It is
+	// secret; its public half (AuditVerifierKey) is not. A key file must
+	// hold one; a Keyring built in memory for encryption alone may omit it.
+	AuditKey string
+}
+
+// AuditKeyName is the name of the audit signing key in its note keys.
+const AuditKeyName = "haven-audit"
+
+// AuditVerifierKey returns the public key, in note's verifier-key form,
+// that checks the audit checkpoints signed with k.AuditKey: what an outside
+// verifier needs, and nothing secret.
+func (k *Keyring) AuditVerifierKey() (string, error) {
+	return verifierKey(k.AuditKey)
 }
 
 // GenerateKeyring returns a new random keyring with one KEK, whose id has the
@@ -65,7 +83,11 @@ func GenerateKeyring(rand io.Reader) (*Keyring, error) {
 	if _, err := io.ReadFull(rand, indexKey); err != nil {
 		return nil, fmt.Errorf("vault: generate index key: %w", err)
 	}
-	k := &Keyring{Current: kek, IndexKey: indexKey}
+	skey, _, err := note.GenerateKey(rand, AuditKeyName)
+	if err != nil {
+		return nil, fmt.Errorf("vault: generate audit key: %w", err)
+	}
+	k := &Keyring{Current: kek, IndexKey: indexKey, AuditKey: skey}
 	if err := k.validate(); err != nil {
 		return nil, fmt.Errorf("vault: generate keyring: %w", err)
 	}
@@ -94,7 +116,7 @@ func (k *Keyring) Rotate(rand io.Reader) (*Keyring, error) {
 	for _, p := range k.Previous {
 		prev = append(prev, cloneKEK(p))
 	}
-	r := &Keyring{Current: kek, Previous: prev, IndexKey: bytes.Clone(k.IndexKey)}
+	r := &Keyring{Current: kek, Previous: prev, IndexKey: bytes.Clone(k.IndexKey), AuditKey: k.AuditKey}
 	if err := r.validate(); err != nil {
 		return nil, fmt.Errorf("vault: rotate keyring: %w", err)
 	}
@@ -170,6 +192,11 @@ func (k *Keyring) validate() error {
 		return err
 	}
 	keys = append(keys, k.IndexKey)
+	if k.AuditKey != "" {
+		if _, err := verifierKey(k.AuditKey); err != nil {
+			return err
+		}
+	}
 	// Two keys with the same bytes mean a copy-and-paste error in the key
 	// file or a broken generator; either way, refuse rather than run with
 	// less key separation than the design promises.
@@ -219,6 +246,7 @@ type fileKeyring struct {
 	Current  *fileKEK  `json:"current"`
 	Previous []fileKEK `json:"previous"`
 	IndexKey *string   `json:"index_key"`
+	AuditKey *string   `json:"audit_key"`
 }
 
 type fileKEK struct {
@@ -230,7 +258,7 @@ type fileKEK struct {
 // Member names are matched exactly: encoding/json alone would accept
 // "Current" or "INDEX_KEY".
 var fileMembers = map[string]bool{
-	"version": true, "current": true, "previous": true, "index_key": true,
+	"version": true, "current": true, "previous": true, "index_key": true, "audit_key": true,
 	"id": true, "key": true,
 }
 
@@ -252,7 +280,11 @@ func (k *Keyring) Marshal() ([]byte, error) {
 	v := keyringVersion
 	cur := enc(k.Current)
 	idx := base64.StdEncoding.EncodeToString(k.IndexKey)
-	f := fileKeyring{Version: &v, Current: &cur, Previous: []fileKEK{}, IndexKey: &idx}
+	if k.AuditKey == "" {
+		return nil, fmt.Errorf("vault: marshal keyring: %w: audit key is missing", ErrKeyring)
+	}
+	ak := k.AuditKey
+	f := fileKeyring{Version: &v, Current: &cur, Previous: []fileKEK{}, IndexKey: &idx, AuditKey: &ak}
 	for _, p := range k.Previous {
 		f.Previous = append(f.Previous, enc(p))
 	}
@@ -308,6 +340,10 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 	if k.IndexKey, err = decodeKey("index key", *f.IndexKey); err != nil {
 		return nil, err
 	}
+	if f.AuditKey == nil || *f.AuditKey == "" {
+		return nil, fmt.Errorf("%w: audit key is missing", ErrKeyring)
+	}
+	k.AuditKey = *f.AuditKey
 	if err := k.validate(); err != nil {
 		return nil, err
 	}
@@ -438,4 +474,24 @@ func decodeError(err error) error {
 	// checkJSONShape admits only known member names, so what is left is a
 	// known name in the wrong object, such as "id" at the top level.
 	return fmt.Errorf("%w: a member is in the wrong place", ErrKeyring)
+}
+
+// verifierKey derives note's verifier key from a note signer key, checking
+// the signer key's form on the way. Errors never quote the key.
+func verifierKey(skey string) (string, error) {
+	// PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>
+	rest, ok := strings.CutPrefix(skey, "PRIVATE+KEY+")
+	parts := strings.SplitN(rest, "+", 3)
+	if !ok || len(parts) != 3 {
+		return "", fmt.Errorf("%w: audit key is not a note signer key", ErrKeyring)
+	}
+	if _, err := note.NewSigner(skey); err != nil {
+		return "", fmt.Errorf("%w: audit key is not a valid note signer key", ErrKeyring)
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[2])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return "", fmt.Errorf("%w: audit key is not an Ed25519 note signer key", ErrKeyring)
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return parts[0] + "+" + parts[1] + "+" + base64.StdEncoding.EncodeToString(append([]byte{1}, pub...)), nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"regexp"
 	"strings"
 	"sync"
@@ -468,7 +469,7 @@ func TestKeyringMarshalParse(t *testing.T) {
 	cur := base64.StdEncoding.EncodeToString(k1.Current.Key)
 	idx := base64.StdEncoding.EncodeToString(k1.IndexKey)
 	for _, prev := range []string{``, `"previous":null,`, `"previous":[],`} {
-		src := fmt.Sprintf(`{"version":1,"current":{"id":%q,"key":%q},%s"index_key":%q}`, k1.Current.ID, cur, prev, idx)
+		src := fmt.Sprintf(`{"version":1,"current":{"id":%q,"key":%q},%s"index_key":%q,"audit_key":%q}`, k1.Current.ID, cur, prev, idx, k1.AuditKey)
 		got, err := vault.ParseKeyring([]byte(src))
 		if err != nil {
 			t.Errorf("ParseKeyring(%s): %v", prev, err)
@@ -490,7 +491,7 @@ func TestParseKeyringErrors(t *testing.T) {
 	cur, prev, idx := b64(kr.Current.Key), b64(kr.Previous[0].Key), b64(kr.IndexKey)
 	kek := func(id, key string) string { return fmt.Sprintf(`{"id":%q,"key":%q}`, id, key) }
 	file := func(current, previous, index string) string {
-		return fmt.Sprintf(`{"version":1,"current":%s,"previous":[%s],"index_key":%q}`, current, previous, index)
+		return fmt.Sprintf(`{"version":1,"current":%s,"previous":[%s],"index_key":%q,"audit_key":%q}`, current, previous, index, kr.AuditKey)
 	}
 	good := file(kek("kek-1", cur), kek("kek-0", prev), idx)
 	if _, err := vault.ParseKeyring([]byte(good)); err != nil {
@@ -527,7 +528,7 @@ func TestParseKeyringErrors(t *testing.T) {
 		{"version 2", strings.Replace(good, `"version":1`, `"version":2`, 1)},
 		{"version string", strings.Replace(good, `"version":1`, `"version":"1"`, 1)},
 		{"version float", strings.Replace(good, `"version":1`, `"version":1.5`, 1)},
-		{"missing current", fmt.Sprintf(`{"version":1,"previous":[%s],"index_key":%q}`, kek("kek-0", prev), idx)},
+		{"missing current", fmt.Sprintf(`{"version":1,"previous":[%s],"index_key":%q,"audit_key":%q}`, kek("kek-0", prev), idx, kr.AuditKey)},
 		{"current null", file(`null`, kek("kek-0", prev), idx)},
 		{"current string", file(`"`+cur+`"`, kek("kek-0", prev), idx)},
 		{"missing current id", file(fmt.Sprintf(`{"key":%q}`, cur), kek("kek-0", prev), idx)},
@@ -552,7 +553,11 @@ func TestParseKeyringErrors(t *testing.T) {
 		{"duplicate id in previous", file(kek("kek-1", cur), kek("kek-0", prev)+","+kek("kek-0", b64(MustKeyring(t).Current.Key)), idx)},
 		{"same key twice", file(kek("kek-1", cur), kek("kek-0", cur), idx)},
 		{"index key equals a KEK", file(kek("kek-1", cur), kek("kek-0", prev), cur)},
-		{"missing index key", fmt.Sprintf(`{"version":1,"current":%s,"previous":[]}`, kek("kek-1", cur))},
+		{"missing index key", fmt.Sprintf(`{"version":1,"current":%s,"previous":[],"audit_key":%q}`, kek("kek-1", cur), kr.AuditKey)},
+		{"missing audit key", fmt.Sprintf(`{"version":1,"current":%s,"previous":[],"index_key":%q}`, kek("kek-1", cur), idx)},
+		{"empty audit key", strings.Replace(good, kr.AuditKey, "", 1)},
+		{"audit key not a signer key", strings.Replace(good, kr.AuditKey, "PRIVATE+KEY+x+00000000+"+cur, 1)},
+		{"audit key is a verifier key", strings.Replace(good, kr.AuditKey, strings.TrimPrefix(kr.AuditKey, "PRIVATE+KEY+"), 1)},
 		{"index key null", strings.Replace(good, `"index_key":"`+idx+`"`, `"index_key":null`, 1)},
 		{"index key empty", file(kek("kek-1", cur), kek("kek-0", prev), "")},
 		{"index key short", file(kek("kek-1", cur), kek("kek-0", prev), b64(kr.IndexKey[:31]))},
@@ -861,7 +866,7 @@ func assertNoKeyMaterial(t *testing.T, msg string, k *vault.Keyring) {
 
 func equalKeyrings(a, b *vault.Keyring) bool {
 	if a.Current.ID != b.Current.ID || !bytes.Equal(a.Current.Key, b.Current.Key) ||
-		!bytes.Equal(a.IndexKey, b.IndexKey) || len(a.Previous) != len(b.Previous) {
+		!bytes.Equal(a.IndexKey, b.IndexKey) || len(a.Previous) != len(b.Previous) || a.AuditKey != b.AuditKey {
 		return false
 	}
 	for i := range a.Previous {
@@ -886,4 +891,45 @@ func normAll(parts []string) []string {
 		s = append(s, vault.Normalize(p))
 	}
 	return s
+}
+
+// TestAuditKey: a generated keyring carries an audit signing key that
+// rotation keeps; its verifier key checks what the signer signs.
+func TestAuditKey(t *testing.T) {
+	k := MustKeyring(t)
+	if !strings.HasPrefix(k.AuditKey, "PRIVATE+KEY+"+vault.AuditKeyName+"+") {
+		t.Fatalf("audit key has the wrong form")
+	}
+	r, err := k.Rotate(nil)
+	if err != nil || r.AuditKey != k.AuditKey {
+		t.Fatalf("rotation changed the audit key: %v", err)
+	}
+	vkey, err := k.AuditVerifierKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(k.AuditKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatalf("derived verifier key does not parse: %v", err)
+	}
+	msg, err := note.Sign(&note.Note{Text: "haven audit log v1\n1\nAAAA\n"}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := note.Open(msg, note.VerifierList(verifier)); err != nil {
+		t.Fatalf("the derived verifier key does not verify the signer's note: %v", err)
+	}
+	other := MustKeyring(t)
+	ovkey, _ := other.AuditVerifierKey()
+	ov, _ := note.NewVerifier(ovkey)
+	if _, err := note.Open(msg, note.VerifierList(ov)); err == nil {
+		t.Fatal("another keyring's verifier key accepted the note")
+	}
+	if strings.Contains(vkey, "PRIVATE") {
+		t.Fatal("the verifier key holds private material")
+	}
 }
