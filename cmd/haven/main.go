@@ -13,6 +13,12 @@
 //	                 [--referrer ORG_ID]... [--allocation ORG_ID=N]... [--target PRIORITY=DAYS]...
 //	haven keys generate --out FILE                 a new key file (mode 0600)
 //	haven keys rotate --db PATH|URL --as USERNAME  rotate the key file and re-wrap data keys
+//	haven audit verify --db PATH|URL               recompute the audit log, check every signed checkpoint
+//	haven audit prove N --db PATH|URL              an inclusion proof of event N, checkable with the public key
+//	haven audit scope --db PATH|URL --user U --from T1 --to T2
+//	                                               what a user read or changed in a window, with proofs
+//	haven audit pubkey                             the audit log's public verifier key
+//	haven audit check --key VKEY < proof.json      check a proof with the public key alone
 //
 // The key file is named by HAVEN_KEY_FILE, or its content given in
 // HAVEN_KEYS; never on the command line and never in the database.
@@ -59,6 +65,8 @@ commands:
   rules show|set show or set a year's programme rules
   keys generate|rotate
                  make a key file, or rotate it and re-wrap every data key
+  audit verify|prove|scope|pubkey|check
+                 verify the tamper-evident audit log, prove an event, scope a breach
 
 Keys: HAVEN_KEY_FILE names the key file (or HAVEN_KEYS holds its content).
 Run 'haven <command> -h' for a command's flags.`
@@ -83,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdKeys(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"io"
 	"log/slog"
 	"os"
@@ -69,11 +70,12 @@ func newLogger(w io.Writer) *slog.Logger {
 
 // env is an opened database, keys and app for one command.
 type env struct {
-	db   database
-	keys *vault.Keyring
-	path string
-	app  *app.App
-	log  *slog.Logger
+	db     database
+	keys   *vault.Keyring
+	path   string
+	app    *app.App
+	log    *slog.Logger
+	signer note.Signer
 }
 
 func (e *env) Close() error { return e.db.Close() }
@@ -100,7 +102,13 @@ func open(ctx context.Context, dsn string, getenv func(string) string, stderr io
 		}
 	}
 	log := newLogger(stderr)
-	return &env{db: db, keys: keys, path: path, log: log, app: app.New(app.Config{Store: db, Vault: v, Logger: log})}, nil
+	signer, err := note.NewSigner(keys.AuditKey)
+	if err != nil {
+		db.Close()
+		return nil, errors.New("the key file's audit key is not a signing key")
+	}
+	return &env{db: db, keys: keys, path: path, log: log, signer: signer,
+		app: app.New(app.Config{Store: db, Vault: v, Logger: log, AuditSigner: signer})}, nil
 }
 
 // actorByUsername resolves --as to an actor.
@@ -156,5 +164,5 @@ func describe(err error) error {
 
 // newApp returns an app on e's database with vault v.
 func newApp(e *env, v *vault.Vault) *app.App {
-	return app.New(app.Config{Store: e.db, Vault: v, Logger: e.log})
+	return app.New(app.Config{Store: e.db, Vault: v, Logger: e.log, AuditSigner: e.signer})
 }

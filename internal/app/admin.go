@@ -18,7 +18,7 @@ var DefaultRuleYears = []int{2021, 2022, 2023, 2024, 2025, 2026, 2027}
 // Bootstrap seeds the default programme rules of DefaultRuleYears where a
 // year has none yet, as SystemActor. It is idempotent.
 func (a *App) Bootstrap(ctx context.Context) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		for _, y := range DefaultRuleYears {
 			_, err := tx.FindRules(ctx, y)
 			if err == nil {
@@ -43,7 +43,7 @@ func (a *App) Bootstrap(ctx context.Context) error {
 func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) error {
 	const op = "app.CreateFirstAdmin"
 	org.Kind, u.Role = haven.OrgProgrammeAdmin, haven.RoleAdmin
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		os, err := tx.FindOrganisations(ctx, "")
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *
 // CreateOrganisation adds an organisation. Only the programme's
 // administration may.
 func (a *App) CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.OrgCreate)
 		if err != nil {
 			return err
@@ -90,7 +90,7 @@ func (a *App) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.A
 // CreateUser adds a user to an organisation. Only the programme's
 // administration may. A taken username is ECONFLICT.
 func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u 
 // signed-in user may list them: partners need to address each other.
 func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error) {
 	var out []*haven.Organisation
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.resolve(ctx, tx, actor); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind hav
 // FindRules returns the current rules of year; ENOTFOUND when the year has none.
 func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error) {
 	var r *haven.ProgrammeRules
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.RulesRead); err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*have
 // already approved fails with ECONFLICT and changes nothing.
 func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
 	const op = "app.SetRules"
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.RulesSet)
 		if err != nil {
 			return err
@@ -211,7 +211,7 @@ func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *h
 // overall and by partner. ENOTFOUND when the year has no cap.
 func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error) {
 	var f *haven.CapFigures
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.LedgerRead); err != nil {
 			return err
 		}
@@ -241,7 +241,7 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 // they act as. ENOTFOUND when there is none.
 func (a *App) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
 	var out *haven.User
-	err := a.store.View(ctx, func(tx store.Tx) (err error) {
+	err := a.view(ctx, func(tx store.Tx) (err error) {
 		out, err = tx.FindUserByUsername(ctx, username)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 			return haven.Errorf(haven.ENOTFOUND, "app.FindUserByUsername", "no such user")
@@ -257,7 +257,7 @@ const demoKey = "demo"
 // MarkDemo marks an empty database as a demo database. It fails with
 // ECONFLICT when the database already holds organisations.
 func (a *App) MarkDemo(ctx context.Context) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		os, err := tx.FindOrganisations(ctx, "")
 		if err != nil {
 			return err
@@ -272,7 +272,7 @@ func (a *App) MarkDemo(ctx context.Context) error {
 // IsDemo reports whether the database is marked as a demo database.
 func (a *App) IsDemo(ctx context.Context) (bool, error) {
 	var v string
-	err := a.store.View(ctx, func(tx store.Tx) (err error) {
+	err := a.view(ctx, func(tx store.Tx) (err error) {
 		v, err = tx.Meta(ctx, demoKey)
 		return err
 	})

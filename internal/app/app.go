@@ -14,6 +14,7 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"errors"
+	"golang.org/x/mod/sumdb/note"
 	"io"
 	"log/slog"
 	"strings"
@@ -31,17 +32,22 @@ var SystemActor = haven.Actor{UserID: "system", OrgID: "system"}
 
 // App is Haven's application layer.
 type App struct {
-	store store.Store
-	vault *vault.Vault
-	clock haven.Clock
-	rand  io.Reader
-	log   *slog.Logger
+	store   store.Store
+	vault   *vault.Vault
+	signer  note.Signer
+	denials denials
+	clock   haven.Clock
+	rand    io.Reader
+	log     *slog.Logger
 }
 
 // Config holds what App needs. Store and Vault are required.
 type Config struct {
 	Store store.Store
 	Vault *vault.Vault
+	// AuditSigner signs the audit log's checkpoints (the key file's audit
+	// key). Required.
+	AuditSigner note.Signer
 	// Clock defaults to the system clock.
 	Clock haven.Clock
 	// Rand defaults to crypto/rand.
@@ -53,7 +59,7 @@ type Config struct {
 
 // New returns an App.
 func New(c Config) *App {
-	a := &App{store: c.Store, vault: c.Vault, clock: c.Clock, rand: c.Rand, log: c.Logger}
+	a := &App{store: c.Store, vault: c.Vault, signer: c.AuditSigner, clock: c.Clock, rand: c.Rand, log: c.Logger}
 	if a.clock == nil {
 		a.clock = haven.SystemClock{}
 	}
@@ -120,32 +126,26 @@ func (a *App) resolve(ctx context.Context, tx store.Tx, actor haven.Actor) (who,
 
 // allow resolves the actor and checks that it may take action at all.
 func (a *App) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
+	return a.allowOn(ctx, tx, actor, action, "", "")
+}
+
+// allowOn is allow for an act on a named record, which a denial names.
+func (a *App) allowOn(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, objType string, objID haven.ID) (who, error) {
 	w, err := a.resolve(ctx, tx, actor)
 	if err != nil {
 		return w, err
 	}
 	if !policy.Allowed(w.org.Kind, w.user.Role, action) {
-		a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
-		return w, haven.Errorf(haven.EFORBIDDEN, "app.allow", "your organisation may not do this")
+		return w, a.deny(ctx, tx, w, action, objType, objID, "")
 	}
 	return w, nil
 }
 
-// audit appends an event to the outbox in the caller's transaction. detail
-// must hold no personal data: IDs, states, kinds and counts only.
-func (a *App) audit(ctx context.Context, tx store.Tx, actor haven.Actor, action, objType string, objID, caseID haven.ID, detail map[string]any) error {
-	d := "{}"
-	if len(detail) > 0 {
-		b, err := json.Marshal(detail)
-		if err != nil {
-			return haven.Internal("app.audit", err)
-		}
-		d = string(b)
-	}
-	return tx.AppendAudit(ctx, &haven.AuditEvent{
-		At: a.now(), ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: action,
-		ObjectType: objType, ObjectID: objID, CaseID: caseID, Detail: d, Decision: "allow",
-	})
+// deny records a refusal by policy and returns the error the actor sees.
+func (a *App) deny(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
+	a.decided(ctx, tx, w, action, objType, objID, caseID, false, nil)
+	a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
+	return haven.Errorf(haven.EFORBIDDEN, "app.allow", "your organisation may not do this")
 }
 
 // --- sealing ---

@@ -51,7 +51,7 @@ type sealedWork struct {
 // case; ENOTFOUND for a nomination the actor cannot see.
 func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
 	const op = "app.CreateReferral"
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.CaseRefer)
 		if err != nil {
 			return err
@@ -159,7 +159,7 @@ func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Ca
 			}
 		}
 		return a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
-			"state": c.State, "members": len(c.Members), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
+			"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
 	})
 }
 
@@ -380,6 +380,8 @@ func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, loc
 	row, err := tx.FindCaseByID(ctx, id, lock)
 	if err != nil || !mayRead(w, row) {
 		if err == nil || haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			// Recorded as a denial either way: probing for case IDs shows.
+			a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
 			return nil, nil, haven.Errorf(haven.ENOTFOUND, "app.findCase", "no such case")
 		}
 		return nil, nil, err
@@ -393,13 +395,18 @@ func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, loc
 // may not see it.
 func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	var c *haven.Case
-	err := a.store.View(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.CaseRead)
+	// A read of a case's sensitive view is itself an act on the record:
+	// it is audited, so breach scoping can tell who saw what.
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.allowOn(ctx, tx, actor, policy.CaseRead, "case", id)
 		if err != nil {
 			return err
 		}
 		_, c, err = a.findCase(ctx, tx, w, id, false, policy.CaseView(w.org.Kind))
-		return err
+		if err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "case.read", "case", c.ID, c.ID, map[string]any{"members": memberIDs(c)})
 	})
 	return c, err
 }
@@ -414,7 +421,7 @@ type CaseFilter = store.CaseFilter
 func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
 	var out []*haven.Case
 	var total int
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.view(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.CaseRead)
 		if err != nil {
 			return err
@@ -450,7 +457,7 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action, in workflow.Input,
 	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*haven.Case, error) {
 	var out *haven.Case
-	err := a.store.Update(ctx, func(tx store.Tx) error {
+	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -460,7 +467,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 			return err
 		}
 		if !policy.Allowed(w.org.Kind, w.user.Role, action) {
-			return haven.Errorf(haven.EFORBIDDEN, "app.step", "your organisation may not do this")
+			return a.deny(ctx, tx, w, action, "case", c.ID, c.ID)
 		}
 		if c.Shredded {
 			return haven.Errorf(haven.ECONFLICT, "app.step", "the case has been shredded and cannot change")
@@ -498,7 +505,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 			}
 			detail["note_id"] = nid
 		}
-		detail["from"], detail["to"] = c.State, next
+		detail["from"], detail["to"], detail["members"] = c.State, next, memberIDs(c)
 		row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
 		if err := tx.UpdateCase(ctx, row); err != nil {
 			return err
@@ -565,7 +572,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 	}
 	// A negative assessment changes no state: record it in place.
 	var out *haven.Case
-	err := a.store.Update(ctx, func(tx store.Tx) error {
+	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
 		if err != nil {
 			return err
@@ -588,6 +595,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		if err != nil {
 			return err
 		}
+		d["members"] = memberIDs(c)
 		if err := a.audit(ctx, tx, w.actor(), "case.assess", "case", c.ID, c.ID, d); err != nil {
 			return err
 		}
@@ -836,7 +844,7 @@ func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID,
 func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error) {
 	const op = "app.AssignSettlement"
 	var out *haven.Case
-	err := a.store.Update(ctx, func(tx store.Tx) error {
+	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
 		if err != nil {
 			return err
@@ -860,7 +868,7 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 		if err := tx.UpdateCase(ctx, row); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID}); err != nil {
+		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID, "members": memberIDs(c)}); err != nil {
 			return err
 		}
 		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
@@ -903,4 +911,14 @@ func (a *App) Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reas
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			return nil, tx.Release(ctx, c.ID, nil, a.now())
 		})
+}
+
+// memberIDs lists the IDs of c's members, for audit events: breach scoping
+// reads from the log alone which persons an act exposed.
+func memberIDs(c *haven.Case) []haven.ID {
+	out := make([]haven.ID, len(c.Members))
+	for i, m := range c.Members {
+		out[i] = m.ID
+	}
+	return out
 }

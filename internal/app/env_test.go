@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"sync"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func newEnv(t testing.TB, s store.Store) *env {
 		t.Fatal(err)
 	}
 	e := &env{store: s, keys: keys, clock: &clock{t: start}, ctx: context.Background(), orgs: map[haven.OrgKind]*haven.Organisation{}}
-	e.app = app.New(app.Config{Store: s, Vault: v, Clock: e.clock})
+	e.app = app.New(app.Config{Store: s, Vault: v, Clock: e.clock, AuditSigner: signer(t, keys)})
 	if err := e.app.Bootstrap(e.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -197,4 +198,13 @@ func (e *env) auditEvents(t testing.TB) []*haven.AuditEvent {
 		return err
 	}))
 	return out
+}
+
+func signer(t testing.TB, k *vault.Keyring) note.Signer {
+	t.Helper()
+	s, err := note.NewSigner(k.AuditKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -23,7 +23,7 @@ func (a *App) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) 
 	total := 0
 	for {
 		n := 0
-		err := a.store.Update(ctx, func(tx store.Tx) error {
+		err := a.update(ctx, func(tx store.Tx) error {
 			w, err := a.allow(ctx, tx, actor, policy.KeysManage)
 			if err != nil {
 				return err
@@ -63,7 +63,7 @@ func (a *App) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) 
 // good, while states, dates, the ledger and the audit trail stay whole. Only
 // the programme's administration may; the act is itself audited.
 func (a *App) ShredCase(ctx context.Context, actor haven.Actor, id haven.ID) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
 		if err != nil {
 			return err

@@ -93,7 +93,7 @@ func TestLifecycle(t *testing.T) {
 		evs := e.auditEvents(t)
 		var actions []string
 		for i, ev := range evs {
-			if ev.Seq != int64(i+1) || ev.ActorID == "" || ev.ActorOrgID == "" || ev.Action == "" || ev.ObjectID == "" {
+			if ev.Seq != int64(i+1) || ev.ActorID == "" || ev.ActorOrgID == "" || ev.Action == "" || ev.ObjectID == "" || (ev.Decision != "allow" && ev.Decision != "deny") {
 				t.Fatalf("event %d = %+v", i, ev)
 			}
 			for _, word := range []string{"Lifecycle", "Nasrin", "Istanbul", "IST-YYZ", "Credible"} {
@@ -101,7 +101,7 @@ func TestLifecycle(t *testing.T) {
 					t.Fatalf("audit event %d holds personal data %q: %+v", i, word, ev)
 				}
 			}
-			if ev.CaseID == c.ID {
+			if ev.CaseID == c.ID && !strings.HasSuffix(ev.Action, ".read") {
 				actions = append(actions, ev.Action)
 			}
 		}

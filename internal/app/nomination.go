@@ -15,7 +15,7 @@ import (
 // a data key of its own.
 func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error {
 	const op = "app.CreateNomination"
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.NominationCreate)
 		if err != nil {
 			return err
@@ -95,19 +95,22 @@ func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.Nominati
 // the referral partner it is addressed to; ENOTFOUND to anyone else.
 func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
 	var n *haven.Nomination
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
 		r, err := tx.FindNominationByID(ctx, id)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !mayReadNomination(w, r)) {
+			a.decided(ctx, tx, w, "nomination.read", "nomination", id, "", false, nil)
 			return haven.Errorf(haven.ENOTFOUND, "app.FindNominationByID", "no such nomination")
 		} else if err != nil {
 			return err
 		}
-		n, err = a.openNomination(ctx, tx, r)
-		return err
+		if n, err = a.openNomination(ctx, tx, r); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "nomination.read", "nomination", r.ID, r.CaseID, nil)
 	})
 	return n, err
 }
@@ -116,7 +119,7 @@ func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id have
 // received, newest first, with only their plain fields.
 func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error) {
 	var out []*haven.Nomination
-	err := a.store.View(ctx, func(tx store.Tx) error {
+	err := a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -149,7 +152,7 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 		haven.NominationEventWithdraw: policy.NominationWithdraw,
 	}[ev]
 	var out *haven.Nomination
-	err := a.store.Update(ctx, func(tx store.Tx) error {
+	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -165,7 +168,7 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 			owner = r.ProtectionOrgID
 		}
 		if action == "" || !policy.Allowed(w.org.Kind, w.user.Role, action) || owner != w.org.ID {
-			return haven.Errorf(haven.EFORBIDDEN, "app.nominationEvent", "your organisation may not do this")
+			return a.deny(ctx, tx, w, action, "nomination", r.ID, "")
 		}
 		next, err := workflow.StepNomination(r.State, ev, reason)
 		if err != nil {
@@ -219,7 +222,7 @@ func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id have
 // unreadable for good; its state and the audit trail stay. Only the
 // programme's administration may. A case referred from it has its own key.
 func (a *App) ShredNomination(ctx context.Context, actor haven.Actor, id haven.ID) error {
-	return a.store.Update(ctx, func(tx store.Tx) error {
+	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
 		if err != nil {
 			return err

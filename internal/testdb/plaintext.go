@@ -3,6 +3,7 @@ package testdb
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,4 +147,38 @@ func postgresHits(tb testing.TB, url string, needles []string) (hits []string, p
 		return nil
 	})
 	return append(hits, scanFiles(tb, files, needles)...), true
+}
+
+// Exec runs a raw statement on the store's database, behind Haven's back:
+// tests use it to tamper with what Haven wrote. Placeholders are $1, $2 ...
+// on both engines.
+func Exec(tb testing.TB, s store.Store, query string, args ...any) {
+	tb.Helper()
+	ctx := context.Background()
+	switch db := s.(type) {
+	case *sqlite.DB:
+		raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer raw.Close()
+		if _, err := raw.ExecContext(ctx, query, args...); err != nil {
+			tb.Fatalf("exec: %v", err)
+		}
+	case *postgres.DB:
+		u, ok := schemaURLs.Load(db)
+		if !ok {
+			tb.Fatal("Exec: the store was not opened by OpenPostgres")
+		}
+		conn, err := pgx.Connect(ctx, u.(string))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, query, args...); err != nil {
+			tb.Fatalf("exec: %v", err)
+		}
+	default:
+		tb.Fatalf("Exec: unknown engine %T", s)
+	}
 }
