@@ -33,6 +33,29 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(tb testing.TB) store.Store { return testdb.OpenPostgres(tb) })
 }
 
+// TestSharedConformance runs the rules the store keeps across processes
+// with four pools on one schema, as four Haven processes would have it.
+func TestSharedConformance(t *testing.T) {
+	needServer(t)
+	storetest.RunShared(t, func(tb testing.TB, n int) []store.Store {
+		ctx := context.Background()
+		url := testdb.PostgresSchemaURL(tb)
+		out := make([]store.Store, n)
+		for i := range out {
+			db, err := postgres.Open(ctx, url)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			if _, err := db.Migrate(ctx); err != nil {
+				tb.Fatal(err)
+			}
+			out[i] = db
+		}
+		return out
+	})
+}
+
 func open(t *testing.T, url string) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), url)

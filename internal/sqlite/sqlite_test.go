@@ -42,3 +42,17 @@ func TestOpenRejectsEmptyPath(t *testing.T) {
 		t.Fatalf("Open(\"\") = %v", err)
 	}
 }
+
+// TestSharedConformance runs the rules the store keeps across processes
+// with four stores on one database file, each with its own writer, as four
+// Haven processes would have it.
+func TestSharedConformance(t *testing.T) {
+	storetest.RunShared(t, func(tb testing.TB, n int) []store.Store {
+		path := filepath.Join(tb.TempDir(), "haven.db")
+		out := make([]store.Store, n)
+		for i := range out {
+			out[i] = testdb.OpenSQLiteAt(tb, path)
+		}
+		return out
+	})
+}

@@ -1028,13 +1028,13 @@ func (t *Tx) ReadAuditHashes(ctx context.Context, indexes []int64) ([][]byte, er
 }
 
 // orderHashes puts the hashes read in the order asked; a missing one is
-// an internal fault (the log's own tables are damaged).
+// ENOTFOUND, which the audit verifier reports as damage at its index.
 func orderHashes(op string, indexes []int64, got map[int64][]byte) ([][]byte, error) {
 	out := make([][]byte, len(indexes))
 	for i, idx := range indexes {
 		h, ok := got[idx]
 		if !ok {
-			return nil, haven.Internal(op, fmt.Errorf("stored hash %d is missing", idx))
+			return nil, &haven.Error{Code: haven.ENOTFOUND, Op: op, Message: "a stored hash of the audit log is missing", Err: fmt.Errorf("stored hash %d", idx)}
 		}
 		out[i] = h
 	}

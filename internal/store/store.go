@@ -6,10 +6,20 @@
 // implement the contract (internal/sqlite, internal/postgres) and both pass
 // the conformance suite in storetest.
 //
-// Every rule lives in the app layer or a pure package. The store keeps one
-// rule of its own, atomically, because no caller can keep it alone across
-// processes: the cap ledger never admits more persons than a year's cap or a
-// partner's allocation (Reserve fails with ECONFLICT instead).
+// Every rule lives in the app layer or a pure package. The store keeps a few
+// rules of its own, atomically, because no caller can keep them alone across
+// the processes that share one database:
+//
+//   - the cap ledger never admits more persons than a year's cap or a
+//     partner's allocation (Reserve fails with ECONFLICT instead);
+//   - a sign-in secret is used once: a TOTP time step, a recovery code, a
+//     WebAuthn challenge, an enrolment link (the second use fails);
+//   - a passkey's signature counter never goes back, a lockout is never
+//     shortened, and every failed sign-in is counted.
+//
+// Each is the condition of one statement (a compare-and-set), never a read
+// followed by a write. What the values mean, and what to do when a rule
+// refuses, is the app layer's to decide.
 package store
 
 import (
@@ -38,8 +48,10 @@ type Store interface {
 }
 
 // Tx is one transaction. Its methods return *haven.Error: ENOTFOUND for a
-// missing record, ECONFLICT for a duplicate or a stale version, EINTERNAL for
-// a database fault.
+// missing record, ECONFLICT for a duplicate or a stale version, EINVALID for
+// a reference to a record that does not exist, EINTERNAL for a database
+// fault. A conditional change that finds its record in a state that refuses
+// it (a code used already, a token revoked) fails with ECONFLICT.
 type Tx interface {
 	CreateOrganisation(ctx context.Context, o *haven.Organisation) error
 	FindOrganisationByID(ctx context.Context, id haven.ID) (*haven.Organisation, error)
@@ -139,7 +151,7 @@ type Tx interface {
 	// PutAuditHashes stores the Merkle tree's stored hashes from index on.
 	PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error
 	// ReadAuditHashes returns the stored hashes at indexes, in that order;
-	// EINTERNAL when one is missing.
+	// ENOTFOUND when one is missing.
 	ReadAuditHashes(ctx context.Context, indexes []int64) ([][]byte, error)
 	// PutAuditCheckpoint stores the signed checkpoint of a tree size.
 	PutAuditCheckpoint(ctx context.Context, size int64, note string) error
@@ -151,6 +163,145 @@ type Tx interface {
 	// example whether it is a demo database).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error
+
+	// DisableUser sets the user's disabled_at. It fails with ENOTFOUND when
+	// the user does not exist and ECONFLICT when it is disabled already. It
+	// ends nothing else: end the user's sessions in the same transaction.
+	DisableUser(ctx context.Context, userID haven.ID, at time.Time) error
+	// EnableUser clears the user's disabled_at. It fails with ENOTFOUND when
+	// the user does not exist and ECONFLICT when it is not disabled.
+	EnableUser(ctx context.Context, userID haven.ID) error
+
+	// PutPassword stores the PHC string of the user's password hash,
+	// replacing any earlier one; EINVALID when the user does not exist.
+	PutPassword(ctx context.Context, userID haven.ID, phc string, at time.Time) error
+	// FindPassword returns the PHC string of the user's password hash;
+	// ENOTFOUND when the user has none.
+	FindPassword(ctx context.Context, userID haven.ID) (string, error)
+
+	// PutTOTP stores the user's TOTP factor, its secret sealed by the vault.
+	// It fails with ECONFLICT when the user has one already (delete it
+	// first) and EINVALID when the user does not exist.
+	PutTOTP(ctx context.Context, userID haven.ID, secret Sealed, at time.Time) error
+	// FindTOTP returns the user's TOTP factor; ENOTFOUND when it has none.
+	FindTOTP(ctx context.Context, userID haven.ID) (*TOTPFactor, error)
+	// UseTOTPStep records that the code of time step step was accepted. It
+	// succeeds only when step is above the last step used, so of any number
+	// of processes presenting one code, one succeeds and the others fail
+	// with ECONFLICT; ENOTFOUND when the user has no TOTP factor.
+	UseTOTPStep(ctx context.Context, userID haven.ID, step int64) error
+	// DeleteTOTP deletes the user's TOTP factor; ENOTFOUND when it has none.
+	DeleteTOTP(ctx context.Context, userID haven.ID) error
+
+	// CreatePasskey stores a passkey. It fails with ECONFLICT when its
+	// credential ID is taken and EINVALID when the user does not exist.
+	CreatePasskey(ctx context.Context, p *Passkey) error
+	// FindPasskeys returns the user's passkeys, oldest first.
+	FindPasskeys(ctx context.Context, userID haven.ID) ([]*Passkey, error)
+	// FindPasskeyByID returns the passkey with credential ID id.
+	FindPasskeyByID(ctx context.Context, id []byte) (*Passkey, error)
+	// UpdatePasskeyUse records a sign-in with the passkey: its new signature
+	// counter, its credential as go-webauthn updated it, and when. It
+	// succeeds only when signCount is above the stored counter, or both are
+	// zero (an authenticator that keeps no counter); otherwise it fails with
+	// ECONFLICT, changing nothing (a cloned authenticator, or a concurrent
+	// sign-in with the same counter). ENOTFOUND when there is no such passkey.
+	UpdatePasskeyUse(ctx context.Context, id []byte, signCount int64, credential string, at time.Time) error
+	// DeletePasskey deletes the user's passkey with credential ID id;
+	// ENOTFOUND when the user has no such passkey.
+	DeletePasskey(ctx context.Context, userID haven.ID, id []byte) error
+
+	// PutRecoveryCodes replaces all of the user's recovery codes with
+	// hashes, unused, numbered from 0 in order; EINVALID when the user does
+	// not exist. On PostgreSQL, of two concurrent replacements for one user
+	// the second may fail with ECONFLICT.
+	PutRecoveryCodes(ctx context.Context, userID haven.ID, hashes [][]byte, at time.Time) error
+	// FindRecoveryCodes returns the user's recovery codes, used or not, in
+	// index order.
+	FindRecoveryCodes(ctx context.Context, userID haven.ID) ([]*RecoveryCode, error)
+	// UseRecoveryCode marks the user's code idx used. It succeeds only when
+	// the code is unused, so of any number of processes presenting one code,
+	// one succeeds and the others fail with ECONFLICT; ENOTFOUND when the
+	// user has no code idx. Read the codes and use one in the same Update.
+	UseRecoveryCode(ctx context.Context, userID haven.ID, idx int, at time.Time) error
+
+	// CreateSession stores a session. It fails with ECONFLICT when its token
+	// hash is taken and EINVALID when the user does not exist.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns the session with the token hash, ended or not.
+	FindSession(ctx context.Context, tokenHash []byte) (*Session, error)
+	// TouchSession sets the session's last_seen_at to at (never back) while
+	// it has not ended. It fails with ENOTFOUND when there is no such session
+	// and ECONFLICT when it has ended, so a success proves it live at commit.
+	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
+	// EndSession ends the session. It fails with ENOTFOUND when there is no
+	// such session and ECONFLICT when it has ended already.
+	EndSession(ctx context.Context, tokenHash []byte, at time.Time) error
+	// EndUserSessions ends every live session of the user but the one with
+	// token hash except (none when except is empty), and returns how many
+	// it ended.
+	EndUserSessions(ctx context.Context, userID haven.ID, except []byte, at time.Time) (int, error)
+
+	// CreateAPIToken stores an API token. It fails with ECONFLICT when its
+	// ID or token hash is taken and EINVALID when the user does not exist.
+	CreateAPIToken(ctx context.Context, k *APIToken) error
+	// FindAPITokenByHash returns the token with the hash, revoked, expired
+	// or not.
+	FindAPITokenByHash(ctx context.Context, hash []byte) (*APIToken, error)
+	// FindAPITokens returns the user's tokens, revoked and expired ones
+	// included, oldest first.
+	FindAPITokens(ctx context.Context, userID haven.ID) ([]*APIToken, error)
+	// RevokeAPIToken revokes the token. It fails with ENOTFOUND when there
+	// is no such token and ECONFLICT when it is revoked already.
+	RevokeAPIToken(ctx context.Context, id haven.ID, at time.Time) error
+	// TouchAPIToken sets the token's last_used_at to at (never back) while
+	// it is neither revoked nor expired at at. It fails with ENOTFOUND when
+	// there is no such token and ECONFLICT when it is revoked or expired, so
+	// a success proves it live at commit.
+	TouchAPIToken(ctx context.Context, id haven.ID, at time.Time) error
+
+	// RecordFailure counts one failed sign-in against key in one atomic
+	// upsert and returns the counters as it left them: when the stored
+	// window began before at-window, the count restarts at 1 from at;
+	// otherwise it goes up by one. Concurrent failures are all counted. It
+	// never changes a lockout.
+	RecordFailure(ctx context.Context, key string, at time.Time, window time.Duration) (Attempts, error)
+	// FindAttempts returns the counters of key, or the zero Attempts and no
+	// error when key has none.
+	FindAttempts(ctx context.Context, key string) (Attempts, error)
+	// SetLockout locks key until until, or leaves a later lockout in place:
+	// a lockout is never shortened (ClearAttempts lifts it). ENOTFOUND when
+	// key has no counters.
+	SetLockout(ctx context.Context, key string, until time.Time) error
+	// ClearAttempts deletes the counters and lockout of key, if any.
+	ClearAttempts(ctx context.Context, key string) error
+	// DeleteStaleAttempts deletes the counters whose last failure and
+	// lockout both lie before before, and returns how many. Unauthenticated
+	// requests create counters, so they must be purged.
+	DeleteStaleAttempts(ctx context.Context, before time.Time) (int, error)
+
+	// PutChallenge stores a WebAuthn challenge; ECONFLICT when its ID is
+	// taken.
+	PutChallenge(ctx context.Context, c *Challenge) error
+	// TakeChallenge deletes the challenge and returns it, in one statement,
+	// so of any number of processes taking one challenge, one gets it. It
+	// fails with ENOTFOUND when there is no such challenge or it expired at
+	// or before now (an expired one is deleted too, if the transaction
+	// commits).
+	TakeChallenge(ctx context.Context, id string, now time.Time) (*Challenge, error)
+	// DeleteExpiredChallenges deletes the challenges expired at now, and
+	// returns how many. Unauthenticated requests create challenges, so they
+	// must be purged.
+	DeleteExpiredChallenges(ctx context.Context, now time.Time) (int, error)
+
+	// CreateEnrolment stores an enrolment link. It fails with ECONFLICT when
+	// its token hash is taken and EINVALID when the user does not exist.
+	CreateEnrolment(ctx context.Context, e *Enrolment) error
+	// UseEnrolment marks the enrolment with the token hash used and returns
+	// it, in one statement, when it is unused and expires after at. Any
+	// other enrolment fails with ENOTFOUND, whether or not it exists, so of
+	// any number of processes using one link, one succeeds.
+	UseEnrolment(ctx context.Context, tokenHash []byte, at time.Time) (*Enrolment, error)
 }
 
 // AuditCheckpoint is a signed checkpoint of the audit tree.
@@ -354,6 +505,106 @@ type TravelRow struct {
 	TransportationLoan bool
 	BookedBy           haven.ID
 	BookedAt           time.Time
+}
+
+// TOTPFactor is a user's time-based one-time password factor.
+type TOTPFactor struct {
+	UserID haven.ID
+	// Secret is the shared TOTP secret, sealed by the vault. Secret.
+	Secret Sealed
+	// LastStep is the newest time step whose code was accepted; a code of a
+	// step at or below it is refused. 0 before the first use.
+	LastStep  int64
+	CreatedAt time.Time
+}
+
+// Passkey is a user's WebAuthn credential. It holds public keys only: the
+// private key never leaves the authenticator.
+type Passkey struct {
+	// ID is the credential ID the authenticator chose.
+	ID     []byte
+	UserID haven.ID
+	// Name is the user's label for the passkey.
+	Name string
+	// Credential is the JSON of go-webauthn's Credential (public key,
+	// transports, flags, authenticator data), as go-webauthn last left it.
+	Credential string
+	// SignCount is the authenticator's signature counter at the last use.
+	SignCount  int64
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero until first used
+}
+
+// RecoveryCode is one of a user's single-use recovery codes.
+type RecoveryCode struct {
+	Index int
+	// Hash is a hash of the code, never the code. Secret.
+	Hash      []byte
+	CreatedAt time.Time
+	UsedAt    time.Time // zero while unused
+}
+
+// Session is a signed-in browser session.
+type Session struct {
+	// TokenHash is a hash of the session token, which is never stored; it
+	// is the session's key. Secret.
+	TokenHash []byte
+	UserID    haven.ID
+	// SecondFactor names how the second factor was proven: "passkey",
+	// "totp" or "recovery".
+	SecondFactor string
+	// Source is a keyed hash of the address the session was created from,
+	// never the address.
+	Source     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	EndedAt    time.Time // zero while the session is live
+}
+
+// APIToken is a bearer token for the JSON API.
+type APIToken struct {
+	ID haven.ID
+	// TokenHash is a hash of the token, which is never stored. Secret.
+	TokenHash  []byte
+	UserID     haven.ID
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	RevokedAt  time.Time // zero unless revoked
+	LastUsedAt time.Time // zero until first used
+}
+
+// Attempts are the failed sign-in counters of one key, such as
+// "user:<id>" or "addr:<keyed hash of the address>" (never an address).
+type Attempts struct {
+	Key         string
+	Failures    int       // failures since FirstAt
+	FirstAt     time.Time // when the current window began
+	LastAt      time.Time // the latest failure
+	LockedUntil time.Time // zero unless locked out
+}
+
+// Challenge is a pending WebAuthn ceremony, taken once.
+type Challenge struct {
+	// ID is the random, unguessable handle the browser carries.
+	ID string
+	// UserID is empty for a discoverable (username-less) sign-in.
+	UserID haven.ID
+	// Kind names the ceremony, such as "login" or "register".
+	Kind string
+	// Data is the JSON of go-webauthn's SessionData, the challenge included.
+	Data      string
+	ExpiresAt time.Time
+}
+
+// Enrolment is a single-use link that lets a user set up their sign-in.
+type Enrolment struct {
+	// TokenHash is a hash of the link's token, which is never stored. Secret.
+	TokenHash []byte
+	UserID    haven.ID
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero while unused
 }
 
 // Scan implements sql.Scanner: NULL scans as nil, bytes are copied.
