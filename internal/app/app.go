@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
-	"github.com/havenhrd/haven/internal/policy"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/vault"
 )
@@ -122,30 +121,6 @@ func (a *App) resolve(ctx context.Context, tx store.Tx, actor haven.Actor) (who,
 		return who{}, err
 	}
 	return who{user: u, org: o}, nil
-}
-
-// allow resolves the actor and checks that it may take action at all.
-func (a *App) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
-	return a.allowOn(ctx, tx, actor, action, "", "")
-}
-
-// allowOn is allow for an act on a named record, which a denial names.
-func (a *App) allowOn(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, objType string, objID haven.ID) (who, error) {
-	w, err := a.resolve(ctx, tx, actor)
-	if err != nil {
-		return w, err
-	}
-	if !policy.Allowed(w.org.Kind, w.user.Role, action) {
-		return w, a.deny(ctx, tx, w, action, objType, objID, "")
-	}
-	return w, nil
-}
-
-// deny records a refusal by policy and returns the error the actor sees.
-func (a *App) deny(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
-	a.decided(ctx, tx, w, action, objType, objID, caseID, false, nil)
-	a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
-	return haven.Errorf(haven.EFORBIDDEN, "app.allow", "your organisation may not do this")
 }
 
 // --- sealing ---

@@ -52,8 +52,11 @@ type sealedWork struct {
 func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
 	const op = "app.CreateReferral"
 	return a.update(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.CaseRefer)
+		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
+			return err
+		}
+		if err := a.coarse(ctx, tx, w, policy.CaseRefer, "case", "", ""); err != nil {
 			return err
 		}
 		now := a.now()
@@ -64,6 +67,7 @@ func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Ca
 		} else if err != nil {
 			return err
 		}
+		mayRefer := rules != nil && rules.MayRefer(w.org)
 		c.UNHCRNumber = strings.ToUpper(strings.TrimSpace(c.UNHCRNumber))
 		if c.ReferringOrgID == "" {
 			c.ReferringOrgID = w.org.ID
@@ -71,13 +75,24 @@ func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Ca
 		if err := workflow.CheckReferral(rules, w.org, c, now); err != nil {
 			return err
 		}
+		if !a.decide(ctx, tx, w, policy.CaseRefer, policy.Relation{Kind: policy.KindProgramme, MayRefer: mayRefer}, "case", "", "").Allowed {
+			return a.forbidden(ctx, w, policy.CaseRefer)
+		}
 		var nom *store.NominationRow
 		if c.NominationID != "" {
 			nom, err = tx.FindNominationByID(ctx, c.NominationID)
-			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && nom.ReferralOrgID != w.org.ID) {
-				return haven.Errorf(haven.ENOTFOUND, op, "no such nomination")
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return a.nominationNotFound(ctx, tx, w, c.NominationID)
 			} else if err != nil {
 				return err
+			}
+			rel := nominationRel(w, nom)
+			if !policy.Decide(w.actor(), policy.NominationRead, rel).Allowed {
+				return a.nominationNotFound(ctx, tx, w, c.NominationID)
+			}
+			rel.MayRefer = mayRefer
+			if !a.decide(ctx, tx, w, policy.NominationRefer, rel, "nomination", nom.ID, "").Allowed {
+				return a.forbidden(ctx, w, policy.NominationRefer)
 			}
 			next, err := workflow.StepNomination(nom.State, haven.NominationEventRefer, "")
 			if err != nil {
@@ -351,45 +366,6 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 	return c, nil
 }
 
-// mayRead reports whether w may reach the case at all. Visa offices reach
-// every referred case; a referring partner its own referrals; a settlement
-// organisation the cases placed with it; screening and medical partners the
-// cases taking checks.
-func mayRead(w who, row *store.CaseRow) bool {
-	switch w.org.Kind {
-	case haven.OrgVisaOffice:
-		return true
-	case haven.OrgReferralPartner, haven.OrgProtectionPartner:
-		return row.ReferringOrgID == w.org.ID
-	case haven.OrgSettlementOrganisation:
-		return row.SettlementOrgID == w.org.ID
-	case haven.OrgScreeningPartner, haven.OrgMedicalPartner:
-		// Checks are recorded while the case takes them; the case itself
-		// is never shown to these partners (policy.CaseRead leaves them out).
-		switch row.State {
-		case haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked:
-			return true
-		}
-	}
-	return false
-}
-
-// findCase loads the case id for w, answering ENOTFOUND when it does not
-// exist or w may not see it, so that its existence does not leak.
-func (a *App) findCase(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, view policy.View) (*store.CaseRow, *haven.Case, error) {
-	row, err := tx.FindCaseByID(ctx, id, lock)
-	if err != nil || !mayRead(w, row) {
-		if err == nil || haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			// Recorded as a denial either way: probing for case IDs shows.
-			a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
-			return nil, nil, haven.Errorf(haven.ENOTFOUND, "app.findCase", "no such case")
-		}
-		return nil, nil, err
-	}
-	c, err := a.loadCase(ctx, tx, row, view)
-	return row, c, err
-}
-
 // FindCaseByID returns the case with the records and fields of the actor's
 // view (policy.CaseView). ENOTFOUND when there is no such case or the actor
 // may not see it.
@@ -398,15 +374,18 @@ func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) 
 	// A read of a case's sensitive view is itself an act on the record:
 	// it is audited, so breach scoping can tell who saw what.
 	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.allowOn(ctx, tx, actor, policy.CaseRead, "case", id)
+		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		_, c, err = a.findCase(ctx, tx, w, id, false, policy.CaseView(w.org.Kind))
+		row, _, err := a.reach(ctx, tx, w, id, false, policy.CaseRead, "")
 		if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, w.actor(), "case.read", "case", c.ID, c.ID, map[string]any{"members": memberIDs(c)})
+		if c, err = a.present(ctx, tx, w, row); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "case.read", "case", row.ID, row.ID, map[string]any{"members": memberIDs(c)})
 	})
 	return c, err
 }
@@ -422,16 +401,17 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 	var out []*haven.Case
 	var total int
 	err := a.view(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.CaseRead)
+		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		switch w.org.Kind {
-		case haven.OrgVisaOffice:
-		case haven.OrgSettlementOrganisation:
-			f.SettlementOrgID = w.org.ID
-		default:
-			f.ReferringOrgID = w.org.ID
+		if err := a.coarse(ctx, tx, w, policy.CaseRead, "case", "", ""); err != nil {
+			return err
+		}
+		// The store narrows the query to the cases the organisation can
+		// relate to; the policies then decide, case by case, what shows.
+		if w.org.Kind != haven.OrgVisaOffice {
+			f.RelatedOrgID = w.org.ID
 		}
 		rows, n, err := tx.FindCases(ctx, f)
 		if err != nil {
@@ -439,11 +419,23 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 		}
 		total = n
 		for _, r := range rows {
-			out = append(out, &haven.Case{ID: r.ID, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
+			rel, err := a.caseRel(ctx, tx, w, r)
+			if err != nil {
+				return err
+			}
+			v, d := policy.ViewOf(w.actor(), rel)
+			if !d.Allowed {
+				total--
+				continue
+			}
+			c := &haven.Case{ID: r.ID, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
 				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
-				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version})
+				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+			v.Redact(c)
+			c.ID = r.ID
+			out = append(out, c)
 		}
 		return nil
 	})
@@ -462,12 +454,17 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
+		var member haven.ID
+		if in.Check != nil {
+			member = in.Check.MemberID
+		}
+		row, _, err := a.reach(ctx, tx, w, id, true, action, member)
 		if err != nil {
 			return err
 		}
-		if !policy.Allowed(w.org.Kind, w.user.Role, action) {
-			return a.deny(ctx, tx, w, action, "case", c.ID, c.ID)
+		c, err := a.loadCase(ctx, tx, row, facts)
+		if err != nil {
+			return err
 		}
 		if c.Shredded {
 			return haven.Errorf(haven.ECONFLICT, "app.step", "the case has been shredded and cannot change")
@@ -513,7 +510,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		if err := a.audit(ctx, tx, w.actor(), "case."+string(in.Event), "case", c.ID, c.ID, detail); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
+		out, err = a.present(ctx, tx, w, row)
 		return err
 	})
 	return out, err
@@ -573,11 +570,15 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 	// A negative assessment changes no state: record it in place.
 	var out *haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
+		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
+		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
+		if err != nil {
+			return err
+		}
+		c, err := a.loadCase(ctx, tx, row, facts)
 		if err != nil {
 			return err
 		}
@@ -599,7 +600,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		if err := a.audit(ctx, tx, w.actor(), "case.assess", "case", c.ID, c.ID, d); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
+		out, err = a.present(ctx, tx, w, row)
 		return err
 	})
 	return out, err
@@ -845,11 +846,15 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 	const op = "app.AssignSettlement"
 	var out *haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.CaseProcess)
+		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		row, c, err := a.findCase(ctx, tx, w, id, true, facts)
+		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
+		if err != nil {
+			return err
+		}
+		c, err := a.loadCase(ctx, tx, row, facts)
 		if err != nil {
 			return err
 		}
@@ -871,7 +876,7 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID, "members": memberIDs(c)}); err != nil {
 			return err
 		}
-		out, err = a.loadCase(ctx, tx, row, policy.CaseView(w.org.Kind))
+		out, err = a.present(ctx, tx, w, row)
 		return err
 	})
 	return out, err

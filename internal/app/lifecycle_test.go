@@ -96,6 +96,9 @@ func TestLifecycle(t *testing.T) {
 			if ev.Seq != int64(i+1) || ev.ActorID == "" || ev.ActorOrgID == "" || ev.Action == "" || ev.ObjectID == "" || (ev.Decision != "allow" && ev.Decision != "deny") {
 				t.Fatalf("event %d = %+v", i, ev)
 			}
+			if ev.Decision == "allow" && ev.ActorID != app.SystemActor.UserID && len(ev.PolicyIDs) == 0 {
+				t.Fatalf("event %d (%s) names no policy that allowed it", i, ev.Action)
+			}
 			for _, word := range []string{"Lifecycle", "Nasrin", "Istanbul", "IST-YYZ", "Credible"} {
 				if strings.Contains(ev.Detail, word) || strings.Contains(string(ev.ObjectID), word) {
 					t.Fatalf("audit event %d holds personal data %q: %+v", i, word, ev)

@@ -64,10 +64,32 @@ func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.
 	})
 }
 
-// mayReadNomination: the nominating partner and the referral partner it is
-// addressed to.
-func mayReadNomination(w who, n *store.NominationRow) bool {
-	return n.ProtectionOrgID == w.org.ID || n.ReferralOrgID == w.org.ID
+// nominationRel is the actor's relation to a nomination.
+func nominationRel(w who, n *store.NominationRow) policy.Relation {
+	return policy.Relation{Kind: policy.KindNomination, NominationState: n.State,
+		IsProtectionOrg: n.ProtectionOrgID == w.org.ID, IsAddresseeOrg: n.ReferralOrgID == w.org.ID}
+}
+
+// nominationNotFound records the refused read and answers as if there were
+// no such nomination.
+func (a *App) nominationNotFound(ctx context.Context, tx store.Tx, w who, id haven.ID) error {
+	a.decided(ctx, tx, w, policy.NominationRead, "nomination", id, "", false, nil)
+	return haven.Errorf(haven.ENOTFOUND, "app.nomination", "no such nomination")
+}
+
+// reachNomination loads a nomination w may read; ENOTFOUND otherwise.
+func (a *App) reachNomination(ctx context.Context, tx store.Tx, w who, id haven.ID) (*store.NominationRow, policy.Relation, error) {
+	r, err := tx.FindNominationByID(ctx, id)
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return nil, policy.Relation{}, a.nominationNotFound(ctx, tx, w, id)
+	} else if err != nil {
+		return nil, policy.Relation{}, err
+	}
+	rel := nominationRel(w, r)
+	if !a.decide(ctx, tx, w, policy.NominationRead, rel, "nomination", id, "").Allowed {
+		return nil, rel, haven.Errorf(haven.ENOTFOUND, "app.nomination", "no such nomination")
+	}
+	return r, rel, nil
 }
 
 func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.NominationRow) (*haven.Nomination, error) {
@@ -100,11 +122,8 @@ func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id have
 		if err != nil {
 			return err
 		}
-		r, err := tx.FindNominationByID(ctx, id)
-		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !mayReadNomination(w, r)) {
-			a.decided(ctx, tx, w, "nomination.read", "nomination", id, "", false, nil)
-			return haven.Errorf(haven.ENOTFOUND, "app.FindNominationByID", "no such nomination")
-		} else if err != nil {
+		r, _, err := a.reachNomination(ctx, tx, w, id)
+		if err != nil {
 			return err
 		}
 		if n, err = a.openNomination(ctx, tx, r); err != nil {
@@ -135,6 +154,9 @@ func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state have
 		}
 		rows, err := tx.FindNominations(ctx, f)
 		for _, r := range rows {
+			if !policy.Decide(w.actor(), policy.NominationRead, nominationRel(w, r)).Allowed {
+				continue
+			}
 			out = append(out, &haven.Nomination{ID: r.ID, ProtectionOrgID: r.ProtectionOrgID, ReferralOrgID: r.ReferralOrgID,
 				State: r.State, RecommendedPriority: r.RecommendedPriority, NationalityCountries: r.NationalityCountries,
 				AsylumCountry: r.AsylumCountry, FamilySize: r.FamilySize, CaseID: r.CaseID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
@@ -157,18 +179,12 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 		if err != nil {
 			return err
 		}
-		r, err := tx.FindNominationByID(ctx, id)
-		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !mayReadNomination(w, r)) {
-			return haven.Errorf(haven.ENOTFOUND, "app.nominationEvent", "no such nomination")
-		} else if err != nil {
+		r, rel, err := a.reachNomination(ctx, tx, w, id)
+		if err != nil {
 			return err
 		}
-		owner := r.ReferralOrgID
-		if ev == haven.NominationEventWithdraw {
-			owner = r.ProtectionOrgID
-		}
-		if action == "" || !policy.Allowed(w.org.Kind, w.user.Role, action) || owner != w.org.ID {
-			return a.deny(ctx, tx, w, action, "nomination", r.ID, "")
+		if action == "" || !a.decide(ctx, tx, w, action, rel, "nomination", r.ID, "").Allowed {
+			return a.forbidden(ctx, w, action)
 		}
 		next, err := workflow.StepNomination(r.State, ev, reason)
 		if err != nil {

@@ -385,3 +385,43 @@ func TestNeedToKnow(t *testing.T) {
 		wantCode(t, err, haven.ENOTFOUND)
 	})
 }
+
+// TestProtectionPartnerFollowsStatusOnly: the partner that nominated a
+// defender follows the case that came of it, by its status alone; another
+// partner does not learn it exists.
+func TestProtectionPartnerFollowsStatusOnly(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Followed Defender",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
+		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		c := referral("Followed", 1, haven.PriorityUrgent)
+		c.NominationID = n.ID
+		e.refer(t, c)
+		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.fld, c.ID))
+		if got.State != haven.StateReferred || len(got.Members) != 0 || got.PersecutionAccount != "" || got.UNHCRNumber != "" ||
+			len(got.Profile.WorkAreas) != 0 || got.PrimaryCategory != "" || len(got.Checks) != 0 {
+			t.Fatalf("the nominating partner sees more than the status: %+v", got)
+		}
+		cs, n2, err := e.app.FindCases(e.ctx, e.fld, app.CaseFilter{})
+		noErr(t, err)
+		if n2 != 1 || len(cs) != 1 || cs[0].ID != c.ID || cs[0].State != haven.StateReferred || cs[0].NationalityCountries != nil {
+			t.Fatalf("the nominating partner's list = %d %+v", n2, cs)
+		}
+		// Another protection partner: no such case.
+		pd := &haven.Organisation{Kind: haven.OrgProtectionPartner, Name: "ProtectDefenders.eu"}
+		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, pd))
+		u := &haven.User{OrgID: pd.ID, Role: haven.RoleCaseworker, Username: "pd-worker", DisplayName: "PD"}
+		noErr(t, e.app.CreateUser(e.ctx, e.admin, u))
+		_, err = e.app.FindCaseByID(e.ctx, haven.Actor{UserID: u.ID}, c.ID)
+		wantCode(t, err, haven.ENOTFOUND)
+		_, err = e.app.FindNominationByID(e.ctx, haven.Actor{UserID: u.ID}, n.ID)
+		wantCode(t, err, haven.ENOTFOUND)
+		if _, k, _ := e.app.FindCases(e.ctx, haven.Actor{UserID: u.ID}, app.CaseFilter{}); k != 0 {
+			t.Fatalf("another partner lists %d cases", k)
+		}
+		// The nominating partner cannot act on the case.
+		_, err = e.app.Hold(e.ctx, e.fld, c.ID, "no")
+		wantCode(t, err, haven.EFORBIDDEN)
+	})
+}

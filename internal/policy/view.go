@@ -1,58 +1,287 @@
 package policy
 
-import "github.com/havenhrd/haven"
+import (
+	"slices"
+	"sync"
+	"time"
 
-// View says which parts of a case an organisation sees. A part outside the
+	"github.com/havenhrd/haven"
+)
+
+// View says which parts of a case an actor sees. Each part is allowed by
+// policy as an action of its own (case.view.*). A sealed field outside the
 // view is never decrypted: the app layer leaves it empty, so it cannot be
-// serialised by mistake.
+// serialised by mistake; Redact clears the plain fields outside it.
 type View struct {
-	// Identity: members' names and dates of birth.
+	// Status (case.view.status): the case's state and its referral and
+	// last-change dates.
+	Status bool
+	// Referral (case.view.referral): priorities, submission categories,
+	// nationality and asylum countries, the declared size, the visa kind and
+	// admission year, and the organisations and nomination behind the case.
+	Referral bool
+	// Identity (case.view.identity): members' names and dates of birth
+	// (sealed), sex and nationalities: what a check needs.
 	Identity bool
-	// Contact: members' contact details and whereabouts.
+	// Family (case.view.family): the family's composition: each member's
+	// relationship, whether they accompany or were removed, languages.
+	Family bool
+	// Contact (case.view.contact): members' contact details and whereabouts.
 	Contact bool
-	// Narrative: the UNHCR case number, the persecution account, threat
-	// events, Convention grounds, category justification and the
-	// assessments' notes.
+	// Narrative (case.view.narrative): the UNHCR case number, the persecution
+	// account, threat events, Convention grounds, category justification and
+	// the assessments' notes.
 	Narrative bool
-	// Work: the defender's areas of work and organisations.
+	// Work (case.view.work): the defender's areas of work and organisations.
 	Work bool
-	// ConfidentialNotes: what a member asked to keep from their family.
+	// ConfidentialNotes (case.view.confidential_notes): what a member asked
+	// to keep from their family.
 	ConfidentialNotes bool
-	// CheckDetails: the text of checks (medical and screening details).
+	// CheckDetails (case.view.check_details): the text of checks (medical and
+	// screening details, reasons a conviction was political).
 	CheckDetails bool
-	// DecisionReasons: the written reasons of decisions, and case notes.
+	// DecisionReasons (case.view.decision_reasons): the written reasons of
+	// decisions, and case notes.
 	DecisionReasons bool
-	// Itinerary: the travel itinerary.
+	// Itinerary (case.view.itinerary): the travel itinerary.
 	Itinerary bool
-	// Assessments and Decisions include those records at all.
+	// Arrival (case.view.arrival): the travel date and loan, and the arrival.
+	Arrival bool
+	// IntegrationPlan (case.view.integration_plan): the settlement
+	// organisation's integration plan.
+	IntegrationPlan bool
+	// Assessments (case.view.assessments) and Decisions
+	// (case.view.decisions, with the case notes) include those records at all.
 	Assessments bool
 	Decisions   bool
-	// CheckKinds are the kinds of check included.
+	// CheckKinds (case.view.checks.*) are the kinds of check included.
 	CheckKinds []haven.CheckKind
 }
 
-// CaseView returns the view of a case for an organisation of kind that may
-// reach it (the app layer decides who reaches which case).
-//
-//   - visa office and the referring partner: the whole case;
-//   - settlement organisation: names, family composition, languages, work
-//     areas, arrival; never the persecution account, threat events,
-//     screening or medical details, or confidential notes (IRCC: trauma and
-//     medical details protected "to the greatest extent possible");
-//   - screening and medical partners: the identity fields their check needs
-//     and the checks of their own kind;
-//   - any other: nothing sealed.
-func CaseView(kind haven.OrgKind) View {
-	switch kind {
-	case haven.OrgVisaOffice, haven.OrgReferralPartner, haven.OrgProtectionPartner:
-		return View{Identity: true, Contact: true, Narrative: true, Work: true, ConfidentialNotes: true, CheckDetails: true,
-			DecisionReasons: true, Itinerary: true, Assessments: true, Decisions: true, CheckKinds: haven.CheckKinds}
-	case haven.OrgSettlementOrganisation:
-		return View{Identity: true, Work: true}
-	case haven.OrgMedicalPartner:
-		return View{Identity: true, CheckKinds: []haven.CheckKind{haven.CheckMedical}}
-	case haven.OrgScreeningPartner:
-		return View{Identity: true, CheckKinds: []haven.CheckKind{haven.CheckSecurity, haven.CheckCriminality}}
+// viewParts maps each part of a View to its action.
+var viewParts = []struct {
+	action Action
+	set    func(v *View)
+}{
+	{ViewStatus, func(v *View) { v.Status = true }},
+	{ViewReferral, func(v *View) { v.Referral = true }},
+	{ViewIdentity, func(v *View) { v.Identity = true }},
+	{ViewFamily, func(v *View) { v.Family = true }},
+	{ViewContact, func(v *View) { v.Contact = true }},
+	{ViewNarrative, func(v *View) { v.Narrative = true }},
+	{ViewWork, func(v *View) { v.Work = true }},
+	{ViewConfidentialNotes, func(v *View) { v.ConfidentialNotes = true }},
+	{ViewCheckDetails, func(v *View) { v.CheckDetails = true }},
+	{ViewDecisionReasons, func(v *View) { v.DecisionReasons = true }},
+	{ViewItinerary, func(v *View) { v.Itinerary = true }},
+	{ViewArrival, func(v *View) { v.Arrival = true }},
+	{ViewIntegrationPlan, func(v *View) { v.IntegrationPlan = true }},
+	{ViewAssessments, func(v *View) { v.Assessments = true }},
+	{ViewDecisions, func(v *View) { v.Decisions = true }},
+	// CheckKinds keep haven.CheckKinds' order.
+	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
+	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
+	{ViewChecksCriminality, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckCriminality) }},
+}
+
+// ViewActions lists the actions of the parts of a view.
+func ViewActions() []Action {
+	out := make([]Action, len(viewParts))
+	for i, p := range viewParts {
+		out[i] = p.action
 	}
-	return View{}
+	return out
+}
+
+// ViewOf returns the view of a case, or of one member of it (r.Kind
+// KindMember), that actor gets. It first decides CaseRead (MemberRead for
+// a member) and returns that decision; when it is a denial the view is
+// empty and the app answers ENOTFOUND, so the record's existence does not
+// leak. Otherwise each part of the view is decided on its own; a part that
+// fails to evaluate is left out (fail closed). A screening or medical
+// partner reaches members, never cases: the app asks ViewOf of each member
+// assigned to it.
+func ViewOf(actor haven.Actor, r Relation) (View, Decision) {
+	var read Action
+	switch r.Kind {
+	case KindCase:
+		read = CaseRead
+	case KindMember:
+		read = MemberRead
+	default:
+		return View{}, Decision{Err: errorf("a view is of a case or a member, not of a %q record", r.Kind)}
+	}
+	d := Decide(actor, read, r)
+	if !d.Allowed {
+		return View{}, d
+	}
+	var v View
+	for _, p := range viewParts {
+		if Decide(actor, p.action, r).Allowed {
+			p.set(&v)
+		}
+	}
+	return v, d
+}
+
+// IsZero reports whether v shows nothing at all.
+func (v View) IsZero() bool {
+	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
+		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && len(v.CheckKinds) == 0
+}
+
+// StatusOnly reports whether v is the case-status view: state and dates,
+// nothing else.
+func (v View) StatusOnly() bool {
+	w := v
+	w.Status = false
+	return v.Status && w.IsZero()
+}
+
+// members reports whether v includes member records at all.
+func (v View) members() bool { return v.Identity || v.Family || v.Contact || v.ConfidentialNotes }
+
+// Redact clears every field of c outside v, the plain ones as well as the
+// sealed ones, and drops the records v leaves out. The app calls it on
+// what it returns, after loading only the sealed fields v includes. The
+// case's ID always stays.
+func (v View) Redact(c *haven.Case) {
+	if c == nil {
+		return
+	}
+	if !v.Status {
+		c.State, c.ResumeState, c.Shredded = "", "", false
+		c.ReferredAt, c.UpdatedAt, c.Version = time.Time{}, time.Time{}, 0
+	}
+	if !v.Referral {
+		c.ReferringOrgID, c.NominationID, c.SettlementOrgID = "", "", ""
+		c.SubmissionPriority, c.ProcessingPriority = "", ""
+		c.PrimaryCategory, c.SecondaryCategory = "", ""
+		c.NationalityCountries, c.AsylumCountry, c.DeclaredSize = nil, "", 0
+		c.VisaKind, c.AdmissionYear = "", 0
+	}
+	if !v.Narrative {
+		c.UNHCRNumber, c.CategoryJustification, c.PersecutionAccount = "", "", ""
+		c.Grounds, c.SocialGroups, c.Profile.ThreatEvents = nil, nil, nil
+	}
+	if !v.Work {
+		c.Profile.WorkAreas, c.Profile.Organisations = nil, nil
+	}
+	if v.members() {
+		for _, m := range c.Members {
+			v.RedactMember(m)
+		}
+	} else {
+		c.Members = nil
+	}
+	if v.Assessments {
+		for _, a := range c.Assessments {
+			if !v.Narrative {
+				a.Notes = ""
+			}
+		}
+	} else {
+		c.Assessments = nil
+	}
+	c.Checks = slices.DeleteFunc(c.Checks, func(ch *haven.Check) bool { return !slices.Contains(v.CheckKinds, ch.Kind) })
+	if len(c.Checks) == 0 {
+		c.Checks = nil
+	}
+	for _, ch := range c.Checks {
+		if !v.CheckDetails {
+			ch.Details, ch.PoliticalMotivationReasons = "", ""
+		}
+	}
+	if v.Decisions {
+		for _, d := range c.Decisions {
+			if !v.DecisionReasons {
+				d.Reasons = ""
+			}
+		}
+		for _, n := range c.Notes {
+			if !v.DecisionReasons {
+				n.Text = ""
+			}
+		}
+	} else {
+		c.Decisions, c.Notes = nil, nil
+	}
+	switch {
+	case c.Travel == nil:
+	case !v.Arrival && !v.Itinerary:
+		c.Travel = nil
+	case !v.Arrival:
+		c.Travel = &haven.Travel{CaseID: c.Travel.CaseID, Itinerary: c.Travel.Itinerary}
+	case !v.Itinerary:
+		c.Travel.Itinerary = ""
+	}
+	if !v.Arrival {
+		c.Arrival = nil
+	}
+}
+
+// RedactMember clears every field of m outside v.
+func (v View) RedactMember(m *haven.Member) {
+	if m == nil {
+		return
+	}
+	if !v.Identity {
+		m.FamilyName, m.GivenNames, m.DateOfBirth, m.Sex, m.Nationalities = "", "", haven.Date{}, "", nil
+	}
+	if !v.Family {
+		m.Relationship, m.Accompanying, m.Excluded, m.Languages = "", false, false, nil
+	}
+	if !v.Contact {
+		m.Contact, m.Whereabouts = "", ""
+	}
+	if !v.ConfidentialNotes {
+		m.ConfidentialNotes = ""
+	}
+}
+
+// CaseView returns the most an organisation of kind could see of a case,
+// in any relation and state: the view the app used before relations.
+//
+// Deprecated: use ViewOf, which decides on the actor's relation to the case
+// (a protection partner sees only the status of a case from its
+// nomination; a settlement organisation nothing before approval). CaseView
+// remains until the app layer passes relations.
+func CaseView(kind haven.OrgKind) View {
+	if !kind.Valid() {
+		return View{}
+	}
+	if v, ok := kindViews.Load(kind); ok {
+		return v.(View)
+	}
+	var union View
+	actor := haven.Actor{UserID: "coarse", OrgKind: kind, Role: haven.RoleCaseworker}
+	for _, k := range []RecordKind{KindCase, KindMember} {
+		for _, r := range relationsOf(k) {
+			v, _ := ViewOf(actor, r)
+			union = union.or(v)
+		}
+	}
+	kindViews.Store(kind, union)
+	return union
+}
+
+var kindViews sync.Map // haven.OrgKind -> View
+
+// or returns the union of v and w.
+func (v View) or(w View) View {
+	u := View{
+		Status: v.Status || w.Status, Referral: v.Referral || w.Referral, Identity: v.Identity || w.Identity,
+		Family: v.Family || w.Family, Contact: v.Contact || w.Contact, Narrative: v.Narrative || w.Narrative,
+		Work: v.Work || w.Work, ConfidentialNotes: v.ConfidentialNotes || w.ConfidentialNotes,
+		CheckDetails: v.CheckDetails || w.CheckDetails, DecisionReasons: v.DecisionReasons || w.DecisionReasons,
+		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
+		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
+	}
+	for _, k := range haven.CheckKinds {
+		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {
+			u.CheckKinds = append(u.CheckKinds, k)
+		}
+	}
+	return u
 }

@@ -738,6 +738,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if f.SettlementOrgID != "" {
 		where = append(where, "settlement_org_id = "+arg(f.SettlementOrgID))
 	}
+	if f.RelatedOrgID != "" {
+		p := arg(f.RelatedOrgID)
+		where = append(where, "(referring_org_id = "+p+" OR settlement_org_id = "+p+" OR nomination_id IN (SELECT id FROM nominations WHERE protection_org_id = "+p+"))")
+	}
 	if f.Country != "" {
 		// jsonb ?: the array holds the string.
 		where = append(where, "nationality_countries ? "+arg(f.Country))

@@ -686,6 +686,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		where = append(where, "settlement_org_id = ?")
 		args = append(args, f.SettlementOrgID)
 	}
+	if f.RelatedOrgID != "" {
+		where = append(where, "(referring_org_id = ? OR settlement_org_id = ? OR nomination_id IN (SELECT id FROM nominations WHERE protection_org_id = ?))")
+		args = append(args, f.RelatedOrgID, f.RelatedOrgID, f.RelatedOrgID)
+	}
 	if f.Country != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM json_each(cases.nationality_countries) WHERE value = ?)")
 		args = append(args, f.Country)

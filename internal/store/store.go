@@ -416,8 +416,11 @@ type CaseFilter struct {
 	Priority        haven.Priority
 	ReferringOrgID  haven.ID
 	SettlementOrgID haven.ID
-	Country         string // a nationality country
-	Offset, Limit   int
+	// RelatedOrgID keeps the cases an organisation referred, settles, or
+	// nominated the defender of.
+	RelatedOrgID  haven.ID
+	Country       string // a nationality country
+	Offset, Limit int
 }
 
 // MemberRow is a member as stored.

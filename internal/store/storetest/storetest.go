@@ -695,6 +695,20 @@ func testCaseQueue(t *testing.T, s store.Store) {
 		if total != 4 {
 			t.Errorf("by state and partner: %d", total)
 		}
+		_, total, err = tx.FindCases(ctx, store.CaseFilter{RelatedOrgID: f.unhcr.ID})
+		if err != nil {
+			return err
+		}
+		if total != 4 {
+			t.Errorf("related to the referring partner: %d", total)
+		}
+		_, total, err = tx.FindCases(ctx, store.CaseFilter{RelatedOrgID: f.visa.ID})
+		if err != nil {
+			return err
+		}
+		if total != 0 {
+			t.Errorf("related to an unrelated organisation: %d", total)
+		}
 		_, total, err = tx.FindCases(ctx, store.CaseFilter{SettlementOrgID: f.fld.ID})
 		if err != nil {
 			return err

@@ -1,0 +1,214 @@
+package app
+
+import (
+	"context"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
+	"github.com/havenhrd/haven/internal/store"
+)
+
+// Every operation asks the policies (internal/policy, Cedar) with the
+// actor's relation to the record, computed here from the store. Reaching a
+// record the actor may not read answers ENOTFOUND, so its existence does
+// not leak; an act the actor may not take on a record it can read answers
+// EFORBIDDEN. Every decision names the policies that made it: allowances in
+// the act's audit event, refusals in a deny event of their own.
+
+// decide asks the policies and records the decision for the audit log.
+func (a *App) decide(ctx context.Context, tx store.Tx, w who, action policy.Action, rel policy.Relation, objType string, objID, caseID haven.ID) policy.Decision {
+	d := policy.Decide(w.actor(), action, rel)
+	if d.Err != nil {
+		a.log.ErrorContext(ctx, "policy decision failed", "action", string(action), "err", d.Err.Error())
+	}
+	a.decided(ctx, tx, w, action, objType, objID, caseID, d.Allowed, d.PolicyIDs)
+	return d
+}
+
+// forbidden is the error for an act policy refused on a record the actor
+// may see.
+func (a *App) forbidden(ctx context.Context, w who, action policy.Action) error {
+	a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
+	return haven.Errorf(haven.EFORBIDDEN, "app.decide", "your organisation may not do this")
+}
+
+// allow resolves the actor and checks a programme-wide action (rules,
+// organisations, users, keys, the ledger, starting a nomination).
+func (a *App) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
+	return a.allowWith(ctx, tx, actor, action, policy.Programme)
+}
+
+func (a *App) allowWith(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, rel policy.Relation) (who, error) {
+	w, err := a.resolve(ctx, tx, actor)
+	if err != nil {
+		return w, err
+	}
+	if !a.decide(ctx, tx, w, action, rel, "programme", "", "").Allowed {
+		return w, a.forbidden(ctx, w, action)
+	}
+	return w, nil
+}
+
+// coarse refuses at once an action the actor's kind of organisation and
+// role may take on no record at all: the answer reveals nothing about any
+// record, so it may be EFORBIDDEN.
+func (a *App) coarse(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
+	if policy.Allowed(w.org.Kind, w.user.Role, action) {
+		return nil
+	}
+	d := policy.Decide(w.actor(), action, policy.Relation{Kind: policy.KindProgramme})
+	a.decided(ctx, tx, w, action, objType, objID, caseID, false, d.PolicyIDs)
+	return a.forbidden(ctx, w, action)
+}
+
+// caseRel is the actor's relation to a case.
+func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (policy.Relation, error) {
+	r := policy.Relation{
+		Kind: policy.KindCase, CaseState: row.State,
+		IsReferringOrg:  row.ReferringOrgID == w.org.ID,
+		IsSettlementOrg: row.SettlementOrgID != "" && row.SettlementOrgID == w.org.ID,
+	}
+	if row.NominationID != "" && w.org.Kind == haven.OrgProtectionPartner {
+		n, err := tx.FindNominationByID(ctx, row.NominationID)
+		if err != nil {
+			return r, err
+		}
+		r.IsNominatingOrg = n.ProtectionOrgID == w.org.ID
+	}
+	return r, nil
+}
+
+// memberRel is the actor's relation to one member of a case.
+func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
+	assigned, err := a.assigned(ctx, tx, w, member)
+	if err != nil {
+		return policy.Relation{}, err
+	}
+	return policy.Relation{Kind: policy.KindMember, CaseState: row.State, IsAssignedOrg: assigned}, nil
+}
+
+// reach loads and, with lock, locks the case id, and checks that w may
+// read it (ENOTFOUND otherwise) and take action on it (EFORBIDDEN
+// otherwise). A check is reached through its member: screening and medical
+// partners never read the case itself.
+func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, action policy.Action, member haven.ID) (*store.CaseRow, policy.Relation, error) {
+	notFound := func() error {
+		a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
+		return haven.Errorf(haven.ENOTFOUND, "app.reach", "no such case")
+	}
+	if err := a.coarse(ctx, tx, w, action, "case", id, ""); err != nil {
+		return nil, policy.Relation{}, err
+	}
+	row, err := tx.FindCaseByID(ctx, id, lock)
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return nil, policy.Relation{}, notFound()
+	} else if err != nil {
+		return nil, policy.Relation{}, err
+	}
+	rel, err := a.caseRel(ctx, tx, w, row)
+	if err != nil {
+		return nil, rel, err
+	}
+	read := policy.CaseRead
+	if action == policy.CheckMedical || action == policy.CheckScreening {
+		if rel, err = a.memberRel(ctx, tx, w, row, member); err != nil {
+			return nil, rel, err
+		}
+		read = policy.MemberRead
+	}
+	if !policy.Decide(w.actor(), read, rel).Allowed {
+		return nil, rel, notFound()
+	}
+	if !a.decide(ctx, tx, w, action, rel, "case", row.ID, row.ID).Allowed {
+		return nil, rel, a.forbidden(ctx, w, action)
+	}
+	return row, rel, nil
+}
+
+// present loads the case as w may see it after an act or for a read: only
+// the parts of w's view are decrypted, and the plain fields outside it are
+// cleared. Screening and medical partners see the members assigned to
+// them, through each member's view.
+func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
+	rel, err := a.caseRel(ctx, tx, w, row)
+	if err != nil {
+		return nil, err
+	}
+	v, d := policy.ViewOf(w.actor(), rel)
+	if d.Allowed {
+		c, err := a.loadCase(ctx, tx, row, v)
+		if err != nil {
+			return nil, err
+		}
+		v.Redact(c)
+		return c, nil
+	}
+	// No view of the case: at most of some members.
+	var union policy.View
+	views := map[haven.ID]policy.View{}
+	mrows, err := tx.FindMembers(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range mrows {
+		mrel, err := a.memberRel(ctx, tx, w, row, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if mv, md := policy.ViewOf(w.actor(), mrel); md.Allowed {
+			views[m.ID] = mv
+			union = unionView(union, mv)
+		}
+	}
+	c, err := a.loadCase(ctx, tx, row, union)
+	if err != nil {
+		return nil, err
+	}
+	kept := c.Members[:0]
+	for _, m := range c.Members {
+		if mv, ok := views[m.ID]; ok {
+			mv.RedactMember(m)
+			kept = append(kept, m)
+		}
+	}
+	c.Members = kept
+	union.Redact(c)
+	c.Members = kept
+	c.ID = row.ID
+	return c, nil
+}
+
+// unionView is what either view shows, for loading once.
+func unionView(a, b policy.View) policy.View {
+	u := policy.View{
+		Status: a.Status || b.Status, Referral: a.Referral || b.Referral, Identity: a.Identity || b.Identity,
+		Family: a.Family || b.Family, Contact: a.Contact || b.Contact, Narrative: a.Narrative || b.Narrative,
+		Work: a.Work || b.Work, ConfidentialNotes: a.ConfidentialNotes || b.ConfidentialNotes,
+		CheckDetails: a.CheckDetails || b.CheckDetails, DecisionReasons: a.DecisionReasons || b.DecisionReasons,
+		Itinerary: a.Itinerary || b.Itinerary, Arrival: a.Arrival || b.Arrival, IntegrationPlan: a.IntegrationPlan || b.IntegrationPlan,
+		Assessments: a.Assessments || b.Assessments, Decisions: a.Decisions || b.Decisions,
+	}
+	u.CheckKinds = append(u.CheckKinds, a.CheckKinds...)
+	for _, k := range b.CheckKinds {
+		if !containsKind(u.CheckKinds, k) {
+			u.CheckKinds = append(u.CheckKinds, k)
+		}
+	}
+	return u
+}
+
+func containsKind(ks []haven.CheckKind, k haven.CheckKind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// assigned reports whether w's organisation is assigned to check member.
+// Until the visa office assigns members to partners, every screening or
+// medical partner counts as assigned to every member that takes checks.
+func (a *App) assigned(ctx context.Context, tx store.Tx, w who, member haven.ID) (bool, error) {
+	return w.org.Kind == haven.OrgScreeningPartner || w.org.Kind == haven.OrgMedicalPartner, nil
+}
