@@ -278,6 +278,15 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	if !step(func() (*haven.Case, error) { return a.StartAdmissibility(ctx, visa, id) }) {
 		return err
 	}
+	var ids []haven.ID
+	for _, m := range c.Members {
+		ids = append(ids, m.ID)
+	}
+	for _, partner := range []string{"screening.demo", "medical.demo"} {
+		if c, err = a.AssignChecks(ctx, visa, id, s.org[partner], ids); err != nil {
+			return err
+		}
+	}
 	valid := haven.DateOf(haven.SystemClock{}.Now().AddDate(1, 0, 0))
 	for k, m := range c.Members {
 		result := haven.ResultPassed

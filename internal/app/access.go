@@ -207,8 +207,9 @@ func containsKind(ks []haven.CheckKind, k haven.CheckKind) bool {
 }
 
 // assigned reports whether w's organisation is assigned to check member.
-// Until the visa office assigns members to partners, every screening or
-// medical partner counts as assigned to every member that takes checks.
 func (a *App) assigned(ctx context.Context, tx store.Tx, w who, member haven.ID) (bool, error) {
-	return w.org.Kind == haven.OrgScreeningPartner || w.org.Kind == haven.OrgMedicalPartner, nil
+	if member == "" || (w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner) {
+		return false, nil
+	}
+	return tx.IsAssigned(ctx, member, w.org.ID)
 }

@@ -644,6 +644,60 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 		})
 }
 
+// AssignChecks assigns members of a case to a screening or medical
+// partner, which then reaches those members (and only those) to record its
+// checks. The visa office assigns, while the case takes checks.
+func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error) {
+	const op = "app.AssignChecks"
+	var out *haven.Case
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
+		if err != nil {
+			return err
+		}
+		c, err := a.loadCase(ctx, tx, row, facts)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(workflow.Allowed(c.State), haven.EventRecordCheck) {
+			return haven.Errorf(haven.ECONFLICT, op, "a case in state %s takes no checks", c.State)
+		}
+		var p haven.Problems
+		o, err := tx.FindOrganisationByID(ctx, orgID)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && o.Kind != haven.OrgScreeningPartner && o.Kind != haven.OrgMedicalPartner) {
+			p.Add("org_id", "choose a screening or medical partner")
+		} else if err != nil {
+			return err
+		}
+		if len(members) == 0 {
+			p.Add("members", "choose the members to assign")
+		}
+		for i, m := range members {
+			if c.Member(m) == nil {
+				p.Addf("members", "entry %d is not a member of this case", i+1)
+			}
+		}
+		if err := p.Err(op); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if err := tx.AssignMember(ctx, m, orgID, w.user.ID, a.now()); err != nil {
+				return err
+			}
+		}
+		if err := a.audit(ctx, tx, w.actor(), "case.assign_checks", "case", c.ID, c.ID, map[string]any{"org_id": orgID, "members": members}); err != nil {
+			return err
+		}
+		out, err = a.present(ctx, tx, w, row)
+		return err
+	})
+	return out, err
+}
+
 // ConfirmAdmissible records that every traveller is admissible.
 func (a *App) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventConfirmAdmissible})

@@ -172,6 +172,18 @@ func (e *env) passChecks(t testing.TB, c *haven.Case) *haven.Case {
 	return c
 }
 
+// assignAll assigns every member of c to both check partners.
+func (e *env) assignAll(t testing.TB, c *haven.Case) {
+	t.Helper()
+	var ids []haven.ID
+	for _, m := range c.Members {
+		ids = append(ids, m.ID)
+	}
+	for _, k := range []haven.OrgKind{haven.OrgScreeningPartner, haven.OrgMedicalPartner} {
+		must[*haven.Case](t)(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, ids))
+	}
+}
+
 // admissible takes a referred case to admissible.
 func (e *env) admissible(t testing.TB, c *haven.Case) *haven.Case {
 	t.Helper()
@@ -181,6 +193,7 @@ func (e *env) admissible(t testing.TB, c *haven.Case) *haven.Case {
 	c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Credible."}))
 	c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+	e.assignAll(t, c)
 	c = e.passChecks(t, c)
 	return m(e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID))
 }

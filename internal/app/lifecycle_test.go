@@ -160,6 +160,7 @@ func TestSplitDecision(t *testing.T) {
 		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Interviewed: true, Grounds: []haven.Ground{haven.GroundReligion}}))
 		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		e.assignAll(t, c)
 		c = e.passChecks(t, c)
 		third := c.Members[2]
 		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: third.ID, Kind: haven.CheckSecurity, Result: haven.ResultFailed, Details: "Match"}))
@@ -205,6 +206,7 @@ func TestEmergencyTrackAndTravel(t *testing.T) {
 		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
 		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		e.assignAll(t, c)
 		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{Emergency: true}))
 		if c.VisaKind != haven.VisaTemporaryPermit || c.State != haven.StateApproved {
 			t.Fatalf("emergency approval: %s %s", c.State, c.VisaKind)

@@ -335,9 +335,26 @@ func TestCheckPartnersSeeOnlyTheirPart(t *testing.T) {
 		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundReligion}, Notes: "Credible"}))
 		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		// Only the principal is assigned to the partners.
+		_, err := e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
+			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}})
+		wantCode(t, err, haven.ENOTFOUND)
+		for _, k := range []haven.OrgKind{haven.OrgScreeningPartner, haven.OrgMedicalPartner} {
+			c = m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, []haven.ID{c.Members[0].ID}))
+		}
+		_, err = e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID, []haven.ID{c.Members[0].ID})
+		wantCode(t, err, haven.EINVALID)
+		_, err = e.app.AssignChecks(e.ctx, e.medical, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID})
+		wantCode(t, err, haven.EFORBIDDEN)
+		_, err = e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[1].ID, Kind: haven.CheckMedical,
+			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}})
+		wantCode(t, err, haven.ENOTFOUND)
 		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "No match"}))
 		mv := m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
 			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}, Details: "Clear"}))
+		if len(mv.Members) != 1 {
+			t.Fatalf("the medical partner sees %d members, assigned 1", len(mv.Members))
+		}
 		if mv.Members[0].FamilyName != "FamilyPartial" || mv.Members[0].DateOfBirth.IsZero() {
 			t.Fatalf("the medical partner lacks the identity its check needs: %+v", mv.Members[0])
 		}

@@ -820,6 +820,20 @@ func (t *Tx) FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*s
 
 // --- assessments, checks, decisions, travel, arrival ---
 
+// AssignMember assigns a member to an organisation's check.
+func (t *Tx) AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error {
+	_, err := t.exec(ctx, "postgres.AssignMember", `INSERT INTO check_assignments (member_id, org_id, assigned_by, assigned_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (member_id, org_id) DO NOTHING`, member, org, by, fmtTime(at))
+	return err
+}
+
+// IsAssigned reports whether member is assigned to org.
+func (t *Tx) IsAssigned(ctx context.Context, member, org haven.ID) (bool, error) {
+	var n int
+	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM check_assignments WHERE member_id = $1 AND org_id = $2`, member, org).Scan(&n)
+	return n > 0, mapErr("postgres.IsAssigned", err)
+}
+
 // CreateAssessment inserts a.
 func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error {
 	g := a.Grounds

@@ -127,6 +127,12 @@ type Tx interface {
 	// blind index equals index, for duplicate checks.
 	FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*MemberRow, error)
 
+	// AssignMember assigns a member to an organisation's check; assigning
+	// twice is not an error.
+	AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error
+	// IsAssigned reports whether member is assigned to org.
+	IsAssigned(ctx context.Context, member, org haven.ID) (bool, error)
+
 	CreateAssessment(ctx context.Context, a *AssessmentRow) error
 	FindAssessments(ctx context.Context, caseID haven.ID) ([]*AssessmentRow, error)
 	CreateCheck(ctx context.Context, c *CheckRow) error

@@ -743,6 +743,28 @@ func testCaseRecords(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.AssignMember(ctx, ms[0].ID, f.visa.ID, f.user.ID, t0); err != nil {
+			return err
+		}
+		return tx.AssignMember(ctx, ms[0].ID, f.visa.ID, f.user.ID, t0) // twice is fine
+	})
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.AssignMember(ctx, "mem_missing", f.visa.ID, f.user.ID, t0) }), haven.EINVALID)
+	view(t, s, func(tx store.Tx) error {
+		for _, c := range []struct {
+			m, o haven.ID
+			want bool
+		}{{ms[0].ID, f.visa.ID, true}, {ms[1].ID, f.visa.ID, false}, {ms[0].ID, f.fld.ID, false}} {
+			got, err := tx.IsAssigned(ctx, c.m, c.o)
+			if err != nil {
+				return err
+			}
+			if got != c.want {
+				t.Errorf("IsAssigned(%s, %s) = %v", c.m, c.o, got)
+			}
+		}
+		return nil
+	})
 	// A check for a member that does not exist is refused by the database.
 	bad := *ch
 	bad.ID, bad.MemberID = "chk_3", "mem_missing"
