@@ -24,6 +24,8 @@ const (
 	EFORBIDDEN ErrorCode = "forbidden"
 	// EUNAUTHORIZED: the actor is not known or not signed in.
 	EUNAUTHORIZED ErrorCode = "unauthorized"
+	// ETOOMANY: too many attempts; wait before trying again.
+	ETOOMANY ErrorCode = "too_many_requests"
 	// EUNAVAILABLE: a dependency (the database, the key file) is not ready.
 	EUNAVAILABLE ErrorCode = "unavailable"
 	// EINTERNAL: a fault inside Haven. Its details go to the log, not the user.

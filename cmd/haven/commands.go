@@ -102,11 +102,20 @@ func cmdInit(ctx context.Context, args []string, getenv func(string) string, std
 	defer e.Close()
 	o := &haven.Organisation{Name: *org, Country: "CA"}
 	u := &haven.User{Username: *username, DisplayName: *name}
-	if err := e.app.CreateFirstAdmin(ctx, o, u); err != nil {
+	enrol, err := e.app.CreateFirstAdmin(ctx, o, u)
+	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "haven: organisation %s and admin %s (%s) created\n", o.ID, u.Username, u.ID)
+	printEnrolment(stdout, u, enrol)
 	return nil
+}
+
+// printEnrolment shows a user's one-time enrolment secret: the user sets
+// their own password and second factor with it. No password ever passes
+// through the command line.
+func printEnrolment(w io.Writer, u *haven.User, secret string) {
+	fmt.Fprintf(w, "one-time enrolment secret for %s (valid 72 hours, give it to them by a trusted channel):\n  %s\n", u.Username, secret)
 }
 
 // listFlag collects a repeated flag.

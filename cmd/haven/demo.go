@@ -126,7 +126,7 @@ var demoCountries = [][2]string{{"IR", "TR"}, {"SY", "LB"}, {"BY", "LT"}, {"VN",
 func seedDemo(ctx context.Context, a *app.App) (int, error) {
 	admOrg := &haven.Organisation{Name: "IRCC programme administration (demo)", Country: "CA"}
 	adm := &haven.User{Username: "admin.demo", DisplayName: "Programme administrator"}
-	if err := a.CreateFirstAdmin(ctx, admOrg, adm); err != nil {
+	if _, err := a.CreateFirstAdmin(ctx, admOrg, adm); err != nil {
 		return 0, err
 	}
 	admin := haven.Actor{UserID: adm.ID}
@@ -138,7 +138,7 @@ func seedDemo(ctx context.Context, a *app.App) (int, error) {
 			return 0, err
 		}
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: d.username, DisplayName: d.name + " caseworker"}
-		if err := a.CreateUser(ctx, admin, u); err != nil {
+		if _, err := a.CreateUser(ctx, admin, u); err != nil {
 			return 0, err
 		}
 		actors[d.username], orgIDs[d.username] = haven.Actor{UserID: u.ID}, o.ID

@@ -38,12 +38,13 @@ func (a *App) Bootstrap(ctx context.Context) error {
 }
 
 // CreateFirstAdmin creates the programme administration's organisation and
-// its first admin user on an empty database, as SystemActor. It is how an
-// installation starts; it fails with ECONFLICT once any organisation exists.
-func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) error {
+// its first admin user on an empty database, as SystemActor, and returns
+// the admin's one-time enrolment secret. It is how an installation starts;
+// it fails with ECONFLICT once any organisation exists.
+func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) (enrolment string, err error) {
 	const op = "app.CreateFirstAdmin"
 	org.Kind, u.Role = haven.OrgProgrammeAdmin, haven.RoleAdmin
-	return a.update(ctx, func(tx store.Tx) error {
+	return enrolment, a.update(ctx, func(tx store.Tx) error {
 		os, err := tx.FindOrganisations(ctx, "")
 		if err != nil {
 			return err
@@ -55,7 +56,8 @@ func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *
 			return err
 		}
 		u.OrgID = org.ID
-		return a.insertUser(ctx, tx, SystemActor, u)
+		enrolment, err = a.insertUser(ctx, tx, SystemActor, u)
+		return err
 	})
 }
 
@@ -87,42 +89,49 @@ func (a *App) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.A
 	return a.audit(ctx, tx, actor, "org.create", "organisation", o.ID, "", map[string]any{"kind": o.Kind})
 }
 
-// CreateUser adds a user to an organisation. Only the programme's
-// administration may. A taken username is ECONFLICT.
-func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) error {
-	return a.update(ctx, func(tx store.Tx) error {
+// CreateUser adds a user to an organisation and returns their one-time
+// enrolment secret (valid 72 hours), with which they set a password and
+// enrol a second factor: no password ever passes through an administrator.
+// Only the programme's administration may. A taken username is ECONFLICT.
+func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error) {
+	return enrolment, a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
 		if err != nil {
 			return err
 		}
-		return a.insertUser(ctx, tx, w.actor(), u)
+		enrolment, err = a.insertUser(ctx, tx, w.actor(), u)
+		return err
 	})
 }
 
-func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u *haven.User) error {
+func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u *haven.User) (string, error) {
 	const op = "app.CreateUser"
 	u.DisplayName = trimmed(u.DisplayName)
 	if err := u.Validate().Err(op); err != nil {
-		return err
+		return "", err
 	}
 	if _, err := tx.FindOrganisationByID(ctx, u.OrgID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-		return (&haven.Problems{{Field: "org_id", Message: "no such organisation"}}).Err(op)
+		return "", (&haven.Problems{{Field: "org_id", Message: "no such organisation"}}).Err(op)
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	id, err := a.newID("usr")
 	if err != nil {
-		return err
+		return "", err
 	}
 	u.ID, u.CreatedAt = id, a.now()
 	if err := tx.CreateUser(ctx, u); err != nil {
 		if haven.ErrorCodeOf(err) == haven.ECONFLICT {
-			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "the username is taken",
+			return "", &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "the username is taken",
 				Fields: []haven.FieldProblem{{Field: "username", Message: "choose another username"}}, Err: err}
 		}
-		return err
+		return "", err
 	}
-	return a.audit(ctx, tx, actor, "user.create", "user", u.ID, "", map[string]any{"org_id": u.OrgID, "role": u.Role})
+	enrolment, err := a.issueEnrolment(ctx, tx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	return enrolment, a.audit(ctx, tx, actor, "user.create", "user", u.ID, "", map[string]any{"org_id": u.OrgID, "role": u.Role})
 }
 
 // FindOrganisations lists organisations of kind (all when empty). Every

@@ -14,6 +14,7 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"errors"
+	"github.com/havenhrd/haven/internal/auth"
 	"golang.org/x/mod/sumdb/note"
 	"io"
 	"log/slog"
@@ -31,13 +32,17 @@ var SystemActor = haven.Actor{UserID: "system", OrgID: "system"}
 
 // App is Haven's application layer.
 type App struct {
-	store   store.Store
-	vault   *vault.Vault
-	signer  note.Signer
-	denials denials
-	clock   haven.Clock
-	rand    io.Reader
-	log     *slog.Logger
+	hasher   *auth.Hasher
+	passkeys *auth.Passkeys
+	sessions auth.SessionPolicy
+	issuer   string
+	store    store.Store
+	vault    *vault.Vault
+	signer   note.Signer
+	denials  denials
+	clock    haven.Clock
+	rand     io.Reader
+	log      *slog.Logger
 }
 
 // Config holds what App needs. Store and Vault are required.
@@ -47,6 +52,16 @@ type Config struct {
 	// AuditSigner signs the audit log's checkpoints (the key file's audit
 	// key). Required.
 	AuditSigner note.Signer
+	// Hasher hashes passwords; sign-in is off without it.
+	Hasher *auth.Hasher
+	// Passkeys runs WebAuthn ceremonies; passkeys are off without it (TOTP
+	// remains).
+	Passkeys *auth.Passkeys
+	// Sessions bounds sessions; the default is 30 minutes idle, 12 hours
+	// in all.
+	Sessions auth.SessionPolicy
+	// Issuer names Haven in authenticator apps; the default is "Haven".
+	Issuer string
 	// Clock defaults to the system clock.
 	Clock haven.Clock
 	// Rand defaults to crypto/rand.
@@ -59,6 +74,13 @@ type Config struct {
 // New returns an App.
 func New(c Config) *App {
 	a := &App{store: c.Store, vault: c.Vault, signer: c.AuditSigner, clock: c.Clock, rand: c.Rand, log: c.Logger}
+	a.hasher, a.passkeys, a.sessions, a.issuer = c.Hasher, c.Passkeys, c.Sessions, c.Issuer
+	if a.sessions == (auth.SessionPolicy{}) {
+		a.sessions = auth.DefaultSessionPolicy()
+	}
+	if a.issuer == "" {
+		a.issuer = "Haven"
+	}
 	if a.clock == nil {
 		a.clock = haven.SystemClock{}
 	}
@@ -226,3 +248,13 @@ func (o *opener) json(column string, c store.Sealed, v any) {
 
 // trimmed returns s with surrounding white space removed.
 func trimmed(s string) string { return strings.TrimSpace(s) }
+
+func jsonMarshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", haven.Internal("app.json", err)
+	}
+	return string(b), nil
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

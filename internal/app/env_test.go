@@ -56,7 +56,7 @@ func newEnv(t testing.TB, s store.Store) *env {
 	}
 	org := &haven.Organisation{Name: "IRCC programme", Country: "CA"}
 	u := &haven.User{Username: "admin", DisplayName: "Admin"}
-	if err := e.app.CreateFirstAdmin(e.ctx, org, u); err != nil {
+	if _, err := e.app.CreateFirstAdmin(e.ctx, org, u); err != nil {
 		t.Fatal(err)
 	}
 	e.orgs[haven.OrgProgrammeAdmin] = org
@@ -68,7 +68,7 @@ func newEnv(t testing.TB, s store.Store) *env {
 		}
 		e.orgs[kind] = o
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: string(kind[:4]) + "-worker", DisplayName: name + " worker"}
-		if err := e.app.CreateUser(e.ctx, e.admin, u); err != nil {
+		if _, err := e.app.CreateUser(e.ctx, e.admin, u); err != nil {
 			t.Fatal(err)
 		}
 		return haven.Actor{UserID: u.ID}
@@ -211,6 +211,15 @@ func (e *env) auditEvents(t testing.TB) []*haven.AuditEvent {
 		return err
 	}))
 	return out
+}
+
+func (e *env) vault(t testing.TB) *vault.Vault {
+	t.Helper()
+	v, err := vault.New(e.keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func signer(t testing.TB, k *vault.Keyring) note.Signer {

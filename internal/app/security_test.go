@@ -382,7 +382,7 @@ func TestNeedToKnow(t *testing.T) {
 		otherOrg := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Other referral partner"}
 		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, otherOrg))
 		u := &haven.User{OrgID: otherOrg.ID, Role: haven.RoleCaseworker, Username: "other", DisplayName: "Other"}
-		noErr(t, e.app.CreateUser(e.ctx, e.admin, u))
+		must[string](t)(e.app.CreateUser(e.ctx, e.admin, u))
 		other := haven.Actor{UserID: u.ID}
 		_, err1 := e.app.FindCaseByID(e.ctx, other, c.ID)
 		_, err2 := e.app.FindCaseByID(e.ctx, other, "case_doesnotexist")
@@ -429,7 +429,7 @@ func TestProtectionPartnerFollowsStatusOnly(t *testing.T) {
 		pd := &haven.Organisation{Kind: haven.OrgProtectionPartner, Name: "ProtectDefenders.eu"}
 		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, pd))
 		u := &haven.User{OrgID: pd.ID, Role: haven.RoleCaseworker, Username: "pd-worker", DisplayName: "PD"}
-		noErr(t, e.app.CreateUser(e.ctx, e.admin, u))
+		must[string](t)(e.app.CreateUser(e.ctx, e.admin, u))
 		_, err = e.app.FindCaseByID(e.ctx, haven.Actor{UserID: u.ID}, c.ID)
 		wantCode(t, err, haven.ENOTFOUND)
 		_, err = e.app.FindNominationByID(e.ctx, haven.Actor{UserID: u.ID}, n.ID)
