@@ -25,6 +25,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	origin := fs.String("origin", "", "Haven's public origin, such as https://haven.example.org (default: http://ADDR)")
+	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,17 +35,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return describe(err)
 	}
 	defer e.Close()
-	return serve(ctx, e, *addr, stdout)
+	return serve(ctx, e, *addr, originOr(*origin, *addr), *trustProxy, stdout)
 }
 
 // serve listens on addr and serves until ctx ends.
-func serve(ctx context.Context, e *env, addr string, stdout io.Writer) error {
+func serve(ctx context.Context, e *env, addr, origin string, trustProxy bool, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           server.NewServer(e.log, e.app),
+		Handler:           server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustProxy: trustProxy}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -315,4 +317,12 @@ func writeKeyFile(path string, k *vault.Keyring, replace bool) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// originOr is origin, or the listen address's own origin.
+func originOr(origin, addr string) string {
+	if origin != "" {
+		return strings.TrimSuffix(origin, "/")
+	}
+	return "http://" + addr
 }

@@ -80,7 +80,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if *seedOnly {
 		return nil
 	}
-	return serve(ctx, e, *addr, stdout)
+	return serve(ctx, e, *addr, originOr("", *addr), false, stdout)
 }
 
 type demoOrg struct {

@@ -13,6 +13,12 @@
 //	                 [--referrer ORG_ID]... [--allocation ORG_ID=N]... [--target PRIORITY=DAYS]...
 //	haven keys generate --out FILE                 a new key file (mode 0600)
 //	haven keys rotate --db PATH|URL --as USERNAME  rotate the key file and re-wrap data keys
+//	haven org create --db D --as ADMIN --kind K --name N [--country C]
+//	haven user create --db D --as ADMIN --org ORG_ID --username U --name N [--role R]
+//	                                               prints a one-time enrolment secret, never a password
+//	haven user disable|enrol --db D --as ADMIN --username U
+//	haven token create --db D --as ADMIN --user U --name N [--days 90]
+//	haven token revoke --db D --as ADMIN --id TOKEN_ID
 //	haven audit verify --db PATH|URL               recompute the audit log, check every signed checkpoint
 //	haven audit prove N --db PATH|URL              an inclusion proof of event N, checkable with the public key
 //	haven audit scope --db PATH|URL --user U --from T1 --to T2
@@ -65,6 +71,11 @@ commands:
   rules show|set show or set a year's programme rules
   keys generate|rotate
                  make a key file, or rotate it and re-wrap every data key
+  org create     add an organisation
+  user create|disable|enrol
+                 add a user (prints a one-time enrolment secret), disable one, re-enrol one
+  token create|revoke
+                 API tokens for organisations' systems
   audit verify|prove|scope|pubkey|check
                  verify the tamper-evident audit log, prove an event, scope a breach
 
@@ -93,6 +104,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, getenv, stdin, stdout, stderr)
+	case "org":
+		return cmdOrg(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return cmdToken(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -209,20 +209,8 @@ func (a *App) flushDenials(ctx context.Context, notes *txNotes, err error) error
 	return err
 }
 
-// --- request ids ---
-
-type requestIDKey struct{}
-
-// WithRequestID returns ctx carrying the request id that audit events name.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
 // RequestID returns the request id ctx carries, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return haven.RequestID(ctx) }
 
 // --- verify, prove, scope ---
 

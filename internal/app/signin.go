@@ -56,20 +56,11 @@ func errSignIn() error {
 	return haven.Errorf(haven.EUNAUTHORIZED, "app.SignIn", "the username or password is not right")
 }
 
-// Step is a sign-in or enrolment in progress. ID is a bearer secret for
-// the next step; the store keeps only its hash.
-type Step struct {
-	ID        string
-	Factors   []string
-	ExpiresAt time.Time
-}
+// Step is a sign-in or enrolment in progress.
+type Step = haven.SignInStep
 
-// Session is a new session. Token is shown once, for the cookie.
-type Session struct {
-	Token     string
-	UserID    haven.ID
-	ExpiresAt time.Time
-}
+// Session is a new session.
+type Session = haven.Session
 
 // stepID makes a step's secret and the ID the store keeps.
 func stepID() (secret, stored string, err error) {

@@ -4,18 +4,74 @@
 package server
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/havenhrd/haven"
 )
 
+// Haven is what the handlers need of the app layer.
+type Haven interface {
+	haven.Pinger
+	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
+	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
+	SignInRecovery(ctx context.Context, step, code, source string) (*haven.Session, error)
+	SignInPasskeyBegin(ctx context.Context, step string) ([]byte, *haven.SignInStep, error)
+	SignInPasskeyFinish(ctx context.Context, step string, response io.Reader, source string) (*haven.Session, error)
+	Authenticate(ctx context.Context, token string) (haven.Actor, error)
+	AuthenticateToken(ctx context.Context, token string) (haven.Actor, error)
+	SignOut(ctx context.Context, token string) error
+}
+
+// Config is the server's configuration.
+type Config struct {
+	// Origin is Haven's public origin, such as "https://haven.example.org":
+	// a state change from a browser must come from it.
+	Origin string
+	// TrustProxy takes the client address from X-Forwarded-For (set only
+	// behind a reverse proxy that sets it).
+	TrustProxy bool
+}
+
+// SessionCookie is the session cookie's name. The __Host- prefix makes the
+// browser refuse it unless it is Secure, has no Domain and has Path=/.
+const SessionCookie = "__Host-haven_session"
+
+// MaxBody bounds every request body.
+const MaxBody = 64 << 10
+
 // NewServer returns Haven's HTTP handler.
-func NewServer(log *slog.Logger, ready haven.Pinger) http.Handler {
+func NewServer(log *slog.Logger, h Haven, cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, log, ready)
-	return secureHeaders(mux)
+	s := &srv{log: log, h: h, cfg: cfg}
+	addRoutes(mux, s)
+	return s.requestID(secureHeaders(limitBody(mux)))
+}
+
+type srv struct {
+	log *slog.Logger
+	h   Haven
+	cfg Config
+}
+
+// requestID tags each request with a random ID that its audit events and
+// log lines carry.
+func (s *srv) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 12)
+		rand.Read(b)
+		id := base64.RawURLEncoding.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(haven.WithRequestID(r.Context(), id)))
+	})
 }
 
 // secureHeaders sets the headers every response carries.
@@ -26,9 +82,129 @@ func secureHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// limitBody bounds request bodies; a larger one is refused with 413.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBody {
+			writeProblem(w, http.StatusRequestEntityTooLarge, "the request is too large", nil)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sameOrigin refuses a state change a foreign page could forge: the
+// browser's Sec-Fetch-Site or Origin must name Haven's own origin. With
+// SameSite=Strict cookies, this is the second lock on the door.
+func (s *srv) sameOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		site := r.Header.Get("Sec-Fetch-Site")
+		origin := r.Header.Get("Origin")
+		ok := site == "same-origin" || (site == "" && origin != "" && origin == s.cfg.Origin)
+		if site != "" && origin != "" && origin != s.cfg.Origin {
+			ok = false
+		}
+		if !ok {
+			s.log.InfoContext(r.Context(), "cross-site request refused", "path", r.URL.Path, "request_id", haven.RequestID(r.Context()))
+			writeProblem(w, http.StatusForbidden, "this request did not come from Haven's own pages", nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// source is the client's address, as sign-in's rate limits count it.
+func (s *srv) source(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// actor returns the signed-in actor of a request: a session cookie or an
+// API token in the Authorization header.
+func (s *srv) actor(r *http.Request) (haven.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.actor", "use a Bearer token")
+		}
+		return s.h.AuthenticateToken(r.Context(), tok)
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.actor", "please sign in")
+	}
+	return s.h.Authenticate(r.Context(), c.Value)
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return haven.Errorf(haven.EINVALID, "server.decode", "the request is too large")
+		}
+		return haven.Errorf(haven.EINVALID, "server.decode", "the request body is not the JSON expected")
+	}
+	if dec.More() {
+		return haven.Errorf(haven.EINVALID, "server.decode", "the request body has data after the JSON")
+	}
+	return nil
+}
+
+// status is the HTTP status of each error code.
+var status = map[haven.ErrorCode]int{
+	haven.EINVALID:      http.StatusBadRequest,
+	haven.ENOTFOUND:     http.StatusNotFound,
+	haven.ECONFLICT:     http.StatusConflict,
+	haven.EFORBIDDEN:    http.StatusForbidden,
+	haven.EUNAUTHORIZED: http.StatusUnauthorized,
+	haven.ETOOMANY:      http.StatusTooManyRequests,
+	haven.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	haven.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// fail answers err as application/problem+json: the user's message and
+// field problems, never the internals, which go to the log with the
+// request ID.
+func (s *srv) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := haven.ErrorCodeOf(err)
+	st, ok := status[code]
+	if !ok {
+		st = http.StatusInternalServerError
+	}
+	if st >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "code", string(code), "err", err.Error(), "request_id", haven.RequestID(r.Context()))
+	}
+	writeProblem(w, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
+}
+
+func writeProblem(w http.ResponseWriter, st int, msg string, fields []haven.FieldProblem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(st)
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": st, "title": http.StatusText(st), "detail": msg, "errors": fields})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // handleHealthz answers 200 while the process runs.
@@ -40,19 +216,13 @@ func handleHealthz() http.Handler {
 
 // handleReadyz answers 200 when the database answers and its schema is
 // current, 503 otherwise. The reason is logged, never shown.
-func handleReadyz(log *slog.Logger, ready haven.Pinger) http.Handler {
+func (s *srv) handleReadyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := ready.Ready(r.Context()); err != nil {
-			log.WarnContext(r.Context(), "not ready", "code", string(haven.ErrorCodeOf(err)), "err", err.Error())
+		if err := s.h.Ready(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "code", string(haven.ErrorCodeOf(err)), "err", err.Error())
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -1,0 +1,282 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/auth"
+	"github.com/havenhrd/haven/internal/server"
+	"github.com/havenhrd/haven/internal/testdb"
+	"github.com/havenhrd/haven/internal/vault"
+	"github.com/pquerna/otp/totp"
+	"golang.org/x/mod/sumdb/note"
+)
+
+const (
+	origin   = "https://haven.test"
+	password = "seven lanterns over the Red River at dusk"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	app    *app.App
+	srv    *httptest.Server
+	clock  *clock
+	secret string // the user's TOTP secret
+	admin  haven.Actor
+	user   *haven.User
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // setup only: a broken fixture
+	}
+	return v
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	keys := must(vault.GenerateKeyring(nil))
+	v := must(vault.New(keys))
+	sg := must(note.NewSigner(keys.AuditKey))
+	cheap := auth.Params{Time: 1, Memory: 64, Threads: 1}
+	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
+	f := &fixture{clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
+	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
+	if err := f.app.Bootstrap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admOrg := &haven.Organisation{Name: "Programme", Country: "CA"}
+	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
+	must(f.app.CreateFirstAdmin(ctx, admOrg, adm))
+	f.admin = haven.Actor{UserID: adm.ID}
+	org := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "UNHCR", Country: "CH"}
+	if err := f.app.CreateOrganisation(ctx, f.admin, org); err != nil {
+		t.Fatal(err)
+	}
+	f.user = &haven.User{OrgID: org.ID, Role: haven.RoleCaseworker, Username: "karin", DisplayName: "Karin"}
+	enrol := must(f.app.CreateUser(ctx, f.admin, f.user))
+	step := must(f.app.Enrol(ctx, enrol, password))
+	secret, _, next, err := f.app.EnrolTOTPBegin(ctx, step.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(f.app.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
+	f.secret = secret
+	f.clock.Add(31 * time.Second)
+	f.srv = httptest.NewServer(server.NewServer(slog.New(slog.DiscardHandler), f.app, server.Config{Origin: origin}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) code(t testing.TB, secret string) string {
+	return must(totp.GenerateCode(secret, f.clock.Now()))
+}
+
+// post sends a same-origin JSON POST, as Haven's own pages do.
+func (f *fixture) post(t testing.TB, path string, body any, cookie *http.Cookie, hdr ...string) *http.Response {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req := must(http.NewRequest("POST", f.srv.URL+path, bytes.NewReader(b)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", origin)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return must(http.DefaultClient.Do(req))
+}
+
+func readAll(t testing.TB, r *http.Response) string {
+	t.Helper()
+	defer r.Body.Close()
+	return string(must(io.ReadAll(r.Body)))
+}
+
+// signIn signs the user in through HTTP and returns the session cookie.
+func (f *fixture) signIn(t testing.TB) *http.Cookie {
+	t.Helper()
+	r := f.post(t, "/api/v1/signin", map[string]string{"username": "karin", "password": password}, nil)
+	if r.StatusCode != 200 {
+		t.Fatalf("sign-in: %d %s", r.StatusCode, readAll(t, r))
+	}
+	var step struct{ Step string }
+	json.NewDecoder(r.Body).Decode(&step)
+	r.Body.Close()
+	r = f.post(t, "/api/v1/signin/totp", map[string]string{"step": step.Step, "code": f.code(t, f.secret)}, nil)
+	f.clock.Add(31 * time.Second)
+	if r.StatusCode != 200 {
+		t.Fatalf("second factor: %d %s", r.StatusCode, readAll(t, r))
+	}
+	r.Body.Close()
+	for _, c := range r.Cookies() {
+		if c.Name == server.SessionCookie {
+			return c
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+func (f *fixture) me(t testing.TB, c *http.Cookie, bearer string) int {
+	t.Helper()
+	req := must(http.NewRequest("GET", f.srv.URL+"/api/v1/me", nil))
+	if c != nil {
+		req.AddCookie(c)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	r := must(http.DefaultClient.Do(req))
+	r.Body.Close()
+	return r.StatusCode
+}
+
+// ASVS V6 (authentication): an unknown user is answered exactly as a wrong
+// password: same status, same body.
+func TestUnknownUserAnsweredLikeWrongPassword(t *testing.T) {
+	f := newFixture(t)
+	a := f.post(t, "/api/v1/signin", map[string]string{"username": "karin", "password": "a wrong but long password"}, nil)
+	b := f.post(t, "/api/v1/signin", map[string]string{"username": "no-such-user", "password": "a wrong but long password"}, nil)
+	ba, bb := readAll(t, a), readAll(t, b)
+	if a.StatusCode != http.StatusUnauthorized || a.StatusCode != b.StatusCode || ba != bb {
+		t.Fatalf("wrong password: %d %s\nunknown user: %d %s", a.StatusCode, ba, b.StatusCode, bb)
+	}
+	if a.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("content type %q", a.Header.Get("Content-Type"))
+	}
+}
+
+// ASVS V7 (sessions): the cookie is __Host- prefixed, Secure, HttpOnly,
+// SameSite=Strict, and a new token is issued at every sign-in.
+func TestSessionCookie(t *testing.T) {
+	f := newFixture(t)
+	c1 := f.signIn(t)
+	c2 := f.signIn(t)
+	if c1.Value == c2.Value {
+		t.Fatal("the same session token twice")
+	}
+	if !strings.HasPrefix(c1.Name, "__Host-") || !c1.Secure || !c1.HttpOnly || c1.SameSite != http.SameSiteStrictMode || c1.Path != "/" || c1.Domain != "" {
+		t.Fatalf("cookie = %+v", c1)
+	}
+	if f.me(t, c1, "") != 200 || f.me(t, c2, "") != 200 {
+		t.Fatal("sessions do not authenticate")
+	}
+	if f.me(t, &http.Cookie{Name: server.SessionCookie, Value: "hs_forged"}, "") != 401 || f.me(t, nil, "") != 401 {
+		t.Fatal("a forged or missing session authenticated")
+	}
+}
+
+// ASVS V3/V7: signing out needs a POST that a foreign page cannot forge.
+func TestSignOutCannotBeForged(t *testing.T) {
+	f := newFixture(t)
+	c := f.signIn(t)
+	// A GET does nothing.
+	req := must(http.NewRequest("GET", f.srv.URL+"/api/v1/signout", nil))
+	req.AddCookie(c)
+	r := must(http.DefaultClient.Do(req))
+	r.Body.Close()
+	if r.StatusCode < 400 || f.me(t, c, "") != 200 {
+		t.Fatalf("GET signout: %d", r.StatusCode)
+	}
+	// A POST from another site (what a foreign page's form sends) is refused.
+	for _, hdr := range [][]string{
+		{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
+		{"Sec-Fetch-Site", "same-site", "Origin", "https://sub.haven.test"},
+		{"Sec-Fetch-Site", "", "Origin", "https://evil.example"},
+		{"Sec-Fetch-Site", "", "Origin", ""},
+	} {
+		r := f.post(t, "/api/v1/signout", map[string]string{}, c, hdr...)
+		readAll(t, r)
+		if r.StatusCode != http.StatusForbidden || f.me(t, c, "") != 200 {
+			t.Fatalf("forged signout with %v: %d", hdr, r.StatusCode)
+		}
+	}
+	r = f.post(t, "/api/v1/signout", map[string]string{}, c)
+	readAll(t, r)
+	if r.StatusCode != http.StatusNoContent || f.me(t, c, "") != 401 {
+		t.Fatalf("signout: %d", r.StatusCode)
+	}
+}
+
+// Bad input: malformed JSON, unknown fields, oversized bodies, malformed
+// codes each get a clear 4xx and change nothing.
+func TestBadInputOnSignIn(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name, body string
+		want       int
+	}{
+		{"not json", `{"username":`, 400},
+		{"unknown field", `{"username":"karin","password":"x","admin":true}`, 400},
+		{"trailing data", `{"username":"karin","password":"x"} {}`, 400},
+		{"too large", `{"username":"karin","password":"` + strings.Repeat("a", server.MaxBody) + `"}`, 413},
+	} {
+		req := must(http.NewRequest("POST", f.srv.URL+"/api/v1/signin", strings.NewReader(tc.body)))
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		r := must(http.DefaultClient.Do(req))
+		body := readAll(t, r)
+		if r.StatusCode != tc.want || !strings.Contains(body, `"detail"`) {
+			t.Errorf("%s: %d %s", tc.name, r.StatusCode, body)
+		}
+	}
+	r := f.post(t, "/api/v1/signin/totp", map[string]string{"step": "hs_bogus", "code": "123456"}, nil)
+	if body := readAll(t, r); r.StatusCode != 401 {
+		t.Errorf("bogus step: %d %s", r.StatusCode, body)
+	}
+}
+
+// API tokens authenticate as their one user; revoked ones stop at once.
+func TestAPITokenBearer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tok, id, err := f.app.CreateAPIToken(ctx, f.admin, f.user.ID, "system", 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.me(t, nil, tok) != 200 {
+		t.Fatal("a valid token did not authenticate")
+	}
+	if err := f.app.RevokeAPIToken(ctx, f.admin, id); err != nil {
+		t.Fatal(err)
+	}
+	if f.me(t, nil, tok) != 401 || f.me(t, nil, "garbage") != 401 {
+		t.Fatal("a revoked or malformed token authenticated")
+	}
+}
+
+// Every response carries the protective headers.
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/healthz", "/readyz", "/api/v1/me", "/nope"} {
+		r := must(http.Get(f.srv.URL+path))
+		r.Body.Close()
+		h := r.Header
+		if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" ||
+			h.Get("Referrer-Policy") != "no-referrer" || h.Get("Cache-Control") != "no-store" || h.Get("Strict-Transport-Security") == "" || h.Get("X-Request-Id") == "" {
+			t.Errorf("%s: headers %v", path, h)
+		}
+	}
+}
