@@ -271,7 +271,7 @@ func TestAPITokenBearer(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	f := newFixture(t)
 	for _, path := range []string{"/healthz", "/readyz", "/api/v1/me", "/nope"} {
-		r := must(http.Get(f.srv.URL+path))
+		r := must(http.Get(f.srv.URL + path))
 		r.Body.Close()
 		h := r.Header
 		if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" ||
