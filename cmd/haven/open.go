@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/havenhrd/haven/internal/policy"
 	"golang.org/x/mod/sumdb/note"
 	"io"
 	"log/slog"
@@ -83,6 +84,9 @@ func (e *env) Close() error { return e.db.Close() }
 // open opens the database and keys named by the flags and environment.
 // With current set, it refuses a database whose schema is out of date.
 func open(ctx context.Context, dsn string, getenv func(string) string, stderr io.Writer, current bool) (*env, error) {
+	if err := policy.Err(); err != nil {
+		return nil, fmt.Errorf("the access policies do not load; refusing to run: %w", err)
+	}
 	keys, path, err := loadKeys(getenv)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/auth"
 	"github.com/havenhrd/haven/internal/auth/authtest"
+	"github.com/havenhrd/haven/internal/testdb"
 	"github.com/pquerna/otp/totp"
 )
 
@@ -84,6 +85,10 @@ func TestEnrolAndSignInWithTOTP(t *testing.T) {
 		secret, codes := e.enrolTOTP(t, enrolment)
 		if len(codes) != 10 {
 			t.Fatalf("%d recovery codes", len(codes))
+		}
+		// The TOTP seed and the recovery codes are not kept in the clear.
+		if hits, _ := testdb.PlaintextHits(t, e.store, append([]string{secret, goodPass}, codes...)); len(hits) != 0 {
+			t.Fatalf("credentials at rest in the clear: %v", hits)
 		}
 		// The enrolment secret is single use.
 		_, err = e.app.Enrol(e.ctx, enrolment, goodPass)

@@ -333,9 +333,11 @@ var grants = []expectation{
 		func(c combo) bool {
 			return c.kind == vo && onMember(c) && (isView(c.action) || in(c.action, "member.read", "check.medical", "check.screening"))
 		}},
-	{"the referring partner reads the full case it referred and the decisions on it, and withdraws it",
+	{"the referring partner reads the case it referred and the decisions on it, and withdraws it",
 		func(c combo) bool {
-			return referring(c) && (in(c.action, "case.read", "case.withdraw") || (isView(c.action) && c.action != "case.view.integration_plan"))
+			return referring(c) && (in(c.action, "case.read", "case.withdraw") || (isView(c.action) &&
+				!in(c.action, "case.view.integration_plan", "case.view.assessments", "case.view.check_details",
+					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")))
 		}},
 	{"the referring partner responds to an information request",
 		func(c combo) bool {
@@ -391,6 +393,15 @@ var nevers = []expectation{
 			return in(c.kind, sp, mp) && (!onMember(c) || !c.rel.IsAssignedOrg ||
 				!in(c.action, "member.read", "case.view.identity", "case.view.checks.medical", "case.view.checks.security",
 					"case.view.checks.criminality", "check.medical", "check.screening"))
+		}},
+	{"nobody but the visa office sees medical and screening details or the Convention refugee assessments",
+		func(c combo) bool {
+			return c.kind != vo && in(c.action, "case.view.check_details", "case.view.assessments")
+		}},
+	{"check results are seen only by the visa office and the assigned partner of that kind",
+		func(c combo) bool {
+			return in(c.action, "case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality") &&
+				c.kind != vo && !(in(c.kind, sp, mp) && onMember(c) && c.rel.IsAssignedOrg)
 		}},
 	{"nobody but the visa office and the referring partner sees confidential notes",
 		func(c combo) bool { return c.action == "case.view.confidential_notes" && c.kind != vo && !referring(c) }},
