@@ -157,7 +157,7 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 		}
 		if mv, md := policy.ViewOf(w.actor(), mrel); md.Allowed {
 			views[m.ID] = mv
-			union = unionView(union, mv)
+			union = union.Or(mv)
 		}
 	}
 	c, err := a.loadCase(ctx, tx, row, union)
@@ -176,34 +176,6 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 	c.Members = kept
 	c.ID = row.ID
 	return c, nil
-}
-
-// unionView is what either view shows, for loading once.
-func unionView(a, b policy.View) policy.View {
-	u := policy.View{
-		Status: a.Status || b.Status, Referral: a.Referral || b.Referral, Identity: a.Identity || b.Identity,
-		Family: a.Family || b.Family, Contact: a.Contact || b.Contact, Narrative: a.Narrative || b.Narrative,
-		Work: a.Work || b.Work, ConfidentialNotes: a.ConfidentialNotes || b.ConfidentialNotes,
-		CheckDetails: a.CheckDetails || b.CheckDetails, DecisionReasons: a.DecisionReasons || b.DecisionReasons,
-		Itinerary: a.Itinerary || b.Itinerary, Arrival: a.Arrival || b.Arrival, IntegrationPlan: a.IntegrationPlan || b.IntegrationPlan,
-		Assessments: a.Assessments || b.Assessments, Decisions: a.Decisions || b.Decisions,
-	}
-	u.CheckKinds = append(u.CheckKinds, a.CheckKinds...)
-	for _, k := range b.CheckKinds {
-		if !containsKind(u.CheckKinds, k) {
-			u.CheckKinds = append(u.CheckKinds, k)
-		}
-	}
-	return u
-}
-
-func containsKind(ks []haven.CheckKind, k haven.CheckKind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // assigned reports whether w's organisation is assigned to check member.

@@ -367,7 +367,7 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 }
 
 // FindCaseByID returns the case with the records and fields of the actor's
-// view (policy.CaseView). ENOTFOUND when there is no such case or the actor
+// view (policy.ViewOf). ENOTFOUND when there is no such case or the actor
 // may not see it.
 func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	var c *haven.Case

@@ -174,7 +174,6 @@ func TestDecideConcurrently(t *testing.T) {
 					t.Errorf("concurrent view = %+v, %+v", v, d)
 				}
 				policy.Allowed(haven.OrgMedicalPartner, haven.RoleSupervisor, policy.CheckMedical)
-				policy.CaseView(haven.OrgReferralPartner)
 			}
 		})
 	}
@@ -241,21 +240,12 @@ func TestViewOf(t *testing.T) {
 func equalViews(a, b policy.View) bool { return reflect.DeepEqual(a, b) }
 
 // TestCaseView: the deprecated view by kind is the most the kind could see.
-func TestCaseView(t *testing.T) {
-	full := policy.CaseView(haven.OrgVisaOffice)
-	if !full.Narrative || !full.ConfidentialNotes || !full.CheckDetails || len(full.CheckKinds) != 3 {
-		t.Errorf("visa office view = %+v", full)
-	}
-	s := policy.CaseView(haven.OrgSettlementOrganisation)
-	if !s.Identity || !s.Work || s.Narrative || s.Contact || s.ConfidentialNotes || s.CheckDetails || len(s.CheckKinds) != 0 || s.Decisions || s.DecisionReasons || s.Itinerary {
-		t.Errorf("settlement view = %+v", s)
-	}
-	m := policy.CaseView(haven.OrgMedicalPartner)
-	if !m.Identity || m.Narrative || m.Work || m.CheckDetails || len(m.CheckKinds) != 1 || m.CheckKinds[0] != haven.CheckMedical {
-		t.Errorf("medical view = %+v", m)
-	}
-	if a := policy.CaseView(haven.OrgProgrammeAdmin); !a.IsZero() {
-		t.Errorf("administration view = %+v", a)
+func TestViewOr(t *testing.T) {
+	a := policy.View{Status: true, CheckKinds: []haven.CheckKind{haven.CheckMedical}}
+	b := policy.View{Identity: true, CheckKinds: []haven.CheckKind{haven.CheckSecurity, haven.CheckMedical}}
+	u := a.Or(b)
+	if !u.Status || !u.Identity || u.Narrative || len(u.CheckKinds) != 2 {
+		t.Fatalf("union = %+v", u)
 	}
 }
 

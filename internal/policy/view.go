@@ -2,7 +2,6 @@ package policy
 
 import (
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -240,36 +239,8 @@ func (v View) RedactMember(m *haven.Member) {
 	}
 }
 
-// CaseView returns the most an organisation of kind could see of a case,
-// in any relation and state: the view the app used before relations.
-//
-// Deprecated: use ViewOf, which decides on the actor's relation to the case
-// (a protection partner sees only the status of a case from its
-// nomination; a settlement organisation nothing before approval). CaseView
-// remains until the app layer passes relations.
-func CaseView(kind haven.OrgKind) View {
-	if !kind.Valid() {
-		return View{}
-	}
-	if v, ok := kindViews.Load(kind); ok {
-		return v.(View)
-	}
-	var union View
-	actor := haven.Actor{UserID: "coarse", OrgKind: kind, Role: haven.RoleCaseworker}
-	for _, k := range []RecordKind{KindCase, KindMember} {
-		for _, r := range relationsOf(k) {
-			v, _ := ViewOf(actor, r)
-			union = union.or(v)
-		}
-	}
-	kindViews.Store(kind, union)
-	return union
-}
-
-var kindViews sync.Map // haven.OrgKind -> View
-
-// or returns the union of v and w.
-func (v View) or(w View) View {
+// Or returns what either view shows.
+func (v View) Or(w View) View {
 	u := View{
 		Status: v.Status || w.Status, Referral: v.Referral || w.Referral, Identity: v.Identity || w.Identity,
 		Family: v.Family || w.Family, Contact: v.Contact || w.Contact, Narrative: v.Narrative || w.Narrative,
