@@ -139,7 +139,7 @@ func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u 
 func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error) {
 	var out []*haven.Organisation
 	err := a.view(ctx, func(tx store.Tx) error {
-		if _, err := a.resolve(ctx, tx, actor); err != nil {
+		if _, err := a.allow(ctx, tx, actor, policy.OrgRead); err != nil {
 			return err
 		}
 		var err error

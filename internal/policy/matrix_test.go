@@ -280,7 +280,7 @@ const (
 func in[T comparable](v T, set ...T) bool { return slices.Contains(set, v) }
 
 var (
-	programmeWork = []policy.Action{"org.create", "user.create", "rules.set", "rules.read", "ledger.read", "keys.manage"}
+	programmeWork = []policy.Action{"org.create", "org.read", "user.create", "rules.set", "rules.read", "ledger.read", "keys.manage"}
 	// everyView is every part of a view, by name.
 	everyView = []policy.Action{"case.view.status", "case.view.referral", "case.view.identity", "case.view.family",
 		"case.view.contact", "case.view.narrative", "case.view.work", "case.view.confidential_notes",
@@ -307,6 +307,8 @@ var grants = []expectation{
 		func(c combo) bool { return c.kind == pa && in(c.action, programmeWork...) }},
 	{"the visa office and the referral and protection partners read the year's rules",
 		func(c combo) bool { return in(c.kind, vo, rp, pp) && c.action == "rules.read" }},
+	{"every organisation lists the organisations taking part",
+		func(c combo) bool { return c.action == "org.read" }},
 	{"the visa office reads the cap ledger's figures",
 		func(c combo) bool { return c.kind == vo && c.action == "ledger.read" }},
 	{"a protection partner creates nominations",
@@ -378,9 +380,9 @@ var nevers = []expectation{
 			return c.kind == so && in(c.action, "case.view.narrative", "case.view.confidential_notes", "case.view.check_details",
 				"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")
 		}},
-	{"a settlement organisation sees only cases placed with it, from approval on",
+	{"a settlement organisation sees only cases placed with it, from approval on (and the list of organisations)",
 		func(c combo) bool {
-			return c.kind == so && !(onCase(c) && c.rel.IsSettlementOrg && in(c.rel.CaseState, fromApproval...))
+			return c.kind == so && c.action != "org.read" && !(onCase(c) && c.rel.IsSettlementOrg && in(c.rel.CaseState, fromApproval...))
 		}},
 	{"a screening partner never records or sees a medical",
 		func(c combo) bool { return c.kind == sp && in(c.action, "check.medical", "case.view.checks.medical") }},
@@ -390,7 +392,7 @@ var nevers = []expectation{
 		}},
 	{"screening and medical partners: only members assigned to them, nothing else of the case",
 		func(c combo) bool {
-			return in(c.kind, sp, mp) && (!onMember(c) || !c.rel.IsAssignedOrg ||
+			return in(c.kind, sp, mp) && c.action != "org.read" && (!onMember(c) || !c.rel.IsAssignedOrg ||
 				!in(c.action, "member.read", "case.view.identity", "case.view.checks.medical", "case.view.checks.security",
 					"case.view.checks.criminality", "check.medical", "check.screening"))
 		}},

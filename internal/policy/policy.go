@@ -19,6 +19,7 @@ const (
 	UserCreate Action = "user.create"
 	RulesSet   Action = "rules.set"
 	RulesRead  Action = "rules.read"
+	OrgRead    Action = "org.read"
 	LedgerRead Action = "ledger.read"
 	KeysManage Action = "keys.manage"
 	// NominationCreate and CaseRefer create a record, so they are asked of
@@ -123,7 +124,7 @@ var (
 // actions is the one list of actions; policies/haven.cedarschema declares
 // the same (a test compares them).
 var actions = map[Action]actionInfo{
-	OrgCreate: {programmeWork, onProgramme}, UserCreate: {programmeWork, onProgramme},
+	OrgCreate: {programmeWork, onProgramme}, UserCreate: {programmeWork, onProgramme}, OrgRead: {programmeWork, onProgramme},
 	RulesSet: {programmeWork, onProgramme}, RulesRead: {programmeWork, onProgramme},
 	LedgerRead: {programmeWork, onProgramme}, KeysManage: {programmeWork, onProgramme},
 	NominationCreate: {caseWork, onProgramme}, CaseRefer: {caseWork, onProgramme},

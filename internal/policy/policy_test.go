@@ -60,7 +60,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 39 {
+	if n := len(policy.Actions()); n != 40 {
 		t.Errorf("%d actions", n)
 	}
 }
