@@ -53,7 +53,7 @@ func NewServer(log *slog.Logger, h Haven, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	s := &srv{log: log, h: h, cfg: cfg}
 	addRoutes(mux, s)
-	return s.requestID(secureHeaders(limitBody(mux)))
+	return s.requestID(secureHeaders(s.limitBody(mux)))
 }
 
 type srv struct {
@@ -89,9 +89,11 @@ func secureHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody bounds request bodies; a larger one is refused with 413.
-func limitBody(next http.Handler) http.Handler {
+func (s *srv) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBody {
+			s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "status", http.StatusRequestEntityTooLarge,
+				"request_id", haven.RequestID(r.Context()))
 			writeProblem(w, http.StatusRequestEntityTooLarge, "the request is too large", nil)
 			return
 		}
@@ -191,6 +193,11 @@ func (s *srv) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if st >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "code", string(code), "err", err.Error(), "request_id", haven.RequestID(r.Context()))
+	} else {
+		// A refused request leaves a trace: the route, the code and the
+		// request ID; never the input, which may be a name or a password.
+		s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "route", r.Pattern, "status", st, "code", string(code),
+			"request_id", haven.RequestID(r.Context()))
 	}
 	writeProblem(w, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
 }

@@ -43,7 +43,21 @@ type fixture struct {
 	secret string // the user's TOTP secret
 	admin  haven.Actor
 	user   *haven.User
+	logs   *syncBuffer
 }
+
+// syncBuffer collects log lines from the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func must[T any](v T, err error) T {
 	if err != nil {
@@ -83,7 +97,8 @@ func newFixture(t *testing.T) *fixture {
 	must(f.app.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
 	f.secret = secret
 	f.clock.Add(31 * time.Second)
-	f.srv = httptest.NewServer(server.NewServer(slog.New(slog.DiscardHandler), f.app, server.Config{Origin: origin}))
+	f.logs = &syncBuffer{}
+	f.srv = httptest.NewServer(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin}))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -166,6 +181,16 @@ func TestUnknownUserAnsweredLikeWrongPassword(t *testing.T) {
 	}
 	if a.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("content type %q", a.Header.Get("Content-Type"))
+	}
+	// Each refusal leaves a log line; none holds what was typed.
+	logs := f.logs.String()
+	if strings.Count(logs, "request refused") < 2 {
+		t.Fatalf("refused sign-ins left no log lines: %s", logs)
+	}
+	for _, secret := range []string{"no-such-user", "karin", "a wrong but long password", password} {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("the log holds %q: %s", secret, logs)
+		}
 	}
 }
 
