@@ -422,3 +422,27 @@ type Arrival struct {
 	RecordedBy  ID
 	RecordedAt  time.Time
 }
+
+// CaseFilter selects cases for a work queue. Empty fields match
+// everything.
+type CaseFilter struct {
+	States          []CaseState
+	Priority        Priority
+	ReferringOrgID  ID
+	SettlementOrgID ID
+	// RelatedOrgID keeps the cases an organisation referred, settles, or
+	// nominated the defender of.
+	RelatedOrgID  ID
+	Country       string // a nationality country
+	Offset, Limit int
+}
+
+// ApproveInput says how a case is approved.
+type ApproveInput struct {
+	// Emergency approves on the emergency track with a temporary resident
+	// permit; only emergency-priority cases may take it.
+	Emergency bool
+	// AdmissionYear is the cap year the persons count against; zero means
+	// the year of approval.
+	AdmissionYear int
+}

@@ -391,7 +391,7 @@ func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) 
 }
 
 // CaseFilter selects cases for a work queue.
-type CaseFilter = store.CaseFilter
+type CaseFilter = haven.CaseFilter
 
 // FindCases returns one page of the cases the actor may see, in work-queue
 // order (emergency first, then urgent, then normal; oldest referral first),
@@ -758,14 +758,7 @@ func (a *App) SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID,
 }
 
 // ApproveInput says how a case is approved.
-type ApproveInput struct {
-	// Emergency approves on the emergency track with a temporary resident
-	// permit; only emergency-priority cases may take it.
-	Emergency bool
-	// AdmissionYear is the cap year the persons count against; zero means
-	// the year of approval.
-	AdmissionYear int
-}
+type ApproveInput = haven.ApproveInput
 
 // ledgerPartner is the partner a case's persons count against: the
 // protection partner whose nomination it came from, else the referring

@@ -416,18 +416,8 @@ type CaseRow struct {
 	Version               int
 }
 
-// CaseFilter selects cases. Empty fields match everything.
-type CaseFilter struct {
-	States          []haven.CaseState
-	Priority        haven.Priority
-	ReferringOrgID  haven.ID
-	SettlementOrgID haven.ID
-	// RelatedOrgID keeps the cases an organisation referred, settles, or
-	// nominated the defender of.
-	RelatedOrgID  haven.ID
-	Country       string // a nationality country
-	Offset, Limit int
-}
+// CaseFilter selects cases; it is the domain's.
+type CaseFilter = haven.CaseFilter
 
 // MemberRow is a member as stored.
 type MemberRow struct {
