@@ -35,6 +35,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return describe(err)
 	}
 	defer e.Close()
+	if err := e.withPasskeys(originOr(*origin, *addr)); err != nil {
+		return err
+	}
 	return serve(ctx, e, *addr, originOr(*origin, *addr), *trustProxy, stdout)
 }
 
@@ -275,7 +278,7 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	e.app = newApp(e, v)
+	e.app = newApp(e, v, nil)
 	n, err := e.app.RewrapDataKeys(ctx, actor, 500)
 	if err != nil {
 		return describe(err)

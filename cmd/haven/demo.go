@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/pquerna/otp/totp"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,6 +30,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	keyPath := filepath.Join(*dir, "keys.json")
 	dbPath := filepath.Join(*dir, "haven.db")
+	credsPath := filepath.Join(*dir, "demo-users.txt")
 	_, dbErr := os.Stat(dbPath)
 	fresh := errors.Is(dbErr, os.ErrNotExist)
 	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
@@ -66,9 +69,13 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err := e.app.MarkDemo(ctx); err != nil {
 			return describe(err)
 		}
-		n, err := seedDemo(ctx, e.app)
+		var creds bytes.Buffer
+		n, err := seedDemo(ctx, e.app, &creds)
 		if err != nil {
 			return describe(err)
+		}
+		if err := os.WriteFile(credsPath, creds.Bytes(), 0o600); err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "haven: demo database %s seeded with %d synthetic cases (all names invented)\n", dbPath, n)
 	} else if demo, err := e.app.IsDemo(ctx); err != nil {
@@ -76,7 +83,12 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	} else if !demo {
 		return fmt.Errorf("%s is not a demo database: refusing to seed or serve it as one", dbPath)
 	}
-	fmt.Fprintf(stdout, "haven: demo users (act as them with --as): %s\n", demoUsernames())
+	creds, err := os.ReadFile(credsPath)
+	if err != nil {
+		return fmt.Errorf("the demo's sign-in list %s is missing: %w", credsPath, err)
+	}
+	fmt.Fprintf(stdout, "haven: sign in as any demo user with the passphrase %q and a code from an authenticator app\n", DemoPassword)
+	fmt.Fprintf(stdout, "       set up with the user's TOTP secret (or: oathtool --totp -b SECRET); on the command line, act as them with --as:\n%s", creds)
 	if *seedOnly {
 		return nil
 	}
@@ -101,14 +113,6 @@ var demoOrgs = []demoOrg{
 	{haven.OrgSettlementOrganisation, "Accueil Montréal (demo)", "CA", "accueil.demo"},
 }
 
-func demoUsernames() string {
-	s := "admin.demo"
-	for _, o := range demoOrgs {
-		s += ", " + o.username
-	}
-	return s
-}
-
 // Invented names in several scripts: no real person is meant.
 var demoFamilies = []struct{ family, given, spouse string }{
 	{"Ahmadi", "Parisa", "Kaveh"}, {"الحسيني", "ليلى", "سامر"}, {"Ковальчук", "Олена", "Андрій"},
@@ -123,10 +127,14 @@ var demoCountries = [][2]string{{"IR", "TR"}, {"SY", "LB"}, {"BY", "LT"}, {"VN",
 
 // seedDemo creates the demo organisations and users and about 40 cases in
 // every state, each driven through the app like a real one.
-func seedDemo(ctx context.Context, a *app.App) (int, error) {
+func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 	admOrg := &haven.Organisation{Name: "IRCC programme administration (demo)", Country: "CA"}
 	adm := &haven.User{Username: "admin.demo", DisplayName: "Programme administrator"}
-	if _, err := a.CreateFirstAdmin(ctx, admOrg, adm); err != nil {
+	secret, err := a.CreateFirstAdmin(ctx, admOrg, adm)
+	if err != nil {
+		return 0, err
+	}
+	if err := enrolDemo(ctx, a, creds, adm.Username, admOrg.Kind, secret); err != nil {
 		return 0, err
 	}
 	admin := haven.Actor{UserID: adm.ID}
@@ -138,7 +146,11 @@ func seedDemo(ctx context.Context, a *app.App) (int, error) {
 			return 0, err
 		}
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: d.username, DisplayName: d.name + " caseworker"}
-		if _, err := a.CreateUser(ctx, admin, u); err != nil {
+		secret, err := a.CreateUser(ctx, admin, u)
+		if err != nil {
+			return 0, err
+		}
+		if err := enrolDemo(ctx, a, creds, u.Username, d.kind, secret); err != nil {
 			return 0, err
 		}
 		actors[d.username], orgIDs[d.username] = haven.Actor{UserID: u.ID}, o.ID
@@ -182,6 +194,33 @@ func seedDemo(ctx context.Context, a *app.App) (int, error) {
 		}
 	}
 	return len(plan), nil
+}
+
+// DemoPassword is every demo user's passphrase. Demo databases hold only
+// invented people, and are marked so that Haven never takes a real
+// database for one.
+const DemoPassword = "haven demo passphrase, invented data only"
+
+// enrolDemo enrols a demo user with the demo passphrase and a TOTP secret,
+// and writes how to sign in as them.
+func enrolDemo(ctx context.Context, a *app.App, w io.Writer, username string, kind haven.OrgKind, enrolment string) error {
+	step, err := a.Enrol(ctx, enrolment, DemoPassword)
+	if err != nil {
+		return err
+	}
+	secret, _, next, err := a.EnrolTOTPBegin(ctx, step.ID)
+	if err != nil {
+		return err
+	}
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		return err
+	}
+	if _, err := a.EnrolTOTPFinish(ctx, next.ID, code); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%-16s %-26s TOTP secret %s\n", username, kind, secret)
+	return err
 }
 
 type seeder struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -71,6 +72,19 @@ func TestDemoServeAndRefusals(t *testing.T) {
 			t.Fatalf("%s: %d %v", p, resp.StatusCode, resp.Header)
 		}
 	}
+	// The demo users sign in with the demo passphrase (then a TOTP code).
+	body := strings.NewReader(`{"username":"visa.demo","password":"` + DemoPassword + `"}`)
+	req, _ := http.NewRequest("POST", addr+"/api/v1/signin", body)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(answer), `"totp"`) {
+		t.Fatalf("demo sign-in: %d %s", resp.StatusCode, answer)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
@@ -78,7 +92,7 @@ func TestDemoServeAndRefusals(t *testing.T) {
 
 	// An unmigrated database: serve refuses to start.
 	empty := filepath.Join(t.TempDir(), "empty.db")
-	err := run(ctx, []string{"serve", "--db", empty, "--addr", "127.0.0.1:0"}, getenvOf(map[string]string{"HAVEN_KEY_FILE": keys}), nil, &out, &errb)
+	err = run(ctx, []string{"serve", "--db", empty, "--addr", "127.0.0.1:0"}, getenvOf(map[string]string{"HAVEN_KEY_FILE": keys}), nil, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "haven migrate") {
 		t.Fatalf("serve on an unmigrated database: %v", err)
 	}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"net/url"
+
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/havenhrd/haven/internal/auth"
 	"github.com/havenhrd/haven/internal/policy"
 	"golang.org/x/mod/sumdb/note"
 	"io"
@@ -77,6 +80,8 @@ type env struct {
 	app    *app.App
 	log    *slog.Logger
 	signer note.Signer
+	vault  *vault.Vault
+	hasher *auth.Hasher
 }
 
 func (e *env) Close() error { return e.db.Close() }
@@ -111,8 +116,34 @@ func open(ctx context.Context, dsn string, getenv func(string) string, stderr io
 		db.Close()
 		return nil, errors.New("the key file's audit key is not a signing key")
 	}
-	return &env{db: db, keys: keys, path: path, log: log, signer: signer,
-		app: app.New(app.Config{Store: db, Vault: v, Logger: log, AuditSigner: signer})}, nil
+	hasher, err := auth.NewHasher(auth.HasherConfig{})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	e := &env{db: db, keys: keys, path: path, log: log, signer: signer, vault: v, hasher: hasher}
+	e.app = newApp(e, v, nil)
+	return e, nil
+}
+
+// withPasskeys rebuilds e's app with passkeys for origin, when the origin
+// can carry them (https, or http on localhost); otherwise passkeys stay
+// off and TOTP remains.
+func (e *env) withPasskeys(origin string) error {
+	u, err := url.Parse(origin)
+	if err != nil || u.Hostname() == "" {
+		return usagef("--origin is not a URL")
+	}
+	if u.Scheme != "https" && u.Hostname() != "localhost" {
+		e.log.Warn("passkeys are off: they need an https origin (or localhost)", "origin", origin)
+		return nil
+	}
+	pk, err := auth.NewPasskeys(auth.PasskeyConfig{RPID: u.Hostname(), RPDisplayName: "Haven", Origins: []string{origin}})
+	if err != nil {
+		return err
+	}
+	e.app = newApp(e, e.vault, pk)
+	return nil
 }
 
 // actorByUsername resolves --as to an actor.
@@ -166,7 +197,7 @@ func describe(err error) error {
 	return errors.New(b.String())
 }
 
-// newApp returns an app on e's database with vault v.
-func newApp(e *env, v *vault.Vault) *app.App {
-	return app.New(app.Config{Store: e.db, Vault: v, Logger: e.log, AuditSigner: e.signer})
+// newApp returns an app on e's database with vault v (and passkeys).
+func newApp(e *env, v *vault.Vault, pk *auth.Passkeys) *app.App {
+	return app.New(app.Config{Store: e.db, Vault: v, Logger: e.log, AuditSigner: e.signer, Hasher: e.hasher, Passkeys: pk})
 }
