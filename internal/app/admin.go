@@ -187,12 +187,23 @@ func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.Programm
 			return err
 		}
 		var p haven.Problems
-		for _, id := range append(slices.Collect(maps.Keys(r.Allocations)), r.Referrers...) {
-			if _, err := tx.FindOrganisationByID(ctx, id); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-				p.Add("referrers", "no organisation with ID "+string(id))
-			} else if err != nil {
-				return err
+		check := func(field string, ids []haven.ID) error {
+			for _, id := range ids {
+				if _, err := tx.FindOrganisationByID(ctx, id); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+					p.Add(field, "no organisation with ID "+string(id))
+				} else if err != nil {
+					return err
+				}
 			}
+			return nil
+		}
+		ids := slices.Collect(maps.Keys(r.Allocations))
+		slices.Sort(ids)
+		if err := check("allocations", ids); err != nil {
+			return err
+		}
+		if err := check("referrers", r.Referrers); err != nil {
+			return err
 		}
 		if err := p.Err(op); err != nil {
 			return err

@@ -16,5 +16,8 @@ func addRoutes(mux *http.ServeMux, s *srv) {
 	mux.Handle("POST /api/v1/signout", s.sameOrigin(s.handleSignOut()))
 	mux.Handle("GET /api/v1/me", s.handleMe())
 
+	// The JSON API v1 and its OpenAPI document (internal/api/routes.go).
+	mux.Handle("/api/", s.api)
+
 	mux.Handle("/", http.NotFoundHandler())
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/havenhrd/haven/internal/api"
 	"io"
 	"log/slog"
 	"net"
@@ -20,6 +21,7 @@ import (
 
 // Haven is what the handlers need of the app layer.
 type Haven interface {
+	api.Haven
 	haven.Pinger
 	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
 	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
@@ -48,10 +50,12 @@ const SessionCookie = "__Host-haven_session"
 // MaxBody bounds every request body.
 const MaxBody = 64 << 10
 
-// NewServer returns Haven's HTTP handler.
+// NewServer returns Haven's HTTP handler: the health checks, sign-in, and
+// the JSON API (internal/api), which its Haven also serves.
 func NewServer(log *slog.Logger, h Haven, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	s := &srv{log: log, h: h, cfg: cfg}
+	s.api = api.New(api.Config{Log: log, Haven: h, Actor: s.bearer})
 	addRoutes(mux, s)
 	return s.requestID(secureHeaders(s.limitBody(mux)))
 }
@@ -60,6 +64,7 @@ type srv struct {
 	log *slog.Logger
 	h   Haven
 	cfg Config
+	api http.Handler
 }
 
 // requestID tags each request with a random ID that its audit events and
@@ -151,6 +156,17 @@ func (s *srv) actor(r *http.Request) (haven.Actor, error) {
 		return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.actor", "please sign in")
 	}
 	return s.h.Authenticate(r.Context(), c.Value)
+}
+
+// bearer authenticates an API request by its Bearer token only: the JSON
+// API takes no session cookie, so no foreign page can ride a user's
+// session into it.
+func (s *srv) bearer(r *http.Request) (haven.Actor, error) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.bearer", "use an API token: Authorization: Bearer ht_...")
+	}
+	return s.h.AuthenticateToken(r.Context(), tok)
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data.

@@ -305,3 +305,35 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// The JSON API is served through the server, by API token only: a session
+// cookie opens nothing there.
+func TestAPIMountedBearerOnly(t *testing.T) {
+	f := newFixture(t)
+	r := must(http.Get(f.srv.URL + "/api/openapi.json"))
+	var doc struct{ OpenAPI string }
+	json.NewDecoder(r.Body).Decode(&doc)
+	r.Body.Close()
+	if r.StatusCode != 200 || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi.json: %d %q", r.StatusCode, doc.OpenAPI)
+	}
+	c := f.signIn(t)
+	req := must(http.NewRequest("GET", f.srv.URL+"/api/v1/cases", nil))
+	req.AddCookie(c)
+	r = must(http.DefaultClient.Do(req))
+	r.Body.Close()
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a session cookie opened the API: %d", r.StatusCode)
+	}
+	tok, _, err := f.app.CreateAPIToken(context.Background(), f.admin, f.user.ID, "system", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req = must(http.NewRequest("GET", f.srv.URL+"/api/v1/cases", nil))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	r = must(http.DefaultClient.Do(req))
+	r.Body.Close()
+	if r.StatusCode != 200 {
+		t.Fatalf("a token did not open the API: %d", r.StatusCode)
+	}
+}

@@ -1,0 +1,278 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/api"
+	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/auth"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/testdb"
+	"github.com/havenhrd/haven/internal/vault"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// The app layer is what the API needs.
+var _ api.Haven = (*app.App)(nil)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// syncBuffer collects log lines from the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// fixture is one Haven on SQLite with an organisation of every kind, a
+// user in each and an API token for each, behind the API.
+type fixture struct {
+	app    *app.App
+	store  store.Store
+	clock  *clock
+	srv    *httptest.Server
+	logs   *syncBuffer
+	orgs   map[haven.OrgKind]*haven.Organisation
+	tokens map[haven.OrgKind]string
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // setup only: a broken fixture
+	}
+	return v
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	keys := must(vault.GenerateKeyring(nil))
+	v := must(vault.New(keys))
+	sg := must(note.NewSigner(keys.AuditKey))
+	cheap := auth.Params{Time: 1, Memory: 64, Threads: 1}
+	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
+	db := testdb.OpenSQLite(t)
+	f := &fixture{store: db, clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)},
+		orgs: map[haven.OrgKind]*haven.Organisation{}, tokens: map[haven.OrgKind]string{}, logs: &syncBuffer{}}
+	f.app = app.New(app.Config{Store: db, Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
+	if err := f.app.Bootstrap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admOrg := &haven.Organisation{Name: "IRCC programme", Country: "CA"}
+	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
+	must(f.app.CreateFirstAdmin(ctx, admOrg, adm))
+	admin := haven.Actor{UserID: adm.ID}
+	f.orgs[haven.OrgProgrammeAdmin] = admOrg
+	f.tokens[haven.OrgProgrammeAdmin] = f.token(t, admin, adm.ID)
+	for _, k := range []struct {
+		kind haven.OrgKind
+		name string
+	}{
+		{haven.OrgProtectionPartner, "Front Line Defenders"},
+		{haven.OrgReferralPartner, "UNHCR"},
+		{haven.OrgVisaOffice, "Visa office Ankara"},
+		{haven.OrgScreeningPartner, "Screening partner"},
+		{haven.OrgMedicalPartner, "Panel physician"},
+		{haven.OrgSettlementOrganisation, "Settlement organisation"},
+	} {
+		o := &haven.Organisation{Kind: k.kind, Name: k.name, Country: "CA"}
+		if err := f.app.CreateOrganisation(ctx, admin, o); err != nil {
+			t.Fatal(err)
+		}
+		f.orgs[k.kind] = o
+		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: strings.ReplaceAll(string(k.kind), "_", "-"), DisplayName: k.name + " worker"}
+		must(f.app.CreateUser(ctx, admin, u))
+		f.tokens[k.kind] = f.token(t, admin, u.ID)
+	}
+	h2 := api.New(api.Config{Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Haven: f.app, Actor: bearer(f.app)})
+	f.srv = httptest.NewServer(withRequestID(h2))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) token(t *testing.T, admin haven.Actor, user haven.ID) string {
+	t.Helper()
+	tok, _, err := f.app.CreateAPIToken(context.Background(), admin, user, "test system", 300*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// bearer is the Actor the server passes: a Bearer API token.
+func bearer(a *app.App) func(*http.Request) (haven.Actor, error) {
+	return func(r *http.Request) (haven.Actor, error) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "test.bearer", "send an API token: Authorization: Bearer")
+		}
+		return a.AuthenticateToken(r.Context(), tok)
+	}
+}
+
+// withRequestID tags requests with an ID, as the server does.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 12)
+		rand.Read(b)
+		id := base64.RawURLEncoding.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(haven.WithRequestID(r.Context(), id)))
+	})
+}
+
+// response is an answer of the API.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a generic value.
+func (r response) json(t testing.TB) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("response is not a JSON object: %v\n%s", err, r.body)
+	}
+	return v
+}
+
+// fields returns the fields named by a problem's errors.
+func (r response) fields(t testing.TB) []string {
+	t.Helper()
+	var p struct {
+		Errors []haven.FieldProblem `json:"errors"`
+	}
+	if err := json.Unmarshal(r.body, &p); err != nil {
+		t.Fatalf("problem is not JSON: %v\n%s", err, r.body)
+	}
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// call sends a request as the organisation of kind (none when kind is
+// ""); body is sent as is when a string, as JSON otherwise.
+func (f *fixture) call(t testing.TB, kind haven.OrgKind, method, path string, body any, hdr ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		rd = bytes.NewReader(must(json.Marshal(b)))
+	}
+	req := must(http.NewRequest(method, f.srv.URL+path, rd))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if kind != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[kind])
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	r := must(http.DefaultClient.Do(req))
+	defer r.Body.Close()
+	return response{status: r.StatusCode, header: r.Header, body: must(io.ReadAll(r.Body))}
+}
+
+// ok calls and fails the test unless the answer is want.
+func (f *fixture) ok(t testing.TB, want int, kind haven.OrgKind, method, path string, body any) map[string]any {
+	t.Helper()
+	r := f.call(t, kind, method, path, body)
+	if r.status != want {
+		t.Fatalf("%s %s as %s: %d, want %d\n%s", method, path, kind, r.status, want, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("%s %s: content type %q", method, path, ct)
+	}
+	return r.json(t)
+}
+
+// auditCount is the number of events in the audit log.
+func (f *fixture) auditCount(t testing.TB) int {
+	t.Helper()
+	var n int
+	err := f.store.View(context.Background(), func(tx store.Tx) error {
+		evs, err := tx.FindAudit(context.Background(), 0, 1_000_000)
+		n = len(evs)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// referral is a valid body of POST /api/v1/cases: a family of size.
+func referral(tag string, size int) map[string]any {
+	rels := []string{"principal", "spouse"}
+	var members []map[string]any
+	for i := range size {
+		rel := "child"
+		if i < len(rels) {
+			rel = rels[i]
+		}
+		members = append(members, map[string]any{
+			"relationship": rel, "accompanying": true, "family_name": "Family" + tag,
+			"given_names": "Member" + string(rune('A'+i)) + " " + tag, "date_of_birth": haven.Date{Year: 1985 + 5*i, Month: 4, Day: 1 + i}.String(),
+			"sex": "female", "nationalities": []string{"IR"}, "languages": []string{"fa"},
+			"whereabouts": "Safe house near Van " + tag, "contact": "+90 555 " + tag,
+			"confidential_notes": "Confidential note of " + tag,
+		})
+	}
+	return map[string]any{
+		"unhcr_number": "UNH-" + strings.ToUpper(tag), "submission_priority": "urgent", "processing_priority": "urgent",
+		"primary_category": "legal_physical_protection", "secondary_category": "women_girls_at_risk",
+		"category_justification": "Detained twice for " + tag + " reporting; further arrest imminent.",
+		"grounds":                []string{"political_opinion", "particular_social_group"}, "social_groups": []string{"human_rights_defenders"},
+		"nationality_countries": []string{"IR"}, "asylum_country": "TR",
+		"profile": map[string]any{
+			"work_areas": []string{"journalism", "womens_rights"}, "organisations": []string{"Press collective " + tag},
+			"threat_events": []map[string]any{{"type": "arbitrary_detention", "perpetrator": "state", "date": "2025-11-03",
+				"place": "Evin prison " + tag, "description": "Held 40 days " + tag}},
+		},
+		"persecution_account": "Persecution account of " + tag + ": arrested, beaten, charged with propaganda.",
+		"declared_size":       size, "members": members,
+	}
+}
+
+// referCase refers a family of size as UNHCR and returns the case.
+func (f *fixture) referCase(t testing.TB, tag string, size int) map[string]any {
+	t.Helper()
+	return f.ok(t, 201, haven.OrgReferralPartner, "POST", "/api/v1/cases", referral(tag, size))
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func mustJSON(v any) []byte { return must(json.Marshal(v)) }

@@ -1,0 +1,245 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"github.com/havenhrd/haven"
+)
+
+// caseInput is the body of POST /api/v1/cases: a referral of one family.
+// The referring organisation is the actor's.
+type caseInput struct {
+	UNHCRNumber           string                   `json:"unhcr_number"`
+	NominationID          haven.ID                 `json:"nomination_id"`
+	SubmissionPriority    haven.Priority           `json:"submission_priority"`
+	ProcessingPriority    haven.Priority           `json:"processing_priority"`
+	PrimaryCategory       haven.SubmissionCategory `json:"primary_category"`
+	SecondaryCategory     haven.SubmissionCategory `json:"secondary_category"`
+	CategoryJustification string                   `json:"category_justification"`
+	Grounds               []haven.Ground           `json:"grounds"`
+	SocialGroups          []haven.SocialGroup      `json:"social_groups"`
+	NationalityCountries  []string                 `json:"nationality_countries"`
+	AsylumCountry         string                   `json:"asylum_country"`
+	Profile               profileJSON              `json:"profile"`
+	PersecutionAccount    string                   `json:"persecution_account"`
+	DeclaredSize          int                      `json:"declared_size"`
+	Members               []memberInput            `json:"members"`
+}
+
+// memberInput is one person on a referral.
+type memberInput struct {
+	Relationship      haven.Relationship `json:"relationship"`
+	Accompanying      bool               `json:"accompanying"`
+	FamilyName        string             `json:"family_name"`
+	GivenNames        string             `json:"given_names"`
+	DateOfBirth       haven.Date         `json:"date_of_birth"`
+	Sex               haven.Sex          `json:"sex"`
+	Nationalities     []string           `json:"nationalities"`
+	Languages         []string           `json:"languages"`
+	Contact           string             `json:"contact"`
+	Whereabouts       string             `json:"whereabouts"`
+	ConfidentialNotes string             `json:"confidential_notes"`
+}
+
+// assessmentInput is the body of POST /api/v1/cases/{id}/assessment.
+type assessmentInput struct {
+	OutsideCountry    bool           `json:"outside_country"`
+	WellFoundedFear   bool           `json:"well_founded_fear"`
+	NoInternalFlight  bool           `json:"no_internal_flight"`
+	NoDurableSolution bool           `json:"no_durable_solution"`
+	Grounds           []haven.Ground `json:"grounds"`
+	Interviewed       bool           `json:"interviewed"`
+	Notes             string         `json:"notes"`
+}
+
+// assignChecksInput is the body of POST /api/v1/cases/{id}/assign-checks.
+type assignChecksInput struct {
+	OrgID   haven.ID   `json:"org_id"`
+	Members []haven.ID `json:"members"`
+}
+
+// checkInput is the body of POST /api/v1/cases/{id}/checks.
+type checkInput struct {
+	MemberID                       haven.ID          `json:"member_id"`
+	Kind                           haven.CheckKind   `json:"kind"`
+	Result                         haven.CheckResult `json:"result"`
+	ValidUntil                     haven.Date        `json:"valid_until"`
+	Details                        string            `json:"details"`
+	ConvictionPoliticallyMotivated bool              `json:"conviction_politically_motivated"`
+	PoliticalMotivationReasons     string            `json:"political_motivation_reasons"`
+}
+
+// splitInput is the body of POST /api/v1/cases/{id}/split.
+type splitInput struct {
+	Excluded []haven.ID `json:"excluded"`
+	Reasons  string     `json:"reasons"`
+}
+
+// approveInput is the body of POST /api/v1/cases/{id}/approve.
+type approveInput struct {
+	Emergency     bool `json:"emergency"`
+	AdmissionYear int  `json:"admission_year"`
+}
+
+// reasonsInput is the body of a refusal, a hold, an information request
+// and a withdrawal.
+type reasonsInput struct {
+	Reasons string `json:"reasons"`
+}
+
+// travelInput is the body of POST /api/v1/cases/{id}/travel.
+type travelInput struct {
+	Date               haven.Date `json:"date"`
+	Itinerary          string     `json:"itinerary"`
+	TransportationLoan bool       `json:"transportation_loan"`
+}
+
+// arrivalInput is the body of POST /api/v1/cases/{id}/arrival.
+type arrivalInput struct {
+	Date        haven.Date `json:"date"`
+	PortOfEntry string     `json:"port_of_entry"`
+}
+
+// settlementInput is the body of POST /api/v1/cases/{id}/settlement.
+type settlementInput struct {
+	OrgID haven.ID `json:"org_id"`
+}
+
+// maxPage bounds a page of the work queue.
+const maxPage = 500
+
+// listCases returns one page of the actor's work queue.
+func listCases(c *call, _ *none) (caseList, error) {
+	var p haven.Problems
+	var f haven.CaseFilter
+	for _, s := range c.query["state"] {
+		st, err := haven.ParseCaseState(s)
+		if err != nil {
+			p.Add("state", haven.ErrorMessageOf(err))
+			continue
+		}
+		f.States = append(f.States, st)
+	}
+	f.Priority = queryEnum(c.query, &p, "priority", haven.ParsePriority)
+	if f.Country = c.query.one(&p, "country"); f.Country != "" && !haven.ValidCountry(f.Country) {
+		p.Add("country", "use an ISO 3166-1 two-letter country code, such as IR")
+	}
+	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
+	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
+	if err := p.Err("api.listCases"); err != nil {
+		return caseList{}, err
+	}
+	cs, total, err := c.h.FindCases(c.ctx, c.actor, f)
+	if err != nil {
+		return caseList{}, err
+	}
+	out := caseList{Total: total, Offset: f.Offset, Limit: f.Limit, Cases: []caseJSON{}}
+	for _, k := range cs {
+		out.Cases = append(out.Cases, caseOut(k))
+	}
+	return out, nil
+}
+
+// createCase refers a family to Canada, from a nomination when
+// nomination_id is given.
+func createCase(c *call, in *caseInput) (caseJSON, error) {
+	k := &haven.Case{UNHCRNumber: in.UNHCRNumber, NominationID: in.NominationID, SubmissionPriority: in.SubmissionPriority,
+		ProcessingPriority: in.ProcessingPriority, PrimaryCategory: in.PrimaryCategory, SecondaryCategory: in.SecondaryCategory,
+		CategoryJustification: in.CategoryJustification, Grounds: in.Grounds, SocialGroups: in.SocialGroups,
+		NationalityCountries: in.NationalityCountries, AsylumCountry: in.AsylumCountry, Profile: in.Profile.profile(),
+		PersecutionAccount: in.PersecutionAccount, DeclaredSize: in.DeclaredSize}
+	for _, m := range in.Members {
+		k.Members = append(k.Members, &haven.Member{Relationship: m.Relationship, Accompanying: m.Accompanying,
+			FamilyName: m.FamilyName, GivenNames: m.GivenNames, DateOfBirth: m.DateOfBirth, Sex: m.Sex,
+			Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact, Whereabouts: m.Whereabouts,
+			ConfidentialNotes: m.ConfidentialNotes})
+	}
+	if err := c.h.CreateReferral(c.ctx, c.actor, k); err != nil {
+		return caseJSON{}, err
+	}
+	// The referring partner's view of a case it just referred is the
+	// referral it sent, with the IDs and state the app gave it.
+	return caseOut(k), nil
+}
+
+func showCase(c *call, _ *none) (caseJSON, error) {
+	return caseResult(c.h.FindCaseByID(c.ctx, c.actor, c.id()))
+}
+
+// caseEvent is the handler of an event that takes no input.
+func caseEvent(act func(Haven, context.Context, haven.Actor, haven.ID) (*haven.Case, error)) handler[none, caseJSON] {
+	return func(c *call, _ *none) (caseJSON, error) {
+		return caseResult(act(c.h, c.ctx, c.actor, c.id()))
+	}
+}
+
+// caseReasons is the handler of an event that takes written reasons.
+func caseReasons(act func(Haven, context.Context, haven.Actor, haven.ID, string) (*haven.Case, error)) handler[reasonsInput, caseJSON] {
+	return func(c *call, in *reasonsInput) (caseJSON, error) {
+		return caseResult(act(c.h, c.ctx, c.actor, c.id(), in.Reasons))
+	}
+}
+
+func recordAssessment(c *call, in *assessmentInput) (caseJSON, error) {
+	return caseResult(c.h.RecordAssessment(c.ctx, c.actor, c.id(), &haven.EligibilityAssessment{
+		OutsideCountry: in.OutsideCountry, WellFoundedFear: in.WellFoundedFear, NoInternalFlight: in.NoInternalFlight,
+		NoDurableSolution: in.NoDurableSolution, Grounds: in.Grounds, Interviewed: in.Interviewed, Notes: in.Notes}))
+}
+
+func assignChecks(c *call, in *assignChecksInput) (caseJSON, error) {
+	return caseResult(c.h.AssignChecks(c.ctx, c.actor, c.id(), in.OrgID, in.Members))
+}
+
+func recordCheck(c *call, in *checkInput) (caseJSON, error) {
+	return caseResult(c.h.RecordCheck(c.ctx, c.actor, c.id(), &haven.Check{MemberID: in.MemberID, Kind: in.Kind, Result: in.Result,
+		ValidUntil: in.ValidUntil, Details: in.Details, ConvictionPoliticallyMotivated: in.ConvictionPoliticallyMotivated,
+		PoliticalMotivationReasons: in.PoliticalMotivationReasons}))
+}
+
+func splitDecision(c *call, in *splitInput) (caseJSON, error) {
+	return caseResult(c.h.SplitDecision(c.ctx, c.actor, c.id(), in.Excluded, in.Reasons))
+}
+
+func approve(c *call, in *approveInput) (caseJSON, error) {
+	return caseResult(c.h.Approve(c.ctx, c.actor, c.id(), haven.ApproveInput{Emergency: in.Emergency, AdmissionYear: in.AdmissionYear}))
+}
+
+func bookTravel(c *call, in *travelInput) (caseJSON, error) {
+	return caseResult(c.h.BookTravel(c.ctx, c.actor, c.id(), &haven.Travel{Date: in.Date, Itinerary: in.Itinerary,
+		TransportationLoan: in.TransportationLoan}))
+}
+
+func recordArrival(c *call, in *arrivalInput) (caseJSON, error) {
+	return caseResult(c.h.RecordArrival(c.ctx, c.actor, c.id(), &haven.Arrival{Date: in.Date, PortOfEntry: in.PortOfEntry}))
+}
+
+func assignSettlement(c *call, in *settlementInput) (caseJSON, error) {
+	k, err := c.h.AssignSettlement(c.ctx, c.actor, c.id(), in.OrgID)
+	// The app names the field settlement_org_id; this body calls it org_id.
+	return caseResult(k, renameField(err, "settlement_org_id", "org_id"))
+}
+
+func caseResult(k *haven.Case, err error) (caseJSON, error) {
+	if err != nil {
+		return caseJSON{}, err
+	}
+	return caseOut(k), nil
+}
+
+// renameField returns err with its problems about field from renamed to.
+func renameField(err error, from, to string) error {
+	var e *haven.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = make([]haven.FieldProblem, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field == from {
+			f.Field = to
+		}
+		c.Fields[i] = f
+	}
+	return &c
+}

@@ -1,0 +1,159 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+)
+
+// TestJourney walks one family through the API, each organisation with its
+// own token: a protection partner nominates, UNHCR reviews and refers a
+// family of four, the visa office processes the case to approval while
+// the screening and medical partners record their checks, the cap drops
+// by four, the family travels and arrives, and the settlement organisation
+// reads the case without the persecution account.
+func TestJourney(t *testing.T) {
+	f := newFixture(t)
+	const (
+		fld        = haven.OrgProtectionPartner
+		unhcr      = haven.OrgReferralPartner
+		visa       = haven.OrgVisaOffice
+		screening  = haven.OrgScreeningPartner
+		medical    = haven.OrgMedicalPartner
+		settlement = haven.OrgSettlementOrganisation
+	)
+
+	// The protection partner nominates.
+	r := f.call(t, fld, "POST", "/api/v1/nominations", map[string]any{
+		"referral_org_id": f.orgs[unhcr].ID, "defender_name": "Nasrin Journey", "contact": "signal: +90 555 0101",
+		"whereabouts": "Istanbul", "risk_assessment": "Credible threats after release.", "recommended_priority": "urgent",
+		"nationality_countries": []string{"IR"}, "asylum_country": "TR", "family_size": 4,
+		"profile": map[string]any{"work_areas": []string{"journalism"}},
+	})
+	if r.status != 201 {
+		t.Fatalf("nominate: %d %s", r.status, r.body)
+	}
+	nom := r.json(t)
+	nid := str(nom["id"])
+	if nom["state"] != "submitted" || r.header.Get("Location") != "/api/v1/nominations/"+nid {
+		t.Fatalf("nomination %v, Location %q", nom, r.header.Get("Location"))
+	}
+
+	// UNHCR finds it in its list, reviews it and refers the family.
+	list := f.ok(t, 200, unhcr, "GET", "/api/v1/nominations?state=submitted", nil)
+	if ns := list["nominations"].([]any); len(ns) != 1 || str(ns[0].(map[string]any)["id"]) != nid || ns[0].(map[string]any)["defender_name"] != nil {
+		t.Fatalf("UNHCR's list of submitted nominations: %v", list)
+	}
+	if n := f.ok(t, 200, unhcr, "POST", "/api/v1/nominations/"+nid+"/review", nil); n["state"] != "under_review" || n["defender_name"] != "Nasrin Journey" {
+		t.Fatalf("reviewed: %v", n)
+	}
+	body := referral("Journey", 4)
+	body["nomination_id"] = nid
+	r = f.call(t, unhcr, "POST", "/api/v1/cases", body)
+	if r.status != 201 {
+		t.Fatalf("refer: %d %s", r.status, r.body)
+	}
+	c := r.json(t)
+	id := str(c["id"])
+	members := c["members"].([]any)
+	if c["state"] != "referred" || len(members) != 4 || r.header.Get("Location") != "/api/v1/cases/"+id {
+		t.Fatalf("referred case: %v", c)
+	}
+	var mids []string
+	for _, m := range members {
+		mids = append(mids, str(m.(map[string]any)["id"]))
+	}
+	if n := f.ok(t, 200, fld, "GET", "/api/v1/nominations/"+nid, nil); n["state"] != "referred" || n["case_id"] != id {
+		t.Fatalf("the nomination after referral: %v", n)
+	}
+
+	// The visa office processes it.
+	before := f.ok(t, 200, visa, "GET", "/api/v1/cap/2026", nil)
+	queue := f.ok(t, 200, visa, "GET", "/api/v1/cases?state=referred&priority=urgent&country=IR", nil)
+	if queue["total"] != float64(1) || str(queue["cases"].([]any)[0].(map[string]any)["id"]) != id {
+		t.Fatalf("the visa office's queue: %v", queue)
+	}
+	act := func(kind haven.OrgKind, action string, body any) map[string]any {
+		t.Helper()
+		return f.ok(t, 200, kind, "POST", "/api/v1/cases/"+id+"/"+action, body)
+	}
+	act(visa, "open-file", nil)
+	act(visa, "start-eligibility", map[string]any{})
+	c = act(visa, "assessment", map[string]any{"outside_country": true, "well_founded_fear": true, "no_internal_flight": true,
+		"no_durable_solution": true, "grounds": []string{"political_opinion"}, "interviewed": false, "notes": "Credible."})
+	if c["state"] != "eligible" {
+		t.Fatalf("after a positive assessment: %v", c["state"])
+	}
+	act(visa, "start-admissibility", nil)
+	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[screening].ID, "members": mids})
+	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[medical].ID, "members": mids})
+
+	// The check partners record their results with their own tokens, and
+	// see the members assigned to them, not the case's narrative.
+	for _, m := range mids {
+		c = act(medical, "checks", map[string]any{"member_id": m, "kind": "medical", "result": "passed", "valid_until": "2027-05-01", "details": "IME clear"})
+		act(screening, "checks", map[string]any{"member_id": m, "kind": "security", "result": "passed"})
+		c2 := act(screening, "checks", map[string]any{"member_id": m, "kind": "criminality", "result": "passed"})
+		for _, leak := range []string{"persecution_account", "threat_events", "confidential_notes", "whereabouts", "unhcr_number"} {
+			if strings.Contains(string(mustJSON(c))+string(mustJSON(c2)), leak) {
+				t.Fatalf("a check partner sees %s: %v", leak, c2)
+			}
+		}
+	}
+	if r := f.call(t, screening, "GET", "/api/v1/cases/"+id, nil); r.status != 403 && r.status != 404 {
+		t.Fatalf("the screening partner reads the case: %d", r.status)
+	}
+	act(visa, "confirm-admissible", nil)
+	c = act(visa, "approve", map[string]any{})
+	if c["state"] != "approved" || c["visa_kind"] != "permanent_resident" || c["admission_year"] != float64(2026) {
+		t.Fatalf("approved: %v %v %v", c["state"], c["visa_kind"], c["admission_year"])
+	}
+	after := f.ok(t, 200, visa, "GET", "/api/v1/cap/2026", nil)
+	if before["remaining"].(float64)-after["remaining"].(float64) != 4 || after["reserved"] != float64(4) {
+		t.Fatalf("cap before %v, after %v: remaining should drop by 4", before, after)
+	}
+
+	// Travel, settlement placement, arrival.
+	c = act(visa, "travel", map[string]any{"date": "2026-05-18", "itinerary": "IST-YYZ, meet at gate 4", "transportation_loan": true})
+	if c["state"] != "travel_booked" || c["travel"].(map[string]any)["transportation_loan"] != true {
+		t.Fatalf("travel: %v", c["travel"])
+	}
+	c = act(visa, "settlement", map[string]any{"org_id": f.orgs[settlement].ID})
+	if str(c["settlement_org_id"]) != string(f.orgs[settlement].ID) {
+		t.Fatalf("settlement: %v", c["settlement_org_id"])
+	}
+	f.clock.Add(14 * 24 * time.Hour)
+	c = act(visa, "arrival", map[string]any{"date": "2026-05-18", "port_of_entry": "yyz"})
+	if c["state"] != "arrived" || c["arrival"].(map[string]any)["port_of_entry"] != "YYZ" {
+		t.Fatalf("arrival: %v %v", c["state"], c["arrival"])
+	}
+	if fig := f.ok(t, 200, visa, "GET", "/api/v1/cap/2026", nil); fig["arrived"] != float64(4) || fig["reserved"] != float64(0) {
+		t.Fatalf("cap after arrival: %v", fig)
+	}
+
+	// The settlement organisation reads what settlement needs, and never
+	// the persecution account, threats, checks or confidential notes.
+	sv := f.ok(t, 200, settlement, "GET", "/api/v1/cases/"+id, nil)
+	raw := string(mustJSON(sv))
+	for _, leak := range []string{"persecution_account", "Persecution account", "threat_events", "Evin prison", "checks", "IME clear",
+		"confidential_notes", "Confidential note", "unhcr_number", "UNH-JOURNEY", "whereabouts", "IST-YYZ"} {
+		if strings.Contains(raw, leak) {
+			t.Fatalf("the settlement organisation sees %q: %s", leak, raw)
+		}
+	}
+	first := sv["members"].([]any)[0].(map[string]any)
+	if first["family_name"] != "FamilyJourney" || first["accompanying"] != true || sv["arrival"] == nil || sv["state"] != "arrived" {
+		t.Fatalf("the settlement view lacks what settlement needs: %s", raw)
+	}
+	act(settlement, "begin-settlement", nil)
+	if c = act(settlement, "close", nil); c["state"] != "closed" {
+		t.Fatalf("closed: %v", c["state"])
+	}
+	// The visa office sees the whole record.
+	full := f.ok(t, 200, visa, "GET", "/api/v1/cases/"+id, nil)
+	if full["persecution_account"] == nil || len(full["checks"].([]any)) != 12 || len(full["decisions"].([]any)) != 1 || len(full["assessments"].([]any)) != 1 {
+		t.Fatalf("the visa office's view: %v", full)
+	}
+}

@@ -1,0 +1,76 @@
+package api
+
+import "github.com/havenhrd/haven"
+
+// nominationInput is the body of POST /api/v1/nominations.
+type nominationInput struct {
+	ReferralOrgID        haven.ID       `json:"referral_org_id"`
+	DefenderName         string         `json:"defender_name"`
+	Contact              string         `json:"contact"`
+	Whereabouts          string         `json:"whereabouts"`
+	Profile              profileJSON    `json:"profile"`
+	RiskAssessment       string         `json:"risk_assessment"`
+	RecommendedPriority  haven.Priority `json:"recommended_priority"`
+	NationalityCountries []string       `json:"nationality_countries"`
+	AsylumCountry        string         `json:"asylum_country"`
+	FamilySize           int            `json:"family_size"`
+}
+
+// reasonInput is the body of a nomination's decline or withdrawal.
+type reasonInput struct {
+	Reason string `json:"reason"`
+}
+
+// listNominations lists the nominations the actor's organisation made or
+// received, of one state when ?state= is given.
+func listNominations(c *call, _ *none) (nominationList, error) {
+	var p haven.Problems
+	state := queryEnum(c.query, &p, "state", haven.ParseNominationState)
+	if err := p.Err("api.listNominations"); err != nil {
+		return nominationList{}, err
+	}
+	ns, err := c.h.FindNominations(c.ctx, c.actor, state)
+	if err != nil {
+		return nominationList{}, err
+	}
+	out := nominationList{Nominations: []nominationJSON{}}
+	for _, n := range ns {
+		out.Nominations = append(out.Nominations, nominationOut(n))
+	}
+	return out, nil
+}
+
+// createNomination records a protection partner's nomination.
+func createNomination(c *call, in *nominationInput) (nominationJSON, error) {
+	n := &haven.Nomination{ReferralOrgID: in.ReferralOrgID, DefenderName: in.DefenderName, Contact: in.Contact,
+		Whereabouts: in.Whereabouts, Profile: in.Profile.profile(), RiskAssessment: in.RiskAssessment,
+		RecommendedPriority: in.RecommendedPriority, NationalityCountries: in.NationalityCountries,
+		AsylumCountry: in.AsylumCountry, FamilySize: in.FamilySize}
+	if err := c.h.CreateNomination(c.ctx, c.actor, n); err != nil {
+		return nominationJSON{}, err
+	}
+	return nominationOut(n), nil
+}
+
+func showNomination(c *call, _ *none) (nominationJSON, error) {
+	return nomination(c.h.FindNominationByID(c.ctx, c.actor, c.id()))
+}
+
+func reviewNomination(c *call, _ *none) (nominationJSON, error) {
+	return nomination(c.h.ReviewNomination(c.ctx, c.actor, c.id()))
+}
+
+func declineNomination(c *call, in *reasonInput) (nominationJSON, error) {
+	return nomination(c.h.DeclineNomination(c.ctx, c.actor, c.id(), in.Reason))
+}
+
+func withdrawNomination(c *call, in *reasonInput) (nominationJSON, error) {
+	return nomination(c.h.WithdrawNomination(c.ctx, c.actor, c.id(), in.Reason))
+}
+
+func nomination(n *haven.Nomination, err error) (nominationJSON, error) {
+	if err != nil {
+		return nominationJSON{}, err
+	}
+	return nominationOut(n), nil
+}

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+
+	"github.com/havenhrd/haven"
+)
+
+// status is the HTTP status of each error code.
+var status = map[haven.ErrorCode]int{
+	haven.EINVALID:      http.StatusBadRequest,
+	haven.ENOTFOUND:     http.StatusNotFound,
+	haven.ECONFLICT:     http.StatusConflict,
+	haven.EFORBIDDEN:    http.StatusForbidden,
+	haven.EUNAUTHORIZED: http.StatusUnauthorized,
+	haven.ETOOMANY:      http.StatusTooManyRequests,
+	haven.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	haven.EINTERNAL:     http.StatusInternalServerError,
+}
+
+const (
+	internalMessage = "internal error: Haven could not complete the request; quote the request ID when you report it"
+	tooLarge        = "the request body is larger than 64 KiB"
+)
+
+// httpError is a refusal that has an HTTP status of its own and no
+// ErrorCode: an unsupported media type, a body too large.
+type httpError struct {
+	status  int
+	message string
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.message) }
+
+// problem is the application/problem+json body (RFC 9457) of every error.
+type problem struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	// Errors name the fields of the input at fault; never their values.
+	Errors    []haven.FieldProblem `json:"errors,omitempty"`
+	RequestID string               `json:"request_id,omitempty"`
+}
+
+// fail answers err as problem+json: the user's message and field problems
+// for a 4xx, a fixed message for a 5xx, whose internals go to the log with
+// the request ID.
+func (s *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if errors.As(err, &he) {
+		s.refuse(w, r, he.status, he.message)
+		return
+	}
+	code := haven.ErrorCodeOf(err)
+	st, ok := status[code]
+	if !ok {
+		st = http.StatusInternalServerError
+	}
+	if st >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "status", st,
+			"code", string(code), "err", err.Error(), "request_id", haven.RequestID(r.Context()))
+		msg := internalMessage
+		if code == haven.EUNAVAILABLE {
+			msg = "Haven is not ready to serve this request; try again later"
+		}
+		writeProblem(w, r, st, msg, nil)
+		return
+	}
+	s.logRefusal(r, st, code)
+	writeProblem(w, r, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
+}
+
+// refuse answers a 4xx that has no error code of its own.
+func (s *api) refuse(w http.ResponseWriter, r *http.Request, st int, msg string) {
+	s.logRefusal(r, st, "")
+	writeProblem(w, r, st, msg, nil)
+}
+
+// logRefusal leaves a trace of a refused request: the route, the status,
+// the code and the request ID; never the input, which may be a defender's
+// name.
+func (s *api) logRefusal(r *http.Request, st int, code haven.ErrorCode) {
+	s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "route", r.Pattern, "status", st,
+		"code", string(code), "request_id", haven.RequestID(r.Context()))
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, st int, msg string, fields []haven.FieldProblem) {
+	if st == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="haven"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(st)
+	_ = json.NewEncoder(w).Encode(problem{Status: st, Title: http.StatusText(st), Detail: msg, Errors: fields,
+		RequestID: haven.RequestID(r.Context())})
+}
+
+// panicText describes a panic for the log: its type, and a runtime
+// error's message, which holds no input.
+func panicText(v any) string {
+	if re, ok := v.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("%T", v)
+}

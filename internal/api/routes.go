@@ -1,0 +1,201 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/havenhrd/haven"
+)
+
+// routes is the whole surface of the API. The mux serves it and the
+// OpenAPI test holds openapi.json to it. Every route but the document
+// itself authenticates its caller first.
+var routes = []route{
+	document("GET /api/openapi.json"),
+
+	get("GET /api/v1/organisations", listOrganisations, "kind"),
+	create("POST /api/v1/organisations", createOrganisation),
+
+	get("GET /api/v1/rules/{year}", showRules),
+	do("PUT /api/v1/rules/{year}", setRules),
+	get("GET /api/v1/cap/{year}", showCap),
+
+	get("GET /api/v1/nominations", listNominations, "state"),
+	create("POST /api/v1/nominations", createNomination),
+	get("GET /api/v1/nominations/{id}", showNomination),
+	do("POST /api/v1/nominations/{id}/review", reviewNomination),
+	do("POST /api/v1/nominations/{id}/decline", declineNomination),
+	do("POST /api/v1/nominations/{id}/withdraw", withdrawNomination),
+
+	get("GET /api/v1/cases", listCases, "state", "priority", "country", "offset", "limit"),
+	create("POST /api/v1/cases", createCase),
+	get("GET /api/v1/cases/{id}", showCase),
+	do("POST /api/v1/cases/{id}/open-file", caseEvent(Haven.OpenFile)),
+	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Haven.StartEligibility)),
+	do("POST /api/v1/cases/{id}/schedule-interview", caseEvent(Haven.ScheduleInterview)),
+	do("POST /api/v1/cases/{id}/assessment", recordAssessment),
+	do("POST /api/v1/cases/{id}/start-admissibility", caseEvent(Haven.StartAdmissibility)),
+	do("POST /api/v1/cases/{id}/assign-checks", assignChecks),
+	do("POST /api/v1/cases/{id}/checks", recordCheck),
+	do("POST /api/v1/cases/{id}/confirm-admissible", caseEvent(Haven.ConfirmAdmissible)),
+	do("POST /api/v1/cases/{id}/split", splitDecision),
+	do("POST /api/v1/cases/{id}/approve", approve),
+	do("POST /api/v1/cases/{id}/refuse", caseReasons(Haven.Refuse)),
+	do("POST /api/v1/cases/{id}/travel", bookTravel),
+	do("POST /api/v1/cases/{id}/arrival", recordArrival),
+	do("POST /api/v1/cases/{id}/settlement", assignSettlement),
+	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Haven.BeginSettlement)),
+	do("POST /api/v1/cases/{id}/close", caseEvent(Haven.Close)),
+	do("POST /api/v1/cases/{id}/hold", caseReasons(Haven.Hold)),
+	do("POST /api/v1/cases/{id}/request-info", caseReasons(Haven.RequestInfo)),
+	do("POST /api/v1/cases/{id}/resume", caseEvent(Haven.Resume)),
+	do("POST /api/v1/cases/{id}/withdraw", caseReasons(Haven.Withdraw)),
+}
+
+// ServerRoutes are the routes under /api/v1 that the server serves itself
+// (sign-in, sign-out, who is signed in): the OpenAPI document describes
+// them too, so that both halves of the API share one document.
+func ServerRoutes() []string {
+	return []string{
+		"POST /api/v1/signin",
+		"POST /api/v1/signin/totp",
+		"POST /api/v1/signin/recovery",
+		"POST /api/v1/signin/passkey/begin",
+		"POST /api/v1/signin/passkey/finish",
+		"POST /api/v1/signout",
+		"GET /api/v1/me",
+	}
+}
+
+// route is one entry of the surface.
+type route struct {
+	method, path string
+	// public routes are served without an actor.
+	public bool
+	// status is the status of success.
+	status int
+	// query lists the query parameters the route takes; any other is refused.
+	query []string
+	// in and out are the types of the request and response bodies; in is
+	// nil when the route takes no body.
+	in, out reflect.Type
+	serve   func(s *api) http.Handler
+}
+
+// call is one authenticated request as a handler sees it.
+type call struct {
+	ctx   context.Context
+	r     *http.Request
+	h     Haven
+	actor haven.Actor
+	query query
+}
+
+// id is the {id} of the route.
+func (c *call) id() haven.ID { return haven.ID(c.r.PathValue("id")) }
+
+// year is the {year} of the route.
+func (c *call) year() (int, error) {
+	y, err := strconv.Atoi(c.r.PathValue("year"))
+	if err != nil || y < 1 || y > 9999 {
+		return 0, (&haven.Problems{{Field: "year", Message: "write the year as four digits, such as 2026"}}).Err("api.year")
+	}
+	return y, nil
+}
+
+// none is the input of a route that takes no fields: its body may be
+// empty or {}.
+type none struct{}
+
+// handler answers a call with the response body, or an error.
+type handler[In, Out any] func(c *call, in *In) (Out, error)
+
+// get is a route that reads: it takes query parameters, never a body.
+func get[Out any](pattern string, h handler[none, Out], query ...string) route {
+	rt := endpoint(pattern, http.StatusOK, query, h)
+	rt.in = nil
+	return rt
+}
+
+// create is a route that creates a record and answers 201.
+func create[In, Out any](pattern string, h handler[In, Out]) route {
+	return endpoint(pattern, http.StatusCreated, nil, h)
+}
+
+// do is a route that acts and answers 200.
+func do[In, Out any](pattern string, h handler[In, Out]) route {
+	return endpoint(pattern, http.StatusOK, nil, h)
+}
+
+// located is a created record that has a route of its own.
+type located interface{ location() string }
+
+// endpoint is a route whose handler authenticates the caller, refuses a
+// query parameter the route does not take, decodes the body into In (a
+// route that reads takes none), calls h and encodes its Out with status st.
+// Nothing reaches h that decode refused, so a malformed request stores
+// nothing.
+func endpoint[In, Out any](pattern string, st int, query []string, h handler[In, Out]) route {
+	method, path, _ := strings.Cut(pattern, " ")
+	rt := route{method: method, path: path, status: st, query: query, in: reflect.TypeFor[In](), out: reflect.TypeFor[Out]()}
+	reads := method == http.MethodGet
+	rt.serve = func(s *api) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			actor, err := s.actor(r)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			c := &call{ctx: r.Context(), r: r, h: s.h, actor: actor}
+			if c.query, err = parseQuery(r, query); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			var in In
+			if !reads {
+				if err := decode(r, &in); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+			}
+			out, err := h(c, &in)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			b, err := json.Marshal(out)
+			if err != nil {
+				s.fail(w, r, haven.Internal("api.encode", err))
+				return
+			}
+			if l, ok := any(out).(located); ok && st == http.StatusCreated {
+				w.Header().Set("Location", l.location())
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(st)
+			w.Write(append(b, '\n'))
+		})
+	}
+	return rt
+}
+
+// document serves the OpenAPI document, to anyone: it describes the API
+// and holds no data.
+func document(pattern string) route {
+	method, path, _ := strings.Cut(pattern, " ")
+	return route{method: method, path: path, public: true, status: http.StatusOK,
+		serve: func(s *api) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if _, err := parseQuery(r, nil); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.Write(openapiJSON)
+			})
+		}}
+}

@@ -1,0 +1,61 @@
+package api
+
+import "github.com/havenhrd/haven"
+
+// rulesInput is the body of PUT /api/v1/rules/{year}: the whole of the
+// year's new rules. The year is the route's.
+type rulesInput struct {
+	// Cap is a pointer so that a body without it is refused: a cap of 0
+	// closes the year, and must be said, not defaulted.
+	Cap           *int                   `json:"cap"`
+	ReferrerKinds []haven.OrgKind        `json:"referrer_kinds"`
+	Referrers     []haven.ID             `json:"referrers"`
+	Allocations   map[haven.ID]int       `json:"allocations"`
+	TargetDays    map[haven.Priority]int `json:"target_days"`
+}
+
+// showRules returns the current rules of a year.
+func showRules(c *call, _ *none) (rulesJSON, error) {
+	y, err := c.year()
+	if err != nil {
+		return rulesJSON{}, err
+	}
+	r, err := c.h.FindRules(c.ctx, c.actor, y)
+	if err != nil {
+		return rulesJSON{}, err
+	}
+	return rulesOut(r), nil
+}
+
+// setRules makes the body the new version of the year's rules.
+func setRules(c *call, in *rulesInput) (rulesJSON, error) {
+	y, err := c.year()
+	if err != nil {
+		return rulesJSON{}, err
+	}
+	if in.Cap == nil {
+		return rulesJSON{}, (&haven.Problems{{Field: "cap", Message: "enter the cap: the most persons admitted in the year"}}).Err("api.setRules")
+	}
+	r := &haven.ProgrammeRules{Year: y, Cap: *in.Cap, ReferrerKinds: in.ReferrerKinds, Referrers: in.Referrers,
+		Allocations: in.Allocations, TargetDays: in.TargetDays}
+	if r.Allocations == nil {
+		r.Allocations = map[haven.ID]int{}
+	}
+	if err := c.h.SetRules(c.ctx, c.actor, r); err != nil {
+		return rulesJSON{}, err
+	}
+	return rulesOut(r), nil
+}
+
+// showCap returns a year's cap figures.
+func showCap(c *call, _ *none) (capJSON, error) {
+	y, err := c.year()
+	if err != nil {
+		return capJSON{}, err
+	}
+	f, err := c.h.CapFigures(c.ctx, c.actor, y)
+	if err != nil {
+		return capJSON{}, err
+	}
+	return capOut(f), nil
+}
