@@ -47,8 +47,16 @@ func serve(ctx context.Context, e *env, addr, origin string, trustProxy bool, st
 	if err != nil {
 		return err
 	}
+	demo, err := e.app.IsDemo(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	handler, err := server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustProxy: trustProxy, Demo: demo})
+	if err != nil {
+		return fmt.Errorf("the web pages do not load; refusing to serve: %w", err)
+	}
 	srv := &http.Server{
-		Handler:           server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustProxy: trustProxy}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

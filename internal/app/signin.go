@@ -309,6 +309,19 @@ func (a *App) secondStep(ctx context.Context, tx store.Tx, secret string, kinds 
 	return c, u, nil
 }
 
+// spendStep takes a second-factor step in a transaction of its own, so
+// that it is spent whatever the outcome of the answer: a wrong code means
+// starting again with the password, and an answer can never be replayed.
+func (a *App) spendStep(ctx context.Context, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
+	var c *store.Challenge
+	var u *haven.User
+	err := a.store.Update(ctx, func(tx store.Tx) (err error) {
+		c, u, err = a.secondStep(ctx, tx, secret, kinds...)
+		return err
+	})
+	return c, u, err
+}
+
 // userKey loads the data key sealing a user's TOTP secret, making it on
 // first use.
 func (a *App) userKey(ctx context.Context, tx store.Tx, user haven.ID, create bool) (*sealer, *opener, error) {
@@ -331,13 +344,13 @@ func (a *App) userKey(ctx context.Context, tx store.Tx, user haven.ID, create bo
 // whatever the outcome: a wrong code means starting again with the
 // password. A code is accepted once, across every process.
 func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (*Session, error) {
+	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
+	if err != nil {
+		return nil, err
+	}
 	var s *Session
 	var failed *haven.User
-	err := a.store.Update(ctx, func(tx store.Tx) error {
-		_, u, err := a.secondStep(ctx, tx, stepSecret, stepSecondFactor)
-		if err != nil {
-			return err
-		}
+	err = a.store.Update(ctx, func(tx store.Tx) error {
 		f, err := tx.FindTOTP(ctx, u.ID)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 			failed = u
@@ -378,13 +391,13 @@ func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (
 // SignInRecovery completes a sign-in with a recovery code, each usable
 // once.
 func (a *App) SignInRecovery(ctx context.Context, stepSecret, code, source string) (*Session, error) {
+	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
+	if err != nil {
+		return nil, err
+	}
 	var s *Session
 	var failed *haven.User
-	err := a.store.Update(ctx, func(tx store.Tx) error {
-		_, u, err := a.secondStep(ctx, tx, stepSecret, stepSecondFactor)
-		if err != nil {
-			return err
-		}
+	err = a.store.Update(ctx, func(tx store.Tx) error {
 		codes, err := tx.FindRecoveryCodes(ctx, u.ID)
 		if err != nil {
 			return err
@@ -475,15 +488,15 @@ func (a *App) SignInPasskeyFinish(ctx context.Context, stepSecret string, respon
 	if a.passkeys == nil {
 		return nil, haven.Errorf(haven.EUNAVAILABLE, "app.SignInPasskeyFinish", "passkeys are not configured")
 	}
+	// The step is spent before the assertion is checked, so that the same
+	// answer cannot be replayed (synced passkeys keep no counter).
+	c, u, err := a.spendStep(ctx, stepSecret, stepPasskeyLogin)
+	if err != nil {
+		return nil, err
+	}
 	var s *Session
 	var failed *haven.User
-	err := a.store.Update(ctx, func(tx store.Tx) error {
-		// The step is taken before the assertion is checked, so that the
-		// same answer cannot be replayed (synced passkeys keep no counter).
-		c, u, err := a.secondStep(ctx, tx, stepSecret, stepPasskeyLogin)
-		if err != nil {
-			return err
-		}
+	err = a.store.Update(ctx, func(tx store.Tx) error {
 		session, err := base64.StdEncoding.DecodeString(c.Data)
 		if err != nil {
 			return haven.Internal("app.SignInPasskeyFinish", err)

@@ -122,8 +122,12 @@ func TestEnrolAndSignInWithTOTP(t *testing.T) {
 		step = must[*app.Step](t)(e.app.SignIn(e.ctx, "amina", goodPass, "10.0.0.2"))
 		_, err = e.app.SignInTOTP(e.ctx, step.ID, code, "10.0.0.2")
 		wantCode(t, err, haven.EUNAUTHORIZED)
-		// The step was spent by the failure.
-		_, err = e.app.SignInTOTP(e.ctx, step.ID, code, "10.0.0.2")
+		// A wrong code spends the step: the right code cannot follow on it.
+		e.clock.Add(31 * time.Second)
+		step = must[*app.Step](t)(e.app.SignIn(e.ctx, "amina", goodPass, "10.0.0.2"))
+		_, err = e.app.SignInTOTP(e.ctx, step.ID, "000000", "10.0.0.2")
+		wantCode(t, err, haven.EUNAUTHORIZED)
+		_, err = e.app.SignInTOTP(e.ctx, step.ID, e.code(t, secret), "10.0.0.2")
 		wantCode(t, err, haven.EUNAUTHORIZED)
 
 		// A recovery code works once.

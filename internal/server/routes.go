@@ -19,5 +19,6 @@ func addRoutes(mux *http.ServeMux, s *srv) {
 	// The JSON API v1 and its OpenAPI document (internal/api/routes.go).
 	mux.Handle("/api/", s.api)
 
-	mux.Handle("/", http.NotFoundHandler())
+	// The web pages, in English and French (internal/web/routes.go).
+	mux.Handle("/", s.web)
 }

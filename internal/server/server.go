@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/havenhrd/haven/internal/api"
+	"github.com/havenhrd/haven/internal/web"
 	"io"
 	"log/slog"
 	"net"
@@ -22,6 +23,7 @@ import (
 // Haven is what the handlers need of the app layer.
 type Haven interface {
 	api.Haven
+	web.Haven
 	haven.Pinger
 	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
 	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
@@ -41,6 +43,8 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (set only
 	// behind a reverse proxy that sets it).
 	TrustProxy bool
+	// Demo marks every page as a demonstration.
+	Demo bool
 }
 
 // SessionCookie is the session cookie's name. The __Host- prefix makes the
@@ -50,14 +54,20 @@ const SessionCookie = "__Host-haven_session"
 // MaxBody bounds every request body.
 const MaxBody = 64 << 10
 
-// NewServer returns Haven's HTTP handler: the health checks, sign-in, and
-// the JSON API (internal/api), which its Haven also serves.
-func NewServer(log *slog.Logger, h Haven, cfg Config) http.Handler {
+// NewServer returns Haven's HTTP handler: the health checks, sign-in, the
+// JSON API (internal/api) and the web pages (internal/web). It fails when
+// a page template or a catalogue does not load.
+func NewServer(log *slog.Logger, h Haven, cfg Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	s := &srv{log: log, h: h, cfg: cfg}
 	s.api = api.New(api.Config{Log: log, Haven: h, Actor: s.bearer})
+	pages, err := web.New(web.Config{Log: log, Haven: h, Origin: cfg.Origin, Demo: cfg.Demo})
+	if err != nil {
+		return nil, err
+	}
+	s.web = pages
 	addRoutes(mux, s)
-	return s.requestID(secureHeaders(s.limitBody(mux)))
+	return s.requestID(secureHeaders(s.limitBody(mux))), nil
 }
 
 type srv struct {
@@ -65,6 +75,7 @@ type srv struct {
 	h   Haven
 	cfg Config
 	api http.Handler
+	web http.Handler
 }
 
 // requestID tags each request with a random ID that its audit events and

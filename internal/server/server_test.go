@@ -98,7 +98,7 @@ func newFixture(t *testing.T) *fixture {
 	f.secret = secret
 	f.clock.Add(31 * time.Second)
 	f.logs = &syncBuffer{}
-	f.srv = httptest.NewServer(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin}))
+	f.srv = httptest.NewServer(must(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin})))
 	t.Cleanup(f.srv.Close)
 	return f
 }

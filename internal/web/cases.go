@@ -1,0 +1,468 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/havenhrd/haven"
+)
+
+// handleHome is the start page of each kind of organisation: links to its
+// work.
+func (s *server) handleHome(w http.ResponseWriter, r *http.Request, v *viewer) {
+	p := s.newPage(w, r, v)
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// queuePage is the number of cases a list shows at once.
+const queuePage = 50
+
+// casesData is what a list of cases shows.
+type casesData struct {
+	Cases []*haven.Case
+	Total int
+	// From and To number the cases shown (1-based); Prev and Next link to
+	// the neighbouring pages, when there are.
+	From, To   int
+	Prev, Next string
+	// Referral says the cases carry their referral facts (priority,
+	// countries, size): the viewer's view includes them.
+	Referral bool
+	States   []haven.CaseState
+	Prios    []haven.Priority
+}
+
+// handleCases lists the cases the viewer may see, in the app's work-queue
+// order: the visa office's queue, filtered by state, priority and
+// nationality; a settlement organisation's families placed with it; a
+// partner's own referrals.
+func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) {
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	q := r.URL.Query()
+	for _, k := range []string{"state", "priority", "country"} {
+		p.Form.Set(k, q.Get(k))
+	}
+	d := casesData{States: haven.CaseStates, Prios: haven.Priorities}
+	p.Data = &d
+	f := haven.CaseFilter{Limit: queuePage}
+	if st := q.Get("state"); st != "" {
+		s, err := haven.ParseCaseState(st)
+		if err != nil {
+			p.invalid("state", "err.choose_state")
+		}
+		f.States = []haven.CaseState{s}
+	}
+	if pr := q.Get("priority"); pr != "" {
+		var err error
+		if f.Priority, err = haven.ParsePriority(pr); err != nil {
+			p.invalid("priority", "err.choose_priority")
+		}
+	}
+	if c := strings.ToUpper(strings.TrimSpace(q.Get("country"))); c != "" {
+		if !haven.ValidCountry(c) {
+			p.invalid("country", "err.country_format")
+		}
+		f.Country = c
+	}
+	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
+		f.Offset = n - 1
+	}
+	if p.Failed() {
+		s.render(w, r, http.StatusBadRequest, "cases", p)
+		return
+	}
+	cases, total, err := s.h.FindCases(r.Context(), v.Actor, f)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	d.Cases, d.Total = cases, total
+	if len(cases) > 0 {
+		d.From, d.To = f.Offset+1, f.Offset+len(cases)
+	}
+	link := func(from int) string {
+		lq := url.Values{}
+		for _, k := range []string{"state", "priority", "country"} {
+			if v := q.Get(k); v != "" {
+				lq.Set(k, v)
+			}
+		}
+		if from > 1 {
+			lq.Set("from", strconv.Itoa(from))
+		}
+		if len(lq) == 0 {
+			return "/cases"
+		}
+		return "/cases?" + lq.Encode()
+	}
+	if f.Offset > 0 {
+		d.Prev = link(max(1, f.Offset+1-queuePage))
+	}
+	if f.Offset+len(cases) < total {
+		d.Next = link(f.Offset + len(cases) + 1)
+	}
+	d.Referral = slices.ContainsFunc(cases, func(c *haven.Case) bool { return c.ProcessingPriority != "" })
+	s.render(w, r, http.StatusOK, "cases", p)
+}
+
+// caseData is what the case page shows, beside the case itself.
+type caseData struct {
+	Case *haven.Case
+	// Acts are the action forms the page offers the viewer now.
+	Acts map[string]bool
+	// Identity, Contact and Family say which columns of the family table
+	// the viewer's view fills.
+	Identity, Contact, Family bool
+	// Confidential lists the members with confidential notes.
+	Confidential []*haven.Member
+	// Settlers are the settlement organisations a case may be placed with.
+	Settlers []*haven.Organisation
+	// Travellers counts the persons who travel: those the cap counts.
+	Travellers int
+	Grounds    []haven.Ground
+	// NextYear is the later admission year an approval may choose; the
+	// default is the year of approval, which the app fixes.
+	NextYear int
+	// Emergency says the case may take the emergency track.
+	Emergency bool
+}
+
+// Act reports whether the page offers the action form name.
+func (d *caseData) Act(name string) bool { return d.Acts[name] }
+
+// AnyAct reports whether the page offers any action form.
+func (d *caseData) AnyAct() bool {
+	for _, on := range d.Acts {
+		if on {
+			return true
+		}
+	}
+	return false
+}
+
+// Member returns the member with id, for the checks table.
+func (d *caseData) Member(id haven.ID) *haven.Member { return d.Case.Member(id) }
+
+// The states each action form is offered in. The app decides; this only
+// chooses which forms to show, so that a page does not offer an act the
+// case cannot take now.
+var (
+	refuseStates = []haven.CaseState{haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible,
+		haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved}
+	settleStates = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived}
+)
+
+// actsFor returns the action forms the viewer's organisation is offered on c.
+func actsFor(kind haven.OrgKind, c *haven.Case) map[string]bool {
+	acts := map[string]bool{}
+	switch kind {
+	case haven.OrgVisaOffice:
+		switch c.State {
+		case haven.StateReferred:
+			acts["open_file"] = true
+		case haven.StateFileCreated:
+			acts["start_eligibility"] = true
+		case haven.StateEligibilityReview, haven.StateInterview:
+			acts["assessment"] = true
+		case haven.StateEligible:
+			acts["start_admissibility"] = true
+		case haven.StateAdmissibilityInProgress:
+			acts["confirm_admissible"] = true
+			acts["approve"] = c.ProcessingPriority == haven.PriorityEmergency
+		case haven.StateAdmissible, haven.StateSplitDecision:
+			acts["approve"] = true
+		case haven.StateApproved:
+			acts["travel"] = true
+		case haven.StateTravelBooked:
+			acts["arrival"] = true
+		}
+		acts["refuse"] = slices.Contains(refuseStates, c.State)
+		acts["settlement"] = slices.Contains(settleStates, c.State)
+		fallthrough
+	case haven.OrgSettlementOrganisation:
+		acts["begin_settlement"] = c.State == haven.StateArrived && c.SettlementOrgID != ""
+		acts["close"] = c.State == haven.StateInSettlement
+	}
+	return acts
+}
+
+// caseLabels are the case page's form controls and their labels.
+var caseLabels = map[string]string{
+	"travel_date": "travel.date", "itinerary": "travel.itinerary", "transportation_loan": "travel.loan",
+	"arrival_date": "arrival.date", "port_of_entry": "arrival.port",
+	"settlement_org_id": "settlement.org", "grounds": "assessment.grounds", "assessment_notes": "assessment.notes",
+	"reasons": "refuse.reasons", "admission_year": "approve.year",
+}
+
+// loadCase fetches the case and builds the case page around it.
+func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData, error) {
+	c, err := s.h.FindCaseByID(ctx, v.Actor, haven.ID(id))
+	if err != nil {
+		return nil, err
+	}
+	d := &caseData{Case: c, Acts: actsFor(v.Kind(), c), Travellers: len(c.Travellers()), Grounds: haven.Grounds}
+	for _, m := range c.Members {
+		d.Identity = d.Identity || m.FamilyName != "" || m.GivenNames != "" || !m.DateOfBirth.IsZero()
+		d.Contact = d.Contact || m.Contact != "" || m.Whereabouts != ""
+		d.Family = d.Family || m.Relationship != ""
+		if m.ConfidentialNotes != "" {
+			d.Confidential = append(d.Confidential, m)
+		}
+	}
+	if d.Acts["settlement"] {
+		for _, o := range v.orgs {
+			if o.Kind == haven.OrgSettlementOrganisation {
+				d.Settlers = append(d.Settlers, o)
+			}
+		}
+		slices.SortFunc(d.Settlers, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
+	}
+	d.Emergency = c.ProcessingPriority == haven.PriorityEmergency
+	return d, nil
+}
+
+// doneKeys are the notices a case page shows after an act (?done=).
+func doneKey(act string) string {
+	for _, a := range caseActs {
+		if a.name == act {
+			return a.done
+		}
+	}
+	return ""
+}
+
+// handleCase shows one case as the viewer's view has it.
+func (s *server) handleCase(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, err := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	if k := doneKey(r.URL.Query().Get("done")); k != "" {
+		p.Notice = p.t(k)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "case", p)
+}
+
+// caseFailed shows the case page (or its confirmation page) again with
+// what the user typed and the problems: those the page found in the form
+// (pre), or err, the app's answer.
+func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, v *viewer, page string, err error, alias map[string]string, pre ...formProblem) {
+	status := http.StatusBadRequest
+	if err != nil {
+		status = statusOf(err)
+		s.logRefused(r, status, haven.ErrorCodeOf(err), err)
+		switch haven.ErrorCodeOf(err) {
+		case haven.ENOTFOUND, haven.EFORBIDDEN, haven.EUNAUTHORIZED, haven.EINTERNAL, haven.EUNAVAILABLE:
+			s.fail(w, r, v, err)
+			return
+		}
+	}
+	d, lerr := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if lerr != nil {
+		s.fail(w, r, v, lerr)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Form = r.PostForm
+	p.Data = d
+	if page == "approve" {
+		d.NextYear = nextYear(d.Case)
+	}
+	for _, fp := range pre {
+		p.invalid(fp.field, fp.key)
+	}
+	if err != nil {
+		p.fail(err, caseLabels, alias)
+	}
+	s.render(w, r, status, page, p)
+}
+
+// caseAct is an act on a case that takes no input.
+type caseAct struct {
+	name string // the action form, and the ?done= of its notice
+	done string // the catalogue key of its notice
+	do   func(Haven, context.Context, haven.Actor, haven.ID) (*haven.Case, error)
+}
+
+// The acts. Those with a form have their own handler; they are listed for
+// their notices.
+var (
+	actOpenFile           = caseAct{"open_file", "done.open_file", Haven.OpenFile}
+	actStartEligibility   = caseAct{"start_eligibility", "done.start_eligibility", Haven.StartEligibility}
+	actStartAdmissibility = caseAct{"start_admissibility", "done.start_admissibility", Haven.StartAdmissibility}
+	actConfirmAdmissible  = caseAct{"confirm_admissible", "done.confirm_admissible", Haven.ConfirmAdmissible}
+	actBeginSettlement    = caseAct{"begin_settlement", "done.begin_settlement", Haven.BeginSettlement}
+	actClose              = caseAct{"close", "done.close", Haven.Close}
+	caseActs              = []caseAct{actOpenFile, actStartEligibility, actStartAdmissibility, actConfirmAdmissible, actBeginSettlement, actClose,
+		{name: "assessment", done: "done.assessment"}, {name: "eligible", done: "done.eligible"},
+		{name: "approve", done: "done.approve"}, {name: "refuse", done: "done.refuse"}, {name: "travel", done: "done.travel"},
+		{name: "arrival", done: "done.arrival"}, {name: "settlement", done: "done.settlement"}}
+)
+
+// done goes back to the case page with the act's notice (POST, redirect,
+// GET: a reload does not repeat the act).
+func done(w http.ResponseWriter, r *http.Request, act string) {
+	http.Redirect(w, r, "/cases/"+url.PathEscape(r.PathValue("id"))+"?done="+act, http.StatusSeeOther)
+}
+
+// handleCaseEvent applies an act that takes no input.
+func (s *server) handleCaseEvent(a caseAct) func(http.ResponseWriter, *http.Request, *viewer) {
+	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
+		if _, err := a.do(s.h, r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
+			s.caseFailed(w, r, v, "case", err, nil)
+			return
+		}
+		done(w, r, a.name)
+	}
+}
+
+// handleAssessment records the Convention refugee assessment.
+func (s *server) handleAssessment(w http.ResponseWriter, r *http.Request, v *viewer) {
+	yes := func(name string) bool { return r.PostFormValue(name) == "yes" }
+	as := &haven.EligibilityAssessment{OutsideCountry: yes("outside_country"), WellFoundedFear: yes("well_founded_fear"),
+		NoInternalFlight: yes("no_internal_flight"), NoDurableSolution: yes("no_durable_solution"), Interviewed: yes("interviewed"),
+		Notes: r.PostFormValue("assessment_notes")}
+	for _, g := range r.PostForm["grounds"] {
+		as.Grounds = append(as.Grounds, haven.Ground(g))
+	}
+	if _, err := s.h.RecordAssessment(r.Context(), v.Actor, haven.ID(r.PathValue("id")), as); err != nil {
+		s.caseFailed(w, r, v, "case", err, nil)
+		return
+	}
+	if as.Eligible() {
+		done(w, r, "eligible")
+		return
+	}
+	done(w, r, "assessment")
+}
+
+// nextYear is the year after the year of approval, as far as the page can
+// tell (the app keeps the clock): the later of the case's last change and
+// today. The app refuses any year but this one and next.
+func nextYear(c *haven.Case) int {
+	return max(c.UpdatedAt.Year(), time.Now().UTC().Year()) + 1
+}
+
+// handleApproveForm is the confirmation page of an approval: it names what
+// will happen before anything does.
+func (s *server) handleApproveForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.confirmPage(w, r, v, "approve")
+}
+
+// handleRefuseForm is the confirmation page of a refusal, with the written
+// reasons it requires.
+func (s *server) handleRefuseForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.confirmPage(w, r, v, "refuse")
+}
+
+func (s *server) confirmPage(w http.ResponseWriter, r *http.Request, v *viewer, name string) {
+	if v.Kind() != haven.OrgVisaOffice {
+		s.fail(w, r, v, haven.Errorf(haven.EFORBIDDEN, "web.confirm", "your organisation may not do this"))
+		return
+	}
+	d, err := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	d.NextYear = nextYear(d.Case)
+	p.Data = d
+	s.render(w, r, http.StatusOK, name, p)
+}
+
+// handleApprove approves the case; the app reserves the places in the cap
+// in the same transaction, or refuses when too few are left.
+func (s *server) handleApprove(w http.ResponseWriter, r *http.Request, v *viewer) {
+	in := haven.ApproveInput{Emergency: r.PostFormValue("emergency") == "yes"}
+	if y := r.PostFormValue("admission_year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			s.caseFailed(w, r, v, "approve", nil, nil, formProblem{"admission_year", "err.year_format"})
+			return
+		}
+		in.AdmissionYear = n
+	}
+	if _, err := s.h.Approve(r.Context(), v.Actor, haven.ID(r.PathValue("id")), in); err != nil {
+		s.caseFailed(w, r, v, "approve", err, nil)
+		return
+	}
+	done(w, r, "approve")
+}
+
+// handleRefuse refuses the case with written reasons.
+func (s *server) handleRefuse(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if _, err := s.h.Refuse(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reasons")); err != nil {
+		s.caseFailed(w, r, v, "refuse", err, nil)
+		return
+	}
+	done(w, r, "refuse")
+}
+
+// handleTravel books the family's journey.
+func (s *server) handleTravel(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t := &haven.Travel{Itinerary: r.PostFormValue("itinerary"), TransportationLoan: r.PostFormValue("transportation_loan") == "yes"}
+	if fp := parseDateField(r, "travel_date", &t.Date); fp != nil {
+		s.caseFailed(w, r, v, "case", nil, nil, fp...)
+		return
+	}
+	if _, err := s.h.BookTravel(r.Context(), v.Actor, haven.ID(r.PathValue("id")), t); err != nil {
+		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "travel_date"})
+		return
+	}
+	done(w, r, "travel")
+}
+
+// handleArrival records the family's arrival in Canada.
+func (s *server) handleArrival(w http.ResponseWriter, r *http.Request, v *viewer) {
+	ar := &haven.Arrival{PortOfEntry: r.PostFormValue("port_of_entry")}
+	if fp := parseDateField(r, "arrival_date", &ar.Date); fp != nil {
+		s.caseFailed(w, r, v, "case", nil, nil, fp...)
+		return
+	}
+	if _, err := s.h.RecordArrival(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ar); err != nil {
+		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "arrival_date"})
+		return
+	}
+	done(w, r, "arrival")
+}
+
+// handleAssignSettlement places the case with a settlement organisation.
+func (s *server) handleAssignSettlement(w http.ResponseWriter, r *http.Request, v *viewer) {
+	org := haven.ID(r.PostFormValue("settlement_org_id"))
+	if _, err := s.h.AssignSettlement(r.Context(), v.Actor, haven.ID(r.PathValue("id")), org); err != nil {
+		s.caseFailed(w, r, v, "case", err, nil)
+		return
+	}
+	done(w, r, "settlement")
+}
+
+// formProblem is a problem the page finds in a form before asking the app.
+type formProblem struct{ field, key string }
+
+// parseDateField reads an ISO date from the form; a malformed one is a
+// form problem. An empty one is left for the app to require.
+func parseDateField(r *http.Request, name string, d *haven.Date) []formProblem {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return nil
+	}
+	got, err := haven.ParseDate(v)
+	if err != nil {
+		return []formProblem{{name, "err.date_format"}}
+	}
+	*d = got
+	return nil
+}

@@ -1,0 +1,246 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/havenhrd/haven"
+)
+
+func TestWorkQueue(t *testing.T) {
+	f := newFixture(t, false)
+	normal := f.refer(t, "Normal", 2, haven.PriorityNormal)
+	emergency := f.refer(t, "Emergency", 1, haven.PriorityEmergency)
+	urgent := f.refer(t, "Urgent", 3, haven.PriorityUrgent)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	r, body := b.get("/cases")
+	if r.StatusCode != 200 || !strings.Contains(body, "<caption>Cases 1 to 3 of 3") || !strings.Contains(body, `<th scope="col">Processing priority</th>`) ||
+		!strings.Contains(body, `<th scope="row"><a href="/cases/`) {
+		t.Fatalf("work queue: %d\n%s", r.StatusCode, body)
+	}
+	// In the app's order: emergency, urgent, normal.
+	ids := regexp.MustCompile(`href="/cases/(case_[a-z0-9]+)"`).FindAllStringSubmatch(body, -1)
+	if len(ids) != 3 || ids[0][1] != string(emergency.ID) || ids[1][1] != string(urgent.ID) || ids[2][1] != string(normal.ID) {
+		t.Fatalf("queue order %v", ids)
+	}
+	// The list shows no sealed field: it opens none.
+	if strings.Contains(body, "FamilyEmergency") || strings.Contains(body, "Told of") {
+		t.Fatal("the work queue shows sealed fields")
+	}
+	// Filters are a GET form.
+	_, body = b.get("/cases?priority=emergency&state=referred&country=ir")
+	if n := strings.Count(body, `<th scope="row"><a href="/cases/`); n != 1 || !strings.Contains(body, string(emergency.ID)) {
+		t.Fatalf("filtered queue shows %d cases:\n%s", n, body)
+	}
+	if !strings.Contains(body, `<option value="emergency" selected>`) {
+		t.Fatal("the chosen filter is not kept")
+	}
+	r, body = b.get("/cases?country=Iran")
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#country">Enter a two-letter country code`) {
+		t.Fatalf("a bad filter: %d\n%s", r.StatusCode, body)
+	}
+	if v, _ := value(body, "country"); v != "Iran" {
+		t.Fatalf("the filter typed was not kept: %q", v)
+	}
+}
+
+func TestVisaOfficeCasePageAndActions(t *testing.T) {
+	f := newFixture(t, false)
+	c := f.refer(t, "Ahmadi", 2, haven.PriorityUrgent)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	path := "/cases/" + string(c.ID)
+	r, body := b.get(path)
+	for _, want := range []string{
+		"Protected B", `<table class="table" id="family">`, "<caption>Family members (2)</caption>",
+		"FamilyAhmadi", "Told of Ahmadi", "Evin prison Ahmadi", "Confidential note of Ahmadi",
+		"Safe house near Van Ahmadi", "UNH-W-", "Iran, Islamic Republic of (IR)", "Principal applicant", `action="` + path + `/open-file"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the case page lacks %q", want)
+		}
+	}
+	if r.StatusCode != 200 || t.Failed() {
+		t.Fatalf("case page: %d\n%s", r.StatusCode, body)
+	}
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatal("a case page may be cached")
+	}
+
+	step := func(action string, form url.Values, want haven.CaseState, notice string) string {
+		t.Helper()
+		r, body := b.post(path+"/"+action, form)
+		if r.Request.URL.Path != path || !strings.Contains(body, notice) {
+			t.Fatalf("%s: ended at %s:\n%s", action, r.Request.URL, body)
+		}
+		if got := f.caseState(t, c.ID); got != want {
+			t.Fatalf("%s: state %s, want %s", action, got, want)
+		}
+		return body
+	}
+	step("open-file", nil, haven.StateFileCreated, "The file is open.")
+	step("start-eligibility", nil, haven.StateEligibilityReview, "The eligibility assessment has started.")
+	body = step("assessment", url.Values{"outside_country": {"yes"}, "well_founded_fear": {"yes"}, "no_internal_flight": {"yes"},
+		"no_durable_solution": {"yes"}, "grounds": {"political_opinion"}, "assessment_notes": {"Credible and consistent."}},
+		haven.StateEligible, "the case is eligible")
+	if !strings.Contains(body, "Credible and consistent.") || !strings.Contains(body, `id="assessments"`) {
+		t.Fatal("the assessment is not on the case page")
+	}
+	step("start-admissibility", nil, haven.StateAdmissibilityInProgress, "The admissibility checks have started.")
+	f.passChecks(t, c.ID)
+	step("confirm-admissible", nil, haven.StateAdmissible, "Every traveller is admissible.")
+
+	// Approval: its own confirmation page names what will happen.
+	_, body = b.get(path + "/approve")
+	if !strings.Contains(body, "2 persons will count against the cap") || !strings.Contains(body, `name="admission_year" value="" checked`) {
+		t.Fatalf("approval page:\n%s", body)
+	}
+	step("approve", url.Values{"admission_year": {""}}, haven.StateApproved, "The case is approved")
+
+	// Travel: a malformed date is refused by the page; what was typed stays.
+	r, body = b.post(path+"/travel", url.Values{"travel_date": {"01/06/2026"}, "itinerary": {"IST-YYZ via FRA"}, "transportation_loan": {"yes"}})
+	if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: ") ||
+		!strings.Contains(body, `<a href="#travel_date">Write the date as year-month-day`) || !strings.Contains(body, `id="travel_date-error"`) {
+		t.Fatalf("malformed travel date: %d\n%s", r.StatusCode, body)
+	}
+	if v, _ := value(body, "travel_date"); v != "01/06/2026" || !strings.Contains(body, ">IST-YYZ via FRA</textarea>") ||
+		!strings.Contains(body, `name="transportation_loan" value="yes" checked`) {
+		t.Fatalf("the typed values were not kept:\n%s", body)
+	}
+	// A date in the past is refused by the app, shown beside the field.
+	r, body = b.post(path+"/travel", url.Values{"travel_date": {"2026-01-01"}, "itinerary": {"IST-YYZ"}})
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#travel_date">The travel date is in the past</a>`) {
+		t.Fatalf("past travel date: %d\n%s", r.StatusCode, body)
+	}
+	today := f.clock.Now().Format("2006-01-02")
+	step("travel", url.Values{"travel_date": {today}, "itinerary": {"IST-YYZ"}, "transportation_loan": {"yes"}},
+		haven.StateTravelBooked, "The travel is booked.")
+	step("settlement", url.Values{"settlement_org_id": {string(f.orgs[haven.OrgSettlementOrganisation].ID)}},
+		haven.StateTravelBooked, "placed with the settlement organisation")
+	body = step("arrival", url.Values{"arrival_date": {today}, "port_of_entry": {"yyz"}}, haven.StateArrived, "The arrival is recorded.")
+	if !strings.Contains(body, "YYZ") || !strings.Contains(body, "COSTI Toronto") {
+		t.Fatal("arrival or placement not shown")
+	}
+
+	// The cap: a chart with its title and description, and the same numbers
+	// in a table.
+	_, body = b.get("/cap?year=2026")
+	for _, want := range []string{`<title id="cap-chart-title">`, `<desc id="cap-chart-desc">`, `role="img"`,
+		`<th scope="row">Arrived</th><td class="num">2</td>`, `<th scope="row">Cap</th><td class="num">500</td>`,
+		`<th scope="row">Remaining</th><td class="num">498</td>`, "Arrived: 2. Remaining: 498."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the cap page lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Fatal(body)
+	}
+	r, body = b.get("/cap?year=1999")
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#year">`) {
+		t.Fatalf("a bad year: %d\n%s", r.StatusCode, body)
+	}
+}
+
+func TestRefusalOnItsOwnPage(t *testing.T) {
+	f := newFixture(t, false)
+	c := f.refer(t, "Refused", 1, haven.PriorityNormal)
+	visa := f.users[haven.OrgVisaOffice].actor
+	must(f.app.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.StartEligibility(f.ctx, visa, c.ID))
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	path := "/cases/" + string(c.ID)
+	_, body := b.get(path)
+	if !strings.Contains(body, `href="`+path+`/refuse"`) || strings.Contains(body, `action="`+path+`/refuse"`) {
+		t.Fatal("the case page must link to the refusal page, not refuse in place")
+	}
+	_, body = b.get(path + "/refuse")
+	if !strings.Contains(body, "A refusal cannot be undone.") || !strings.Contains(body, "The referring partner is notified") {
+		t.Fatalf("the refusal page does not name what will happen:\n%s", body)
+	}
+	r, body := b.post(path+"/refuse", url.Values{"reasons": {"   "}})
+	if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: Refuse this case") ||
+		!strings.Contains(body, `<a href="#reasons">Write the reasons</a>`) || !strings.Contains(body, `id="reasons-error"`) {
+		t.Fatalf("refusal without reasons: %d %q\n%s", r.StatusCode, title(body), body)
+	}
+	if f.caseState(t, c.ID) != haven.StateEligibilityReview {
+		t.Fatal("a refusal without reasons changed the case")
+	}
+	r, body = b.post(path+"/refuse", url.Values{"reasons": {"Exclusion clause applies."}})
+	if r.Request.URL.Path != path || f.caseState(t, c.ID) != haven.StateRefused || !strings.Contains(body, "Exclusion clause applies.") {
+		t.Fatalf("refusal: ended at %s, state %s", r.Request.URL, f.caseState(t, c.ID))
+	}
+}
+
+func TestSettlementView(t *testing.T) {
+	f := newFixture(t, false)
+	c := f.refer(t, "Settle", 2, haven.PriorityUrgent)
+	other := f.refer(t, "Elsewhere", 1, haven.PriorityUrgent)
+	visa := f.users[haven.OrgVisaOffice].actor
+	must(f.app.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Assessment notes Settle"}))
+	must(f.app.StartAdmissibility(f.ctx, visa, c.ID))
+	f.passChecks(t, c.ID)
+	must(f.app.ConfirmAdmissible(f.ctx, visa, c.ID))
+	must(f.app.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
+	today := haven.DateOf(f.clock.Now())
+	must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: today, Itinerary: "Itinerary IST-YUL Settle"}))
+	must(f.app.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
+	must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: today, PortOfEntry: "YUL"}))
+
+	b := f.browser(t)
+	home := b.signIn(f.users[haven.OrgSettlementOrganisation])
+	if !strings.Contains(home, "Families placed with you") {
+		t.Fatalf("settlement home:\n%s", home)
+	}
+	_, list := b.get("/cases")
+	if !strings.Contains(list, string(c.ID)) || strings.Contains(list, string(other.ID)) {
+		t.Fatalf("the settlement list shows the wrong cases:\n%s", list)
+	}
+	r, body := b.get("/cases/" + string(c.ID))
+	if r.StatusCode != 200 || !strings.Contains(body, "FamilySettle") || !strings.Contains(body, "Protected B") || !strings.Contains(body, "Journalism") {
+		t.Fatalf("settlement case page: %d\n%s", r.StatusCode, body)
+	}
+	// What the settlement view leaves out never reaches the browser.
+	for _, secret := range []string{"Told of Settle", "Evin prison Settle", "Held 40 days", "Confidential note of Settle",
+		"Safe house near Van", "+90 555", "UNH-W-", "Assessment notes Settle", "IME clear", "Itinerary IST-YUL", "Detained twice"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the settlement view shows %q", secret)
+		}
+	}
+	// No visa office action is offered.
+	if strings.Contains(body, "/refuse") || strings.Contains(body, "/approve") || strings.Contains(body, "/travel") {
+		t.Error("the settlement view offers the visa office's acts")
+	}
+	// An act of the visa office, forged by hand, is refused and changes nothing.
+	r, _ = b.post("/cases/"+string(c.ID)+"/refuse", url.Values{"reasons": {"Not ours to refuse."}})
+	if r.StatusCode != http.StatusForbidden || f.caseState(t, c.ID) != haven.StateArrived {
+		t.Fatalf("a settlement organisation refusing: %d, state %s", r.StatusCode, f.caseState(t, c.ID))
+	}
+	// Its own acts: settlement begins, then the case closes.
+	b.get("/cases/" + string(c.ID))
+	r, body = b.post("/cases/"+string(c.ID)+"/begin-settlement", nil)
+	if f.caseState(t, c.ID) != haven.StateInSettlement || !strings.Contains(body, "Settlement has begun.") || !strings.Contains(body, `/close"`) {
+		t.Fatalf("begin settlement: %d, state %s\n%s", r.StatusCode, f.caseState(t, c.ID), body)
+	}
+	r, body = b.post("/cases/"+string(c.ID)+"/close", nil)
+	if f.caseState(t, c.ID) != haven.StateClosed || !strings.Contains(body, "The case is closed.") {
+		t.Fatalf("close: %d, state %s", r.StatusCode, f.caseState(t, c.ID))
+	}
+	// Another case is not found, as if it did not exist.
+	r, body = b.get("/cases/" + string(other.ID))
+	if r.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") || strings.Contains(body, "FamilyElsewhere") {
+		t.Fatalf("another case: %d\n%s", r.StatusCode, body)
+	}
+	// The cap is the visa office's: refused, in words.
+	r, body = b.get("/cap")
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(body, "Your organisation may not do this.") {
+		t.Fatalf("cap for settlement: %d\n%s", r.StatusCode, body)
+	}
+}

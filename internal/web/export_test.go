@@ -1,0 +1,9 @@
+package web
+
+// Internals for the external tests.
+var (
+	MessagesEN   = messagesEN
+	MessagesFR   = messagesFR
+	TemplateKeys = templateKeys
+	CodeKeys     = codeKeys
+)

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+
+	"github.com/havenhrd/haven"
+)
+
+// Haven is what the pages need of the app layer: exactly the methods of
+// *app.App they call. The interface lives here, with its consumer, so that
+// this package depends on the domain only.
+type Haven interface {
+	// Sign-in and sessions.
+	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
+	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
+	SignInRecovery(ctx context.Context, step, code, source string) (*haven.Session, error)
+	SignInPasskeyBegin(ctx context.Context, step string) ([]byte, *haven.SignInStep, error)
+	SignInPasskeyFinish(ctx context.Context, step string, response io.Reader, source string) (*haven.Session, error)
+	Authenticate(ctx context.Context, token string) (haven.Actor, error)
+	SignOut(ctx context.Context, token string) error
+
+	// Enrolment from a one-time secret.
+	Enrol(ctx context.Context, secret, password string) (*haven.SignInStep, error)
+	EnrolTOTPBegin(ctx context.Context, step string) (secret, url string, next *haven.SignInStep, err error)
+	EnrolTOTPFinish(ctx context.Context, step, code string) ([]string, error)
+
+	// Organisations and the cap.
+	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
+	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
+
+	// Cases.
+	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)
+	FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	RecordAssessment(ctx context.Context, actor haven.Actor, id haven.ID, as *haven.EligibilityAssessment) (*haven.Case, error)
+	StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	Approve(ctx context.Context, actor haven.Actor, id haven.ID, in haven.ApproveInput) (*haven.Case, error)
+	Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
+	BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error)
+	AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error)
+	RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error)
+	BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+}
+
+// Config is what New needs.
+type Config struct {
+	// Log receives one line per refused or failed request: route, status,
+	// code and request ID, never the input. Nil discards.
+	Log *slog.Logger
+	// Haven is the app layer. Required.
+	Haven Haven
+	// Origin is Haven's public origin, such as "https://haven.example.org":
+	// a POST from a browser must come from it. Required.
+	Origin string
+	// Demo marks every page as a demonstration, with a banner.
+	Demo bool
+}
+
+// ContentSecurityPolicy is the policy of every response: scripts, styles
+// and images from Haven itself only, no inline script or style, forms that
+// post only to Haven, no framing.
+const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// New returns the handler of Haven's pages, for every path the server does
+// not route to the API or the health checks. It parses and checks every
+// template and the catalogues, and returns an error when one is broken.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Haven == nil {
+		return nil, errors.New("web: Config.Haven is required")
+	}
+	u, err := url.Parse(cfg.Origin)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" && u.Path != "/" {
+		return nil, errors.New("web: Config.Origin must be an origin such as https://haven.example.org")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if err := checkCatalogues(); err != nil {
+		return nil, err
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	tm, err := parseTemplates(st)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{log: cfg.Log, h: cfg.Haven, origin: cfg.Origin, demo: cfg.Demo, tmpl: tm, static: st}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.requestID(securityHeaders(mux)), nil
+}
+
+// server holds the handlers' dependencies.
+type server struct {
+	log    *slog.Logger
+	h      Haven
+	origin string
+	demo   bool
+	tmpl   templates
+	static *staticFiles
+}
+
+// requestID makes sure each request carries an ID that its log lines and
+// audit events name. The server in front usually set one already.
+func (s *server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if haven.RequestID(r.Context()) == "" {
+			b := make([]byte, 12)
+			rand.Read(b)
+			id := base64.RawURLEncoding.EncodeToString(b)
+			w.Header().Set("X-Request-Id", id)
+			r = r.WithContext(haven.WithRequestID(r.Context(), id))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every page carries. Pages are never
+// cached: most show case data, and the others show secrets or forms.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// source is the client's address, as sign-in's rate limits count it.
+func source(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
