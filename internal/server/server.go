@@ -125,9 +125,9 @@ func (s *srv) sameOrigin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		site := r.Header.Get("Sec-Fetch-Site")
 		origin := r.Header.Get("Origin")
-		ok := site == "same-origin" || (site == "" && origin != "" && origin == s.cfg.Origin)
-		if site != "" && origin != "" && origin != s.cfg.Origin {
-			ok = false
+		ok := origin != "" && origin == s.cfg.Origin
+		if site != "" { // fetch metadata, which no page can forge, decides
+			ok = site == "same-origin" && (origin == "" || origin == "null" || origin == s.cfg.Origin)
 		}
 		if !ok {
 			s.log.InfoContext(r.Context(), "cross-site request refused", "path", r.URL.Path, "request_id", haven.RequestID(r.Context()))

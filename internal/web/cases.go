@@ -186,7 +186,10 @@ func actsFor(kind haven.OrgKind, c *haven.Case) map[string]bool {
 		acts["settlement"] = slices.Contains(settleStates, c.State)
 		fallthrough
 	case haven.OrgSettlementOrganisation:
-		acts["begin_settlement"] = c.State == haven.StateArrived && c.SettlementOrgID != ""
+		// A settlement organisation only ever sees the cases placed with
+		// it (its view hides whom the case is placed with); the visa
+		// office may begin settlement once a case is placed.
+		acts["begin_settlement"] = c.State == haven.StateArrived && (kind == haven.OrgSettlementOrganisation || c.SettlementOrgID != "")
 		acts["close"] = c.State == haven.StateInSettlement
 	}
 	return acts

@@ -36,6 +36,7 @@ var messagesEN = map[string]string{
 
 	// Sign-in.
 	"signin.title":    "Sign in",
+	"signin.again":    "Sign in again with your passphrase.",
 	"signin.username": "Username",
 	"signin.password": "Password",
 	"signin.continue": "Continue",
@@ -126,6 +127,7 @@ var messagesEN = map[string]string{
 	"case.back":                "Back to the cases",
 	"case.id":                  "Case",
 	"case.state":               "State",
+	"case.state_label":         "State:",
 	"case.resume_state":        "resumes at",
 	"case.shredded":            "This case has been shredded: its protected information can no longer be read.",
 	"case.summary":             "Summary",
@@ -525,6 +527,7 @@ var messagesFR = map[string]string{
 
 	// Sign-in.
 	"signin.title":    "Connexion",
+	"signin.again":    "Reconnectez-vous avec votre phrase de passe.",
 	"signin.username": "Nom d'utilisateur",
 	"signin.password": "Mot de passe",
 	"signin.continue": "Continuer",
@@ -615,6 +618,7 @@ var messagesFR = map[string]string{
 	"case.back":                "Retour aux dossiers",
 	"case.id":                  "Dossier",
 	"case.state":               "État",
+	"case.state_label":         "État :",
 	"case.resume_state":        "reprendra à l'état",
 	"case.shredded":            "Ce dossier a été déchiqueté : ses renseignements protégés ne peuvent plus être lus.",
 	"case.summary":             "Résumé",

@@ -97,16 +97,16 @@ func sessionToken(r *http.Request) string {
 }
 
 // sameOrigin reports whether a state change comes from Haven's own pages:
-// the browser's Sec-Fetch-Site says same-origin, or (for a browser that
-// sends no fetch metadata) its Origin is Haven's; the two must not
-// disagree. The same rule as the API server's.
+// the browser's Sec-Fetch-Site says same-origin (a header no page can
+// set), or, for a browser that sends no fetch metadata, its Origin is
+// Haven's. A form POST may carry "Origin: null" under some referrer
+// policies; Sec-Fetch-Site decides then.
 func (s *server) sameOrigin(r *http.Request) bool {
 	site, origin := r.Header.Get("Sec-Fetch-Site"), r.Header.Get("Origin")
-	ok := site == "same-origin" || (site == "" && origin != "" && origin == s.origin)
-	if site != "" && origin != "" && origin != s.origin {
-		ok = false
+	if site != "" {
+		return site == "same-origin" && (origin == "" || origin == "null" || origin == s.origin)
 	}
-	return ok
+	return origin != "" && origin == s.origin
 }
 
 // post guards a state change: the body is bounded, the request must come

@@ -145,19 +145,14 @@ func (s *server) handleFactor(kind string) http.Handler {
 	})
 }
 
-// factorFailed shows the second-factor page again with the problem; a step
-// that has expired sends the user back to the password.
+// factorFailed sends the user back to the password: the app spends a
+// sign-in step on any answer, right or wrong, so that a code can be
+// guessed only once per password. The page says what was wrong.
 func (s *server) factorFailed(w http.ResponseWriter, r *http.Request, p *page, field string, err error) {
-	msg := p.errorMessage(err)
-	if k, _ := messageKey(haven.ErrorMessageOf(err)); k == "err.step_expired" {
-		clearCookie(w, stepCookie)
-		p.Alert = msg
-		s.render(w, r, statusOf(err), "signin", p)
-		return
-	}
+	clearCookie(w, stepCookie)
 	p.Form.Del(field) // a wrong code is not worth keeping
-	p.Errors = append(p.Errors, problem{Field: field, Message: msg})
-	s.render(w, r, statusOf(err), "factor", p)
+	p.Alert = p.errorMessage(err) + " " + p.t("signin.again")
+	s.render(w, r, statusOf(err), "signin", p)
 }
 
 // startSession sets the session cookie and goes to the home page. The step

@@ -1,0 +1,308 @@
+package browser_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/auth"
+	"github.com/havenhrd/haven/internal/server"
+	"github.com/havenhrd/haven/internal/testdb"
+	"github.com/havenhrd/haven/internal/vault"
+	"github.com/pquerna/otp/totp"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// password is every test user's passphrase.
+const password = "seven lanterns over the Red River at dusk"
+
+// orgNames are the organisations of the fixture, one of every kind that
+// does case work (the programme's administration is made by
+// CreateFirstAdmin). The names are invented.
+var orgNames = map[haven.OrgKind]string{
+	haven.OrgReferralPartner:        "UNHCR Ankara",
+	haven.OrgProtectionPartner:      "Front Line Defenders",
+	haven.OrgVisaOffice:             "IRCC Nairobi",
+	haven.OrgScreeningPartner:       "CBSA liaison",
+	haven.OrgMedicalPartner:         "Panel clinic Istanbul",
+	haven.OrgSettlementOrganisation: "COSTI Toronto",
+}
+
+// fixture is a real Haven: the app on SQLite behind the HTTP server, which
+// serves the API and the web pages, on 127.0.0.1 over TLS.
+//
+// Why TLS: every cookie of the pages is __Host- prefixed and Secure, which a
+// browser keeps only from a secure origin. Chrome counts http://localhost
+// as one, but "localhost" may resolve to ::1 as well as 127.0.0.1, and these
+// tests contact 127.0.0.1 only. So the server is httptest's TLS server on
+// 127.0.0.1 (a self-signed certificate), Chromium runs with
+// --ignore-certificate-errors, and Haven's configured origin, which the
+// same-origin checks compare with the browser's Origin header, is
+// https://127.0.0.1:PORT: the port is known before the server starts, from
+// its listener.
+type fixture struct {
+	ctx    context.Context
+	app    *app.App
+	origin string
+	admin  haven.Actor
+	orgs   map[haven.OrgKind]*haven.Organisation
+	logs   *syncBuffer
+
+	mu       sync.Mutex
+	lastPost string // the last POST the browser sent, and its fetch metadata
+}
+
+// user is a user enrolled with a password and an authenticator app.
+type user struct {
+	name   string
+	secret string // the TOTP secret
+	actor  haven.Actor
+	org    *haven.Organisation
+}
+
+// syncBuffer collects the log lines of the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // setup only: a broken fixture
+	}
+	return v
+}
+
+// newFixture starts Haven as server_test.go's fixture does, with the
+// system clock: the browser signs in in real time.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	keys := must(vault.GenerateKeyring(nil))
+	v := must(vault.New(keys))
+	sg := must(note.NewSigner(keys.AuditKey))
+	cheap := auth.Params{Time: 1, Memory: 64, Threads: 1}
+	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
+	f := &fixture{ctx: ctx, orgs: map[haven.OrgKind]*haven.Organisation{}, logs: &syncBuffer{}}
+	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h})
+	if err := f.app.Bootstrap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
+	must(f.app.CreateFirstAdmin(ctx, &haven.Organisation{Name: "Resettlement programme", Country: "CA"}, adm))
+	f.admin = haven.Actor{UserID: adm.ID}
+	// The cap page and the approval form show the current year: make sure
+	// it has rules whatever year the tests run in.
+	year := time.Now().UTC().Year()
+	if _, err := f.app.FindRules(ctx, f.admin, year); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		if err := f.app.SetRules(ctx, f.admin, haven.DefaultRules(year)); err != nil {
+			t.Fatal(err)
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []haven.OrgKind{haven.OrgReferralPartner, haven.OrgProtectionPartner, haven.OrgVisaOffice,
+		haven.OrgScreeningPartner, haven.OrgMedicalPartner, haven.OrgSettlementOrganisation} {
+		o := &haven.Organisation{Kind: kind, Name: orgNames[kind], Country: "CA"}
+		if err := f.app.CreateOrganisation(ctx, f.admin, o); err != nil {
+			t.Fatal(err)
+		}
+		f.orgs[kind] = o
+	}
+
+	// httptest's unstarted server has its listener already: its address
+	// is the origin.
+	ts := httptest.NewUnstartedServer(nil)
+	t.Cleanup(ts.Close)
+	f.origin = "https://" + ts.Listener.Addr().String()
+	log := slog.New(slog.NewJSONHandler(f.logs, nil))
+	handler, err := server.NewServer(log, f.app, server.Config{Origin: f.origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !servesPages(handler) {
+		t.Fatal("the server does not serve the sign-in page")
+	}
+	// The test only watches the requests go by: the fetch metadata of the
+	// last POST explains a refusal by the same-origin check.
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			f.mu.Lock()
+			f.lastPost = fmt.Sprintf("POST %s with Origin %q, Sec-Fetch-Site %q", r.URL.Path, r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site"))
+			f.mu.Unlock()
+		}
+		handler.ServeHTTP(w, r)
+	})
+	ts.StartTLS()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log (IDs and codes only):\n%s", f.logs.String())
+		}
+	})
+	return f
+}
+
+// servesPages reports whether h serves the sign-in page.
+func servesPages(h http.Handler) bool {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/signin", nil))
+	return rec.Code == http.StatusOK && strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html")
+}
+
+// enrol creates a caseworker of the organisation of kind, enrolled with the
+// password and an authenticator app, through the app.
+//
+// The app takes each TOTP time step once per user. Enrolment confirms the
+// secret with the code of the previous 30-second step (the app accepts one
+// step either side), so the browser's sign-in may use the current step's
+// code at once, without waiting for the next window.
+func (f *fixture) enrol(t *testing.T, kind haven.OrgKind, name string) *user {
+	t.Helper()
+	org := f.orgs[kind]
+	u := &haven.User{OrgID: org.ID, Role: haven.RoleCaseworker, Username: name, DisplayName: "Worker " + name}
+	enrolment := must(f.app.CreateUser(f.ctx, f.admin, u))
+	step := must(f.app.Enrol(f.ctx, enrolment, password))
+	secret, _, next, err := f.app.EnrolTOTPBegin(f.ctx, step.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(f.app.EnrolTOTPFinish(f.ctx, next.ID, totpCode(t, secret, -1)))
+	return &user{name: name, secret: secret, actor: haven.Actor{UserID: u.ID}, org: org}
+}
+
+// totpCode returns the code of the time step offset steps from now. It
+// waits out the last two seconds of a step, so that the code is not one
+// step stale by the time the app checks it.
+func totpCode(t testing.TB, secret string, offset int) string {
+	t.Helper()
+	const period = 30 * time.Second
+	now := time.Now()
+	if left := period - time.Duration(now.UnixNano())%period; left < 2*time.Second {
+		time.Sleep(left + 100*time.Millisecond)
+		now = time.Now()
+	}
+	return must(totp.GenerateCode(secret, now.Add(time.Duration(offset)*period)))
+}
+
+// family is the synthetic family of four (all names invented) that UNHCR
+// refers: a principal applicant, a spouse and two children.
+type family struct {
+	surname     string
+	given       []string
+	account     string // the persecution account, which the settlement view leaves out
+	whereabouts string // where they hide before travel, which it leaves out too
+}
+
+func newFamily(surname string) family {
+	return family{
+		surname:     surname,
+		given:       []string{"Leyla", "Davud", "Sahar", "Omid"},
+		account:     "Persecution account of the " + surname + " family: arrested at the newspaper, held forty days without charge, beaten.",
+		whereabouts: "Safe house near Van",
+	}
+}
+
+// refer creates the family's referral as UNHCR, through the app.
+func (f *fixture) refer(t *testing.T, unhcr *user, fam family, number string) *haven.Case {
+	t.Helper()
+	c := &haven.Case{
+		UNHCRNumber:        number,
+		SubmissionPriority: haven.PriorityUrgent, ProcessingPriority: haven.PriorityUrgent,
+		PrimaryCategory:       haven.CategoryLegalPhysicalProtection,
+		CategoryJustification: "Detained twice for reporting; a further arrest is imminent.",
+		Grounds:               []haven.Ground{haven.GroundPoliticalOpinion, haven.GroundParticularSocialGroup},
+		SocialGroups:          []haven.SocialGroup{haven.SocialGroupHumanRightsWork},
+		NationalityCountries:  []string{"IR"}, AsylumCountry: "TR",
+		Profile: haven.DefenderProfile{
+			WorkAreas:     []haven.WorkArea{haven.WorkJournalism},
+			Organisations: []string{"Independent press collective"},
+			ThreatEvents: []haven.ThreatEvent{{Type: haven.ThreatArbitraryDetention, Perpetrator: haven.PerpetratorState,
+				Date: haven.Date{Year: 2025, Month: 11, Day: 3}, Place: "Tehran", Description: "Held forty days without charge."}},
+		},
+		PersecutionAccount: fam.account,
+		DeclaredSize:       4,
+	}
+	rels := []haven.Relationship{haven.RelPrincipal, haven.RelSpouse, haven.RelChild, haven.RelChild}
+	born := []haven.Date{{Year: 1984, Month: 4, Day: 2}, {Year: 1982, Month: 9, Day: 14}, {Year: 2012, Month: 1, Day: 30}, {Year: 2016, Month: 6, Day: 8}}
+	sex := []haven.Sex{haven.SexFemale, haven.SexMale, haven.SexFemale, haven.SexMale}
+	for i, rel := range rels {
+		c.Members = append(c.Members, &haven.Member{
+			Relationship: rel, Accompanying: true, FamilyName: fam.surname, GivenNames: fam.given[i],
+			DateOfBirth: born[i], Sex: sex[i], Nationalities: []string{"IR"}, Languages: []string{"fa"},
+			Whereabouts: fam.whereabouts, Contact: "+90 555 010 0000",
+		})
+	}
+	if err := f.app.CreateReferral(f.ctx, unhcr.actor, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// recordChecks assigns every traveller to the screening and the medical
+// partners, as the visa office, and records their checks as those
+// partners: their pages do not exist yet, so this goes through the app.
+func (f *fixture) recordChecks(t *testing.T, visa, screening, medical *user, id haven.ID) {
+	t.Helper()
+	c := must(f.app.FindCaseByID(f.ctx, visa.actor, id))
+	var ids []haven.ID
+	for _, m := range c.Travellers() {
+		ids = append(ids, m.ID)
+	}
+	for _, partner := range []*user{screening, medical} {
+		must(f.app.AssignChecks(f.ctx, visa.actor, id, partner.org.ID, ids))
+	}
+	valid := haven.DateOf(time.Now().AddDate(1, 0, 0))
+	for _, m := range ids {
+		for _, ch := range []struct {
+			by    *user
+			check *haven.Check
+		}{
+			{screening, &haven.Check{MemberID: m, Kind: haven.CheckSecurity, Result: haven.ResultPassed}},
+			{screening, &haven.Check{MemberID: m, Kind: haven.CheckCriminality, Result: haven.ResultPassed}},
+			{medical, &haven.Check{MemberID: m, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid, Details: "Immigration medical exam clear"}},
+		} {
+			if _, err := f.app.RecordCheck(f.ctx, ch.by.actor, id, ch.check); err != nil {
+				t.Fatalf("check %s by %s: %v", ch.check.Kind, ch.by.name, err)
+			}
+		}
+	}
+}
+
+// state is the case's state as the visa office sees it, from the app: a
+// cross-check of what the pages say.
+func (f *fixture) state(t *testing.T, visa *user, id haven.ID) haven.CaseState {
+	t.Helper()
+	return must(f.app.FindCaseByID(f.ctx, visa.actor, id)).State
+}
+
+// lastPostSeen describes the last POST the browser sent.
+func (f *fixture) lastPostSeen() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lastPost
+}
+
+func (f *fixture) String() string {
+	return "Haven at " + f.origin
+}
