@@ -50,133 +50,223 @@ type sealedWork struct {
 // is already on a case, or a person on the referral is already on an open
 // case; ENOTFOUND for a nomination the actor cannot see.
 func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
-	const op = "app.CreateReferral"
 	return a.update(ctx, func(tx store.Tx) error {
-		w, err := a.resolve(ctx, tx, actor)
+		w, rules, err := a.referrer(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		if err := a.coarse(ctx, tx, w, policy.CaseRefer, "case", "", ""); err != nil {
+		nom, err := a.checkReferral(ctx, tx, w, rules, c)
+		if err != nil {
 			return err
 		}
-		now := a.now()
-		// The rules of the year the referral is made govern it.
-		rules, err := tx.FindRules(ctx, now.Year())
+		return a.writeReferral(ctx, tx, w, c, nom)
+	})
+}
+
+// referrer resolves an actor who refers, with the rules of the year the
+// referral is made (nil when the year has none).
+func (a *App) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (who, *haven.ProgrammeRules, error) {
+	w, err := a.resolve(ctx, tx, actor)
+	if err != nil {
+		return w, nil, err
+	}
+	if err := a.coarse(ctx, tx, w, policy.CaseRefer, "case", "", ""); err != nil {
+		return w, nil, err
+	}
+	rules, err := tx.FindRules(ctx, a.now().Year())
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return w, nil, nil
+	}
+	return w, rules, err
+}
+
+// checkReferral applies every rule a referral must meet and writes
+// nothing. It returns the nomination the referral comes from, if any,
+// moved to its next state in memory.
+func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case) (*store.NominationRow, error) {
+	const op = "app.CreateReferral"
+	now := a.now()
+	mayRefer := rules != nil && rules.MayRefer(w.org)
+	c.UNHCRNumber = strings.ToUpper(strings.TrimSpace(c.UNHCRNumber))
+	if c.ReferringOrgID == "" {
+		c.ReferringOrgID = w.org.ID
+	}
+	if err := workflow.CheckReferral(rules, w.org, c, now); err != nil {
+		return nil, err
+	}
+	if !a.decide(ctx, tx, w, policy.CaseRefer, policy.Relation{Kind: policy.KindProgramme, MayRefer: mayRefer}, "case", "", "").Allowed {
+		return nil, a.forbidden(ctx, w, policy.CaseRefer)
+	}
+	var nom *store.NominationRow
+	if c.NominationID != "" {
+		var err error
+		nom, err = tx.FindNominationByID(ctx, c.NominationID)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			rules = nil
+			return nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
 		} else if err != nil {
-			return err
+			return nil, err
 		}
-		mayRefer := rules != nil && rules.MayRefer(w.org)
-		c.UNHCRNumber = strings.ToUpper(strings.TrimSpace(c.UNHCRNumber))
-		if c.ReferringOrgID == "" {
-			c.ReferringOrgID = w.org.ID
+		rel := nominationRel(w, nom)
+		if !policy.Decide(w.actor(), policy.NominationRead, rel).Allowed {
+			return nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
 		}
-		if err := workflow.CheckReferral(rules, w.org, c, now); err != nil {
-			return err
+		rel.MayRefer = mayRefer
+		if !a.decide(ctx, tx, w, policy.NominationRefer, rel, "nomination", nom.ID, "").Allowed {
+			return nil, a.forbidden(ctx, w, policy.NominationRefer)
 		}
-		if !a.decide(ctx, tx, w, policy.CaseRefer, policy.Relation{Kind: policy.KindProgramme, MayRefer: mayRefer}, "case", "", "").Allowed {
-			return a.forbidden(ctx, w, policy.CaseRefer)
+		next, err := workflow.StepNomination(nom.State, haven.NominationEventRefer, "")
+		if err != nil {
+			return nil, err
 		}
-		var nom *store.NominationRow
-		if c.NominationID != "" {
-			nom, err = tx.FindNominationByID(ctx, c.NominationID)
-			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-				return a.nominationNotFound(ctx, tx, w, c.NominationID)
-			} else if err != nil {
-				return err
-			}
-			rel := nominationRel(w, nom)
-			if !policy.Decide(w.actor(), policy.NominationRead, rel).Allowed {
-				return a.nominationNotFound(ctx, tx, w, c.NominationID)
-			}
-			rel.MayRefer = mayRefer
-			if !a.decide(ctx, tx, w, policy.NominationRefer, rel, "nomination", nom.ID, "").Allowed {
-				return a.forbidden(ctx, w, policy.NominationRefer)
-			}
-			next, err := workflow.StepNomination(nom.State, haven.NominationEventRefer, "")
+		if _, err := tx.FindDataKey(ctx, nom.ID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return nil, haven.Errorf(haven.ECONFLICT, op, "the nomination has been shredded and cannot be referred")
+		} else if err != nil {
+			return nil, err
+		}
+		nom.State = next
+	}
+	// Duplicates: the UNHCR number, and any person already on an open case.
+	if _, err := tx.FindCaseByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber)); err == nil {
+		return nil, &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a case with this UNHCR case number already exists",
+			Fields: []haven.FieldProblem{{Field: "unhcr_number", Message: "this UNHCR case number is already on a case"}}}
+	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return nil, err
+	}
+	var p haven.Problems
+	for i, m := range c.Members {
+		dups, err := tx.FindMembersByIdentityIndex(ctx, a.identityIndex(m))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dups {
+			other, err := tx.FindCaseByID(ctx, d.CaseID, false)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if _, err := tx.FindDataKey(ctx, nom.ID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-				return haven.Errorf(haven.ECONFLICT, op, "the nomination has been shredded and cannot be referred")
-			} else if err != nil {
-				return err
+			if !workflow.Terminal(other.State) {
+				p.Add("members["+itoa(i)+"]", "a person with this name and date of birth is already on an open case; ask the visa office")
+				break
 			}
-			nom.State = next
 		}
-		// Duplicates: the UNHCR number, and any person already on an open case.
-		if _, err := tx.FindCaseByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber)); err == nil {
-			return &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a case with this UNHCR case number already exists",
-				Fields: []haven.FieldProblem{{Field: "unhcr_number", Message: "this UNHCR case number is already on a case"}}}
-		} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+	}
+	return nom, p.Err(op)
+}
+
+// writeReferral writes a checked referral: the case sealed under a new
+// data key, its members, the nomination's new state, and the audit events.
+func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow) error {
+	now := a.now()
+	var err error
+	if c.ID, err = a.newID("case"); err != nil {
+		return err
+	}
+	for _, m := range c.Members {
+		if m.ID, err = a.newID("mem"); err != nil {
+			return err
+		}
+		m.CaseID, m.Excluded = c.ID, false
+	}
+	c.State, c.ResumeState, c.ReferredAt, c.UpdatedAt, c.Version = haven.StateReferred, "", now, now, 1
+	c.VisaKind, c.AdmissionYear, c.SettlementOrgID = "", 0, ""
+	dk, err := a.newKey(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	row, err := a.caseRow(dk, c)
+	if err != nil {
+		return err
+	}
+	if err := tx.CreateCase(ctx, row); err != nil {
+		return err
+	}
+	for i, m := range c.Members {
+		mr, err := a.memberRow(dk, m, i)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateMember(ctx, mr); err != nil {
+			return err
+		}
+	}
+	if nom != nil {
+		nom.CaseID, nom.UpdatedAt = c.ID, now
+		if err := tx.UpdateNomination(ctx, nom); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, w.actor(), "nomination.refer", "nomination", nom.ID, c.ID, map[string]any{"state": nom.State}); err != nil {
+			return err
+		}
+	}
+	return a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
+		"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
+}
+
+// ImportReferrals opens a case for each referral of a bulk import, all in
+// one transaction: either every line is valid and all are imported, or
+// none is. A line's problems are named "line N: field" (N counting from
+// 1), for every line that has any, including a UNHCR number or a person
+// that appears twice in the file. The cases carry their new IDs after.
+func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
+	const op = "app.ImportReferrals"
+	if len(cases) == 0 {
+		return (&haven.Problems{{Field: "file", Message: "the file holds no referral"}}).Err(op)
+	}
+	if len(cases) > MaxImport {
+		return (&haven.Problems{{Field: "file", Message: "import at most " + itoa(MaxImport) + " referrals at once"}}).Err(op)
+	}
+	return a.update(ctx, func(tx store.Tx) error {
+		w, rules, err := a.referrer(ctx, tx, actor)
+		if err != nil {
 			return err
 		}
 		var p haven.Problems
-		for i, m := range c.Members {
-			dups, err := tx.FindMembersByIdentityIndex(ctx, a.identityIndex(m))
-			if err != nil {
+		noms := make([]*store.NominationRow, len(cases))
+		numbers := map[string]int{}
+		people := map[string]int{}
+		for i, c := range cases {
+			line := "line " + itoa(i+1) + ": "
+			nom, err := a.checkReferral(ctx, tx, w, rules, c)
+			switch haven.ErrorCodeOf(err) {
+			case "":
+			case haven.EINVALID, haven.ECONFLICT, haven.ENOTFOUND, haven.EFORBIDDEN:
+				if fs := haven.FieldsOf(err); len(fs) > 0 {
+					for _, f := range fs {
+						p.Add(line+f.Field, f.Message)
+					}
+				} else {
+					p.Add(line+"referral", haven.ErrorMessageOf(err))
+				}
+				continue
+			default:
 				return err
 			}
-			for _, d := range dups {
-				other, err := tx.FindCaseByID(ctx, d.CaseID, false)
-				if err != nil {
-					return err
+			noms[i] = nom
+			if j, ok := numbers[c.UNHCRNumber]; ok {
+				p.Addf(line+"unhcr_number", "the same UNHCR case number is on line %d", j+1)
+			}
+			numbers[c.UNHCRNumber] = i
+			for k, m := range c.Members {
+				id := string(a.identityIndex(m))
+				if j, ok := people[id]; ok && j != i {
+					p.Addf(line+"members["+itoa(k)+"]", "the same person is on line %d", j+1)
 				}
-				if !workflow.Terminal(other.State) {
-					p.Add("members["+itoa(i)+"]", "a person with this name and date of birth is already on an open case; ask the visa office")
-					break
-				}
+				people[id] = i
 			}
 		}
 		if err := p.Err(op); err != nil {
 			return err
 		}
-
-		if c.ID, err = a.newID("case"); err != nil {
-			return err
-		}
-		for _, m := range c.Members {
-			if m.ID, err = a.newID("mem"); err != nil {
-				return err
-			}
-			m.CaseID, m.Excluded = c.ID, false
-		}
-		c.State, c.ResumeState, c.ReferredAt, c.UpdatedAt, c.Version = haven.StateReferred, "", now, now, 1
-		c.VisaKind, c.AdmissionYear, c.SettlementOrgID = "", 0, ""
-		dk, err := a.newKey(ctx, tx, c.ID)
-		if err != nil {
-			return err
-		}
-		row, err := a.caseRow(dk, c)
-		if err != nil {
-			return err
-		}
-		if err := tx.CreateCase(ctx, row); err != nil {
-			return err
-		}
-		for i, m := range c.Members {
-			mr, err := a.memberRow(dk, m, i)
-			if err != nil {
-				return err
-			}
-			if err := tx.CreateMember(ctx, mr); err != nil {
+		for i, c := range cases {
+			if err := a.writeReferral(ctx, tx, w, c, noms[i]); err != nil {
 				return err
 			}
 		}
-		if nom != nil {
-			nom.CaseID, nom.UpdatedAt = c.ID, now
-			if err := tx.UpdateNomination(ctx, nom); err != nil {
-				return err
-			}
-			if err := a.audit(ctx, tx, w.actor(), "nomination.refer", "nomination", nom.ID, c.ID, map[string]any{"state": nom.State}); err != nil {
-				return err
-			}
-		}
-		return a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
-			"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
+		return nil
 	})
 }
+
+// MaxImport bounds the referrals of one bulk import.
+const MaxImport = 500
 
 func (a *App) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) {
 	s := a.sealer(dk, "cases", c.ID)
@@ -642,6 +732,50 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 			return map[string]any{"check_id": cid, "member_id": ch.MemberID, "kind": ch.Kind, "result": ch.Result,
 				"politically_motivated": ch.ConvictionPoliticallyMotivated}, tx.CreateCheck(ctx, r)
 		})
+}
+
+// FindAssignedWork returns the cases with members assigned to the actor's
+// screening or medical organisation that take checks now, each as the
+// actor may see it: the assigned members' identity and the checks of the
+// organisation's kind, nothing else.
+func (a *App) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error) {
+	var out []*haven.Case
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		action := policy.CheckScreening
+		if w.org.Kind == haven.OrgMedicalPartner {
+			action = policy.CheckMedical
+		}
+		if err := a.coarse(ctx, tx, w, action, "case", "", ""); err != nil {
+			return err
+		}
+		ids, err := tx.FindAssignedCases(ctx, w.org.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			row, err := tx.FindCaseByID(ctx, id, false)
+			if err != nil {
+				return err
+			}
+			c, err := a.present(ctx, tx, w, row)
+			if err != nil {
+				return err
+			}
+			if len(c.Members) == 0 {
+				continue // no assigned member takes checks in this state
+			}
+			out = append(out, c)
+			if err := a.audit(ctx, tx, w.actor(), "case.read", "case", row.ID, row.ID, map[string]any{"members": memberIDs(c)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // AssignChecks assigns members of a case to a screening or medical

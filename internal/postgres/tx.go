@@ -834,6 +834,19 @@ func (t *Tx) IsAssigned(ctx context.Context, member, org haven.ID) (bool, error)
 	return n > 0, mapErr("postgres.IsAssigned", err)
 }
 
+// FindAssignedCases returns the cases with a member assigned to org.
+func (t *Tx) FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, error) {
+	rows, err := t.tx.Query(ctx, `SELECT c.id FROM cases c WHERE EXISTS (SELECT 1 FROM check_assignments a
+		JOIN members m ON m.id = a.member_id WHERE a.org_id = $1 AND m.case_id = c.id) ORDER BY c.referred_at, c.id`, org)
+	if err != nil {
+		return nil, mapErr("postgres.FindAssignedCases", err)
+	}
+	return collect(rows, "postgres.FindAssignedCases", func(s scanner) (haven.ID, error) {
+		var id haven.ID
+		return id, s.Scan(&id)
+	})
+}
+
 // CreateAssessment inserts a.
 func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error {
 	g := a.Grounds

@@ -132,6 +132,9 @@ type Tx interface {
 	AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error
 	// IsAssigned reports whether member is assigned to org.
 	IsAssigned(ctx context.Context, member, org haven.ID) (bool, error)
+	// FindAssignedCases returns the IDs of the cases with a member assigned
+	// to org, oldest referral first.
+	FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, error)
 
 	CreateAssessment(ctx context.Context, a *AssessmentRow) error
 	FindAssessments(ctx context.Context, caseID haven.ID) ([]*AssessmentRow, error)

@@ -751,6 +751,16 @@ func testCaseRecords(t *testing.T, s store.Store) {
 	})
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.AssignMember(ctx, "mem_missing", f.visa.ID, f.user.ID, t0) }), haven.EINVALID)
 	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindAssignedCases(ctx, f.visa.ID)
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0] != "case_1" {
+			t.Errorf("assigned cases = %v", got)
+		}
+		if none, err := tx.FindAssignedCases(ctx, f.fld.ID); err != nil || len(none) != 0 {
+			t.Errorf("assigned cases of another org = %v, %v", none, err)
+		}
 		for _, c := range []struct {
 			m, o haven.ID
 			want bool
