@@ -985,3 +985,21 @@ var messagesFR = map[string]string{
 	"event.resume":              "Reprise",
 	"event.withdraw":            "Retrait",
 }
+
+// addMessages merges a page group's catalogue entries into both
+// catalogues; each group's file calls it from init. A key defined twice is
+// a programming error.
+func addMessages(en, fr map[string]string) {
+	for k, v := range en {
+		if _, dup := messagesEN[k]; dup {
+			panic("web: message " + k + " defined twice")
+		}
+		messagesEN[k] = v
+	}
+	for k, v := range fr {
+		if _, dup := messagesFR[k]; dup {
+			panic("web: message " + k + " defined twice")
+		}
+		messagesFR[k] = v
+	}
+}

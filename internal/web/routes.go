@@ -45,5 +45,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /cases/{id}/close", s.post(s.signedIn(s.handleCaseEvent(actClose))))
 	mux.Handle("GET /cap", s.signedIn(s.handleCap))
 
+	s.routesPartners(mux) // nominations, referrals, imports, checks, side states: routes_partners.go
+	s.routesAdmin(mux)    // programme administration, one's own factors: routes_admin.go
+
 	mux.Handle("/", s.handleNotFound())
 }
