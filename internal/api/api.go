@@ -39,6 +39,7 @@ type Haven interface {
 	// Cases.
 	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
+	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)

@@ -144,6 +144,44 @@ func listCases(c *call, _ *none) (caseList, error) {
 // createCase refers a family to Canada, from a nomination when
 // nomination_id is given.
 func createCase(c *call, in *caseInput) (caseJSON, error) {
+	k := in.referral()
+	if err := c.h.CreateReferral(c.ctx, c.actor, k); err != nil {
+		return caseJSON{}, err
+	}
+	// The referring partner's view of a case it just referred is the
+	// referral it sent, with the IDs and state the app gave it.
+	return caseOut(k), nil
+}
+
+// importInput is the body of POST /api/v1/cases/import.
+type importInput struct {
+	Referrals []caseInput `json:"referrals"`
+}
+
+// importResult lists the cases a bulk import opened.
+type importResult struct {
+	Cases []caseJSON `json:"cases"`
+}
+
+// importCases refers many families at once: all or nothing, problems
+// named "line N: field".
+func importCases(c *call, in *importInput) (importResult, error) {
+	ks := make([]*haven.Case, len(in.Referrals))
+	for i := range in.Referrals {
+		ks[i] = in.Referrals[i].referral()
+	}
+	if err := c.h.ImportReferrals(c.ctx, c.actor, ks); err != nil {
+		return importResult{}, err
+	}
+	out := importResult{Cases: []caseJSON{}}
+	for _, k := range ks {
+		out.Cases = append(out.Cases, caseOut(k))
+	}
+	return out, nil
+}
+
+// referral is the domain's referral of the input.
+func (in *caseInput) referral() *haven.Case {
 	k := &haven.Case{UNHCRNumber: in.UNHCRNumber, NominationID: in.NominationID, SubmissionPriority: in.SubmissionPriority,
 		ProcessingPriority: in.ProcessingPriority, PrimaryCategory: in.PrimaryCategory, SecondaryCategory: in.SecondaryCategory,
 		CategoryJustification: in.CategoryJustification, Grounds: in.Grounds, SocialGroups: in.SocialGroups,
@@ -155,12 +193,7 @@ func createCase(c *call, in *caseInput) (caseJSON, error) {
 			Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact, Whereabouts: m.Whereabouts,
 			ConfidentialNotes: m.ConfidentialNotes})
 	}
-	if err := c.h.CreateReferral(c.ctx, c.actor, k); err != nil {
-		return caseJSON{}, err
-	}
-	// The referring partner's view of a case it just referred is the
-	// referral it sent, with the IDs and state the app gave it.
-	return caseOut(k), nil
+	return k
 }
 
 func showCase(c *call, _ *none) (caseJSON, error) {

@@ -75,6 +75,12 @@ var badFields = map[string][]badField{
 		{`{"reason":null,"extra":true}`, "extra"},
 		{`{"reason":["a"]}`, "reason"},
 	},
+	"POST /api/v1/cases/import": {
+		{`{"referrals":[{"members":[{"family_name":"Secret Family","sex":"f"}]}]}`, "referrals[0].members[0].sex"},
+		{`{"referrals":[{},{"processing_priority":"soon"}]}`, "referrals[1].processing_priority"},
+		{`{"referrals":{"unhcr_number":"X"}}`, "referrals"},
+		{`{"cases":[]}`, "cases"},
+	},
 	"POST /api/v1/cases": {
 		{`{"members":[{"family_name":"Secret Family","sex":"f"}]}`, "members[0].sex"},
 		{`{"members":[{},{"date_of_birth":"01/02/1990"}]}`, "members[1].date_of_birth"},

@@ -33,6 +33,7 @@ var routes = []route{
 
 	get("GET /api/v1/cases", listCases, "state", "priority", "country", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
+	create("POST /api/v1/cases/import", importCases),
 	get("GET /api/v1/cases/{id}", showCase),
 	do("POST /api/v1/cases/{id}/open-file", caseEvent(Haven.OpenFile)),
 	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Haven.StartEligibility)),
