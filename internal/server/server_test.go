@@ -300,7 +300,7 @@ func TestSecurityHeaders(t *testing.T) {
 		r.Body.Close()
 		h := r.Header
 		if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" ||
-			(h.Get("Referrer-Policy") != "no-referrer" && h.Get("Referrer-Policy") != "same-origin") || h.Get("Cache-Control") != "no-store" || h.Get("Strict-Transport-Security") == "" || h.Get("X-Request-Id") == "" {
+			h.Get("Referrer-Policy") != "no-referrer" || h.Get("Cache-Control") != "no-store" || h.Get("Strict-Transport-Security") == "" || h.Get("X-Request-Id") == "" {
 			t.Errorf("%s: headers %v", path, h)
 		}
 	}
