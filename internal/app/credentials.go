@@ -41,7 +41,9 @@ func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, 
 		return nil, nil, err
 	}
 	if !ok {
-		acct, addr := a.attemptKeys(u.Username, "reauth")
+		// Counted against the account and this user's own re-checks: a
+		// shared key would let everyone's mistakes lock everyone out.
+		acct, addr := a.attemptKeys(u.Username, "reauth:"+string(u.ID))
 		return nil, nil, a.failAfter(ctx, acct, addr, u, "reauth", haven.Errorf(haven.EUNAUTHORIZED, "app.reauth", "the password is not right"))
 	}
 	return u, auth.HashToken(token), nil

@@ -630,6 +630,11 @@ func (a *App) IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.
 		if err := a.dropFactors(ctx, tx, user); err != nil {
 			return err
 		}
+		// A new link replaces every earlier one: a link that may have
+		// leaked is worthless once another is issued.
+		if _, err := tx.CancelEnrolments(ctx, user, a.now()); err != nil {
+			return err
+		}
 		if _, err := tx.EndUserSessions(ctx, user, nil, a.now()); err != nil {
 			return err
 		}
@@ -683,6 +688,9 @@ func (a *App) Enrol(ctx context.Context, secret, password string) (*Step, error)
 		}
 		if u, err = tx.FindUserByID(ctx, e.UserID); err != nil {
 			return err
+		}
+		if !u.DisabledAt.IsZero() {
+			return haven.Errorf(haven.EUNAUTHORIZED, op, "the enrolment link is not valid or has expired")
 		}
 		return errPeek
 	})

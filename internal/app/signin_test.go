@@ -93,6 +93,15 @@ func TestEnrolAndSignInWithTOTP(t *testing.T) {
 		// The enrolment secret is single use.
 		_, err = e.app.Enrol(e.ctx, enrolment, goodPass)
 		wantCode(t, err, haven.EUNAUTHORIZED)
+		// A new link cancels any earlier unused one, and a disabled user's
+		// link opens nothing.
+		other, first := e.newUser(t, "amina2")
+		second := must[string](t)(e.app.IssueEnrolment(e.ctx, e.admin, other.ID))
+		_, err = e.app.Enrol(e.ctx, first, goodPass)
+		wantCode(t, err, haven.EUNAUTHORIZED)
+		noErr(t, e.app.DisableUser(e.ctx, e.admin, other.ID))
+		_, err = e.app.Enrol(e.ctx, second, goodPass)
+		wantCode(t, err, haven.EUNAUTHORIZED)
 
 		// A wrong password and an unknown user get the very same answer.
 		_, err1 := e.app.SignIn(e.ctx, "amina", "not the password at all, sorry", "10.0.0.1")

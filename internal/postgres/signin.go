@@ -485,6 +485,15 @@ func (t *Tx) CreateEnrolment(ctx context.Context, e *store.Enrolment) error {
 	return err
 }
 
+// CancelEnrolments spends every unused enrolment link of the user.
+func (t *Tx) CancelEnrolments(ctx context.Context, userID haven.ID, at time.Time) (int, error) {
+	tag, err := t.exec(ctx, "postgres.CancelEnrolments", `UPDATE enrolments SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, fmtTime(at), userID)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // UseEnrolment marks an unused, unexpired enrolment used and returns it.
 func (t *Tx) UseEnrolment(ctx context.Context, tokenHash []byte, at time.Time) (*store.Enrolment, error) {
 	const op = "postgres.UseEnrolment"

@@ -490,6 +490,16 @@ func (t *Tx) CreateEnrolment(ctx context.Context, e *store.Enrolment) error {
 	return err
 }
 
+// CancelEnrolments spends every unused enrolment link of the user.
+func (t *Tx) CancelEnrolments(ctx context.Context, userID haven.ID, at time.Time) (int, error) {
+	r, err := t.exec(ctx, "sqlite.CancelEnrolments", `UPDATE enrolments SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, fmtTime(at), userID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.RowsAffected()
+	return int(n), mapErr("sqlite.CancelEnrolments", err)
+}
+
 // UseEnrolment marks an unused, unexpired enrolment used and returns it.
 func (t *Tx) UseEnrolment(ctx context.Context, tokenHash []byte, at time.Time) (*store.Enrolment, error) {
 	const op = "sqlite.UseEnrolment"

@@ -311,6 +311,9 @@ type Tx interface {
 	// other enrolment fails with ENOTFOUND, whether or not it exists, so of
 	// any number of processes using one link, one succeeds.
 	UseEnrolment(ctx context.Context, tokenHash []byte, at time.Time) (*Enrolment, error)
+	// CancelEnrolments spends every unused enrolment link of the user, and
+	// returns how many.
+	CancelEnrolments(ctx context.Context, userID haven.ID, at time.Time) (int, error)
 }
 
 // AuditCheckpoint is a signed checkpoint of the audit tree.

@@ -51,6 +51,23 @@ type Haven interface {
 	RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error)
 	BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+
+	// administration pages
+	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
+	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
+	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
+	CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error)
+	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
+	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
+	IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.ID) (string, error)
+	CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl adminDuration) (token string, id haven.ID, err error)
+	RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error
+	AddTOTPBegin(ctx context.Context, token, password string) (secret, url string, next *haven.SignInStep, err error)
+	AddTOTPFinish(ctx context.Context, token, step, code string) error
+	AddPasskeyBegin(ctx context.Context, token, password string) ([]byte, *haven.SignInStep, error)
+	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
+	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
+	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
 }
 
 // Config is what New needs.

@@ -64,6 +64,44 @@
     return o;
   }
 
+  // creationOptions turns the server's registration JSON into the options
+  // navigator.credentials.create takes.
+  function creationOptions(json) {
+    var pk = json.publicKey || json;
+    if (window.PublicKeyCredential && PublicKeyCredential.parseCreationOptionsFromJSON) {
+      return PublicKeyCredential.parseCreationOptionsFromJSON(pk);
+    }
+    var o = Object.assign({}, pk);
+    o.challenge = fromB64url(pk.challenge);
+    o.user = Object.assign({}, pk.user, { id: fromB64url(pk.user.id) });
+    if (pk.excludeCredentials) {
+      o.excludeCredentials = pk.excludeCredentials.map(function (c) {
+        return Object.assign({}, c, { id: fromB64url(c.id) });
+      });
+    }
+    return o;
+  }
+
+  // registration is the browser's new credential as the server reads it.
+  function registration(cred) {
+    if (typeof cred.toJSON === 'function') {
+      return cred.toJSON();
+    }
+    var r = cred.response;
+    return {
+      id: cred.id,
+      rawId: toB64url(cred.rawId),
+      type: cred.type,
+      authenticatorAttachment: cred.authenticatorAttachment || undefined,
+      clientExtensionResults: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+      response: {
+        attestationObject: toB64url(r.attestationObject),
+        clientDataJSON: toB64url(r.clientDataJSON),
+        transports: r.getTransports ? r.getTransports() : []
+      }
+    };
+  }
+
   // answer is the browser's assertion as the server reads it.
   function answer(cred) {
     if (typeof cred.toJSON === 'function') {
@@ -94,16 +132,21 @@
       say(form.dataset.msgUnsupported);
       return;
     }
+    // data-ceremony="create" asks for a new passkey (account pages);
+    // otherwise the page asks for an existing one (sign-in).
+    var create = form.dataset.ceremony === 'create';
     var opts;
     try {
-      opts = requestOptions(JSON.parse(form.dataset.options));
+      var json = JSON.parse(form.dataset.options);
+      opts = create ? creationOptions(json) : requestOptions(json);
     } catch (e) {
       say(form.dataset.msgUnsupported);
       return;
     }
     say(form.dataset.msgWaiting);
-    navigator.credentials.get({ publicKey: opts }).then(function (cred) {
-      field.value = JSON.stringify(answer(cred));
+    var asked = create ? navigator.credentials.create({ publicKey: opts }) : navigator.credentials.get({ publicKey: opts });
+    asked.then(function (cred) {
+      field.value = JSON.stringify(create ? registration(cred) : answer(cred));
       form.submit();
     }, function () {
       say(form.dataset.msgCancelled);
