@@ -68,6 +68,24 @@ type Haven interface {
 	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
 	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
+
+	// partners' pages
+	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
+	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
+	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
+	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
+	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
+	RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error)
+	Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
+	SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error)
+	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)
+	RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error)
+	FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error)
 }
 
 // Config is what New needs.

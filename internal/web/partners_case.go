@@ -1,0 +1,274 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/havenhrd/haven"
+)
+
+// The case's side states, beside the acts of the case page: the visa
+// office schedules an interview, puts a case on hold, asks the referring
+// partner for information, resumes it, assigns checks to a screening or
+// medical partner, removes members by a split decision and withdraws a
+// case; the referring partner may withdraw its own. A withdrawal and a
+// split decision are final, so each has a confirmation page of its own.
+// The forms render from the partial partner_case_actions, which the case
+// page includes at the end of its actions.
+
+// The states each form is offered in. The app decides; this only chooses
+// which forms to show, so that the page does not offer an act the case
+// cannot take now (the workflow's table, docs/workflow.md).
+var (
+	holdStates = []haven.CaseState{haven.StateFileCreated, haven.StateEligibilityReview, haven.StateInterview,
+		haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
+		haven.StateTravelBooked, haven.StateSplitDecision}
+	infoStates = []haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview,
+		haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible,
+		haven.StateSplitDecision}
+	withdrawStates = []haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview,
+		haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible,
+		haven.StateApproved, haven.StateTravelBooked, haven.StateOnHold, haven.StateInfoRequested, haven.StateSplitDecision}
+	checkStates = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
+		haven.StateTravelBooked, haven.StateSplitDecision}
+	splitStates = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
+		haven.StateSplitDecision}
+)
+
+func init() {
+	// The notices of the case page after these acts (?done=).
+	caseActs = append(caseActs,
+		caseAct{name: "interview", done: "partner.done.interview"}, caseAct{name: "hold", done: "partner.done.hold"},
+		caseAct{name: "request_info", done: "partner.done.request_info"}, caseAct{name: "resume", done: "partner.done.resume"},
+		caseAct{name: "assign_checks", done: "partner.done.assign_checks"}, caseAct{name: "split", done: "partner.done.split"},
+		caseAct{name: "withdraw", done: "partner.done.withdraw"}, caseAct{name: "referred", done: "partner.done.referred"})
+}
+
+// partnerActsView is what the partial partner_case_actions offers.
+type partnerActsView struct {
+	Interview, Hold, RequestInfo, Resume, Withdraw, Split, Assign bool
+	// CheckOrgs are the screening and medical partners; Members the
+	// members checks may be assigned for.
+	CheckOrgs []*haven.Organisation
+	Members   []*haven.Member
+}
+
+// removable returns the members a split decision may remove: accompanying,
+// not the principal applicant, not already removed; none when no
+// traveller would remain.
+func removable(c *haven.Case) []*haven.Member {
+	var out []*haven.Member
+	for _, m := range c.Travellers() {
+		if m.Relationship != haven.RelPrincipal {
+			out = append(out, m)
+		}
+	}
+	if len(out) >= len(c.Travellers()) {
+		return nil
+	}
+	return out
+}
+
+// partnerActs returns the forms the case page offers the viewer beside its
+// own acts, or nil.
+func partnerActs(p *page) *partnerActsView {
+	d, ok := p.Data.(*caseData)
+	if !ok || p.Viewer == nil || d.Case.Shredded {
+		return nil
+	}
+	c, v, a := d.Case, p.Viewer, &partnerActsView{}
+	switch v.Kind() {
+	case haven.OrgVisaOffice:
+		a.Interview = c.State == haven.StateEligibilityReview
+		a.Hold = slices.Contains(holdStates, c.State)
+		a.RequestInfo = slices.Contains(infoStates, c.State)
+		a.Resume = c.State == haven.StateOnHold || c.State == haven.StateInfoRequested
+		a.Withdraw = slices.Contains(withdrawStates, c.State)
+		a.Split = slices.Contains(splitStates, c.State) && len(removable(c)) > 0
+		if slices.Contains(checkStates, c.State) {
+			for _, o := range v.orgs {
+				if o.Kind == haven.OrgScreeningPartner || o.Kind == haven.OrgMedicalPartner {
+					a.CheckOrgs = append(a.CheckOrgs, o)
+				}
+			}
+			slices.SortFunc(a.CheckOrgs, func(x, y *haven.Organisation) int { return strings.Compare(x.Name, y.Name) })
+			a.Members = c.Travellers()
+			a.Assign = len(a.CheckOrgs) > 0 && len(a.Members) > 0
+		}
+	case haven.OrgReferralPartner, haven.OrgProtectionPartner:
+		a.Withdraw = c.ReferringOrgID == v.Actor.OrgID && slices.Contains(withdrawStates, c.State)
+	}
+	if !a.Interview && !a.Hold && !a.RequestInfo && !a.Resume && !a.Withdraw && !a.Split && !a.Assign {
+		return nil
+	}
+	return a
+}
+
+// sideLabels are the side-state forms' controls and their labels.
+var sideLabels = map[string]string{
+	"hold_reasons": "partner.hold.reasons", "info_what": "partner.info.what", "assign_org_id": "partner.assign.org",
+	"assign_members": "partner.assign.members", "excluded": "partner.split.members", "split_reasons": "partner.split.reasons",
+	"withdraw_reasons": "partner.withdraw.reasons",
+}
+
+// partnerCaseFailed shows the case page, or a confirmation page, again
+// with what was typed and the problems: those the page found (pre), or
+// err, the app's answer, beside the fields alias names for the app's.
+func (s *server) partnerCaseFailed(w http.ResponseWriter, r *http.Request, v *viewer, name string, err error, alias map[string]string, pre ...formProblem) {
+	status := http.StatusBadRequest
+	if err != nil {
+		switch haven.ErrorCodeOf(err) {
+		case haven.EINVALID, haven.ECONFLICT:
+		default:
+			s.fail(w, r, v, err)
+			return
+		}
+		status = statusOf(err)
+		s.logRefused(r, status, haven.ErrorCodeOf(err), err)
+	}
+	d, lerr := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if lerr != nil {
+		s.fail(w, r, v, lerr)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Form = r.PostForm
+	switch name {
+	case "partner_split":
+		p.toggleTo(casePath(r) + "/split")
+		p.Data = &splitData{caseData: d, Removable: removable(d.Case)}
+	case "partner_withdraw":
+		p.toggleTo(casePath(r) + "/withdraw")
+		p.Data = d
+	default:
+		p.Data = d
+	}
+	for _, fp := range pre {
+		p.invalid(fp.field, fp.key)
+	}
+	if err != nil {
+		p.failAt(err, labelsOf(sideLabels, alias))
+	}
+	s.render(w, r, status, name, p)
+}
+
+// casePath is the case page of the request's case.
+func casePath(r *http.Request) string { return "/cases/" + url.PathEscape(r.PathValue("id")) }
+
+// sideAct is an act of the side-state forms: it calls the app with the
+// form and goes back to the case page with the act's notice, or shows the
+// page again with the problems.
+func (s *server) sideAct(name, page string, alias map[string]string,
+	do func(s *server, r *http.Request, v *viewer, id haven.ID) error) func(http.ResponseWriter, *http.Request, *viewer) {
+	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
+		if err := do(s, r, v, haven.ID(r.PathValue("id"))); err != nil {
+			s.partnerCaseFailed(w, r, v, page, err, alias)
+			return
+		}
+		done(w, r, name)
+	}
+}
+
+func (s *server) handleScheduleInterview() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("interview", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.h.ScheduleInterview(r.Context(), v.Actor, id)
+		return err
+	})
+}
+
+func (s *server) handleHold() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("hold", "case", map[string]string{"reasons": "hold_reasons"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.h.Hold(r.Context(), v.Actor, id, r.PostFormValue("hold_reasons"))
+		return err
+	})
+}
+
+func (s *server) handleRequestInfo() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("request_info", "case", map[string]string{"reasons": "info_what"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.h.RequestInfo(r.Context(), v.Actor, id, r.PostFormValue("info_what"))
+		return err
+	})
+}
+
+func (s *server) handleResume() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("resume", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.h.Resume(r.Context(), v.Actor, id)
+		return err
+	})
+}
+
+func (s *server) handleAssignChecks() func(http.ResponseWriter, *http.Request, *viewer) {
+	alias := map[string]string{"org_id": "assign_org_id", "members": "assign_members"}
+	return s.sideAct("assign_checks", "case", alias, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		var members []haven.ID
+		for _, m := range r.PostForm["assign_members"] {
+			members = append(members, haven.ID(m))
+		}
+		_, err := s.h.AssignChecks(r.Context(), v.Actor, id, haven.ID(r.PostFormValue("assign_org_id")), members)
+		return err
+	})
+}
+
+func (s *server) handleWithdraw() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("withdraw", "partner_withdraw", map[string]string{"reasons": "withdraw_reasons"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.h.Withdraw(r.Context(), v.Actor, id, r.PostFormValue("withdraw_reasons"))
+		return err
+	})
+}
+
+func (s *server) handleSplit() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("split", "partner_split", map[string]string{"reasons": "split_reasons"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		var excluded []haven.ID
+		for _, m := range r.PostForm["excluded"] {
+			excluded = append(excluded, haven.ID(m))
+		}
+		_, err := s.h.SplitDecision(r.Context(), v.Actor, id, excluded, r.PostFormValue("split_reasons"))
+		return err
+	})
+}
+
+// splitData is what the split decision's page shows.
+type splitData struct {
+	*caseData
+	Removable []*haven.Member
+}
+
+// handleWithdrawForm is the confirmation page of a withdrawal: it names
+// what will happen and asks for the reasons. The visa office and the
+// referring partner may withdraw.
+func (s *server) handleWithdrawForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, err := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if v.Kind() != haven.OrgVisaOffice && d.Case.ReferringOrgID != v.Actor.OrgID {
+		s.forbidden(w, r, v)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Data = d
+	s.render(w, r, http.StatusOK, "partner_withdraw", p)
+}
+
+// handleSplitForm is the confirmation page of a split decision: the
+// members it may remove, the reasons, and what will happen.
+func (s *server) handleSplitForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if v.Kind() != haven.OrgVisaOffice {
+		s.forbidden(w, r, v)
+		return
+	}
+	d, err := s.loadCase(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Data = &splitData{caseData: d, Removable: removable(d.Case)}
+	s.render(w, r, http.StatusOK, "partner_split", p)
+}

@@ -1,0 +1,314 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/havenhrd/haven"
+)
+
+// nominate takes a protection partner through "Nominate a defender", page
+// by page, to its check page; it returns the check page.
+func nominate(t *testing.T, f *fixture, b *browser, tag string) string {
+	t.Helper()
+	r, body := b.get("/nominations/new")
+	if r.StatusCode != 200 || !strings.Contains(title(body), "The defender") || !strings.Contains(body, "Protected B") {
+		t.Fatalf("first page: %d %q", r.StatusCode, title(body))
+	}
+	const path = "/nominations/new"
+	b.step(path, url.Values{"defender_name": {"Defender " + tag}, "contact": {"Signal +90 555 " + tag},
+		"whereabouts": {"Safe house near Van " + tag}}, "go=next", 200, "Countries and family")
+	b.step(path, url.Values{"nationality_countries": {"ir, af"}, "asylum_country": {"tr"}, "family_size": {"2"}}, "go=next", 200, "Human rights work")
+	b.step(path, url.Values{"work_areas": {"journalism", "womens_rights"}, "organisations": {"Press collective " + tag + "\nWomen's network"}},
+		"go=next", 200, "Threat or attack 1")
+	b.step(path, url.Values{"threat_type": {"arbitrary_detention"}, "threat_perpetrator": {"state"}, "threat_date": {"2025-11-03"},
+		"threat_place": {"Evin prison " + tag}, "threat_description": {"Held 40 days"}}, "go=next", 200, "Threats and attacks")
+	b.step(path, url.Values{"add_another": {"yes"}}, "go=next", 200, "Threat or attack 2")
+	b.step(path, url.Values{"threat_type": {"surveillance"}, "threat_perpetrator": {"unknown"}, "threat_date": {"2026-01-15"},
+		"threat_place": {"Van " + tag}, "threat_description": {"Followed home"}}, "go=next", 200, "Threats and attacks")
+	b.step(path, url.Values{"add_another": {"no"}}, "go=next", 200, "Risk and priority")
+	b.step(path, url.Values{"risk_assessment": {"Arrest warrant issued for " + tag + "."}, "recommended_priority": {"urgent"}},
+		"go=next", 200, "Referral partner")
+	return b.step(path, url.Values{"referral_org_id": {string(f.orgs[haven.OrgReferralPartner].ID)}}, "go=next", 200, "Check your answers")
+}
+
+func TestNominationThenReferral(t *testing.T) {
+	f := newFixture(t, false)
+	prot := f.browser(t)
+	prot.signIn(f.users[haven.OrgProtectionPartner])
+	const path = "/nominations/new"
+
+	// A page's own answers are checked before the form moves on: the
+	// problem is linked from the summary, the title says "Error:", and
+	// what was typed stays.
+	prot.get(path)
+	r, body := prot.fill(path, url.Values{"defender_name": {"  "}, "contact": {"Signal only"}}, "go=next")
+	if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: The defender") ||
+		!slices.Contains(errorLinks(body), "defender_name") || !strings.Contains(body, `id="defender_name-error"`) ||
+		!strings.Contains(body, ">Signal only</textarea>") {
+		t.Fatalf("empty defender name: %d %q\n%s", r.StatusCode, title(body), body)
+	}
+	// A malformed date on a threat: the page names it, beside the field.
+	prot.step(path, url.Values{"defender_name": {"X"}}, "go=next", 200, "Countries and family")
+	body = prot.step(path, url.Values{"nationality_countries": {"Iran"}, "asylum_country": {"TR"}, "family_size": {"two"}}, "go=next",
+		http.StatusBadRequest, "Error: Countries and family")
+	if links := errorLinks(body); !slices.Contains(links, "nationality_countries") || !slices.Contains(links, "family_size") {
+		t.Fatalf("countries: links %v\n%s", links, text(body))
+	}
+	if v, _ := value(body, "nationality_countries"); v != "Iran" {
+		t.Fatalf("typed value not kept: %q", v)
+	}
+
+	body = nominate(t, f, prot, "Tabriz")
+	for _, want := range []string{"Defender Tabriz", "Signal +90 555 Tabriz", "Evin prison Tabriz", "Van Tabriz", "Arbitrary detention",
+		"Surveillance", "Journalism", "Press collective Tabriz", "UNHCR Ankara", "Urgent", "Iran, Islamic Republic of (IR)", "Türkiye (TR)"} {
+		if !strings.Contains(html_(body), want) {
+			t.Errorf("the check page lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Fatal(text(body))
+	}
+	// The answers travel in the page, never in a cookie or the URL.
+	if strings.Contains(r.Request.URL.String(), "Tabriz") {
+		t.Fatal("answers in the URL")
+	}
+	u, _ := url.Parse(f.srv.URL)
+	for _, c := range prot.c.Jar.Cookies(u) {
+		if strings.Contains(c.Value, "Tabriz") {
+			t.Fatalf("answers in cookie %s", c.Name)
+		}
+	}
+
+	// Change link round trip: the countries page shows what was typed;
+	// saving returns to the check page, every other answer kept.
+	body = prot.step(path, nil, "change=countries", 200, "Countries and family")
+	if v, _ := value(body, "asylum_country"); v != "tr" {
+		t.Fatalf("the change page does not show the answer: %q", v)
+	}
+	if !strings.Contains(body, "Save and return to your answers") {
+		t.Fatal("a change page offers no return to the check page")
+	}
+	body = prot.step(path, url.Values{"asylum_country": {"LB"}}, "go=next", 200, "Check your answers")
+	if !strings.Contains(body, "Lebanon (LB)") || strings.Contains(body, "Türkiye (TR)") || !strings.Contains(body, "Evin prison Tabriz") ||
+		!strings.Contains(body, "Defender Tabriz") {
+		t.Fatalf("after the change:\n%s", text(body))
+	}
+	// A threat changed from the check page, then back to it.
+	body = prot.step(path, nil, "change=threat:2", 200, "Threat or attack 2")
+	if v, _ := value(body, "threat_place"); v != "Van Tabriz" {
+		t.Fatalf("threat 2 shows %q", v)
+	}
+	prot.step(path, url.Values{"threat_place": {"Hakkari Tabriz"}}, "go=next", 200, "Check your answers")
+
+	// Sent: the nomination page, and the list with its state.
+	r, body = prot.fill(path, nil, "go=submit")
+	m := regexp.MustCompile(`^/nominations/(nom_[a-z0-9]+)$`).FindStringSubmatch(r.Request.URL.Path)
+	if r.StatusCode != 200 || m == nil || !strings.Contains(body, "The nomination is sent to the referral partner.") ||
+		!strings.Contains(body, "Submitted") || !strings.Contains(body, "Hakkari Tabriz") {
+		t.Fatalf("sent: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
+	}
+	nomID := haven.ID(m[1])
+	_, body = prot.get("/nominations")
+	if !strings.Contains(body, string(nomID)) || !strings.Contains(body, "Submitted") || !strings.Contains(body, "UNHCR Ankara") {
+		t.Fatalf("your nominations:\n%s", text(body))
+	}
+	if strings.Contains(body, "Defender Tabriz") {
+		t.Fatal("a list shows a sealed field")
+	}
+
+	// The referral partner: its inbox, the nomination, the review.
+	ref := f.browser(t)
+	ref.signIn(f.users[haven.OrgReferralPartner])
+	_, body = ref.get("/nominations")
+	if !strings.Contains(body, "Nominations addressed to you") || !strings.Contains(body, string(nomID)) || !strings.Contains(body, "Front Line Defenders") {
+		t.Fatalf("inbox:\n%s", text(body))
+	}
+	_, body = ref.get("/nominations/" + string(nomID))
+	if !strings.Contains(body, "Defender Tabriz") || !strings.Contains(body, "Start the review") || strings.Contains(body, "/refer\"") {
+		t.Fatalf("nomination page:\n%s", text(body))
+	}
+	r, body = ref.post("/nominations/"+string(nomID)+"/review", nil)
+	if !strings.Contains(body, "The nomination is under review.") || !strings.Contains(body, `href="/nominations/`+string(nomID)+`/refer"`) {
+		t.Fatalf("review: %d\n%s", r.StatusCode, text(body))
+	}
+	// Refer this family, from the nomination: what the nomination says is
+	// already filled in.
+	const rpath = "/referrals/new"
+	_, body = ref.get("/nominations/" + string(nomID) + "/refer")
+	if !strings.Contains(title(body), "UNHCR case and priorities") || !strings.Contains(body, `value="urgent" checked`) {
+		t.Fatalf("refer from nomination:\n%s", body)
+	}
+	ref.step(rpath, url.Values{"unhcr_number": {"UNH-NOM-0001"}}, "go=next", 200, "Submission category")
+	ref.step(rpath, url.Values{"primary_category": {"legal_physical_protection"}, "category_justification": {"Detained; further arrest imminent."}},
+		"go=next", 200, "Convention grounds")
+	body = ref.step(rpath, url.Values{"grounds": nil}, "go=next", http.StatusBadRequest, "Error: Convention grounds")
+	if !slices.Contains(errorLinks(body), "grounds") {
+		t.Fatalf("no ground: %v", errorLinks(body))
+	}
+	body = ref.step(rpath, url.Values{"grounds": {"political_opinion", "particular_social_group"}, "social_groups": {"human_rights_defenders"}},
+		"go=next", 200, "Countries")
+	if v, _ := value(body, "nationality_countries"); v != "IR, AF" {
+		t.Fatalf("nationality not carried from the nomination: %q", v)
+	}
+	ref.step(rpath, url.Values{"asylum_country": {"TR"}}, "go=next", 200, "Persecution account")
+	body = ref.step(rpath, url.Values{"persecution_account": {"Told of Tabriz: arrested, beaten."}}, "go=next", 200, "Person 1")
+	if !strings.Contains(html.UnescapeString(body), ">Signal +90 555 Tabriz</textarea>") || !strings.Contains(body, `<option value="principal" selected>`) {
+		t.Fatalf("the principal applicant is not filled from the nomination:\n%s", body)
+	}
+	body = ref.step(rpath, url.Values{"member_family_name": {"FamilyTabriz"}, "member_given_names": {"Leila"}, "member_date_of_birth": {"1985-02-30"},
+		"member_sex": {"female"}, "member_languages": {"fa, tr"}}, "go=next", http.StatusBadRequest, "Error: Person 1")
+	if !slices.Contains(errorLinks(body), "member_date_of_birth") {
+		t.Fatalf("bad birth date: %v", errorLinks(body))
+	}
+	ref.step(rpath, url.Values{"member_date_of_birth": {"1985-02-03"}}, "go=next", 200, "Family members")
+	ref.step(rpath, url.Values{"add_another": {"yes"}}, "go=next", 200, "Person 2")
+	ref.step(rpath, url.Values{"member_relationship": {"spouse"}, "member_family_name": {"FamilyTabriz"}, "member_given_names": {"Reza"},
+		"member_date_of_birth": {"1983-09-12"}, "member_sex": {"male"}, "member_nationalities": {"IR"}, "member_accompanying": {"yes"}},
+		"go=next", 200, "Family members")
+	body = ref.step(rpath, url.Values{"add_another": {"no"}}, "go=next", 200, "Check your answers")
+	for _, want := range []string{"UNH-NOM-0001", "Leila", "Reza", "Told of Tabriz", "From the nomination", "Defender Tabriz"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("referral check page lacks %q", want)
+		}
+	}
+	r, body = ref.fill(rpath, nil, "go=submit")
+	m = regexp.MustCompile(`^/cases/(case_[a-z0-9]+)$`).FindStringSubmatch(r.Request.URL.Path)
+	if r.StatusCode != 200 || m == nil || !strings.Contains(body, "The family is referred to Canada.") || !strings.Contains(body, "Protected B") {
+		t.Fatalf("referred: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
+	}
+	c := must(f.app.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, haven.ID(m[1])))
+	if c.NominationID != nomID || len(c.Members) != 2 || c.DeclaredSize != 2 || len(c.Profile.ThreatEvents) != 2 ||
+		c.Profile.ThreatEvents[1].Place != "Hakkari Tabriz" || c.AsylumCountry != "TR" || c.ProcessingPriority != haven.PriorityUrgent {
+		t.Fatalf("the case: %+v", c)
+	}
+	n := must(f.app.FindNominationByID(f.ctx, f.users[haven.OrgReferralPartner].actor, nomID))
+	if n.State != haven.NominationReferred || n.CaseID != c.ID {
+		t.Fatalf("the nomination: %s %s", n.State, n.CaseID)
+	}
+	// The protection partner sees the nomination referred.
+	_, body = prot.get("/nominations/" + string(nomID))
+	if !strings.Contains(body, "Referred") || !strings.Contains(body, string(c.ID)) {
+		t.Fatalf("the protection partner's nomination page:\n%s", text(body))
+	}
+}
+
+func TestReferralFromCaseloadAndItsProblems(t *testing.T) {
+	f := newFixture(t, false)
+	taken := f.refer(t, "Taken", 1, haven.PriorityNormal)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgReferralPartner])
+	const path = "/referrals/new"
+	b.get(path)
+	b.step(path, url.Values{"unhcr_number": {taken.UNHCRNumber}, "submission_priority": {"normal"}, "processing_priority": {"normal"}},
+		"go=next", 200, "Submission category")
+	// Back keeps the answers and checks nothing.
+	body := b.step(path, url.Values{"primary_category": {"medical_needs"}}, "go=back", 200, "UNHCR case and priorities")
+	if v, _ := value(body, "unhcr_number"); v != taken.UNHCRNumber {
+		t.Fatalf("back lost the answer: %q", v)
+	}
+	body = b.step(path, nil, "go=next", 200, "Submission category")
+	if !strings.Contains(body, `<option value="medical_needs" selected>`) {
+		t.Fatal("back lost the next page's answer")
+	}
+	b.step(path, url.Values{"secondary_category": {"medical_needs"}, "category_justification": {"Needs care."}}, "go=next", 200, "Convention grounds")
+	b.step(path, url.Values{"grounds": {"religion"}}, "go=next", 200, "Countries")
+	b.step(path, url.Values{"nationality_countries": {"SY"}, "asylum_country": {"LB"}}, "go=next", 200, "Persecution account")
+	b.step(path, url.Values{"persecution_account": {"Account."}}, "go=next", 200, "Person 1")
+	b.step(path, url.Values{"member_relationship": {"principal"}, "member_family_name": {"Haddad"}, "member_date_of_birth": {"1990-01-01"},
+		"member_sex": {"x"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
+	// A person removed from the list, then none: the list asks for one.
+	b.step(path, nil, "remove=1", 200, "Family members")
+	body = b.step(path, url.Values{"add_another": {"no"}}, "go=next", http.StatusBadRequest, "Error: Family members")
+	if !strings.Contains(body, "List at least the principal applicant") {
+		t.Fatalf("no member:\n%s", text(body))
+	}
+	b.step(path, url.Values{"add_another": {"yes"}}, "go=next", 200, "Person 1")
+	b.step(path, url.Values{"member_relationship": {"principal"}, "member_family_name": {"Haddad"}, "member_date_of_birth": {"1990-01-01"},
+		"member_sex": {"x"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
+	b.step(path, url.Values{"add_another": {"no"}}, "go=next", 200, "Check your answers")
+	// The app's problems show on the check page, beside the answers, each
+	// linked from the summary; nothing is stored.
+	before := f.caseCount(t)
+	r, body := b.fill(path, nil, "go=submit")
+	if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: Check your answers") ||
+		!slices.Contains(errorLinks(body), "secondary_category") || !strings.Contains(body, `id="secondary_category-error"`) ||
+		!strings.Contains(body, "The second category must differ from the first") {
+		t.Fatalf("refused referral: %d %v\n%s", r.StatusCode, errorLinks(body), text(body))
+	}
+	b.step(path, nil, "change=category", 200, "Submission category")
+	b.step(path, url.Values{"secondary_category": {""}}, "go=next", 200, "Check your answers")
+	r, body = b.fill(path, nil, "go=submit")
+	if r.StatusCode != http.StatusConflict || !slices.Contains(errorLinks(body), "unhcr_number") ||
+		!strings.Contains(body, "This UNHCR case number is already on a case") {
+		t.Fatalf("duplicate UNHCR number: %d %v\n%s", r.StatusCode, errorLinks(body), text(body))
+	}
+	if f.caseCount(t) != before {
+		t.Fatal("a refused referral was stored")
+	}
+	b.step(path, nil, "change=case", 200, "UNHCR case and priorities")
+	b.step(path, url.Values{"unhcr_number": {"UNH-OWN-0001"}}, "go=next", 200, "Check your answers")
+	r, body = b.fill(path, nil, "go=submit")
+	if r.StatusCode != 200 || !strings.HasPrefix(r.Request.URL.Path, "/cases/case_") || !strings.Contains(body, "Haddad") {
+		t.Fatalf("referral: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
+	}
+	if f.caseCount(t) != before+1 {
+		t.Fatal("the referral was not stored")
+	}
+	// Another kind of organisation may not use these pages.
+	v := f.browser(t)
+	v.signIn(f.users[haven.OrgVisaOffice])
+	for _, p := range []string{"/referrals/new", "/nominations/new", "/referrals/import", "/checks"} {
+		if r, _ := v.get(p); r.StatusCode != http.StatusForbidden {
+			t.Errorf("visa office GET %s: %d", p, r.StatusCode)
+		}
+	}
+}
+
+func TestDeclineOnItsOwnPage(t *testing.T) {
+	f := newFixture(t, false)
+	n := &haven.Nomination{ReferralOrgID: f.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender Declined",
+		RiskAssessment: "At risk.", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"IR"}, FamilySize: 1}
+	if err := f.app.CreateNomination(f.ctx, f.users[haven.OrgProtectionPartner].actor, n); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgReferralPartner])
+	path := "/nominations/" + string(n.ID)
+	_, body := b.get(path)
+	if !strings.Contains(body, `href="`+path+`/decline"`) || strings.Contains(body, `action="`+path+`/decline"`) {
+		t.Fatal("the nomination page must link to the decline page, not decline in place")
+	}
+	_, body = b.get(path + "/decline")
+	if !strings.Contains(body, "A decline cannot be undone.") || !strings.Contains(body, "The protection partner reads your reason") {
+		t.Fatalf("decline page:\n%s", text(body))
+	}
+	r, body := b.fill(path+"/decline", url.Values{"reason": {"  "}}, "")
+	if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: Decline this nomination") ||
+		!slices.Contains(errorLinks(body), "reason") {
+		t.Fatalf("decline without reason: %d %v", r.StatusCode, errorLinks(body))
+	}
+	r, body = b.fill(path+"/decline", url.Values{"reason": {"Outside our mandate."}}, "")
+	if r.Request.URL.Path != path || !strings.Contains(body, "The nomination is declined.") || !strings.Contains(body, "Outside our mandate.") {
+		t.Fatalf("declined: %s\n%s", r.Request.URL, text(body))
+	}
+	if got := must(f.app.FindNominationByID(f.ctx, f.users[haven.OrgProtectionPartner].actor, n.ID)); got.State != haven.NominationDeclined {
+		t.Fatalf("state %s", got.State)
+	}
+	// Another referral partner does not see the nomination at all.
+	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Other referrer", Country: "CA"}
+	must(0, f.app.CreateOrganisation(f.ctx, f.admin, o))
+	other := f.browser(t)
+	other.signIn(f.enrolTOTP(t, o, "other-referrer"))
+	if r, _ := other.get(path); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("another partner's nomination: %d", r.StatusCode)
+	}
+}
+
+// html_ is the page as text with entities decoded, tags kept out.
+func html_(body string) string { return text(body) }

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/havenhrd/haven"
+)
+
+// A protection partner's nominations, and a referral partner's inbox of
+// the nominations addressed to it: the list, one nomination, its review
+// and its decline (on a confirmation page of its own, with the reason).
+
+// nominationDone are the notices of the nomination page after an act.
+var nominationDone = map[string]string{
+	"sent": "partner.done.sent", "review": "partner.done.review", "declined": "partner.done.declined",
+}
+
+// nominationsData is what a list of nominations shows.
+type nominationsData struct {
+	Nominations []*haven.Nomination
+	// Inbox says the list is the nominations addressed to the viewer's
+	// organisation; otherwise those it made.
+	Inbox  bool
+	States []haven.NominationState
+}
+
+// handleNominations lists the nominations the viewer's organisation made
+// (a protection partner) or received (a referral partner), newest first,
+// of one state when ?state= is given. A list shows no sealed field.
+func (s *server) handleNominations(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if v.Kind() != haven.OrgProtectionPartner && v.Kind() != haven.OrgReferralPartner {
+		s.forbidden(w, r, v)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	d := &nominationsData{Inbox: v.Kind() == haven.OrgReferralPartner, States: haven.NominationStates}
+	p.Data = d
+	var state haven.NominationState
+	if st := r.URL.Query().Get("state"); st != "" {
+		p.Form.Set("state", st)
+		var err error
+		if state, err = haven.ParseNominationState(st); err != nil {
+			p.invalid("state", "err.choose_state")
+			s.render(w, r, http.StatusBadRequest, "partner_nominations", p)
+			return
+		}
+	}
+	ns, err := s.h.FindNominations(r.Context(), v.Actor, state)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	d.Nominations = ns
+	s.render(w, r, http.StatusOK, "partner_nominations", p)
+}
+
+// nominationData is what the nomination page shows.
+type nominationData struct {
+	N *haven.Nomination
+	// Addressee says the viewer's organisation is the referral partner
+	// the nomination is addressed to; the acts it is offered now follow.
+	Addressee                     bool
+	CanReview, CanDecline, CanRef bool
+}
+
+func nominationPageData(v *viewer, n *haven.Nomination) *nominationData {
+	d := &nominationData{N: n, Addressee: v.Kind() == haven.OrgReferralPartner && n.ReferralOrgID == v.Actor.OrgID}
+	if d.Addressee && !n.Shredded {
+		d.CanReview = n.State == haven.NominationSubmitted
+		d.CanDecline = n.State == haven.NominationSubmitted || n.State == haven.NominationUnderReview
+		d.CanRef = n.State == haven.NominationUnderReview
+	}
+	return d
+}
+
+// handleNomination shows one nomination, to the partner that made it or
+// the referral partner it is addressed to (anyone else: not found).
+func (s *server) handleNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
+	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	if k, ok := nominationDone[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.t(k)
+	}
+	p.Data = nominationPageData(v, n)
+	s.render(w, r, http.StatusOK, "partner_nomination", p)
+}
+
+// nominationPath is the nomination page of the request's nomination.
+func nominationPath(r *http.Request) string {
+	return "/nominations/" + url.PathEscape(r.PathValue("id"))
+}
+
+// handleReviewNomination takes a submitted nomination under review.
+func (s *server) handleReviewNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if _, err := s.h.ReviewNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
+		s.nominationFailed(w, r, v, "partner_nomination", err)
+		return
+	}
+	http.Redirect(w, r, nominationPath(r)+"?done=review", http.StatusSeeOther)
+}
+
+// handleDeclineForm is the confirmation page of a decline: it names what
+// will happen and asks for the reason.
+func (s *server) handleDeclineForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if v.Kind() != haven.OrgReferralPartner {
+		s.forbidden(w, r, v)
+		return
+	}
+	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Data = nominationPageData(v, n)
+	s.render(w, r, http.StatusOK, "partner_decline", p)
+}
+
+// declineLabels are the decline form's controls and their labels.
+var declineLabels = map[string]string{"reason": "partner.decline.reason"}
+
+// handleDecline declines the nomination with the reason given.
+func (s *server) handleDecline(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if _, err := s.h.DeclineNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reason")); err != nil {
+		s.nominationFailed(w, r, v, "partner_decline", err)
+		return
+	}
+	http.Redirect(w, r, nominationPath(r)+"?done=declined", http.StatusSeeOther)
+}
+
+// nominationFailed shows the nomination page, or its decline page, again
+// with what was typed and the app's answer. A nomination the viewer may
+// not see, or may not act on, is a page of its own.
+func (s *server) nominationFailed(w http.ResponseWriter, r *http.Request, v *viewer, name string, err error) {
+	switch haven.ErrorCodeOf(err) {
+	case haven.EINVALID, haven.ECONFLICT:
+	default:
+		s.fail(w, r, v, err)
+		return
+	}
+	s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
+	n, lerr := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	if lerr != nil {
+		s.fail(w, r, v, lerr)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	if name == "partner_decline" {
+		p.toggleTo(nominationPath(r) + "/decline")
+	} else {
+		p.toggleTo(nominationPath(r))
+	}
+	p.Form = r.PostForm
+	p.Data = nominationPageData(v, n)
+	p.failAt(err, labelsOf(declineLabels, nil))
+	s.render(w, r, statusOf(err), name, p)
+}
