@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -54,39 +53,7 @@ const maxFlowForm = 1 << 20
 // the same same-origin and CSRF checks, refused with the same pages, with
 // a larger bound on the body. An answer set over the bound is refused
 // with a message of its own, and changes nothing.
-func (s *server) postFlow(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFlowForm)
-		refuse := func(status int, key string) {
-			s.logRefused(r, status, haven.EFORBIDDEN, errors.New(key))
-			p := s.newPage(w, r, nil)
-			p.Alert = p.t(key)
-			s.render(w, r, status, "problem", p)
-		}
-		if !s.sameOrigin(r) {
-			refuse(http.StatusForbidden, "err.cross_site")
-			return
-		}
-		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-			refuse(http.StatusUnsupportedMediaType, "err.bad_form")
-			return
-		}
-		if err := r.ParseForm(); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				refuse(http.StatusRequestEntityTooLarge, "partner.err.form_too_large")
-				return
-			}
-			refuse(http.StatusBadRequest, "err.bad_form")
-			return
-		}
-		if !validCSRF(r) {
-			refuse(http.StatusForbidden, "err.csrf")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+func (s *server) postFlow(next http.Handler) http.Handler { return s.postForm(maxFlowForm, next) }
 
 // forbidden answers a page of another kind of organisation's work.
 func (s *server) forbidden(w http.ResponseWriter, r *http.Request, v *viewer) {

@@ -61,12 +61,7 @@ type uploadKey struct{}
 func (s *server) postUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
-		refuse := func(status int, key string) {
-			s.logRefused(r, status, haven.EFORBIDDEN, errors.New(key))
-			p := s.newPage(w, r, nil)
-			p.Alert = p.t(key)
-			s.render(w, r, status, "problem", p)
-		}
+		refuse := func(status int, key string) { s.refuse(w, r, status, key) }
 		if !s.sameOrigin(r) {
 			refuse(http.StatusForbidden, "err.cross_site")
 			return

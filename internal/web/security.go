@@ -112,33 +112,45 @@ func (s *server) sameOrigin(r *http.Request) bool {
 // post guards a state change: the body is bounded, the request must come
 // from Haven's own pages, and the form must carry this session's CSRF
 // token. A refusal is a page of its own and changes nothing.
-func (s *server) post(next http.Handler) http.Handler {
+func (s *server) post(next http.Handler) http.Handler { return s.postForm(maxForm, next) }
+
+// postForm is post for a form of at most limit bytes: a form that carries
+// a multi-page flow's answers is larger than an ordinary one.
+func (s *server) postForm(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-		refuse := func(status int, key string) {
-			s.logRefused(r, status, haven.EFORBIDDEN, errors.New(key))
-			p := s.newPage(w, r, nil)
-			p.Alert = p.t(key)
-			s.render(w, r, status, "problem", p)
-		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if !s.sameOrigin(r) {
-			refuse(http.StatusForbidden, "err.cross_site")
+			s.refuse(w, r, http.StatusForbidden, "err.cross_site")
 			return
 		}
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-			refuse(http.StatusUnsupportedMediaType, "err.bad_form")
+			s.refuse(w, r, http.StatusUnsupportedMediaType, "err.bad_form")
 			return
 		}
 		if err := r.ParseForm(); err != nil {
-			refuse(http.StatusBadRequest, "err.bad_form")
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.refuse(w, r, http.StatusRequestEntityTooLarge, "partner.err.form_too_large")
+				return
+			}
+			s.refuse(w, r, http.StatusBadRequest, "err.bad_form")
 			return
 		}
 		if !validCSRF(r) {
-			refuse(http.StatusForbidden, "err.csrf")
+			s.refuse(w, r, http.StatusForbidden, "err.csrf")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuse answers a refused state change with a page of its own, and logs
+// it; nothing has changed.
+func (s *server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.logRefused(r, status, haven.EFORBIDDEN, errors.New(key))
+	p := s.newPage(w, r, nil)
+	p.Alert = p.t(key)
+	s.render(w, r, status, "problem", p)
 }
 
 // viewer is the signed-in user as the pages see them.
