@@ -206,7 +206,7 @@ func totpCode(t testing.TB, secret string, offset int) string {
 }
 
 // family is the synthetic family of four (all names invented) that UNHCR
-// refers: a principal applicant, a spouse and two children.
+// refers through the pages: a principal applicant, a spouse and two children.
 type family struct {
 	surname     string
 	given       []string
@@ -220,72 +220,6 @@ func newFamily(surname string) family {
 		given:       []string{"Leyla", "Davud", "Sahar", "Omid"},
 		account:     "Persecution account of the " + surname + " family: arrested at the newspaper, held forty days without charge, beaten.",
 		whereabouts: "Safe house near Van",
-	}
-}
-
-// refer creates the family's referral as UNHCR, through the app.
-func (f *fixture) refer(t *testing.T, unhcr *user, fam family, number string) *haven.Case {
-	t.Helper()
-	c := &haven.Case{
-		UNHCRNumber:        number,
-		SubmissionPriority: haven.PriorityUrgent, ProcessingPriority: haven.PriorityUrgent,
-		PrimaryCategory:       haven.CategoryLegalPhysicalProtection,
-		CategoryJustification: "Detained twice for reporting; a further arrest is imminent.",
-		Grounds:               []haven.Ground{haven.GroundPoliticalOpinion, haven.GroundParticularSocialGroup},
-		SocialGroups:          []haven.SocialGroup{haven.SocialGroupHumanRightsWork},
-		NationalityCountries:  []string{"IR"}, AsylumCountry: "TR",
-		Profile: haven.DefenderProfile{
-			WorkAreas:     []haven.WorkArea{haven.WorkJournalism},
-			Organisations: []string{"Independent press collective"},
-			ThreatEvents: []haven.ThreatEvent{{Type: haven.ThreatArbitraryDetention, Perpetrator: haven.PerpetratorState,
-				Date: haven.Date{Year: 2025, Month: 11, Day: 3}, Place: "Tehran", Description: "Held forty days without charge."}},
-		},
-		PersecutionAccount: fam.account,
-		DeclaredSize:       4,
-	}
-	rels := []haven.Relationship{haven.RelPrincipal, haven.RelSpouse, haven.RelChild, haven.RelChild}
-	born := []haven.Date{{Year: 1984, Month: 4, Day: 2}, {Year: 1982, Month: 9, Day: 14}, {Year: 2012, Month: 1, Day: 30}, {Year: 2016, Month: 6, Day: 8}}
-	sex := []haven.Sex{haven.SexFemale, haven.SexMale, haven.SexFemale, haven.SexMale}
-	for i, rel := range rels {
-		c.Members = append(c.Members, &haven.Member{
-			Relationship: rel, Accompanying: true, FamilyName: fam.surname, GivenNames: fam.given[i],
-			DateOfBirth: born[i], Sex: sex[i], Nationalities: []string{"IR"}, Languages: []string{"fa"},
-			Whereabouts: fam.whereabouts, Contact: "+90 555 010 0000",
-		})
-	}
-	if err := f.app.CreateReferral(f.ctx, unhcr.actor, c); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// recordChecks assigns every traveller to the screening and the medical
-// partners, as the visa office, and records their checks as those
-// partners: their pages do not exist yet, so this goes through the app.
-func (f *fixture) recordChecks(t *testing.T, visa, screening, medical *user, id haven.ID) {
-	t.Helper()
-	c := must(f.app.FindCaseByID(f.ctx, visa.actor, id))
-	var ids []haven.ID
-	for _, m := range c.Travellers() {
-		ids = append(ids, m.ID)
-	}
-	for _, partner := range []*user{screening, medical} {
-		must(f.app.AssignChecks(f.ctx, visa.actor, id, partner.org.ID, ids))
-	}
-	valid := haven.DateOf(time.Now().AddDate(1, 0, 0))
-	for _, m := range ids {
-		for _, ch := range []struct {
-			by    *user
-			check *haven.Check
-		}{
-			{screening, &haven.Check{MemberID: m, Kind: haven.CheckSecurity, Result: haven.ResultPassed}},
-			{screening, &haven.Check{MemberID: m, Kind: haven.CheckCriminality, Result: haven.ResultPassed}},
-			{medical, &haven.Check{MemberID: m, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid, Details: "Immigration medical exam clear"}},
-		} {
-			if _, err := f.app.RecordCheck(f.ctx, ch.by.actor, id, ch.check); err != nil {
-				t.Fatalf("check %s by %s: %v", ch.check.Kind, ch.by.name, err)
-			}
-		}
 	}
 }
 

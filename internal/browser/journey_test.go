@@ -88,6 +88,92 @@ var catalogue = map[string]words{
 		"done.settlement":                "The case is placed with the settlement organisation.",
 		"act.begin_settlement":           "Record that settlement has begun",
 		"done.begin_settlement":          "Settlement has begun.",
+
+		// The partners' pages.
+		"partner.home.nominations":           "Your nominations",
+		"partner.home.inbox":                 "Nominations addressed to you",
+		"partner.home.checks":                "Checks assigned to you",
+		"partner.nominate.start":             "Nominate a defender",
+		"partner.nominate.defender":          "The defender",
+		"partner.nom.defender_name":          "Defender's name",
+		"family.contact":                     "Contact",
+		"family.whereabouts":                 "Whereabouts",
+		"partner.flow.continue":              "Continue",
+		"partner.nominate.countries":         "Countries and family",
+		"partner.f.nationality_countries":    "Countries of nationality",
+		"case.asylum_country":                "Country of asylum",
+		"partner.nom.family_size":            "Family size",
+		"partner.nominate.work":              "Human rights work",
+		"workarea.journalism":                "Journalism",
+		"profile.organisations":              "Organisations",
+		"partner.nominate.threat":            "Threat or attack",
+		"threat.type":                        "What happened",
+		"threat.arbitrary_detention":         "Arbitrary detention",
+		"threat.perpetrator":                 "By whom",
+		"perpetrator.state":                  "State actors",
+		"threat.date":                        "Date",
+		"threat.place":                       "Where",
+		"threat.description":                 "Description",
+		"partner.nominate.threats":           "Threats and attacks",
+		"common.no":                          "No",
+		"common.yes":                         "Yes",
+		"partner.nominate.risk":              "Risk and priority",
+		"partner.nom.risk_assessment":        "Risk assessment",
+		"priority.urgent":                    "Urgent",
+		"partner.nominate.partner":           "Referral partner",
+		"partner.nominate.check":             "Check your answers",
+		"partner.nominate.send":              "Send the nomination",
+		"partner.nomination.title":           "Nomination",
+		"partner.nomstate.submitted":         "Submitted",
+		"partner.nomstate.under_review":      "Under review",
+		"partner.inbox.title":                "Nominations addressed to you",
+		"partner.nomination.review":          "Start the review",
+		"partner.nomination.refer":           "Refer this family",
+		"partner.refer.case":                 "UNHCR case and priorities",
+		"case.unhcr_number":                  "UNHCR case number",
+		"partner.refer.category":             "Submission category",
+		"case.primary_category":              "Submission category",
+		"category.legal_physical_protection": "Legal and physical protection needs",
+		"narrative.justification":            "Why this category",
+		"partner.refer.grounds":              "Convention grounds",
+		"ground.particular_social_group":     "Membership of a particular social group",
+		"socialgroup.human_rights_defenders": "Human rights defenders",
+		"partner.refer.countries":            "Countries",
+		"partner.refer.account":              "Persecution account",
+		"partner.refer.member":               "Person",
+		"family.relationship":                "Relationship",
+		"relationship.spouse":                "Spouse",
+		"relationship.child":                 "Child",
+		"partner.f.family_name":              "Family name",
+		"partner.f.given_names":              "Given names",
+		"family.date_of_birth":               "Date of birth",
+		"sex.female":                         "Female",
+		"sex.male":                           "Male",
+		"family.nationalities":               "Nationalities",
+		"family.languages":                   "Languages",
+		"partner.refer.members":              "Family members",
+		"partner.refer.check":                "Check your answers",
+		"partner.refer.send":                 "Refer this family",
+		"partner.done.sent":                  "The nomination is sent to the referral partner.",
+		"partner.done.review":                "The nomination is under review.",
+		"partner.done.referred":              "The family is referred to Canada. The visa office can now see the case.",
+		"partner.acts.assign":                "Assign checks to a partner",
+		"partner.assign.org":                 "Screening or medical partner",
+		"orgkind.screening_partner":          "Screening partner",
+		"orgkind.medical_partner":            "Medical partner",
+		"relationship.principal":             "Principal applicant",
+		"partner.done.assign_checks":         "The checks are assigned to the partner.",
+		"partner.checks.title":               "Checks assigned to you",
+		"partner.checks.record":              "Record a check",
+		"partner.check.title_medical":        "Record a medical exam",
+		"partner.check.title_screening":      "Record a screening check",
+		"checkkind.security":                 "Security",
+		"checkkind.criminality":              "Criminality",
+		"checkresult.passed":                 "Passed",
+		"checks.valid_until":                 "Valid until",
+		"checks.details":                     "Details",
+		"partner.check.record":               "Record the check",
+		"partner.done.check":                 "The check is recorded.",
 	},
 	"fr": {
 		"common.other_language": "English",
@@ -163,10 +249,96 @@ var catalogue = map[string]words{
 		"done.settlement":                "Le dossier est confié à l'organisme d'établissement.",
 		"act.begin_settlement":           "Consigner le début de l'établissement",
 		"done.begin_settlement":          "L'établissement a commencé.",
+
+		// The partners' pages.
+		"partner.home.nominations":           "Vos propositions",
+		"partner.home.inbox":                 "Propositions qui vous sont adressées",
+		"partner.home.checks":                "Contrôles qui vous sont confiés",
+		"partner.nominate.start":             "Proposer un défenseur",
+		"partner.nominate.defender":          "Le défenseur",
+		"partner.nom.defender_name":          "Nom du défenseur",
+		"family.contact":                     "Coordonnées",
+		"family.whereabouts":                 "Lieu où se trouve la personne",
+		"partner.flow.continue":              "Continuer",
+		"partner.nominate.countries":         "Pays et famille",
+		"partner.f.nationality_countries":    "Pays de nationalité",
+		"case.asylum_country":                "Pays d'asile",
+		"partner.nom.family_size":            "Taille de la famille",
+		"partner.nominate.work":              "Travail en faveur des droits de la personne",
+		"workarea.journalism":                "Journalisme",
+		"profile.organisations":              "Organisations",
+		"partner.nominate.threat":            "Menace ou attaque",
+		"threat.type":                        "Ce qui s'est passé",
+		"threat.arbitrary_detention":         "Détention arbitraire",
+		"threat.perpetrator":                 "Par qui",
+		"perpetrator.state":                  "Agents de l'État",
+		"threat.date":                        "Date",
+		"threat.place":                       "Lieu",
+		"threat.description":                 "Description",
+		"partner.nominate.threats":           "Menaces et attaques",
+		"common.no":                          "Non",
+		"common.yes":                         "Oui",
+		"partner.nominate.risk":              "Risque et priorité",
+		"partner.nom.risk_assessment":        "Évaluation du risque",
+		"priority.urgent":                    "Urgente",
+		"partner.nominate.partner":           "Partenaire d'aiguillage",
+		"partner.nominate.check":             "Vérifiez vos réponses",
+		"partner.nominate.send":              "Envoyer la proposition",
+		"partner.nomination.title":           "Proposition",
+		"partner.nomstate.submitted":         "Soumise",
+		"partner.nomstate.under_review":      "En examen",
+		"partner.inbox.title":                "Propositions qui vous sont adressées",
+		"partner.nomination.review":          "Commencer l'examen",
+		"partner.nomination.refer":           "Aiguiller cette famille",
+		"partner.refer.case":                 "Dossier du HCR et priorités",
+		"case.unhcr_number":                  "Numéro de dossier du HCR",
+		"partner.refer.category":             "Catégorie de présentation",
+		"case.primary_category":              "Catégorie de présentation",
+		"category.legal_physical_protection": "Besoins de protection juridique et physique",
+		"narrative.justification":            "Raison de cette catégorie",
+		"partner.refer.grounds":              "Motifs de la Convention",
+		"ground.particular_social_group":     "Appartenance à un groupe social particulier",
+		"socialgroup.human_rights_defenders": "Défenseurs des droits de la personne",
+		"partner.refer.countries":            "Pays",
+		"partner.refer.account":              "Récit de la persécution",
+		"partner.refer.member":               "Personne",
+		"family.relationship":                "Lien",
+		"relationship.spouse":                "Époux ou épouse",
+		"relationship.child":                 "Enfant",
+		"partner.f.family_name":              "Nom de famille",
+		"partner.f.given_names":              "Prénoms",
+		"family.date_of_birth":               "Date de naissance",
+		"sex.female":                         "Féminin",
+		"sex.male":                           "Masculin",
+		"family.nationalities":               "Nationalités",
+		"family.languages":                   "Langues",
+		"partner.refer.members":              "Membres de la famille",
+		"partner.refer.check":                "Vérifiez vos réponses",
+		"partner.refer.send":                 "Aiguiller cette famille",
+		"partner.done.sent":                  "La proposition est envoyée au partenaire d'aiguillage.",
+		"partner.done.review":                "La proposition est en examen.",
+		"partner.done.referred":              "La famille est aiguillée vers le Canada. Le bureau des visas peut maintenant voir le dossier.",
+		"partner.acts.assign":                "Confier des contrôles à un partenaire",
+		"partner.assign.org":                 "Partenaire de filtrage ou médical",
+		"orgkind.screening_partner":          "Partenaire de filtrage",
+		"orgkind.medical_partner":            "Partenaire médical",
+		"relationship.principal":             "Demandeur principal",
+		"partner.done.assign_checks":         "Les contrôles sont confiés au partenaire.",
+		"partner.checks.title":               "Contrôles qui vous sont confiés",
+		"partner.checks.record":              "Consigner un contrôle",
+		"partner.check.title_medical":        "Consigner un examen médical",
+		"partner.check.title_screening":      "Consigner un contrôle de filtrage",
+		"checkkind.security":                 "Sécurité",
+		"checkkind.criminality":              "Criminalité",
+		"checkresult.passed":                 "Réussi",
+		"checks.valid_until":                 "Valide jusqu'au",
+		"checks.details":                     "Détails",
+		"partner.check.record":               "Consigner le contrôle",
+		"partner.done.check":                 "Le contrôle est consigné.",
 	},
 }
 
-// TestJourney follows a family of four from UNHCR's referral to their
+// TestJourney follows a family of four from their nomination to their
 // settlement in Canada, through the pages, in English and then in French:
 // the visa officer signs in, works the case from the queue to approval
 // (the cap page's remaining figure drops by the four persons), books
@@ -175,8 +347,12 @@ var catalogue = map[string]words{
 // names the family and leaves out the persecution account. Every page
 // visited passes axe-core's WCAG 2.1 A and AA rules.
 //
-// What no page offers yet goes through the app, and says so: the referral
-// (UNHCR), and the screening and medical partners' checks.
+// Before the visa officer, the family comes through the partners' pages:
+// a protection partner nominates the defender, UNHCR reviews the
+// nomination and refers the family of four from it, person by person; in
+// the admissibility checks, the visa officer assigns the travellers to the
+// screening and the medical partner, whose users record their 12 checks.
+// What no page offers yet goes through the app, and says so.
 func TestJourney(t *testing.T) {
 	k := needBrowser(t)
 	began := time.Now()
@@ -202,9 +378,13 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	screening := f.enrol(t, haven.OrgScreeningPartner, "screening-"+j.lang)
 	medical := f.enrol(t, haven.OrgMedicalPartner, "medical-"+j.lang)
 	settler := f.enrol(t, haven.OrgSettlementOrganisation, "settlement-"+j.lang)
-	c := f.refer(t, unhcr, fam, unhcrNumber)
+	prot := f.enrol(t, haven.OrgProtectionPartner, "protection-"+j.lang)
+
+	// The protection partner nominates the defender; UNHCR reviews the
+	// nomination and refers the family of four from it.
+	nom := j.nominate(prot, fam)
+	c := &haven.Case{ID: j.referFromNomination(unhcr, nom, fam, unhcrNumber)}
 	id := string(c.ID)
-	t.Logf("[%s] through the app: UNHCR referred case %s, a family of four", j.lang, id)
 
 	// The visa officer.
 	o := j.open("visa officer")
@@ -244,10 +424,13 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	o.act("act.assessment", "done.eligible", "state.eligible", visa, c.ID, haven.StateEligible)
 	o.act("act.start_admissibility", "done.start_admissibility", "state.admissibility_in_progress", visa, c.ID, haven.StateAdmissibilityInProgress)
 
-	// No page for the screening and medical partners yet.
-	f.recordChecks(t, visa, screening, medical, c.ID)
-	t.Logf("[%s] through the app: the visa office assigned the travellers to %s and %s, which recorded 12 passed checks",
-		j.lang, screening.org.Name, medical.org.Name)
+	// The visa officer assigns the travellers' checks; the screening and
+	// medical partners record them, each in a browser of their own.
+	o.assignChecks(screening, fam, c.ID)
+	o.assignChecks(medical, fam, c.ID)
+	o.screenshot("checks-assigned")
+	j.recordChecks(screening, fam)
+	j.recordChecks(medical, fam)
 	j.step("the visa officer reloads the case and sees the checks")
 	o.reload()
 	o.expect(caseHeading, w.of("checks.caption"))

@@ -1,0 +1,252 @@
+package browser_test
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/havenhrd/haven"
+)
+
+// The partners' part of the journey, through their pages: the protection
+// partner's nomination, the UNHCR user's review and referral of the
+// family from it, the visa officer's assignment of the checks, and the
+// screening and medical partners' checks.
+
+// idIn returns the ID the current page's address names after prefix.
+func (s *session) idIn(prefix string) haven.ID {
+	s.t.Helper()
+	m := regexp.MustCompile(`^` + regexp.QuoteMeta(prefix) + `([a-z]+_[a-z0-9]+)(?:\?.*)?$`).FindStringSubmatch(s.url)
+	if m == nil {
+		s.fatalf("the address does not name an ID after %s", prefix)
+	}
+	return haven.ID(m[1])
+}
+
+// expectNotice fails unless the page's notice says the words of done.
+func (s *session) expectNotice(done string) {
+	s.t.Helper()
+	if n := s.notice(); n != s.j.w.of(done) {
+		s.fatalf("the notice says %q, want %q", n, s.j.w.of(done))
+	}
+}
+
+// next presses a multi-page form's "Continue" and checks the page it leads
+// to by its heading.
+func (s *session) next(heading string) {
+	s.t.Helper()
+	s.j.step("the %s presses %q", s.who, s.j.w.of("partner.flow.continue"))
+	s.press(s.j.w.of("partner.flow.continue"), "", 200)
+	s.expect(heading)
+}
+
+// nominate: the protection partner nominates the family's principal
+// applicant, a defender, through "Nominate a defender", and sends it to
+// the referral partner. It returns the nomination's ID.
+func (j *journey) nominate(prot *user, fam family) haven.ID {
+	w := j.w
+	p := j.open("protection partner")
+	p.firstPage()
+	p.signIn(prot, false)
+	j.step("the protection partner opens their nominations")
+	p.follow(w.of("partner.home.nominations"))
+	j.step("the protection partner starts a nomination")
+	p.follow(w.of("partner.nominate.start"))
+	p.expect(w.of("partner.nominate.defender"))
+	p.expectMarking()
+	p.screenshot("nominate-defender")
+	defender := fam.given[0] + " " + fam.surname
+	j.step("the protection partner fills in who the defender is")
+	p.fill(w.of("partner.nom.defender_name"), defender)
+	p.fill(w.of("family.contact"), "+90 555 010 0000")
+	p.fill(w.of("family.whereabouts"), fam.whereabouts)
+	p.next(w.of("partner.nominate.countries"))
+	j.step("the protection partner fills in the countries and the family's size")
+	p.fill(w.of("partner.f.nationality_countries"), "IR")
+	p.fill(w.of("case.asylum_country"), "TR")
+	p.fill(w.of("partner.nom.family_size"), "4")
+	p.next(w.of("partner.nominate.work"))
+	j.step("the protection partner fills in the defender's work")
+	p.tick(w.of("workarea.journalism"))
+	p.fill(w.of("profile.organisations"), "Independent press collective")
+	p.next(w.of("partner.nominate.threat") + " 1")
+	j.step("the protection partner fills in a threat")
+	p.choose(w.of("threat.type"), w.of("threat.arbitrary_detention"))
+	p.choose(w.of("threat.perpetrator"), w.of("perpetrator.state"))
+	p.fill(w.of("threat.date"), "2025-11-03")
+	p.fill(w.of("threat.place"), "Tehran")
+	p.fill(w.of("threat.description"), "Held forty days without charge.")
+	p.next(w.of("partner.nominate.threats"))
+	j.step("the protection partner adds no other threat")
+	p.tick(w.of("common.no"))
+	p.next(w.of("partner.nominate.risk"))
+	j.step("the protection partner fills in the risk and the priority")
+	p.fill(w.of("partner.nom.risk_assessment"), "Detained twice for reporting; a further arrest is imminent.")
+	p.tick(w.of("priority.urgent"))
+	p.next(w.of("partner.nominate.partner"))
+	j.step("the protection partner chooses %s", j.f.orgs[haven.OrgReferralPartner].Name)
+	p.tick(j.f.orgs[haven.OrgReferralPartner].Name)
+	p.next(w.of("partner.nominate.check"))
+	p.expect(w.of("partner.nominate.check"), defender, fam.whereabouts, w.of("threat.arbitrary_detention"), "Tehran",
+		w.of("workarea.journalism"), w.of("priority.urgent"), j.f.orgs[haven.OrgReferralPartner].Name)
+	p.screenshot("nominate-check")
+	j.step("the protection partner sends the nomination")
+	p.press(w.of("partner.nominate.send"), "", 200)
+	id := p.idIn("/nominations/")
+	p.expect(w.of("partner.nomination.title")+" "+string(id), w.of("partner.nomstate.submitted"), defender)
+	p.expectNotice("partner.done.sent")
+	p.screenshot("nomination-sent")
+	return id
+}
+
+// referFromNomination: the UNHCR user reviews the nomination in the inbox
+// and refers the family of four from it, person by person. It returns the
+// case's ID.
+func (j *journey) referFromNomination(unhcr *user, nom haven.ID, fam family, unhcrNumber string) haven.ID {
+	w := j.w
+	u := j.open("UNHCR caseworker")
+	u.firstPage()
+	u.signIn(unhcr, false)
+	j.step("the UNHCR caseworker opens the nominations addressed to them")
+	u.follow(w.of("partner.home.inbox"))
+	u.expect(w.of("partner.inbox.title"), string(nom), j.f.orgs[haven.OrgProtectionPartner].Name)
+	u.screenshot("inbox")
+	j.step("the UNHCR caseworker opens nomination %s", nom)
+	u.follow(string(nom))
+	heading := w.of("partner.nomination.title") + " " + string(nom)
+	u.expect(heading, w.of("partner.nomstate.submitted"), fam.given[0]+" "+fam.surname)
+	u.expectMarking()
+	u.screenshot("nomination")
+	j.step("the UNHCR caseworker presses %q", w.of("partner.nomination.review"))
+	u.press(w.of("partner.nomination.review"), "", 200)
+	u.expect(heading, w.of("partner.nomstate.under_review"))
+	u.expectNotice("partner.done.review")
+
+	j.step("the UNHCR caseworker follows %q", w.of("partner.nomination.refer"))
+	u.follow(w.of("partner.nomination.refer"))
+	u.expect(w.of("partner.refer.case"), string(nom))
+	u.screenshot("refer-case")
+	j.step("the UNHCR caseworker fills in the UNHCR case number")
+	u.fill(w.of("case.unhcr_number"), unhcrNumber)
+	u.next(w.of("partner.refer.category"))
+	j.step("the UNHCR caseworker fills in the submission category")
+	u.choose(w.of("case.primary_category"), w.of("category.legal_physical_protection"))
+	u.fill(w.of("narrative.justification"), "Detained twice for reporting; a further arrest is imminent.")
+	u.next(w.of("partner.refer.grounds"))
+	j.step("the UNHCR caseworker chooses the Convention grounds")
+	u.tick(w.of("ground.political_opinion"))
+	u.tick(w.of("ground.particular_social_group"))
+	u.tick(w.of("socialgroup.human_rights_defenders"))
+	u.next(w.of("partner.refer.countries"))
+	j.step("the UNHCR caseworker fills in the countries")
+	u.fill(w.of("partner.f.nationality_countries"), "IR")
+	u.fill(w.of("case.asylum_country"), "TR")
+	u.next(w.of("partner.refer.account"))
+	j.step("the UNHCR caseworker fills in the persecution account")
+	u.fill(w.of("narrative.account"), fam.account)
+	u.next(w.of("partner.refer.member") + " 1")
+
+	rels := []string{"relationship.principal", "relationship.spouse", "relationship.child", "relationship.child"}
+	born := []string{"1984-04-02", "1982-09-14", "2012-01-30", "2016-06-08"}
+	sex := []string{"sex.female", "sex.male", "sex.female", "sex.male"}
+	for i, given := range fam.given {
+		j.step("the UNHCR caseworker fills in person %d, %s %s", i+1, given, fam.surname)
+		u.choose(w.of("family.relationship"), w.of(rels[i]))
+		u.fill(w.of("partner.f.family_name"), fam.surname)
+		u.fill(w.of("partner.f.given_names"), given)
+		u.fill(w.of("family.date_of_birth"), born[i])
+		u.tick(w.of(sex[i]))
+		u.fill(w.of("family.nationalities"), "IR")
+		u.fill(w.of("family.languages"), "fa")
+		u.tick(w.of("common.yes"))
+		u.fill(w.of("family.contact"), "+90 555 010 0000")
+		u.fill(w.of("family.whereabouts"), fam.whereabouts)
+		if i == 0 {
+			u.screenshot("refer-person")
+		}
+		u.next(w.of("partner.refer.members"))
+		if i < len(fam.given)-1 {
+			j.step("the UNHCR caseworker adds another person")
+			u.tick(w.of("common.yes"))
+			u.next(w.of("partner.refer.member") + " " + string(rune('2'+i)))
+		}
+	}
+	u.screenshot("refer-members")
+	j.step("the UNHCR caseworker adds no one else")
+	u.tick(w.of("common.no"))
+	u.next(w.of("partner.refer.check"))
+	want := []string{unhcrNumber, fam.account, fam.given[0] + " " + fam.surname}
+	want = append(want, fam.given...)
+	u.expect(w.of("partner.refer.check"), want...)
+	u.screenshot("refer-check")
+	j.step("the UNHCR caseworker refers the family")
+	u.press(w.of("partner.refer.send"), "", 200)
+	id := u.idIn("/cases/")
+	u.expect(w.of("case.title")+" "+string(id), u.stateLine("state.referred"))
+	u.expectNotice("partner.done.referred")
+	u.expectMarking()
+	return id
+}
+
+// assignChecks: the visa officer assigns every traveller to the partner
+// through the case page's form.
+func (s *session) assignChecks(partner *user, fam family, id haven.ID) {
+	s.t.Helper()
+	w := s.j.w
+	kind := map[haven.OrgKind]string{haven.OrgScreeningPartner: "orgkind.screening_partner", haven.OrgMedicalPartner: "orgkind.medical_partner"}
+	rels := []string{"relationship.principal", "relationship.spouse", "relationship.child", "relationship.child"}
+	s.j.step("the %s assigns the four travellers to %s", s.who, partner.org.Name)
+	s.choose(w.of("partner.assign.org"), partner.org.Name+" ("+w.of(kind[partner.org.Kind])+")")
+	for i, given := range fam.given {
+		s.tick(fam.surname + ", " + given + " – " + w.of(rels[i]))
+	}
+	s.j.step("the %s presses %q", s.who, w.of("partner.acts.assign"))
+	s.press(w.of("partner.acts.assign"), "", 200)
+	s.expect(w.of("case.title")+" "+string(id), s.stateLine("state.admissibility_in_progress"))
+	s.expectNotice("partner.done.assign_checks")
+}
+
+// recordChecks: the screening or medical partner signs in and records a
+// passed check of each kind for each traveller, through /checks.
+func (j *journey) recordChecks(partner *user, fam family) {
+	w := j.w
+	who := map[haven.OrgKind]string{haven.OrgScreeningPartner: "screening partner", haven.OrgMedicalPartner: "medical partner"}[partner.org.Kind]
+	medical := partner.org.Kind == haven.OrgMedicalPartner
+	s := j.open(who)
+	s.firstPage()
+	s.signIn(partner, false)
+	j.step("the %s opens the checks assigned to them", who)
+	s.follow(w.of("partner.home.checks"))
+	s.expect(w.of("partner.checks.title"), fam.surname+", "+fam.given[0])
+	s.screenshot(dash(who) + "-checks")
+	kinds, title := []string{"checkkind.security", "checkkind.criminality"}, "partner.check.title_screening"
+	if medical {
+		kinds, title = []string{""}, "partner.check.title_medical"
+	}
+	valid := haven.DateOf(time.Now().AddDate(1, 0, 0)).String()
+	for i, given := range fam.given {
+		person := fam.surname + ", " + given
+		for _, kind := range kinds {
+			j.step("the %s opens the form for %s", who, person)
+			s.follow(w.of("partner.checks.record") + " – " + person)
+			s.expect(w.of(title), person)
+			if i == 0 && kind != "checkkind.criminality" {
+				s.screenshot(dash(who) + "-check")
+			}
+			if kind != "" {
+				j.step("the %s records a passed %s check", who, w.of(kind))
+				s.tick(w.of(kind))
+			} else {
+				j.step("the %s records a passed medical exam, valid until %s", who, valid)
+				s.fill(w.of("checks.valid_until"), valid)
+				s.fill(w.of("checks.details"), "Immigration medical exam clear")
+			}
+			s.tick(w.of("checkresult.passed"))
+			s.press(w.of("partner.check.record"), "", 200)
+			s.expect(w.of("partner.checks.title"))
+			s.expectNotice("partner.done.check")
+		}
+	}
+	s.screenshot(dash(who) + "-checks-done")
+}
+
+func dash(s string) string { return regexp.MustCompile(`\W+`).ReplaceAllString(s, "-") }
