@@ -532,6 +532,35 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 	return out, total, err
 }
 
+// onCase runs fn on the case id, loaded as facts and locked, for an actor
+// who may take action on it, in one transaction, and returns the case as
+// the actor then sees it. It is for acts on a case that are not workflow
+// events (a placement, an assignment, a negative assessment).
+func (a *App) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action,
+	fn func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error) (*haven.Case, error) {
+	var out *haven.Case
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		row, _, err := a.reach(ctx, tx, w, id, true, action, "")
+		if err != nil {
+			return err
+		}
+		c, err := a.loadCase(ctx, tx, row, facts)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, w, row, c); err != nil {
+			return err
+		}
+		out, err = a.present(ctx, tx, w, row)
+		return err
+	})
+	return out, err
+}
+
 // step is one event on one case: it resolves and checks the actor, loads
 // and locks the case, asks the workflow, lets effect write what the event
 // records (and change the row), stores the new state and appends the audit
@@ -658,20 +687,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventFindEligible, Assessment: as}, write)
 	}
 	// A negative assessment changes no state: record it in place.
-	var out *haven.Case
-	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.resolve(ctx, tx, actor)
-		if err != nil {
-			return err
-		}
-		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
-		if err != nil {
-			return err
-		}
-		c, err := a.loadCase(ctx, tx, row, facts)
-		if err != nil {
-			return err
-		}
+	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		if c.State != haven.StateEligibilityReview && c.State != haven.StateInterview {
 			return haven.Errorf(haven.ECONFLICT, "app.RecordAssessment", "a case in state %s takes no eligibility assessment", c.State)
 		}
@@ -690,10 +706,8 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		if err := a.audit(ctx, tx, w.actor(), "case.assess", "case", c.ID, c.ID, d); err != nil {
 			return err
 		}
-		out, err = a.present(ctx, tx, w, row)
-		return err
+		return nil
 	})
-	return out, err
 }
 
 // StartAdmissibility starts the admissibility checks of an eligible case.
@@ -783,20 +797,7 @@ func (a *App) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven
 // checks. The visa office assigns, while the case takes checks.
 func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error) {
 	const op = "app.AssignChecks"
-	var out *haven.Case
-	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.resolve(ctx, tx, actor)
-		if err != nil {
-			return err
-		}
-		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
-		if err != nil {
-			return err
-		}
-		c, err := a.loadCase(ctx, tx, row, facts)
-		if err != nil {
-			return err
-		}
+	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		if !slices.Contains(workflow.Allowed(c.State), haven.EventRecordCheck) {
 			return haven.Errorf(haven.ECONFLICT, op, "a case in state %s takes no checks", c.State)
 		}
@@ -826,10 +827,8 @@ func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID hav
 		if err := a.audit(ctx, tx, w.actor(), "case.assign_checks", "case", c.ID, c.ID, map[string]any{"org_id": orgID, "members": members}); err != nil {
 			return err
 		}
-		out, err = a.present(ctx, tx, w, row)
-		return err
+		return nil
 	})
-	return out, err
 }
 
 // ConfirmAdmissible records that every traveller is admissible.
@@ -1025,20 +1024,7 @@ func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID,
 // It changes no state: the placement is recorded and audited.
 func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error) {
 	const op = "app.AssignSettlement"
-	var out *haven.Case
-	err := a.update(ctx, func(tx store.Tx) error {
-		w, err := a.resolve(ctx, tx, actor)
-		if err != nil {
-			return err
-		}
-		row, _, err := a.reach(ctx, tx, w, id, true, policy.CaseProcess, "")
-		if err != nil {
-			return err
-		}
-		c, err := a.loadCase(ctx, tx, row, facts)
-		if err != nil {
-			return err
-		}
+	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		switch c.State {
 		case haven.StateApproved, haven.StateTravelBooked, haven.StateArrived:
 		default:
@@ -1057,10 +1043,8 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID, "members": memberIDs(c)}); err != nil {
 			return err
 		}
-		out, err = a.present(ctx, tx, w, row)
-		return err
+		return nil
 	})
-	return out, err
 }
 
 // BeginSettlement records that the settlement organisation has taken the
