@@ -160,6 +160,9 @@ type Case struct {
 	Notes       []*CaseNote
 	Travel      *Travel
 	Arrival     *Arrival
+	// Plan is the settlement organisation's integration plan; nil outside
+	// the view (case.view.integration_plan) and before placement.
+	Plan *IntegrationPlan
 
 	VisaKind        VisaKind // set at approval
 	AdmissionYear   int      // the cap year the persons count against, set at approval

@@ -44,6 +44,8 @@ func TestEnumsRejectUnknownInput(t *testing.T) {
 		{"threat type", func(s string) error { _, err := haven.ParseThreatType(s); return err }, strs(haven.ThreatTypes)},
 		{"check result", func(s string) error { _, err := haven.ParseCheckResult(s); return err }, strs(haven.CheckResults)},
 		{"case event", func(s string) error { _, err := haven.ParseCaseEvent(s); return err }, strs(haven.CaseEvents)},
+		{"milestone", func(s string) error { _, err := haven.ParseMilestone(s); return err }, strs(haven.Milestones)},
+		{"milestone status", func(s string) error { _, err := haven.ParseMilestoneStatus(s); return err }, strs(haven.MilestoneStatuses)},
 	}
 	for _, c := range checks {
 		for _, v := range c.all {

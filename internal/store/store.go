@@ -150,6 +150,17 @@ type Tx interface {
 	PutArrival(ctx context.Context, a *haven.Arrival) error
 	FindArrival(ctx context.Context, caseID haven.ID) (*haven.Arrival, error)
 
+	// PutMilestone inserts or replaces one milestone of a case's
+	// integration plan.
+	PutMilestone(ctx context.Context, m *MilestoneRow) error
+	// FindMilestones returns the milestones recorded for a case, in no
+	// particular order.
+	FindMilestones(ctx context.Context, caseID haven.ID) ([]*MilestoneRow, error)
+	// PutFollowUp inserts or replaces one follow-up of a case.
+	PutFollowUp(ctx context.Context, f *FollowUpRow) error
+	// FindFollowUps returns the follow-ups held for a case, by month.
+	FindFollowUps(ctx context.Context, caseID haven.ID) ([]*FollowUpRow, error)
+
 	// AppendAudit appends e to the audit outbox and sets e.Seq. Sequence
 	// numbers rise strictly in commit order of the appending transactions.
 	AppendAudit(ctx context.Context, e *haven.AuditEvent) error
@@ -500,6 +511,29 @@ type CaseNoteRow struct {
 	AuthorID haven.ID
 	OrgID    haven.ID
 	At       time.Time
+}
+
+// MilestoneRow is one milestone of an integration plan as stored.
+type MilestoneRow struct {
+	CaseID    haven.ID
+	Milestone haven.Milestone
+	Status    haven.MilestoneStatus
+	Target    haven.Date
+	Completed haven.Date
+	Notes     Sealed
+	UpdatedBy haven.ID
+	UpdatedAt time.Time
+}
+
+// FollowUpRow is one follow-up of an integration plan as stored.
+type FollowUpRow struct {
+	CaseID        haven.ID
+	Month         int
+	Held          haven.Date
+	SafetyConcern bool
+	Notes         Sealed
+	RecordedBy    haven.ID
+	RecordedAt    time.Time
 }
 
 // TravelRow is a booked journey as stored.

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseRecords", testCaseRecords},
+		{"IntegrationPlan", testIntegrationPlan},
 		{"AuditSequence", testAuditSequence},
 		{"AuditConcurrentOrder", testAuditConcurrent},
 		{"AuditTreeTables", testAuditTree},
