@@ -354,6 +354,11 @@ var grants = []expectation{
 			return c.kind == so && onCase(c) && c.rel.IsSettlementOrg && in(c.rel.CaseState, fromApproval...) &&
 				(in(c.action, "case.read", "case.settle") || in(c.action, settlementView...))
 		}},
+	{"a settlement organisation keeps the integration plan of a case placed with it, from approval until closing",
+		func(c combo) bool {
+			return c.kind == so && onCase(c) && c.rel.IsSettlementOrg && c.action == "case.plan" &&
+				in(c.rel.CaseState, fromApproval...) && c.rel.CaseState != haven.StateClosed
+		}},
 	{"a medical partner: members assigned to it, their identity, medical checks, while checks are taken",
 		func(c combo) bool {
 			return c.kind == mp && onMember(c) && c.rel.IsAssignedOrg && in(c.rel.CaseState, checkWindow...) &&
@@ -383,6 +388,10 @@ var nevers = []expectation{
 	{"a settlement organisation sees only cases placed with it, from approval on (and the list of organisations)",
 		func(c combo) bool {
 			return c.kind == so && c.action != "org.read" && !(onCase(c) && c.rel.IsSettlementOrg && in(c.rel.CaseState, fromApproval...))
+		}},
+	{"nobody but the settlement organisation the case is placed with writes its integration plan; not after closing",
+		func(c combo) bool {
+			return c.action == "case.plan" && (c.kind != so || !onCase(c) || !c.rel.IsSettlementOrg || c.rel.CaseState == haven.StateClosed)
 		}},
 	{"a screening partner never records or sees a medical",
 		func(c combo) bool { return c.kind == sp && in(c.action, "check.medical", "case.view.checks.medical") }},

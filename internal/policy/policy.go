@@ -51,6 +51,8 @@ const (
 	CaseRespond Action = "case.respond"
 	// CaseSettle: begin settlement and close.
 	CaseSettle Action = "case.settle"
+	// CasePlan: keep the integration plan (milestones and follow-ups).
+	CasePlan Action = "case.plan"
 )
 
 // The actions on one member of a case (resource Haven::Member).
@@ -133,7 +135,7 @@ var actions = map[Action]actionInfo{
 	NominationDecline: {caseWork, onNom}, NominationRefer: {caseWork, onNom},
 
 	CaseRead: {caseWork, onCase}, CaseProcess: {caseWork, onCase}, CaseWithdraw: {caseWork, onCase},
-	CaseRespond: {caseWork, onCase}, CaseSettle: {caseWork, onCase},
+	CaseRespond: {caseWork, onCase}, CaseSettle: {caseWork, onCase}, CasePlan: {caseWork, onCase},
 
 	MemberRead: {caseWork, onMember}, CheckMedical: {caseWork, onMember}, CheckScreening: {caseWork, onMember},
 

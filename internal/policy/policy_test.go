@@ -47,6 +47,8 @@ func TestAllowed(t *testing.T) {
 		{haven.OrgVisaOffice, haven.RoleSupervisor, policy.RulesSet, false},
 		{haven.OrgProgrammeAdmin, haven.RoleAdmin, policy.CaseRead, false}, // no case narrative for administration
 		{haven.OrgSettlementOrganisation, haven.RoleCaseworker, policy.CaseSettle, true},
+		{haven.OrgSettlementOrganisation, haven.RoleCaseworker, policy.CasePlan, true},
+		{haven.OrgVisaOffice, haven.RoleCaseworker, policy.CasePlan, false}, // the plan is the settlement organisation's
 		{haven.OrgVisaOffice, haven.RoleCaseworker, "case.teleport", false},
 		{"government", haven.RoleCaseworker, policy.CaseRead, false},
 		{haven.OrgVisaOffice, "root", policy.CaseRead, false},
@@ -60,7 +62,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 40 {
+	if n := len(policy.Actions()); n != 41 {
 		t.Errorf("%d actions", n)
 	}
 }
@@ -273,6 +275,8 @@ func fullCase() *haven.Case {
 		Arrival:   &haven.Arrival{CaseID: "case_1", Date: haven.Date{Year: 2026, Month: 4, Day: 2}, PortOfEntry: "YYZ"},
 		VisaKind:  haven.VisaPermanentResident, AdmissionYear: 2026, SettlementOrgID: "org_settle",
 		ReferredAt: at, UpdatedAt: at, Version: 7,
+		Plan: haven.NewIntegrationPlan("case_1", []*haven.PlanMilestone{{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress, Notes: "lease"}},
+			nil, haven.Date{Year: 2026, Month: 4, Day: 2}),
 	}
 }
 
@@ -283,7 +287,7 @@ func TestRedact(t *testing.T) {
 	want := &haven.Case{ID: "case_1", State: haven.StateArrived, ResumeState: haven.StateEligible,
 		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: 7}
 	if c.UNHCRNumber != "" || c.PrimaryCategory != "" || c.Members != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil ||
-		c.Travel != nil || c.Arrival != nil || c.Assessments != nil || c.Profile.WorkAreas != nil || c.NationalityCountries != nil ||
+		c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Assessments != nil || c.Profile.WorkAreas != nil || c.NationalityCountries != nil ||
 		c.ReferringOrgID != "" || c.State != want.State || c.Version != 7 || c.ID != "case_1" {
 		t.Errorf("status view = %+v", c)
 	}
@@ -295,7 +299,7 @@ func TestRedact(t *testing.T) {
 	v.Redact(c)
 	m := c.Members[0]
 	if m.FamilyName != "Family" || len(m.Languages) != 1 || m.Relationship != haven.RelPrincipal || len(c.Profile.WorkAreas) != 1 ||
-		c.Arrival == nil || c.Travel == nil || c.Travel.Date.IsZero() {
+		c.Arrival == nil || c.Plan == nil || c.Travel == nil || c.Travel.Date.IsZero() {
 		t.Errorf("settlement view lacks what settlement needs: %+v %+v", c, m)
 	}
 	if m.ConfidentialNotes != "" || m.Whereabouts != "" || m.Contact != "" || c.PersecutionAccount != "" || c.Profile.ThreatEvents != nil ||
@@ -314,7 +318,7 @@ func TestRedact(t *testing.T) {
 		t.Errorf("medical view lacks identity: %+v", m)
 	}
 	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || c.State != "" || len(c.Checks) != 1 ||
-		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Profile.WorkAreas != nil {
+		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Profile.WorkAreas != nil {
 		t.Errorf("medical view shows what it must not: %+v %+v %+v", c, m, c.Checks)
 	}
 
@@ -323,7 +327,8 @@ func TestRedact(t *testing.T) {
 	v, _ = policy.ViewOf(actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateArrived))
 	v.Redact(c)
 	if c.Members[0].ConfidentialNotes != "secret" || c.Travel.Itinerary != "IST-YYZ" || len(c.Checks) != 2 || c.Checks[1].Details != "no match" ||
-		c.Notes[0].Text != "hold reasons" || c.Assessments[0].Notes != "notes" || c.PersecutionAccount != "account" || c.SettlementOrgID == "" {
+		c.Notes[0].Text != "hold reasons" || c.Assessments[0].Notes != "notes" || c.PersecutionAccount != "account" || c.SettlementOrgID == "" ||
+		c.Plan == nil || c.Plan.Milestone(haven.MilestoneHousing).Notes != "lease" {
 		t.Errorf("full view lost something: %+v", c)
 	}
 	policy.View{}.Redact(nil)

@@ -218,6 +218,9 @@ func (v View) Redact(c *haven.Case) {
 	if !v.Arrival {
 		c.Arrival = nil
 	}
+	if !v.IntegrationPlan {
+		c.Plan = nil
+	}
 }
 
 // RedactMember clears every field of m outside v.
