@@ -124,6 +124,11 @@ func (m *PlanMilestone) Validate(now time.Time) Problems {
 // organisation follows up with the family.
 var FollowUpMonths = []int{1, 3, 6, 12}
 
+// FollowUpLead is how long before its due date a follow-up may be held: a
+// worker meets the family when they can, but a "12-month" follow-up held
+// in the second month would make the record say what did not happen.
+const FollowUpLead = 14 * 24 * time.Hour
+
 // FollowUp is one follow-up with the family, due a number of months after
 // their arrival.
 type FollowUp struct {
@@ -162,6 +167,9 @@ func (f *FollowUp) Validate(arrived, today Date) Problems {
 		p.Add("held", "the date is in the future")
 	case !arrived.IsZero() && f.Held.Before(arrived):
 		p.Add("held", "the date is before the family's arrival")
+	case !arrived.IsZero() && slices.Contains(FollowUpMonths, f.Month) &&
+		f.Held.Time().Before(arrived.AddMonths(f.Month).Time().Add(-FollowUpLead)):
+		p.Addf("held", "the follow-up at %d months is held from %s on", f.Month, DateOf(arrived.AddMonths(f.Month).Time().Add(-FollowUpLead)))
 	}
 	least := 0
 	if f.SafetyConcern {

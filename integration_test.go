@@ -118,11 +118,17 @@ func TestPlanInputIsValidated(t *testing.T) {
 		{"no date", haven.FollowUp{Month: 1}, "held"},
 		{"before arrival", haven.FollowUp{Month: 1, Held: date(t, "2026-01-20")}, "held"},
 		{"in the future", haven.FollowUp{Month: 6, Held: date(t, "2026-06-02")}, "held"},
+		{"the 3-month follow-up in the second month", haven.FollowUp{Month: 3, Held: date(t, "2026-04-16")}, "held"},
 		{"a safety concern without what was reported", haven.FollowUp{Month: 3, Held: date(t, "2026-05-01"), SafetyConcern: true}, "notes"},
 	} {
 		if !hasField(c.f.Validate(arrived, today), c.field) {
 			t.Errorf("%s: no problem on %q in %v", c.name, c.field, c.f.Validate(arrived, today))
 		}
+	}
+	// Two weeks before it is due is soon enough.
+	early := haven.FollowUp{Month: 3, Held: date(t, "2026-04-17")}
+	if p := early.Validate(arrived, today); len(p) != 0 {
+		t.Errorf("follow-up held two weeks early refused: %v", p)
 	}
 }
 

@@ -453,6 +453,11 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
 		return nil, err
 	}
+	if view.IntegrationPlan {
+		if c.Plan, err = a.loadPlan(ctx, tx, c, dk); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
