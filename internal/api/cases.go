@@ -101,6 +101,23 @@ type arrivalInput struct {
 	PortOfEntry string     `json:"port_of_entry"`
 }
 
+// milestoneInput is the body of POST /api/v1/cases/{id}/plan/milestones.
+type milestoneInput struct {
+	Milestone haven.Milestone       `json:"milestone"`
+	Status    haven.MilestoneStatus `json:"status"`
+	Target    haven.Date            `json:"target"`
+	Completed haven.Date            `json:"completed"`
+	Notes     string                `json:"notes"`
+}
+
+// followUpInput is the body of POST /api/v1/cases/{id}/plan/follow-ups.
+type followUpInput struct {
+	Month         int        `json:"month"`
+	Held          haven.Date `json:"held"`
+	SafetyConcern bool       `json:"safety_concern"`
+	Notes         string     `json:"notes"`
+}
+
 // settlementInput is the body of POST /api/v1/cases/{id}/settlement.
 type settlementInput struct {
 	OrgID haven.ID `json:"org_id"`
@@ -245,6 +262,16 @@ func bookTravel(c *call, in *travelInput) (caseJSON, error) {
 
 func recordArrival(c *call, in *arrivalInput) (caseJSON, error) {
 	return caseResult(c.h.RecordArrival(c.ctx, c.actor, c.id(), &haven.Arrival{Date: in.Date, PortOfEntry: in.PortOfEntry}))
+}
+
+func updateMilestone(c *call, in *milestoneInput) (caseJSON, error) {
+	return caseResult(c.h.UpdateMilestone(c.ctx, c.actor, c.id(), &haven.PlanMilestone{Milestone: in.Milestone, Status: in.Status,
+		Target: in.Target, Completed: in.Completed, Notes: in.Notes}))
+}
+
+func recordFollowUp(c *call, in *followUpInput) (caseJSON, error) {
+	return caseResult(c.h.RecordFollowUp(c.ctx, c.actor, c.id(), &haven.FollowUp{Month: in.Month, Held: in.Held,
+		SafetyConcern: in.SafetyConcern, Notes: in.Notes}))
 }
 
 func assignSettlement(c *call, in *settlementInput) (caseJSON, error) {

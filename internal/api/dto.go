@@ -192,6 +192,7 @@ type caseJSON struct {
 	Notes                 []noteJSON               `json:"notes,omitempty"`
 	Travel                *travelJSON              `json:"travel,omitempty"`
 	Arrival               *arrivalJSON             `json:"arrival,omitempty"`
+	IntegrationPlan       *planJSON                `json:"integration_plan,omitempty"`
 	VisaKind              haven.VisaKind           `json:"visa_kind,omitempty"`
 	AdmissionYear         int                      `json:"admission_year,omitempty"`
 	SettlementOrgID       haven.ID                 `json:"settlement_org_id,omitempty"`
@@ -296,6 +297,35 @@ type arrivalJSON struct {
 	RecordedAt  time.Time  `json:"recorded_at,omitzero"`
 }
 
+// planJSON is the settlement organisation's integration plan.
+type planJSON struct {
+	Milestones []milestoneJSON `json:"milestones"`
+	FollowUps  []followUpJSON  `json:"follow_ups"`
+}
+
+// milestoneJSON is one milestone of the plan.
+type milestoneJSON struct {
+	Milestone haven.Milestone       `json:"milestone"`
+	Status    haven.MilestoneStatus `json:"status"`
+	Target    haven.Date            `json:"target,omitzero"`
+	Completed haven.Date            `json:"completed,omitzero"`
+	Notes     string                `json:"notes,omitempty"`
+	UpdatedBy haven.ID              `json:"updated_by,omitempty"`
+	UpdatedAt time.Time             `json:"updated_at,omitzero"`
+}
+
+// followUpJSON is one follow-up of the plan.
+type followUpJSON struct {
+	Month         int        `json:"month"`
+	Due           haven.Date `json:"due,omitzero"`
+	Held          haven.Date `json:"held,omitzero"`
+	Overdue       bool       `json:"overdue"`
+	SafetyConcern bool       `json:"safety_concern"`
+	Notes         string     `json:"notes,omitempty"`
+	RecordedBy    haven.ID   `json:"recorded_by,omitempty"`
+	RecordedAt    time.Time  `json:"recorded_at,omitzero"`
+}
+
 // caseList is one page of a work queue.
 type caseList struct {
 	// Total counts the cases of the queue the actor may see, on every page.
@@ -356,6 +386,19 @@ func caseOut(c *haven.Case) caseJSON {
 	}
 	if a := c.Arrival; a != nil {
 		out.Arrival = &arrivalJSON{Date: a.Date, PortOfEntry: a.PortOfEntry, RecordedBy: a.RecordedBy, RecordedAt: a.RecordedAt}
+	}
+	if p := c.Plan; p != nil {
+		today := haven.DateOf(time.Now())
+		pj := &planJSON{Milestones: []milestoneJSON{}, FollowUps: []followUpJSON{}}
+		for _, m := range p.Milestones {
+			pj.Milestones = append(pj.Milestones, milestoneJSON{Milestone: m.Milestone, Status: m.Status, Target: m.Target,
+				Completed: m.Completed, Notes: m.Notes, UpdatedBy: m.UpdatedBy, UpdatedAt: m.UpdatedAt})
+		}
+		for _, f := range p.FollowUps {
+			pj.FollowUps = append(pj.FollowUps, followUpJSON{Month: f.Month, Due: f.Due, Held: f.Held, Overdue: f.Overdue(today),
+				SafetyConcern: f.SafetyConcern, Notes: f.Notes, RecordedBy: f.RecordedBy, RecordedAt: f.RecordedAt})
+		}
+		out.IntegrationPlan = pj
 	}
 	return out
 }

@@ -124,6 +124,17 @@ func TestJourney(t *testing.T) {
 	if str(c["settlement_org_id"]) != string(f.orgs[settlement].ID) {
 		t.Fatalf("settlement: %v", c["settlement_org_id"])
 	}
+	// The settlement organisation plans the reception before the family lands;
+	// the plan is its own: the visa office reads it and cannot write it.
+	c = act(settlement, "plan/milestones", map[string]any{"milestone": "reception", "status": "in_progress", "target": "2026-05-18",
+		"notes": "Interpreter for Farsi at the airport"})
+	plan := c["integration_plan"].(map[string]any)
+	if ms := plan["milestones"].([]any); len(ms) != 5 || ms[0].(map[string]any)["status"] != "in_progress" || len(plan["follow_ups"].([]any)) != 4 {
+		t.Fatalf("plan after the first milestone: %v", plan)
+	}
+	if r := f.call(t, visa, "POST", "/api/v1/cases/"+id+"/plan/milestones", map[string]any{"milestone": "housing", "status": "in_progress"}); r.status != 403 {
+		t.Fatalf("the visa office wrote the plan: %d %s", r.status, r.body)
+	}
 	f.clock.Add(14 * 24 * time.Hour)
 	c = act(visa, "arrival", map[string]any{"date": "2026-05-18", "port_of_entry": "yyz"})
 	if c["state"] != "arrived" || c["arrival"].(map[string]any)["port_of_entry"] != "YYZ" {
@@ -148,6 +159,23 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("the settlement view lacks what settlement needs: %s", raw)
 	}
 	act(settlement, "begin-settlement", nil)
+	// The one-month follow-up: before arrival is refused, naming the field;
+	// a month on, it is recorded with a safety concern.
+	r = f.call(t, settlement, "POST", "/api/v1/cases/"+id+"/plan/follow-ups", map[string]any{"month": 1, "held": "2026-05-01"})
+	if r.status != 400 || !strings.Contains(string(r.body), `"held"`) {
+		t.Fatalf("a follow-up before arrival: %d %s", r.status, r.body)
+	}
+	f.clock.Add(30 * 24 * time.Hour)
+	c = act(settlement, "plan/follow-ups", map[string]any{"month": 1, "held": "2026-06-17", "safety_concern": true,
+		"notes": "Calls from an unknown number asking for the defender"})
+	fu := c["integration_plan"].(map[string]any)["follow_ups"].([]any)
+	if one := fu[0].(map[string]any); one["due"] != "2026-06-18" || one["held"] != "2026-06-17" || one["safety_concern"] != true ||
+		fu[1].(map[string]any)["due"] != "2026-08-18" {
+		t.Fatalf("follow-ups: %v", fu)
+	}
+	if ref := f.ok(t, 200, unhcr, "GET", "/api/v1/cases/"+id, nil); ref["integration_plan"] != nil {
+		t.Fatalf("the referring partner sees the integration plan: %v", ref["integration_plan"])
+	}
 	if c = act(settlement, "close", nil); c["state"] != "closed" {
 		t.Fatalf("closed: %v", c["state"])
 	}

@@ -130,6 +130,19 @@ var badFields = map[string][]badField{
 		{`{"date":"2026-13-01","port_of_entry":"YUL"}`, "date"},
 		{`{"date":20260601}`, "date"},
 	},
+	"POST /api/v1/cases/{id}/plan/milestones": {
+		{`{"milestone":"pets","status":"done"}`, "milestone"},
+		{`{"milestone":"housing","status":"finished"}`, "status"},
+		{`{"milestone":"housing","status":"done","completed":"2026-02-30"}`, "completed"},
+		{`{"milestone":"housing","status":"in_progress","target":20260601}`, "target"},
+		{`{"milestone":"housing","status":"in_progress","note":"Secret notes"}`, "note"},
+	},
+	"POST /api/v1/cases/{id}/plan/follow-ups": {
+		{`{"month":"one","held":"2026-06-01"}`, "month"},
+		{`{"month":1.5,"held":"2026-06-01"}`, "month"},
+		{`{"month":1,"held":"June"}`, "held"},
+		{`{"month":1,"held":"2026-06-01","safety_concern":"yes"}`, "safety_concern"},
+	},
 	"POST /api/v1/cases/{id}/settlement": {
 		{`{"org_id":{"id":1}}`, "org_id"},
 		{`{"settlement_org_id":"org_x"}`, "settlement_org_id"},

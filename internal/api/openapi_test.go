@@ -249,6 +249,8 @@ func init() {
 	enum(haven.CaseStates)
 	enum(haven.NominationStates)
 	enum(haven.CaseEvents)
+	enum(haven.Milestones)
+	enum(haven.MilestoneStatuses)
 	enum([]haven.DecisionKind{haven.DecisionApproved, haven.DecisionRefused, haven.DecisionSplit})
 }
 

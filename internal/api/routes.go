@@ -50,6 +50,8 @@ var routes = []route{
 	do("POST /api/v1/cases/{id}/arrival", recordArrival),
 	do("POST /api/v1/cases/{id}/settlement", assignSettlement),
 	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Haven.BeginSettlement)),
+	do("POST /api/v1/cases/{id}/plan/milestones", updateMilestone),
+	do("POST /api/v1/cases/{id}/plan/follow-ups", recordFollowUp),
 	do("POST /api/v1/cases/{id}/close", caseEvent(Haven.Close)),
 	do("POST /api/v1/cases/{id}/hold", caseReasons(Haven.Hold)),
 	do("POST /api/v1/cases/{id}/request-info", caseReasons(Haven.RequestInfo)),
