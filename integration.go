@@ -189,6 +189,9 @@ type IntegrationPlan struct {
 	Milestones []*PlanMilestone
 	// FollowUps holds one entry per FollowUpMonths, in order.
 	FollowUps []*FollowUp
+	// AsOf is the day the plan was read, by the app's clock: what is
+	// overdue is judged against it.
+	AsOf Date
 }
 
 // NewIntegrationPlan returns the plan of a case from the milestones and

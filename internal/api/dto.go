@@ -388,7 +388,7 @@ func caseOut(c *haven.Case) caseJSON {
 		out.Arrival = &arrivalJSON{Date: a.Date, PortOfEntry: a.PortOfEntry, RecordedBy: a.RecordedBy, RecordedAt: a.RecordedAt}
 	}
 	if p := c.Plan; p != nil {
-		today := haven.DateOf(time.Now())
+		today := p.AsOf
 		pj := &planJSON{Milestones: []milestoneJSON{}, FollowUps: []followUpJSON{}}
 		for _, m := range p.Milestones {
 			pj.Milestones = append(pj.Milestones, milestoneJSON{Milestone: m.Milestone, Status: m.Status, Target: m.Target,

@@ -62,7 +62,9 @@ func (a *App) loadPlan(ctx context.Context, tx store.Tx, c *haven.Case, dk *vaul
 	if c.Arrival != nil {
 		arrived = c.Arrival.Date
 	}
-	return haven.NewIntegrationPlan(c.ID, ms, fs, arrived), nil
+	p := haven.NewIntegrationPlan(c.ID, ms, fs, arrived)
+	p.AsOf = haven.DateOf(a.now())
+	return p, nil
 }
 
 // onPlan runs fn for an actor who may keep the case's integration plan

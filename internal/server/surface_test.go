@@ -61,7 +61,7 @@ func TestEveryRouteIsProtected(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.signIn(t)
-	fill := strings.NewReplacer("{id}", "case_doesnotexist", "{year}", "2026", "{file}", "haven.css", "{$}", "")
+	fill := strings.NewReplacer("{id}", "case_doesnotexist", "{year}", "2026", "{file}", "haven.css", "{milestone}", "housing", "{month}", "1", "{$}", "")
 	orgs, err := f.app.FindOrganisations(ctx, f.admin, "")
 	if err != nil {
 		t.Fatal(err)

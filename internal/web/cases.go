@@ -138,8 +138,9 @@ func (d *caseData) Act(name string) bool { return d.Acts[name] }
 
 // AnyAct reports whether the page offers any action form.
 func (d *caseData) AnyAct() bool {
-	for _, on := range d.Acts {
-		if on {
+	for name, on := range d.Acts {
+		// The plan's forms are reached from the plan itself.
+		if on && name != "plan" && name != "follow_up" {
 			return true
 		}
 	}
@@ -156,6 +157,7 @@ var (
 	refuseStates = []haven.CaseState{haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible,
 		haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved}
 	settleStates = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived}
+	planStates   = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived, haven.StateInSettlement}
 )
 
 // actsFor returns the action forms the viewer's organisation is offered on c.
@@ -192,6 +194,10 @@ func actsFor(kind haven.OrgKind, c *haven.Case) map[string]bool {
 		acts["begin_settlement"] = c.State == haven.StateArrived && (kind == haven.OrgSettlementOrganisation || c.SettlementOrgID != "")
 		acts["close"] = c.State == haven.StateInSettlement
 	}
+	// The integration plan is the settlement organisation's to keep, from
+	// placement until closing; follow-ups once the family has arrived.
+	acts["plan"] = kind == haven.OrgSettlementOrganisation && c.Plan != nil && slices.Contains(planStates, c.State)
+	acts["follow_up"] = acts["plan"] && c.Arrival != nil
 	return acts
 }
 
@@ -310,7 +316,8 @@ var (
 	caseActs              = []caseAct{actOpenFile, actStartEligibility, actStartAdmissibility, actConfirmAdmissible, actBeginSettlement, actClose,
 		{name: "assessment", done: "done.assessment"}, {name: "eligible", done: "done.eligible"},
 		{name: "approve", done: "done.approve"}, {name: "refuse", done: "done.refuse"}, {name: "travel", done: "done.travel"},
-		{name: "arrival", done: "done.arrival"}, {name: "settlement", done: "done.settlement"}}
+		{name: "arrival", done: "done.arrival"}, {name: "settlement", done: "done.settlement"},
+		{name: "milestone", done: "done.milestone"}, {name: "follow_up", done: "done.follow_up"}}
 )
 
 // done goes back to the case page with the act's notice (POST, redirect,

@@ -43,6 +43,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /cases/{id}/arrival", s.post(s.signedIn(s.handleArrival)))
 	mux.Handle("POST /cases/{id}/begin-settlement", s.post(s.signedIn(s.handleCaseEvent(actBeginSettlement))))
 	mux.Handle("POST /cases/{id}/close", s.post(s.signedIn(s.handleCaseEvent(actClose))))
+	mux.Handle("GET /cases/{id}/plan/{milestone}", s.signedIn(s.handleMilestoneForm))
+	mux.Handle("POST /cases/{id}/plan/{milestone}", s.post(s.signedIn(s.handleMilestone)))
+	mux.Handle("GET /cases/{id}/follow-ups/{month}", s.signedIn(s.handleFollowUpForm))
+	mux.Handle("POST /cases/{id}/follow-ups/{month}", s.post(s.signedIn(s.handleFollowUp)))
 	mux.Handle("GET /cap", s.signedIn(s.handleCap))
 
 	s.routesPartners(mux) // nominations, referrals, imports, checks, side states: routes_partners.go

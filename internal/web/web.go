@@ -49,6 +49,8 @@ type Haven interface {
 	BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error)
 	AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error)
 	RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error)
+	UpdateMilestone(ctx context.Context, actor haven.Actor, id haven.ID, m *haven.PlanMilestone) (*haven.Case, error)
+	RecordFollowUp(ctx context.Context, actor haven.Actor, id haven.ID, f *haven.FollowUp) (*haven.Case, error)
 	BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 
