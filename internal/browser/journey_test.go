@@ -174,6 +174,19 @@ var catalogue = map[string]words{
 		"checks.details":                     "Details",
 		"partner.check.record":               "Record the check",
 		"partner.done.check":                 "The check is recorded.",
+		"plan.title":                         "Integration plan",
+		"plan.change":                        "Change",
+		"plan.change_title":                  "Update the integration plan",
+		"plan.completed":                     "Date completed",
+		"plan.notes":                         "Notes",
+		"plan.save":                          "Save the milestone",
+		"milestone.reception":                "Reception",
+		"milestone_hint.reception":           "Met at the port of entry, temporary lodging and first needs.",
+		"milestone.human_rights_work":        "Continuing human rights work",
+		"mstatus.not_started":                "Not started",
+		"mstatus.done":                       "Done",
+		"done.milestone":                     "The integration plan has been updated.",
+		"followup.caption":                   "Follow-ups after arrival",
 	},
 	"fr": {
 		"common.other_language": "English",
@@ -335,6 +348,19 @@ var catalogue = map[string]words{
 		"checks.details":                     "Détails",
 		"partner.check.record":               "Consigner le contrôle",
 		"partner.done.check":                 "Le contrôle est consigné.",
+		"plan.title":                         "Plan d'intégration",
+		"plan.change":                        "Modifier",
+		"plan.change_title":                  "Mettre à jour le plan d'intégration",
+		"plan.completed":                     "Date de réalisation",
+		"plan.notes":                         "Notes",
+		"plan.save":                          "Enregistrer l'étape",
+		"milestone.reception":                "Accueil",
+		"milestone_hint.reception":           "Accueil au point d'entrée, hébergement temporaire et premiers besoins.",
+		"milestone.human_rights_work":        "Poursuite du travail en faveur des droits de la personne",
+		"mstatus.not_started":                "Non commencée",
+		"mstatus.done":                       "Réalisée",
+		"done.milestone":                     "Le plan d'intégration a été mis à jour.",
+		"followup.caption":                   "Suivis après l'arrivée",
 	},
 }
 
@@ -510,6 +536,28 @@ func (j *journey) run(fam family, unhcrNumber string) {
 		s.fatalf("the settlement view shows where the family was hiding")
 	}
 	s.screenshot("settlement-case")
+
+	// The integration plan: every milestone stands as not started; the
+	// worker records that reception is done, on the milestone's own page.
+	j.step("the settlement worker reads the integration plan")
+	s.expect(caseHeading, w.of("plan.title"), w.of("milestone.human_rights_work"), w.of("followup.caption"))
+	if cells := s.row(w.of("milestone.reception")); len(cells) < 1 || cells[0] != w.of("mstatus.not_started") {
+		s.fatalf("the reception milestone of a new plan reads %v", cells)
+	}
+	j.step("the settlement worker opens the reception milestone")
+	s.follow(w.of("plan.change") + " – " + w.of("milestone.reception"))
+	s.expect(w.of("plan.change_title")+": "+w.of("milestone.reception"), w.of("milestone_hint.reception"))
+	s.screenshot("plan-milestone")
+	j.step("the settlement worker records that reception is done")
+	s.tick(w.of("mstatus.done"))
+	s.fill(w.of("plan.completed"), today)
+	s.fill(w.of("plan.notes"), "Met at YUL with an interpreter; temporary lodging for two weeks")
+	s.press(w.of("plan.save"), "", 200)
+	s.expect(caseHeading, w.of("done.milestone"), "temporary lodging for two weeks")
+	if cells := s.row(w.of("milestone.reception")); len(cells) < 3 || cells[0] != w.of("mstatus.done") || cells[2] != today {
+		s.fatalf("the reception milestone after saving reads %v", cells)
+	}
+	s.screenshot("plan")
 
 	// Settlement begins. The settlement view's page does not offer the act
 	// yet (it offers it only when the case names its settlement
