@@ -371,6 +371,17 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	if !step(func() (*haven.Case, error) { return a.AssignSettlement(ctx, visa, id, settlement) }) {
 		return err
 	}
+	who := s.act["settlement.demo"]
+	if len(c.Members)%2 == 0 {
+		who = s.act["accueil.demo"]
+	}
+	// The settlement organisation starts its integration plan at placement.
+	if !step(func() (*haven.Case, error) {
+		return a.UpdateMilestone(ctx, who, id, &haven.PlanMilestone{Milestone: haven.MilestoneReception, Status: haven.MilestoneInProgress,
+			Notes: "Synthetic: airport pick-up and an interpreter booked."})
+	}) {
+		return err
+	}
 	today := haven.DateOf(haven.SystemClock{}.Now())
 	if !step(func() (*haven.Case, error) {
 		return a.BookTravel(ctx, visa, id, &haven.Travel{Date: today, Itinerary: "Synthetic itinerary", TransportationLoan: true})
@@ -382,12 +393,20 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}) {
 		return err
 	}
-	who := s.act["settlement.demo"]
-	if len(c.Members)%2 == 0 {
-		who = s.act["accueil.demo"]
-	}
-	if !step(func() (*haven.Case, error) { return a.BeginSettlement(ctx, who, id) }) {
+	if _, err := a.BeginSettlement(ctx, who, id); err != nil {
 		return err
+	}
+	for _, m := range []*haven.PlanMilestone{
+		{Milestone: haven.MilestoneReception, Status: haven.MilestoneDone, Completed: today, Notes: "Synthetic: met at the airport."},
+		{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress, Notes: "Synthetic: two flats to visit."},
+		{Milestone: haven.MilestoneLanguageClasses, Status: haven.MilestoneNotNeeded, Notes: "Synthetic: the family is fluent in French."},
+	} {
+		if _, err := a.UpdateMilestone(ctx, who, id, m); err != nil {
+			return err
+		}
+	}
+	if target == haven.StateInSettlement {
+		return nil
 	}
 	_, err = a.Close(ctx, who, id)
 	return err
