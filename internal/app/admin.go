@@ -171,6 +171,23 @@ func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*have
 // administration may. Lowering the cap or an allocation below what is
 // already approved fails with ECONFLICT and changes nothing.
 func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
+	return a.setRules(ctx, actor, r, -1)
+}
+
+// SetRulesIfVersion is SetRules for a change made against the rules as
+// they stood at version (0: the year had none): when the year's rules have
+// changed since, in this or another process, it refuses with ECONFLICT and
+// changes nothing, so that a change never silently undoes another.
+func (a *App) SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error {
+	if version < 0 {
+		return (&haven.Problems{{Field: "version", Message: "the version is a number from 0"}}).Err("app.SetRulesIfVersion")
+	}
+	return a.setRules(ctx, actor, r, version)
+}
+
+// setRules sets the year's rules; base is the version the change was made
+// against, or -1 for any.
+func (a *App) setRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, base int) error {
 	const op = "app.SetRules"
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.RulesSet)
@@ -185,6 +202,12 @@ func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.Programm
 			r.Version = 1
 		default:
 			return err
+		}
+		// The row read above is the year's latest version, and PutRules
+		// inserts version+1 under a unique key: two changes from the same
+		// version cannot both commit, whatever the engine's isolation.
+		if base >= 0 && r.Version-1 != base {
+			return haven.Errorf(haven.ECONFLICT, op, "the rules of %d changed since version %d; read them again", r.Year, base)
 		}
 		var p haven.Problems
 		check := func(field string, ids []haven.ID) error {
@@ -217,7 +240,10 @@ func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *h
 	if err := r.Validate().Err("app.SetRules"); err != nil {
 		return err
 	}
-	if err := tx.PutRules(ctx, r); err != nil {
+	if err := tx.PutRules(ctx, r); haven.ErrorCodeOf(err) == haven.ECONFLICT {
+		// Another change made the same version first.
+		return haven.Errorf(haven.ECONFLICT, "app.SetRules", "the rules of %d changed meanwhile; read them again", r.Year)
+	} else if err != nil {
 		return err
 	}
 	if err := tx.SetCap(ctx, r.Year, r.Cap, r.Allocations); err != nil {

@@ -154,3 +154,54 @@ func TestRulesByYear(t *testing.T) {
 		}
 	})
 }
+
+// TestRulesChangeAgainstAVersion: a change made against a version that is
+// no longer the latest is refused and writes nothing; of changes made at
+// once against the same version, exactly one lands.
+func TestRulesChangeAgainstAVersion(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		mk := func(cap int) *haven.ProgrammeRules {
+			r := haven.DefaultRules(2026)
+			r.Cap = cap
+			return r
+		}
+		noErr(t, e.app.SetRulesIfVersion(e.ctx, e.admin, mk(480), 1))
+		err := e.app.SetRulesIfVersion(e.ctx, e.admin, mk(470), 1)
+		wantCode(t, err, haven.ECONFLICT)
+		if r := must[*haven.ProgrammeRules](t)(e.app.FindRules(e.ctx, e.admin, 2026)); r.Version != 2 || r.Cap != 480 {
+			t.Fatalf("a stale change was stored: version %d, cap %d", r.Version, r.Cap)
+		}
+		// A year without rules is version 0.
+		wantCode(t, e.app.SetRulesIfVersion(e.ctx, e.admin, haven.DefaultRules(2040), 1), haven.ECONFLICT)
+		noErr(t, e.app.SetRulesIfVersion(e.ctx, e.admin, haven.DefaultRules(2040), 0))
+		wantCode(t, e.app.SetRulesIfVersion(e.ctx, e.admin, mk(1), -1), haven.EINVALID)
+
+		// Eight administrators change the rules of version 2 at once.
+		const n = 8
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- e.app.SetRulesIfVersion(e.ctx, e.admin, mk(400+i), 2)
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		landed := 0
+		for err := range errs {
+			switch haven.ErrorCodeOf(err) {
+			case "":
+				landed++
+			case haven.ECONFLICT:
+			default:
+				t.Errorf("a concurrent change failed otherwise: %v", err)
+			}
+		}
+		r := must[*haven.ProgrammeRules](t)(e.app.FindRules(e.ctx, e.admin, 2026))
+		if landed != 1 || r.Version != 3 {
+			t.Fatalf("%d of %d concurrent changes from version 2 landed; the rules are at version %d", landed, n, r.Version)
+		}
+	})
+}

@@ -438,15 +438,27 @@ func (s *server) handleAdminRulesSave(w http.ResponseWriter, r *http.Request, v 
 		s.rulesFormAgain(w, r, p, rc, http.StatusBadRequest)
 		return
 	}
-	if r.PostFormValue("version") != strconv.Itoa(rc.version()) {
-		s.logRefused(r, http.StatusConflict, haven.ECONFLICT, haven.Errorf(haven.ECONFLICT, "web.rules", "the rules changed meanwhile"))
-		p.Alert = p.t("admin.rules.changed_meanwhile")
-		s.rulesFormAgain(w, r, p, rc, http.StatusConflict)
-		return
+	// The change was confirmed against one version; the app refuses it,
+	// in the same transaction as the write, if another has come since.
+	base, err := strconv.Atoi(r.PostFormValue("version"))
+	if err == nil {
+		err = s.h.SetRulesIfVersion(r.Context(), v.Actor, next, base)
+	} else {
+		err = haven.Errorf(haven.ECONFLICT, "web.rules", "the rules changed meanwhile")
 	}
-	if err := s.h.SetRules(r.Context(), v.Actor, next); err != nil {
+	if err != nil {
 		if adminPageFails(err) || haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 			s.fail(w, r, v, err)
+			return
+		}
+		if haven.ErrorCodeOf(err) == haven.ECONFLICT && strings.HasPrefix(haven.ErrorMessageOf(err), "the rules of ") {
+			s.logRefused(r, http.StatusConflict, haven.ECONFLICT, err)
+			p.Alert = p.t("admin.rules.changed_meanwhile")
+			if rc, err = s.loadRules(r.Context(), v, year); err != nil {
+				s.fail(w, r, v, err)
+				return
+			}
+			s.rulesFormAgain(w, r, p, rc, http.StatusConflict)
 			return
 		}
 		s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)

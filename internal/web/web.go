@@ -57,6 +57,7 @@ type Haven interface {
 	// administration pages
 	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
 	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
+	SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error
 	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
 	CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error)
 	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
