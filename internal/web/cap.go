@@ -110,10 +110,10 @@ type monthBar struct {
 // The chart by month's geometry, in SVG units.
 const (
 	monthLabelW   = 170 // the label column
-	monthBarH     = 14
+	monthBarH     = 16
 	monthBarGap   = 3
-	monthGroupGap = 18
-	monthRoom     = 150 // room after the longest bar for "493 remaining"
+	monthGroupGap = 20
+	monthRoom     = 160 // room after the longest bar for "493 remaining"
 )
 
 // months lays out the table and the chart by month. Bars are drawn to one

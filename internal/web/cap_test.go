@@ -13,7 +13,7 @@ import (
 // monthRow is the HTML of a row of the table by month.
 func monthRow(label string, figures ...int) string {
 	var b strings.Builder
-	b.WriteString(`<tr><th scope="row">` + label + `</th>`)
+	b.WriteString(`<tr><th scope="row" class="date">` + label + `</th>`)
 	for _, n := range figures {
 		b.WriteString(`<td class="num">` + strconv.Itoa(n) + `</td>`)
 	}
@@ -62,7 +62,7 @@ func TestCapByMonth(t *testing.T) {
 		`<h2 id="months">Month by month: The whole cap</h2>`,
 		`<caption>Month by month, in persons: The whole cap</caption>`,
 		`<title id="months-chart-title">Persons in the 2026 cap at each month&#39;s end: The whole cap</title>`,
-		`<desc id="months-chart-desc">Bar chart by month, from Before 2026 to July 2026.`,
+		`<desc id="months-chart-desc">Bar chart in 8 periods: before the year, each month`,
 		`class="month-value">7 reserved</text>`, `class="month-value">495 remaining</text>`,
 		`<figcaption>Bars drawn to the scale of 500 persons.`,
 		// Reserved, arrived and released in the month; reserved, arrived
@@ -123,7 +123,7 @@ func TestCapByMonth(t *testing.T) {
 	pages := map[string]string{}
 	_, pages["months"] = br.get("/cap?year=2026&partner=" + string(fld.ID) + "&lang=fr")
 	_, pages["error"] = br.get("/cap?year=2026&partner=org_nope")
-	for _, want := range []string{"Mois par mois : Front Line Defenders", monthRow("mai 2026", 2, 0, 0, 2, 0, 2),
+	for _, want := range []string{"Mois par mois : Front Line Defenders", monthRow("Mai 2026", 2, 0, 0, 2, 0, 2),
 		monthRow("Avant 2026", 0, 0, 0, 0, 0, 4), "Réservées à la fin du mois", `class="month-value">2 réservées</text>`} {
 		if !strings.Contains(pages["months"], want) {
 			t.Errorf("the French months lack %q", want)
