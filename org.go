@@ -30,6 +30,14 @@ func (o *Organisation) Validate() Problems {
 	return p
 }
 
+// IsReferringPartner reports whether k is a kind of organisation that brings
+// families to the programme: a referral partner, or a protection partner
+// (by nomination, or directly when the year's rules allow). The cap counts
+// seats for them, and the work queue filters by them.
+func (k OrgKind) IsReferringPartner() bool {
+	return k == OrgReferralPartner || k == OrgProtectionPartner
+}
+
 // User is a person who signs in to Haven. Every user belongs to exactly one
 // organisation and has one role there.
 type User struct {

@@ -100,6 +100,39 @@ type CapFigures struct {
 	Arrived   int
 	Remaining int
 	Partners  []PartnerFigures
+	// Months are the year's figures month by month: of the whole cap, or
+	// of the seats counted for MonthsOf when it is set.
+	Months []MonthFigures
+	// MonthsOf is the partner whose seats Months count; empty for the
+	// whole cap.
+	MonthsOf ID
+}
+
+// The periods of MonthFigures that are not a month of the cap year: seats
+// of a year may be reserved the year before (an approval for next year's
+// cap) and may arrive or be released after the year has ended.
+const (
+	BeforeYear = 0  // every movement dated before the year began
+	AfterYear  = 13 // every movement dated after the year ended
+)
+
+// MonthFigures are one month's figures of a year's cap ledger, in persons:
+// the seats that moved in the month, and where the ledger stood at the
+// month's end. A month runs in UTC, and a movement is dated when the ledger
+// recorded it (an arrival when it was recorded, not the day of travel).
+//
+// A seat released and then reserved again for the same case counts from
+// its latest reservation only: the ledger keeps one row per person.
+type MonthFigures struct {
+	// Month is 1 to 12, or BeforeYear or AfterYear.
+	Month int
+	// ReservedIn, ArrivedIn and ReleasedIn count the seats reserved
+	// (approved), arrived and released in the month.
+	ReservedIn, ArrivedIn, ReleasedIn int
+	// Reserved (approved, not yet arrived), Arrived and Remaining are the
+	// figures at the month's end, as CapFigures has them now. Remaining is
+	// measured against the current cap or allocation.
+	Reserved, Arrived, Remaining int
 }
 
 // PartnerFigures are one referring partner's figures inside the cap.

@@ -26,7 +26,7 @@ type Haven interface {
 	// The programme rules and the cap.
 	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
 	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
-	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
+	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 
 	// Nominations.
 	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)

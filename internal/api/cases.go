@@ -142,6 +142,7 @@ func listCases(c *call, _ *none) (caseList, error) {
 	if f.Country = c.query.one(&p, "country"); f.Country != "" && !haven.ValidCountry(f.Country) {
 		p.Add("country", "use an ISO 3166-1 two-letter country code, such as IR")
 	}
+	f.ReferringOrgID = haven.ID(c.query.one(&p, "referring_org_id"))
 	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
 	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
 	if err := p.Err("api.listCases"); err != nil {

@@ -69,6 +69,22 @@ type capJSON struct {
 	Arrived   int           `json:"arrived"`
 	Remaining int           `json:"remaining"`
 	Partners  []partnerJSON `json:"partners"`
+	Months    []monthJSON   `json:"months"`
+	// MonthsOf is the partner whose seats Months count; absent for the
+	// whole cap.
+	MonthsOf haven.ID `json:"months_of,omitempty"`
+}
+
+// monthJSON is one month's figures of the cap ledger: what moved in the
+// month, and where the ledger stood at its end.
+type monthJSON struct {
+	Month      int `json:"month"`
+	ReservedIn int `json:"reserved_in"`
+	ArrivedIn  int `json:"arrived_in"`
+	ReleasedIn int `json:"released_in"`
+	Reserved   int `json:"reserved"`
+	Arrived    int `json:"arrived"`
+	Remaining  int `json:"remaining"`
 }
 
 // partnerJSON is one referring partner's figures inside the cap.
@@ -81,9 +97,14 @@ type partnerJSON struct {
 }
 
 func capOut(f *haven.CapFigures) capJSON {
-	out := capJSON{Year: f.Year, Cap: f.Cap, Reserved: f.Reserved, Arrived: f.Arrived, Remaining: f.Remaining, Partners: []partnerJSON{}}
+	out := capJSON{Year: f.Year, Cap: f.Cap, Reserved: f.Reserved, Arrived: f.Arrived, Remaining: f.Remaining, Partners: []partnerJSON{},
+		Months: []monthJSON{}, MonthsOf: f.MonthsOf}
 	for _, p := range f.Partners {
 		out.Partners = append(out.Partners, partnerJSON{OrgID: p.OrgID, Allocation: p.Allocation, Reserved: p.Reserved, Arrived: p.Arrived, Remaining: p.Remaining})
+	}
+	for _, m := range f.Months {
+		out.Months = append(out.Months, monthJSON{Month: m.Month, ReservedIn: m.ReservedIn, ArrivedIn: m.ArrivedIn, ReleasedIn: m.ReleasedIn,
+			Reserved: m.Reserved, Arrived: m.Arrived, Remaining: m.Remaining})
 	}
 	return out
 }

@@ -22,7 +22,7 @@ var routes = []route{
 
 	get("GET /api/v1/rules/{year}", showRules),
 	do("PUT /api/v1/rules/{year}", setRules),
-	get("GET /api/v1/cap/{year}", showCap),
+	get("GET /api/v1/cap/{year}", showCap, "partner"),
 
 	get("GET /api/v1/nominations", listNominations, "state"),
 	create("POST /api/v1/nominations", createNomination),
@@ -31,7 +31,7 @@ var routes = []route{
 	do("POST /api/v1/nominations/{id}/decline", declineNomination),
 	do("POST /api/v1/nominations/{id}/withdraw", withdrawNomination),
 
-	get("GET /api/v1/cases", listCases, "state", "priority", "country", "offset", "limit"),
+	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
 	create("POST /api/v1/cases/import", importCases),
 	get("GET /api/v1/cases/{id}", showCase),

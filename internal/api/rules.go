@@ -47,13 +47,19 @@ func setRules(c *call, in *rulesInput) (rulesJSON, error) {
 	return rulesOut(r), nil
 }
 
-// showCap returns a year's cap figures.
+// showCap returns a year's cap figures, with the months of the whole cap
+// or of the partner the query names.
 func showCap(c *call, _ *none) (capJSON, error) {
 	y, err := c.year()
 	if err != nil {
 		return capJSON{}, err
 	}
-	f, err := c.h.CapFigures(c.ctx, c.actor, y)
+	var p haven.Problems
+	partner := haven.ID(c.query.one(&p, "partner"))
+	if err := p.Err("api.showCap"); err != nil {
+		return capJSON{}, err
+	}
+	f, err := c.h.CapFiguresOf(c.ctx, c.actor, y, partner)
 	if err != nil {
 		return capJSON{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
@@ -254,8 +255,23 @@ func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *h
 }
 
 // CapFigures returns a year's cap, reserved, arrived and remaining persons,
-// overall and by partner. ENOTFOUND when the year has no cap.
+// overall, by partner and by month (of the whole cap). ENOTFOUND when the
+// year has no cap.
 func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error) {
+	return a.CapFiguresOf(ctx, actor, year, "")
+}
+
+// CapFiguresOf is CapFigures with the months of the seats counted for
+// partner, or of the whole cap when partner is empty. It fails with EINVALID
+// (field "partner") when partner is not one of the year's Partners (those
+// with an allocation or with seats), and ENOTFOUND when the year has no cap.
+//
+// The months run from BeforeYear through the month now in progress (a month
+// not yet begun has no figures to show), and reach AfterYear once the year
+// has ended. A partner's Remaining is what is left of its allocation, or of
+// the cap when it has none, and never more than the cap's.
+func (a *App) CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error) {
+	const op = "app.CapFigures"
 	var f *haven.CapFigures
 	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.LedgerRead); err != nil {
@@ -264,11 +280,12 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 		var err error
 		f, err = tx.LedgerCounts(ctx, year)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			return haven.Errorf(haven.ENOTFOUND, "app.CapFigures", "no cap is set for %d", year)
+			return haven.Errorf(haven.ENOTFOUND, op, "no cap is set for %d", year)
 		}
 		if err != nil {
 			return err
 		}
+		var of *haven.PartnerFigures
 		for i := range f.Partners {
 			p := &f.Partners[i]
 			if p.Allocation > 0 {
@@ -276,10 +293,50 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 			} else {
 				p.Remaining = f.Remaining
 			}
+			if p.OrgID == partner {
+				of = p
+			}
 		}
+		if partner != "" && of == nil {
+			return (&haven.Problems{{Field: "partner", Message: "choose one of the year's partners"}}).Err(op)
+		}
+		whole, err := tx.LedgerMonths(ctx, year, "")
+		if err != nil {
+			return err
+		}
+		for i := range whole {
+			whole[i].Remaining = f.Cap - whole[i].Reserved - whole[i].Arrived
+		}
+		f.Months = whole
+		if of != nil {
+			if f.Months, err = tx.LedgerMonths(ctx, year, partner); err != nil {
+				return err
+			}
+			for i := range f.Months {
+				m := &f.Months[i]
+				m.Remaining = whole[i].Remaining
+				if of.Allocation > 0 {
+					m.Remaining = min(of.Allocation-m.Reserved-m.Arrived, m.Remaining)
+				}
+			}
+			f.MonthsOf = partner
+		}
+		f.Months = slices.DeleteFunc(f.Months, func(m haven.MonthFigures) bool { return !a.begun(year, m.Month) })
 		return nil
 	})
 	return f, err
+}
+
+// begun reports whether the period month of year has begun by now: a
+// month not yet begun has no figures to show.
+func (a *App) begun(year, month int) bool {
+	switch month {
+	case haven.BeforeYear:
+		return true
+	case haven.AfterYear:
+		return !a.now().Before(time.Date(year+1, time.January, 1, 0, 0, 0, 0, time.UTC))
+	}
+	return !a.now().Before(time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC))
 }
 
 // FindUserByUsername returns the user with username, for the command line,

@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
@@ -202,6 +204,104 @@ func TestRulesChangeAgainstAVersion(t *testing.T) {
 		r := must[*haven.ProgrammeRules](t)(e.app.FindRules(e.ctx, e.admin, 2026))
 		if landed != 1 || r.Version != 3 {
 			t.Fatalf("%d of %d concurrent changes from version 2 landed; the rules are at version %d", landed, n, r.Version)
+		}
+	})
+}
+
+// TestCapFiguresByMonth approves three families in March (two of them
+// UNHCR's, one referred directly by the protection partner, whose
+// allocation is 4), records the arrival of one in April and refuses another
+// in May, and reads the months: of the whole cap and of each partner, up to
+// the month in progress, with the same access check and audit as the
+// year's figures.
+func TestCapFiguresByMonth(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		fld, unhcr := e.orgs[haven.OrgProtectionPartner].ID, e.orgs[haven.OrgReferralPartner].ID
+		r := haven.DefaultRules(2026)
+		r.Referrers, r.Allocations = []haven.ID{fld}, map[haven.ID]int{fld: 4}
+		noErr(t, e.app.SetRules(e.ctx, e.admin, r))
+		a := e.admissible(t, e.refer(t, referral("MonthsA", 3, haven.PriorityNormal)))
+		b := e.admissible(t, e.refer(t, referral("MonthsB", 2, haven.PriorityNormal)))
+		direct := referral("MonthsC", 2, haven.PriorityNormal)
+		noErr(t, e.app.CreateReferral(e.ctx, e.fld, direct))
+		c := e.admissible(t, direct)
+		for _, k := range []*haven.Case{a, b, c} {
+			m(e.app.Approve(e.ctx, e.visa, k.ID, app.ApproveInput{}))
+		}
+		e.clock.Add(30 * 24 * time.Hour) // 1 April
+		m(e.app.BookTravel(e.ctx, e.visa, a.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 9)), Itinerary: "IST-YYZ"}))
+		e.clock.Add(9 * 24 * time.Hour) // 10 April
+		m(e.app.RecordArrival(e.ctx, e.visa, a.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YYZ"}))
+		e.clock.Add(25 * 24 * time.Hour) // 5 May
+		m(e.app.Refuse(e.ctx, e.visa, b.ID, "Exclusion clause applies."))
+		if now := e.clock.Now(); now.Month() != time.May || now.Year() != 2026 {
+			t.Fatalf("the test's clock is at %v", now)
+		}
+
+		type row struct{ month, rIn, aIn, xIn, res, arr, rem int }
+		check := func(name string, f *haven.CapFigures, of haven.ID, want []row) {
+			t.Helper()
+			if f.MonthsOf != of {
+				t.Errorf("%s: months of %q, want %q", name, f.MonthsOf, of)
+			}
+			var got []row
+			for _, m := range f.Months {
+				got = append(got, row{m.Month, m.ReservedIn, m.ArrivedIn, m.ReleasedIn, m.Reserved, m.Arrived, m.Remaining})
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: months\n got %v\nwant %v", name, got, want)
+			}
+		}
+		events := len(e.auditEvents(t))
+		f := must[*haven.CapFigures](t)(e.app.CapFigures(e.ctx, e.visa, 2026))
+		// Before the year, January and February nothing moved; the months
+		// after May have not begun.
+		check("the whole cap", f, "", []row{
+			{haven.BeforeYear, 0, 0, 0, 0, 0, 500}, {1, 0, 0, 0, 0, 0, 500}, {2, 0, 0, 0, 0, 0, 500},
+			{3, 7, 0, 0, 7, 0, 493}, {4, 0, 3, 0, 4, 3, 493}, {5, 0, 0, 2, 2, 3, 495},
+		})
+		last := f.Months[len(f.Months)-1]
+		if f.Reserved != last.Reserved || f.Arrived != last.Arrived || f.Remaining != last.Remaining {
+			t.Errorf("the year's figures %+v differ from May's %+v", f, last)
+		}
+		check("the protection partner", must[*haven.CapFigures](t)(e.app.CapFiguresOf(e.ctx, e.visa, 2026, fld)), fld, []row{
+			{haven.BeforeYear, 0, 0, 0, 0, 0, 4}, {1, 0, 0, 0, 0, 0, 4}, {2, 0, 0, 0, 0, 0, 4},
+			{3, 2, 0, 0, 2, 0, 2}, {4, 0, 0, 0, 2, 0, 2}, {5, 0, 0, 0, 2, 0, 2},
+		})
+		check("UNHCR", must[*haven.CapFigures](t)(e.app.CapFiguresOf(e.ctx, e.admin, 2026, unhcr)), unhcr, []row{
+			{haven.BeforeYear, 0, 0, 0, 0, 0, 500}, {1, 0, 0, 0, 0, 0, 500}, {2, 0, 0, 0, 0, 0, 500},
+			{3, 5, 0, 0, 5, 0, 493}, {4, 0, 3, 0, 2, 3, 493}, {5, 0, 0, 2, 0, 3, 495},
+		})
+		// A past year shows every month and the period after it; a later
+		// year, only what was reserved for it in advance.
+		if f := must[*haven.CapFigures](t)(e.app.CapFigures(e.ctx, e.visa, 2025)); len(f.Months) != 14 || f.Months[13].Month != haven.AfterYear {
+			t.Errorf("2025 has %d periods: %+v", len(f.Months), f.Months)
+		}
+		if f := must[*haven.CapFigures](t)(e.app.CapFigures(e.ctx, e.visa, 2027)); len(f.Months) != 1 || f.Months[0].Month != haven.BeforeYear {
+			t.Errorf("2027 has periods %+v", f.Months)
+		}
+		if n := len(e.auditEvents(t)); n != events {
+			t.Errorf("reading the cap wrote %d audit events", n-events)
+		}
+
+		// Not a partner of the year: the visa office, an unknown ID.
+		for _, bad := range []haven.ID{e.orgs[haven.OrgVisaOffice].ID, "org_nope"} {
+			_, err := e.app.CapFiguresOf(e.ctx, e.visa, 2026, bad)
+			wantCode(t, err, haven.EINVALID)
+			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "partner" {
+				t.Errorf("partner %s: problems %+v", bad, fs)
+			}
+		}
+		_, err := e.app.CapFiguresOf(e.ctx, e.visa, 2031, unhcr)
+		wantCode(t, err, haven.ENOTFOUND)
+		// Partners read neither the figures nor the months; the refusal is
+		// in the audit log.
+		_, err = e.app.CapFiguresOf(e.ctx, e.unhcr, 2026, unhcr)
+		wantCode(t, err, haven.EFORBIDDEN)
+		evs := e.auditEvents(t)
+		if ev := evs[len(evs)-1]; ev.Action != "ledger.read" || ev.Decision != "deny" || ev.ActorID != e.unhcr.UserID {
+			t.Errorf("the refusal was logged as %+v", ev)
 		}
 	})
 }

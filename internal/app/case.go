@@ -491,7 +491,8 @@ type CaseFilter = haven.CaseFilter
 // FindCases returns one page of the cases the actor may see, in work-queue
 // order (emergency first, then urgent, then normal; oldest referral first),
 // and the total. The cases carry their plain fields only: no sealed field is
-// opened for a list.
+// opened for a list. It fails with EINVALID (field "referring_org_id") when
+// f.ReferringOrgID names no referral or protection partner.
 func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
 	var out []*haven.Case
 	var total int
@@ -502,6 +503,17 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 		}
 		if err := a.coarse(ctx, tx, w, policy.CaseRead, "case", "", ""); err != nil {
 			return err
+		}
+		if f.ReferringOrgID != "" {
+			// Whether an ID is a partner's is told only to an actor who
+			// may list the organisations anyway.
+			lists := policy.Decide(w.actor(), policy.OrgRead, policy.Programme).Allowed
+			o, err := tx.FindOrganisationByID(ctx, f.ReferringOrgID)
+			if !lists || haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !o.Kind.IsReferringPartner() {
+				return (&haven.Problems{{Field: "referring_org_id", Message: "choose a referral or protection partner"}}).Err("app.FindCases")
+			} else if err != nil {
+				return err
+			}
 		}
 		// The store narrows the query to the cases the organisation can
 		// relate to; the policies then decide, case by case, what shows.

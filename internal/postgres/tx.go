@@ -398,10 +398,11 @@ func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
 		return haven.Errorf(haven.ECONFLICT, op, "the partner's allocation for %d has fewer than %d places left", e.Year, n)
 	}
 	for _, m := range e.Members {
-		tag, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at)
-			VALUES ($1, $2, $3, $4, 'reserved', $5)
+		tag, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at, reserved_at)
+			VALUES ($1, $2, $3, $4, 'reserved', $5, $5)
 			ON CONFLICT (member_id) DO UPDATE SET year = excluded.year, org_id = excluded.org_id,
-				status = 'reserved', updated_at = excluded.updated_at
+				status = 'reserved', updated_at = excluded.updated_at,
+				reserved_at = excluded.reserved_at, arrived_at = NULL, released_at = NULL
 			WHERE ledger_entries.status = 'released' AND ledger_entries.case_id = excluded.case_id`,
 			m, e.CaseID, e.Year, e.OrgID, fmtTime(e.At))
 		if err != nil {
@@ -474,7 +475,11 @@ func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members 
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err = t.exec(ctx, op, `UPDATE ledger_entries SET status = $1, updated_at = $2 WHERE member_id = ANY($3)`, to, fmtTime(at), ids)
+	set := `UPDATE ledger_entries SET status = $1, updated_at = $2, released_at = $2 WHERE member_id = ANY($3)`
+	if to == store.SeatArrived {
+		set = `UPDATE ledger_entries SET status = $1, updated_at = $2, arrived_at = $2 WHERE member_id = ANY($3)`
+	}
+	_, err = t.exec(ctx, op, set, to, fmtTime(at), ids)
 	return err
 }
 
@@ -517,20 +522,58 @@ func (t *Tx) LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, err
 	return &f, nil
 }
 
+// LedgerMonths returns the year's figures month by month. Each seat is
+// one movement at reserved_at, and one more at arrived_at or released_at;
+// the figures at each month's end are running sums of the movements.
+func (t *Tx) LedgerMonths(ctx context.Context, year int, orgID haven.ID) ([]haven.MonthFigures, error) {
+	const op = "postgres.LedgerMonths"
+	args := []any{year, fmtTime(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)), fmtTime(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC))}
+	seats := `SELECT reserved_at, arrived_at, released_at FROM ledger_entries WHERE year = $1`
+	if orgID != "" {
+		seats += ` AND org_id = $4`
+		args = append(args, orgID)
+	}
+	rows, err := t.tx.Query(ctx, `WITH seats AS (`+seats+`),
+		moves AS (
+			SELECT reserved_at::text AS at, 1 AS r, 0 AS a, 0 AS x FROM seats
+			UNION ALL SELECT arrived_at::text, 0, 1, 0 FROM seats WHERE arrived_at IS NOT NULL
+			UNION ALL SELECT released_at::text, 0, 0, 1 FROM seats WHERE released_at IS NOT NULL),
+		dated AS (
+			SELECT CASE WHEN at < $2::text COLLATE "C" THEN 0 WHEN at >= $3::text COLLATE "C" THEN 13
+				ELSE substr(at, 6, 2)::integer END AS n, r, a, x
+			FROM moves)
+		SELECT p.n, coalesce(sum(d.r), 0)::integer, coalesce(sum(d.a), 0)::integer, coalesce(sum(d.x), 0)::integer,
+			(sum(coalesce(sum(d.r), 0) - coalesce(sum(d.a), 0) - coalesce(sum(d.x), 0)) OVER (ORDER BY p.n))::integer,
+			(sum(coalesce(sum(d.a), 0)) OVER (ORDER BY p.n))::integer
+		FROM generate_series(0, 13) AS p(n) LEFT JOIN dated d ON d.n = p.n
+		GROUP BY p.n ORDER BY p.n`, args...)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	return collect(rows, op, func(s scanner) (haven.MonthFigures, error) {
+		var m haven.MonthFigures
+		err := s.Scan(&m.Month, &m.ReservedIn, &m.ArrivedIn, &m.ReleasedIn, &m.Reserved, &m.Arrived)
+		return m, err
+	})
+}
+
 // FindLedgerEntries returns the ledger entries of a case.
 func (t *Tx) FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*store.LedgerEntry, error) {
-	rows, err := t.tx.Query(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at FROM ledger_entries WHERE case_id = $1 ORDER BY member_id`, caseID)
+	rows, err := t.tx.Query(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at, reserved_at, arrived_at, released_at
+		FROM ledger_entries WHERE case_id = $1 ORDER BY member_id`, caseID)
 	if err != nil {
 		return nil, mapErr("postgres.FindLedgerEntries", err)
 	}
 	return collect(rows, "postgres.FindLedgerEntries", func(s scanner) (*store.LedgerEntry, error) {
 		var e store.LedgerEntry
-		var at string
-		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at); err != nil {
+		var at, reserved string
+		var arrived, released pgtype.Text
+		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at, &reserved, &arrived, &released); err != nil {
 			return nil, err
 		}
 		var d decoder
-		e.UpdatedAt = d.time(at)
+		e.UpdatedAt, e.ReservedAt = d.time(at), d.time(reserved)
+		e.ArrivedAt, e.ReleasedAt = d.nullTime(arrived), d.nullTime(released)
 		return &e, d.done("postgres.FindLedgerEntries")
 	})
 }

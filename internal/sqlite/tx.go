@@ -357,12 +357,13 @@ func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
 		return haven.Errorf(haven.ECONFLICT, op, "the partner's allocation for %d has fewer than %d places left", e.Year, n)
 	}
 	for _, m := range e.Members {
-		r, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at)
-			VALUES (?, ?, ?, ?, 'reserved', ?)
+		r, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at, reserved_at)
+			VALUES (?, ?, ?, ?, 'reserved', ?, ?)
 			ON CONFLICT (member_id) DO UPDATE SET year = excluded.year, org_id = excluded.org_id,
-				status = 'reserved', updated_at = excluded.updated_at
+				status = 'reserved', updated_at = excluded.updated_at,
+				reserved_at = excluded.reserved_at, arrived_at = NULL, released_at = NULL
 			WHERE ledger_entries.status = 'released' AND ledger_entries.case_id = excluded.case_id`,
-			m, e.CaseID, e.Year, e.OrgID, fmtTime(e.At))
+			m, e.CaseID, e.Year, e.OrgID, fmtTime(e.At), fmtTime(e.At))
 		if err != nil {
 			return err
 		}
@@ -429,8 +430,12 @@ func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members 
 			return err
 		}
 	}
+	set := `UPDATE ledger_entries SET status = ?, updated_at = ?, released_at = ? WHERE member_id = ?`
+	if to == store.SeatArrived {
+		set = `UPDATE ledger_entries SET status = ?, updated_at = ?, arrived_at = ? WHERE member_id = ?`
+	}
 	for _, id := range ids {
-		if _, err := t.exec(ctx, op, `UPDATE ledger_entries SET status = ?, updated_at = ? WHERE member_id = ?`, to, fmtTime(at), id); err != nil {
+		if _, err := t.exec(ctx, op, set, to, fmtTime(at), fmtTime(at), id); err != nil {
 			return err
 		}
 	}
@@ -476,20 +481,60 @@ func (t *Tx) LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, err
 	return &f, nil
 }
 
+// LedgerMonths returns the year's figures month by month. Each seat is
+// one movement at reserved_at, and one more at arrived_at or released_at;
+// the figures at each month's end are running sums of the movements.
+func (t *Tx) LedgerMonths(ctx context.Context, year int, orgID haven.ID) ([]haven.MonthFigures, error) {
+	const op = "sqlite.LedgerMonths"
+	seats := `SELECT reserved_at, arrived_at, released_at FROM ledger_entries WHERE year = ?`
+	args := []any{year}
+	if orgID != "" {
+		seats += ` AND org_id = ?`
+		args = append(args, orgID)
+	}
+	args = append(args, fmtTime(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)), fmtTime(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)))
+	rows, err := t.tx.QueryContext(ctx, `WITH RECURSIVE periods(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM periods WHERE n < 13),
+		seats AS (`+seats+`),
+		moves AS (
+			SELECT reserved_at AS at, 1 AS r, 0 AS a, 0 AS x FROM seats
+			UNION ALL SELECT arrived_at, 0, 1, 0 FROM seats WHERE arrived_at IS NOT NULL
+			UNION ALL SELECT released_at, 0, 0, 1 FROM seats WHERE released_at IS NOT NULL),
+		bounds AS (SELECT ? AS lo, ? AS hi),
+		dated AS (
+			SELECT CASE WHEN m.at < b.lo THEN 0 WHEN m.at >= b.hi THEN 13 ELSE CAST(substr(m.at, 6, 2) AS INTEGER) END AS n, m.r, m.a, m.x
+			FROM moves m, bounds b)
+		SELECT p.n, coalesce(sum(d.r), 0), coalesce(sum(d.a), 0), coalesce(sum(d.x), 0),
+			sum(coalesce(sum(d.r), 0) - coalesce(sum(d.a), 0) - coalesce(sum(d.x), 0)) OVER (ORDER BY p.n),
+			sum(coalesce(sum(d.a), 0)) OVER (ORDER BY p.n)
+		FROM periods p LEFT JOIN dated d ON d.n = p.n
+		GROUP BY p.n ORDER BY p.n`, args...)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	return collect(rows, op, func(s interface{ Scan(...any) error }) (haven.MonthFigures, error) {
+		var m haven.MonthFigures
+		err := s.Scan(&m.Month, &m.ReservedIn, &m.ArrivedIn, &m.ReleasedIn, &m.Reserved, &m.Arrived)
+		return m, err
+	})
+}
+
 // FindLedgerEntries returns the ledger entries of a case.
 func (t *Tx) FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*store.LedgerEntry, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at FROM ledger_entries WHERE case_id = ? ORDER BY member_id`, caseID)
+	rows, err := t.tx.QueryContext(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at, reserved_at, arrived_at, released_at
+		FROM ledger_entries WHERE case_id = ? ORDER BY member_id`, caseID)
 	if err != nil {
 		return nil, mapErr("sqlite.FindLedgerEntries", err)
 	}
 	return collect(rows, "sqlite.FindLedgerEntries", func(s interface{ Scan(...any) error }) (*store.LedgerEntry, error) {
 		var e store.LedgerEntry
-		var at string
-		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at); err != nil {
+		var at, reserved string
+		var arrived, released sql.NullString
+		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at, &reserved, &arrived, &released); err != nil {
 			return nil, err
 		}
 		var d decoder
-		e.UpdatedAt = d.time(at)
+		e.UpdatedAt, e.ReservedAt = d.time(at), d.time(reserved)
+		e.ArrivedAt, e.ReleasedAt = d.nullTime(arrived), d.nullTime(released)
 		return &e, d.done("sqlite.FindLedgerEntries")
 	})
 }

@@ -88,6 +88,13 @@ type Tx interface {
 	Release(ctx context.Context, caseID haven.ID, members []haven.ID, at time.Time) error
 	// LedgerCounts returns the year's cap and counts; Remaining is filled in.
 	LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, error)
+	// LedgerMonths returns the year's figures month by month, of the seats
+	// counted for orgID, or of every seat when orgID is empty: always 14
+	// entries, haven.BeforeYear, January to December, then haven.AfterYear.
+	// Each movement counts in the UTC month of its time; Remaining is left
+	// zero, for the caller, which knows the limits. A year without a cap,
+	// or a partner without seats, has every figure zero.
+	LedgerMonths(ctx context.Context, year int, orgID haven.ID) ([]haven.MonthFigures, error)
 	// FindLedgerEntries returns the ledger entries of a case.
 	FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*LedgerEntry, error)
 
@@ -363,6 +370,12 @@ type LedgerEntry struct {
 	MemberID  haven.ID
 	Status    LedgerStatus
 	UpdatedAt time.Time
+	// ReservedAt is when the seat was last reserved; ArrivedAt and
+	// ReleasedAt are set in the status of their name only, zero otherwise
+	// (a seat reserved again is no longer released).
+	ReservedAt time.Time
+	ArrivedAt  time.Time
+	ReleasedAt time.Time
 }
 
 // DataKey is a subject's data key, wrapped under a key-encryption key.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,13 +11,22 @@ import (
 )
 
 // capData is what the cap page shows: the year's figures as a chart and,
-// beside it, as a table of the same numbers.
+// beside it, as a table of the same numbers; then the same by month, of
+// the whole cap or of one partner, as a chart and a table.
 type capData struct {
 	Year    int
 	Figures *haven.CapFigures
 	Bars    []bar
 	// Width and Height are the chart's size in SVG units.
 	Width, Height int
+	// Partners are the year's partners, by name, for the choice of whose
+	// months to show.
+	Partners []haven.ID
+	// Months are the rows of the table by month, and MonthChart their chart.
+	Months     []monthRow
+	MonthChart monthChart
+	// MonthsOf names whose seats the months count: a partner or the whole cap.
+	MonthsOf string
 }
 
 // bar is one bar of the chart.
@@ -63,12 +73,108 @@ func chart(f *haven.CapFigures) ([]bar, int) {
 	return out, chartGap + len(rows)*(chartBarH+chartGap)
 }
 
+// monthRow is one period of the table by month, with its label.
+type monthRow struct {
+	Label string
+	haven.MonthFigures
+}
+
+// monthChart is the chart by month: for each period, a group of three
+// bars (reserved, arrived and remaining at the month's end), each followed
+// by its number and what it counts, in words.
+type monthChart struct {
+	Width, Height int
+	// Scale is the number of persons a full-length bar stands for.
+	Scale        int
+	LabelX, BarX int
+	BarH         int
+	Groups       []monthGroup
+}
+
+// monthGroup is one period's bars and its label.
+type monthGroup struct {
+	Label string
+	TextY int // baseline of the label
+	Bars  []monthBar
+}
+
+// monthBar is one bar of a period.
+type monthBar struct {
+	Y, W  int
+	TextX int
+	TextY int
+	Text  string
+	Class string
+}
+
+// The chart by month's geometry, in SVG units.
+const (
+	monthLabelW   = 170 // the label column
+	monthBarH     = 16
+	monthBarGap   = 3
+	monthGroupGap = 20
+	monthRoom     = 160 // room after the longest bar for "493 remaining"
+)
+
+// months lays out the table and the chart by month. Bars are drawn to one
+// scale, of the cap or the partner's allocation or the largest figure.
+func months(p *page, year int, f *haven.CapFigures, limit int) ([]monthRow, monthChart) {
+	rows := make([]monthRow, len(f.Months))
+	for i, m := range f.Months {
+		rows[i] = monthRow{Label: monthLabel(p, year, m.Month), MonthFigures: m}
+	}
+	scale := limit
+	for _, m := range f.Months {
+		scale = max(scale, m.Reserved, m.Arrived, m.Remaining)
+	}
+	c := monthChart{Width: chartWidth, LabelX: 0, BarX: monthLabelW, BarH: monthBarH, Scale: scale}
+	span := chartWidth - monthLabelW - monthRoom
+	length := func(v int) int {
+		if scale <= 0 {
+			return 0
+		}
+		return v * span / scale
+	}
+	y := monthGroupGap
+	for _, r := range rows {
+		g := monthGroup{Label: r.Label, TextY: y + (3*monthBarH+2*monthBarGap)/2 + 6}
+		for _, b := range []struct {
+			class, key string
+			v          int
+		}{{"bar-reserved", "cap.months_bar_reserved", r.Reserved}, {"bar-arrived", "cap.months_bar_arrived", r.Arrived},
+			{"bar-remaining", "cap.months_bar_remaining", r.Remaining}} {
+			w := length(b.v)
+			g.Bars = append(g.Bars, monthBar{Y: y, W: w, TextX: monthLabelW + w + 6, TextY: y + monthBarH - 2, Text: p.tf(b.key, b.v), Class: b.class})
+			y += monthBarH + monthBarGap
+		}
+		y += monthGroupGap - monthBarGap
+		c.Groups = append(c.Groups, g)
+	}
+	c.Height = y
+	return rows, c
+}
+
+// monthLabel names a period of the year: a month, or before or after it.
+func monthLabel(p *page, year, month int) string {
+	switch month {
+	case haven.BeforeYear:
+		return p.tf("cap.before_year", year)
+	case haven.AfterYear:
+		return p.tf("cap.after_year", year)
+	}
+	return p.tf("cap.month_year", p.t("month."+strconv.Itoa(month)), year)
+}
+
 // handleCap shows a year's cap: how many persons are reserved (approved,
-// not yet arrived), arrived and still possible.
+// not yet arrived), arrived and still possible, by partner and by month,
+// the months of the whole cap or of the partner the query names.
 func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
+	q := r.URL.Query()
 	year := time.Now().UTC().Year()
-	if y := strings.TrimSpace(r.URL.Query().Get("year")); y != "" {
+	partner := haven.ID(strings.TrimSpace(q.Get("partner")))
+	p.Form.Set("partner", string(partner))
+	if y := strings.TrimSpace(q.Get("year")); y != "" {
 		p.Form.Set("year", y)
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 2021 || n > 2100 {
@@ -82,7 +188,15 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p.Form.Set("year", strconv.Itoa(year))
 	d := &capData{Year: year}
 	p.Data = d
-	f, err := s.h.CapFigures(r.Context(), v.Actor, year)
+	status := http.StatusOK
+	f, err := s.h.CapFiguresOf(r.Context(), v.Actor, year, partner)
+	if haven.ErrorCodeOf(err) == haven.EINVALID && slices.ContainsFunc(haven.FieldsOf(err), func(f haven.FieldProblem) bool { return f.Field == "partner" }) {
+		// Not one of the year's partners: say so beside the choice, and
+		// show the whole cap with the partners there are to choose from.
+		p.invalid("partner", "err.choose_partner")
+		status = http.StatusBadRequest
+		f, err = s.h.CapFigures(r.Context(), v.Actor, year)
+	}
 	switch haven.ErrorCodeOf(err) {
 	case "":
 	case haven.ENOTFOUND:
@@ -97,5 +211,20 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d.Figures = f
 	d.Bars, d.Height = chart(f)
 	d.Width = chartWidth
-	s.render(w, r, http.StatusOK, "cap", p)
+	for _, pf := range f.Partners {
+		d.Partners = append(d.Partners, pf.OrgID)
+	}
+	slices.SortFunc(d.Partners, func(a, b haven.ID) int { return strings.Compare(p.OrgName(a), p.OrgName(b)) })
+	limit := f.Cap
+	d.MonthsOf = p.t("cap.whole_cap")
+	if f.MonthsOf != "" {
+		d.MonthsOf = p.OrgName(f.MonthsOf)
+		for _, pf := range f.Partners {
+			if pf.OrgID == f.MonthsOf && pf.Allocation > 0 {
+				limit = pf.Allocation
+			}
+		}
+	}
+	d.Months, d.MonthChart = months(p, year, f, limit)
+	s.render(w, r, status, "cap", p)
 }

@@ -35,20 +35,31 @@ type casesData struct {
 	Referral bool
 	States   []haven.CaseState
 	Prios    []haven.Priority
+	// Partners are the referring partners to filter by, by name.
+	Partners []*haven.Organisation
 }
 
+// queueFilters are the work queue's filters, kept in its page links.
+var queueFilters = []string{"state", "priority", "country", "partner"}
+
 // handleCases lists the cases the viewer may see, in the app's work-queue
-// order: the visa office's queue, filtered by state, priority and
-// nationality; a settlement organisation's families placed with it; a
-// partner's own referrals.
+// order: the visa office's queue, filtered by state, priority, nationality
+// and referring partner; a settlement organisation's families placed with
+// it; a partner's own referrals.
 func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	p.Protected = true
 	q := r.URL.Query()
-	for _, k := range []string{"state", "priority", "country"} {
+	for _, k := range queueFilters {
 		p.Form.Set(k, q.Get(k))
 	}
 	d := casesData{States: haven.CaseStates, Prios: haven.Priorities}
+	for _, o := range v.orgs {
+		if o.Kind.IsReferringPartner() {
+			d.Partners = append(d.Partners, o)
+		}
+	}
+	slices.SortFunc(d.Partners, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	p.Data = &d
 	f := haven.CaseFilter{Limit: queuePage}
 	if st := q.Get("state"); st != "" {
@@ -70,6 +81,12 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		}
 		f.Country = c
 	}
+	if id := haven.ID(q.Get("partner")); id != "" {
+		if !slices.ContainsFunc(d.Partners, func(o *haven.Organisation) bool { return o.ID == id }) {
+			p.invalid("partner", "err.choose_partner")
+		}
+		f.ReferringOrgID = id
+	}
 	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
 		f.Offset = n - 1
 	}
@@ -78,7 +95,11 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return
 	}
 	cases, total, err := s.h.FindCases(r.Context(), v.Actor, f)
-	if err != nil {
+	if haven.ErrorCodeOf(err) == haven.EINVALID {
+		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
+		s.render(w, r, http.StatusBadRequest, "cases", p)
+		return
+	} else if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
@@ -88,7 +109,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	}
 	link := func(from int) string {
 		lq := url.Values{}
-		for _, k := range []string{"state", "priority", "country"} {
+		for _, k := range queueFilters {
 			if v := q.Get(k); v != "" {
 				lq.Set(k, v)
 			}
@@ -110,6 +131,10 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	d.Referral = slices.ContainsFunc(cases, func(c *haven.Case) bool { return c.ProcessingPriority != "" })
 	s.render(w, r, http.StatusOK, "cases", p)
 }
+
+// queueLabels are the work queue's filters and their labels.
+var queueLabels = map[string]string{"state": "queue.filter_state", "priority": "queue.filter_priority",
+	"country": "queue.filter_country", "partner": "queue.filter_partner"}
 
 // caseData is what the case page shows, beside the case itself.
 type caseData struct {

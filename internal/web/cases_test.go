@@ -244,3 +244,73 @@ func TestSettlementView(t *testing.T) {
 		t.Fatalf("cap for settlement: %d\n%s", r.StatusCode, body)
 	}
 }
+
+// TestWorkQueueByPartner: the visa office filters its queue by referring
+// partner, chosen from the referral and protection partners; the choice
+// stays in the page links; anything else is refused beside the field.
+func TestWorkQueueByPartner(t *testing.T) {
+	f := newFixture(t, false)
+	fld, unhcr := f.orgs[haven.OrgProtectionPartner], f.orgs[haven.OrgReferralPartner]
+	r := f.rules(t, 2026)
+	r.Referrers = []haven.ID{fld.ID}
+	if err := f.app.SetRules(f.ctx, f.admin, r); err != nil {
+		t.Fatal(err)
+	}
+	f.refer(t, "PartnerA", 1, haven.PriorityNormal)
+	urgent := f.refer(t, "PartnerB", 2, haven.PriorityUrgent)
+	f.refer(t, "PartnerC", 1, haven.PriorityEmergency)
+	direct := referral("PartnerD", 1, haven.PriorityNormal)
+	if err := f.app.CreateReferral(f.ctx, f.users[haven.OrgProtectionPartner].actor, direct); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	_, body := b.get("/cases")
+	for _, want := range []string{`<label class="label" for="partner">Referred by</label>`, `<select class="select" id="partner" name="partner">`,
+		`<option value="` + string(fld.ID) + `">Front Line Defenders</option>` + "\n" + `<option value="` + string(unhcr.ID) + `">UNHCR Ankara</option>`,
+		"<caption>Cases 1 to 4 of 4"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the queue lacks %q", want)
+		}
+	}
+	if strings.Contains(body, ">COSTI Toronto</option>") || strings.Contains(body, ">IRCC Nairobi</option>") {
+		t.Error("the partner filter offers organisations that refer no one")
+	}
+	if t.Failed() {
+		t.Fatal(body)
+	}
+
+	count := func(body string) int { return strings.Count(body, `<th scope="row"><a href="/cases/`) }
+	_, body = b.get("/cases?partner=" + string(fld.ID))
+	if count(body) != 1 || !strings.Contains(body, string(direct.ID)) || !strings.Contains(body, `<option value="`+string(fld.ID)+`" selected>`) {
+		t.Fatalf("the protection partner's cases:\n%s", body)
+	}
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&priority=urgent")
+	if count(body) != 1 || !strings.Contains(body, string(urgent.ID)) {
+		t.Fatalf("UNHCR's urgent cases:\n%s", body)
+	}
+	// A later page links back with the filter kept.
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&from=2")
+	if count(body) != 2 || !strings.Contains(body, "<caption>Cases 2 to 3 of 3") ||
+		!strings.Contains(body, `<a href="/cases?partner=`+string(unhcr.ID)+`" rel="prev">`) {
+		t.Fatalf("the second page of UNHCR's cases:\n%s", body)
+	}
+
+	for _, bad := range []string{string(f.orgs[haven.OrgSettlementOrganisation].ID), "org_nope"} {
+		r, body := b.get("/cases?state=referred&partner=" + bad)
+		if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: ") ||
+			!strings.Contains(body, `<a href="#partner">Choose a partner from the list</a>`) || !strings.Contains(body, `id="partner-error"`) ||
+			!strings.Contains(body, `aria-describedby="partner-error" aria-invalid="true"`) || count(body) != 0 ||
+			!strings.Contains(body, `<option value="referred" selected>`) {
+			t.Fatalf("partner %s: %d %q\n%s", bad, r.StatusCode, title(body), body)
+		}
+	}
+	_, body = b.get("/cases?partner=org_nope&lang=fr")
+	if !strings.HasPrefix(title(body), "Erreur : ") || !strings.Contains(body, "Choisissez un partenaire dans la liste") ||
+		!strings.Contains(body, `<label class="label" for="partner">Aiguillé par</label>`) {
+		t.Fatalf("the French error:\n%s", body)
+	}
+	if en := englishIn(body); len(en) > 0 {
+		t.Errorf("the French queue shows English: %v", en)
+	}
+}

@@ -35,6 +35,7 @@ type Haven interface {
 	// Organisations and the cap.
 	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
 	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
+	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 
 	// Cases.
 	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerArrivalAndRelease", testLedgerArrivalRelease},
 		{"LedgerSetCapBelowUse", testLedgerSetCapBelowUse},
 		{"LedgerConcurrentReserve", testLedgerConcurrentReserve},
+		{"LedgerMonths", testLedgerMonths},
 		{"DataKeys", testDataKeys},
 		{"Nominations", testNominations},
 		{"CasesRoundTrip", testCasesRoundTrip},

@@ -1,0 +1,63 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
+)
+
+// TestWorkQueueByReferringPartner: the visa office filters its queue by the
+// partner that referred each case; a filter naming no referral or
+// protection partner is refused, whether the organisation exists or not.
+func TestWorkQueueByReferringPartner(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		fld, unhcr := e.orgs[haven.OrgProtectionPartner].ID, e.orgs[haven.OrgReferralPartner].ID
+		r := haven.DefaultRules(2026)
+		r.Referrers = []haven.ID{fld}
+		noErr(t, e.app.SetRules(e.ctx, e.admin, r))
+		byUNHCR := []*haven.Case{e.refer(t, referral("QueueA", 1, haven.PriorityNormal)), e.refer(t, referral("QueueB", 2, haven.PriorityUrgent))}
+		e.clock.Add(time.Minute) // the older referral comes first
+		direct := referral("QueueC", 1, haven.PriorityNormal)
+		noErr(t, e.app.CreateReferral(e.ctx, e.fld, direct))
+
+		for _, tc := range []struct {
+			partner haven.ID
+			want    []haven.ID
+		}{
+			{"", []haven.ID{byUNHCR[1].ID, byUNHCR[0].ID, direct.ID}},
+			{unhcr, []haven.ID{byUNHCR[1].ID, byUNHCR[0].ID}},
+			{fld, []haven.ID{direct.ID}},
+		} {
+			cs, n, err := e.app.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: tc.partner})
+			noErr(t, err)
+			var got []haven.ID
+			for _, c := range cs {
+				got = append(got, c.ID)
+				if tc.partner != "" && c.ReferringOrgID != tc.partner {
+					t.Errorf("partner %q: case %s was referred by %s", tc.partner, c.ID, c.ReferringOrgID)
+				}
+			}
+			if n != len(tc.want) || len(got) != len(tc.want) {
+				t.Fatalf("partner %q: %d cases (%v), want %v", tc.partner, n, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("partner %q: cases %v, want %v", tc.partner, got, tc.want)
+				}
+			}
+		}
+		// The partner itself, filtering its own: only what it may see.
+		if _, n, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{ReferringOrgID: fld}); err != nil || n != 0 {
+			t.Errorf("UNHCR filtering by the protection partner: %d cases, %v", n, err)
+		}
+		for _, bad := range []haven.ID{e.orgs[haven.OrgSettlementOrganisation].ID, e.orgs[haven.OrgVisaOffice].ID, "org_nope"} {
+			_, _, err := e.app.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: bad})
+			wantCode(t, err, haven.EINVALID)
+			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "referring_org_id" {
+				t.Errorf("partner %s: problems %+v", bad, fs)
+			}
+		}
+	})
+}

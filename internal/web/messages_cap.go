@@ -1,0 +1,94 @@
+package web
+
+// The catalogue entries of the cap by month and of the work queue's
+// partner filter, in English and French, and the keys their Go code names
+// (checked at start-up with the others).
+
+func init() {
+	addMessages(capEN, capFR)
+	enumPrefixes["month"] = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"}
+	codeNamedKeys = append(codeNamedKeys, "cap.whole_cap", "cap.before_year", "cap.after_year", "cap.month_year",
+		"cap.months_bar_reserved", "cap.months_bar_arrived", "cap.months_bar_remaining", "err.choose_partner")
+	// The app's words for a partner that is not one: either page's choice.
+	knownMessages["choose one of the year's partners"] = "err.choose_partner"
+	knownMessages["choose a referral or protection partner"] = "err.choose_partner"
+}
+
+var capEN = map[string]string{
+	"cap.months_of":            "Show the months of",
+	"cap.whole_cap":            "The whole cap",
+	"cap.months_heading":       "Month by month: %s",
+	"cap.months_chart_title":   "Persons in the %d cap at each month's end: %s",
+	"cap.months_chart_desc":    "Bar chart in %d periods: before the year, each month, and after the year once it has ended. For each, three bars: the persons reserved, arrived and remaining at the period's end.",
+	"cap.months_chart_caption": "Bars drawn to the scale of %d persons. The table gives the same numbers, and what moved in each month.",
+	"cap.months_caption":       "Month by month, in persons: %s",
+	"cap.months_note":          "A place counts in the month the ledger recorded its move, in UTC: an approval reserves it; an arrival, or a refusal, withdrawal or split decision, moves it on. A place released and then reserved again counts from its latest reservation. Months not yet begun are not shown.",
+	"cap.month":                "Month",
+	"cap.reserved_in":          "Reserved in the month",
+	"cap.arrived_in":           "Arrived in the month",
+	"cap.released_in":          "Released in the month",
+	"cap.reserved_end":         "Reserved at the month's end",
+	"cap.arrived_end":          "Arrived by the month's end",
+	"cap.remaining_end":        "Remaining at the month's end",
+	"cap.months_bar_reserved":  "%d reserved",
+	"cap.months_bar_arrived":   "%d arrived",
+	"cap.months_bar_remaining": "%d remaining",
+	"cap.before_year":          "Before %d",
+	"cap.after_year":           "After %d",
+	"cap.month_year":           "%s %d",
+	"month.1":                  "January",
+	"month.2":                  "February",
+	"month.3":                  "March",
+	"month.4":                  "April",
+	"month.5":                  "May",
+	"month.6":                  "June",
+	"month.7":                  "July",
+	"month.8":                  "August",
+	"month.9":                  "September",
+	"month.10":                 "October",
+	"month.11":                 "November",
+	"month.12":                 "December",
+	"err.choose_partner":       "Choose a partner from the list",
+
+	"queue.filter_partner": "Referred by",
+}
+
+var capFR = map[string]string{
+	"cap.months_of":            "Afficher les mois de",
+	"cap.whole_cap":            "Tout le plafond",
+	"cap.months_heading":       "Mois par mois : %s",
+	"cap.months_chart_title":   "Personnes dans le plafond de %d à la fin de chaque mois : %s",
+	"cap.months_chart_desc":    "Diagramme à barres en %d périodes : avant l'année, chaque mois, et après l'année une fois terminée. Pour chacune, trois barres : les personnes réservées, arrivées et restantes à la fin de la période.",
+	"cap.months_chart_caption": "Barres tracées à l'échelle de %d personnes. Le tableau donne les mêmes nombres, et les mouvements de chaque mois.",
+	"cap.months_caption":       "Mois par mois, en personnes : %s",
+	"cap.months_note":          "Une place compte dans le mois où le registre a inscrit son mouvement, en temps universel (UTC) : une approbation la réserve ; une arrivée, un refus, un retrait ou une décision partielle la fait changer. Une place libérée puis réservée de nouveau compte à partir de sa dernière réservation. Les mois qui n'ont pas commencé ne sont pas affichés.",
+	"cap.month":                "Mois",
+	"cap.reserved_in":          "Réservées dans le mois",
+	"cap.arrived_in":           "Arrivées dans le mois",
+	"cap.released_in":          "Libérées dans le mois",
+	"cap.reserved_end":         "Réservées à la fin du mois",
+	"cap.arrived_end":          "Arrivées à la fin du mois",
+	"cap.remaining_end":        "Restantes à la fin du mois",
+	"cap.months_bar_reserved":  "%d réservées",
+	"cap.months_bar_arrived":   "%d arrivées",
+	"cap.months_bar_remaining": "%d restantes",
+	"cap.before_year":          "Avant %d",
+	"cap.after_year":           "Après %d",
+	"cap.month_year":           "%s %d",
+	// Capitalised: they stand alone, as labels of rows and bars.
+	"month.1":            "Janvier",
+	"month.2":            "Février",
+	"month.3":            "Mars",
+	"month.4":            "Avril",
+	"month.5":            "Mai",
+	"month.6":            "Juin",
+	"month.7":            "Juillet",
+	"month.8":            "Août",
+	"month.9":            "Septembre",
+	"month.10":           "Octobre",
+	"month.11":           "Novembre",
+	"month.12":           "Décembre",
+	"err.choose_partner": "Choisissez un partenaire dans la liste",
+
+	"queue.filter_partner": "Aiguillé par",
+}
