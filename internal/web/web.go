@@ -67,6 +67,7 @@ type Haven interface {
 	AddPasskeyBegin(ctx context.Context, token, password string) ([]byte, *haven.SignInStep, error)
 	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
 	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
+	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
 
 	// partners' pages
