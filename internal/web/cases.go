@@ -35,6 +35,8 @@ type casesData struct {
 	Referral bool
 	States   []haven.CaseState
 	Prios    []haven.Priority
+	// Country is the nationality the queue is filtered by, a valid code.
+	Country string
 }
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
@@ -67,6 +69,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if c := strings.ToUpper(strings.TrimSpace(q.Get("country"))); c != "" {
 		if !haven.ValidCountry(c) {
 			p.invalid("country", "err.country_format")
+		} else {
+			d.Country = c
 		}
 		f.Country = c
 	}

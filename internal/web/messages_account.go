@@ -1,7 +1,8 @@
 package web
 
-// The catalogue entries of the list of one's own sign-in factors on "Your
-// sign-in", in English and in French.
+// The catalogue entries added with the list of one's own sign-in factors
+// on "Your sign-in", the nomination's withdrawal and the country names of
+// the visa office's queue, in English and in French.
 
 func init() {
 	addMessages(accountEN, accountFR)
@@ -28,6 +29,9 @@ var accountEN = map[string]string{
 	"account.factors.no_codes":       "You have no unused recovery code left. Get new codes, so that you can still sign in if you lose your second factor.",
 	"account.factors.change":         "Change your sign-in",
 	"account.factors.see_yours":      "See your passkeys and authenticator app",
+
+	// The visa office's queue, filtered by nationality.
+	"queue.country_shown": "Nationality shown: %s.",
 }
 
 var accountFR = map[string]string{
@@ -50,4 +54,6 @@ var accountFR = map[string]string{
 	"account.factors.no_codes":       "Il ne vous reste aucun code de récupération inutilisé. Obtenez-en de nouveaux, pour pouvoir encore vous connecter si vous perdez votre second facteur.",
 	"account.factors.change":         "Modifier votre connexion",
 	"account.factors.see_yours":      "Voir vos clés d'accès et votre application d'authentification",
+
+	"queue.country_shown": "Nationalité affichée : %s.",
 }
