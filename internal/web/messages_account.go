@@ -6,6 +6,8 @@ package web
 
 func init() {
 	addMessages(accountEN, accountFR)
+	// Named by the Go code of the nomination's withdrawal page.
+	codeNamedKeys = append(codeNamedKeys, "partner.nomination_withdraw.not_now")
 }
 
 var accountEN = map[string]string{
@@ -32,6 +34,17 @@ var accountEN = map[string]string{
 
 	// The visa office's queue, filtered by nationality.
 	"queue.country_shown": "Nationality shown: %s.",
+
+	// A protection partner withdraws its nomination.
+	"partner.nomination.withdraw":         "Withdraw this nomination",
+	"partner.nomination_withdraw.title":   "Withdraw this nomination",
+	"partner.nomination_withdraw.state":   "The nomination becomes withdrawn: it can no longer be reviewed, referred or declined.",
+	"partner.nomination_withdraw.notice":  "%s sees that you withdrew it.",
+	"partner.nomination_withdraw.again":   "To nominate the defender again later, make a new nomination.",
+	"partner.nomination_withdraw.final":   "A withdrawal cannot be undone.",
+	"partner.nomination_withdraw.confirm": "Withdraw the nomination",
+	"partner.nomination_withdraw.not_now": "This nomination can no longer be withdrawn: only a nomination that is submitted or under review can be.",
+	"partner.done.nomination_withdrawn":   "The nomination is withdrawn. The referral partner sees it withdrawn.",
 }
 
 var accountFR = map[string]string{
@@ -56,4 +69,14 @@ var accountFR = map[string]string{
 	"account.factors.see_yours":      "Voir vos clés d'accès et votre application d'authentification",
 
 	"queue.country_shown": "Nationalité affichée : %s.",
+
+	"partner.nomination.withdraw":         "Retirer cette proposition",
+	"partner.nomination_withdraw.title":   "Retirer cette proposition",
+	"partner.nomination_withdraw.state":   "La proposition devient retirée : elle ne peut plus être examinée, aiguillée ni refusée.",
+	"partner.nomination_withdraw.notice":  "%s voit que vous l'avez retirée.",
+	"partner.nomination_withdraw.again":   "Pour proposer de nouveau le défenseur plus tard, faites une nouvelle proposition.",
+	"partner.nomination_withdraw.final":   "Un retrait ne peut pas être annulé.",
+	"partner.nomination_withdraw.confirm": "Retirer la proposition",
+	"partner.nomination_withdraw.not_now": "Cette proposition ne peut plus être retirée : seule une proposition soumise ou en examen peut l'être.",
+	"partner.done.nomination_withdrawn":   "La proposition est retirée. Le partenaire d'aiguillage la voit retirée.",
 }
