@@ -1,7 +1,9 @@
 package haven
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -82,6 +84,12 @@ func ValidLanguage(code string) bool { _, ok := languageNames[code]; return ok }
 
 // LanguageName returns the English name of a language code.
 func LanguageName(code string) string { return languageNames[code] }
+
+// CountryCodes returns every ISO 3166-1 alpha-2 code, sorted.
+func CountryCodes() []string { return slices.Sorted(maps.Keys(countryNames)) }
+
+// LanguageCodes returns every language code ValidLanguage accepts, sorted.
+func LanguageCodes() []string { return slices.Sorted(maps.Keys(languageNames)) }
 
 func checkText(p *Problems, field, s string, min, max int) { p.Text(field, s, min, max) }
 

@@ -35,3 +35,31 @@ func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
 }
+
+// Factors are a user's own second factors and recovery codes, as the user
+// may see them: labels, dates and counts, never a secret (no TOTP seed, no
+// public key, no code or its hash).
+type Factors struct {
+	// Passkeys are the user's passkeys, oldest first.
+	Passkeys []*Passkey
+	// TOTP says the user has an authenticator app; TOTPSince is when it
+	// was set up.
+	TOTP      bool
+	TOTPSince time.Time
+	// RecoveryCodesLeft counts the recovery codes not yet used.
+	RecoveryCodesLeft int
+	// Removable says a passkey or the authenticator app may be removed
+	// now: every account keeps at least one of them.
+	Removable bool
+}
+
+// Passkey is one of a user's passkeys, as its owner sees it.
+type Passkey struct {
+	// ID is the credential ID the authenticator chose. It names the
+	// passkey, for its removal; it is no secret.
+	ID []byte
+	// Name is the owner's label for the passkey; it may be empty.
+	Name       string
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero until first used
+}

@@ -28,6 +28,9 @@ type Haven interface {
 	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
 	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 
+	// The caller's own sign-in factors.
+	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
+
 	// Nominations.
 	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
 	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error

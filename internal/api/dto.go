@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/base64"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -420,6 +421,34 @@ func caseOut(c *haven.Case) caseJSON {
 				SafetyConcern: f.SafetyConcern, Notes: f.Notes, RecordedBy: f.RecordedBy, RecordedAt: f.RecordedAt})
 		}
 		out.IntegrationPlan = pj
+	}
+	return out
+}
+
+// factorsJSON is the caller's own sign-in factors: labels, dates and a
+// count, never a secret.
+type factorsJSON struct {
+	Passkeys          []passkeyJSON `json:"passkeys"`
+	TOTP              bool          `json:"totp"`
+	TOTPSince         time.Time     `json:"totp_since,omitzero"`
+	RecoveryCodesLeft int           `json:"recovery_codes_left"`
+	Removable         bool          `json:"removable"`
+}
+
+// passkeyJSON is one of the caller's passkeys; its ID is the credential ID
+// in base64url.
+type passkeyJSON struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	CreatedAt  time.Time `json:"created_at,omitzero"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+}
+
+func factorsOut(f *haven.Factors) factorsJSON {
+	out := factorsJSON{Passkeys: []passkeyJSON{}, TOTP: f.TOTP, TOTPSince: f.TOTPSince, RecoveryCodesLeft: f.RecoveryCodesLeft, Removable: f.Removable}
+	for _, p := range f.Passkeys {
+		out.Passkeys = append(out.Passkeys, passkeyJSON{ID: base64.RawURLEncoding.EncodeToString(p.ID), Name: p.Name,
+			CreatedAt: p.CreatedAt, LastUsedAt: p.LastUsedAt})
 	}
 	return out
 }

@@ -24,6 +24,8 @@ var routes = []route{
 	do("PUT /api/v1/rules/{year}", setRules),
 	get("GET /api/v1/cap/{year}", showCap, "partner"),
 
+	get("GET /api/v1/me/factors", ownFactors),
+
 	get("GET /api/v1/nominations", listNominations, "state"),
 	create("POST /api/v1/nominations", createNomination),
 	get("GET /api/v1/nominations/{id}", showNomination),

@@ -168,11 +168,7 @@ func (a *App) RemoveFactor(ctx context.Context, token, password, factor string, 
 		if err != nil {
 			return err
 		}
-		left := len(pks)
-		if containsString(fs, FactorTOTP) {
-			left++
-		}
-		if left <= 1 {
+		if !removable(len(pks), containsString(fs, FactorTOTP)) {
 			return haven.Errorf(haven.ECONFLICT, op, "this is your last second factor: add another before removing it")
 		}
 		switch factor {
@@ -214,6 +210,61 @@ func (a *App) RenewRecoveryCodes(ctx context.Context, token, password string) ([
 		return a.endOthers(ctx, tx, u, keep, "user.factor.sessions_ended", FactorRecovery)
 	})
 	return codes, err
+}
+
+// OwnFactors returns the actor's own second factors: each passkey's label
+// and dates, whether an authenticator app is set up and since when, how
+// many recovery codes are left unused, and whether a factor may be removed
+// now. It never returns a secret (no TOTP seed, no public key, no code).
+// Every signed-in user may read their own, and only their own: it takes no
+// user to name. An unknown or disabled actor is EUNAUTHORIZED.
+func (a *App) OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error) {
+	out := &haven.Factors{}
+	err := a.view(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		id := w.user.ID
+		pks, err := tx.FindPasskeys(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, p := range pks {
+			out.Passkeys = append(out.Passkeys, &haven.Passkey{ID: bytes.Clone(p.ID), Name: p.Name, CreatedAt: p.CreatedAt, LastUsedAt: p.LastUsedAt})
+		}
+		switch t, err := tx.FindTOTP(ctx, id); {
+		case err == nil:
+			out.TOTP, out.TOTPSince = true, t.CreatedAt
+		case haven.ErrorCodeOf(err) != haven.ENOTFOUND:
+			return err
+		}
+		codes, err := tx.FindRecoveryCodes(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if c.UsedAt.IsZero() {
+				out.RecoveryCodesLeft++
+			}
+		}
+		out.Removable = removable(len(pks), out.TOTP)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// removable says whether an account with this many passkeys, and an
+// authenticator app or not, may lose one of them: every account keeps at
+// least one second factor besides its recovery codes.
+func removable(passkeys int, totp bool) bool {
+	if totp {
+		passkeys++
+	}
+	return passkeys > 1
 }
 
 func containsString(ss []string, s string) bool {

@@ -41,7 +41,8 @@ func (s *session) next(heading string) {
 
 // nominate: the protection partner nominates the family's principal
 // applicant, a defender, through "Nominate a defender", and sends it to
-// the referral partner. It returns the nomination's ID.
+// the referral partner; opens the withdrawal page and cancels; and looks
+// at its own sign-in factors. It returns the nomination's ID.
 func (j *journey) nominate(prot *user, fam family) haven.ID {
 	w := j.w
 	p := j.open("protection partner")
@@ -95,6 +96,19 @@ func (j *journey) nominate(prot *user, fam family) haven.ID {
 	p.expect(w.of("partner.nomination.title")+" "+string(id), w.of("partner.nomstate.submitted"), defender)
 	p.expectNotice("partner.done.sent")
 	p.screenshot("nomination-sent")
+
+	j.step("the protection partner opens the withdrawal page, reads what would happen, and cancels")
+	p.follow(w.of("partner.nomination.withdraw"))
+	p.expect(w.of("partner.nomination_withdraw.title"), string(id), w.of("partner.nomination_withdraw.final"))
+	p.expectMarking()
+	p.screenshot("nomination-withdraw")
+	p.follow(w.of("confirm.cancel"))
+	p.expect(w.of("partner.nomination.title")+" "+string(id), w.of("partner.nomstate.submitted"))
+
+	j.step("the protection partner looks at their own sign-in factors")
+	p.follow(w.of("nav.account"))
+	p.expect(w.of("account.title"), w.of("account.factors.passkeys"), w.of("account.factors.totp"), w.of("account.factors.recovery"))
+	p.screenshot("account")
 	return id
 }
 

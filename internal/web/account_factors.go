@@ -35,6 +35,31 @@ type accountData struct {
 	// Options are the passkey registration's options, for passkey.js.
 	Options string
 	Codes   []string
+	// Factors are the user's own factors, on the overview; Rows its
+	// passkeys, each with the ID its removal link names.
+	Factors *haven.Factors
+	Rows    []passkeyRow
+	// Removing is the passkey a removal page names; Missing says the
+	// account has no such factor (any more), so nothing can be removed.
+	Removing *passkeyRow
+	Missing  bool
+}
+
+// passkeyRow is one of the user's passkeys, as the pages show it.
+type passkeyRow struct {
+	*haven.Passkey
+	// ID is the credential ID in base64url, as the removal link and form
+	// carry it.
+	ID string
+}
+
+// passkeyRows are the passkeys of fs, each with its ID for the links.
+func passkeyRows(fs *haven.Factors) []passkeyRow {
+	rows := make([]passkeyRow, len(fs.Passkeys))
+	for i, p := range fs.Passkeys {
+		rows[i] = passkeyRow{Passkey: p, ID: base64.RawURLEncoding.EncodeToString(p.ID)}
+	}
+	return rows
 }
 
 var accountLabels = map[string]string{"password": "account.password", "code": "factor.totp_code", "name": "account.passkey_name"}
@@ -52,15 +77,30 @@ var accountDone = map[string]string{
 	"totp": "account.done.totp", "passkey": "account.done.passkey", "removed": "account.done.removed",
 }
 
-// handleAccount is the overview: what the user can change, and that each
-// change ends their other sessions.
+// handleAccount is the overview: the user's passkeys, authenticator app
+// and recovery codes, what the user can change, and that each change ends
+// their other sessions.
 func (s *server) handleAccount(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	if k, ok := accountDone[r.URL.Query().Get("done")]; ok {
 		p.Notice = p.t(k)
 	}
-	p.Data = &accountData{Passkeys: s.accountPasskeysReady()}
-	s.render(w, r, http.StatusOK, "account_home", p)
+	s.accountHome(w, r, v, p, http.StatusOK)
+}
+
+// accountHome shows the overview with the user's own factors, as the app
+// returns them (never a secret), with status.
+func (s *server) accountHome(w http.ResponseWriter, r *http.Request, v *viewer, p *page, status int) {
+	fs, err := s.h.OwnFactors(r.Context(), v.Actor)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if r.Method != http.MethodGet {
+		p.Toggle = toggleURL("/account", url.Values{}, p.Lang)
+	}
+	p.Data = &accountData{Passkeys: s.accountPasskeysReady(), Factors: fs, Rows: passkeyRows(fs)}
+	s.render(w, r, status, "account_home", p)
 }
 
 // accountForm shows one of the pages that asks for the passphrase.
@@ -87,7 +127,9 @@ func (s *server) accountRefused(w http.ResponseWriter, r *http.Request, v *viewe
 	case code == haven.EUNAUTHORIZED && key == "account.err.step_expired":
 		clearCookie(w, accountStepCookie)
 		p.Alert = p.t(key)
-		tmpl = "account_home"
+		s.logRefused(r, statusOf(err), code, err)
+		s.accountHome(w, r, v, p, statusOf(err))
+		return
 	case code == haven.EINVALID || code == haven.ECONFLICT || code == haven.ETOOMANY || code == haven.ENOTFOUND:
 		adminRecord(p, err, accountLabels, nil, nil)
 	default:
@@ -146,9 +188,8 @@ func (s *server) handleAccountTOTPFinish(w http.ResponseWriter, r *http.Request,
 	p.Data = &accountData{TOTP: r.PostFormValue("totp_secret"), TOTPURL: r.PostFormValue("totp_url")}
 	step := accountStep(r)
 	if step == "" {
-		p.Data = &accountData{Passkeys: s.accountPasskeysReady()}
 		p.Alert = p.t("account.err.step_expired")
-		s.render(w, r, http.StatusBadRequest, "account_home", p)
+		s.accountHome(w, r, v, p, http.StatusBadRequest)
 		return
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
@@ -252,16 +293,58 @@ func accountRemoval(q url.Values) (factor string, id []byte, ok bool) {
 	return "", nil, false
 }
 
-// handleAccountRemoveForm is the confirmation page of a removal.
+// removalData is what a removal page shows: the factor, and the passkey
+// by its label and date. Missing says the account has no such factor (a
+// link followed after the factor went).
+func (s *server) removalData(r *http.Request, v *viewer, factor string, id []byte, rawID string) (*accountData, error) {
+	fs, err := s.h.OwnFactors(r.Context(), v.Actor)
+	if err != nil {
+		return nil, err
+	}
+	d := &accountData{Factor: factor, PasskeyID: rawID, Factors: fs}
+	switch factor {
+	case factorTOTP:
+		d.Missing = !fs.TOTP
+	case factorPasskey:
+		d.Missing = true
+		for _, row := range passkeyRows(fs) {
+			if bytes.Equal(row.Passkey.ID, id) {
+				d.Removing, d.Missing = &row, false
+			}
+		}
+	}
+	return d, nil
+}
+
+// missingFactor says on p that the account has no such factor.
+func missingFactor(p *page, factor string) {
+	p.Alert = p.t("account.err.no_passkey")
+	if factor == factorTOTP {
+		p.Alert = p.t("account.err.no_totp")
+	}
+}
+
+// handleAccountRemoveForm is the confirmation page of a removal; a factor
+// the account does not have is said so, with no form.
 func (s *server) handleAccountRemoveForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	factor, _, ok := accountRemoval(r.URL.Query())
+	factor, id, ok := accountRemoval(r.URL.Query())
 	if !ok {
 		s.fail(w, r, v, haven.Errorf(haven.ENOTFOUND, "web.account", "no such factor"))
 		return
 	}
+	d, err := s.removalData(r, v, factor, id, r.URL.Query().Get("passkey"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	p := s.newPage(w, r, v)
-	p.Data = &accountData{Factor: factor, PasskeyID: r.URL.Query().Get("passkey")}
-	s.render(w, r, http.StatusOK, "account_remove", p)
+	p.Data = d
+	status := http.StatusOK
+	if d.Missing {
+		missingFactor(p, factor)
+		status = http.StatusNotFound
+	}
+	s.render(w, r, status, "account_remove", p)
 }
 
 // handleAccountRemove removes the factor; the app refuses to remove the
@@ -276,9 +359,14 @@ func (s *server) handleAccountRemove(w http.ResponseWriter, r *http.Request, v *
 	if factor == factorPasskey {
 		q.Set("passkey", r.PostFormValue("passkey"))
 	}
+	d, err := s.removalData(r, v, factor, id, q.Get("passkey"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	p := s.newPage(w, r, v)
 	p.Toggle = toggleURL("/account/remove", q, p.Lang)
-	p.Data = &accountData{Factor: factor, PasskeyID: q.Get("passkey")}
+	p.Data = d
 	pw, ok := accountPassword(p, r)
 	if !ok {
 		s.render(w, r, http.StatusBadRequest, "account_remove", p)
@@ -286,12 +374,10 @@ func (s *server) handleAccountRemove(w http.ResponseWriter, r *http.Request, v *
 	}
 	if err := s.h.RemoveFactor(r.Context(), sessionToken(r), pw, factor, id); err != nil {
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			// The account has no such factor: say which.
+			// The account has no such factor: said so, with no form.
 			s.logRefused(r, http.StatusNotFound, haven.ENOTFOUND, err)
-			p.Alert = p.t("account.err.no_passkey")
-			if factor == factorTOTP {
-				p.Alert = p.t("account.err.no_totp")
-			}
+			missingFactor(p, factor)
+			d.Missing = true
 			s.render(w, r, http.StatusNotFound, "account_remove", p)
 			return
 		}

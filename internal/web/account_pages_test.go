@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/auth/authtest"
@@ -36,7 +38,11 @@ func TestAccountAddsTOTP(t *testing.T) {
 	b, other := f.signedInTwice(t, u)
 	_, body := b.get("/account")
 	wantIn(t, "the account page", body, "Your sign-in", "signs you out of Haven everywhere else", `href="/account/totp"`,
-		`href="/account/recovery-codes"`, `href="/account/remove?factor=totp"`)
+		`href="/account/recovery-codes"`, "Set up on 2026-05-04.", "Recovery codes not used yet: 10.",
+		"You have one passkey or authenticator app only, so it cannot be removed.")
+	if strings.Contains(body, `href="/account/remove`) {
+		t.Fatal("the account page offers to remove the only second factor")
+	}
 	_, body = b.get("/account/totp")
 	wantIn(t, "the authenticator page", body, "Your other sessions end", `type="password"`, `action="/account/totp"`)
 
@@ -280,4 +286,131 @@ func TestAccountFrench(t *testing.T) {
 func withValue(form url.Values, k, v string) url.Values {
 	form.Set(k, v)
 	return form
+}
+
+// addPasskey adds a passkey named name through the pages, as passkey.js
+// would, and returns the authenticator that holds it.
+func addPasskey(t *testing.T, b *browser, name string) *authtest.Authenticator {
+	t.Helper()
+	b.get("/account/passkey")
+	_, body := b.post("/account/passkey", url.Values{"name": {name}, "password": {password}})
+	m := regexp.MustCompile(`data-options="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the passkey page:\n%s", body)
+	}
+	key := authtest.New()
+	answer := must(key.Create([]byte(html.UnescapeString(m[1])), authtest.Options{Origin: origin}))
+	form := formIn(t, body, "/account/passkey/finish")
+	form.Set("credential", string(answer))
+	if r, body := b.post("/account/passkey/finish", form); r.Request.URL.Path != "/account" {
+		t.Fatalf("adding the passkey ended at %s:\n%s", r.Request.URL, body)
+	}
+	return key
+}
+
+// TestAccountListsFactors: "Your sign-in" lists the user's own passkeys by
+// name, with their dates and a link to remove each; the state of the
+// authenticator app and the recovery codes left; and a passkey is removed
+// from its row, end to end.
+func TestAccountListsFactors(t *testing.T) {
+	f := newFixture(t, false)
+	u := f.users[haven.OrgVisaOffice]
+	b := f.browser(t)
+	b.signIn(u)
+	laptop := addPasskey(t, b, "Work laptop")
+	f.clock.Add(time.Minute) // oldest first
+	phone := addPasskey(t, b, "Phone")
+	// Another user's passkey never shows.
+	o := f.browser(t)
+	o.signIn(f.users[haven.OrgSettlementOrganisation])
+	addPasskey(t, o, "Someone else's key")
+
+	// A recovery code used and the laptop's passkey used to sign in.
+	rb := f.browser(t)
+	rb.get("/signin")
+	rb.post("/signin", url.Values{"username": {u.name}, "password": {password}})
+	if r, _ := rb.post("/signin/recovery", url.Values{"recovery_code": {u.codes[0]}}); r.Request.URL.Path != "/" {
+		t.Fatalf("a recovery code: ended at %s", r.Request.URL)
+	}
+	pb := f.browser(t)
+	pb.get("/signin")
+	pb.post("/signin", url.Values{"username": {u.name}, "password": {password}})
+	_, body := pb.post("/signin/passkey", nil)
+	m := regexp.MustCompile(`data-options="([^"]+)"`).FindStringSubmatch(body)
+	f.clock.Add(time.Minute)
+	usedAt := f.clock.Now().UTC().Format("2006-01-02 15:04 UTC")
+	assertion := must(laptop.Get([]byte(html.UnescapeString(m[1])), authtest.Options{Origin: origin}))
+	if r, _ := pb.post("/signin/passkey/finish", url.Values{"credential": {string(assertion)}}); r.Request.URL.Path != "/" {
+		t.Fatalf("the passkey does not sign in: %s", r.Request.URL)
+	}
+
+	laptopID := base64.RawURLEncoding.EncodeToString(laptop.Credentials()[0].ID)
+	phoneID := base64.RawURLEncoding.EncodeToString(phone.Credentials()[0].ID)
+	_, body = pb.get("/account")
+	rows := regexp.MustCompile(`(?s)<tr><th scope="row">([^<]*)</th><td class="date">([^<]*)</td><td class="date">([^<]*)</td><td><a href="([^"]*)"`).FindAllStringSubmatch(body, -1)
+	if len(rows) != 2 {
+		t.Fatalf("%d passkey rows:\n%s", len(rows), body)
+	}
+	want := [][]string{
+		{"Work laptop", "2026-05-04", usedAt, "/account/remove?factor=passkey&amp;passkey=" + laptopID},
+		{"Phone", "2026-05-04", "Not used yet", "/account/remove?factor=passkey&amp;passkey=" + phoneID},
+	}
+	for i, w := range want {
+		if !slices.Equal(rows[i][1:], w) {
+			t.Errorf("row %d = %q, want %q", i, rows[i][1:], w)
+		}
+	}
+	wantIn(t, "the account page", body, `aria-label="Remove the passkey Work laptop"`, "Set up on 2026-05-04.",
+		`href="/account/remove?factor=totp"`, "Recovery codes not used yet: 9.")
+	for _, leak := range []string{"Someone else", u.secret, u.codes[1]} {
+		if strings.Contains(body, leak) {
+			t.Fatalf("the account page shows %q", leak)
+		}
+	}
+
+	// The row's link: a confirmation page that names the passkey.
+	r, body := pb.get(html.UnescapeString(rows[0][4]))
+	if r.StatusCode != 200 {
+		t.Fatalf("the removal page: %d", r.StatusCode)
+	}
+	wantIn(t, "the removal page", body, "Remove a passkey", "<dd>Work laptop</dd>", "<dd>"+usedAt+"</dd>", `name="passkey" value="`+laptopID+`"`)
+	form := formIn(t, body, "/account/remove")
+	r, body = pb.post("/account/remove", withValue(form, "password", ""))
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#password">Enter your passphrase</a>`) ||
+		!strings.Contains(body, "<dd>Work laptop</dd>") {
+		t.Fatalf("no passphrase: %d\n%s", r.StatusCode, body)
+	}
+	r, body = pb.post("/account/remove", withValue(form, "password", password))
+	if r.Request.URL.Path != "/account" || !strings.Contains(body, "The factor is removed.") {
+		t.Fatalf("the removal ended at %s:\n%s", r.Request.URL, body)
+	}
+	if strings.Contains(body, "Work laptop") || strings.Contains(body, laptopID) || !strings.Contains(body, phoneID) {
+		t.Fatalf("the account page after the removal:\n%s", body)
+	}
+	// The link again: the passkey is gone, said so, with no form.
+	r, body = pb.get(html.UnescapeString(rows[0][4]))
+	if r.StatusCode != http.StatusNotFound || !strings.Contains(body, "Your account has no such passkey") || strings.Contains(body, `action="/account/remove"`) {
+		t.Fatalf("a removed passkey's link: %d\n%s", r.StatusCode, body)
+	}
+	// Down to the phone's passkey and the app: both may still go; the app
+	// goes, and the last passkey is offered for removal no more.
+	pb.get("/account/remove?factor=totp")
+	if r, _ := pb.post("/account/remove", url.Values{"factor": {"totp"}, "password": {password}}); r.Request.URL.Path != "/account" {
+		t.Fatalf("removing the app ended at %s", r.Request.URL)
+	}
+	_, body = pb.get("/account")
+	wantIn(t, "the account page with one passkey", body, `<th scope="row">Phone</th>`,
+		"You have no authenticator app set up.", "You have one passkey or authenticator app only")
+	if strings.Contains(body, `href="/account/remove`) {
+		t.Fatal("the last passkey is offered for removal")
+	}
+
+	// In French, the same list.
+	pb.get("/account?lang=fr")
+	_, body = pb.get("/account")
+	wantIn(t, "the French account page", body, "Vos clés d&#39;accès", "Pas encore utilisée",
+		"Vous n&#39;avez configuré aucune application d&#39;authentification.", "Codes de récupération encore inutilisés : 9.")
+	if en := englishIn(body); len(en) > 0 {
+		t.Errorf("the French account page shows English: %v", en)
+	}
 }

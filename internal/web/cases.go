@@ -37,6 +37,8 @@ type casesData struct {
 	Prios    []haven.Priority
 	// Partners are the referring partners to filter by, by name.
 	Partners []*haven.Organisation
+	// Country is the nationality the queue is filtered by, a valid code.
+	Country string
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
@@ -78,6 +80,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if c := strings.ToUpper(strings.TrimSpace(q.Get("country"))); c != "" {
 		if !haven.ValidCountry(c) {
 			p.invalid("country", "err.country_format")
+		} else {
+			d.Country = c
 		}
 		f.Country = c
 	}

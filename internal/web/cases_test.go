@@ -58,7 +58,7 @@ func TestVisaOfficeCasePageAndActions(t *testing.T) {
 	for _, want := range []string{
 		"Protected B", `<table class="table" id="family">`, "<caption>Family members (2)</caption>",
 		"FamilyAhmadi", "Told of Ahmadi", "Evin prison Ahmadi", "Confidential note of Ahmadi",
-		"Safe house near Van Ahmadi", "UNH-W-", "Iran, Islamic Republic of (IR)", "Principal applicant", `action="` + path + `/open-file"`,
+		"Safe house near Van Ahmadi", "UNH-W-", "Iran (IR)", "Persian (fa)", "Principal applicant", `action="` + path + `/open-file"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the case page lacks %q", want)

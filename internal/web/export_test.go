@@ -7,3 +7,11 @@ var (
 	TemplateKeys = templateKeys
 	CodeKeys     = codeKeys
 )
+
+// Country and language names.
+var (
+	CountryName   = countryName
+	LanguageName  = languageName
+	CountryLabel  = country
+	LanguageLabel = languageLabel
+)

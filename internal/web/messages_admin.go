@@ -253,7 +253,6 @@ var adminMessagesEN = map[string]string{
 
 	"account.remove.totp_title":    "Remove your authenticator app",
 	"account.remove.passkey_title": "Remove a passkey",
-	"account.remove.card":          "Only when you have a passkey as well: Haven keeps at least one second factor.",
 	"account.remove.totp_stops":    "Your authenticator app's codes no longer sign you in to Haven.",
 	"account.remove.passkey_stops": "This passkey no longer signs you in to Haven.",
 	"account.remove.last":          "Every account keeps at least one second factor: if this is your last, nothing is removed.",
@@ -513,7 +512,6 @@ var adminMessagesFR = map[string]string{
 
 	"account.remove.totp_title":    "Supprimer votre application d'authentification",
 	"account.remove.passkey_title": "Supprimer une clé d'accès",
-	"account.remove.card":          "Seulement si vous avez aussi une clé d'accès : Haven conserve au moins un second facteur.",
 	"account.remove.totp_stops":    "Les codes de votre application d'authentification ne vous connectent plus à Haven.",
 	"account.remove.passkey_stops": "Cette clé d'accès ne vous connecte plus à Haven.",
 	"account.remove.last":          "Chaque compte conserve au moins un second facteur : s'il s'agit de votre dernier, rien n'est supprimé.",

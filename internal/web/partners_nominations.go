@@ -8,12 +8,14 @@ import (
 )
 
 // A protection partner's nominations, and a referral partner's inbox of
-// the nominations addressed to it: the list, one nomination, its review
-// and its decline (on a confirmation page of its own, with the reason).
+// the nominations addressed to it: the list, one nomination, its review,
+// its decline (on a confirmation page of its own, with the reason) and its
+// withdrawal by the partner that made it (on a confirmation page too).
 
 // nominationDone are the notices of the nomination page after an act.
 var nominationDone = map[string]string{
 	"sent": "partner.done.sent", "review": "partner.done.review", "declined": "partner.done.declined",
+	"withdrawn": "partner.done.nomination_withdrawn",
 }
 
 // nominationsData is what a list of nominations shows.
@@ -63,6 +65,9 @@ type nominationData struct {
 	// the nomination is addressed to; the acts it is offered now follow.
 	Addressee                     bool
 	CanReview, CanDecline, CanRef bool
+	// CanWithdraw says the viewer's organisation made the nomination and
+	// the workflow lets it withdraw it now (submitted or under review).
+	CanWithdraw bool
 }
 
 func nominationPageData(v *viewer, n *haven.Nomination) *nominationData {
@@ -71,6 +76,9 @@ func nominationPageData(v *viewer, n *haven.Nomination) *nominationData {
 		d.CanReview = n.State == haven.NominationSubmitted
 		d.CanDecline = n.State == haven.NominationSubmitted || n.State == haven.NominationUnderReview
 		d.CanRef = n.State == haven.NominationUnderReview
+	}
+	if v.Kind() == haven.OrgProtectionPartner && n.ProtectionOrgID == v.Actor.OrgID && !n.Shredded {
+		d.CanWithdraw = n.State == haven.NominationSubmitted || n.State == haven.NominationUnderReview
 	}
 	return d
 }
@@ -136,9 +144,45 @@ func (s *server) handleDecline(w http.ResponseWriter, r *http.Request, v *viewer
 	http.Redirect(w, r, nominationPath(r)+"?done=declined", http.StatusSeeOther)
 }
 
-// nominationFailed shows the nomination page, or its decline page, again
-// with what was typed and the app's answer. A nomination the viewer may
-// not see, or may not act on, is a page of its own.
+// handleWithdrawNominationForm is the confirmation page of a withdrawal,
+// for the protection partner that made the nomination: it names what will
+// happen. A nomination the workflow no longer lets it withdraw is said so,
+// with no form.
+func (s *server) handleWithdrawNominationForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if v.Kind() != haven.OrgProtectionPartner {
+		s.forbidden(w, r, v)
+		return
+	}
+	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	d := nominationPageData(v, n)
+	p.Data = d
+	status := http.StatusOK
+	if !d.CanWithdraw {
+		p.Alert = p.t("partner.nomination_withdraw.not_now")
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, "partner_nomination_withdraw", p)
+}
+
+// handleWithdrawNomination withdraws the nomination. The workflow takes no
+// reason for a withdrawal, and the app keeps none: the form asks for none.
+func (s *server) handleWithdrawNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if _, err := s.h.WithdrawNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ""); err != nil {
+		s.nominationFailed(w, r, v, "partner_nomination_withdraw", err)
+		return
+	}
+	http.Redirect(w, r, nominationPath(r)+"?done=withdrawn", http.StatusSeeOther)
+}
+
+// nominationFailed shows the nomination page, or its decline or withdrawal
+// page, again with what was typed and the app's answer. A nomination the
+// viewer may not see, or may not act on, is a page of its own.
 func (s *server) nominationFailed(w http.ResponseWriter, r *http.Request, v *viewer, name string, err error) {
 	switch haven.ErrorCodeOf(err) {
 	case haven.EINVALID, haven.ECONFLICT:
@@ -154,9 +198,12 @@ func (s *server) nominationFailed(w http.ResponseWriter, r *http.Request, v *vie
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
-	if name == "partner_decline" {
+	switch name {
+	case "partner_decline":
 		p.toggleTo(nominationPath(r) + "/decline")
-	} else {
+	case "partner_nomination_withdraw":
+		p.toggleTo(nominationPath(r) + "/withdraw")
+	default:
 		p.toggleTo(nominationPath(r))
 	}
 	p.Form = r.PostForm

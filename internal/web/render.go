@@ -130,10 +130,7 @@ func funcs(lang string, st *staticFiles) template.FuncMap {
 		"languages": func(codes []string) string {
 			out := make([]string, len(codes))
 			for i, c := range codes {
-				out[i] = c
-				if n := haven.LanguageName(c); lang == langEN && n != "" {
-					out[i] = n + " (" + c + ")"
-				}
+				out[i] = languageLabel(lang, c)
 			}
 			return strings.Join(out, ", ")
 		},
@@ -160,16 +157,6 @@ func when(tm time.Time, layout string) string {
 		return ""
 	}
 	return tm.UTC().Format(layout)
-}
-
-// country shows an ISO 3166-1 code: with its English name on an English
-// page; on a French page the code alone, since Haven holds no French
-// country names yet and a page never mixes languages.
-func country(lang, code string) string {
-	if n := haven.CountryName(code); lang == langEN && n != "" {
-		return n + " (" + code + ")"
-	}
-	return code
 }
 
 // page is what every template gets.

@@ -17,6 +17,8 @@ func (s *server) routesPartners(mux *http.ServeMux) {
 	mux.Handle("GET /nominations/{id}/decline", s.signedIn(s.handleDeclineForm))
 	mux.Handle("POST /nominations/{id}/decline", s.post(s.signedIn(s.handleDecline)))
 	mux.Handle("GET /nominations/{id}/refer", s.signedIn(s.handleReferNomination))
+	mux.Handle("GET /nominations/{id}/withdraw", s.signedIn(s.handleWithdrawNominationForm))
+	mux.Handle("POST /nominations/{id}/withdraw", s.post(s.signedIn(s.handleWithdrawNomination)))
 
 	// A referral partner's referrals, one family at a time or in bulk.
 	mux.Handle("GET /referrals/new", s.signedIn(s.handleReferStart))

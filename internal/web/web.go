@@ -71,6 +71,7 @@ type Haven interface {
 	AddPasskeyBegin(ctx context.Context, token, password string) ([]byte, *haven.SignInStep, error)
 	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
 	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
+	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
 
 	// partners' pages
@@ -79,6 +80,7 @@ type Haven interface {
 	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
