@@ -37,7 +37,7 @@ type Haven interface {
 	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
-	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 
 	// Cases.
 	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)

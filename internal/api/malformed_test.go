@@ -72,7 +72,7 @@ var badFields = map[string][]badField{
 		{`{"reasons":"Secret reasons"}`, "reasons"},
 	},
 	"POST /api/v1/nominations/{id}/withdraw": {
-		{`{"reason":null,"extra":true}`, "extra"},
+		{`{"extra":true}`, "extra"},
 		{`{"reason":["a"]}`, "reason"},
 	},
 	"POST /api/v1/cases/import": {

@@ -64,8 +64,10 @@ func declineNomination(c *call, in *reasonInput) (nominationJSON, error) {
 	return nomination(c.h.DeclineNomination(c.ctx, c.actor, c.id(), in.Reason))
 }
 
-func withdrawNomination(c *call, in *reasonInput) (nominationJSON, error) {
-	return nomination(c.h.WithdrawNomination(c.ctx, c.actor, c.id(), in.Reason))
+// withdrawNomination takes no body: a withdrawal records no reasons (the
+// partner tells the referral partner its reasons itself).
+func withdrawNomination(c *call, _ *none) (nominationJSON, error) {
+	return nomination(c.h.WithdrawNomination(c.ctx, c.actor, c.id()))
 }
 
 func nomination(n *haven.Nomination, err error) (nominationJSON, error) {

@@ -229,8 +229,8 @@ func (a *App) DeclineNomination(ctx context.Context, actor haven.Actor, id haven
 }
 
 // WithdrawNomination withdraws a nomination, by the partner that made it.
-func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
-	return a.nominationEvent(ctx, actor, id, haven.NominationEventWithdraw, reason)
+func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+	return a.nominationEvent(ctx, actor, id, haven.NominationEventWithdraw, "")
 }
 
 // ShredNomination destroys a nomination's data key: its sealed fields (the

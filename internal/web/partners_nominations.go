@@ -173,7 +173,7 @@ func (s *server) handleWithdrawNominationForm(w http.ResponseWriter, r *http.Req
 // handleWithdrawNomination withdraws the nomination. The workflow takes no
 // reason for a withdrawal, and the app keeps none: the form asks for none.
 func (s *server) handleWithdrawNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if _, err := s.h.WithdrawNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ""); err != nil {
+	if _, err := s.h.WithdrawNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
 		s.nominationFailed(w, r, v, "partner_nomination_withdraw", err)
 		return
 	}

@@ -80,7 +80,7 @@ type Haven interface {
 	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
-	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
