@@ -53,6 +53,16 @@ type Factors struct {
 	Removable bool
 }
 
+// Account is a user as the programme's administration sees them: who they
+// are, whether they have enrolled, and their factors (labels, dates and
+// counts, never a secret).
+type Account struct {
+	User *User
+	// Enrolled says the user has set a passphrase from their enrolment link.
+	Enrolled bool
+	Factors  *Factors
+}
+
 // Passkey is one of a user's passkeys, as its owner sees it.
 type Passkey struct {
 	// ID is the credential ID the authenticator chose. It names the

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -219,36 +221,94 @@ func (a *App) RenewRecoveryCodes(ctx context.Context, token, password string) ([
 // Every signed-in user may read their own, and only their own: it takes no
 // user to name. An unknown or disabled actor is EUNAUTHORIZED.
 func (a *App) OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error) {
-	out := &haven.Factors{}
+	var out *haven.Factors
 	err := a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		id := w.user.ID
-		pks, err := tx.FindPasskeys(ctx, id)
-		if err != nil {
+		out, err = factorSummary(ctx, tx, w.user.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// factorSummary reads a user's factors: labels, dates and counts, no secret.
+func factorSummary(ctx context.Context, tx store.Tx, id haven.ID) (*haven.Factors, error) {
+	out := &haven.Factors{}
+	pks, err := tx.FindPasskeys(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pks {
+		out.Passkeys = append(out.Passkeys, &haven.Passkey{ID: bytes.Clone(p.ID), Name: p.Name, CreatedAt: p.CreatedAt, LastUsedAt: p.LastUsedAt})
+	}
+	switch t, err := tx.FindTOTP(ctx, id); {
+	case err == nil:
+		out.TOTP, out.TOTPSince = true, t.CreatedAt
+	case haven.ErrorCodeOf(err) != haven.ENOTFOUND:
+		return nil, err
+	}
+	codes, err := tx.FindRecoveryCodes(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range codes {
+		if c.UsedAt.IsZero() {
+			out.RecoveryCodesLeft++
+		}
+	}
+	out.Removable = removable(len(pks), out.TOTP)
+	return out, nil
+}
+
+// FindAccounts returns the users of an organisation, or of every
+// organisation when orgID is empty, ordered by organisation and username:
+// each with whether they have enrolled and their factors (labels, dates and
+// counts, never a secret), so that the programme's administration can see
+// who may sign in and how. Only the programme's administration may.
+func (a *App) FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error) {
+	var out []*haven.Account
+	err := a.view(ctx, func(tx store.Tx) error {
+		if _, err := a.allow(ctx, tx, actor, policy.UserCreate); err != nil {
 			return err
 		}
-		for _, p := range pks {
-			out.Passkeys = append(out.Passkeys, &haven.Passkey{ID: bytes.Clone(p.ID), Name: p.Name, CreatedAt: p.CreatedAt, LastUsedAt: p.LastUsedAt})
+		var orgs []*haven.Organisation
+		if orgID != "" {
+			o, err := tx.FindOrganisationByID(ctx, orgID)
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return (&haven.Problems{{Field: "org_id", Message: "choose an organisation"}}).Err("app.FindAccounts")
+			} else if err != nil {
+				return err
+			}
+			orgs = []*haven.Organisation{o}
+		} else {
+			var err error
+			if orgs, err = tx.FindOrganisations(ctx, ""); err != nil {
+				return err
+			}
+			slices.SortFunc(orgs, func(x, y *haven.Organisation) int { return strings.Compare(x.Name, y.Name) })
 		}
-		switch t, err := tx.FindTOTP(ctx, id); {
-		case err == nil:
-			out.TOTP, out.TOTPSince = true, t.CreatedAt
-		case haven.ErrorCodeOf(err) != haven.ENOTFOUND:
-			return err
-		}
-		codes, err := tx.FindRecoveryCodes(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, c := range codes {
-			if c.UsedAt.IsZero() {
-				out.RecoveryCodesLeft++
+		for _, o := range orgs {
+			users, err := tx.FindUsers(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			for _, u := range users {
+				f, err := factorSummary(ctx, tx, u.ID)
+				if err != nil {
+					return err
+				}
+				_, err = tx.FindPassword(ctx, u.ID)
+				if err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+					return err
+				}
+				out = append(out, &haven.Account{User: u, Enrolled: err == nil, Factors: f})
 			}
 		}
-		out.Removable = removable(len(pks), out.TOTP)
 		return nil
 	})
 	if err != nil {

@@ -140,3 +140,62 @@ func TestOwnFactors(t *testing.T) {
 		wantCode(t, err, haven.EUNAUTHORIZED)
 	})
 }
+
+// TestFindAccounts: the programme's administration sees every user, by
+// organisation: who has enrolled, their factors as counts and labels,
+// who is disabled; never a secret. Nobody else may list users.
+func TestFindAccounts(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		withSignIn(t, e)
+		nadia, enrolment := e.newUser(t, "nadia")
+		e.enrolTOTP(t, enrolment)
+		waiting, _ := e.newUser(t, "waiting")
+		gone, genrol := e.newUser(t, "gone")
+		e.enrolTOTP(t, genrol)
+		noErr(t, e.app.DisableUser(e.ctx, e.admin, gone.ID))
+
+		all := must[[]*haven.Account](t)(e.app.FindAccounts(e.ctx, e.admin, ""))
+		byName := map[string]*haven.Account{}
+		lastOrg := ""
+		orgName := map[haven.ID]string{}
+		for _, o := range e.orgs {
+			orgName[o.ID] = o.Name
+		}
+		for _, a := range all {
+			byName[a.User.Username] = a
+			if n := orgName[a.User.OrgID]; n < lastOrg {
+				t.Errorf("accounts not ordered by organisation: %q after %q", n, lastOrg)
+			} else {
+				lastOrg = n
+			}
+		}
+		// The environment's seven users and the three made here.
+		if len(all) != 10 {
+			t.Fatalf("%d accounts, want 10", len(all))
+		}
+		if a := byName["nadia"]; a == nil || !a.Enrolled || !a.Factors.TOTP || a.Factors.RecoveryCodesLeft != 10 || a.User.ID != nadia.ID {
+			t.Fatalf("nadia: %+v", a)
+		}
+		if a := byName["waiting"]; a == nil || a.Enrolled || a.Factors.TOTP || a.Factors.RecoveryCodesLeft != 0 || a.User.ID != waiting.ID {
+			t.Fatalf("a user awaiting enrolment: %+v", a)
+		}
+		if a := byName["gone"]; a == nil || a.User.DisabledAt.IsZero() {
+			t.Fatalf("a disabled user: %+v", a)
+		}
+		visa := must[[]*haven.Account](t)(e.app.FindAccounts(e.ctx, e.admin, e.orgs[haven.OrgVisaOffice].ID))
+		for _, a := range visa {
+			if a.User.OrgID != e.orgs[haven.OrgVisaOffice].ID {
+				t.Fatalf("the visa office's accounts include %+v", a.User)
+			}
+		}
+		if len(visa) != 4 {
+			t.Fatalf("%d visa office accounts, want 4", len(visa))
+		}
+		_, err := e.app.FindAccounts(e.ctx, e.admin, "org_missing")
+		wantCode(t, err, haven.EINVALID)
+		for _, who := range []haven.Actor{e.visa, e.settlement, e.unhcr} {
+			_, err := e.app.FindAccounts(e.ctx, who, "")
+			wantCode(t, err, haven.EFORBIDDEN)
+		}
+	})
+}

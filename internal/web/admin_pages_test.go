@@ -613,3 +613,56 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 	}
 	return a, b
 }
+
+// TestAdminListsUsersAndFactors: the users page lists every user by
+// organisation with their state and factors, and leads to a new enrolment
+// link or to disabling each; a user awaiting enrolment and a disabled one
+// say so; the same in French.
+func TestAdminListsUsersAndFactors(t *testing.T) {
+	f := newFixture(t, false)
+	adm := f.programmeAdmin(t)
+	f.newUser(t, f.orgs[haven.OrgVisaOffice], "waiting-officer")
+	gone, _ := f.newUser(t, f.orgs[haven.OrgMedicalPartner], "gone-clerk")
+	must(0, f.app.DisableUser(f.ctx, f.admin, gone.UserID))
+	b := f.browser(t)
+	b.signIn(adm)
+	r, body := b.get("/admin/users")
+	checkPage(t, r, body)
+	row := func(username string) string {
+		i := strings.Index(body, "<code>"+username+"</code>")
+		if i < 0 {
+			t.Fatalf("no row for %s:\n%s", username, body)
+		}
+		return body[i : i+strings.Index(body[i:], "</tr>")]
+	}
+	wantIn(t, "the enrolled officer's row", row("visa-office"), "Active", "Passkeys: 0; authenticator app; recovery codes left: 10",
+		`href="/admin/users/enrolment?username=visa-office"`, `href="/admin/users/disable?username=visa-office"`, orgNames[haven.OrgVisaOffice])
+	wantIn(t, "the waiting officer's row", row("waiting-officer"), "Not yet enrolled", "Passkeys: 0; recovery codes left: 0")
+	wantIn(t, "the disabled clerk's row", row("gone-clerk"), "Disabled on 2026-05-04")
+	if strings.Contains(row("gone-clerk"), "/admin/users/disable") {
+		t.Error("a disabled user is offered for disabling")
+	}
+	if strings.Contains(row("programme-admin"), "/admin/users/disable") {
+		t.Error("the administrator is offered to disable their own account from the list")
+	}
+	// The row's link opens the enrolment page for that user.
+	r, body = b.get("/admin/users/enrolment?username=waiting-officer")
+	if r.StatusCode != 200 || !strings.Contains(body, "waiting-officer") {
+		t.Fatalf("the enrolment link page for a listed user: %d\n%s", r.StatusCode, body)
+	}
+	// Nobody else sees the list.
+	vb := f.browser(t)
+	vb.signIn(f.users[haven.OrgVisaOffice])
+	if r, body := vb.get("/admin/users"); (r.StatusCode != http.StatusForbidden && r.StatusCode != http.StatusNotFound) || strings.Contains(body, "waiting-officer") {
+		t.Fatalf("the visa office's users page: %d", r.StatusCode)
+	}
+	// In French.
+	fb := f.browser(t)
+	fb.get("/signin?lang=fr")
+	fb.signIn(adm)
+	_, fr := fb.get("/admin/users")
+	wantIn(t, "the French list", fr, "Pas encore inscrit", "Clés d&#39;accès : 0; application d&#39;authentification; codes de récupération restants : 10")
+	if en := englishIn(fr); len(en) > 0 {
+		t.Errorf("the French users page shows English: %v", en)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,10 +23,27 @@ var adminUserLabels = map[string]string{
 	"org_id": "admin.users.org", "role": "admin.users.role", "username": "admin.users.username", "display_name": "admin.users.display_name",
 }
 
-// adminUsersData is what the users page shows: the form that adds one.
+// adminUsersData is what the users page shows: every user with their
+// factors, and the form that adds one.
 type adminUsersData struct {
-	Orgs  []*haven.Organisation
-	Roles []haven.Role
+	Orgs     []*haven.Organisation
+	Roles    []haven.Role
+	Accounts []*haven.Account
+	// OrgNames names each organisation by ID.
+	OrgNames map[haven.ID]string
+}
+
+// usersData reads what the users page shows.
+func (s *server) usersData(ctx context.Context, v *viewer) (*adminUsersData, error) {
+	accounts, err := s.h.FindAccounts(ctx, v.Actor, "")
+	if err != nil {
+		return nil, err
+	}
+	d := &adminUsersData{Orgs: adminSortedOrgs(v), Roles: haven.Roles, Accounts: accounts, OrgNames: map[haven.ID]string{}}
+	for _, o := range v.orgs {
+		d.OrgNames[o.ID] = o.Name
+	}
+	return d, nil
 }
 
 // adminLinkData is the page that shows an enrolment link, once.
@@ -58,8 +76,13 @@ func (s *server) adminEnrolmentLink(secret string) string {
 // handleAdminUsers shows the form that adds a user, and the ways to the other
 // acts on users.
 func (s *server) handleAdminUsers(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, err := s.usersData(r.Context(), v)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	p := s.newPage(w, r, v)
-	p.Data = &adminUsersData{Orgs: adminSortedOrgs(v), Roles: haven.Roles}
+	p.Data = d
 	s.render(w, r, http.StatusOK, "admin_users", p)
 }
 
@@ -96,7 +119,12 @@ func (s *server) handleAdminUserAdd(w http.ResponseWriter, r *http.Request, v *v
 		status = statusOf(err)
 		adminRecord(p, err, adminUserLabels, nil, map[string]string{"admin.err.username_taken": "username"})
 	}
-	p.Data = &adminUsersData{Orgs: adminSortedOrgs(v), Roles: haven.Roles}
+	d, err := s.usersData(r.Context(), v)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p.Data = d
 	s.render(w, r, status, "admin_users", p)
 }
 

@@ -72,6 +72,7 @@ type Haven interface {
 	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
 	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
+	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
 
 	// partners' pages
