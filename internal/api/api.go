@@ -29,6 +29,9 @@ type Haven interface {
 	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 
 	// The caller's own sign-in factors.
+	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
+	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
+	RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 
 	// Nominations.

@@ -14,7 +14,8 @@ import (
 // refused even from the organisation that may act.
 func actorOf(method, path string) haven.OrgKind {
 	switch {
-	case path == "/api/v1/organisations" || strings.HasPrefix(path, "/api/v1/rules/"):
+	case path == "/api/v1/organisations" || strings.HasPrefix(path, "/api/v1/rules/") ||
+		strings.HasPrefix(path, "/api/v1/users") || strings.HasPrefix(path, "/api/v1/tokens/"):
 		return haven.OrgProgrammeAdmin
 	case path == "/api/v1/nominations" || strings.HasSuffix(path, "/withdraw") && strings.Contains(path, "nominations"):
 		return haven.OrgProtectionPartner
@@ -32,6 +33,7 @@ func target(path, caseID, nomID string) string {
 	case strings.HasPrefix(path, "/api/v1/nominations/"):
 		path = strings.Replace(path, "{id}", nomID, 1)
 	}
+	path = strings.Replace(path, "{id}", "usr_unknown", 1)
 	return strings.Replace(path, "{year}", "2026", 1)
 }
 
@@ -155,6 +157,8 @@ var badFields = map[string][]badField{
 	"POST /api/v1/cases/{id}/begin-settlement":    {{`{"org_id":"x"}`, "org_id"}},
 	"POST /api/v1/cases/{id}/close":               {{`{"reasons":"x"}`, "reasons"}},
 	"POST /api/v1/cases/{id}/resume":              {{`{"state":"approved"}`, "state"}},
+	"POST /api/v1/users/{id}/disable":             {{`{"reason":"left the organisation"}`, "reason"}},
+	"POST /api/v1/tokens/{id}/revoke":             {{`{"now":true}`, "now"}},
 }
 
 // TestMalformedBodies sends every route that takes a body malformed

@@ -248,6 +248,7 @@ func init() {
 	enum(haven.VisaKinds)
 	enum(haven.CaseStates)
 	enum(haven.NominationStates)
+	enum(haven.Roles)
 	enum(haven.CaseEvents)
 	enum(haven.Milestones)
 	enum(haven.MilestoneStatuses)

@@ -25,6 +25,9 @@ var routes = []route{
 	get("GET /api/v1/cap/{year}", showCap, "partner"),
 
 	get("GET /api/v1/me/factors", ownFactors),
+	get("GET /api/v1/users", listUsers, "org_id"),
+	do("POST /api/v1/users/{id}/disable", disableUser),
+	do("POST /api/v1/tokens/{id}/revoke", revokeToken),
 
 	get("GET /api/v1/nominations", listNominations, "state"),
 	create("POST /api/v1/nominations", createNomination),
