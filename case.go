@@ -437,6 +437,9 @@ type CaseFilter struct {
 	// nominated the defender of.
 	RelatedOrgID  ID
 	Country       string // a nationality country
+	// SafetyConcern keeps the cases where a follow-up after arrival
+	// reported a safety concern.
+	SafetyConcern bool
 	Offset, Limit int
 }
 

@@ -143,6 +143,13 @@ func listCases(c *call, _ *none) (caseList, error) {
 		p.Add("country", "use an ISO 3166-1 two-letter country code, such as IR")
 	}
 	f.ReferringOrgID = haven.ID(c.query.one(&p, "referring_org_id"))
+	switch c.query.one(&p, "safety_concern") {
+	case "", "false":
+	case "true":
+		f.SafetyConcern = true
+	default:
+		p.Add("safety_concern", "write true or false")
+	}
 	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
 	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
 	if err := p.Err("api.listCases"); err != nil {

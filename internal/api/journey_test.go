@@ -173,6 +173,17 @@ func TestJourney(t *testing.T) {
 		fu[1].(map[string]any)["due"] != "2026-08-18" {
 		t.Fatalf("follow-ups: %v", fu)
 	}
+	// The concern brings the case up for the visa office; the referring
+	// partner may not ask which cases reported one.
+	if l := f.ok(t, 200, visa, "GET", "/api/v1/cases?safety_concern=true", nil); l["total"] != float64(1) || str(l["cases"].([]any)[0].(map[string]any)["id"]) != id {
+		t.Fatalf("cases with a safety concern: %v", l)
+	}
+	if r := f.call(t, unhcr, "GET", "/api/v1/cases?safety_concern=true", nil); r.status != 403 {
+		t.Fatalf("the referring partner asking for safety concerns: %d", r.status)
+	}
+	if r := f.call(t, visa, "GET", "/api/v1/cases?safety_concern=yes", nil); r.status != 400 || !strings.Contains(string(r.body), "safety_concern") {
+		t.Fatalf("a bad safety_concern: %d %s", r.status, r.body)
+	}
 	if ref := f.ok(t, 200, unhcr, "GET", "/api/v1/cases/"+id, nil); ref["integration_plan"] != nil {
 		t.Fatalf("the referring partner sees the integration plan: %v", ref["integration_plan"])
 	}

@@ -515,6 +515,13 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 				return err
 			}
 		}
+		// Which cases reported a safety concern is a fact of their
+		// integration plans: only for an actor who may read plans.
+		if f.SafetyConcern {
+			if err := a.coarse(ctx, tx, w, policy.ViewIntegrationPlan, "case", "", ""); err != nil {
+				return err
+			}
+		}
 		// The store narrows the query to the cases the organisation can
 		// relate to; the policies then decide, case by case, what shows.
 		if w.org.Kind != haven.OrgVisaOffice {
@@ -531,7 +538,7 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 				return err
 			}
 			v, d := policy.ViewOf(w.actor(), rel)
-			if !d.Allowed {
+			if !d.Allowed || f.SafetyConcern && !v.IntegrationPlan {
 				total--
 				continue
 			}

@@ -184,3 +184,37 @@ func (e *env) otherSettler(t *testing.T) haven.Actor {
 	}
 	return haven.Actor{UserID: u.ID}
 }
+
+// TestSafetyConcernQueue: the visa office and the settlement organisation
+// find the cases whose follow-ups reported a safety concern; a referring
+// partner may not ask, so the filter cannot tell it what the plan says.
+func TestSafetyConcernQueue(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		worried := e.placed(t, "Worried")
+		calm := e.placed(t, "Calm")
+		for _, c := range []*haven.Case{worried, calm} {
+			m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now())}))
+			m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YOW"}))
+		}
+		e.clock.Add(30 * 24 * time.Hour)
+		held := haven.DateOf(e.clock.Now())
+		m(e.app.RecordFollowUp(e.ctx, e.settlement, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Threats by phone"}))
+		m(e.app.RecordFollowUp(e.ctx, e.settlement, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
+		for name, who := range map[string]haven.Actor{"visa office": e.visa, "settlement organisation": e.settlement} {
+			cs, total, err := e.app.FindCases(e.ctx, who, app.CaseFilter{SafetyConcern: true})
+			noErr(t, err)
+			if total != 1 || len(cs) != 1 || cs[0].ID != worried.ID {
+				t.Fatalf("%s: cases with a safety concern = %d %v", name, total, cs)
+			}
+		}
+		_, _, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{SafetyConcern: true})
+		wantCode(t, err, haven.EFORBIDDEN)
+		// Without the filter, the referring partner still has its cases.
+		_, total, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{})
+		noErr(t, err)
+		if total != 2 {
+			t.Fatalf("the referring partner's cases: %d", total)
+		}
+	})
+}

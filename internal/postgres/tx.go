@@ -789,6 +789,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		// jsonb ?: the array holds the string.
 		where = append(where, "nationality_countries ? "+arg(f.Country))
 	}
+	if f.SafetyConcern {
+		where = append(where, "EXISTS (SELECT 1 FROM plan_follow_ups WHERE plan_follow_ups.case_id = cases.id AND safety_concern)")
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {

@@ -739,6 +739,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		where = append(where, "EXISTS (SELECT 1 FROM json_each(cases.nationality_countries) WHERE value = ?)")
 		args = append(args, f.Country)
 	}
+	if f.SafetyConcern {
+		where = append(where, "EXISTS (SELECT 1 FROM plan_follow_ups WHERE plan_follow_ups.case_id = cases.id AND safety_concern = 1)")
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {

@@ -42,7 +42,7 @@ type casesData struct {
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"state", "priority", "country", "partner"}
+var queueFilters = []string{"state", "priority", "country", "partner", "safety"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -90,6 +90,13 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 			p.invalid("partner", "err.choose_partner")
 		}
 		f.ReferringOrgID = id
+	}
+	switch q.Get("safety") {
+	case "":
+	case "yes":
+		f.SafetyConcern = true
+	default:
+		p.invalid("safety", "err.choose_safety")
 	}
 	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
 		f.Offset = n - 1

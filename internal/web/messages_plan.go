@@ -9,6 +9,7 @@ func init() {
 	enumPrefixes["milestone"] = strs(haven.Milestones)
 	enumPrefixes["milestone_hint"] = strs(haven.Milestones)
 	enumPrefixes["mstatus"] = strs(haven.MilestoneStatuses)
+	codeNamedKeys = append(codeNamedKeys, "err.choose_safety")
 }
 
 var planMessagesEN = map[string]string{
@@ -64,6 +65,14 @@ var planMessagesEN = map[string]string{
 	"followup.safety_hint":   "Threats, surveillance or pressure in Canada, or on relatives at home. Say in the notes what was reported: the visa office can see that a concern was raised.",
 	"followup.notes_hint":    "Only what settlement needs. Required with a safety concern.",
 	"followup.save":          "Save the follow-up",
+
+	"home.safety":         "Safety concerns reported",
+	"home.safety_text":    "Families who reported threats, surveillance or pressure at a follow-up after arrival.",
+	"queue.filter_safety": "Only cases where a follow-up reported a safety concern",
+	"queue.safety_only":   "Show only the families who reported a safety concern",
+	"queue.safety_shown":  "Showing the families who reported a safety concern.",
+	"queue.safety_all":    "Show all families",
+	"err.choose_safety":   "Tick the box or leave it empty",
 
 	"done.milestone": "The integration plan has been updated.",
 	"done.follow_up": "The follow-up has been recorded.",
@@ -133,6 +142,14 @@ var planMessagesFR = map[string]string{
 	"followup.safety_hint":   "Menaces, surveillance ou pressions au Canada, ou sur des proches restés au pays. Dites dans les notes ce qui a été signalé : le bureau des visas peut voir qu'une préoccupation a été soulevée.",
 	"followup.notes_hint":    "Seulement ce dont l'établissement a besoin. Obligatoire en cas de préoccupation de sécurité.",
 	"followup.save":          "Enregistrer le suivi",
+
+	"home.safety":         "Préoccupations de sécurité signalées",
+	"home.safety_text":    "Les familles qui ont signalé des menaces, une surveillance ou des pressions lors d'un suivi après l'arrivée.",
+	"queue.filter_safety": "Seulement les dossiers où un suivi a signalé une préoccupation de sécurité",
+	"queue.safety_only":   "N'afficher que les familles qui ont signalé une préoccupation de sécurité",
+	"queue.safety_shown":  "Familles qui ont signalé une préoccupation de sécurité.",
+	"queue.safety_all":    "Afficher toutes les familles",
+	"err.choose_safety":   "Cochez la case ou laissez-la vide",
 
 	"done.milestone": "Le plan d'intégration a été mis à jour.",
 	"done.follow_up": "Le suivi a été consigné.",

@@ -182,3 +182,48 @@ func TestIntegrationPlanInFrench(t *testing.T) {
 		t.Errorf("a 'not needed' without notes shows no error beside the notes:\n%s", pages["milestone error"])
 	}
 }
+
+// TestSafetyConcernsOnThePages: a follow-up's safety concern brings the
+// case up where the visa office and the settlement organisation look;
+// a referring partner asking for the list is refused.
+func TestSafetyConcernsOnThePages(t *testing.T) {
+	f := newFixture(t, false)
+	worried := f.placedCase(t, "Worried")
+	calm := f.placedCase(t, "Calm")
+	visa := f.users[haven.OrgVisaOffice].actor
+	settler := f.users[haven.OrgSettlementOrganisation].actor
+	arrived := haven.DateOf(f.clock.Now())
+	for _, c := range []*haven.Case{worried, calm} {
+		must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
+		must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YHZ"}))
+	}
+	f.clock.Add(30 * 24 * time.Hour)
+	held := haven.DateOf(f.clock.Now())
+	must(f.app.RecordFollowUp(f.ctx, settler, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Followed home twice"}))
+	must(f.app.RecordFollowUp(f.ctx, settler, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
+
+	for _, kind := range []haven.OrgKind{haven.OrgVisaOffice, haven.OrgSettlementOrganisation} {
+		b := f.browser(t)
+		home := b.signIn(f.users[kind])
+		if !strings.Contains(home, `href="/cases?safety=yes"`) {
+			t.Fatalf("%s: the home page has no way to the safety concerns:\n%s", kind, home)
+		}
+		r, body := b.get("/cases?safety=yes")
+		checkPage(t, r, body)
+		if r.StatusCode != 200 || !strings.Contains(body, string(worried.ID)) || strings.Contains(body, string(calm.ID)) {
+			t.Fatalf("%s: the safety concerns list: %d\n%s", kind, r.StatusCode, body)
+		}
+		_, body = b.get("/cases")
+		if !strings.Contains(body, string(calm.ID)) {
+			t.Fatalf("%s: the whole list lacks a case", kind)
+		}
+		if r, _ := b.get("/cases?safety=maybe"); r.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: a bad safety value: %d", kind, r.StatusCode)
+		}
+	}
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgReferralPartner])
+	if r, body := b.get("/cases?safety=yes"); r.StatusCode != http.StatusForbidden || strings.Contains(body, string(worried.ID)) {
+		t.Fatalf("the referring partner asking for safety concerns: %d", r.StatusCode)
+	}
+}

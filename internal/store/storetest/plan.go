@@ -73,6 +73,14 @@ func testIntegrationPlan(t *testing.T, s store.Store) {
 		if len(other) != 0 || len(fo) != 0 {
 			t.Errorf("another case's plan leaked: %d milestones, %d follow-ups", len(other), len(fo))
 		}
+		// Both of case_1's follow-ups reported a concern; it is listed once.
+		rows, total, err := tx.FindCases(ctx, store.CaseFilter{SafetyConcern: true})
+		if err != nil {
+			return err
+		}
+		if total != 1 || len(rows) != 1 || rows[0].ID != "case_1" {
+			t.Errorf("cases with a safety concern: %d, %v", total, rows)
+		}
 		return nil
 	})
 	// The schema's own checks: the app never writes these, the database
