@@ -25,6 +25,8 @@ type capData struct {
 	// Months are the rows of the table by month, and MonthChart their chart.
 	Months     []monthRow
 	MonthChart monthChart
+	// PartnerChart draws the partners' table.
+	PartnerChart monthChart
 	// MonthsOf names whose seats the months count: a partner or the whole cap.
 	MonthsOf string
 }
@@ -123,9 +125,27 @@ func months(p *page, year int, f *haven.CapFigures, limit int) ([]monthRow, mont
 	for i, m := range f.Months {
 		rows[i] = monthRow{Label: monthLabel(p, year, m.Month), MonthFigures: m}
 	}
+	groups := make([]figureGroup, len(rows))
+	for i, r := range rows {
+		groups[i] = figureGroup{r.Label, r.Reserved, r.Arrived, r.Remaining}
+	}
+	return rows, groupChart(p, groups, limit)
+}
+
+// figureGroup is one group of the grouped chart: a label and its reserved,
+// arrived and remaining persons.
+type figureGroup struct {
+	Label                        string
+	Reserved, Arrived, Remaining int
+}
+
+// groupChart lays out a group of three bars (reserved, arrived, remaining)
+// per label, on one scale: limit, or the largest figure if larger. It draws
+// the chart by month and the chart by partner.
+func groupChart(p *page, groups []figureGroup, limit int) monthChart {
 	scale := limit
-	for _, m := range f.Months {
-		scale = max(scale, m.Reserved, m.Arrived, m.Remaining)
+	for _, g := range groups {
+		scale = max(scale, g.Reserved, g.Arrived, g.Remaining)
 	}
 	c := monthChart{Width: chartWidth, LabelX: 0, BarX: monthLabelW, BarH: monthBarH, Scale: scale}
 	span := chartWidth - monthLabelW - monthRoom
@@ -136,7 +156,7 @@ func months(p *page, year int, f *haven.CapFigures, limit int) ([]monthRow, mont
 		return v * span / scale
 	}
 	y := monthGroupGap
-	for _, r := range rows {
+	for _, r := range groups {
 		g := monthGroup{Label: r.Label, TextY: y + (3*monthBarH+2*monthBarGap)/2 + 6}
 		for _, b := range []struct {
 			class, key string
@@ -151,7 +171,18 @@ func months(p *page, year int, f *haven.CapFigures, limit int) ([]monthRow, mont
 		c.Groups = append(c.Groups, g)
 	}
 	c.Height = y
-	return rows, c
+	return c
+}
+
+// partnerChart is the chart by partner, in the partners' table's order:
+// each partner's reserved, arrived and remaining persons, on the scale of
+// the cap.
+func partnerChart(p *page, f *haven.CapFigures) monthChart {
+	groups := make([]figureGroup, len(f.Partners))
+	for i, pf := range f.Partners {
+		groups[i] = figureGroup{p.OrgName(pf.OrgID), pf.Reserved, pf.Arrived, pf.Remaining}
+	}
+	return groupChart(p, groups, f.Cap)
 }
 
 // monthLabel names a period of the year: a month, or before or after it.
@@ -226,5 +257,6 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 	}
 	d.Months, d.MonthChart = months(p, year, f, limit)
+	d.PartnerChart = partnerChart(p, f)
 	s.render(w, r, status, "cap", p)
 }

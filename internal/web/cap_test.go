@@ -79,6 +79,11 @@ func TestCapByMonth(t *testing.T) {
 		`<option value="">The whole cap</option>`, `<option value="` + string(fld.ID) + `">Front Line Defenders</option>`,
 		`<option value="` + string(f.orgs[haven.OrgReferralPartner].ID) + `">UNHCR Ankara</option>`,
 		`<a href="/cap?year=2026&amp;partner=` + string(fld.ID) + `#months">Front Line Defenders</a>`,
+		// The chart by partner: each partner's three bars, in words too.
+		`<title id="partners-chart-title">Persons in the 2026 cap by referring partner</title>`,
+		`<desc id="partners-chart-desc">Bar chart of 2 partners.`,
+		`class="month-label">Front Line Defenders</text>`, `class="month-label">UNHCR Ankara</text>`,
+		`class="month-value">3 arrived</text>`, `class="month-value">2 reserved</text>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the cap page lacks %q", want)
