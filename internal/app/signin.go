@@ -155,28 +155,19 @@ func (a *App) failAfter(ctx context.Context, acct, addr string, u *haven.User, w
 
 // factorsOf lists the second factors a user has.
 func factorsOf(ctx context.Context, tx store.Tx, id haven.ID) ([]string, error) {
-	var fs []string
-	pks, err := tx.FindPasskeys(ctx, id)
+	f, err := factorSummary(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	if len(pks) > 0 {
+	var fs []string
+	if len(f.Passkeys) > 0 {
 		fs = append(fs, FactorPasskey)
 	}
-	if _, err := tx.FindTOTP(ctx, id); err == nil {
+	if f.TOTP {
 		fs = append(fs, FactorTOTP)
-	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
-		return nil, err
 	}
-	codes, err := tx.FindRecoveryCodes(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range codes {
-		if c.UsedAt.IsZero() {
-			fs = append(fs, FactorRecovery)
-			break
-		}
+	if f.RecoveryCodesLeft > 0 {
+		fs = append(fs, FactorRecovery)
 	}
 	return fs, nil
 }

@@ -298,19 +298,31 @@ func (s *server) handleCase(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.render(w, r, http.StatusOK, "case", p)
 }
 
+// formRefused answers a form the app refused (err nil: the page found the
+// problems itself) with the status its page takes. When the refusal is
+// not the form's (not found, forbidden, signed out, a failure) it answers
+// the request itself and says done.
+func (s *server) formRefused(w http.ResponseWriter, r *http.Request, v *viewer, err error) (status int, done bool) {
+	if err == nil {
+		return http.StatusBadRequest, false
+	}
+	status = statusOf(err)
+	s.logRefused(r, status, haven.ErrorCodeOf(err), err)
+	switch haven.ErrorCodeOf(err) {
+	case haven.ENOTFOUND, haven.EFORBIDDEN, haven.EUNAUTHORIZED, haven.EINTERNAL, haven.EUNAVAILABLE:
+		s.fail(w, r, v, err)
+		return status, true
+	}
+	return status, false
+}
+
 // caseFailed shows the case page (or its confirmation page) again with
 // what the user typed and the problems: those the page found in the form
 // (pre), or err, the app's answer.
 func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, v *viewer, page string, err error, alias map[string]string, pre ...formProblem) {
-	status := http.StatusBadRequest
-	if err != nil {
-		status = statusOf(err)
-		s.logRefused(r, status, haven.ErrorCodeOf(err), err)
-		switch haven.ErrorCodeOf(err) {
-		case haven.ENOTFOUND, haven.EFORBIDDEN, haven.EUNAUTHORIZED, haven.EINTERNAL, haven.EUNAVAILABLE:
-			s.fail(w, r, v, err)
-			return
-		}
+	status, done := s.formRefused(w, r, v, err)
+	if done {
+		return
 	}
 	d, lerr := s.loadCase(r.Context(), v, r.PathValue("id"))
 	if lerr != nil {

@@ -146,15 +146,9 @@ func (s *server) handleFollowUp(w http.ResponseWriter, r *http.Request, v *viewe
 // planFailed shows the plan page again with what was typed and the
 // problems beside their fields.
 func (s *server) planFailed(w http.ResponseWriter, r *http.Request, v *viewer, followUp bool, err error, pre ...formProblem) {
-	status := http.StatusBadRequest
-	if err != nil {
-		status = statusOf(err)
-		s.logRefused(r, status, haven.ErrorCodeOf(err), err)
-		switch haven.ErrorCodeOf(err) {
-		case haven.ENOTFOUND, haven.EFORBIDDEN, haven.EUNAUTHORIZED, haven.EINTERNAL, haven.EUNAVAILABLE:
-			s.fail(w, r, v, err)
-			return
-		}
+	status, done := s.formRefused(w, r, v, err)
+	if done {
+		return
 	}
 	p, _ := s.planPage(w, r, v, followUp)
 	if p == nil {
