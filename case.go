@@ -435,8 +435,8 @@ type CaseFilter struct {
 	SettlementOrgID ID
 	// RelatedOrgID keeps the cases an organisation referred, settles, or
 	// nominated the defender of.
-	RelatedOrgID  ID
-	Country       string // a nationality country
+	RelatedOrgID ID
+	Country      string // a nationality country
 	// SafetyConcern keeps the cases where a follow-up after arrival
 	// reported a safety concern.
 	SafetyConcern bool
