@@ -192,6 +192,9 @@ type IntegrationPlan struct {
 	// AsOf is the day the plan was read, by the app's clock: what is
 	// overdue is judged against it.
 	AsOf Date
+	// Writable says the reader may change the plan now (the access
+	// policies' case.plan, decided for the reader when the plan is read).
+	Writable bool
 }
 
 // NewIntegrationPlan returns the plan of a case from the milestones and

@@ -323,6 +323,7 @@ type arrivalJSON struct {
 type planJSON struct {
 	Milestones []milestoneJSON `json:"milestones"`
 	FollowUps  []followUpJSON  `json:"follow_ups"`
+	Writable   bool            `json:"writable"`
 }
 
 // milestoneJSON is one milestone of the plan.
@@ -411,7 +412,7 @@ func caseOut(c *haven.Case) caseJSON {
 	}
 	if p := c.Plan; p != nil {
 		today := p.AsOf
-		pj := &planJSON{Milestones: []milestoneJSON{}, FollowUps: []followUpJSON{}}
+		pj := &planJSON{Milestones: []milestoneJSON{}, FollowUps: []followUpJSON{}, Writable: p.Writable}
 		for _, m := range p.Milestones {
 			pj.Milestones = append(pj.Milestones, milestoneJSON{Milestone: m.Milestone, Status: m.Status, Target: m.Target,
 				Completed: m.Completed, Notes: m.Notes, UpdatedBy: m.UpdatedBy, UpdatedAt: m.UpdatedAt})

@@ -141,6 +141,9 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 			return nil, err
 		}
 		v.Redact(c)
+		if c.Plan != nil {
+			c.Plan.Writable = !c.Shredded && policy.Decide(w.actor(), policy.CasePlan, rel).Allowed
+		}
 		return c, nil
 	}
 	// No view of the case: at most of some members.

@@ -36,6 +36,9 @@ func TestIntegrationPlan(t *testing.T) {
 		target := haven.DateOf(e.clock.Now().AddDate(0, 0, 20))
 		c = m(e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneReception,
 			Status: haven.MilestoneInProgress, Target: target, Notes: "  Airport pick-up, interpreter booked  "}))
+		if !c.Plan.Writable {
+			t.Fatal("the settlement organisation's plan is not writable")
+		}
 		if r := c.Plan.Milestone(haven.MilestoneReception); r.Status != haven.MilestoneInProgress || r.Target != target ||
 			r.Notes != "Airport pick-up, interpreter booked" || r.UpdatedAt.IsZero() || r.UpdatedBy == "" {
 			t.Fatalf("reception = %+v", r)
@@ -48,7 +51,7 @@ func TestIntegrationPlan(t *testing.T) {
 		// reads it; the referring partner sees no plan at all.
 		_, err = e.app.UpdateMilestone(e.ctx, e.visa, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.EFORBIDDEN)
-		if v := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)); v.Plan == nil || v.Plan.Milestone(haven.MilestoneReception).Notes == "" {
+		if v := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)); v.Plan == nil || v.Plan.Milestone(haven.MilestoneReception).Notes == "" || v.Plan.Writable {
 			t.Fatalf("the visa office does not see the plan: %+v", v.Plan)
 		}
 		if r := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID)); r.Plan != nil {
@@ -138,7 +141,7 @@ func TestIntegrationPlan(t *testing.T) {
 		c = m(e.app.Close(e.ctx, e.settlement, c.ID))
 		_, err = e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.EFORBIDDEN)
-		if c.Plan == nil || c.Plan.FollowUp(1).Held != held {
+		if c.Plan == nil || c.Plan.FollowUp(1).Held != held || c.Plan.Writable {
 			t.Fatalf("closed case's plan = %+v", c.Plan)
 		}
 	})
@@ -164,7 +167,7 @@ func TestIntegrationPlanSealed(t *testing.T) {
 		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))
 		got := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
 		if got.Plan == nil || got.Plan.Milestone(haven.MilestoneHousing).Notes != "" || got.Plan.FollowUp(1).Notes != "" ||
-			got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneInProgress || !got.Plan.FollowUp(1).SafetyConcern {
+			got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneInProgress || !got.Plan.FollowUp(1).SafetyConcern || got.Plan.Writable {
 			t.Fatalf("shredded plan = %+v", got.Plan)
 		}
 		_, err := e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneDone,

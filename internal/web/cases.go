@@ -193,7 +193,6 @@ var (
 	refuseStates = []haven.CaseState{haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible,
 		haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved}
 	settleStates = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived}
-	planStates   = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived, haven.StateInSettlement}
 )
 
 // actsFor returns the action forms the viewer's organisation is offered on c.
@@ -230,9 +229,9 @@ func actsFor(kind haven.OrgKind, c *haven.Case) map[string]bool {
 		acts["begin_settlement"] = c.State == haven.StateArrived && (kind == haven.OrgSettlementOrganisation || c.SettlementOrgID != "")
 		acts["close"] = c.State == haven.StateInSettlement
 	}
-	// The integration plan is the settlement organisation's to keep, from
-	// placement until closing; follow-ups once the family has arrived.
-	acts["plan"] = kind == haven.OrgSettlementOrganisation && c.Plan != nil && slices.Contains(planStates, c.State)
+	// The app says whether the viewer may change the plan now (the
+	// policies decide); follow-ups begin once the family has arrived.
+	acts["plan"] = c.Plan != nil && c.Plan.Writable
 	acts["follow_up"] = acts["plan"] && c.Arrival != nil
 	return acts
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/havenhrd/haven"
@@ -42,7 +41,7 @@ func (s *server) planPage(w http.ResponseWriter, r *http.Request, v *viewer, fol
 	if !d.Act(act) {
 		// The pages offer these forms only where the app would accept them;
 		// a hand-made URL is refused as the app would refuse it.
-		if d.Case.Plan == nil || v.Kind() != haven.OrgSettlementOrganisation || !slices.Contains(planStates, d.Case.State) {
+		if d.Case.Plan == nil || !d.Case.Plan.Writable {
 			s.fail(w, r, v, haven.Errorf(haven.EFORBIDDEN, "web.plan", "your organisation may not do this"))
 			return nil, nil
 		}
