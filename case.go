@@ -1,6 +1,7 @@
 package haven
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -163,6 +164,8 @@ type Case struct {
 	// Plan is the settlement organisation's integration plan; nil outside
 	// the view (case.view.integration_plan) and before placement.
 	Plan *IntegrationPlan
+	// Offer is what the reader may do to the case now; nil in lists.
+	Offer *Offer
 
 	VisaKind        VisaKind // set at approval
 	AdmissionYear   int      // the cap year the persons count against, set at approval
@@ -177,6 +180,21 @@ type Case struct {
 	// Version counts the changes to the case row; it rises by one each time.
 	Version int
 }
+
+// Offer is what the reader of a case may do to it now: the events the case
+// can take (the workflow's table and its guards on the case's own facts)
+// that the reader may apply (the access policies), and the acts that are
+// not events. An offered act may still be refused for what is given with it.
+type Offer struct {
+	Events []CaseEvent
+	// AssignChecks: assign members' checks to a screening or medical partner.
+	AssignChecks bool
+	// Place: place the case with a settlement organisation.
+	Place bool
+}
+
+// Can reports whether the event e is offered.
+func (o *Offer) Can(e CaseEvent) bool { return o != nil && slices.Contains(o.Events, e) }
 
 // Principal returns the principal applicant, or nil.
 func (c *Case) Principal() *Member {

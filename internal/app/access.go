@@ -140,6 +140,9 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 		if err != nil {
 			return nil, err
 		}
+		// What the reader may do is judged on the case as loaded, before
+		// the plain fields outside the view are cleared.
+		c.Offer = a.offer(w, rel, c)
 		v.Redact(c)
 		if c.Plan != nil {
 			c.Plan.Writable = !c.Shredded && policy.Decide(w.actor(), policy.CasePlan, rel).Allowed

@@ -589,7 +589,7 @@ func (a *App) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action
 // and locks the case, asks the workflow, lets effect write what the event
 // records (and change the row), stores the new state and appends the audit
 // event, all in one transaction. It returns the case as it stands after.
-func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action, in workflow.Input,
+func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input,
 	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*haven.Case, error) {
 	var out *haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
@@ -601,7 +601,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 		if in.Check != nil {
 			member = in.Check.MemberID
 		}
-		row, _, err := a.reach(ctx, tx, w, id, true, action, member)
+		row, _, err := a.reach(ctx, tx, w, id, true, actionOf(in), member)
 		if err != nil {
 			return err
 		}
@@ -660,23 +660,23 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, action p
 }
 
 // event applies an event that records nothing but the state change.
-func (a *App) event(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action, in workflow.Input) (*haven.Case, error) {
-	return a.step(ctx, actor, id, action, in, nil)
+func (a *App) event(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input) (*haven.Case, error) {
+	return a.step(ctx, actor, id, in, nil)
 }
 
 // OpenFile opens the visa office's file on a referred case.
 func (a *App) OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventOpenFile})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventOpenFile})
 }
 
 // StartEligibility starts the Convention refugee assessment.
 func (a *App) StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventStartEligibility})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventStartEligibility})
 }
 
 // ScheduleInterview records that the case goes to interview.
 func (a *App) ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventScheduleInterview})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventScheduleInterview})
 }
 
 // RecordAssessment records the visa office's eligibility assessment. A
@@ -708,7 +708,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 		return map[string]any{"eligible": as.Eligible(), "assessment_id": aid}, tx.CreateAssessment(ctx, r)
 	}
 	if as.Eligible() {
-		return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventFindEligible, Assessment: as}, write)
+		return a.step(ctx, actor, id, workflow.Input{Event: haven.EventFindEligible, Assessment: as}, write)
 	}
 	// A negative assessment changes no state: record it in place.
 	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
@@ -736,7 +736,7 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 
 // StartAdmissibility starts the admissibility checks of an eligible case.
 func (a *App) StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventStartAdmissibility})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventStartAdmissibility})
 }
 
 // RecordCheck records one admissibility check of one member. A medical
@@ -746,8 +746,7 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 	if err := ch.Validate().Err("app.RecordCheck"); err != nil {
 		return nil, err
 	}
-	action := policy.CheckAction(ch.Kind)
-	return a.step(ctx, actor, id, action, workflow.Input{Event: haven.EventRecordCheck, Check: ch},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRecordCheck, Check: ch},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			cid, err := a.newID("chk")
 			if err != nil {
@@ -857,7 +856,7 @@ func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID hav
 
 // ConfirmAdmissible records that every traveller is admissible.
 func (a *App) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventConfirmAdmissible})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventConfirmAdmissible})
 }
 
 // note writes a case note with the written reasons of an event.
@@ -899,7 +898,7 @@ func (a *App) decision(ctx context.Context, tx store.Tx, w who, c *haven.Case, d
 // members accepted, others not). Their places in the cap, if any, are
 // released.
 func (a *App) SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error) {
-	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventSplit, Excluded: excluded, Reasons: reasons},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventSplit, Excluded: excluded, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			for _, m := range excluded {
 				if err := tx.UpdateMemberExcluded(ctx, m, true); err != nil {
@@ -940,7 +939,7 @@ func (a *App) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in Ap
 	if in.Emergency {
 		ev, visa = haven.EventApproveEmergency, haven.VisaTemporaryPermit
 	}
-	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: ev},
+	return a.step(ctx, actor, id, workflow.Input{Event: ev},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			now := a.now()
 			year := in.AdmissionYear
@@ -983,7 +982,7 @@ func (a *App) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in Ap
 // the referring partner, so that it can refer the family elsewhere. Any
 // places held in the cap are released.
 func (a *App) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
-	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRefuse, Reasons: reasons},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRefuse, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			now := a.now()
 			if err := tx.Release(ctx, c.ID, nil, now); err != nil {
@@ -1007,7 +1006,7 @@ func (a *App) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t 
 	if err := p.Err("app.BookTravel"); err != nil {
 		return nil, err
 	}
-	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventBookTravel, TravelDate: t.Date},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventBookTravel, TravelDate: t.Date},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			t.CaseID, t.BookedBy, t.BookedAt = c.ID, w.user.ID, a.now()
 			s := a.sealer(dk, "travel", c.ID)
@@ -1034,7 +1033,7 @@ func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID,
 	if err := p.Err("app.RecordArrival"); err != nil {
 		return nil, err
 	}
-	return a.step(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRecordArrival, ArrivalDate: ar.Date},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRecordArrival, ArrivalDate: ar.Date},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			ar.CaseID, ar.RecordedBy, ar.RecordedAt = c.ID, w.user.ID, a.now()
 			if err := tx.PutArrival(ctx, ar); err != nil {
@@ -1074,34 +1073,34 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 // BeginSettlement records that the settlement organisation has taken the
 // family in.
 func (a *App) BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseSettle, workflow.Input{Event: haven.EventBeginSettlement})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventBeginSettlement})
 }
 
 // Close closes a case at the end of settlement.
 func (a *App) Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseSettle, workflow.Input{Event: haven.EventClose})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventClose})
 }
 
 // Hold puts the case on hold with reasons; Resume returns it where it was.
 func (a *App) Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventHold, Reasons: reasons})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventHold, Reasons: reasons})
 }
 
 // RequestInfo asks the referring partner for more information (not a
 // refusal); Resume returns the case where it was.
 func (a *App) RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventRequestInfo, Reasons: what})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventRequestInfo, Reasons: what})
 }
 
 // Resume returns a held or information-requested case to where it was.
 func (a *App) Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, policy.CaseProcess, workflow.Input{Event: haven.EventResume})
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventResume})
 }
 
 // Withdraw withdraws the case with reasons, by the referring partner or the
 // visa office. Any places held in the cap are released.
 func (a *App) Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
-	return a.step(ctx, actor, id, policy.CaseWithdraw, workflow.Input{Event: haven.EventWithdraw, Reasons: reasons},
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventWithdraw, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			return nil, tx.Release(ctx, c.ID, nil, a.now())
 		})

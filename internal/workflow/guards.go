@@ -76,6 +76,7 @@ var guardTravellersAdmissible = &guard{
 	doc: "every traveller (accompanying, not excluded) is admissible today: latest medical passed and " +
 		"valid, latest security and criminality passed; one inadmissible member blocks the family, " +
 		"IRPA s.42 (ECONFLICT)",
+	facts: true,
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
 		ts := c.Travellers()
 		if len(ts) == 0 {
@@ -131,8 +132,9 @@ var guardSplitMembers = &guard{
 }
 
 var guardEmergencyPriority = &guard{
-	name: "emergency_priority",
-	doc:  "the case's processing priority is emergency: the temporary resident permit track (ECONFLICT)",
+	name:  "emergency_priority",
+	doc:   "the case's processing priority is emergency: the temporary resident permit track (ECONFLICT)",
+	facts: true,
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
 		if c.ProcessingPriority != haven.PriorityEmergency {
 			return conflict("the emergency track is open only to emergency-priority cases")
@@ -142,8 +144,9 @@ var guardEmergencyPriority = &guard{
 }
 
 var guardNoFailedCheck = &guard{
-	name: "no_failed_check",
-	doc:  "no traveller's latest check of any kind failed; unfinished checks are allowed (ECONFLICT)",
+	name:  "no_failed_check",
+	doc:   "no traveller's latest check of any kind failed; unfinished checks are allowed (ECONFLICT)",
+	facts: true,
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
 		var msgs []string
 		for _, m := range c.Travellers() {
@@ -215,8 +218,9 @@ var guardArrivalDate = &guard{
 }
 
 var guardSettlementOrg = &guard{
-	name: "settlement_org",
-	doc:  "a settlement organisation is chosen (ECONFLICT)",
+	name:  "settlement_org",
+	doc:   "a settlement organisation is chosen (ECONFLICT)",
+	facts: true,
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
 		if c.SettlementOrgID == "" {
 			return conflict("choose the settlement organisation first")
@@ -229,6 +233,7 @@ var guardResumeState = &guard{
 	name: "resume_state",
 	doc: "the case's resume state is one from which the graph leads to the state it is in, " +
 		"so it resumes where it was (ECONFLICT)",
+	facts: true,
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
 		if c.ResumeState.Valid() {
 			for _, ev := range haven.CaseEvents {

@@ -49,8 +49,11 @@ const stay haven.CaseState = ""
 // A guard rejects an event, with EINVALID when the input is wrong and
 // ECONFLICT when the case's facts forbid it.
 type guard struct {
-	name  string
-	doc   string
+	name string
+	doc  string
+	// facts says the guard reads the case alone, never the input: it can
+	// tell before any input is given whether the event is possible now.
+	facts bool
 	check func(c *haven.Case, in Input, today haven.Date) *haven.Error
 }
 
@@ -226,6 +229,40 @@ func Allowed(s haven.CaseState) []haven.CaseEvent {
 		}
 	}
 	return out
+}
+
+// Possible returns the events c can take now, in the order of
+// haven.CaseEvents: those the graph allows from c.State whose guards on the
+// case's own facts pass today (an emergency approval only for an emergency
+// case, confirmation only once every traveller is admissible). Guards on
+// the input (reasons, dates, an assessment) are not run: a possible event
+// may still be refused for what is given with it. c must carry the records
+// the facts guards read (members and checks): the app's facts view.
+func Possible(c *haven.Case, today haven.Date) []haven.CaseEvent {
+	var out []haven.CaseEvent
+	if c == nil || !c.State.Valid() {
+		return nil
+	}
+	for _, ev := range Allowed(c.State) {
+		ok := true
+		for _, g := range index[pair{c.State, ev}][0].guards {
+			if g.facts && g.check(c, Input{Event: ev}, today) != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// Placeable reports whether a case in state s may be placed with a
+// settlement organisation: between approval and arrival, so that the
+// organisation can plan the reception.
+func Placeable(s haven.CaseState) bool {
+	return s == haven.StateApproved || s == haven.StateTravelBooked || s == haven.StateArrived
 }
 
 // Terminal reports whether s is a known state that no event leaves:

@@ -838,3 +838,64 @@ func TestMemberAdmissible(t *testing.T) {
 		t.Error("a nil member is admissible")
 	}
 }
+
+// TestPossible: the events a case can take now are the graph's, less those
+// whose guards on the case's own facts fail; guards on input are not run.
+func TestPossible(t *testing.T) {
+	evs := func(c *haven.Case) string {
+		var s []string
+		for _, e := range workflow.Possible(c, today) {
+			s = append(s, string(e))
+		}
+		return strings.Join(s, " ")
+	}
+	// Every traveller admissible, normal priority: confirmation, no
+	// emergency approval; reasons-taking events are possible (their
+	// reasons come with the input).
+	c := MustCase(t, haven.StateAdmissibilityInProgress, 2)
+	if got := evs(c); got != "record_check confirm_admissible split refuse hold request_info withdraw" {
+		t.Errorf("admissibility in progress, all passed: %s", got)
+	}
+	// A pending medical: no confirmation yet.
+	dropChecks(c, memberID(2), haven.CheckMedical)
+	if got := evs(c); strings.Contains(got, "confirm_admissible") {
+		t.Errorf("confirmation offered with a medical missing: %s", got)
+	}
+	// An emergency case may be approved on the emergency track before
+	// confirmation, unless a check failed.
+	c.ProcessingPriority = haven.PriorityEmergency
+	if got := evs(c); !strings.Contains(got, "approve_emergency") {
+		t.Errorf("no emergency approval for an emergency case: %s", got)
+	}
+	setCheck(c, memberID(1), haven.CheckSecurity, haven.ResultFailed)
+	if got := evs(c); strings.Contains(got, "approve_emergency") {
+		t.Errorf("emergency approval offered with a failed check: %s", got)
+	}
+	// Settlement begins only once an organisation is chosen.
+	a := MustCase(t, haven.StateArrived, 1)
+	if got := evs(a); got != "" {
+		t.Errorf("arrived, not placed: %q", got)
+	}
+	a.SettlementOrgID = "org_settle"
+	if got := evs(a); got != "begin_settlement" {
+		t.Errorf("arrived and placed: %q", got)
+	}
+	// A held case resumes only to where it was.
+	h := MustCase(t, haven.StateOnHold, 1)
+	if got := evs(h); got != "withdraw" {
+		t.Errorf("on hold without a resume state: %q", got)
+	}
+	h.ResumeState = haven.StateEligible
+	if got := evs(h); got != "resume withdraw" {
+		t.Errorf("on hold from eligible: %q", got)
+	}
+	if workflow.Possible(MustCase(t, haven.StateClosed, 1), today) != nil || workflow.Possible(nil, today) != nil {
+		t.Error("a closed or nil case can take events")
+	}
+	for _, s := range haven.CaseStates {
+		want := s == haven.StateApproved || s == haven.StateTravelBooked || s == haven.StateArrived
+		if workflow.Placeable(s) != want {
+			t.Errorf("Placeable(%s) = %v", s, !want)
+		}
+	}
+}
