@@ -215,6 +215,7 @@ type caseJSON struct {
 	Travel                *travelJSON              `json:"travel,omitempty"`
 	Arrival               *arrivalJSON             `json:"arrival,omitempty"`
 	IntegrationPlan       *planJSON                `json:"integration_plan,omitempty"`
+	Offer                 *offerJSON               `json:"offer,omitempty"`
 	VisaKind              haven.VisaKind           `json:"visa_kind,omitempty"`
 	AdmissionYear         int                      `json:"admission_year,omitempty"`
 	SettlementOrgID       haven.ID                 `json:"settlement_org_id,omitempty"`
@@ -319,6 +320,13 @@ type arrivalJSON struct {
 	RecordedAt  time.Time  `json:"recorded_at,omitzero"`
 }
 
+// offerJSON is what the caller may do to the case now.
+type offerJSON struct {
+	Events          []haven.CaseEvent `json:"events"`
+	AssignChecks    bool              `json:"assign_checks"`
+	PlaceSettlement bool              `json:"place_settlement"`
+}
+
 // planJSON is the settlement organisation's integration plan.
 type planJSON struct {
 	Milestones []milestoneJSON `json:"milestones"`
@@ -409,6 +417,9 @@ func caseOut(c *haven.Case) caseJSON {
 	}
 	if a := c.Arrival; a != nil {
 		out.Arrival = &arrivalJSON{Date: a.Date, PortOfEntry: a.PortOfEntry, RecordedBy: a.RecordedBy, RecordedAt: a.RecordedAt}
+	}
+	if o := c.Offer; o != nil {
+		out.Offer = &offerJSON{Events: append([]haven.CaseEvent{}, o.Events...), AssignChecks: o.AssignChecks, PlaceSettlement: o.Place}
 	}
 	if p := c.Plan; p != nil {
 		today := p.AsOf

@@ -148,7 +148,7 @@ func TestJourney(t *testing.T) {
 	// the persecution account, threats, checks or confidential notes.
 	sv := f.ok(t, 200, settlement, "GET", "/api/v1/cases/"+id, nil)
 	raw := string(mustJSON(sv))
-	for _, leak := range []string{"persecution_account", "Persecution account", "threat_events", "Evin prison", "checks", "IME clear",
+	for _, leak := range []string{"persecution_account", "Persecution account", "threat_events", "Evin prison", `"checks":`, "IME clear",
 		"confidential_notes", "Confidential note", "unhcr_number", "UNH-JOURNEY", "whereabouts", "IST-YYZ"} {
 		if strings.Contains(raw, leak) {
 			t.Fatalf("the settlement organisation sees %q: %s", leak, raw)
@@ -157,6 +157,10 @@ func TestJourney(t *testing.T) {
 	first := sv["members"].([]any)[0].(map[string]any)
 	if first["family_name"] != "FamilyJourney" || first["accompanying"] != true || sv["arrival"] == nil || sv["state"] != "arrived" {
 		t.Fatalf("the settlement view lacks what settlement needs: %s", raw)
+	}
+	// What the settlement organisation is offered now: to begin settlement.
+	if o := sv["offer"].(map[string]any); len(o["events"].([]any)) != 1 || o["events"].([]any)[0] != "begin_settlement" || o["place_settlement"] != false {
+		t.Fatalf("the settlement organisation's offer: %v", o)
 	}
 	act(settlement, "begin-settlement", nil)
 	// The one-month follow-up: before arrival is refused, naming the field;

@@ -577,23 +577,9 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	}
 	s.screenshot("plan")
 
-	// Settlement begins. The settlement view's page does not offer the act
-	// yet (it offers it only when the case names its settlement
-	// organisation, which the settlement view leaves out): then it goes
-	// through the app, as the settlement organisation, and the page shows
-	// the new state on reload.
-	if s.has("button", w.of("act.begin_settlement")) {
-		s.act("act.begin_settlement", "done.begin_settlement", "state.in_settlement", visa, c.ID, haven.StateInSettlement)
-		return
-	}
-	t.Logf("[%s] through the app: the settlement organisation records that settlement has begun (its case page offers no button for it)", j.lang)
-	if _, err := f.app.BeginSettlement(f.ctx, settler.actor, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	j.step("the settlement worker reloads the case")
-	s.reload()
-	s.expect(caseHeading, s.stateLine("state.in_settlement"))
-	s.crossCheck(visa, c.ID, haven.StateInSettlement)
+	// Settlement begins, from the settlement worker's own case page.
+	j.step("the settlement worker records that settlement has begun")
+	s.act("act.begin_settlement", "done.begin_settlement", "state.in_settlement", visa, c.ID, haven.StateInSettlement)
 }
 
 // firstPage is a person's way in: the sign-in page's address, typed. In

@@ -186,48 +186,24 @@ func (d *caseData) AnyAct() bool {
 // Member returns the member with id, for the checks table.
 func (d *caseData) Member(id haven.ID) *haven.Member { return d.Case.Member(id) }
 
-// The states each action form is offered in. The app decides; this only
-// chooses which forms to show, so that a page does not offer an act the
-// case cannot take now.
-var (
-	refuseStates = []haven.CaseState{haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible,
-		haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved}
-	settleStates = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived}
-)
-
-// actsFor returns the action forms the viewer's organisation is offered on c.
-func actsFor(kind haven.OrgKind, c *haven.Case) map[string]bool {
-	acts := map[string]bool{}
-	switch kind {
-	case haven.OrgVisaOffice:
-		switch c.State {
-		case haven.StateReferred:
-			acts["open_file"] = true
-		case haven.StateFileCreated:
-			acts["start_eligibility"] = true
-		case haven.StateEligibilityReview, haven.StateInterview:
-			acts["assessment"] = true
-		case haven.StateEligible:
-			acts["start_admissibility"] = true
-		case haven.StateAdmissibilityInProgress:
-			acts["confirm_admissible"] = true
-			acts["approve"] = c.ProcessingPriority == haven.PriorityEmergency
-		case haven.StateAdmissible, haven.StateSplitDecision:
-			acts["approve"] = true
-		case haven.StateApproved:
-			acts["travel"] = true
-		case haven.StateTravelBooked:
-			acts["arrival"] = true
-		}
-		acts["refuse"] = slices.Contains(refuseStates, c.State)
-		acts["settlement"] = slices.Contains(settleStates, c.State)
-		fallthrough
-	case haven.OrgSettlementOrganisation:
-		// A settlement organisation only ever sees the cases placed with
-		// it (its view hides whom the case is placed with); the visa
-		// office may begin settlement once a case is placed.
-		acts["begin_settlement"] = c.State == haven.StateArrived && (kind == haven.OrgSettlementOrganisation || c.SettlementOrgID != "")
-		acts["close"] = c.State == haven.StateInSettlement
+// actsFor returns the action forms the case page offers on c: those of the
+// acts the app offers the viewer now (c.Offer: the workflow's table and the
+// access policies decide; the page only maps them to its forms).
+func actsFor(c *haven.Case) map[string]bool {
+	o := c.Offer
+	acts := map[string]bool{
+		"open_file":           o.Can(haven.EventOpenFile),
+		"start_eligibility":   o.Can(haven.EventStartEligibility),
+		"assessment":          o.Can(haven.EventFindEligible),
+		"start_admissibility": o.Can(haven.EventStartAdmissibility),
+		"confirm_admissible":  o.Can(haven.EventConfirmAdmissible),
+		"approve":             o.Can(haven.EventApprove) || o.Can(haven.EventApproveEmergency),
+		"refuse":              o.Can(haven.EventRefuse),
+		"travel":              o.Can(haven.EventBookTravel),
+		"arrival":             o.Can(haven.EventRecordArrival),
+		"settlement":          o != nil && o.Place,
+		"begin_settlement":    o.Can(haven.EventBeginSettlement),
+		"close":               o.Can(haven.EventClose),
 	}
 	// The app says whether the viewer may change the plan now (the
 	// policies decide); follow-ups begin once the family has arrived.
@@ -250,7 +226,7 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 	if err != nil {
 		return nil, err
 	}
-	d := &caseData{Case: c, Acts: actsFor(v.Kind(), c), Travellers: len(c.Travellers()), Grounds: haven.Grounds}
+	d := &caseData{Case: c, Acts: actsFor(c), Travellers: len(c.Travellers()), Grounds: haven.Grounds}
 	for _, m := range c.Members {
 		d.Identity = d.Identity || m.FamilyName != "" || m.GivenNames != "" || !m.DateOfBirth.IsZero()
 		d.Contact = d.Contact || m.Contact != "" || m.Whereabouts != ""

@@ -18,25 +18,6 @@ import (
 // The forms render from the partial partner_case_actions, which the case
 // page includes at the end of its actions.
 
-// The states each form is offered in. The app decides; this only chooses
-// which forms to show, so that the page does not offer an act the case
-// cannot take now (the workflow's table, docs/workflow.md).
-var (
-	holdStates = []haven.CaseState{haven.StateFileCreated, haven.StateEligibilityReview, haven.StateInterview,
-		haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
-		haven.StateTravelBooked, haven.StateSplitDecision}
-	infoStates = []haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview,
-		haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible,
-		haven.StateSplitDecision}
-	withdrawStates = []haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview,
-		haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible,
-		haven.StateApproved, haven.StateTravelBooked, haven.StateOnHold, haven.StateInfoRequested, haven.StateSplitDecision}
-	checkStates = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
-		haven.StateTravelBooked, haven.StateSplitDecision}
-	splitStates = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved,
-		haven.StateSplitDecision}
-)
-
 func init() {
 	// The notices of the case page after these acts (?done=).
 	caseActs = append(caseActs,
@@ -78,27 +59,22 @@ func partnerActs(p *page) *partnerActsView {
 	if !ok || p.Viewer == nil || d.Case.Shredded {
 		return nil
 	}
-	c, v, a := d.Case, p.Viewer, &partnerActsView{}
-	switch v.Kind() {
-	case haven.OrgVisaOffice:
-		a.Interview = c.State == haven.StateEligibilityReview
-		a.Hold = slices.Contains(holdStates, c.State)
-		a.RequestInfo = slices.Contains(infoStates, c.State)
-		a.Resume = c.State == haven.StateOnHold || c.State == haven.StateInfoRequested
-		a.Withdraw = slices.Contains(withdrawStates, c.State)
-		a.Split = slices.Contains(splitStates, c.State) && len(removable(c)) > 0
-		if slices.Contains(checkStates, c.State) {
-			for _, o := range v.orgs {
-				if o.Kind == haven.OrgScreeningPartner || o.Kind == haven.OrgMedicalPartner {
-					a.CheckOrgs = append(a.CheckOrgs, o)
-				}
+	c, v, o := d.Case, p.Viewer, d.Case.Offer
+	// The app offers what the viewer may do now; the page maps it to forms.
+	a := &partnerActsView{
+		Interview: o.Can(haven.EventScheduleInterview), Hold: o.Can(haven.EventHold), RequestInfo: o.Can(haven.EventRequestInfo),
+		Resume: o.Can(haven.EventResume), Withdraw: o.Can(haven.EventWithdraw),
+		Split: o.Can(haven.EventSplit) && len(removable(c)) > 0,
+	}
+	if o != nil && o.AssignChecks {
+		for _, org := range v.orgs {
+			if org.Kind == haven.OrgScreeningPartner || org.Kind == haven.OrgMedicalPartner {
+				a.CheckOrgs = append(a.CheckOrgs, org)
 			}
-			slices.SortFunc(a.CheckOrgs, func(x, y *haven.Organisation) int { return strings.Compare(x.Name, y.Name) })
-			a.Members = c.Travellers()
-			a.Assign = len(a.CheckOrgs) > 0 && len(a.Members) > 0
 		}
-	case haven.OrgReferralPartner, haven.OrgProtectionPartner:
-		a.Withdraw = c.ReferringOrgID == v.Actor.OrgID && slices.Contains(withdrawStates, c.State)
+		slices.SortFunc(a.CheckOrgs, func(x, y *haven.Organisation) int { return strings.Compare(x.Name, y.Name) })
+		a.Members = c.Travellers()
+		a.Assign = len(a.CheckOrgs) > 0 && len(a.Members) > 0
 	}
 	if !a.Interview && !a.Hold && !a.RequestInfo && !a.Resume && !a.Withdraw && !a.Split && !a.Assign {
 		return nil
