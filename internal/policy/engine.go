@@ -72,12 +72,15 @@ const (
 	bitAddressee
 	bitAssigned
 	bitMayRefer
+	bitPastHandover
+	bitCheckRecorded
 	nflags
 )
 
 var flagNames = [nflags]cedar.String{
 	bitReferring: "isReferringOrg", bitNominating: "isNominatingOrg", bitSettlement: "isSettlementOrg",
 	bitProtection: "isProtectionOrg", bitAddressee: "isAddresseeOrg", bitAssigned: "isAssignedOrg", bitMayRefer: "mayRefer",
+	bitPastHandover: "pastHandover", bitCheckRecorded: "checkRecorded",
 }
 
 // bits packs the fields of r that concern its kind; the others stay zero.
@@ -99,8 +102,10 @@ func (r Relation) bits() uint {
 		set(bitReferring, r.IsReferringOrg)
 		set(bitNominating, r.IsNominatingOrg)
 		set(bitSettlement, r.IsSettlementOrg)
+		set(bitPastHandover, r.PastHandover)
 	case KindMember:
 		set(bitAssigned, r.IsAssignedOrg)
+		set(bitCheckRecorded, r.CheckRecorded)
 	}
 	return b
 }

@@ -286,9 +286,11 @@ var (
 		"case.view.contact", "case.view.narrative", "case.view.work", "case.view.confidential_notes",
 		"case.view.check_details", "case.view.decision_reasons", "case.view.itinerary", "case.view.arrival",
 		"case.view.integration_plan", "case.view.assessments", "case.view.decisions",
-		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality"}
+		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality",
+		"case.view.priority", "case.view.staying_behind"}
 	settlementView = []policy.Action{"case.view.status", "case.view.identity", "case.view.family", "case.view.work",
-		"case.view.arrival", "case.view.integration_plan"}
+		"case.view.itinerary", "case.view.arrival", "case.view.integration_plan"}
+	final = []haven.CaseState{haven.StateRefused, haven.StateWithdrawn, haven.StateClosed}
 	fromApproval = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived, haven.StateInSettlement, haven.StateClosed}
 	checkWindow  = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked}
 )
@@ -298,6 +300,12 @@ func isView(a policy.Action) bool { return strings.HasPrefix(string(a), "case.vi
 func onCase(c combo) bool       { return c.rel.Kind == policy.KindCase }
 func onMember(c combo) bool     { return c.rel.Kind == policy.KindMember }
 func onNomination(c combo) bool { return c.rel.Kind == policy.KindNomination }
+
+// checkDone: a check partner's checks of the member are recorded and
+// admissibility is settled.
+func checkDone(c combo) bool {
+	return onMember(c) && c.rel.CheckRecorded && c.rel.CaseState != haven.StateAdmissibilityInProgress
+}
 
 // referring: the actor's organisation is a partner that referred the case.
 func referring(c combo) bool { return in(c.kind, rp, pp) && onCase(c) && c.rel.IsReferringOrg }
@@ -338,7 +346,7 @@ var grants = []expectation{
 	{"the referring partner reads the case it referred and the decisions on it, and withdraws it",
 		func(c combo) bool {
 			return referring(c) && (in(c.action, "case.read", "case.withdraw") || (isView(c.action) &&
-				!in(c.action, "case.view.integration_plan", "case.view.assessments", "case.view.check_details",
+				!in(c.action, "case.view.integration_plan", "case.view.assessments", "case.view.check_details", "case.view.itinerary",
 					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")))
 		}},
 	{"the referring partner responds to an information request",
@@ -361,13 +369,13 @@ var grants = []expectation{
 		}},
 	{"a medical partner: members assigned to it, their identity, medical checks, while checks are taken",
 		func(c combo) bool {
-			return c.kind == mp && onMember(c) && c.rel.IsAssignedOrg && in(c.rel.CaseState, checkWindow...) &&
-				in(c.action, "member.read", "case.view.identity", "case.view.checks.medical", "check.medical")
+			return c.kind == mp && onMember(c) && c.rel.IsAssignedOrg && in(c.rel.CaseState, checkWindow...) && !checkDone(c) &&
+				in(c.action, "member.read", "case.view.identity", "case.view.priority", "case.view.checks.medical", "check.medical")
 		}},
 	{"a screening partner: members assigned to it, their identity, security and criminality checks, while checks are taken",
 		func(c combo) bool {
-			return c.kind == sp && onMember(c) && c.rel.IsAssignedOrg && in(c.rel.CaseState, checkWindow...) &&
-				in(c.action, "member.read", "case.view.identity", "case.view.checks.security", "case.view.checks.criminality", "check.screening")
+			return c.kind == sp && onMember(c) && c.rel.IsAssignedOrg && in(c.rel.CaseState, checkWindow...) && !checkDone(c) &&
+				in(c.action, "member.read", "case.view.identity", "case.view.priority", "case.view.checks.security", "case.view.checks.criminality", "check.screening")
 		}},
 }
 
@@ -385,6 +393,19 @@ var nevers = []expectation{
 			return c.kind == so && in(c.action, "case.view.narrative", "case.view.confidential_notes", "case.view.check_details",
 				"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")
 		}},
+	{"a settlement organisation never sees the family members who stay behind",
+		func(c combo) bool { return c.kind == so && c.action == "case.view.staying_behind" }},
+	{"the itinerary: the visa office and the settlement organisation receiving the family only",
+		func(c combo) bool {
+			return c.action == "case.view.itinerary" && c.kind != vo && !(c.kind == so && onCase(c) && c.rel.IsSettlementOrg)
+		}},
+	{"the referring partner's view of contact details, whereabouts and confidential notes ends when the case is final or the family settled in",
+		func(c combo) bool {
+			return in(c.kind, rp, pp) && in(c.action, "case.view.contact", "case.view.confidential_notes") &&
+				(in(c.rel.CaseState, final...) || (onCase(c) && c.rel.PastHandover))
+		}},
+	{"a check partner no longer reaches a member once its checks are recorded and admissibility is settled",
+		func(c combo) bool { return in(c.kind, sp, mp) && checkDone(c) }},
 	{"a settlement organisation sees only cases placed with it, from approval on (and the list of organisations)",
 		func(c combo) bool {
 			return c.kind == so && c.action != "org.read" && !(onCase(c) && c.rel.IsSettlementOrg && in(c.rel.CaseState, fromApproval...))
@@ -402,7 +423,7 @@ var nevers = []expectation{
 	{"screening and medical partners: only members assigned to them, nothing else of the case",
 		func(c combo) bool {
 			return in(c.kind, sp, mp) && c.action != "org.read" && (!onMember(c) || !c.rel.IsAssignedOrg ||
-				!in(c.action, "member.read", "case.view.identity", "case.view.checks.medical", "case.view.checks.security",
+				!in(c.action, "member.read", "case.view.identity", "case.view.priority", "case.view.checks.medical", "case.view.checks.security",
 					"case.view.checks.criminality", "check.medical", "check.screening"))
 		}},
 	{"nobody but the visa office sees medical and screening details or the Convention refugee assessments",

@@ -85,6 +85,8 @@ const (
 	ViewChecksMedical     Action = "case.view.checks.medical"
 	ViewChecksSecurity    Action = "case.view.checks.security"
 	ViewChecksCriminality Action = "case.view.checks.criminality"
+	ViewPriority          Action = "case.view.priority"
+	ViewStayingBehind     Action = "case.view.staying_behind"
 )
 
 // RecordKind is the kind of record an action is asked of.
@@ -147,6 +149,7 @@ var actions = map[Action]actionInfo{
 	ViewIntegrationPlan: {caseView, onCaseOrMem}, ViewAssessments: {caseView, onCaseOrMem},
 	ViewDecisions: {caseView, onCaseOrMem}, ViewChecksMedical: {caseView, onCaseOrMem},
 	ViewChecksSecurity: {caseView, onCaseOrMem}, ViewChecksCriminality: {caseView, onCaseOrMem},
+	ViewPriority: {caseView, onCaseOrMem}, ViewStayingBehind: {caseView, onCaseOrMem},
 }
 
 // Actions lists every action, sorted, for tests and documentation.
@@ -196,12 +199,21 @@ type Relation struct {
 	// nomination's ProtectionOrgID), the case is placed with it
 	// (case.SettlementOrgID).
 	IsReferringOrg, IsNominatingOrg, IsSettlementOrg bool
+	// KindCase: the family arrived longer ago than the handover time of the
+	// rules of the case's admission year (haven.ProgrammeRules.HandoverDays):
+	// the referring partner's view of contact details, whereabouts and
+	// confidential notes has ended.
+	PastHandover bool
 	// KindNomination: the actor's organisation made the nomination
 	// (ProtectionOrgID), or it is addressed to it (ReferralOrgID).
 	IsProtectionOrg, IsAddresseeOrg bool
 	// KindMember: the member is assigned to the actor's organisation for
 	// its check.
 	IsAssignedOrg bool
+	// KindMember: the organisation the member is assigned to has recorded
+	// every check of its kind of the member since it was assigned
+	// (assigning again opens a new request).
+	CheckRecorded bool
 	// KindProgramme and KindNomination: the year's programme rules allow the
 	// actor's organisation to refer (haven.ProgrammeRules.MayRefer).
 	MayRefer bool
@@ -246,8 +258,10 @@ func (r Relation) flags() []string {
 		add(r.IsReferringOrg, "referring")
 		add(r.IsNominatingOrg, "nominating")
 		add(r.IsSettlementOrg, "settlement")
+		add(r.PastHandover, "past-handover")
 	case KindMember:
 		add(r.IsAssignedOrg, "assigned")
+		add(r.CheckRecorded, "recorded")
 	}
 	return out
 }
@@ -381,16 +395,20 @@ func relationsOf(k RecordKind) []Relation {
 		for _, ref := range bools {
 			for _, nom := range bools {
 				for _, set := range bools {
-					for _, s := range haven.CaseStates {
-						out = append(out, Relation{Kind: k, CaseState: s, IsReferringOrg: ref, IsNominatingOrg: nom, IsSettlementOrg: set})
+					for _, past := range bools {
+						for _, s := range haven.CaseStates {
+							out = append(out, Relation{Kind: k, CaseState: s, IsReferringOrg: ref, IsNominatingOrg: nom, IsSettlementOrg: set, PastHandover: past})
+						}
 					}
 				}
 			}
 		}
 	case KindMember:
 		for _, asg := range bools {
-			for _, s := range haven.CaseStates {
-				out = append(out, Relation{Kind: k, CaseState: s, IsAssignedOrg: asg})
+			for _, rec := range bools {
+				for _, s := range haven.CaseStates {
+					out = append(out, Relation{Kind: k, CaseState: s, IsAssignedOrg: asg, CheckRecorded: rec})
+				}
 			}
 		}
 	}

@@ -62,7 +62,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 41 {
+	if n := len(policy.Actions()); n != 43 {
 		t.Errorf("%d actions", n)
 	}
 }
@@ -193,15 +193,23 @@ func TestViewOf(t *testing.T) {
 		{"visa office", actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateAdmissible),
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
 				ConfidentialNotes: true, CheckDetails: true, DecisionReasons: true, Itinerary: true, Arrival: true,
-				IntegrationPlan: true, Assessments: true, Decisions: true, CheckKinds: haven.CheckKinds}, true},
-		{"referring partner", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
+				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds}, true},
+		{"referring partner, refused case", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateRefused, IsReferringOrg: true},
+			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
+				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+		{"referring partner, travel booked", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateTravelBooked, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Itinerary: true, Arrival: true, Decisions: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+		{"referring partner, settled in", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInSettlement, IsReferringOrg: true, PastHandover: true},
+			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
+				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
 		{"protection partner that referred", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Itinerary: true, Arrival: true, Decisions: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
 		{"protection partner that nominated", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsNominatingOrg: true},
 			policy.View{Status: true}, true},
@@ -209,15 +217,21 @@ func TestViewOf(t *testing.T) {
 			caseRel(haven.StateInterview), policy.View{}, false},
 		{"settlement organisation", actor(haven.OrgSettlementOrganisation, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInSettlement, IsSettlementOrg: true},
-			policy.View{Status: true, Identity: true, Family: true, Work: true, Arrival: true, IntegrationPlan: true}, true},
+			policy.View{Status: true, Identity: true, Family: true, Work: true, Itinerary: true, Arrival: true, IntegrationPlan: true}, true},
 		{"settlement organisation before approval", actor(haven.OrgSettlementOrganisation, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateAdmissible, IsSettlementOrg: true}, policy.View{}, false},
 		{"medical partner, assigned member", actor(haven.OrgMedicalPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindMember, CaseState: haven.StateAdmissibilityInProgress, IsAssignedOrg: true},
-			policy.View{Identity: true, CheckKinds: []haven.CheckKind{haven.CheckMedical}}, true},
+			policy.View{Identity: true, Priority: true, CheckKinds: []haven.CheckKind{haven.CheckMedical}}, true},
+		{"medical partner, its check recorded, admissibility in progress", actor(haven.OrgMedicalPartner, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindMember, CaseState: haven.StateAdmissibilityInProgress, IsAssignedOrg: true, CheckRecorded: true},
+			policy.View{Identity: true, Priority: true, CheckKinds: []haven.CheckKind{haven.CheckMedical}}, true},
+		{"medical partner, its check recorded, admissibility settled", actor(haven.OrgMedicalPartner, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindMember, CaseState: haven.StateAdmissible, IsAssignedOrg: true, CheckRecorded: true},
+			policy.View{}, false},
 		{"screening partner, assigned member", actor(haven.OrgScreeningPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindMember, CaseState: haven.StateTravelBooked, IsAssignedOrg: true},
-			policy.View{Identity: true, CheckKinds: []haven.CheckKind{haven.CheckSecurity, haven.CheckCriminality}}, true},
+			policy.View{Identity: true, Priority: true, CheckKinds: []haven.CheckKind{haven.CheckSecurity, haven.CheckCriminality}}, true},
 		{"screening partner, the case", actor(haven.OrgScreeningPartner, haven.RoleCaseworker),
 			caseRel(haven.StateAdmissible), policy.View{}, false},
 		{"administration", actor(haven.OrgProgrammeAdmin, haven.RoleAdmin), caseRel(haven.StateClosed), policy.View{}, false},
@@ -267,8 +281,8 @@ func fullCase() *haven.Case {
 			FamilyName: "Family", GivenNames: "Given", DateOfBirth: haven.Date{Year: 1980, Month: 1, Day: 2}, Sex: haven.SexFemale,
 			Nationalities: []string{"IR"}, Languages: []string{"fa"}, Contact: "+90", Whereabouts: "Van", ConfidentialNotes: "secret"}},
 		Assessments: []*haven.EligibilityAssessment{{ID: "as_1", Notes: "notes", Grounds: []haven.Ground{haven.GroundReligion}}},
-		Checks: []*haven.Check{{ID: "chk_1", Kind: haven.CheckMedical, Result: haven.ResultPassed, Details: "IME"},
-			{ID: "chk_2", Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "no match"}},
+		Checks: []*haven.Check{{ID: "chk_1", MemberID: "mem_1", Kind: haven.CheckMedical, Result: haven.ResultPassed, Details: "IME"},
+			{ID: "chk_2", MemberID: "mem_1", Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "no match"}},
 		Decisions: []*haven.Decision{{ID: "dec_1", Kind: haven.DecisionApproved, Reasons: "reasons"}},
 		Notes:     []*haven.CaseNote{{ID: "note_1", Text: "hold reasons"}},
 		Travel:    &haven.Travel{CaseID: "case_1", Date: haven.Date{Year: 2026, Month: 4, Day: 1}, Itinerary: "IST-YYZ", TransportationLoan: true},
@@ -299,11 +313,11 @@ func TestRedact(t *testing.T) {
 	v.Redact(c)
 	m := c.Members[0]
 	if m.FamilyName != "Family" || len(m.Languages) != 1 || m.Relationship != haven.RelPrincipal || len(c.Profile.WorkAreas) != 1 ||
-		c.Arrival == nil || c.Plan == nil || c.Travel == nil || c.Travel.Date.IsZero() {
+		c.Arrival == nil || c.Plan == nil || c.Travel == nil || c.Travel.Date.IsZero() || c.Travel.Itinerary != "IST-YYZ" {
 		t.Errorf("settlement view lacks what settlement needs: %+v %+v", c, m)
 	}
 	if m.ConfidentialNotes != "" || m.Whereabouts != "" || m.Contact != "" || c.PersecutionAccount != "" || c.Profile.ThreatEvents != nil ||
-		c.Grounds != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil || c.Travel.Itinerary != "" || c.UNHCRNumber != "" ||
+		c.Grounds != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil || c.UNHCRNumber != "" ||
 		c.PrimaryCategory != "" || c.SecondaryCategory != "" || c.Assessments != nil {
 		t.Errorf("settlement view shows what it must not: %+v %+v", c, m)
 	}
@@ -317,7 +331,7 @@ func TestRedact(t *testing.T) {
 	if m.FamilyName != "Family" || m.DateOfBirth.IsZero() || m.Sex == "" || len(m.Nationalities) != 1 {
 		t.Errorf("medical view lacks identity: %+v", m)
 	}
-	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || c.State != "" || len(c.Checks) != 1 ||
+	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || c.State != "" || len(c.Checks) != 1 || c.SubmissionPriority != "" ||
 		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Profile.WorkAreas != nil {
 		t.Errorf("medical view shows what it must not: %+v %+v %+v", c, m, c.Checks)
 	}
@@ -332,6 +346,44 @@ func TestRedact(t *testing.T) {
 		t.Errorf("full view lost something: %+v", c)
 	}
 	policy.View{}.Redact(nil)
+
+	// Members who stay behind: the referring partner and the visa office
+	// see them, the settlement organisation does not, nor their checks.
+	stay := func() *haven.Case {
+		c := fullCase()
+		c.Members = append(c.Members,
+			&haven.Member{ID: "mem_2", CaseID: "case_1", Relationship: haven.RelSpouse, Accompanying: false, FamilyName: "Stays"},
+			&haven.Member{ID: "mem_3", CaseID: "case_1", Relationship: haven.RelChild, Accompanying: true, Excluded: true, FamilyName: "Removed"})
+		c.Checks = append(c.Checks, &haven.Check{ID: "chk_3", MemberID: "mem_3", Kind: haven.CheckMedical, Result: haven.ResultFailed})
+		return c
+	}
+	names := func(c *haven.Case) []string {
+		var out []string
+		for _, m := range c.Members {
+			out = append(out, m.FamilyName)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name   string
+		actor  haven.Actor
+		rel    policy.Relation
+		want   []string
+		checks int
+	}{
+		{"settlement organisation", actor(haven.OrgSettlementOrganisation, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateArrived, IsSettlementOrg: true}, []string{"Family"}, 0},
+		{"referring partner", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
+			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateArrived, IsReferringOrg: true}, []string{"Family", "Stays", "Removed"}, 0},
+		{"visa office", actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateArrived), []string{"Family", "Stays", "Removed"}, 3},
+	} {
+		c := stay()
+		v, _ := policy.ViewOf(tt.actor, tt.rel)
+		v.Redact(c)
+		if got := names(c); !slices.Equal(got, tt.want) || len(c.Checks) != tt.checks {
+			t.Errorf("%s: members %v and %d checks, want %v and %d", tt.name, got, len(c.Checks), tt.want, tt.checks)
+		}
+	}
 }
 
 // BenchmarkDecide measures one decision as the app asks it: build the

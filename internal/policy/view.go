@@ -53,6 +53,16 @@ type View struct {
 	// (case.view.decisions, with the case notes) include those records at all.
 	Assessments bool
 	Decisions   bool
+	// Priority (case.view.priority): the processing priority alone, for
+	// those who need to know how soon, not why (the Referral part includes
+	// it too).
+	Priority bool
+	// StayingBehind (case.view.staying_behind): the family members who do
+	// not travel (not accompanying, or removed by a split decision). They
+	// stay within reach of the persecutor; a view without this part holds
+	// the travellers only. It concerns views of a case: a member's own view
+	// (a check partner's) is of that member alone.
+	StayingBehind bool
 	// CheckKinds (case.view.checks.*) are the kinds of check included.
 	CheckKinds []haven.CheckKind
 }
@@ -77,6 +87,8 @@ var viewParts = []struct {
 	{ViewIntegrationPlan, func(v *View) { v.IntegrationPlan = true }},
 	{ViewAssessments, func(v *View) { v.Assessments = true }},
 	{ViewDecisions, func(v *View) { v.Decisions = true }},
+	{ViewPriority, func(v *View) { v.Priority = true }},
+	{ViewStayingBehind, func(v *View) { v.StayingBehind = true }},
 	// CheckKinds keep haven.CheckKinds' order.
 	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
 	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
@@ -127,7 +139,7 @@ func ViewOf(actor haven.Actor, r Relation) (View, Decision) {
 func (v View) IsZero() bool {
 	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
 		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
-		!v.IntegrationPlan && !v.Assessments && !v.Decisions && len(v.CheckKinds) == 0
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && len(v.CheckKinds) == 0
 }
 
 // StatusOnly reports whether v is the case-status view: state and dates,
@@ -140,6 +152,17 @@ func (v View) StatusOnly() bool {
 
 // members reports whether v includes member records at all.
 func (v View) members() bool { return v.Identity || v.Family || v.Contact || v.ConfidentialNotes }
+
+// Includes reports whether a view of a case includes the member m, whose
+// Accompanying and Excluded fields are as stored: members must be in the
+// view at all, and those who stay behind only with StayingBehind.
+func (v View) Includes(m *haven.Member) bool {
+	return v.members() && (v.StayingBehind || Travels(m))
+}
+
+// Travels reports whether m travels with the family: accompanying, and not
+// removed by a split decision.
+func Travels(m *haven.Member) bool { return m.Accompanying && !m.Excluded }
 
 // Redact clears every field of c outside v, the plain ones as well as the
 // sealed ones, and drops the records v leaves out. The app calls it on
@@ -155,7 +178,10 @@ func (v View) Redact(c *haven.Case) {
 	}
 	if !v.Referral {
 		c.ReferringOrgID, c.NominationID, c.SettlementOrgID = "", "", ""
-		c.SubmissionPriority, c.ProcessingPriority = "", ""
+		c.SubmissionPriority = ""
+		if !v.Priority {
+			c.ProcessingPriority = ""
+		}
 		c.PrimaryCategory, c.SecondaryCategory = "", ""
 		c.NationalityCountries, c.AsylumCountry, c.DeclaredSize = nil, "", 0
 		c.VisaKind, c.AdmissionYear = "", 0
@@ -168,11 +194,21 @@ func (v View) Redact(c *haven.Case) {
 		c.Profile.WorkAreas, c.Profile.Organisations = nil, nil
 	}
 	if v.members() {
+		// Who stays behind is judged on the stored flags, before
+		// RedactMember may clear them.
+		c.Members = slices.DeleteFunc(c.Members, func(m *haven.Member) bool { return !v.Includes(m) })
 		for _, m := range c.Members {
 			v.RedactMember(m)
 		}
+		if len(c.Members) == 0 {
+			c.Members = nil
+		}
 	} else {
 		c.Members = nil
+	}
+	// Checks follow their members: none of a member outside the view.
+	if c.Members != nil || v.members() {
+		c.Checks = slices.DeleteFunc(c.Checks, func(ch *haven.Check) bool { return c.Member(ch.MemberID) == nil })
 	}
 	if v.Assessments {
 		for _, a := range c.Assessments {
@@ -251,6 +287,7 @@ func (v View) Or(w View) View {
 		CheckDetails: v.CheckDetails || w.CheckDetails, DecisionReasons: v.DecisionReasons || w.DecisionReasons,
 		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
 		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
+		Priority: v.Priority || w.Priority, StayingBehind: v.StayingBehind || w.StayingBehind,
 	}
 	for _, k := range haven.CheckKinds {
 		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {
