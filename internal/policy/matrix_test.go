@@ -290,7 +290,7 @@ var (
 		"case.view.priority", "case.view.staying_behind"}
 	settlementView = []policy.Action{"case.view.status", "case.view.identity", "case.view.family", "case.view.work",
 		"case.view.itinerary", "case.view.arrival", "case.view.integration_plan"}
-	final = []haven.CaseState{haven.StateRefused, haven.StateWithdrawn, haven.StateClosed}
+	final        = []haven.CaseState{haven.StateRefused, haven.StateWithdrawn, haven.StateClosed}
 	fromApproval = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived, haven.StateInSettlement, haven.StateClosed}
 	checkWindow  = []haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked}
 )
