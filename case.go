@@ -451,10 +451,7 @@ type CaseFilter struct {
 	Priority        Priority
 	ReferringOrgID  ID
 	SettlementOrgID ID
-	// RelatedOrgID keeps the cases an organisation referred, settles, or
-	// nominated the defender of.
-	RelatedOrgID ID
-	Country      string // a nationality country
+	Country         string // a nationality country
 	// SafetyConcern keeps the cases where a follow-up after arrival
 	// reported a safety concern.
 	SafetyConcern bool

@@ -781,10 +781,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if f.SettlementOrgID != "" {
 		where = append(where, "settlement_org_id = "+arg(f.SettlementOrgID))
 	}
-	if f.RelatedOrgID != "" {
-		p := arg(f.RelatedOrgID)
-		where = append(where, "(referring_org_id = "+p+" OR settlement_org_id = "+p+" OR nomination_id IN (SELECT id FROM nominations WHERE protection_org_id = "+p+"))")
-	}
+	where = append(where, store.ReachSQL(f.Reach, arg))
 	if f.Country != "" {
 		// jsonb ?: the array holds the string.
 		where = append(where, "nationality_countries ? "+arg(f.Country))
@@ -801,9 +798,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if limit <= 0 {
 		limit = 100
 	}
+	ranked := store.ReachSQL(f.Ranked, arg)
 	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
-		ORDER BY CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, referred_at, id
-		LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
+		ORDER BY CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END,
+		referred_at, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.tx.Query(ctx, page, args...)
 	if err != nil {
 		return nil, 0, mapErr(op, err)

@@ -731,10 +731,11 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		where = append(where, "settlement_org_id = ?")
 		args = append(args, f.SettlementOrgID)
 	}
-	if f.RelatedOrgID != "" {
-		where = append(where, "(referring_org_id = ? OR settlement_org_id = ? OR nomination_id IN (SELECT id FROM nominations WHERE protection_org_id = ?))")
-		args = append(args, f.RelatedOrgID, f.RelatedOrgID, f.RelatedOrgID)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "?"
 	}
+	where = append(where, store.ReachSQL(f.Reach, arg))
 	if f.Country != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM json_each(cases.nationality_countries) WHERE value = ?)")
 		args = append(args, f.Country)
@@ -751,9 +752,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if limit <= 0 {
 		limit = 100
 	}
+	ranked := store.ReachSQL(f.Ranked, arg)
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+w+`
-		ORDER BY CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, referred_at, id
-		LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+		ORDER BY CASE WHEN `+ranked+` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END,
+		referred_at, id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, mapErr(op, err)
 	}

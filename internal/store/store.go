@@ -25,6 +25,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -446,8 +447,99 @@ type CaseRow struct {
 	Version               int
 }
 
-// CaseFilter selects cases; it is the domain's.
-type CaseFilter = haven.CaseFilter
+// CaseFilter selects cases: the domain's filter, within what the reader
+// may see.
+type CaseFilter struct {
+	haven.CaseFilter
+	// Reach keeps only the cases in it: the query selects, and its total
+	// counts, those alone. The zero Reach keeps none.
+	Reach Reach
+	// Ranked are the cases whose processing priority the reader sees: the
+	// work-queue order puts them first, by priority, and orders the others
+	// by referral date alone, so the order reveals no priority the reader
+	// may not see.
+	Ranked Reach
+}
+
+// Reach is a set of cases described by how each relates to one
+// organisation and by its state. The app derives it from the policies
+// (policy.Scope); the stores turn it into a condition with ReachSQL, one
+// text for both engines.
+type Reach struct {
+	// OrgID is the organisation the relations are of.
+	OrgID haven.ID
+	// All is every case.
+	All bool
+	// Clauses are alternatives: a case is in the reach when it meets one.
+	Clauses []ReachClause
+}
+
+// Flag is a condition on one relation: whatever it is, or true, or false.
+type Flag int8
+
+// The conditions on a relation.
+const (
+	AnyFlag Flag = iota
+	FlagTrue
+	FlagFalse
+)
+
+// ReachClause keeps the cases whose relations meet each condition, in one
+// of States (every state when nil). Referring: the organisation referred
+// the case; Nominating: the case came from its nomination; Settlement: the
+// case is placed with it.
+type ReachClause struct {
+	Referring, Nominating, Settlement Flag
+	States                            []haven.CaseState
+}
+
+// ReachSQL returns r as a condition on the table cases, adding its
+// arguments with arg, which returns each one's placeholder. The text is
+// the same on both engines.
+func ReachSQL(r Reach, arg func(any) string) string {
+	if r.All {
+		return "1=1"
+	}
+	if len(r.Clauses) == 0 || r.OrgID == "" {
+		return "1=0"
+	}
+	var or []string
+	for _, c := range r.Clauses {
+		var and []string
+		flag := func(f Flag, yes, no string) {
+			switch f {
+			case FlagTrue:
+				and = append(and, yes)
+			case FlagFalse:
+				and = append(and, no)
+			}
+		}
+		if c.Referring != AnyFlag {
+			p := arg(string(r.OrgID))
+			flag(c.Referring, "cases.referring_org_id = "+p, "cases.referring_org_id <> "+p)
+		}
+		if c.Nominating != AnyFlag {
+			nom := "EXISTS (SELECT 1 FROM nominations n WHERE n.id = cases.nomination_id AND n.protection_org_id = " + arg(string(r.OrgID)) + ")"
+			flag(c.Nominating, nom, "NOT "+nom)
+		}
+		if c.Settlement != AnyFlag {
+			p := arg(string(r.OrgID))
+			flag(c.Settlement, "cases.settlement_org_id = "+p, "coalesce(cases.settlement_org_id, '') <> "+p)
+		}
+		if c.States != nil {
+			ps := make([]string, len(c.States))
+			for i, s := range c.States {
+				ps[i] = arg(string(s))
+			}
+			and = append(and, "cases.state IN ("+strings.Join(ps, ", ")+")")
+		}
+		if len(and) == 0 {
+			return "1=1"
+		}
+		or = append(or, "("+strings.Join(and, " AND ")+")")
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
+}
 
 // MemberRow is a member as stored.
 type MemberRow struct {

@@ -74,7 +74,7 @@ func testIntegrationPlan(t *testing.T, s store.Store) {
 			t.Errorf("another case's plan leaked: %d milestones, %d follow-ups", len(other), len(fo))
 		}
 		// Both of case_1's follow-ups reported a concern; it is listed once.
-		rows, total, err := tx.FindCases(ctx, store.CaseFilter{SafetyConcern: true})
+		rows, total, err := tx.FindCases(ctx, everyCase(haven.CaseFilter{SafetyConcern: true}))
 		if err != nil {
 			return err
 		}
