@@ -820,15 +820,28 @@ func (t *Tx) FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*s
 // AssignMember assigns a member to an organisation's check.
 func (t *Tx) AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error {
 	_, err := t.exec(ctx, "sqlite.AssignMember", `INSERT INTO check_assignments (member_id, org_id, assigned_by, assigned_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (member_id, org_id) DO NOTHING`, member, org, by, fmtTime(at))
+		VALUES (?, ?, ?, ?) ON CONFLICT (member_id, org_id)
+		DO UPDATE SET assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at`, member, org, by, fmtTime(at))
 	return err
 }
 
-// IsAssigned reports whether member is assigned to org.
-func (t *Tx) IsAssigned(ctx context.Context, member, org haven.ID) (bool, error) {
-	var n int
-	err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM check_assignments WHERE member_id = ? AND org_id = ?`, member, org).Scan(&n)
-	return n > 0, mapErr("sqlite.IsAssigned", err)
+// FindAssignments returns org's assignments, of one case or of all.
+func (t *Tx) FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*store.Assignment, error) {
+	const op = "sqlite.FindAssignments"
+	rows, err := t.tx.QueryContext(ctx, store.AssignmentsQuery("?1", "?2"), org, caseID)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	return collect(rows, op, func(s interface{ Scan(...any) error }) (*store.Assignment, error) {
+		var a store.Assignment
+		var at string
+		if err := s.Scan(&a.MemberID, &a.CaseID, &a.OrgID, &a.AssignedBy, &at); err != nil {
+			return nil, err
+		}
+		var d decoder
+		a.AssignedAt = d.time(at)
+		return &a, d.done(op)
+	})
 }
 
 // FindAssignedCases returns the cases with a member assigned to org.

@@ -136,10 +136,13 @@ type Tx interface {
 	FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*MemberRow, error)
 
 	// AssignMember assigns a member to an organisation's check; assigning
-	// twice is not an error.
+	// again renews the assignment (by and at are the latest), which opens
+	// a new request for the organisation's checks.
 	AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error
-	// IsAssigned reports whether member is assigned to org.
-	IsAssigned(ctx context.Context, member, org haven.ID) (bool, error)
+	// FindAssignments returns org's assignments of the members of caseID,
+	// or of every case when caseID is "", by the cases' referral and the
+	// members' order.
+	FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*Assignment, error)
 	// FindAssignedCases returns the IDs of the cases with a member assigned
 	// to org, oldest referral first.
 	FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, error)
@@ -493,6 +496,15 @@ type ReachClause struct {
 	States                            []haven.CaseState
 }
 
+// AssignmentsQuery is FindAssignments' query, with the placeholders of
+// the organisation and the case ("" for every case).
+func AssignmentsQuery(org, caseID string) string {
+	return `SELECT a.member_id, m.case_id, a.org_id, a.assigned_by, a.assigned_at
+		FROM check_assignments a JOIN members m ON m.id = a.member_id JOIN cases c ON c.id = m.case_id
+		WHERE a.org_id = ` + org + ` AND (` + caseID + ` = '' OR m.case_id = ` + caseID + `)
+		ORDER BY c.referred_at, c.id, m.ordinal`
+}
+
 // ReachSQL returns r as a condition on the table cases, adding its
 // arguments with arg, which returns each one's placeholder. The text is
 // the same on both engines.
@@ -539,6 +551,15 @@ func ReachSQL(r Reach, arg func(any) string) string {
 		or = append(or, "("+strings.Join(and, " AND ")+")")
 	}
 	return "(" + strings.Join(or, " OR ") + ")"
+}
+
+// Assignment is a member assigned to an organisation's check.
+type Assignment struct {
+	MemberID   haven.ID
+	CaseID     haven.ID
+	OrgID      haven.ID
+	AssignedBy haven.ID
+	AssignedAt time.Time
 }
 
 // MemberRow is a member as stored.

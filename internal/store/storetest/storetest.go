@@ -736,7 +736,8 @@ func testCaseRecords(t *testing.T, s store.Store) {
 		if err := tx.AssignMember(ctx, ms[0].ID, f.visa.ID, f.user.ID, t0); err != nil {
 			return err
 		}
-		return tx.AssignMember(ctx, ms[0].ID, f.visa.ID, f.user.ID, t0) // twice is fine
+		// Twice is fine: the assignment is renewed.
+		return tx.AssignMember(ctx, ms[0].ID, f.visa.ID, f.user.ID, t0.Add(time.Hour))
 	})
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.AssignMember(ctx, "mem_missing", f.visa.ID, f.user.ID, t0) }), haven.EINVALID)
 	view(t, s, func(tx store.Tx) error {
@@ -751,15 +752,20 @@ func testCaseRecords(t *testing.T, s store.Store) {
 			t.Errorf("assigned cases of another org = %v, %v", none, err)
 		}
 		for _, c := range []struct {
-			m, o haven.ID
-			want bool
-		}{{ms[0].ID, f.visa.ID, true}, {ms[1].ID, f.visa.ID, false}, {ms[0].ID, f.fld.ID, false}} {
-			got, err := tx.IsAssigned(ctx, c.m, c.o)
+			o, c haven.ID
+			want int
+		}{{f.visa.ID, "case_1", 1}, {f.visa.ID, "", 1}, {f.visa.ID, "case_2", 0}, {f.fld.ID, "", 0}} {
+			got, err := tx.FindAssignments(ctx, c.o, c.c)
 			if err != nil {
 				return err
 			}
-			if got != c.want {
-				t.Errorf("IsAssigned(%s, %s) = %v", c.m, c.o, got)
+			if len(got) != c.want {
+				t.Errorf("FindAssignments(%s, %q) = %d", c.o, c.c, len(got))
+			} else if c.want == 1 {
+				a := got[0]
+				if a.MemberID != ms[0].ID || a.CaseID != "case_1" || a.OrgID != f.visa.ID || a.AssignedBy != f.user.ID || !a.AssignedAt.Equal(t0.Add(time.Hour)) {
+					t.Errorf("assignment = %+v", a)
+				}
 			}
 		}
 		return nil
