@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"context"
 
 	"github.com/havenhrd/haven"
@@ -78,13 +79,77 @@ func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 	return r, nil
 }
 
-// memberRel is the actor's relation to one member of a case.
+// memberRels are the actor's relations to the members of the case row
+// that are assigned to its organisation, by member. A member is assigned
+// only with its own case: naming a member of another case reaches nothing.
+func (a *App) memberRels(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.Relation, error) {
+	if w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner {
+		return nil, nil
+	}
+	as, err := tx.FindAssignments(ctx, w.org.ID, row.ID)
+	if err != nil || len(as) == 0 {
+		return nil, err
+	}
+	checks, err := tx.FindChecks(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The kinds the organisation checks are those its view of an assigned
+	// member shows.
+	own, _ := policy.ViewOf(w.actor(), policy.Relation{Kind: policy.KindMember, CaseState: haven.StateAdmissibilityInProgress, IsAssignedOrg: true})
+	out := map[haven.ID]policy.Relation{}
+	for _, as := range as {
+		if as.CaseID != row.ID {
+			continue
+		}
+		out[as.MemberID] = policy.Relation{Kind: policy.KindMember, CaseState: row.State, IsAssignedOrg: true,
+			CheckRecorded: recordedSince(checks, as, own.CheckKinds)}
+	}
+	return out, nil
+}
+
+// recordedSince reports whether the assignment's organisation has recorded
+// a check of every kind in kinds of its member since it was assigned.
+func recordedSince(checks []*store.CheckRow, as *store.Assignment, kinds []haven.CheckKind) bool {
+	if len(kinds) == 0 {
+		return false
+	}
+	for _, k := range kinds {
+		if !slices.ContainsFunc(checks, func(c *store.CheckRow) bool {
+			return c.MemberID == as.MemberID && c.Kind == k && c.RecordedByOrg == as.OrgID && !c.RecordedAt.Before(as.AssignedAt)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// memberRel is the actor's relation to one member of the case row.
 func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
-	assigned, err := a.assigned(ctx, tx, w, member)
+	rels, err := a.memberRels(ctx, tx, w, row)
 	if err != nil {
 		return policy.Relation{}, err
 	}
-	return policy.Relation{Kind: policy.KindMember, CaseState: row.State, IsAssignedOrg: assigned}, nil
+	if r, ok := rels[member]; ok {
+		return r, nil
+	}
+	return policy.Relation{Kind: policy.KindMember, CaseState: row.State}, nil
+}
+
+// memberViews are the views of the members of row the actor reaches
+// through their own records (a screening or medical partner's), by member.
+func (a *App) memberViews(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.View, error) {
+	rels, err := a.memberRels(ctx, tx, w, row)
+	if err != nil {
+		return nil, err
+	}
+	views := map[haven.ID]policy.View{}
+	for id, rel := range rels {
+		if v, d := policy.ViewOf(w.actor(), rel); d.Allowed {
+			views[id] = v
+		}
+	}
+	return views, nil
 }
 
 // reach loads and, with lock, locks the case id, and checks that w may
@@ -96,7 +161,12 @@ func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock b
 		a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
 		return haven.Errorf(haven.ENOTFOUND, "app.reach", "no such case")
 	}
-	if err := a.coarse(ctx, tx, w, action, "case", id, ""); err != nil {
+	// Screening and medical partners read cases through members.
+	gate := action
+	if action == policy.CaseRead && !policy.Allowed(w.org.Kind, w.user.Role, policy.CaseRead) {
+		gate = policy.MemberRead
+	}
+	if err := a.coarse(ctx, tx, w, gate, "case", id, ""); err != nil {
 		return nil, policy.Relation{}, err
 	}
 	row, err := tx.FindCaseByID(ctx, id, lock)
@@ -110,11 +180,24 @@ func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock b
 		return nil, rel, err
 	}
 	read := policy.CaseRead
-	if action == policy.CheckMedical || action == policy.CheckScreening {
+	switch {
+	case action == policy.CheckMedical || action == policy.CheckScreening:
 		if rel, err = a.memberRel(ctx, tx, w, row, member); err != nil {
 			return nil, rel, err
 		}
 		read = policy.MemberRead
+	case action == policy.CaseRead && !policy.Decide(w.actor(), read, rel).Allowed:
+		// A screening or medical partner reads a case through the members
+		// assigned to it: some member it may read, or not found.
+		views, err := a.memberViews(ctx, tx, w, row)
+		if err != nil {
+			return nil, rel, err
+		}
+		if len(views) == 0 {
+			return nil, rel, notFound()
+		}
+		a.decided(ctx, tx, w, policy.MemberRead, "case", row.ID, row.ID, true, nil)
+		return row, rel, nil
 	}
 	if !policy.Decide(w.actor(), read, rel).Allowed {
 		return nil, rel, notFound()
@@ -128,7 +211,8 @@ func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock b
 // present loads the case as w may see it after an act or for a read: only
 // the parts of w's view are decrypted, and the plain fields outside it are
 // cleared. Screening and medical partners see the members assigned to
-// them, through each member's view.
+// them, each through its own view, and nothing of the others: the others
+// are not even decrypted.
 func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
 	rel, err := a.caseRel(ctx, tx, w, row)
 	if err != nil {
@@ -136,7 +220,7 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 	}
 	v, d := policy.ViewOf(w.actor(), rel)
 	if d.Allowed {
-		c, err := a.loadCase(ctx, tx, row, v)
+		c, err := a.loadCase(ctx, tx, row, v, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -149,45 +233,33 @@ func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 		}
 		return c, nil
 	}
-	// No view of the case: at most of some members.
+	// No view of the case: at most of some members, each in its own view.
+	views, err := a.memberViews(ctx, tx, w, row)
+	if err != nil {
+		return nil, err
+	}
 	var union policy.View
-	views := map[haven.ID]policy.View{}
-	mrows, err := tx.FindMembers(ctx, row.ID)
+	for _, mv := range views {
+		union = union.Or(mv)
+	}
+	c, err := a.loadCase(ctx, tx, row, union, views)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range mrows {
-		mrel, err := a.memberRel(ctx, tx, w, row, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		if mv, md := policy.ViewOf(w.actor(), mrel); md.Allowed {
-			views[m.ID] = mv
-			union = union.Or(mv)
-		}
-	}
-	c, err := a.loadCase(ctx, tx, row, union)
-	if err != nil {
-		return nil, err
-	}
-	kept := c.Members[:0]
 	for _, m := range c.Members {
-		if mv, ok := views[m.ID]; ok {
-			mv.RedactMember(m)
-			kept = append(kept, m)
+		views[m.ID].RedactMember(m)
+	}
+	// Redact deletes in place: keep copies of what was chosen.
+	members, checks := slices.Clone(c.Members), slices.Clone(c.Checks)
+	union.Redact(c)
+	// The union's case parts are those every member view shares (the
+	// priority); members and checks were chosen member by member.
+	c.Members, c.Checks = members, checks
+	for _, ch := range c.Checks {
+		if !union.CheckDetails {
+			ch.Details, ch.PoliticalMotivationReasons = "", ""
 		}
 	}
-	c.Members = kept
-	union.Redact(c)
-	c.Members = kept
 	c.ID = row.ID
 	return c, nil
-}
-
-// assigned reports whether w's organisation is assigned to check member.
-func (a *App) assigned(ctx context.Context, tx store.Tx, w who, member haven.ID) (bool, error) {
-	if member == "" || (w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner) {
-		return false, nil
-	}
-	return tx.IsAssigned(ctx, member, w.org.ID)
 }

@@ -26,7 +26,11 @@ func busyLog(t *testing.T, e *env) *haven.Case {
 	c := e.admissible(t, e.refer(t, referral("Audit", 2, haven.PriorityUrgent)))
 	must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 	must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+	// A screening partner whose checks are done no longer reaches the case.
 	_, err := e.app.FindCaseByID(e.ctx, e.screening, c.ID)
+	wantCode(t, err, haven.ENOTFOUND)
+	// The referring partner reads the case but may not decide on it.
+	_, err = e.app.Refuse(e.ctx, e.unhcr, c.ID, "Not for the partner to decide.")
 	wantCode(t, err, haven.EFORBIDDEN)
 	_, err = e.app.FindCaseByID(e.ctx, e.unhcr, "case_doesnotexist")
 	wantCode(t, err, haven.ENOTFOUND)
@@ -46,8 +50,8 @@ func TestAuditLogVerifiesAndDetectsTampering(t *testing.T) {
 				denials++
 			}
 		}
-		if denials != 2 {
-			t.Fatalf("%d denials in the log, want 2 (a forbidden read, a probe for a missing case)", denials)
+		if denials != 3 {
+			t.Fatalf("%d denials in the log, want 3 (a read out of reach, a forbidden act, a probe for a missing case)", denials)
 		}
 		start := time.Now()
 		rep, err := e.app.VerifyAudit(e.ctx, e.vkey(t))

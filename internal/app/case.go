@@ -309,8 +309,11 @@ var facts = policy.View{Assessments: true, Decisions: true, CheckKinds: haven.Ch
 
 // loadCase reads a case and its records, opening only the sealed fields
 // that view includes; every other sealed field stays empty and is never
-// decrypted.
-func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, view policy.View) (*haven.Case, error) {
+// decrypted. With members nil, the members are those view includes (those
+// who stay behind only with view.StayingBehind); otherwise only the
+// members in it, each opened under its own view, with the checks of its
+// own kinds. A member left out is not even loaded, nor its checks.
+func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, view policy.View, members map[haven.ID]policy.View) (*haven.Case, error) {
 	dk, err := a.key(ctx, tx, row.ID)
 	if err != nil {
 		return nil, err
@@ -348,7 +351,22 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 	if err != nil {
 		return nil, err
 	}
+	// memberView is the view of one member, and whether it is loaded at all.
+	memberView := func(m *haven.Member) (policy.View, bool) {
+		if members != nil {
+			mv, ok := members[m.ID]
+			return mv, ok
+		}
+		// A view without member records (the facts the workflow decides
+		// on) still loads every member, no field opened; a view with them
+		// loads the members it includes.
+		return view, !view.Identity && !view.Family && !view.Contact && !view.ConfidentialNotes || view.Includes(m)
+	}
 	for _, mr := range mrs {
+		view, ok := memberView(&haven.Member{ID: mr.ID, Accompanying: mr.Accompanying, Excluded: mr.Excluded})
+		if !ok {
+			continue
+		}
 		mo := a.opener(dk, "members", mr.ID)
 		m := &haven.Member{
 			ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded,
@@ -392,7 +410,11 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 			return nil, err
 		}
 		for _, cr := range crs {
-			if !slices.Contains(view.CheckKinds, cr.Kind) {
+			m := c.Member(cr.MemberID)
+			if m == nil {
+				continue // a member outside the view: none of its checks
+			}
+			if mv, _ := memberView(m); !slices.Contains(mv.CheckKinds, cr.Kind) {
 				continue
 			}
 			co := a.opener(dk, "checks", cr.ID)
@@ -490,10 +512,20 @@ type CaseFilter = haven.CaseFilter
 
 // FindCases returns one page of the cases the actor may see, in work-queue
 // order (emergency first, then urgent, then normal; oldest referral first),
-// and the total. The cases carry their plain fields only: no sealed field is
-// opened for a list. It fails with EINVALID (field "referring_org_id") when
-// f.ReferringOrgID names no referral or protection partner.
+// and the total. The query selects, and the total counts, exactly the cases
+// the policies let the actor read (policy.ReadScope), and a filter keeps
+// only cases whose filtered field is inside the actor's view of them; the
+// order ranks by priority only the cases whose priority the actor sees. The
+// cases carry their plain fields only: no sealed field is opened for a
+// list.
+//
+// Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
+// is in no case the actor may read (a settlement organisation filtering by
+// priority, say): the answer depends on the actor's kind alone, never on a
+// record. EINVALID (field "referring_org_id") when f.ReferringOrgID names no
+// referral or protection partner.
 func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
+	const op = "app.FindCases"
 	var out []*haven.Case
 	var total int
 	err := a.view(ctx, func(tx store.Tx) error {
@@ -504,30 +536,59 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 		if err := a.coarse(ctx, tx, w, policy.CaseRead, "case", "", ""); err != nil {
 			return err
 		}
+		// Each filter is on a part of the view; the query keeps the cases
+		// where every filtered part shows.
+		type filter struct {
+			field string
+			on    bool
+			part  func(allowed func(policy.Action) bool) bool
+		}
+		part := func(p policy.Action) func(func(policy.Action) bool) bool {
+			return func(allowed func(policy.Action) bool) bool { return allowed(p) }
+		}
+		priority := func(allowed func(policy.Action) bool) bool {
+			return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
+		}
+		filters := []filter{
+			{"state", len(f.States) > 0, part(policy.ViewStatus)},
+			{"priority", f.Priority != "", priority},
+			{"referring_org_id", f.ReferringOrgID != "", part(policy.ViewReferral)},
+			{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
+			{"country", f.Country != "", part(policy.ViewReferral)},
+			{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
+		}
+		k, r := w.org.Kind, w.user.Role
+		var p haven.Problems
+		for _, fl := range filters {
+			if fl.on && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
+				p.Add(fl.field, "your organisation cannot filter cases by this field")
+			}
+		}
+		if len(p) > 0 {
+			a.decided(ctx, tx, w, policy.CaseRead, "case", "", "", false, nil)
+			return &haven.Error{Code: haven.EFORBIDDEN, Op: op, Message: "your organisation may not filter cases this way", Fields: p}
+		}
 		if f.ReferringOrgID != "" {
-			// Whether an ID is a partner's is told only to an actor who
-			// may list the organisations anyway.
-			lists := policy.Decide(w.actor(), policy.OrgRead, policy.Programme).Allowed
 			o, err := tx.FindOrganisationByID(ctx, f.ReferringOrgID)
-			if !lists || haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !o.Kind.IsReferringPartner() {
-				return (&haven.Problems{{Field: "referring_org_id", Message: "choose a referral or protection partner"}}).Err("app.FindCases")
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !o.Kind.IsReferringPartner() {
+				return (&haven.Problems{{Field: "referring_org_id", Message: "choose a referral or protection partner"}}).Err(op)
 			} else if err != nil {
 				return err
 			}
 		}
-		// Which cases reported a safety concern is a fact of their
-		// integration plans: only for an actor who may read plans.
-		if f.SafetyConcern {
-			if err := a.coarse(ctx, tx, w, policy.ViewIntegrationPlan, "case", "", ""); err != nil {
-				return err
+		reach := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+			if !allowed(policy.CaseRead) {
+				return false
 			}
-		}
-		// The store narrows the query to the cases the organisation can
-		// relate to; the policies then decide, case by case, what shows.
-		if w.org.Kind != haven.OrgVisaOffice {
-			f.RelatedOrgID = w.org.ID
-		}
-		rows, n, err := tx.FindCases(ctx, f)
+			for _, fl := range filters {
+				if fl.on && !fl.part(allowed) {
+					return false
+				}
+			}
+			return true
+		})
+		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
+		rows, n, err := tx.FindCases(ctx, store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)})
 		if err != nil {
 			return err
 		}
@@ -538,9 +599,10 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 				return err
 			}
 			v, d := policy.ViewOf(w.actor(), rel)
-			if !d.Allowed || f.SafetyConcern && !v.IntegrationPlan {
-				total--
-				continue
+			if !d.Allowed || !reach.Contains(rel) {
+				// The reach is derived from the same policies: a row
+				// outside them is a bug, and the list must not be served.
+				return haven.Errorf(haven.EINTERNAL, op, "a listed case is outside the reader's reach")
 			}
 			c := &haven.Case{ID: r.ID, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
 				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
@@ -554,6 +616,26 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 		return nil
 	})
 	return out, total, err
+}
+
+// storeReach is a policy scope as the store takes it, of the cases as they
+// relate to org.
+func storeReach(s policy.Scope, org haven.ID) store.Reach {
+	r := store.Reach{OrgID: org, All: s.All}
+	flag := func(t policy.Tri) store.Flag {
+		switch t {
+		case policy.Yes:
+			return store.FlagTrue
+		case policy.No:
+			return store.FlagFalse
+		}
+		return store.AnyFlag
+	}
+	for _, c := range s.Clauses {
+		r.Clauses = append(r.Clauses, store.ReachClause{Referring: flag(c.Referring), Nominating: flag(c.Nominating),
+			Settlement: flag(c.Settlement), States: c.States})
+	}
+	return r
 }
 
 // onCase runs fn on the case id, loaded as facts and locked, for an actor
@@ -572,7 +654,7 @@ func (a *App) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action
 		if err != nil {
 			return err
 		}
-		c, err := a.loadCase(ctx, tx, row, facts)
+		c, err := a.loadCase(ctx, tx, row, facts, nil)
 		if err != nil {
 			return err
 		}
@@ -605,7 +687,7 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, in workf
 		if err != nil {
 			return err
 		}
-		c, err := a.loadCase(ctx, tx, row, facts)
+		c, err := a.loadCase(ctx, tx, row, facts, nil)
 		if err != nil {
 			return err
 		}
@@ -842,8 +924,17 @@ func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID hav
 		if err := p.Err(op); err != nil {
 			return err
 		}
+		// An assignment asks for new checks: it is strictly later than every
+		// check already recorded, even within one clock tick (stores keep
+		// microseconds), so none of them answers it.
+		at := a.now()
+		for _, ch := range c.Checks {
+			if ch.RecordedByOrg == orgID && !ch.RecordedAt.Before(at) {
+				at = ch.RecordedAt.Add(time.Microsecond)
+			}
+		}
 		for _, m := range members {
-			if err := tx.AssignMember(ctx, m, orgID, w.user.ID, a.now()); err != nil {
+			if err := tx.AssignMember(ctx, m, orgID, w.user.ID, at); err != nil {
 				return err
 			}
 		}

@@ -210,7 +210,7 @@ func TestKeyRotation(t *testing.T) {
 func countRows(t *testing.T, e *env) (cases, events int) {
 	t.Helper()
 	noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
-		_, n, err := tx.FindCases(e.ctx, store.CaseFilter{})
+		_, n, err := tx.FindCases(e.ctx, store.CaseFilter{Reach: store.Reach{All: true}})
 		cases = n
 		return err
 	}))
@@ -390,12 +390,12 @@ func TestNeedToKnow(t *testing.T) {
 		if err1.Error() != err2.Error() {
 			t.Fatalf("an unseen case and a missing one answer differently: %q vs %q", err1, err2)
 		}
-		cs, n, err := e.app.FindCases(context.Background(), other, store.CaseFilter{})
+		cs, n, err := e.app.FindCases(context.Background(), other, haven.CaseFilter{})
 		noErr(t, err)
 		if n != 0 || len(cs) != 0 {
 			t.Fatalf("another partner's queue shows %d cases", n)
 		}
-		if _, n, _ := e.app.FindCases(e.ctx, e.visa, store.CaseFilter{}); n != 1 {
+		if _, n, _ := e.app.FindCases(e.ctx, e.visa, haven.CaseFilter{}); n != 1 {
 			t.Fatalf("the visa office sees %d cases", n)
 		}
 		_, err = e.app.Withdraw(e.ctx, other, c.ID, "Not mine")
