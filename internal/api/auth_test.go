@@ -69,7 +69,7 @@ func TestMayNotAct(t *testing.T) {
 		{haven.OrgMedicalPartner, "GET", nid, nil, 404},
 		{haven.OrgProtectionPartner, "POST", nid + "/review", nil, 403},
 		{haven.OrgReferralPartner, "POST", nid + "/withdraw", nil, 403},
-		{haven.OrgScreeningPartner, "GET", cid, nil, 403},
+		{haven.OrgScreeningPartner, "GET", cid, nil, 404},
 		{haven.OrgSettlementOrganisation, "GET", cid, nil, 404},
 		{haven.OrgProtectionPartner, "GET", cid, nil, 404},
 		{haven.OrgReferralPartner, "POST", cid + "/open-file", nil, 403},

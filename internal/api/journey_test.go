@@ -102,10 +102,28 @@ func TestJourney(t *testing.T) {
 			}
 		}
 	}
-	if r := f.call(t, screening, "GET", "/api/v1/cases/"+id, nil); r.status != 403 && r.status != 404 {
-		t.Fatalf("the screening partner reads the case: %d", r.status)
+	// While admissibility is in progress the screening partner reads its
+	// part of the case: the members assigned to it and its own checks.
+	part := f.ok(t, 200, screening, "GET", "/api/v1/cases/"+id, nil)
+	for _, ch := range part["checks"].([]any) {
+		if k := ch.(map[string]any)["kind"]; k == "medical" {
+			t.Fatalf("the screening partner sees a medical: %v", ch)
+		}
+	}
+	if got := len(part["members"].([]any)); got != len(mids) {
+		t.Fatalf("the screening partner sees %d members, want %d", got, len(mids))
+	}
+	for _, leak := range []string{"persecution_account", "IME clear", "confidential_notes", "whereabouts"} {
+		if strings.Contains(string(mustJSON(part)), leak) {
+			t.Fatalf("the screening partner's part of the case shows %s", leak)
+		}
 	}
 	act(visa, "confirm-admissible", nil)
+	// Admissibility settled and its checks recorded: the screening
+	// partner no longer reaches the case, as if it did not exist.
+	if r := f.call(t, screening, "GET", "/api/v1/cases/"+id, nil); r.status != 404 {
+		t.Fatalf("the screening partner reads the case after admissibility: %d", r.status)
+	}
 	c = act(visa, "approve", map[string]any{})
 	if c["state"] != "approved" || c["visa_kind"] != "permanent_resident" || c["admission_year"] != float64(2026) {
 		t.Fatalf("approved: %v %v %v", c["state"], c["visa_kind"], c["admission_year"])
@@ -149,10 +167,18 @@ func TestJourney(t *testing.T) {
 	sv := f.ok(t, 200, settlement, "GET", "/api/v1/cases/"+id, nil)
 	raw := string(mustJSON(sv))
 	for _, leak := range []string{"persecution_account", "Persecution account", "threat_events", "Evin prison", `"checks":`, "IME clear",
-		"confidential_notes", "Confidential note", "unhcr_number", "UNH-JOURNEY", "whereabouts", "IST-YYZ"} {
+		"confidential_notes", "Confidential note", "unhcr_number", "UNH-JOURNEY", "whereabouts"} {
 		if strings.Contains(raw, leak) {
 			t.Fatalf("the settlement organisation sees %q: %s", leak, raw)
 		}
+	}
+	// It meets the family: it reads the itinerary, which the referring
+	// partner no longer does.
+	if !strings.Contains(raw, "IST-YYZ") {
+		t.Fatalf("the settlement organisation lacks the itinerary: %s", raw)
+	}
+	if rv := string(mustJSON(f.ok(t, 200, unhcr, "GET", "/api/v1/cases/"+id, nil))); strings.Contains(rv, "IST-YYZ") {
+		t.Fatalf("the referring partner sees the itinerary: %s", rv)
 	}
 	first := sv["members"].([]any)[0].(map[string]any)
 	if first["family_name"] != "FamilyJourney" || first["accompanying"] != true || sv["arrival"] == nil || sv["state"] != "arrived" {

@@ -1,8 +1,8 @@
 package app
 
 import (
-	"slices"
 	"context"
+	"slices"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
