@@ -100,8 +100,9 @@ func New(cfg Config) http.Handler {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &api{log: cfg.Log, h: cfg.Haven, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
-	for _, rt := range routes {
-		s.mux.Handle(rt.method+" "+rt.path, rt.serve(s))
+	for i := range routes {
+		rt := &routes[i]
+		s.mux.Handle(rt.method+" "+rt.path, rt.serve(s, rt))
 		s.known.Handle(rt.method+" "+rt.path, http.NotFoundHandler())
 	}
 	for _, p := range ServerRoutes() {

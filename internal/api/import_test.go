@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/havenhrd/haven"
@@ -16,8 +17,19 @@ func TestImportAllOrNothing(t *testing.T) {
 	bad["declared_size"] = 5
 	before := f.auditCount(t)
 	r := f.call(t, unhcr, "POST", "/api/v1/cases/import", map[string]any{"referrals": []any{referral("ImportB", 1), bad}})
-	if r.status != 400 || !slices.Contains(r.fields(t), "line 2: declared_size") {
+	// Problems name the field as the request spelled it.
+	if r.status != 400 || !slices.Contains(r.fields(t), "referrals[1].declared_size") || slices.ContainsFunc(r.fields(t), func(f string) bool {
+		return !strings.HasPrefix(f, "referrals[1].")
+	}) {
 		t.Fatalf("bad import: %d %s", r.status, r.body)
+	}
+	dup := referral("ImportA", 1)
+	r = f.call(t, unhcr, "POST", "/api/v1/cases/import", map[string]any{"referrals": []any{referral("ImportF", 1), dup, dup}})
+	if r.status != 400 || !slices.Contains(r.fields(t), "referrals[2].unhcr_number") || !slices.Contains(r.fields(t), "referrals[2].members[0]") {
+		t.Fatalf("an import with a referral twice: %d %s", r.status, r.body)
+	}
+	if r := f.call(t, unhcr, "POST", "/api/v1/cases/import", map[string]any{"referrals": []any{}}); r.status != 400 || !slices.Equal(r.fields(t), []string{"referrals"}) {
+		t.Fatalf("an empty import: %d %s", r.status, r.body)
 	}
 	if f.auditCount(t) != before {
 		t.Fatal("a refused import wrote to the audit log")
