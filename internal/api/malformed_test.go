@@ -201,7 +201,7 @@ func TestMalformedBodies(t *testing.T) {
 		{"text", `{}`, "text/plain", 415, "application/json"},
 		{"form", `reasons=Secret+reasons`, "application/x-www-form-urlencoded", 415, "application/json"},
 		{"no content type", `{}`, "", 415, "application/json"},
-		{"too large", `{"reasons":"` + strings.Repeat("a", api.MaxBody) + `"}`, "application/json", 413, "64 KiB"},
+		{"too large", "", "application/json", 413, ""}, // over the route's bound: below
 	}
 	tested := 0
 	for _, rt := range api.Routes() {
@@ -215,6 +215,10 @@ func TestMalformedBodies(t *testing.T) {
 			t.Errorf("%s: no malformed field tested", k)
 		}
 		for _, g := range generic {
+			if g.name == "too large" {
+				g.body = `{"reasons":"` + strings.Repeat("a", int(rt.MaxBody)) + `"}`
+				g.detail = "larger than " + api.SizeText(rt.MaxBody)
+			}
 			r := f.call(t, who, rt.Method, path, g.body, "Content-Type", g.ctype)
 			if r.status != g.status || r.header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(r.body), g.detail) {
 				t.Errorf("%s, %s: %d %q %s", k, g.name, r.status, r.header.Get("Content-Type"), r.body)

@@ -39,7 +39,7 @@ var routes = []route{
 
 	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
-	create("POST /api/v1/cases/import", importCases).spelled(importLines),
+	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),
 	do("POST /api/v1/cases/{id}/open-file", caseEvent(Haven.OpenFile)),
 	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Haven.StartEligibility)),
@@ -92,6 +92,8 @@ type route struct {
 	// in and out are the types of the request and response bodies; in is
 	// nil when the route takes no body.
 	in, out reflect.Type
+	// maxBody bounds the request body; 0 is MaxBody.
+	maxBody int64
 	// spell names a field of the app's problems as the route's request
 	// spells it; nil when the names are the same.
 	spell func(string) string
@@ -101,6 +103,12 @@ type route struct {
 // spelled is rt with the app's field names mapped by spell.
 func (rt route) spelled(spell func(string) string) route {
 	rt.spell = spell
+	return rt
+}
+
+// bounded is rt with its bodies bounded at limit bytes rather than MaxBody.
+func (rt route) bounded(limit int64) route {
+	rt.maxBody = limit
 	return rt
 }
 

@@ -38,8 +38,16 @@ import (
 // from its first row, and a later row leaves them empty or repeats them.
 // Lists are separated by ";". A threat event can only be given in JSON.
 
-// maxUpload bounds an uploaded file.
-const maxUpload = 1 << 20
+// maxUpload bounds an uploaded file: the same bound as the API's bulk
+// import, whose body the JSON file may be.
+const maxUpload = haven.MaxImportFile
+
+// uploadForm is what the upload form may carry around its file: the
+// multipart headers and the CSRF token.
+const uploadForm = 64 << 10
+
+// MaxBody is the largest body any page takes: the upload form.
+const MaxBody = max(maxForm, maxFlowForm, maxUpload+uploadForm)
 
 // importPath is the import page.
 const importPath = "/referrals/import"
@@ -60,7 +68,7 @@ type uploadKey struct{}
 // which changes nothing.
 func (s *server) postUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
+		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+uploadForm)
 		refuse := func(status int, key string) { s.refuse(w, r, status, key) }
 		if !s.sameOrigin(r) {
 			refuse(http.StatusForbidden, "err.cross_site")
