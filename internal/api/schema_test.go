@@ -378,3 +378,42 @@ func (f *fixture) checkResponses(t *testing.T) {
 		}
 	}
 }
+
+// TestValidatorCatchesDrift: the validator reports each way a response can
+// drift from the document; without it, the check of every response proves
+// nothing.
+func TestValidatorCatchesDrift(t *testing.T) {
+	s := theSpec(t)
+	problem := http.Header{"Content-Type": {"application/problem+json"}}
+	json401 := http.Header{"Content-Type": {"application/problem+json"}, "Www-Authenticate": {`Bearer realm="haven"`}}
+	good := `{"status":401,"title":"Unauthorized","detail":"x","errors":[],"request_id":"r1"}`
+	if errs := s.check(exchange{"GET", "/api/v1/cases", 401, json401, []byte(good)}); len(errs) != 0 {
+		t.Fatalf("a good problem is refused: %v", errs)
+	}
+	org := http.Header{"Content-Type": {"application/json"}}
+	for _, tc := range []struct {
+		name string
+		x    exchange
+		want string
+	}{
+		{"a required field missing", exchange{"GET", "/api/v1/cases", 401, json401,
+			[]byte(`{"status":401,"title":"Unauthorized","detail":"x","errors":[]}`)}, "required property request_id"},
+		{"null for a list", exchange{"GET", "/api/v1/cases", 401, json401,
+			[]byte(`{"status":401,"title":"Unauthorized","detail":"x","errors":null,"request_id":"r"}`)}, "not of type"},
+		{"no WWW-Authenticate", exchange{"GET", "/api/v1/cases", 401, problem, []byte(good)}, "WWW-Authenticate"},
+		{"an undocumented status", exchange{"GET", "/api/v1/cases", 418, problem, []byte(good)}, "not documented"},
+		{"another content type", exchange{"GET", "/api/v1/cases", 400, http.Header{"Content-Type": {"text/plain"}}, []byte(good)}, "content type"},
+		{"an undocumented property", exchange{"POST", "/api/v1/organisations", 201, org,
+			[]byte(`{"id":"org_1","kind":"visa_office","name":"x","secret":"y"}`)}, "property secret is not documented"},
+		{"an enum value", exchange{"POST", "/api/v1/organisations", 201, org, []byte(`{"id":"org_1","kind":"embassy","name":"x"}`)}, "is not one of"},
+		{"a date-time", exchange{"POST", "/api/v1/organisations", 201, org,
+			[]byte(`{"id":"org_1","kind":"visa_office","name":"x","created_at":"yesterday"}`)}, "not a date-time"},
+		{"a number for a string", exchange{"POST", "/api/v1/organisations", 201, org, []byte(`{"id":1,"kind":"visa_office","name":"x"}`)}, "not of type"},
+		{"a route the document lacks", exchange{"GET", "/api/v1/secrets", 200, org, []byte(`{}`)}, "other than 404"},
+	} {
+		errs := s.check(tc.x)
+		if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, tc.want) }) {
+			t.Errorf("%s: reported %v, want %q", tc.name, errs, tc.want)
+		}
+	}
+}
