@@ -467,3 +467,9 @@ type ApproveInput struct {
 	// the year of approval.
 	AdmissionYear int
 }
+
+// MaxImportFile bounds a bulk import of referrals, in bytes: the file a
+// referral partner uploads on the import page, and the body of POST
+// /api/v1/cases/import, which take the same JSON. The page and the API
+// state this figure, and the server lets such a body through to them.
+const MaxImportFile = 1 << 20

@@ -75,6 +75,7 @@ func TestDemoServeAndRefusals(t *testing.T) {
 	// The demo users sign in with the demo passphrase (then a TOTP code).
 	body := strings.NewReader(`{"username":"visa.demo","password":"` + DemoPassword + `"}`)
 	req, _ := http.NewRequest("POST", addr+"/api/v1/signin", body)
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

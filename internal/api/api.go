@@ -85,8 +85,12 @@ type Config struct {
 	Actor func(*http.Request) (haven.Actor, error)
 }
 
-// MaxBody bounds a request body, as the server also does.
+// MaxBody bounds a request body, but the bulk import's.
 const MaxBody = 64 << 10
+
+// MaxImportBody bounds the body of POST /api/v1/cases/import: a whole file
+// of referrals, as large as the import page takes.
+const MaxImportBody = haven.MaxImportFile
 
 // New returns the API's handler, serving /api/openapi.json and the /api/v1
 // routes of routes.go. The server mounts it under /api/ next to its own
@@ -100,14 +104,19 @@ func New(cfg Config) http.Handler {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &api{log: cfg.Log, h: cfg.Haven, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
-	for _, rt := range routes {
-		s.mux.Handle(rt.method+" "+rt.path, rt.serve(s))
+	for i := range routes {
+		rt := &routes[i]
+		limit := rt.maxBody
+		if limit == 0 {
+			limit = MaxBody
+		}
+		s.mux.Handle(rt.method+" "+rt.path, s.limitBody(limit, rt.serve(s, rt)))
 		s.known.Handle(rt.method+" "+rt.path, http.NotFoundHandler())
 	}
 	for _, p := range ServerRoutes() {
 		s.known.Handle(p, http.NotFoundHandler())
 	}
-	return s.recoverPanic(s.limitBody(http.HandlerFunc(s.route)))
+	return s.recoverPanic(http.HandlerFunc(s.route))
 }
 
 type api struct {
@@ -145,15 +154,15 @@ func (s *api) route(w http.ResponseWriter, r *http.Request) {
 	s.refuse(w, r, http.StatusNotFound, "there is no such route in Haven's API; see /api/openapi.json")
 }
 
-// limitBody bounds request bodies; a larger one is refused with 413. The
-// server bounds them too: this keeps the API safe wherever it is mounted.
-func (s *api) limitBody(next http.Handler) http.Handler {
+// limitBody bounds a route's request bodies at limit bytes; a larger one
+// is refused with 413. The server bounds every body too, at the largest
+// bound of any route: each route keeps its own, wherever it is mounted.
+func (s *api) limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
-			s.refuse(w, r, http.StatusRequestEntityTooLarge, tooLarge)
+		if err := Bound(w, r, limit); err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		next.ServeHTTP(w, r)
 	})
 }

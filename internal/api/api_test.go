@@ -3,8 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -19,11 +17,15 @@ import (
 	"github.com/havenhrd/haven/internal/api"
 	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/auth"
+	"github.com/havenhrd/haven/internal/server"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/testdb"
 	"github.com/havenhrd/haven/internal/vault"
 	"golang.org/x/mod/sumdb/note"
 )
+
+// origin is Haven's origin in the tests.
+const origin = "https://haven.test"
 
 // The app layer is what the API needs.
 var _ api.Haven = (*app.App)(nil)
@@ -59,6 +61,9 @@ type fixture struct {
 	logs   *syncBuffer
 	orgs   map[haven.OrgKind]*haven.Organisation
 	tokens map[haven.OrgKind]string
+
+	mu   sync.Mutex
+	seen []exchange // every response, held to the document when the test ends
 }
 
 func must[T any](v T, err error) T {
@@ -109,9 +114,17 @@ func newFixture(t *testing.T) *fixture {
 		must(f.app.CreateUser(ctx, admin, u))
 		f.tokens[k.kind] = f.token(t, admin, u.ID)
 	}
-	h2 := api.New(api.Config{Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Haven: f.app, Actor: bearer(f.app)})
-	f.srv = httptest.NewServer(withRequestID(h2))
-	t.Cleanup(f.srv.Close)
+	// The API as Haven serves it: behind the server's request IDs, body
+	// limit and its own sign-in routes.
+	h2, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(h2)
+	t.Cleanup(func() {
+		f.srv.Close()
+		f.checkResponses(t)
+	})
 	return f
 }
 
@@ -122,28 +135,6 @@ func (f *fixture) token(t *testing.T, admin haven.Actor, user haven.ID) string {
 		t.Fatal(err)
 	}
 	return tok
-}
-
-// bearer is the Actor the server passes: a Bearer API token.
-func bearer(a *app.App) func(*http.Request) (haven.Actor, error) {
-	return func(r *http.Request) (haven.Actor, error) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "test.bearer", "send an API token: Authorization: Bearer")
-		}
-		return a.AuthenticateToken(r.Context(), tok)
-	}
-}
-
-// withRequestID tags requests with an ID, as the server does.
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, 12)
-		rand.Read(b)
-		id := base64.RawURLEncoding.EncodeToString(b)
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(haven.WithRequestID(r.Context(), id)))
-	})
 }
 
 // response is an answer of the API.
@@ -203,7 +194,9 @@ func (f *fixture) call(t testing.TB, kind haven.OrgKind, method, path string, bo
 	}
 	r := must(http.DefaultClient.Do(req))
 	defer r.Body.Close()
-	return response{status: r.StatusCode, header: r.Header, body: must(io.ReadAll(r.Body))}
+	resp := response{status: r.StatusCode, header: r.Header, body: must(io.ReadAll(r.Body))}
+	f.record(exchange{method: method, path: req.URL.Path, status: resp.status, header: resp.header, body: resp.body})
+	return resp
 }
 
 // ok calls and fails the test unless the answer is want.

@@ -2,7 +2,8 @@ package api
 
 import (
 	"context"
-	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/havenhrd/haven"
 )
@@ -189,7 +190,7 @@ type importResult struct {
 }
 
 // importCases refers many families at once: all or nothing, problems
-// named "line N: field".
+// named by the referral and field, "referrals[N].field".
 func importCases(c *call, in *importInput) (importResult, error) {
 	ks := make([]*haven.Case, len(in.Referrals))
 	for i := range in.Referrals {
@@ -283,9 +284,7 @@ func recordFollowUp(c *call, in *followUpInput) (caseJSON, error) {
 }
 
 func assignSettlement(c *call, in *settlementInput) (caseJSON, error) {
-	k, err := c.h.AssignSettlement(c.ctx, c.actor, c.id(), in.OrgID)
-	// The app names the field settlement_org_id; this body calls it org_id.
-	return caseResult(k, renameField(err, "settlement_org_id", "org_id"))
+	return caseResult(c.h.AssignSettlement(c.ctx, c.actor, c.id(), in.OrgID))
 }
 
 func caseResult(k *haven.Case, err error) (caseJSON, error) {
@@ -295,19 +294,22 @@ func caseResult(k *haven.Case, err error) (caseJSON, error) {
 	return caseOut(k), nil
 }
 
-// renameField returns err with its problems about field from renamed to.
-func renameField(err error, from, to string) error {
-	var e *haven.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
+// importLines names the app's problems of a bulk import, "line N: field"
+// with N counting from 1, as the request spells them,
+// "referrals[N-1].field"; the app's "file" is the list itself.
+func importLines(f string) string {
+	if f == "file" {
+		return "referrals"
 	}
-	c := *e
-	c.Fields = make([]haven.FieldProblem, len(e.Fields))
-	for i, f := range e.Fields {
-		if f.Field == from {
-			f.Field = to
-		}
-		c.Fields[i] = f
+	rest, ok := strings.CutPrefix(f, "line ")
+	n, field, ok2 := strings.Cut(rest, ": ")
+	i, err := strconv.Atoi(n)
+	if !ok || !ok2 || err != nil || i < 1 {
+		return f
 	}
-	return &c
+	at := "referrals[" + strconv.Itoa(i-1) + "]"
+	if field == "referral" { // a problem of the whole referral
+		return at
+	}
+	return at + "." + field
 }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +134,12 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("cap before %v, after %v: remaining should drop by 4", before, after)
 	}
 
-	// Travel, settlement placement, arrival.
+	// Travel, settlement placement, arrival. A problem names the field as
+	// the request spelled it.
+	if r := f.call(t, visa, "POST", "/api/v1/cases/"+id+"/travel", map[string]any{"date": "2026-05-01"}); r.status != 400 ||
+		!slices.Equal(r.fields(t), []string{"date"}) {
+		t.Fatalf("travel in the past: %d %s", r.status, r.body)
+	}
 	c = act(visa, "travel", map[string]any{"date": "2026-05-18", "itinerary": "IST-YYZ, meet at gate 4", "transportation_loan": true})
 	if c["state"] != "travel_booked" || c["travel"].(map[string]any)["transportation_loan"] != true {
 		t.Fatalf("travel: %v", c["travel"])
@@ -154,6 +160,14 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("the visa office wrote the plan: %d %s", r.status, r.body)
 	}
 	f.clock.Add(14 * 24 * time.Hour)
+	if r := f.call(t, visa, "POST", "/api/v1/cases/"+id+"/arrival", map[string]any{"date": "2026-06-30", "port_of_entry": "yyz"}); r.status != 400 ||
+		!slices.Equal(r.fields(t), []string{"date"}) {
+		t.Fatalf("arrival in the future: %d %s", r.status, r.body)
+	}
+	if r := f.call(t, visa, "POST", "/api/v1/cases/"+id+"/settlement", map[string]any{}); r.status != 400 ||
+		!slices.Equal(r.fields(t), []string{"org_id"}) {
+		t.Fatalf("settlement without an organisation: %d %s", r.status, r.body)
+	}
 	c = act(visa, "arrival", map[string]any{"date": "2026-05-18", "port_of_entry": "yyz"})
 	if c["state"] != "arrived" || c["arrival"].(map[string]any)["port_of_entry"] != "YYZ" {
 		t.Fatalf("arrival: %v %v", c["state"], c["arrival"])

@@ -13,6 +13,7 @@ import (
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/api"
+	"github.com/havenhrd/haven/internal/app"
 )
 
 // doc is the OpenAPI document, read as generic JSON.
@@ -338,5 +339,36 @@ func (d doc) match(t *testing.T, at string, schema map[string]any, typ reflect.T
 				d.match(t, at+"."+name, obj(p), ft, input)
 			}
 		}
+	}
+}
+
+// TestOpenAPIStatesTheBounds: the document states the bounds the routes
+// enforce: the general body bound, each route's own, and the number of
+// referrals one import takes.
+func TestOpenAPIStatesTheBounds(t *testing.T) {
+	d := loadDoc(t)
+	general := api.SizeText(api.MaxBody)
+	if desc := str(obj(d["info"])["description"]); !strings.Contains(desc, "at most "+general) {
+		t.Errorf("the document's description does not state the body bound, %s", general)
+	}
+	tooLarge := str(obj(obj(obj(d["components"])["responses"])["TooLarge"])["description"])
+	ops := d.operations()
+	for _, rt := range api.Routes() {
+		if rt.In == nil || rt.MaxBody == api.MaxBody {
+			continue
+		}
+		own := api.SizeText(rt.MaxBody)
+		if desc := str(ops[rt.Method+" "+rt.Path]["description"]); !strings.Contains(desc, own) {
+			t.Errorf("%s %s takes up to %s; its description does not say so", rt.Method, rt.Path, own)
+		}
+		if !strings.Contains(tooLarge, own) {
+			t.Errorf("the TooLarge response does not state %s", own)
+		}
+	}
+	if !strings.Contains(tooLarge, general) {
+		t.Errorf("the TooLarge response does not state %s", general)
+	}
+	if desc := str(ops["POST /api/v1/cases/import"]["description"]); !strings.Contains(desc, "(at most "+itoa(app.MaxImport)+")") {
+		t.Errorf("the import's description does not state the app's bound of %d referrals", app.MaxImport)
 	}
 }

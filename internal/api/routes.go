@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -38,7 +39,7 @@ var routes = []route{
 
 	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
-	create("POST /api/v1/cases/import", importCases),
+	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),
 	do("POST /api/v1/cases/{id}/open-file", caseEvent(Haven.OpenFile)),
 	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Haven.StartEligibility)),
@@ -51,9 +52,9 @@ var routes = []route{
 	do("POST /api/v1/cases/{id}/split", splitDecision),
 	do("POST /api/v1/cases/{id}/approve", approve),
 	do("POST /api/v1/cases/{id}/refuse", caseReasons(Haven.Refuse)),
-	do("POST /api/v1/cases/{id}/travel", bookTravel),
-	do("POST /api/v1/cases/{id}/arrival", recordArrival),
-	do("POST /api/v1/cases/{id}/settlement", assignSettlement),
+	do("POST /api/v1/cases/{id}/travel", bookTravel).spelled(rename{"travel_date": "date"}.spell),
+	do("POST /api/v1/cases/{id}/arrival", recordArrival).spelled(rename{"arrival_date": "date"}.spell),
+	do("POST /api/v1/cases/{id}/settlement", assignSettlement).spelled(rename{"settlement_org_id": "org_id"}.spell),
 	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Haven.BeginSettlement)),
 	do("POST /api/v1/cases/{id}/plan/milestones", updateMilestone),
 	do("POST /api/v1/cases/{id}/plan/follow-ups", recordFollowUp),
@@ -91,7 +92,50 @@ type route struct {
 	// in and out are the types of the request and response bodies; in is
 	// nil when the route takes no body.
 	in, out reflect.Type
-	serve   func(s *api) http.Handler
+	// maxBody bounds the request body; 0 is MaxBody.
+	maxBody int64
+	// spell names a field of the app's problems as the route's request
+	// spells it; nil when the names are the same.
+	spell func(string) string
+	serve func(s *api, rt *route) http.Handler
+}
+
+// spelled is rt with the app's field names mapped by spell.
+func (rt route) spelled(spell func(string) string) route {
+	rt.spell = spell
+	return rt
+}
+
+// bounded is rt with its bodies bounded at limit bytes rather than MaxBody.
+func (rt route) bounded(limit int64) route {
+	rt.maxBody = limit
+	return rt
+}
+
+// rename maps the app's names of fields to the request's.
+type rename map[string]string
+
+func (m rename) spell(f string) string {
+	if to, ok := m[f]; ok {
+		return to
+	}
+	return f
+}
+
+// respell returns err with the fields of its problems named by spell: the
+// one place where the app's names of fields become the request's.
+func respell(err error, spell func(string) string) error {
+	var e *haven.Error
+	if spell == nil || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = make([]haven.FieldProblem, len(e.Fields))
+	for i, f := range e.Fields {
+		f.Field = spell(f.Field)
+		c.Fields[i] = f
+	}
+	return &c
 }
 
 // call is one authenticated request as a handler sees it.
@@ -151,7 +195,7 @@ func endpoint[In, Out any](pattern string, st int, query []string, h handler[In,
 	method, path, _ := strings.Cut(pattern, " ")
 	rt := route{method: method, path: path, status: st, query: query, in: reflect.TypeFor[In](), out: reflect.TypeFor[Out]()}
 	reads := method == http.MethodGet
-	rt.serve = func(s *api) http.Handler {
+	rt.serve = func(s *api, rt *route) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			actor, err := s.actor(r)
 			if err != nil {
@@ -172,7 +216,7 @@ func endpoint[In, Out any](pattern string, st int, query []string, h handler[In,
 			}
 			out, err := h(c, &in)
 			if err != nil {
-				s.fail(w, r, err)
+				s.fail(w, r, respell(err, rt.spell))
 				return
 			}
 			b, err := json.Marshal(out)
@@ -196,7 +240,7 @@ func endpoint[In, Out any](pattern string, st int, query []string, h handler[In,
 func document(pattern string) route {
 	method, path, _ := strings.Cut(pattern, " ")
 	return route{method: method, path: path, public: true, status: http.StatusOK,
-		serve: func(s *api) http.Handler {
+		serve: func(s *api, _ *route) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if _, err := parseQuery(r, nil); err != nil {
 					s.fail(w, r, err)

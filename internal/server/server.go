@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"github.com/havenhrd/haven/internal/api"
 	"github.com/havenhrd/haven/internal/web"
 	"io"
@@ -51,8 +50,10 @@ type Config struct {
 // browser refuse it unless it is Secure, has no Domain and has Path=/.
 const SessionCookie = "__Host-haven_session"
 
-// MaxBody bounds every request body.
-const MaxBody = 64 << 10
+// MaxBody bounds every request body at the largest that any route takes
+// (the bulk import's file, on the page and in the API): each route bounds
+// its own bodies below it, and refuses a larger one its own way.
+const MaxBody = max(api.MaxBody, api.MaxImportBody, web.MaxBody)
 
 // NewServer returns Haven's HTTP handler: the health checks, sign-in, the
 // JSON API (internal/api) and the web pages (internal/web). It fails when
@@ -107,13 +108,10 @@ func secureHeaders(next http.Handler) http.Handler {
 // limitBody bounds request bodies; a larger one is refused with 413.
 func (s *srv) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
-			s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "status", http.StatusRequestEntityTooLarge,
-				"request_id", haven.RequestID(r.Context()))
-			writeProblem(w, http.StatusRequestEntityTooLarge, "the request is too large", nil)
+		if err := api.Bound(w, r, MaxBody); err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -130,8 +128,7 @@ func (s *srv) sameOrigin(next http.Handler) http.Handler {
 			ok = site == "same-origin" && (origin == "" || origin == "null" || origin == s.cfg.Origin)
 		}
 		if !ok {
-			s.log.InfoContext(r.Context(), "cross-site request refused", "path", r.URL.Path, "request_id", haven.RequestID(r.Context()))
-			writeProblem(w, http.StatusForbidden, "this request did not come from Haven's own pages", nil)
+			api.Refuse(s.log, w, r, http.StatusForbidden, "this request did not come from Haven's own pages")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -180,60 +177,9 @@ func (s *srv) bearer(r *http.Request) (haven.Actor, error) {
 	return s.h.AuthenticateToken(r.Context(), tok)
 }
 
-// decode reads a JSON body into v, refusing unknown fields and trailing data.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return haven.Errorf(haven.EINVALID, "server.decode", "the request is too large")
-		}
-		return haven.Errorf(haven.EINVALID, "server.decode", "the request body is not the JSON expected")
-	}
-	if dec.More() {
-		return haven.Errorf(haven.EINVALID, "server.decode", "the request body has data after the JSON")
-	}
-	return nil
-}
-
-// status is the HTTP status of each error code.
-var status = map[haven.ErrorCode]int{
-	haven.EINVALID:      http.StatusBadRequest,
-	haven.ENOTFOUND:     http.StatusNotFound,
-	haven.ECONFLICT:     http.StatusConflict,
-	haven.EFORBIDDEN:    http.StatusForbidden,
-	haven.EUNAUTHORIZED: http.StatusUnauthorized,
-	haven.ETOOMANY:      http.StatusTooManyRequests,
-	haven.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	haven.EINTERNAL:     http.StatusInternalServerError,
-}
-
-// fail answers err as application/problem+json: the user's message and
-// field problems, never the internals, which go to the log with the
-// request ID.
-func (s *srv) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := haven.ErrorCodeOf(err)
-	st, ok := status[code]
-	if !ok {
-		st = http.StatusInternalServerError
-	}
-	if st >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "code", string(code), "err", err.Error(), "request_id", haven.RequestID(r.Context()))
-	} else {
-		// A refused request leaves a trace: the route, the code and the
-		// request ID; never the input, which may be a name or a password.
-		s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "route", r.Pattern, "status", st, "code", string(code),
-			"request_id", haven.RequestID(r.Context()))
-	}
-	writeProblem(w, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
-}
-
-func writeProblem(w http.ResponseWriter, st int, msg string, fields []haven.FieldProblem) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(st)
-	_ = json.NewEncoder(w).Encode(map[string]any{"status": st, "title": http.StatusText(st), "detail": msg, "errors": fields})
-}
+// fail answers err as the API answers its own errors: one problem body,
+// the same log lines.
+func (s *srv) fail(w http.ResponseWriter, r *http.Request, err error) { api.Fail(s.log, w, r, err) }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/api"
 	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/auth"
 	"github.com/havenhrd/haven/internal/server"
@@ -175,7 +177,9 @@ func TestUnknownUserAnsweredLikeWrongPassword(t *testing.T) {
 	f := newFixture(t)
 	a := f.post(t, "/api/v1/signin", map[string]string{"username": "karin", "password": "a wrong but long password"}, nil)
 	b := f.post(t, "/api/v1/signin", map[string]string{"username": "no-such-user", "password": "a wrong but long password"}, nil)
-	ba, bb := readAll(t, a), readAll(t, b)
+	// The bodies differ only by their request IDs.
+	id := regexp.MustCompile(`"request_id":"[^"]*"`)
+	ba, bb := id.ReplaceAllString(readAll(t, a), ""), id.ReplaceAllString(readAll(t, b), "")
 	if a.StatusCode != http.StatusUnauthorized || a.StatusCode != b.StatusCode || ba != bb {
 		t.Fatalf("wrong password: %d %s\nunknown user: %d %s", a.StatusCode, ba, b.StatusCode, bb)
 	}
@@ -251,19 +255,23 @@ func TestSignOutCannotBeForged(t *testing.T) {
 func TestBadInputOnSignIn(t *testing.T) {
 	f := newFixture(t)
 	for _, tc := range []struct {
-		name, body string
-		want       int
+		name, body, ctype string
+		want              int
+		named             string // the field the problem names
 	}{
-		{"not json", `{"username":`, 400},
-		{"unknown field", `{"username":"karin","password":"x","admin":true}`, 400},
-		{"trailing data", `{"username":"karin","password":"x"} {}`, 400},
-		{"too large", `{"username":"karin","password":"` + strings.Repeat("a", server.MaxBody) + `"}`, 413},
+		{"not json", `{"username":`, "application/json", 400, ""},
+		{"unknown field", `{"username":"karin","password":"x","admin":true}`, "application/json", 400, `"field":"admin"`},
+		{"a field twice", `{"username":"karin","password":"x","Password":"y"}`, "application/json", 400, `"field":"Password"`},
+		{"trailing data", `{"username":"karin","password":"x"} {}`, "application/json", 400, ""},
+		{"too large", `{"username":"karin","password":"` + strings.Repeat("a", api.MaxBody) + `"}`, "application/json", 413, ""},
+		{"not application/json", `{"username":"karin","password":"x"}`, "text/plain", 415, ""},
 	} {
 		req := must(http.NewRequest("POST", f.srv.URL+"/api/v1/signin", strings.NewReader(tc.body)))
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Content-Type", tc.ctype)
 		r := must(http.DefaultClient.Do(req))
 		body := readAll(t, r)
-		if r.StatusCode != tc.want || !strings.Contains(body, `"detail"`) {
+		if r.StatusCode != tc.want || !strings.Contains(body, `"detail"`) || !strings.Contains(body, tc.named) {
 			t.Errorf("%s: %d %s", tc.name, r.StatusCode, body)
 		}
 	}

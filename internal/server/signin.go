@@ -1,9 +1,11 @@
 package server
 
 import (
-	"github.com/havenhrd/haven"
 	"net/http"
 	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/api"
 )
 
 type stepJSON struct {
@@ -20,7 +22,7 @@ func (s *srv) handleSignIn() http.Handler {
 			Username string `json:"username"`
 			Password string `json:"password"`
 		}
-		if err := decode(r, &in); err != nil {
+		if err := api.Decode(w, r, &in); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -47,7 +49,7 @@ func (s *srv) handleSecondFactor(recovery bool) http.Handler {
 			Step string `json:"step"`
 			Code string `json:"code"`
 		}
-		if err := decode(r, &in); err != nil {
+		if err := api.Decode(w, r, &in); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -73,7 +75,7 @@ func (s *srv) handlePasskeyBegin() http.Handler {
 		var in struct {
 			Step string `json:"step"`
 		}
-		if err := decode(r, &in); err != nil {
+		if err := api.Decode(w, r, &in); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -93,6 +95,10 @@ func (s *srv) handlePasskeyBegin() http.Handler {
 // it) for the step named in X-Haven-Step.
 func (s *srv) handlePasskeyFinish() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := api.Bound(w, r, api.MaxBody); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		sess, err := s.h.SignInPasskeyFinish(r.Context(), r.Header.Get("X-Haven-Step"), r.Body, s.source(r))
 		if err != nil {
 			s.fail(w, r, err)
@@ -107,6 +113,11 @@ func (s *srv) handlePasskeyFinish() http.Handler {
 // check: a foreign page cannot sign a user out.
 func (s *srv) handleSignOut() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// It reads no body, and takes none larger than the API's bound.
+		if err := api.Bound(w, r, api.MaxBody); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if c, err := r.Cookie(SessionCookie); err == nil {
 			if err := s.h.SignOut(r.Context(), c.Value); err != nil {
 				s.fail(w, r, err)

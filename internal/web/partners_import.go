@@ -38,8 +38,22 @@ import (
 // from its first row, and a later row leaves them empty or repeats them.
 // Lists are separated by ";". A threat event can only be given in JSON.
 
-// maxUpload bounds an uploaded file.
-const maxUpload = 1 << 20
+// maxUpload bounds an uploaded file: the same bound as the API's bulk
+// import, whose body the JSON file may be.
+const maxUpload = haven.MaxImportFile
+
+// maxUploadMiB is maxUpload as the page states it, in MiB; the array's
+// length fails to compile unless maxUpload is a whole number of MiB.
+const maxUploadMiB = maxUpload >> 20
+
+var _ [1]struct{} = [1 - maxUpload%(1<<20)]struct{}{}
+
+// uploadForm is what the upload form may carry around its file: the
+// multipart headers and the CSRF token.
+const uploadForm = 64 << 10
+
+// MaxBody is the largest body any page takes: the upload form.
+const MaxBody = max(maxForm, maxFlowForm, maxUpload+uploadForm)
 
 // importPath is the import page.
 const importPath = "/referrals/import"
@@ -60,7 +74,7 @@ type uploadKey struct{}
 // which changes nothing.
 func (s *server) postUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+64<<10)
+		r.Body = http.MaxBytesReader(w, r.Body, maxUpload+uploadForm)
 		refuse := func(status int, key string) { s.refuse(w, r, status, key) }
 		if !s.sameOrigin(r) {
 			refuse(http.StatusForbidden, "err.cross_site")
@@ -148,11 +162,11 @@ type importRow struct {
 
 // importData is what the import page shows.
 type importData struct {
-	Format   string // "csv" or "json", once a file is read
-	Report   []importRow
-	Created  []*haven.Case
-	Columns  []importColumn
-	MaxBytes int
+	Format  string // "csv" or "json", once a file is read
+	Report  []importRow
+	Created []*haven.Case
+	Columns []importColumn
+	MaxMiB  int // the bound of a file, in MiB
 }
 
 // importColumn documents one column of the CSV format.
@@ -201,7 +215,7 @@ func (s *server) handleImportForm(w http.ResponseWriter, r *http.Request, v *vie
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
-	p.Data = &importData{Columns: importColumns(p), MaxBytes: maxUpload}
+	p.Data = &importData{Columns: importColumns(p), MaxMiB: maxUploadMiB}
 	s.render(w, r, http.StatusOK, "partner_import", p)
 }
 
@@ -216,11 +230,11 @@ func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer)
 	p := s.newPage(w, r, v)
 	p.Protected = true
 	p.toggleTo(importPath)
-	d := &importData{Columns: importColumns(p), MaxBytes: maxUpload}
+	d := &importData{Columns: importColumns(p), MaxMiB: maxUploadMiB}
 	p.Data = d
-	refuse := func(status int, key string) {
+	refuse := func(status int, key string, args ...any) {
 		s.logRefused(r, status, haven.EINVALID, errors.New(key))
-		p.invalid("file", key)
+		p.invalid("file", key, args...)
 		s.render(w, r, status, "partner_import", p)
 	}
 	if up == nil {
@@ -229,7 +243,7 @@ func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer)
 	}
 	switch ext := strings.ToLower(path.Ext(up.name)); {
 	case up.tooLarge:
-		refuse(http.StatusRequestEntityTooLarge, "partner.err.file_too_large")
+		refuse(http.StatusRequestEntityTooLarge, "partner.err.file_too_large", maxUploadMiB)
 		return
 	case up.name == "" && len(up.data) == 0:
 		refuse(http.StatusBadRequest, "partner.err.file_required")
