@@ -137,6 +137,70 @@ func TestShredding(t *testing.T) {
 	})
 }
 
+// TestShreddingForgetsTheIndexes: once a case is shredded, nothing derived
+// from its plaintext is left to match. Its UNHCR number and its members'
+// name-and-birth-date indexes find nothing, and the same family referred
+// again by the same partner is not refused as a duplicate.
+func TestShreddingForgetsTheIndexes(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		first := e.refer(t, referral("Forgotten", 2, haven.PriorityNormal))
+		again := func() *haven.Case {
+			c := referral("Forgotten", 2, haven.PriorityNormal)
+			c.UNHCRNumber = first.UNHCRNumber
+			for i, m := range c.Members {
+				m.FamilyName, m.GivenNames, m.DateOfBirth = first.Members[i].FamilyName, first.Members[i].GivenNames, first.Members[i].DateOfBirth
+			}
+			return c
+		}
+		// Before: the same partner referring the same family is refused.
+		err := e.app.CreateReferral(e.ctx, e.unhcr, again())
+		wantCode(t, err, haven.ECONFLICT)
+		v := e.vault(t)
+		unhcrIdx := v.BlindIndex("unhcr_case_number", first.UNHCRNumber)
+		idIdx := func(m *haven.Member) []byte {
+			return v.BlindIndex("member_name_dob", m.FamilyName, m.GivenNames, m.DateOfBirth.String())
+		}
+		lookups := func() (cases int, members int) {
+			noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
+				if _, err := tx.FindCaseByUNHCRIndex(e.ctx, unhcrIdx); err == nil {
+					cases++
+				} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+					return err
+				}
+				for _, m := range first.Members {
+					ms, err := tx.FindMembersByIdentityIndex(e.ctx, idIdx(m))
+					if err != nil {
+						return err
+					}
+					members += len(ms)
+				}
+				return nil
+			}))
+			return cases, members
+		}
+		if c, m := lookups(); c != 1 || m != 2 {
+			t.Fatalf("before shredding the indexes find %d cases and %d members, want 1 and 2", c, m)
+		}
+		noErr(t, e.app.ShredCase(e.ctx, e.admin, first.ID))
+		if c, m := lookups(); c != 0 || m != 0 {
+			t.Fatalf("after shredding the indexes still find %d cases and %d members", c, m)
+		}
+		// The shredded case keeps its structure.
+		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, first.ID))
+		if !got.Shredded || len(got.Members) != 2 || got.State != haven.StateReferred {
+			t.Fatalf("shredded case = %+v", got)
+		}
+		// After: the same family and number go through, with no problem raised.
+		c := again()
+		if err := e.app.CreateReferral(e.ctx, e.unhcr, c); err != nil {
+			t.Fatalf("referral of a shredded family refused: %v (%+v)", err, haven.FieldsOf(err))
+		}
+		if c, m := lookups(); c != 1 || m != 2 {
+			t.Fatalf("the new referral's indexes find %d cases and %d members, want 1 and 2", c, m)
+		}
+	})
+}
+
 // TestShredNomination: a nomination's sealed fields go with its key; a
 // shredded nomination cannot be declined with a new sealed reason either.
 func TestShredNomination(t *testing.T) {
