@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 
@@ -79,27 +78,40 @@ func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 }
 
 // TestMovedCiphertextFailsToOpen swaps two members' sealed names in the
-// database: the case no longer opens, rather than show one person's name
-// as another's.
+// database, behind Haven's back: the case no longer opens, rather than show
+// one person's name as another's. So does a sealed value moved to another
+// column of the same row, or to another case.
 func TestMovedCiphertextFailsToOpen(t *testing.T) {
-	db := testdb.OpenSQLite(t)
-	e := newEnv(t, db)
-	c := e.refer(t, referral("Moved", 2, haven.PriorityNormal))
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
-	noErr(t, err)
-	defer raw.Close()
-	var a, b []byte
-	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[0].ID).Scan(&a))
-	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[1].ID).Scan(&b))
-	_, err = raw.Exec(`UPDATE members SET family_name_enc = ? WHERE id = ?`, b, c.Members[0].ID)
-	noErr(t, err)
-	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
-	wantCode(t, err, haven.EINTERNAL)
-	// Moving a sealed value to another column of the same row fails too.
-	_, err = raw.Exec(`UPDATE members SET family_name_enc = ?, given_names_enc = ? WHERE id = ?`, a, a, c.Members[0].ID)
-	noErr(t, err)
-	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
-	wantCode(t, err, haven.EINTERNAL)
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Moved", 2, haven.PriorityNormal))
+		other := e.refer(t, referral("Elsewhere", 1, haven.PriorityNormal))
+		members := func(id haven.ID) (ms []*store.MemberRow) {
+			noErr(t, e.store.View(e.ctx, func(tx store.Tx) (err error) {
+				ms, err = tx.FindMembers(e.ctx, id)
+				return err
+			}))
+			return ms
+		}
+		ms, elsewhere := members(c.ID), members(other.ID)
+		a, b := []byte(ms[0].FamilyName), []byte(ms[1].FamilyName)
+		opens := func() error {
+			_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+			return err
+		}
+		noErr(t, opens())
+		// Another row of the same table and case.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1 WHERE id = $2`, b, ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// Another column of the same row.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1, given_names_enc = $1 WHERE id = $2`, a, ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// The same column of another case's member.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1, given_names_enc = $2 WHERE id = $3`, []byte(elsewhere[0].FamilyName), []byte(ms[0].GivenNames), ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// Put back, it opens again: the failures were the moves.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1 WHERE id = $2`, a, ms[0].ID)
+		noErr(t, opens())
+	})
 }
 
 // TestShredding destroys a case's data key: its sealed fields are gone for
