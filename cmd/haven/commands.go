@@ -330,6 +330,38 @@ func writeKeyFile(path string, k *vault.Keyring, replace bool) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// writePrivate writes b to path, readable and writable by its owner alone
+// (0600, set explicitly: neither the umask nor an earlier file's mode can
+// widen it).
+func writePrivate(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// mkdirPrivate makes the directory dir (and its parents) when it is
+// missing, open to its owner alone (0700, set explicitly whatever the
+// umask). A directory that exists is left as it is.
+func mkdirPrivate(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}
+
 // originOr is origin, or the listen address's own origin.
 func originOr(origin, addr string) string {
 	if origin != "" {

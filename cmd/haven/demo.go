@@ -25,7 +25,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*dir, 0o700); err != nil {
+	if err := mkdirPrivate(*dir); err != nil {
 		return err
 	}
 	keyPath := filepath.Join(*dir, "keys.json")
@@ -74,7 +74,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return describe(err)
 		}
-		if err := os.WriteFile(credsPath, creds.Bytes(), 0o600); err != nil {
+		if err := writePrivate(credsPath, creds.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "haven: demo database %s seeded with %d synthetic cases (all names invented)\n", dbPath, n)

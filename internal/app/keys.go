@@ -60,7 +60,9 @@ func (a *App) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) 
 
 // ShredCase destroys a case's data key (crypto-shredding): every sealed
 // field of the case, its members and its records becomes unreadable for
-// good, while states, dates, the ledger and the audit trail stay whole. Only
+// good, and the blind indexes of its UNHCR number and its members' names
+// and dates of birth are deleted with it, so the case no longer matches a
+// duplicate check; states, dates, the ledger and the audit trail stay whole. Only
 // the programme's administration may; the act is itself audited.
 func (a *App) ShredCase(ctx context.Context, actor haven.Actor, id haven.ID) error {
 	return a.update(ctx, func(tx store.Tx) error {
@@ -75,6 +77,11 @@ func (a *App) ShredCase(ctx context.Context, actor haven.Actor, id haven.ID) err
 			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 				return haven.Errorf(haven.ECONFLICT, "app.ShredCase", "the case is already shredded")
 			}
+			return err
+		}
+		// The blind indexes go in the same transaction: left behind, they
+		// would still answer whether a given person or UNHCR number was here.
+		if err := tx.DeleteCaseIndexes(ctx, id); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, w.actor(), "case.shred", "case", id, id, nil)

@@ -161,7 +161,7 @@ func TestIntegrationPlanSealed(t *testing.T) {
 		e.clock.Add(30 * 24 * time.Hour)
 		c = m(e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now()),
 			SafetyConcern: true, Notes: "Followed by " + canaries[2]}))
-		if hits, _ := testdb.PlaintextHits(t, e.store, canaries); len(hits) != 0 {
+		if hits := testdb.PlaintextHits(t, e.store, canaries); len(hits) != 0 {
 			t.Fatalf("plan notes in the clear: %v", hits)
 		}
 		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))

@@ -3,8 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"strings"
 	"testing"
 
 	"github.com/havenhrd/haven"
@@ -32,41 +30,47 @@ func canaryCase() *haven.Case {
 
 // TestCanaryNoPlaintextOnDisk writes cases and a nomination full of
 // distinctive personal data and scans what each engine keeps for any of it:
-// SQLite's database, WAL and shared-memory files; PostgreSQL's rows as text,
-// its table and index files and its WAL. There must be none.
+// SQLite's database, WAL and shared-memory files; PostgreSQL's rows (every
+// column's raw bytes), its relation files and its WAL records of the
+// store's own schema. There must be none. A plaintext written on purpose
+// into a sealed column, as a broken vault would leave it, must be found in
+// every kind of place scanned, or the scan cannot be trusted.
 func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.refer(t, canaryCase())
 		c = e.admissible(t, c)
 		must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 		must[*haven.Case](t)(e.app.Hold(e.ctx, e.visa, c.ID, "Family moved to "+canaries[6]))
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, &haven.Nomination{
+		n := &haven.Nomination{
 			ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: canaries[0] + " " + canaries[1], Contact: canaries[5],
 			Whereabouts: canaries[6], RiskAssessment: "Hunted by " + canaries[2], RecommendedPriority: haven.PriorityEmergency,
 			NationalityCountries: []string{"SY"}, AsylumCountry: "LB", FamilySize: 1,
-		}))
-		// The scan itself works: plain, non-personal data is found.
-		control, physical := testdb.PlaintextHits(t, e.store, []string{"Front Line Defenders"})
-		inFiles := 0
-		for _, h := range control {
-			if !strings.HasPrefix(h, "table ") {
-				inFiles++
+		}
+		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
+		// The positive control: a plaintext in a sealed (bytea) column.
+		const control = "CONTROL-plaintext-in-a-sealed-column-7731"
+		testdb.Exec(t, e.store, `UPDATE nominations SET decline_reason_enc = $1 WHERE id = $2`, []byte(control), n.ID)
+		all := testdb.PlaintextHits(t, e.store, append([]string{control}, canaries...))
+		var hits []testdb.Hit
+		for _, h := range all {
+			if h.Needle != control {
+				hits = append(hits, h)
 			}
 		}
-		if len(control) == 0 || physical && inFiles == 0 {
-			t.Fatalf("the scan does not find an organisation's name (%v): it cannot be trusted", control)
+		want := map[string][]string{"sqlite": {"file"}, "postgres": {"row", "wal", "file"}}[e.store.Engine()]
+		found := testdb.Kinds(all)
+		for _, k := range want {
+			if !found[k] {
+				t.Fatalf("the scan of %s kinds %v does not find the control in the %s: it cannot be trusted (found %v)", e.store.Engine(), want, k, all)
+			}
 		}
-		hits, physical := testdb.PlaintextHits(t, e.store, canaries)
-		t.Logf("%s: %d control hits, %d in files; canaries: %d hits (files read: %v)", e.store.Engine(), len(control), inFiles, len(hits), physical)
+		t.Logf("%s: the control found in %d places; canaries: %d hits", e.store.Engine(), len(all)-len(hits), len(hits))
 		if len(hits) != 0 {
 			t.Fatalf("plaintext personal data at rest: %v", hits)
 		}
-		if !physical {
-			t.Log("only the rows were scanned: the server's files are not readable here")
-		}
 		if db, ok := e.store.(interface{ Checkpoint(context.Context) error }); ok {
 			noErr(t, db.Checkpoint(e.ctx))
-			if hits, _ := testdb.PlaintextHits(t, e.store, canaries); len(hits) != 0 {
+			if hits := testdb.PlaintextHits(t, e.store, canaries); len(hits) != 0 {
 				t.Fatalf("plaintext personal data on disk after checkpoint: %v", hits)
 			}
 		}
@@ -79,27 +83,40 @@ func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 }
 
 // TestMovedCiphertextFailsToOpen swaps two members' sealed names in the
-// database: the case no longer opens, rather than show one person's name
-// as another's.
+// database, behind Haven's back: the case no longer opens, rather than show
+// one person's name as another's. So does a sealed value moved to another
+// column of the same row, or to another case.
 func TestMovedCiphertextFailsToOpen(t *testing.T) {
-	db := testdb.OpenSQLite(t)
-	e := newEnv(t, db)
-	c := e.refer(t, referral("Moved", 2, haven.PriorityNormal))
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
-	noErr(t, err)
-	defer raw.Close()
-	var a, b []byte
-	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[0].ID).Scan(&a))
-	noErr(t, raw.QueryRow(`SELECT family_name_enc FROM members WHERE id = ?`, c.Members[1].ID).Scan(&b))
-	_, err = raw.Exec(`UPDATE members SET family_name_enc = ? WHERE id = ?`, b, c.Members[0].ID)
-	noErr(t, err)
-	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
-	wantCode(t, err, haven.EINTERNAL)
-	// Moving a sealed value to another column of the same row fails too.
-	_, err = raw.Exec(`UPDATE members SET family_name_enc = ?, given_names_enc = ? WHERE id = ?`, a, a, c.Members[0].ID)
-	noErr(t, err)
-	_, err = e.app.FindCaseByID(e.ctx, e.visa, c.ID)
-	wantCode(t, err, haven.EINTERNAL)
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Moved", 2, haven.PriorityNormal))
+		other := e.refer(t, referral("Elsewhere", 1, haven.PriorityNormal))
+		members := func(id haven.ID) (ms []*store.MemberRow) {
+			noErr(t, e.store.View(e.ctx, func(tx store.Tx) (err error) {
+				ms, err = tx.FindMembers(e.ctx, id)
+				return err
+			}))
+			return ms
+		}
+		ms, elsewhere := members(c.ID), members(other.ID)
+		a, b := []byte(ms[0].FamilyName), []byte(ms[1].FamilyName)
+		opens := func() error {
+			_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+			return err
+		}
+		noErr(t, opens())
+		// Another row of the same table and case.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1 WHERE id = $2`, b, ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// Another column of the same row.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1, given_names_enc = $1 WHERE id = $2`, a, ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// The same column of another case's member.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1, given_names_enc = $2 WHERE id = $3`, []byte(elsewhere[0].FamilyName), []byte(ms[0].GivenNames), ms[0].ID)
+		wantCode(t, opens(), haven.EINTERNAL)
+		// Put back, it opens again: the failures were the moves.
+		testdb.Exec(t, e.store, `UPDATE members SET family_name_enc = $1 WHERE id = $2`, a, ms[0].ID)
+		noErr(t, opens())
+	})
 }
 
 // TestShredding destroys a case's data key: its sealed fields are gone for
@@ -133,6 +150,70 @@ func TestShredding(t *testing.T) {
 		}
 		if !shredded {
 			t.Fatal("no case.shred event by the admin")
+		}
+	})
+}
+
+// TestShreddingForgetsTheIndexes: once a case is shredded, nothing derived
+// from its plaintext is left to match. Its UNHCR number and its members'
+// name-and-birth-date indexes find nothing, and the same family referred
+// again by the same partner is not refused as a duplicate.
+func TestShreddingForgetsTheIndexes(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		first := e.refer(t, referral("Forgotten", 2, haven.PriorityNormal))
+		again := func() *haven.Case {
+			c := referral("Forgotten", 2, haven.PriorityNormal)
+			c.UNHCRNumber = first.UNHCRNumber
+			for i, m := range c.Members {
+				m.FamilyName, m.GivenNames, m.DateOfBirth = first.Members[i].FamilyName, first.Members[i].GivenNames, first.Members[i].DateOfBirth
+			}
+			return c
+		}
+		// Before: the same partner referring the same family is refused.
+		err := e.app.CreateReferral(e.ctx, e.unhcr, again())
+		wantCode(t, err, haven.ECONFLICT)
+		v := e.vault(t)
+		unhcrIdx := v.BlindIndex("unhcr_case_number", first.UNHCRNumber)
+		idIdx := func(m *haven.Member) []byte {
+			return v.BlindIndex("member_name_dob", m.FamilyName, m.GivenNames, m.DateOfBirth.String())
+		}
+		lookups := func() (cases int, members int) {
+			noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
+				if _, err := tx.FindCaseByUNHCRIndex(e.ctx, unhcrIdx); err == nil {
+					cases++
+				} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+					return err
+				}
+				for _, m := range first.Members {
+					ms, err := tx.FindMembersByIdentityIndex(e.ctx, idIdx(m))
+					if err != nil {
+						return err
+					}
+					members += len(ms)
+				}
+				return nil
+			}))
+			return cases, members
+		}
+		if c, m := lookups(); c != 1 || m != 2 {
+			t.Fatalf("before shredding the indexes find %d cases and %d members, want 1 and 2", c, m)
+		}
+		noErr(t, e.app.ShredCase(e.ctx, e.admin, first.ID))
+		if c, m := lookups(); c != 0 || m != 0 {
+			t.Fatalf("after shredding the indexes still find %d cases and %d members", c, m)
+		}
+		// The shredded case keeps its structure.
+		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, first.ID))
+		if !got.Shredded || len(got.Members) != 2 || got.State != haven.StateReferred {
+			t.Fatalf("shredded case = %+v", got)
+		}
+		// After: the same family and number go through, with no problem raised.
+		c := again()
+		if err := e.app.CreateReferral(e.ctx, e.unhcr, c); err != nil {
+			t.Fatalf("referral of a shredded family refused: %v (%+v)", err, haven.FieldsOf(err))
+		}
+		if c, m := lookups(); c != 1 || m != 2 {
+			t.Fatalf("the new referral's indexes find %d cases and %d members, want 1 and 2", c, m)
 		}
 	})
 }

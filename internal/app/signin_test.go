@@ -87,7 +87,7 @@ func TestEnrolAndSignInWithTOTP(t *testing.T) {
 			t.Fatalf("%d recovery codes", len(codes))
 		}
 		// The TOTP seed and the recovery codes are not kept in the clear.
-		if hits, _ := testdb.PlaintextHits(t, e.store, append([]string{secret, goodPass}, codes...)); len(hits) != 0 {
+		if hits := testdb.PlaintextHits(t, e.store, append([]string{secret, goodPass}, codes...)); len(hits) != 0 {
 			t.Fatalf("credentials at rest in the clear: %v", hits)
 		}
 		// The enrolment secret is single use.

@@ -621,6 +621,25 @@ func (t *Tx) DeleteDataKey(ctx context.Context, subject haven.ID) error {
 	return t.execOne(ctx, "postgres.DeleteDataKey", `DELETE FROM data_keys WHERE subject = $1`, subject)
 }
 
+// DeleteCaseIndexes replaces the case's and its members' blind indexes
+// with tombstones made of their IDs.
+func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
+	const op = "postgres.DeleteCaseIndexes"
+	if err := t.execOne(ctx, op, `UPDATE cases SET unhcr_bidx = $1 WHERE id = $2`, store.ShreddedIndex(caseID), caseID); err != nil {
+		return err
+	}
+	ms, err := t.FindMembers(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := t.execOne(ctx, op, `UPDATE members SET identity_bidx = $1 WHERE id = $2`, store.ShreddedIndex(m.ID), m.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // --- nominations ---
 
 // CreateNomination inserts n.

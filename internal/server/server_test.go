@@ -19,6 +19,7 @@ import (
 	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/auth"
 	"github.com/havenhrd/haven/internal/server"
+	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/testdb"
 	"github.com/havenhrd/haven/internal/vault"
 	"github.com/pquerna/otp/totp"
@@ -40,6 +41,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 type fixture struct {
 	app    *app.App
+	store  store.Store
 	srv    *httptest.Server
 	clock  *clock
 	secret string // the user's TOTP secret
@@ -77,7 +79,8 @@ func newFixture(t *testing.T) *fixture {
 	cheap := auth.Params{Time: 1, Memory: 64, Threads: 1}
 	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
 	f := &fixture{clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
-	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
+	f.store = testdb.OpenSQLite(t)
+	f.app = app.New(app.Config{Store: f.store, Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
 	if err := f.app.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}

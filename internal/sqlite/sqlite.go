@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -46,6 +47,9 @@ var _ store.Store = (*DB)(nil)
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, haven.Errorf(haven.EINVALID, "sqlite.Open", "the database path is empty")
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, haven.Internal("sqlite.Open", err)
 	}
 	common := url.Values{}
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(FULL)", "secure_delete(1)"} {
@@ -81,6 +85,40 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	reader.SetMaxOpenConns(4)
 	return &DB{path: path, writer: writer, reader: reader}, nil
+}
+
+// ownerOnly makes the database at path readable by its owner alone. It
+// creates a missing database file with mode 0600 before SQLite opens it
+// (SQLite would make it 0644), and takes group and other permissions away
+// from an existing one and from its -wal and -shm files. SQLite creates the
+// -wal and -shm files with the database file's own mode, whatever the
+// umask, so they follow it. The modes are set explicitly, so no umask can
+// widen them.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		// Made here: 0600 whatever the umask took away.
+		err = errors.Join(f.Chmod(0o600), f.Close())
+	} else if errors.Is(err, os.ErrExist) {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if perm := st.Mode().Perm(); perm&0o077 != 0 {
+			if err := os.Chmod(p, perm&0o700); err != nil {
+				return fmt.Errorf("%s is readable by others and its mode cannot be changed: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Engine returns "sqlite".

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/havenhrd/haven"
@@ -55,4 +57,48 @@ func TestSharedConformance(t *testing.T) {
 		}
 		return out
 	})
+}
+
+// TestOpenOwnerOnly: under a umask that takes nothing away, a new database
+// and its -wal and -shm files are readable by their owner alone, and a
+// database others could read is closed to them when Haven opens it.
+func TestOpenOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "haven.db")
+	check := func(when string) {
+		t.Helper()
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %s has mode %#o, want 0600", when, filepath.Base(p), st.Mode().Perm())
+			}
+		}
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("created")
+	// Another open of the database, with -wal and -shm in place, sees them
+	// widened behind its back and closes them again.
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db2, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("reopened")
+	db2.Close()
+	db.Close()
 }

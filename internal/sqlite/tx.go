@@ -580,6 +580,25 @@ func (t *Tx) DeleteDataKey(ctx context.Context, subject haven.ID) error {
 	return t.execOne(ctx, "sqlite.DeleteDataKey", `DELETE FROM data_keys WHERE subject = ?`, subject)
 }
 
+// DeleteCaseIndexes replaces the case's and its members' blind indexes
+// with tombstones made of their IDs.
+func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
+	const op = "sqlite.DeleteCaseIndexes"
+	if err := t.execOne(ctx, op, `UPDATE cases SET unhcr_bidx = ? WHERE id = ?`, store.ShreddedIndex(caseID), caseID); err != nil {
+		return err
+	}
+	ms, err := t.FindMembers(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := t.execOne(ctx, op, `UPDATE members SET identity_bidx = ? WHERE id = ?`, store.ShreddedIndex(m.ID), m.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // --- nominations ---
 
 // CreateNomination inserts n.

@@ -108,6 +108,13 @@ type Tx interface {
 	// DeleteDataKey crypto-shreds a subject: its sealed fields stay in place
 	// and can never be opened again.
 	DeleteDataKey(ctx context.Context, subject haven.ID) error
+	// DeleteCaseIndexes replaces the blind indexes of a case and of its
+	// members (the UNHCR case number's; each member's name and date of
+	// birth) with ShreddedIndex of the row's own ID, so that no lookup finds
+	// the case from its plaintext again. Crypto-shredding a case calls it in
+	// the transaction that deletes the case's data key. It fails with
+	// ENOTFOUND when there is no such case.
+	DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error
 
 	CreateNomination(ctx context.Context, n *NominationRow) error
 	UpdateNomination(ctx context.Context, n *NominationRow) error
@@ -343,6 +350,12 @@ type AuditCheckpoint struct {
 	Size int64
 	Note string
 }
+
+// ShreddedIndex is what stands in a blind-index column once the record's
+// data key is shredded: made of the record's ID alone, so it tells nothing
+// of the plaintext, stays unique where the column must be, and never equals
+// a blind index (an HMAC of another length and form).
+func ShreddedIndex(id haven.ID) []byte { return []byte("shredded:" + string(id)) }
 
 // Sealed is ciphertext from the vault, or nil for an empty value.
 type Sealed []byte

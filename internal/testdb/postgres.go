@@ -29,13 +29,13 @@ func postgresEngine(tb testing.TB) *Engine {
 func OpenPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
 	ctx := context.Background()
-	u := PostgresSchemaURL(tb)
+	u, lsn := schemaURL(tb)
 	db, err := postgres.Open(ctx, u)
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
 	}
-	schemaURLs.Store(db, u)
-	tb.Cleanup(func() { db.Close(); schemaURLs.Delete(db) })
+	schemas.Store(db, &pgStore{url: u, startLSN: lsn})
+	tb.Cleanup(func() { db.Close(); schemas.Delete(db) })
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate postgres: %v", err)
 	}
@@ -49,6 +49,14 @@ func OpenPostgres(tb testing.TB) *postgres.DB {
 // test fails when the variable is unset or the server cannot be reached.
 func PostgresSchemaURL(tb testing.TB) string {
 	tb.Helper()
+	u, _ := schemaURL(tb)
+	return u
+}
+
+// schemaURL is PostgresSchemaURL, and also returns where the server's
+// write-ahead log stood before the schema was made.
+func schemaURL(tb testing.TB) (u, lsn string) {
+	tb.Helper()
 	raw := os.Getenv(PostgresEnv)
 	if raw == "" {
 		tb.Fatalf("%s is not set: it names the PostgreSQL server for tests", PostgresEnv)
@@ -59,6 +67,10 @@ func PostgresSchemaURL(tb testing.TB) string {
 	admin, err := pgx.Connect(ctx, raw)
 	if err != nil {
 		tb.Fatalf("cannot reach the PostgreSQL server named by %s: %v", PostgresEnv, err)
+	}
+	if err := admin.QueryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&lsn); err != nil {
+		admin.Close(ctx)
+		tb.Fatalf("read the WAL position of the PostgreSQL server named by %s: %v", PostgresEnv, err)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -75,11 +87,11 @@ func PostgresSchemaURL(tb testing.TB) string {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	u, err := withSearchPath(raw, schema)
+	u, err = withSearchPath(raw, schema)
 	if err != nil {
 		tb.Fatalf("%s cannot be parsed as a URL", PostgresEnv) // the error quotes it
 	}
-	return u
+	return u, lsn
 }
 
 // withSearchPath returns the connection string raw with search_path set to

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Nominations", testNominations},
 		{"CasesRoundTrip", testCasesRoundTrip},
 		{"CaseDuplicateUNHCR", testCaseDuplicate},
+		{"CaseIndexesDeleted", testCaseIndexesDeleted},
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseReach", testCaseReach},
@@ -640,6 +641,75 @@ func testCaseDuplicate(t *testing.T, s store.Store) {
 	c2.UNHCRIndex = []byte("bidx-case_1")
 	err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CreateCase(context.Background(), c2) })
 	wantCode(t, err, haven.ECONFLICT)
+}
+
+// testCaseIndexesDeleted: once a case's blind indexes are deleted, neither
+// its UNHCR number's nor its members' identity index finds anything, and the
+// same UNHCR index may be taken by a new case; other cases keep theirs.
+func testCaseIndexesDeleted(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	gone := newCase("case_gone", f, haven.PriorityNormal, t0)
+	kept := newCase("case_kept", f, haven.PriorityNormal, t0)
+	goneMembers := createCase(t, s, gone, 2)
+	keptMembers := createCase(t, s, kept, 1)
+	// Rolled back, the deletion leaves the indexes in place.
+	errRollback := haven.Errorf(haven.ECONFLICT, "test", "roll back")
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteCaseIndexes(ctx, gone.ID); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	wantCode(t, err, haven.ECONFLICT)
+	view(t, s, func(tx store.Tx) error {
+		if _, err := tx.FindCaseByUNHCRIndex(ctx, gone.UNHCRIndex); err != nil {
+			t.Errorf("a rolled-back deletion lost the UNHCR index: %v", err)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.DeleteCaseIndexes(ctx, gone.ID) })
+	view(t, s, func(tx store.Tx) error {
+		_, err := tx.FindCaseByUNHCRIndex(ctx, gone.UNHCRIndex)
+		wantCode(t, err, haven.ENOTFOUND)
+		for _, m := range goneMembers {
+			ms, err := tx.FindMembersByIdentityIndex(ctx, m.IdentityIndex)
+			if err != nil {
+				return err
+			}
+			if len(ms) != 0 {
+				t.Errorf("member %s still found by its identity index", m.ID)
+			}
+		}
+		c, err := tx.FindCaseByID(ctx, gone.ID, false)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(c.UNHCRIndex, store.ShreddedIndex(gone.ID)) || c.State != gone.State || !bytes.Equal(c.UNHCRNumber, gone.UNHCRNumber) {
+			t.Errorf("case after its indexes were deleted: %+v", c)
+		}
+		ms, err := tx.FindMembers(ctx, gone.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if !bytes.Equal(m.IdentityIndex, store.ShreddedIndex(m.ID)) {
+				t.Errorf("member %s keeps identity index %q", m.ID, m.IdentityIndex)
+			}
+		}
+		if _, err := tx.FindCaseByUNHCRIndex(ctx, kept.UNHCRIndex); err != nil {
+			t.Errorf("another case lost its UNHCR index: %v", err)
+		}
+		if ms, err := tx.FindMembersByIdentityIndex(ctx, keptMembers[0].IdentityIndex); err != nil || len(ms) != 1 {
+			t.Errorf("another case's member lost its identity index: %d %v", len(ms), err)
+		}
+		return nil
+	})
+	// The number is free again.
+	again := newCase("case_again", f, haven.PriorityNormal, t0)
+	again.UNHCRIndex = gone.UNHCRIndex
+	createCase(t, s, again, 1)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.DeleteCaseIndexes(ctx, "case_none") }), haven.ENOTFOUND)
 }
 
 func testCaseStaleVersion(t *testing.T, s store.Store) {
