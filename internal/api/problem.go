@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"strconv"
 
 	"github.com/havenhrd/haven"
 )
@@ -71,6 +72,9 @@ func (s *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.logRefusal(r, st, code)
+	if d, ok := haven.RetryAfterOf(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(d.Seconds()))
+	}
 	writeProblem(w, r, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -120,7 +121,8 @@ func (a *App) checkLimits(ctx context.Context, tx store.Tx, acct, addr string) e
 			return err
 		}
 		if ok, wait := k.lim.Allow(auth.Attempts{Failures: at.Failures, First: at.FirstAt, Last: at.LastAt}, now); !ok {
-			return haven.Errorf(haven.ETOOMANY, "app.SignIn", "too many attempts; try again in %d minutes", int(wait.Minutes())+1)
+			return &haven.Error{Code: haven.ETOOMANY, Op: "app.SignIn", Err: haven.RetryAfter(wait),
+				Message: fmt.Sprintf("too many attempts; try again in %d minutes", int(wait.Minutes())+1)}
 		}
 	}
 	return nil

@@ -108,6 +108,11 @@ type problem struct {
 
 // errorMessage is what the page says of err as a whole.
 func (p *page) errorMessage(err error) string {
+	// Every page that shows an error says it through here: a limit's wait
+	// is kept for the Retry-After header.
+	if d, ok := haven.RetryAfterOf(err); ok {
+		p.retryAfter = d
+	}
 	code := haven.ErrorCodeOf(err)
 	if code == haven.EINTERNAL || code == "" {
 		return p.tf("err.internal_ref", p.RequestID)
