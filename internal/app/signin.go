@@ -152,6 +152,7 @@ func (a *App) failAfter(ctx context.Context, acct, addr string, u *haven.User, w
 	if werr := a.store.Update(ctx, func(tx store.Tx) error { return a.fail(ctx, tx, acct, addr, u, what) }); werr != nil {
 		return werr
 	}
+	a.purge(ctx) // failures make counters: they go as they grow
 	return err
 }
 
@@ -258,6 +259,9 @@ func (a *App) SignIn(ctx context.Context, username, password, source string) (*S
 	})
 	if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
 		return nil, a.failAfter(ctx, acct, addr, u, "password", err)
+	}
+	if err == nil {
+		a.purge(ctx) // steps come with passwords accepted, and abandoned ones go
 	}
 	return step, err
 }
@@ -378,6 +382,9 @@ func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "totp", err)
 	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
+	}
 	return s, err
 }
 
@@ -421,6 +428,9 @@ func (a *App) SignInRecovery(ctx context.Context, stepSecret, code, source strin
 	if err != nil && failed != nil {
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "recovery", err)
+	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
 	}
 	return s, err
 }
@@ -521,6 +531,9 @@ func (a *App) SignInPasskeyFinish(ctx context.Context, stepSecret string, respon
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "passkey", err)
 	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
+	}
 	return s, err
 }
 
@@ -534,6 +547,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 		return haven.Actor{}, bad
 	}
 	var actor haven.Actor
+	ended := false
 	err := a.store.Update(ctx, func(tx store.Tx) error {
 		hash := auth.HashToken(token)
 		s, err := tx.FindSession(ctx, hash)
@@ -544,10 +558,14 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 		}
 		now := a.now()
 		if err := a.sessions.Valid(s.CreatedAt, s.LastSeenAt, now); err != nil {
+			// The end must commit, so the transaction succeeds and the
+			// caller is refused after it: a process whose clock lags
+			// cannot bring the session back.
 			if err := tx.EndSession(ctx, hash, now); err != nil && haven.ErrorCodeOf(err) != haven.ECONFLICT {
 				return err
 			}
-			return bad
+			ended = true
+			return nil
 		}
 		u, err := tx.FindUserByID(ctx, s.UserID)
 		if err != nil {
@@ -557,13 +575,20 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 			return bad
 		}
 		if err := tx.TouchSession(ctx, hash, now); err != nil {
+			if code := haven.ErrorCodeOf(err); code == haven.ENOTFOUND || code == haven.ECONFLICT {
+				return bad // ended or purged by another process meanwhile
+			}
 			return err
 		}
 		actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
 		return nil
 	})
+	if ended {
+		a.purge(ctx)
+		return haven.Actor{}, bad
+	}
 	if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
-		return haven.Actor{}, bad // an ended session, committed
+		return haven.Actor{}, bad
 	}
 	return actor, err
 }
