@@ -138,3 +138,31 @@ func TestPurgeKeepsLockouts(t *testing.T) {
 		}
 	})
 }
+
+// The password asked again before a factor changes is guessed no more
+// freely than at sign-in: after the account's limit of wrong answers, a
+// (stolen) session is refused, the right password included, until the
+// lockout ends.
+func TestReauthLimited(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		withSignIn(t, e)
+		_, enrolment := e.newUser(t, "farid")
+		secret, _ := e.enrolTOTP(t, enrolment)
+		s := e.signInTOTP(t, "farid", secret, "a")
+		max := auth.AccountLimits().Max
+		for i := range max {
+			_, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, fmt.Sprint("guess number ", i, " of many"))
+			wantCode(t, err, haven.EUNAUTHORIZED)
+		}
+		_, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, goodPass)
+		wantCode(t, err, haven.ETOOMANY)
+		if _, ok := haven.RetryAfterOf(err); !ok {
+			t.Error("the refusal carries no wait")
+		}
+		e.clock.Add(auth.AccountLimits().Window + time.Minute)
+		s = e.signInTOTP(t, "farid", secret, "a")
+		if _, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, goodPass); err != nil {
+			t.Fatalf("after the lockout: %v", err)
+		}
+	})
+}
