@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,7 +27,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	dsn := fs.String("db", "", "SQLite file path or postgres:// URL")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	origin := fs.String("origin", "", "Haven's public origin, such as https://haven.example.org (default: http://ADDR)")
-	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
+	var proxies trustedProxies
+	fs.Var(&proxies, "trust-proxy", "behind a reverse proxy: --trust-proxy trusts one on this machine (127.0.0.0/8, ::1), "+
+		"--trust-proxy=10.0.0.0/8,192.168.1.5 (the list after =) the proxies at those addresses and prefixes; the client is then "+
+		"the rightmost X-Forwarded-For address that is not one of them (default: no proxy, the peer is the client)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,11 +42,45 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := e.withPasskeys(originOr(*origin, *addr)); err != nil {
 		return err
 	}
-	return serve(ctx, e, *addr, originOr(*origin, *addr), *trustProxy, stdout)
+	return serve(ctx, e, *addr, originOr(*origin, *addr), proxies, stdout)
+}
+
+// trustedProxies is the value of --trust-proxy: a boolean flag (given
+// alone, it trusts a proxy on this machine) that also takes a list.
+type trustedProxies []netip.Prefix
+
+func (p *trustedProxies) IsBoolFlag() bool { return true }
+
+func (p *trustedProxies) String() string {
+	if p == nil {
+		return ""
+	}
+	s := make([]string, len(*p))
+	for i, x := range *p {
+		s[i] = x.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (p *trustedProxies) Set(v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1":
+		*p = server.Loopback
+		return nil
+	case "false", "0", "":
+		*p = nil
+		return nil
+	}
+	ps, err := server.ParseTrustedProxies(v)
+	if err != nil {
+		return err
+	}
+	*p = ps
+	return nil
 }
 
 // serve listens on addr and serves until ctx ends.
-func serve(ctx context.Context, e *env, addr, origin string, trustProxy bool, stdout io.Writer) error {
+func serve(ctx context.Context, e *env, addr, origin string, proxies []netip.Prefix, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -51,7 +89,7 @@ func serve(ctx context.Context, e *env, addr, origin string, trustProxy bool, st
 	if err != nil {
 		return describe(err)
 	}
-	handler, err := server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustProxy: trustProxy, Demo: demo})
+	handler, err := server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustedProxies: proxies, Demo: demo})
 	if err != nil {
 		return fmt.Errorf("the web pages do not load; refusing to serve: %w", err)
 	}

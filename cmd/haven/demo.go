@@ -92,7 +92,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if *seedOnly {
 		return nil
 	}
-	return serve(ctx, e, *addr, originOr("", *addr), false, stdout)
+	return serve(ctx, e, *addr, originOr("", *addr), nil, stdout)
 }
 
 type demoOrg struct {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strconv"
 
 	"github.com/havenhrd/haven"
 )
@@ -95,6 +96,9 @@ func Fail(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	logRefusal(log, r, st, code)
+	if d, ok := haven.RetryAfterOf(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(d.Seconds()))
+	}
 	writeProblem(w, r, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
 }
 

@@ -20,6 +20,13 @@ import (
 // leave an old session behind. Every account keeps at least one passkey or
 // TOTP.
 
+// reauthKeys are the counters of a password re-check: the account's, and
+// this user's own re-checks in place of an address (a shared key would let
+// everyone's mistakes lock everyone out).
+func (a *App) reauthKeys(u *haven.User) (acct, addr string) {
+	return a.attemptKeys(u.Username, "reauth:"+string(u.ID))
+}
+
 // reauth checks a session token and the user's password.
 func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, []byte, error) {
 	actor, err := a.Authenticate(ctx, token)
@@ -30,6 +37,12 @@ func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, 
 	var phc string
 	err = a.store.View(ctx, func(tx store.Tx) error {
 		if u, err = tx.FindUserByID(ctx, actor.UserID); err != nil {
+			return err
+		}
+		// The counters that failures below add to also refuse: a stolen
+		// session guesses the password no faster than a sign-in does.
+		acct, addr := a.reauthKeys(u)
+		if err := a.checkLimits(ctx, tx, acct, addr); err != nil {
 			return err
 		}
 		phc, err = tx.FindPassword(ctx, u.ID)
@@ -43,9 +56,7 @@ func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, 
 		return nil, nil, err
 	}
 	if !ok {
-		// Counted against the account and this user's own re-checks: a
-		// shared key would let everyone's mistakes lock everyone out.
-		acct, addr := a.attemptKeys(u.Username, "reauth:"+string(u.ID))
+		acct, addr := a.reauthKeys(u)
 		return nil, nil, a.failAfter(ctx, acct, addr, u, "reauth", haven.Errorf(haven.EUNAUTHORIZED, "app.reauth", "the password is not right"))
 	}
 	return u, auth.HashToken(token), nil

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -120,7 +121,8 @@ func (a *App) checkLimits(ctx context.Context, tx store.Tx, acct, addr string) e
 			return err
 		}
 		if ok, wait := k.lim.Allow(auth.Attempts{Failures: at.Failures, First: at.FirstAt, Last: at.LastAt}, now); !ok {
-			return haven.Errorf(haven.ETOOMANY, "app.SignIn", "too many attempts; try again in %d minutes", int(wait.Minutes())+1)
+			return &haven.Error{Code: haven.ETOOMANY, Op: "app.SignIn", Err: haven.RetryAfter(wait),
+				Message: fmt.Sprintf("too many attempts; try again in %d minutes", int(wait.Minutes())+1)}
 		}
 	}
 	return nil
@@ -150,6 +152,7 @@ func (a *App) failAfter(ctx context.Context, acct, addr string, u *haven.User, w
 	if werr := a.store.Update(ctx, func(tx store.Tx) error { return a.fail(ctx, tx, acct, addr, u, what) }); werr != nil {
 		return werr
 	}
+	a.purge(ctx) // failures make counters: they go as they grow
 	return err
 }
 
@@ -256,6 +259,9 @@ func (a *App) SignIn(ctx context.Context, username, password, source string) (*S
 	})
 	if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
 		return nil, a.failAfter(ctx, acct, addr, u, "password", err)
+	}
+	if err == nil {
+		a.purge(ctx) // steps come with passwords accepted, and abandoned ones go
 	}
 	return step, err
 }
@@ -376,6 +382,9 @@ func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "totp", err)
 	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
+	}
 	return s, err
 }
 
@@ -419,6 +428,9 @@ func (a *App) SignInRecovery(ctx context.Context, stepSecret, code, source strin
 	if err != nil && failed != nil {
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "recovery", err)
+	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
 	}
 	return s, err
 }
@@ -519,6 +531,9 @@ func (a *App) SignInPasskeyFinish(ctx context.Context, stepSecret string, respon
 		acct, addr := a.attemptKeys(failed.Username, source)
 		return nil, a.failAfter(ctx, acct, addr, failed, "passkey", err)
 	}
+	if err == nil {
+		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
+	}
 	return s, err
 }
 
@@ -532,6 +547,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 		return haven.Actor{}, bad
 	}
 	var actor haven.Actor
+	ended := false
 	err := a.store.Update(ctx, func(tx store.Tx) error {
 		hash := auth.HashToken(token)
 		s, err := tx.FindSession(ctx, hash)
@@ -542,10 +558,14 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 		}
 		now := a.now()
 		if err := a.sessions.Valid(s.CreatedAt, s.LastSeenAt, now); err != nil {
+			// The end must commit, so the transaction succeeds and the
+			// caller is refused after it: a process whose clock lags
+			// cannot bring the session back.
 			if err := tx.EndSession(ctx, hash, now); err != nil && haven.ErrorCodeOf(err) != haven.ECONFLICT {
 				return err
 			}
-			return bad
+			ended = true
+			return nil
 		}
 		u, err := tx.FindUserByID(ctx, s.UserID)
 		if err != nil {
@@ -555,13 +575,20 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 			return bad
 		}
 		if err := tx.TouchSession(ctx, hash, now); err != nil {
+			if code := haven.ErrorCodeOf(err); code == haven.ENOTFOUND || code == haven.ECONFLICT {
+				return bad // ended or purged by another process meanwhile
+			}
 			return err
 		}
 		actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
 		return nil
 	})
+	if ended {
+		a.purge(ctx)
+		return haven.Actor{}, bad
+	}
 	if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
-		return haven.Actor{}, bad // an ended session, committed
+		return haven.Actor{}, bad
 	}
 	return actor, err
 }

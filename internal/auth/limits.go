@@ -65,6 +65,13 @@ func (l Limits) Allow(a Attempts, now time.Time) (ok bool, retryAfter time.Durat
 	return true, 0
 }
 
+// Forgotten returns how long after its last failure a key's counters stop
+// counting whatever they hold: the longest lockout, then a quiet Window.
+// Counters older than that may be deleted; deleting them changes nothing.
+func (l Limits) Forgotten() time.Duration {
+	return max(l.MaxLockout, l.Window) + l.Window
+}
+
 // Fail returns the counters after a failure at now.
 func (l Limits) Fail(a Attempts, now time.Time) Attempts {
 	if l.stale(a, now) {

@@ -301,6 +301,21 @@ func (t *Tx) EndUserSessions(ctx context.Context, userID haven.ID, except []byte
 	return int(tag.RowsAffected()), nil
 }
 
+// PurgeSessions deletes up to limit ended or expired sessions.
+func (t *Tx) PurgeSessions(ctx context.Context, seenBefore, createdBefore time.Time, limit int) (int, error) {
+	// SKIP LOCKED: a row another transaction holds (a purge in another
+	// process, a sign-out) is left for later, so purges never wait on each
+	// other nor deadlock; FOR UPDATE re-checks the condition on the row as
+	// committed, so a session touched meanwhile is kept.
+	tag, err := t.exec(ctx, "postgres.PurgeSessions", `DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions
+		WHERE ended_at IS NOT NULL OR last_seen_at < $1 OR created_at < $2 LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+		fmtTime(seenBefore), fmtTime(createdBefore), limit)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // --- API tokens ---
 
 // CreateAPIToken inserts k.
@@ -426,9 +441,12 @@ func (t *Tx) ClearAttempts(ctx context.Context, key string) error {
 }
 
 // DeleteStaleAttempts deletes counters idle and unlocked since before.
-func (t *Tx) DeleteStaleAttempts(ctx context.Context, before time.Time) (int, error) {
-	tag, err := t.exec(ctx, "postgres.DeleteStaleAttempts", `DELETE FROM sign_in_attempts WHERE last_at < $1 AND (locked_until IS NULL OR locked_until < $1)`,
-		fmtTime(before))
+func (t *Tx) DeleteStaleAttempts(ctx context.Context, before time.Time, limit int) (int, error) {
+	// SKIP LOCKED and FOR UPDATE, as in PurgeSessions: a counter a failure
+	// is being recorded on is left, and re-checked if it was committed.
+	tag, err := t.exec(ctx, "postgres.DeleteStaleAttempts", `DELETE FROM sign_in_attempts WHERE key IN (SELECT key FROM sign_in_attempts
+		WHERE last_at < $1 AND (locked_until IS NULL OR locked_until < $1) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+		fmtTime(before), limit)
 	if err != nil {
 		return 0, err
 	}
@@ -468,8 +486,9 @@ func (t *Tx) TakeChallenge(ctx context.Context, id string, now time.Time) (*stor
 }
 
 // DeleteExpiredChallenges deletes the challenges expired at now.
-func (t *Tx) DeleteExpiredChallenges(ctx context.Context, now time.Time) (int, error) {
-	tag, err := t.exec(ctx, "postgres.DeleteExpiredChallenges", `DELETE FROM auth_challenges WHERE expires_at <= $1`, fmtTime(now))
+func (t *Tx) DeleteExpiredChallenges(ctx context.Context, now time.Time, limit int) (int, error) {
+	tag, err := t.exec(ctx, "postgres.DeleteExpiredChallenges", `DELETE FROM auth_challenges WHERE id IN (SELECT id FROM auth_challenges
+		WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, fmtTime(now), limit)
 	if err != nil {
 		return 0, err
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/havenhrd/haven/internal/web"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/havenhrd/haven"
@@ -39,9 +39,10 @@ type Config struct {
 	// Origin is Haven's public origin, such as "https://haven.example.org":
 	// a state change from a browser must come from it.
 	Origin string
-	// TrustProxy takes the client address from X-Forwarded-For (set only
-	// behind a reverse proxy that sets it).
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (see ClientAddr); none by default, when the peer is the
+	// client.
+	TrustedProxies []netip.Prefix
 	// Demo marks every page as a demonstration.
 	Demo bool
 }
@@ -68,7 +69,7 @@ func NewServer(log *slog.Logger, h Haven, cfg Config) (http.Handler, error) {
 	}
 	s.web = pages
 	addRoutes(mux, s)
-	return s.requestID(secureHeaders(s.limitBody(mux))), nil
+	return s.requestID(s.clientAddr(secureHeaders(s.limitBody(mux)))), nil
 }
 
 type srv struct {
@@ -135,19 +136,9 @@ func (s *srv) sameOrigin(next http.Handler) http.Handler {
 	})
 }
 
-// source is the client's address, as sign-in's rate limits count it.
-func (s *srv) source(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// source is the client's address, as sign-in's rate limits count it:
+// ClientAddr's answer, which the clientAddr middleware recorded.
+func (s *srv) source(r *http.Request) string { return haven.ClientAddr(r.Context()) }
 
 // actor returns the signed-in actor of a request: a session cookie or an
 // API token in the Authorization header.

@@ -306,6 +306,18 @@ func (t *Tx) EndUserSessions(ctx context.Context, userID haven.ID, except []byte
 	return affected(op, r)
 }
 
+// PurgeSessions deletes up to limit ended or expired sessions.
+func (t *Tx) PurgeSessions(ctx context.Context, seenBefore, createdBefore time.Time, limit int) (int, error) {
+	const op = "sqlite.PurgeSessions"
+	// SQLite has one writer at a time: no other transaction holds a row.
+	r, err := t.exec(ctx, op, `DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions
+		WHERE ended_at IS NOT NULL OR last_seen_at < ? OR created_at < ? LIMIT ?)`, fmtTime(seenBefore), fmtTime(createdBefore), limit)
+	if err != nil {
+		return 0, err
+	}
+	return affected(op, r)
+}
+
 // --- API tokens ---
 
 // CreateAPIToken inserts k.
@@ -430,10 +442,10 @@ func (t *Tx) ClearAttempts(ctx context.Context, key string) error {
 }
 
 // DeleteStaleAttempts deletes counters idle and unlocked since before.
-func (t *Tx) DeleteStaleAttempts(ctx context.Context, before time.Time) (int, error) {
+func (t *Tx) DeleteStaleAttempts(ctx context.Context, before time.Time, limit int) (int, error) {
 	const op = "sqlite.DeleteStaleAttempts"
-	r, err := t.exec(ctx, op, `DELETE FROM sign_in_attempts WHERE last_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
-		fmtTime(before), fmtTime(before))
+	r, err := t.exec(ctx, op, `DELETE FROM sign_in_attempts WHERE key IN (SELECT key FROM sign_in_attempts
+		WHERE last_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT ?)`, fmtTime(before), fmtTime(before), limit)
 	if err != nil {
 		return 0, err
 	}
@@ -472,9 +484,10 @@ func (t *Tx) TakeChallenge(ctx context.Context, id string, now time.Time) (*stor
 }
 
 // DeleteExpiredChallenges deletes the challenges expired at now.
-func (t *Tx) DeleteExpiredChallenges(ctx context.Context, now time.Time) (int, error) {
+func (t *Tx) DeleteExpiredChallenges(ctx context.Context, now time.Time, limit int) (int, error) {
 	const op = "sqlite.DeleteExpiredChallenges"
-	r, err := t.exec(ctx, op, `DELETE FROM auth_challenges WHERE expires_at <= ?`, fmtTime(now))
+	r, err := t.exec(ctx, op, `DELETE FROM auth_challenges WHERE id IN (SELECT id FROM auth_challenges WHERE expires_at <= ? LIMIT ?)`,
+		fmtTime(now), limit)
 	if err != nil {
 		return 0, err
 	}

@@ -279,6 +279,13 @@ type Tx interface {
 	// token hash except (none when except is empty), and returns how many
 	// it ended.
 	EndUserSessions(ctx context.Context, userID haven.ID, except []byte, at time.Time) (int, error)
+	// PurgeSessions deletes up to limit sessions that are of no more use:
+	// ended, last seen before seenBefore, or created before createdBefore
+	// (the app derives both from its session limits). It returns how many
+	// it deleted; fewer than limit means none is left. Sessions another
+	// transaction holds are left for a later purge, so purges from several
+	// processes neither wait for nor block each other.
+	PurgeSessions(ctx context.Context, seenBefore, createdBefore time.Time, limit int) (int, error)
 
 	// CreateAPIToken stores an API token. It fails with ECONFLICT when its
 	// ID or token hash is taken and EINVALID when the user does not exist.
@@ -313,10 +320,11 @@ type Tx interface {
 	SetLockout(ctx context.Context, key string, until time.Time) error
 	// ClearAttempts deletes the counters and lockout of key, if any.
 	ClearAttempts(ctx context.Context, key string) error
-	// DeleteStaleAttempts deletes the counters whose last failure and
-	// lockout both lie before before, and returns how many. Unauthenticated
-	// requests create counters, so they must be purged.
-	DeleteStaleAttempts(ctx context.Context, before time.Time) (int, error)
+	// DeleteStaleAttempts deletes up to limit counters whose last failure
+	// and lockout both lie before before, and returns how many (fewer than
+	// limit: none is left). Unauthenticated requests create counters, so
+	// they must be purged. Counters another transaction holds are left.
+	DeleteStaleAttempts(ctx context.Context, before time.Time, limit int) (int, error)
 
 	// PutChallenge stores a WebAuthn challenge; ECONFLICT when its ID is
 	// taken.
@@ -327,10 +335,11 @@ type Tx interface {
 	// or before now (an expired one is deleted too, if the transaction
 	// commits).
 	TakeChallenge(ctx context.Context, id string, now time.Time) (*Challenge, error)
-	// DeleteExpiredChallenges deletes the challenges expired at now, and
-	// returns how many. Unauthenticated requests create challenges, so they
-	// must be purged.
-	DeleteExpiredChallenges(ctx context.Context, now time.Time) (int, error)
+	// DeleteExpiredChallenges deletes up to limit challenges expired at
+	// now, and returns how many (fewer than limit: none is left).
+	// Abandoned sign-ins leave challenges, so they must be purged.
+	// Challenges another transaction holds are left.
+	DeleteExpiredChallenges(ctx context.Context, now time.Time, limit int) (int, error)
 
 	// CreateEnrolment stores an enrolment link. It fails with ECONFLICT when
 	// its token hash is taken and EINVALID when the user does not exist.

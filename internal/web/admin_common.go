@@ -131,6 +131,7 @@ func adminExplain(p *page, err error) string {
 // alias maps the app's field names to those IDs), and a refusal with no
 // field as an alert, or beside the field that at names for its message.
 func adminRecord(p *page, err error, labels, alias, at map[string]string) {
+	p.noteWait(err)
 	fields := haven.FieldsOf(err)
 	for _, f := range fields {
 		id := f.Field

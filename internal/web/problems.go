@@ -106,8 +106,18 @@ type problem struct {
 	Message string
 }
 
+// noteWait keeps the wait a limit's refusal carries, for the Retry-After
+// header of the page's 429. Every page that shows an error as a whole says
+// it through errorMessage or adminRecord, and both note it.
+func (p *page) noteWait(err error) {
+	if d, ok := haven.RetryAfterOf(err); ok {
+		p.retryAfter = d
+	}
+}
+
 // errorMessage is what the page says of err as a whole.
 func (p *page) errorMessage(err error) string {
+	p.noteWait(err)
 	code := haven.ErrorCodeOf(err)
 	if code == haven.EINTERNAL || code == "" {
 		return p.tf("err.internal_ref", p.RequestID)

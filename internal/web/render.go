@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,6 +183,9 @@ type page struct {
 	Scripts []string
 	// Data is the page's own data.
 	Data any
+	// retryAfter is how long a limit that refused the request asks the
+	// client to wait, for the Retry-After header of a 429.
+	retryAfter haven.RetryAfter
 }
 
 func (p *page) t(key string) string { return translate(p.Lang, key) }
@@ -331,6 +335,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if status == http.StatusTooManyRequests && p.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter.Seconds()))
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

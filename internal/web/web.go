@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 
@@ -186,11 +185,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// source is the client's address, as sign-in's rate limits count it.
-func source(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// source is the client's address, as sign-in's rate limits count it. The
+// server decides it, once for the pages and the API, behind the proxies it
+// trusts, and records it in the request's context.
+func source(r *http.Request) string { return haven.ClientAddr(r.Context()) }

@@ -693,7 +693,7 @@ func testAttempts(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error { return tx.SetLockout(ctx, "addr:locked", t0.Add(2*time.Hour)) })
 	var n int
 	update(t, s, func(tx store.Tx) (err error) {
-		n, err = tx.DeleteStaleAttempts(ctx, t0.Add(time.Hour))
+		n, err = tx.DeleteStaleAttempts(ctx, t0.Add(time.Hour), 100)
 		return err
 	})
 	if n != 1 {
@@ -814,7 +814,7 @@ func testChallenges(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error { return tx.PutChallenge(ctx, stale) })
 	var n int
 	update(t, s, func(tx store.Tx) (err error) {
-		n, err = tx.DeleteExpiredChallenges(ctx, t0.Add(time.Minute))
+		n, err = tx.DeleteExpiredChallenges(ctx, t0.Add(time.Minute), 100)
 		return err
 	})
 	if n != 1 {

@@ -58,6 +58,8 @@ func Run(t *testing.T, open Opener) {
 		{"Passkeys", testPasskeys},
 		{"RecoveryCodes", testRecoveryCodes},
 		{"Sessions", testSessions},
+		{"PurgeSessions", testPurgeSessions},
+		{"PurgeBounded", testPurgeBounded},
 		{"APITokens", testAPITokens},
 		{"SignInAttempts", testAttempts},
 		{"Challenges", testChallenges},
