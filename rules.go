@@ -24,6 +24,10 @@ type ProgrammeRules struct {
 	Allocations map[ID]int
 	// TargetDays is the target time from referral to departure per priority.
 	TargetDays map[Priority]int
+	// HandoverDays is how long after a family's arrival the referring
+	// partner still sees its contact details, whereabouts and confidential
+	// notes; then the settlement organisation alone keeps in touch.
+	HandoverDays int
 	ChangedBy  ID
 	ChangedAt  time.Time
 }
@@ -68,11 +72,17 @@ func (r *ProgrammeRules) Validate() Problems {
 			p.Add("target_days", "unknown priority")
 		}
 	}
+	if r.HandoverDays < 0 || r.HandoverDays > 365 {
+		p.Add("handover_days", "enter a handover time from 0 to 365 days after arrival")
+	}
 	if d := r.TargetDays[PriorityEmergency]; d > 7 {
 		p.Add("target_days.emergency", "an emergency departs within 7 days of referral")
 	}
 	return p
 }
+
+// DefaultHandoverDays is the handover time of the default rules.
+const DefaultHandoverDays = 30
 
 // DefaultRules returns the rules Haven is seeded with for year: a cap of 250
 // persons until 2022 and 500 from 2023, referrals by referral partners
@@ -89,6 +99,7 @@ func DefaultRules(year int) *ProgrammeRules {
 		ReferrerKinds: []OrgKind{OrgReferralPartner},
 		Allocations:   map[ID]int{},
 		TargetDays:    map[Priority]int{PriorityEmergency: 7, PriorityUrgent: 42, PriorityNormal: 365},
+		HandoverDays:  DefaultHandoverDays,
 	}
 }
 
