@@ -28,8 +28,8 @@ type ProgrammeRules struct {
 	// partner still sees its contact details, whereabouts and confidential
 	// notes; then the settlement organisation alone keeps in touch.
 	HandoverDays int
-	ChangedBy  ID
-	ChangedAt  time.Time
+	ChangedBy    ID
+	ChangedAt    time.Time
 }
 
 // MayRefer reports whether the organisation may open a case this year.
