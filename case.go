@@ -473,3 +473,22 @@ type ApproveInput struct {
 // /api/v1/cases/import, which take the same JSON. The page and the API
 // state this figure, and the server lets such a body through to them.
 const MaxImportFile = 1 << 20
+
+// CheckRequest is one member a screening or medical partner is asked to
+// examine, as its work list shows it: what to do and how soon, no more.
+type CheckRequest struct {
+	CaseID   ID
+	MemberID ID
+	// Kinds are the kinds of check the organisation records.
+	Kinds []CheckKind
+	// Priority is the case's processing priority.
+	Priority Priority
+	// AssignedAt is when the visa office asked (the latest assignment).
+	AssignedAt time.Time
+	// Due is the case's target date (its referral plus the year's target
+	// time for its priority), when the year's rules set one.
+	Due *Date
+	// Recorded: the organisation has recorded every kind of its checks of
+	// the member since it was asked.
+	Recorded bool
+}

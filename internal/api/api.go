@@ -36,6 +36,7 @@ type Haven interface {
 
 	// Nominations.
 	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
+	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
 	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
 	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)

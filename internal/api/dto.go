@@ -186,6 +186,22 @@ type nominationList struct {
 	Nominations []nominationJSON `json:"nominations"`
 }
 
+// checkRequestList is a screening or medical partner's work: the members
+// it is asked to examine.
+type checkRequestList struct {
+	Requests []checkRequestJSON `json:"requests"`
+}
+
+type checkRequestJSON struct {
+	CaseID     haven.ID          `json:"case_id"`
+	MemberID   haven.ID          `json:"member_id"`
+	Kinds      []haven.CheckKind `json:"kinds"`
+	Priority   haven.Priority    `json:"priority,omitempty"`
+	AssignedAt time.Time         `json:"assigned_at"`
+	Due        *haven.Date       `json:"due,omitempty"`
+	Recorded   bool              `json:"recorded"`
+}
+
 // caseJSON is a case as the actor may see it: the app has already cleared
 // every field and dropped every record outside the actor's view.
 type caseJSON struct {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -91,6 +92,23 @@ func TestJourney(t *testing.T) {
 	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[screening].ID, "members": mids})
 	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[medical].ID, "members": mids})
 
+	// The medical partner's system learns what it is asked to examine:
+	// each member, its kind of check, the priority, when and by when.
+	asked := f.ok(t, 200, medical, "GET", "/api/v1/checks", nil)["requests"].([]any)
+	if len(asked) != len(mids) {
+		t.Fatalf("the medical partner is asked for %d members, want %d: %v", len(asked), len(mids), asked)
+	}
+	for i, a := range asked {
+		r := a.(map[string]any)
+		if r["case_id"] != id || r["member_id"] != mids[i] || fmt.Sprint(r["kinds"]) != "[medical]" || r["priority"] == nil ||
+			r["assigned_at"] == nil || r["due"] == nil || r["recorded"] != false {
+			t.Fatalf("request %d = %v", i, r)
+		}
+	}
+	if r := f.call(t, unhcr, "GET", "/api/v1/checks", nil); r.status != 403 {
+		t.Fatalf("a referral partner lists checks: %d", r.status)
+	}
+
 	// The check partners record their results with their own tokens, and
 	// see the members assigned to them, not the case's narrative.
 	for _, m := range mids {
@@ -119,7 +137,15 @@ func TestJourney(t *testing.T) {
 			t.Fatalf("the screening partner's part of the case shows %s", leak)
 		}
 	}
+	for _, a := range f.ok(t, 200, medical, "GET", "/api/v1/checks", nil)["requests"].([]any) {
+		if a.(map[string]any)["recorded"] != true {
+			t.Fatalf("a recorded medical is still asked for: %v", a)
+		}
+	}
 	act(visa, "confirm-admissible", nil)
+	if asked := f.ok(t, 200, medical, "GET", "/api/v1/checks", nil)["requests"].([]any); len(asked) != 0 {
+		t.Fatalf("after admissibility the medical partner is still asked for %v", asked)
+	}
 	// Admissibility settled and its checks recorded: the screening
 	// partner no longer reaches the case, as if it did not exist.
 	if r := f.call(t, screening, "GET", "/api/v1/cases/"+id, nil); r.status != 404 {

@@ -40,6 +40,21 @@ func listNominations(c *call, _ *none) (nominationList, error) {
 	return out, nil
 }
 
+// listCheckRequests lists the members a screening or medical partner is
+// asked to examine.
+func listCheckRequests(c *call, _ *none) (checkRequestList, error) {
+	rs, err := c.h.FindCheckRequests(c.ctx, c.actor)
+	if err != nil {
+		return checkRequestList{}, err
+	}
+	out := checkRequestList{Requests: []checkRequestJSON{}}
+	for _, r := range rs {
+		out.Requests = append(out.Requests, checkRequestJSON{CaseID: r.CaseID, MemberID: r.MemberID, Kinds: r.Kinds,
+			Priority: r.Priority, AssignedAt: r.AssignedAt, Due: r.Due, Recorded: r.Recorded})
+	}
+	return out, nil
+}
+
 // createNomination records a protection partner's nomination.
 func createNomination(c *call, in *nominationInput) (nominationJSON, error) {
 	n := &haven.Nomination{ReferralOrgID: in.ReferralOrgID, DefenderName: in.DefenderName, Contact: in.Contact,

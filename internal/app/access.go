@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
@@ -76,7 +77,38 @@ func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 		}
 		r.IsNominatingOrg = n.ProtectionOrgID == w.org.ID
 	}
+	if r.IsReferringOrg && (row.State == haven.StateArrived || row.State == haven.StateInSettlement) {
+		past, err := a.pastHandover(ctx, tx, row)
+		if err != nil {
+			return r, err
+		}
+		r.PastHandover = past
+	}
 	return r, nil
+}
+
+// pastHandover reports whether the family of the case arrived longer ago
+// than the handover time of the rules of its admission year (the default
+// when that year has none).
+func (a *App) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow) (bool, error) {
+	ar, err := tx.FindArrival(ctx, row.ID)
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	days := haven.DefaultHandoverDays
+	year := row.AdmissionYear
+	if year == 0 {
+		year = ar.Date.Year
+	}
+	if rules, err := tx.FindRules(ctx, year); err == nil {
+		days = rules.HandoverDays
+	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return false, err
+	}
+	end := time.Date(ar.Date.Year, time.Month(ar.Date.Month), ar.Date.Day, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+	return !a.now().Before(end), nil
 }
 
 // memberRels are the actor's relations to the members of the case row

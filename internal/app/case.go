@@ -897,6 +897,97 @@ func (a *App) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven
 	return out, err
 }
 
+// FindCheckRequests returns the members the actor's screening or medical
+// organisation is asked to examine and still reaches, by the cases'
+// referral and the members' order: each with the kinds of check, the
+// case's priority, when it was asked and the case's target date. It names
+// no one: the members' identities are on the partial case (FindCaseByID).
+// Any other organisation gets EFORBIDDEN, which depends on its kind alone.
+func (a *App) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error) {
+	out := []*haven.CheckRequest{}
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		if err := a.coarse(ctx, tx, w, policy.MemberRead, "case", "", ""); err != nil {
+			return err
+		}
+		if w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner {
+			// The visa office reaches every member: it has no requests.
+			return nil
+		}
+		all, err := tx.FindAssignments(ctx, w.org.ID, "")
+		if err != nil {
+			return err
+		}
+		var cases []haven.ID
+		for _, as := range all {
+			if !slices.Contains(cases, as.CaseID) {
+				cases = append(cases, as.CaseID)
+			}
+		}
+		for _, id := range cases {
+			row, err := tx.FindCaseByID(ctx, id, false)
+			if err != nil {
+				return err
+			}
+			rels, err := a.memberRels(ctx, tx, w, row)
+			if err != nil {
+				return err
+			}
+			var due *haven.Date
+			var members []haven.ID
+			for _, as := range all {
+				if as.CaseID != id {
+					continue
+				}
+				rel := rels[as.MemberID]
+				v, d := policy.ViewOf(w.actor(), rel)
+				if !d.Allowed {
+					continue
+				}
+				cr := &haven.CheckRequest{CaseID: id, MemberID: as.MemberID, Kinds: v.CheckKinds, AssignedAt: as.AssignedAt, Recorded: rel.CheckRecorded}
+				if v.Priority {
+					cr.Priority = row.ProcessingPriority
+					if due == nil {
+						if due, err = a.targetDate(ctx, tx, row); err != nil {
+							return err
+						}
+					}
+					cr.Due = due
+				}
+				out = append(out, cr)
+				members = append(members, as.MemberID)
+			}
+			if len(members) > 0 {
+				if err := a.audit(ctx, tx, w.actor(), "case.check_requests", "case", row.ID, row.ID, map[string]any{"members": members}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// targetDate is the case's referral date plus the target time for its
+// processing priority in the rules of its referral year, or nil.
+func (a *App) targetDate(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Date, error) {
+	rules, err := tx.FindRules(ctx, row.ReferredAt.Year())
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	days, ok := rules.TargetDays[row.ProcessingPriority]
+	if !ok {
+		return nil, nil
+	}
+	d := haven.DateOf(row.ReferredAt.AddDate(0, 0, days))
+	return &d, nil
+}
+
 // AssignChecks assigns members of a case to a screening or medical
 // partner, which then reaches those members (and only those) to record its
 // checks. The visa office assigns, while the case takes checks.
