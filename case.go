@@ -267,7 +267,26 @@ type Member struct {
 	// ConfidentialNotes are what the member asked to keep from the other
 	// members of the case (UNHCR RRF confidential headings). Encrypted at rest.
 	ConfidentialNotes string
+	// AdultDependent records the statutory exception under which a child
+	// (or a child's child) aged 22 or over on the referral date is still a
+	// dependent child (IRPR s.2): they have depended substantially on the
+	// parent's financial support since before the age of 22 and cannot
+	// support themselves financially because of a physical or mental
+	// condition. It says that the person has such a condition, so it is
+	// medical information: encrypted at rest, and shown only with the
+	// narrative (the visa office and the referring partner), never to a
+	// settlement organisation. See workflow.CheckReferral.
+	AdultDependent bool
 }
+
+// DependentChildAge is the age from which a child is a dependent child only
+// under the statutory exception (IRPR s.2 "dependent child").
+const DependentChildAge = 22
+
+// IsChild reports whether the relationship is a child's: the principal's
+// child or a dependent child's child. These are the dependent children of
+// IRPR s.2, whose age the referral checks.
+func (r Relationship) IsChild() bool { return r == RelChild || r == RelChildOfChild }
 
 // Validate reports problems with m's input fields; now bounds the birth date.
 func (m *Member) Validate(now time.Time) Problems {
