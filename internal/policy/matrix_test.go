@@ -286,7 +286,7 @@ var (
 		"case.view.contact", "case.view.narrative", "case.view.work", "case.view.confidential_notes",
 		"case.view.check_details", "case.view.decision_reasons", "case.view.itinerary", "case.view.arrival",
 		"case.view.integration_plan", "case.view.assessments", "case.view.decisions",
-		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality"}
+		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality", "case.view.duplicates"}
 	settlementView = []policy.Action{"case.view.status", "case.view.identity", "case.view.family", "case.view.work",
 		"case.view.arrival", "case.view.integration_plan"}
 	fromApproval = []haven.CaseState{haven.StateApproved, haven.StateTravelBooked, haven.StateArrived, haven.StateInSettlement, haven.StateClosed}
@@ -339,7 +339,7 @@ var grants = []expectation{
 		func(c combo) bool {
 			return referring(c) && (in(c.action, "case.read", "case.withdraw") || (isView(c.action) &&
 				!in(c.action, "case.view.integration_plan", "case.view.assessments", "case.view.check_details",
-					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")))
+					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality", "case.view.duplicates")))
 		}},
 	{"the referring partner responds to an information request",
 		func(c combo) bool {
@@ -416,6 +416,8 @@ var nevers = []expectation{
 		}},
 	{"nobody but the visa office and the referring partner sees confidential notes",
 		func(c combo) bool { return c.action == "case.view.confidential_notes" && c.kind != vo && !referring(c) }},
+	{"nobody but the visa office sees possible duplicates (another organisation's case would be told)",
+		func(c combo) bool { return c.action == "case.view.duplicates" && c.kind != vo }},
 	{"nobody but the visa office and the referring partner sees the narrative",
 		func(c combo) bool { return c.action == "case.view.narrative" && c.kind != vo && !referring(c) }},
 	{"a protection partner sees only the status of cases it did not refer",

@@ -85,6 +85,7 @@ const (
 	ViewChecksMedical     Action = "case.view.checks.medical"
 	ViewChecksSecurity    Action = "case.view.checks.security"
 	ViewChecksCriminality Action = "case.view.checks.criminality"
+	ViewDuplicates        Action = "case.view.duplicates"
 )
 
 // RecordKind is the kind of record an action is asked of.
@@ -147,6 +148,7 @@ var actions = map[Action]actionInfo{
 	ViewIntegrationPlan: {caseView, onCaseOrMem}, ViewAssessments: {caseView, onCaseOrMem},
 	ViewDecisions: {caseView, onCaseOrMem}, ViewChecksMedical: {caseView, onCaseOrMem},
 	ViewChecksSecurity: {caseView, onCaseOrMem}, ViewChecksCriminality: {caseView, onCaseOrMem},
+	ViewDuplicates: {caseView, onCaseOrMem},
 }
 
 // Actions lists every action, sorted, for tests and documentation.

@@ -23,7 +23,8 @@ type View struct {
 	// (sealed), sex and nationalities: what a check needs.
 	Identity bool
 	// Family (case.view.family): the family's composition: each member's
-	// relationship, whether they accompany or were removed, languages.
+	// relationship, whether they accompany or were removed, languages;
+	// with Narrative, the dependent adult child exception (sealed).
 	Family bool
 	// Contact (case.view.contact): members' contact details and whereabouts.
 	Contact bool
@@ -55,6 +56,10 @@ type View struct {
 	Decisions   bool
 	// CheckKinds (case.view.checks.*) are the kinds of check included.
 	CheckKinds []haven.CheckKind
+	// Duplicates (case.view.duplicates): the other cases this one may
+	// duplicate. The visa office's alone: telling a referrer would tell it
+	// that another organisation's case exists.
+	Duplicates bool
 }
 
 // viewParts maps each part of a View to its action.
@@ -77,6 +82,7 @@ var viewParts = []struct {
 	{ViewIntegrationPlan, func(v *View) { v.IntegrationPlan = true }},
 	{ViewAssessments, func(v *View) { v.Assessments = true }},
 	{ViewDecisions, func(v *View) { v.Decisions = true }},
+	{ViewDuplicates, func(v *View) { v.Duplicates = true }},
 	// CheckKinds keep haven.CheckKinds' order.
 	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
 	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
@@ -127,7 +133,7 @@ func ViewOf(actor haven.Actor, r Relation) (View, Decision) {
 func (v View) IsZero() bool {
 	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
 		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
-		!v.IntegrationPlan && !v.Assessments && !v.Decisions && len(v.CheckKinds) == 0
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Duplicates && len(v.CheckKinds) == 0
 }
 
 // StatusOnly reports whether v is the case-status view: state and dates,
@@ -221,6 +227,9 @@ func (v View) Redact(c *haven.Case) {
 	if !v.IntegrationPlan {
 		c.Plan = nil
 	}
+	if !v.Duplicates {
+		c.PossibleDuplicates = nil
+	}
 }
 
 // RedactMember clears every field of m outside v.
@@ -240,6 +249,12 @@ func (v View) RedactMember(m *haven.Member) {
 	if !v.ConfidentialNotes {
 		m.ConfidentialNotes = ""
 	}
+	// The dependent adult child exception discloses a condition: with the
+	// family, to those who read the narrative (never a settlement
+	// organisation, nor a check partner).
+	if !v.Family || !v.Narrative {
+		m.AdultDependent = false
+	}
 }
 
 // Or returns what either view shows.
@@ -251,6 +266,7 @@ func (v View) Or(w View) View {
 		CheckDetails: v.CheckDetails || w.CheckDetails, DecisionReasons: v.DecisionReasons || w.DecisionReasons,
 		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
 		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
+		Duplicates: v.Duplicates || w.Duplicates,
 	}
 	for _, k := range haven.CheckKinds {
 		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {
