@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/havenhrd/haven"
+)
+
+// TestReferralAdultChild: a child aged 22 or over (45 on the fixture's
+// date, 2026-05-04) is refused on the check page with the problem beside
+// the answer, naming the person and saying what is needed; ticking the
+// dependent child exception on the person's page lets the referral through.
+func TestReferralAdultChild(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgReferralPartner])
+	const path = "/referrals/new"
+	b.get(path)
+	b.step(path, url.Values{"unhcr_number": {"UNH-ADULT-0001"}, "submission_priority": {"normal"}, "processing_priority": {"normal"}},
+		"go=next", 200, "Submission category")
+	b.step(path, url.Values{"primary_category": {"medical_needs"}, "category_justification": {"Needs care."}}, "go=next", 200, "Convention grounds")
+	b.step(path, url.Values{"grounds": {"religion"}}, "go=next", 200, "Countries")
+	b.step(path, url.Values{"nationality_countries": {"SY"}, "asylum_country": {"LB"}}, "go=next", 200, "Persecution account")
+	b.step(path, url.Values{"persecution_account": {"Account."}}, "go=next", 200, "Person 1")
+	b.step(path, url.Values{"member_relationship": {"principal"}, "member_family_name": {"Haddad"}, "member_date_of_birth": {"1960-01-01"},
+		"member_sex": {"x"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
+	b.step(path, url.Values{"add_another": {"yes"}}, "go=next", 200, "Person 2")
+	b.step(path, url.Values{"member_relationship": {"child"}, "member_family_name": {"Haddad"}, "member_given_names": {"Samir"},
+		"member_date_of_birth": {"1981-05-04"}, "member_sex": {"male"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
+	b.step(path, url.Values{"add_another": {"no"}}, "go=next", 200, "Check your answers")
+	before := f.caseCount(t)
+	r, body := b.fill(path, nil, "go=submit")
+	if r.StatusCode != http.StatusBadRequest || !slices.Contains(errorLinks(body), "m2_adult_dependent") ||
+		!strings.Contains(body, `id="m2_adult_dependent-error"`) ||
+		!strings.Contains(text(body), "Samir Haddad: This child is 22 or over. Tick that they have depended on the parent") {
+		t.Fatalf("a child of 45 without the exception: %d %v\n%s", r.StatusCode, errorLinks(body), text(body))
+	}
+	if f.caseCount(t) != before {
+		t.Fatal("a refused referral was stored")
+	}
+	body = b.step(path, nil, "change=member:2", 200, "Person 2")
+	if !strings.Contains(body, `name="member_adult_dependent"`) {
+		t.Fatal("the person's page has no dependent child exception")
+	}
+	b.step(path, url.Values{"member_adult_dependent": {"yes"}}, "go=next", 200, "Check your answers")
+	r, body = b.fill(path, nil, "go=submit")
+	if r.StatusCode != 200 || !strings.HasPrefix(r.Request.URL.Path, "/cases/case_") {
+		t.Fatalf("with the exception: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
+	}
+	if f.caseCount(t) != before+1 {
+		t.Fatal("the referral was not stored")
+	}
+}
