@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -53,5 +54,47 @@ func TestReferralAdultChild(t *testing.T) {
 	}
 	if f.caseCount(t) != before+1 {
 		t.Fatal("the referral was not stored")
+	}
+}
+
+// TestImportAdultChild: in a CSV import, a child aged 22 or over is refused
+// at its own line unless the adult_dependent column says yes; in JSON,
+// adult_dependent is true or false.
+func TestImportAdultChild(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgReferralPartner])
+	header := strings.TrimSuffix(csvHeader, "\n") + ",adult_dependent\n"
+	family := func(number, dependent string) string {
+		return "A," + number + ",normal,normal,legal_physical_protection,x,political_opinion,,IR,TR,x,,principal,yes,Haddad,Amir,1960-03-01,male,IR,fa,,\n" +
+			"A,,,,,,,,,,,,child,yes,Haddad,Samir,1981-05-04,male,IR,fa,," + dependent + "\n"
+	}
+	start := f.caseCount(t)
+	b.get("/referrals/import")
+	r, body := b.upload("adult.csv", []byte(header+family("UNH-ADULT-0001", "")))
+	if lines := reportLines(body); r.StatusCode != http.StatusBadRequest || !slices.Contains(lines, "3") ||
+		!strings.Contains(text(body), "Person 2: Dependent child aged 22 or over") || !strings.Contains(text(body), "This child is 22 or over. Tick") {
+		t.Fatalf("a child of 45 without the exception: %d %v\n%s", r.StatusCode, lines, text(body))
+	}
+	b.get("/referrals/import")
+	r, body = b.upload("adult.csv", []byte(header+family("UNH-ADULT-0001", "maybe")))
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(text(body), "Write yes or no") {
+		t.Fatalf("adult_dependent=maybe: %d\n%s", r.StatusCode, text(body))
+	}
+	if f.caseCount(t) != start {
+		t.Fatal("a refused import stored cases")
+	}
+	b.get("/referrals/import")
+	r, body = b.upload("adult.csv", []byte(header+family("UNH-ADULT-0001", "yes")))
+	if r.StatusCode != 200 || !strings.Contains(body, "Referrals imported: 1.") {
+		t.Fatalf("with the exception: %d\n%s", r.StatusCode, text(body))
+	}
+	j := importJSON("JsonAdult", 3)
+	child := j["members"].([]map[string]any)[2]
+	child["date_of_birth"], child["adult_dependent"] = "1981-05-04", true
+	b.get("/referrals/import")
+	r, body = b.upload("adult.json", must(json.Marshal([]any{j})))
+	if r.StatusCode != 200 || f.caseCount(t) != start+2 {
+		t.Fatalf("JSON with the exception: %d\n%s", r.StatusCode, text(body))
 	}
 }
