@@ -98,3 +98,50 @@ func TestImportAdultChild(t *testing.T) {
 		t.Fatalf("JSON with the exception: %d\n%s", r.StatusCode, text(body))
 	}
 }
+
+// TestPossibleDuplicatePages: a referral by another organisation of a
+// family already referred is flagged on the visa office's case page, with a
+// link to the other case and what matched, and found by its queue filter;
+// the referrer's page says nothing, and the filter is refused to it.
+func TestPossibleDuplicatePages(t *testing.T) {
+	f := newFixture(t, false)
+	first := f.refer(t, "First", 2, haven.PriorityNormal)
+	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Another referral partner", Country: "CH"}
+	if err := f.app.CreateOrganisation(f.ctx, f.admin, o); err != nil {
+		t.Fatal(err)
+	}
+	u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: "other-referrer", DisplayName: "Other"}
+	if _, err := f.app.CreateUser(f.ctx, f.admin, u); err != nil {
+		t.Fatal(err)
+	}
+	second := referral("Second", 2, haven.PriorityNormal)
+	second.UNHCRNumber = first.UNHCRNumber
+	if err := f.app.CreateReferral(f.ctx, haven.Actor{UserID: u.ID}, second); err != nil {
+		t.Fatal(err)
+	}
+	visa := f.browser(t)
+	visa.signIn(f.users[haven.OrgVisaOffice])
+	_, body := visa.get("/cases/" + string(second.ID))
+	words := func(body string) string { return strings.Join(strings.Fields(text(body)), " ") }
+	if !strings.Contains(words(body), "Possible duplicate of case "+string(first.ID)+" : matched on the UNHCR case number") ||
+		!strings.Contains(body, `href="/cases/`+string(first.ID)+`"`) {
+		t.Fatalf("the visa office's case page:\n%s", text(body))
+	}
+	_, body = visa.get("/cases/" + string(first.ID))
+	if !strings.Contains(words(body), "Possible duplicate of case "+string(second.ID)) {
+		t.Fatalf("the earlier case's page:\n%s", text(body))
+	}
+	r, body := visa.get("/cases?duplicates=yes")
+	if r.StatusCode != 200 || !strings.Contains(body, string(first.ID)) || !strings.Contains(body, string(second.ID)) {
+		t.Fatalf("the visa office's queue of possible duplicates: %d\n%s", r.StatusCode, text(body))
+	}
+	ref := f.browser(t)
+	ref.signIn(f.users[haven.OrgReferralPartner])
+	_, body = ref.get("/cases/" + string(first.ID))
+	if strings.Contains(text(body), "Possible duplicate") || strings.Contains(body, string(second.ID)) {
+		t.Fatalf("the referrer's case page tells of the other case:\n%s", text(body))
+	}
+	if r, _ := ref.get("/cases?duplicates=yes"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("the referrer asks for possible duplicates: %d", r.StatusCode)
+	}
+}
