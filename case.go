@@ -161,6 +161,10 @@ type Case struct {
 	Notes       []*CaseNote
 	Travel      *Travel
 	Arrival     *Arrival
+	// PossibleDuplicates are the other cases this one may duplicate, found
+	// when either was referred; nil outside the view (case.view.duplicates,
+	// the visa office's alone).
+	PossibleDuplicates []*PossibleDuplicate
 	// Plan is the settlement organisation's integration plan; nil outside
 	// the view (case.view.integration_plan) and before placement.
 	Plan *IntegrationPlan
@@ -179,6 +183,32 @@ type Case struct {
 	UpdatedAt  time.Time
 	// Version counts the changes to the case row; it rises by one each time.
 	Version int
+}
+
+// DuplicateMatch is what two cases were found to share.
+type DuplicateMatch string
+
+// The kinds of match.
+const (
+	// MatchUNHCRNumber: the same UNHCR case number.
+	MatchUNHCRNumber DuplicateMatch = "unhcr_number"
+	// MatchMemberIdentity: a member with the same names and date of birth.
+	MatchMemberIdentity DuplicateMatch = "member_identity"
+)
+
+// PossibleDuplicate links a case to another case that may be the same
+// family referred twice, by two organisations. It is the visa office's to
+// resolve; the referring partners are never told (a refusal would tell a
+// partner that another organisation's case exists).
+type PossibleDuplicate struct {
+	OtherCaseID ID
+	Match       DuplicateMatch
+	// MemberID (on this case) and OtherMemberID (on the other) are the
+	// members whose names and date of birth matched; empty for a UNHCR
+	// case number.
+	MemberID      ID
+	OtherMemberID ID
+	FoundAt       time.Time
 }
 
 // Offer is what the reader of a case may do to it now: the events the case
@@ -267,7 +297,26 @@ type Member struct {
 	// ConfidentialNotes are what the member asked to keep from the other
 	// members of the case (UNHCR RRF confidential headings). Encrypted at rest.
 	ConfidentialNotes string
+	// AdultDependent records the statutory exception under which a child
+	// (or a child's child) aged 22 or over on the referral date is still a
+	// dependent child (IRPR s.2): they have depended substantially on the
+	// parent's financial support since before the age of 22 and cannot
+	// support themselves financially because of a physical or mental
+	// condition. It says that the person has such a condition, so it is
+	// medical information: encrypted at rest, and shown only with the
+	// narrative (the visa office and the referring partner), never to a
+	// settlement organisation. See workflow.CheckReferral.
+	AdultDependent bool
 }
+
+// DependentChildAge is the age from which a child is a dependent child only
+// under the statutory exception (IRPR s.2 "dependent child").
+const DependentChildAge = 22
+
+// IsChild reports whether the relationship is a child's: the principal's
+// child or a dependent child's child. These are the dependent children of
+// IRPR s.2, whose age the referral checks.
+func (r Relationship) IsChild() bool { return r == RelChild || r == RelChildOfChild }
 
 // Validate reports problems with m's input fields; now bounds the birth date.
 func (m *Member) Validate(now time.Time) Problems {
@@ -455,7 +504,10 @@ type CaseFilter struct {
 	// SafetyConcern keeps the cases where a follow-up after arrival
 	// reported a safety concern.
 	SafetyConcern bool
-	Offset, Limit int
+	// PossibleDuplicate keeps the cases flagged as possible duplicates, on
+	// either side of the match.
+	PossibleDuplicate bool
+	Offset, Limit     int
 }
 
 // ApproveInput says how a case is approved.

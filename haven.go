@@ -81,6 +81,19 @@ func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.Time().After(e.Time()) }
 
+// YearsOn returns the completed years from d to on: a person born on d is
+// YearsOn(on) years old on the date on. A birthday on 29 February is
+// reached on 1 March in a year without one, so the person is still the
+// younger age on 28 February (the common-law rule: a year of age is
+// complete only when the anniversary date itself has begun).
+func (d Date) YearsOn(on Date) int {
+	n := on.Year - d.Year
+	if on.Month < d.Month || on.Month == d.Month && on.Day < d.Day {
+		n--
+	}
+	return n
+}
+
 // MarshalText formats d as YYYY-MM-DD.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 

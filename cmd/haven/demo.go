@@ -251,7 +251,9 @@ func (s *seeder) caseIn(i int, target haven.CaseState) error {
 		c.SocialGroups = []haven.SocialGroup{haven.SocialGroups[i%3]}
 	}
 	for k := range size {
-		rel, given, born := haven.RelChild, fmt.Sprintf("Child %d", k-1), haven.Date{Year: 2008 + k, Month: 3, Day: 10 + k}
+		// Children stay under 22 whatever the year the demo runs in: an
+		// older child needs the dependent adult child exception.
+		rel, given, born := haven.RelChild, fmt.Sprintf("Child %d", k-1), haven.Date{Year: haven.SystemClock{}.Now().Year() - 18 + k, Month: 3, Day: 10 + k}
 		switch k {
 		case 0:
 			rel, given, born = haven.RelPrincipal, f.given, haven.Date{Year: 1978 + i%15, Month: time.Month(1 + i%12), Day: 1 + i%27}

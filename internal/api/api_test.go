@@ -232,13 +232,15 @@ func referral(tag string, size int) map[string]any {
 	rels := []string{"principal", "spouse"}
 	var members []map[string]any
 	for i := range size {
-		rel := "child"
+		// Children are under 22: a child 22 or over takes the dependent
+		// adult child exception.
+		rel, born := "child", 2008+i
 		if i < len(rels) {
-			rel = rels[i]
+			rel, born = rels[i], 1985+5*i
 		}
 		members = append(members, map[string]any{
 			"relationship": rel, "accompanying": true, "family_name": "Family" + tag,
-			"given_names": "Member" + string(rune('A'+i)) + " " + tag, "date_of_birth": haven.Date{Year: 1985 + 5*i, Month: 4, Day: 1 + i}.String(),
+			"given_names": "Member" + string(rune('A'+i)) + " " + tag, "date_of_birth": haven.Date{Year: born, Month: 4, Day: 1 + i}.String(),
 			"sex": "female", "nationalities": []string{"IR"}, "languages": []string{"fa"},
 			"whereabouts": "Safe house near Van " + tag, "contact": "+90 555 " + tag,
 			"confidential_notes": "Confidential note of " + tag,

@@ -41,6 +41,8 @@ type memberInput struct {
 	Contact           string             `json:"contact"`
 	Whereabouts       string             `json:"whereabouts"`
 	ConfidentialNotes string             `json:"confidential_notes"`
+	// AdultDependent records the dependent adult child exception.
+	AdultDependent bool `json:"adult_dependent"`
 }
 
 // assessmentInput is the body of POST /api/v1/cases/{id}/assessment.
@@ -151,6 +153,13 @@ func listCases(c *call, _ *none) (caseList, error) {
 	default:
 		p.Add("safety_concern", "write true or false")
 	}
+	switch c.query.one(&p, "possible_duplicate") {
+	case "", "false":
+	case "true":
+		f.PossibleDuplicate = true
+	default:
+		p.Add("possible_duplicate", "write true or false")
+	}
 	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
 	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
 	if err := p.Err("api.listCases"); err != nil {
@@ -217,7 +226,7 @@ func (in *caseInput) referral() *haven.Case {
 		k.Members = append(k.Members, &haven.Member{Relationship: m.Relationship, Accompanying: m.Accompanying,
 			FamilyName: m.FamilyName, GivenNames: m.GivenNames, DateOfBirth: m.DateOfBirth, Sex: m.Sex,
 			Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact, Whereabouts: m.Whereabouts,
-			ConfidentialNotes: m.ConfidentialNotes})
+			ConfidentialNotes: m.ConfidentialNotes, AdultDependent: m.AdultDependent})
 	}
 	return k
 }

@@ -231,6 +231,7 @@ type caseJSON struct {
 	Travel                *travelJSON              `json:"travel,omitempty"`
 	Arrival               *arrivalJSON             `json:"arrival,omitempty"`
 	IntegrationPlan       *planJSON                `json:"integration_plan,omitempty"`
+	PossibleDuplicates    []duplicateJSON          `json:"possible_duplicates,omitempty"`
 	Offer                 *offerJSON               `json:"offer,omitempty"`
 	VisaKind              haven.VisaKind           `json:"visa_kind,omitempty"`
 	AdmissionYear         int                      `json:"admission_year,omitempty"`
@@ -261,6 +262,16 @@ type memberJSON struct {
 	Contact           string     `json:"contact,omitempty"`
 	Whereabouts       string     `json:"whereabouts,omitempty"`
 	ConfidentialNotes string     `json:"confidential_notes,omitempty"`
+	AdultDependent    bool       `json:"adult_dependent,omitempty"`
+}
+
+// duplicateJSON is a possible duplicate: the visa office's alone.
+type duplicateJSON struct {
+	OtherCaseID   haven.ID             `json:"other_case_id"`
+	Match         haven.DuplicateMatch `json:"match"`
+	MemberID      haven.ID             `json:"member_id,omitempty"`
+	OtherMemberID haven.ID             `json:"other_member_id,omitempty"`
+	FoundAt       time.Time            `json:"found_at"`
 }
 
 // assessmentJSON is an eligibility assessment.
@@ -395,11 +406,15 @@ func caseOut(c *haven.Case) caseJSON {
 	for _, m := range c.Members {
 		mj := memberJSON{ID: m.ID, Relationship: m.Relationship, FamilyName: m.FamilyName, GivenNames: m.GivenNames,
 			DateOfBirth: m.DateOfBirth, Sex: m.Sex, Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact,
-			Whereabouts: m.Whereabouts, ConfidentialNotes: m.ConfidentialNotes}
+			Whereabouts: m.Whereabouts, ConfidentialNotes: m.ConfidentialNotes, AdultDependent: m.AdultDependent}
 		if m.Relationship != "" {
 			mj.Accompanying, mj.Excluded = boolPtr(m.Accompanying), boolPtr(m.Excluded)
 		}
 		out.Members = append(out.Members, mj)
+	}
+	for _, d := range c.PossibleDuplicates {
+		out.PossibleDuplicates = append(out.PossibleDuplicates, duplicateJSON{OtherCaseID: d.OtherCaseID, Match: d.Match,
+			MemberID: d.MemberID, OtherMemberID: d.OtherMemberID, FoundAt: d.FoundAt})
 	}
 	for _, a := range c.Assessments {
 		grounds := a.Grounds

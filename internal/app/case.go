@@ -45,22 +45,39 @@ type sealedWork struct {
 // the actor's organisation and under review, and it becomes referred in the
 // same transaction. On success c carries its new IDs and state.
 //
+// A referral whose UNHCR case number, or one of whose persons (by name and
+// date of birth), is already on another organisation's case is taken like
+// any other and flagged for the visa office alone as a possible duplicate
+// (case.view.duplicates): the referrer is told nothing, so a referral is
+// no way to learn that another organisation's case exists.
+//
 // Errors: EINVALID with field problems for bad input; ECONFLICT when the
 // year has no rules, the organisation may not refer, the UNHCR case number
-// is already on a case, or a person on the referral is already on an open
-// case; ENOTFOUND for a nomination the actor cannot see.
+// is already on a case the organisation referred, or a person on the
+// referral is already on an open case it referred; ENOTFOUND for a
+// nomination the actor cannot see.
 func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, rules, err := a.referrer(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		nom, err := a.checkReferral(ctx, tx, w, rules, c)
+		nom, dups, err := a.checkReferral(ctx, tx, w, rules, c)
 		if err != nil {
 			return err
 		}
-		return a.writeReferral(ctx, tx, w, c, nom)
+		return a.writeReferral(ctx, tx, w, c, nom, dups)
 	})
+}
+
+// duplicate is a possible duplicate found by checkReferral, before the new
+// case and its members have IDs: member is the index of the matching
+// member on the referral, or -1 for the UNHCR case number.
+type duplicate struct {
+	other       haven.ID
+	match       haven.DuplicateMatch
+	member      int
+	otherMember haven.ID
 }
 
 // referrer resolves an actor who refers, with the rules of the year the
@@ -82,8 +99,9 @@ func (a *App) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (who
 
 // checkReferral applies every rule a referral must meet and writes
 // nothing. It returns the nomination the referral comes from, if any,
-// moved to its next state in memory.
-func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case) (*store.NominationRow, error) {
+// moved to its next state in memory, and the possible duplicates on other
+// organisations' cases.
+func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case) (*store.NominationRow, []duplicate, error) {
 	const op = "app.CreateReferral"
 	now := a.now()
 	mayRefer := rules != nil && rules.MayRefer(w.org)
@@ -92,69 +110,95 @@ func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *have
 		c.ReferringOrgID = w.org.ID
 	}
 	if err := workflow.CheckReferral(rules, w.org, c, now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !a.decide(ctx, tx, w, policy.CaseRefer, policy.Relation{Kind: policy.KindProgramme, MayRefer: mayRefer}, "case", "", "").Allowed {
-		return nil, a.forbidden(ctx, w, policy.CaseRefer)
+		return nil, nil, a.forbidden(ctx, w, policy.CaseRefer)
 	}
 	var nom *store.NominationRow
 	if c.NominationID != "" {
 		var err error
 		nom, err = tx.FindNominationByID(ctx, c.NominationID)
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			return nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
+			return nil, nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rel := nominationRel(w, nom)
 		if !policy.Decide(w.actor(), policy.NominationRead, rel).Allowed {
-			return nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
+			return nil, nil, a.nominationNotFound(ctx, tx, w, c.NominationID)
 		}
 		rel.MayRefer = mayRefer
 		if !a.decide(ctx, tx, w, policy.NominationRefer, rel, "nomination", nom.ID, "").Allowed {
-			return nil, a.forbidden(ctx, w, policy.NominationRefer)
+			return nil, nil, a.forbidden(ctx, w, policy.NominationRefer)
 		}
 		next, err := workflow.StepNomination(nom.State, haven.NominationEventRefer, "")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := tx.FindDataKey(ctx, nom.ID); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			return nil, haven.Errorf(haven.ECONFLICT, op, "the nomination has been shredded and cannot be referred")
+			return nil, nil, haven.Errorf(haven.ECONFLICT, op, "the nomination has been shredded and cannot be referred")
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		nom.State = next
 	}
-	// Duplicates: the UNHCR number, and any person already on an open case.
-	if _, err := tx.FindCaseByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber)); err == nil {
-		return nil, &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a case with this UNHCR case number already exists",
-			Fields: []haven.FieldProblem{{Field: "unhcr_number", Message: "this UNHCR case number is already on a case"}}}
-	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+	dups, err := a.findDuplicates(ctx, tx, w, c)
+	return nom, dups, err
+}
+
+// findDuplicates looks for the referral c among the cases already there:
+// its UNHCR case number on any case, and each of its persons (by name and
+// date of birth) on an open case. A match within the referrer's own
+// caseload (the cases its organisation referred) is ECONFLICT, as it tells
+// the referrer only of its own cases. A match on another organisation's
+// case is returned, to be flagged for the visa office; refusing it would
+// tell the referrer that the other organisation's case exists.
+func (a *App) findDuplicates(ctx context.Context, tx store.Tx, w who, c *haven.Case) ([]duplicate, error) {
+	const op = "app.CreateReferral"
+	var dups []duplicate
+	same, err := tx.FindCasesByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber))
+	if err != nil {
 		return nil, err
+	}
+	for _, other := range same {
+		if other.ReferringOrgID == w.org.ID {
+			return nil, &haven.Error{Code: haven.ECONFLICT, Op: op, Message: "a case with this UNHCR case number already exists",
+				Fields: []haven.FieldProblem{{Field: "unhcr_number", Message: "this UNHCR case number is already on a case"}}}
+		}
+		dups = append(dups, duplicate{other: other.ID, match: haven.MatchUNHCRNumber, member: -1})
 	}
 	var p haven.Problems
 	for i, m := range c.Members {
-		dups, err := tx.FindMembersByIdentityIndex(ctx, a.identityIndex(m))
+		found, err := tx.FindMembersByIdentityIndex(ctx, a.identityIndex(m))
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range dups {
+		for _, d := range found {
 			other, err := tx.FindCaseByID(ctx, d.CaseID, false)
 			if err != nil {
 				return nil, err
 			}
-			if !workflow.Terminal(other.State) {
+			if workflow.Terminal(other.State) {
+				continue
+			}
+			if other.ReferringOrgID == w.org.ID {
 				p.Add("members["+itoa(i)+"]", "a person with this name and date of birth is already on an open case; ask the visa office")
 				break
 			}
+			dups = append(dups, duplicate{other: other.ID, match: haven.MatchMemberIdentity, member: i, otherMember: d.ID})
 		}
 	}
-	return nom, p.Err(op)
+	if err := p.Err(op); err != nil {
+		return nil, err
+	}
+	return dups, nil
 }
 
 // writeReferral writes a checked referral: the case sealed under a new
-// data key, its members, the nomination's new state, and the audit events.
-func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow) error {
+// data key, its members, the nomination's new state, its possible
+// duplicates, and the audit events.
+func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow, dups []duplicate) error {
 	now := a.now()
 	var err error
 	if c.ID, err = a.newID("case"); err != nil {
@@ -197,15 +241,39 @@ func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Ca
 			return err
 		}
 	}
-	return a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
-		"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID})
+	if err := a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
+		"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID}); err != nil {
+		return err
+	}
+	for _, d := range dups {
+		r := &store.CaseDuplicateRow{CaseID: c.ID, OtherCaseID: d.other, Kind: d.match, OtherMemberID: d.otherMember, FoundAt: now}
+		if d.member >= 0 {
+			r.MemberID = c.Members[d.member].ID
+		}
+		if err := tx.CreateCaseDuplicate(ctx, r); err != nil {
+			return err
+		}
+		// IDs only. other_member_id is not "member_id": breach scoping
+		// must not count the other case's member as seen by the referrer.
+		detail := map[string]any{"other_case_id": r.OtherCaseID, "match": r.Kind}
+		if r.MemberID != "" {
+			detail["member_id"], detail["other_member_id"] = r.MemberID, r.OtherMemberID
+		}
+		if err := a.audit(ctx, tx, w.actor(), "case.possible_duplicate", "case", c.ID, c.ID, detail); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ImportReferrals opens a case for each referral of a bulk import, all in
 // one transaction: either every line is valid and all are imported, or
 // none is. A line's problems are named "line N: field" (N counting from
 // 1), for every line that has any, including a UNHCR number or a person
-// that appears twice in the file. The cases carry their new IDs after.
+// that appears twice in the file or on a case the organisation referred.
+// A match on another organisation's case is taken and flagged for the
+// visa office alone, as in CreateReferral. The cases carry their new IDs
+// after.
 func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
 	const op = "app.ImportReferrals"
 	if len(cases) == 0 {
@@ -221,11 +289,12 @@ func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*h
 		}
 		var p haven.Problems
 		noms := make([]*store.NominationRow, len(cases))
+		dups := make([][]duplicate, len(cases))
 		numbers := map[string]int{}
 		people := map[string]int{}
 		for i, c := range cases {
 			line := "line " + itoa(i+1) + ": "
-			nom, err := a.checkReferral(ctx, tx, w, rules, c)
+			nom, found, err := a.checkReferral(ctx, tx, w, rules, c)
 			switch haven.ErrorCodeOf(err) {
 			case "":
 			case haven.EINVALID, haven.ECONFLICT, haven.ENOTFOUND, haven.EFORBIDDEN:
@@ -240,7 +309,7 @@ func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*h
 			default:
 				return err
 			}
-			noms[i] = nom
+			noms[i], dups[i] = nom, found
 			if j, ok := numbers[c.UNHCRNumber]; ok {
 				p.Addf(line+"unhcr_number", "the same UNHCR case number is on line %d", j+1)
 			}
@@ -257,7 +326,7 @@ func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*h
 			return err
 		}
 		for i, c := range cases {
-			if err := a.writeReferral(ctx, tx, w, c, noms[i]); err != nil {
+			if err := a.writeReferral(ctx, tx, w, c, noms[i], dups[i]); err != nil {
 				return err
 			}
 		}
@@ -298,6 +367,9 @@ func (a *App) memberRow(dk *vault.DataKey, m *haven.Member, ordinal int) (*store
 		DateOfBirth:   s.str("date_of_birth", m.DateOfBirth.String()),
 		Contact:       s.str("contact", m.Contact), Whereabouts: s.str("whereabouts", m.Whereabouts),
 		ConfidentialNotes: s.str("confidential_notes", m.ConfidentialNotes),
+		// Sealed whether set or not, and "0" and "1" seal to ciphertexts of
+		// one length: the row tells nothing of the condition.
+		AdultDependent: s.str("adult_dependent", map[bool]string{false: "0", true: "1"}[m.AdultDependent]),
 	}
 	return r, s.err
 }
@@ -376,6 +448,9 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 			Contact:           mo.str("contact", when(view.Contact, mr.Contact)),
 			Whereabouts:       mo.str("whereabouts", when(view.Contact, mr.Whereabouts)),
 			ConfidentialNotes: mo.str("confidential_notes", when(view.ConfidentialNotes, mr.ConfidentialNotes)),
+			// The exception discloses a physical or mental condition: with
+			// the family's composition, to those who read the narrative.
+			AdultDependent: mo.str("adult_dependent", when(view.Family && view.Narrative, mr.AdultDependent)) == "1",
 		}
 		if dob := mo.str("date_of_birth", when(view.Identity, mr.DateOfBirth)); dob != "" {
 			if m.DateOfBirth, err = haven.ParseDate(dob); err != nil {
@@ -480,6 +555,19 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 			return nil, err
 		}
 	}
+	if view.Duplicates {
+		drs, err := tx.FindCaseDuplicates(ctx, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range drs {
+			pd := &haven.PossibleDuplicate{OtherCaseID: d.OtherCaseID, Match: d.Kind, MemberID: d.MemberID, OtherMemberID: d.OtherMemberID, FoundAt: d.FoundAt}
+			if d.OtherCaseID == row.ID { // found when the other case was referred
+				pd.OtherCaseID, pd.MemberID, pd.OtherMemberID = d.CaseID, d.OtherMemberID, d.MemberID
+			}
+			c.PossibleDuplicates = append(c.PossibleDuplicates, pd)
+		}
+	}
 	return c, nil
 }
 
@@ -556,6 +644,7 @@ func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([
 			{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
 			{"country", f.Country != "", part(policy.ViewReferral)},
 			{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
+			{"possible_duplicate", f.PossibleDuplicate, part(policy.ViewDuplicates)},
 		}
 		k, r := w.org.Kind, w.user.Role
 		var p haven.Problems

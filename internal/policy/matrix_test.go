@@ -287,7 +287,7 @@ var (
 		"case.view.check_details", "case.view.decision_reasons", "case.view.itinerary", "case.view.arrival",
 		"case.view.integration_plan", "case.view.assessments", "case.view.decisions",
 		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality",
-		"case.view.priority", "case.view.staying_behind"}
+		"case.view.priority", "case.view.staying_behind", "case.view.duplicates"}
 	settlementView = []policy.Action{"case.view.status", "case.view.identity", "case.view.family", "case.view.work",
 		"case.view.itinerary", "case.view.arrival", "case.view.integration_plan"}
 	final        = []haven.CaseState{haven.StateRefused, haven.StateWithdrawn, haven.StateClosed}
@@ -347,7 +347,7 @@ var grants = []expectation{
 		func(c combo) bool {
 			return referring(c) && (in(c.action, "case.read", "case.withdraw") || (isView(c.action) &&
 				!in(c.action, "case.view.integration_plan", "case.view.assessments", "case.view.check_details", "case.view.itinerary",
-					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality")))
+					"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality", "case.view.duplicates")))
 		}},
 	{"the referring partner responds to an information request",
 		func(c combo) bool {
@@ -437,6 +437,8 @@ var nevers = []expectation{
 		}},
 	{"nobody but the visa office and the referring partner sees confidential notes",
 		func(c combo) bool { return c.action == "case.view.confidential_notes" && c.kind != vo && !referring(c) }},
+	{"nobody but the visa office sees possible duplicates (another organisation's case would be told)",
+		func(c combo) bool { return c.action == "case.view.duplicates" && c.kind != vo }},
 	{"nobody but the visa office and the referring partner sees the narrative",
 		func(c combo) bool { return c.action == "case.view.narrative" && c.kind != vo && !referring(c) }},
 	{"a protection partner sees only the status of cases it did not refer",

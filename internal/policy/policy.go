@@ -87,6 +87,7 @@ const (
 	ViewChecksCriminality Action = "case.view.checks.criminality"
 	ViewPriority          Action = "case.view.priority"
 	ViewStayingBehind     Action = "case.view.staying_behind"
+	ViewDuplicates        Action = "case.view.duplicates"
 )
 
 // RecordKind is the kind of record an action is asked of.
@@ -150,6 +151,7 @@ var actions = map[Action]actionInfo{
 	ViewDecisions: {caseView, onCaseOrMem}, ViewChecksMedical: {caseView, onCaseOrMem},
 	ViewChecksSecurity: {caseView, onCaseOrMem}, ViewChecksCriminality: {caseView, onCaseOrMem},
 	ViewPriority: {caseView, onCaseOrMem}, ViewStayingBehind: {caseView, onCaseOrMem},
+	ViewDuplicates: {caseView, onCaseOrMem},
 }
 
 // Actions lists every action, sorted, for tests and documentation.

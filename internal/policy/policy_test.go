@@ -62,7 +62,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 43 {
+	if n := len(policy.Actions()); n != 44 {
 		t.Errorf("%d actions", n)
 	}
 }
@@ -193,7 +193,7 @@ func TestViewOf(t *testing.T) {
 		{"visa office", actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateAdmissible),
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
 				ConfidentialNotes: true, CheckDetails: true, DecisionReasons: true, Itinerary: true, Arrival: true,
-				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds}, true},
+				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds, Duplicates: true}, true},
 		{"referring partner, refused case", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateRefused, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
@@ -279,7 +279,8 @@ func fullCase() *haven.Case {
 		PersecutionAccount: "account", DeclaredSize: 1,
 		Members: []*haven.Member{{ID: "mem_1", CaseID: "case_1", Relationship: haven.RelPrincipal, Accompanying: true,
 			FamilyName: "Family", GivenNames: "Given", DateOfBirth: haven.Date{Year: 1980, Month: 1, Day: 2}, Sex: haven.SexFemale,
-			Nationalities: []string{"IR"}, Languages: []string{"fa"}, Contact: "+90", Whereabouts: "Van", ConfidentialNotes: "secret"}},
+			Nationalities: []string{"IR"}, Languages: []string{"fa"}, Contact: "+90", Whereabouts: "Van", ConfidentialNotes: "secret",
+			AdultDependent: true}},
 		Assessments: []*haven.EligibilityAssessment{{ID: "as_1", Notes: "notes", Grounds: []haven.Ground{haven.GroundReligion}}},
 		Checks: []*haven.Check{{ID: "chk_1", MemberID: "mem_1", Kind: haven.CheckMedical, Result: haven.ResultPassed, Details: "IME"},
 			{ID: "chk_2", MemberID: "mem_1", Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "no match"}},
@@ -291,6 +292,7 @@ func fullCase() *haven.Case {
 		ReferredAt: at, UpdatedAt: at, Version: 7,
 		Plan: haven.NewIntegrationPlan("case_1", []*haven.PlanMilestone{{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress, Notes: "lease"}},
 			nil, haven.Date{Year: 2026, Month: 4, Day: 2}),
+		PossibleDuplicates: []*haven.PossibleDuplicate{{OtherCaseID: "case_9", Match: haven.MatchUNHCRNumber}},
 	}
 }
 
@@ -318,8 +320,17 @@ func TestRedact(t *testing.T) {
 	}
 	if m.ConfidentialNotes != "" || m.Whereabouts != "" || m.Contact != "" || c.PersecutionAccount != "" || c.Profile.ThreatEvents != nil ||
 		c.Grounds != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil || c.UNHCRNumber != "" ||
-		c.PrimaryCategory != "" || c.SecondaryCategory != "" || c.Assessments != nil {
+		c.PrimaryCategory != "" || c.SecondaryCategory != "" || c.Assessments != nil || m.AdultDependent || c.PossibleDuplicates != nil {
 		t.Errorf("settlement view shows what it must not: %+v %+v", c, m)
+	}
+
+	// The referring partner's view: the exception it recorded, no duplicates.
+	c = fullCase()
+	v, _ = policy.ViewOf(actor(haven.OrgReferralPartner, haven.RoleCaseworker),
+		policy.Relation{Kind: policy.KindCase, CaseState: haven.StateArrived, IsReferringOrg: true})
+	v.Redact(c)
+	if !c.Members[0].AdultDependent || c.PossibleDuplicates != nil {
+		t.Errorf("referring partner's view: exception %v, duplicates %v", c.Members[0].AdultDependent, c.PossibleDuplicates)
 	}
 
 	// The medical partner's view of a member.
@@ -331,7 +342,7 @@ func TestRedact(t *testing.T) {
 	if m.FamilyName != "Family" || m.DateOfBirth.IsZero() || m.Sex == "" || len(m.Nationalities) != 1 {
 		t.Errorf("medical view lacks identity: %+v", m)
 	}
-	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || c.State != "" || len(c.Checks) != 1 || c.SubmissionPriority != "" ||
+	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || m.AdultDependent || c.State != "" || len(c.Checks) != 1 || c.SubmissionPriority != "" ||
 		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Profile.WorkAreas != nil {
 		t.Errorf("medical view shows what it must not: %+v %+v %+v", c, m, c.Checks)
 	}
@@ -342,7 +353,7 @@ func TestRedact(t *testing.T) {
 	v.Redact(c)
 	if c.Members[0].ConfidentialNotes != "secret" || c.Travel.Itinerary != "IST-YYZ" || len(c.Checks) != 2 || c.Checks[1].Details != "no match" ||
 		c.Notes[0].Text != "hold reasons" || c.Assessments[0].Notes != "notes" || c.PersecutionAccount != "account" || c.SettlementOrgID == "" ||
-		c.Plan == nil || c.Plan.Milestone(haven.MilestoneHousing).Notes != "lease" {
+		c.Plan == nil || c.Plan.Milestone(haven.MilestoneHousing).Notes != "lease" || !c.Members[0].AdultDependent || len(c.PossibleDuplicates) != 1 {
 		t.Errorf("full view lost something: %+v", c)
 	}
 	policy.View{}.Redact(nil)

@@ -23,7 +23,8 @@ type View struct {
 	// (sealed), sex and nationalities: what a check needs.
 	Identity bool
 	// Family (case.view.family): the family's composition: each member's
-	// relationship, whether they accompany or were removed, languages.
+	// relationship, whether they accompany or were removed, languages;
+	// with Narrative, the dependent adult child exception (sealed).
 	Family bool
 	// Contact (case.view.contact): members' contact details and whereabouts.
 	Contact bool
@@ -65,6 +66,10 @@ type View struct {
 	StayingBehind bool
 	// CheckKinds (case.view.checks.*) are the kinds of check included.
 	CheckKinds []haven.CheckKind
+	// Duplicates (case.view.duplicates): the other cases this one may
+	// duplicate. The visa office's alone: telling a referrer would tell it
+	// that another organisation's case exists.
+	Duplicates bool
 }
 
 // viewParts maps each part of a View to its action.
@@ -89,6 +94,7 @@ var viewParts = []struct {
 	{ViewDecisions, func(v *View) { v.Decisions = true }},
 	{ViewPriority, func(v *View) { v.Priority = true }},
 	{ViewStayingBehind, func(v *View) { v.StayingBehind = true }},
+	{ViewDuplicates, func(v *View) { v.Duplicates = true }},
 	// CheckKinds keep haven.CheckKinds' order.
 	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
 	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
@@ -139,7 +145,7 @@ func ViewOf(actor haven.Actor, r Relation) (View, Decision) {
 func (v View) IsZero() bool {
 	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
 		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
-		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && len(v.CheckKinds) == 0
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && !v.Duplicates && len(v.CheckKinds) == 0
 }
 
 // StatusOnly reports whether v is the case-status view: state and dates,
@@ -257,6 +263,9 @@ func (v View) Redact(c *haven.Case) {
 	if !v.IntegrationPlan {
 		c.Plan = nil
 	}
+	if !v.Duplicates {
+		c.PossibleDuplicates = nil
+	}
 }
 
 // RedactMember clears every field of m outside v.
@@ -276,6 +285,12 @@ func (v View) RedactMember(m *haven.Member) {
 	if !v.ConfidentialNotes {
 		m.ConfidentialNotes = ""
 	}
+	// The dependent adult child exception discloses a condition: with the
+	// family, to those who read the narrative (never a settlement
+	// organisation, nor a check partner).
+	if !v.Family || !v.Narrative {
+		m.AdultDependent = false
+	}
 }
 
 // Or returns what either view shows.
@@ -288,6 +303,7 @@ func (v View) Or(w View) View {
 		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
 		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
 		Priority: v.Priority || w.Priority, StayingBehind: v.StayingBehind || w.StayingBehind,
+		Duplicates: v.Duplicates || w.Duplicates,
 	}
 	for _, k := range haven.CheckKinds {
 		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {

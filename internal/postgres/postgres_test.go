@@ -205,7 +205,8 @@ func TestErrorsWithholdValues(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.OpenPostgres(t)
 	seedCase(t, db)
-	dup := &store.CaseRow{ID: "case_2", UNHCRIndex: []byte("bidx-secret"), UNHCRNumber: store.Sealed{9},
+	// Two cases may share a UNHCR number's index; a case ID is unique.
+	dup := &store.CaseRow{ID: "case_1", UNHCRIndex: []byte("bidx-secret"), UNHCRNumber: store.Sealed{9},
 		ReferringOrgID: "org_1", State: haven.StateReferred, SubmissionPriority: haven.PriorityNormal, ProcessingPriority: haven.PriorityNormal,
 		PrimaryCategory: haven.CategoryLegalPhysicalProtection, AsylumCountry: "TR", DeclaredSize: 1, Version: 1}
 	orphan := *dup
@@ -216,7 +217,7 @@ func TestErrorsWithholdValues(t *testing.T) {
 		code   haven.ErrorCode
 		secret string
 	}{
-		{"duplicate", dup, haven.ECONFLICT, "bidx-secret"},
+		{"duplicate", dup, haven.ECONFLICT, "case_1"},
 		{"foreign key", &orphan, haven.EINVALID, "org_secret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -596,6 +596,11 @@ func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
 			return err
 		}
 	}
+	// A possible-duplicate link was found by matching the plaintext: it
+	// goes with the indexes.
+	if _, err := t.exec(ctx, op, `DELETE FROM case_duplicates WHERE case_id = ? OR other_case_id = ?`, caseID, caseID); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -674,9 +679,6 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
 		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version)
-	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
-		return &haven.Error{Code: haven.ECONFLICT, Op: "sqlite.CreateCase", Message: "a case with this UNHCR case number already exists", Err: err}
-	}
 	return err
 }
 
@@ -720,10 +722,45 @@ func (t *Tx) FindCaseByID(ctx context.Context, id haven.ID, lock bool) (*store.C
 	return c, mapErr("sqlite.FindCaseByID", err)
 }
 
-// FindCaseByUNHCRIndex returns the case whose UNHCR number has index.
-func (t *Tx) FindCaseByUNHCRIndex(ctx context.Context, index []byte) (*store.CaseRow, error) {
-	c, err := scanCase(t.tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE unhcr_bidx = ?`, index))
-	return c, mapErr("sqlite.FindCaseByUNHCRIndex", err)
+// FindCasesByUNHCRIndex returns the cases whose UNHCR number has index.
+func (t *Tx) FindCasesByUNHCRIndex(ctx context.Context, index []byte) ([]*store.CaseRow, error) {
+	const op = "sqlite.FindCasesByUNHCRIndex"
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE unhcr_bidx = ? ORDER BY referred_at, id`, index)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	return collect(rows, op, scanCase)
+}
+
+// CreateCaseDuplicate records a possible duplicate.
+func (t *Tx) CreateCaseDuplicate(ctx context.Context, d *store.CaseDuplicateRow) error {
+	_, err := t.exec(ctx, "sqlite.CreateCaseDuplicate", `INSERT INTO case_duplicates (case_id, other_case_id, kind, member_id, other_member_id, found_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, d.CaseID, d.OtherCaseID, d.Kind, nullStr(d.MemberID), nullStr(d.OtherMemberID), fmtTime(d.FoundAt))
+	return err
+}
+
+// FindCaseDuplicates returns the possible duplicates on either side of a case.
+func (t *Tx) FindCaseDuplicates(ctx context.Context, caseID haven.ID) ([]*store.CaseDuplicateRow, error) {
+	const op = "sqlite.FindCaseDuplicates"
+	rows, err := t.tx.QueryContext(ctx, `SELECT case_id, other_case_id, kind, member_id, other_member_id, found_at FROM case_duplicates
+		WHERE case_id = ?1 OR other_case_id = ?1 ORDER BY found_at, case_id, other_case_id, kind, member_id`, caseID)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	return collect(rows, op, scanCaseDuplicate)
+}
+
+func scanCaseDuplicate(s interface{ Scan(...any) error }) (*store.CaseDuplicateRow, error) {
+	var r store.CaseDuplicateRow
+	var member, other sql.NullString
+	var found string
+	if err := s.Scan(&r.CaseID, &r.OtherCaseID, &r.Kind, &member, &other, &found); err != nil {
+		return nil, err
+	}
+	r.MemberID, r.OtherMemberID = haven.ID(member.String), haven.ID(other.String)
+	var d decoder
+	r.FoundAt = d.time(found)
+	return &r, d.done("sqlite.scanCaseDuplicate")
 }
 
 // FindCases returns a page of matching cases ordered for a work queue:
@@ -762,6 +799,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if f.SafetyConcern {
 		where = append(where, "EXISTS (SELECT 1 FROM plan_follow_ups WHERE plan_follow_ups.case_id = cases.id AND safety_concern = 1)")
 	}
+	if f.PossibleDuplicate {
+		where = append(where, "EXISTS (SELECT 1 FROM case_duplicates d WHERE d.case_id = cases.id OR d.other_case_id = cases.id)")
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
@@ -787,11 +827,13 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 // CreateMember inserts m.
 func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
 	_, err := t.exec(ctx, "sqlite.CreateMember", `INSERT INTO members (id, case_id, ordinal, relationship, accompanying, excluded, sex,
-		nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc,
+		adult_dependent_enc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Accompanying, m.Excluded, m.Sex,
 		jsonText(strs(m.Nationalities)), jsonText(strs(m.Languages)), m.IdentityIndex,
-		[]byte(m.FamilyName), []byte(m.GivenNames), []byte(m.DateOfBirth), []byte(m.Contact), []byte(m.Whereabouts), []byte(m.ConfidentialNotes))
+		[]byte(m.FamilyName), []byte(m.GivenNames), []byte(m.DateOfBirth), []byte(m.Contact), []byte(m.Whereabouts), []byte(m.ConfidentialNotes),
+		[]byte(m.AdultDependent))
 	return err
 }
 
@@ -801,13 +843,15 @@ func (t *Tx) UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded boo
 }
 
 const memberColumns = `id, case_id, ordinal, relationship, accompanying, excluded, sex,
-	nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc`
+	nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc,
+	adult_dependent_enc`
 
 func scanMember(s interface{ Scan(...any) error }) (*store.MemberRow, error) {
 	var m store.MemberRow
 	var nats, langs string
 	if err := s.Scan(&m.ID, &m.CaseID, &m.Ordinal, &m.Relationship, &m.Accompanying, &m.Excluded, &m.Sex,
-		&nats, &langs, &m.IdentityIndex, &m.FamilyName, &m.GivenNames, &m.DateOfBirth, &m.Contact, &m.Whereabouts, &m.ConfidentialNotes); err != nil {
+		&nats, &langs, &m.IdentityIndex, &m.FamilyName, &m.GivenNames, &m.DateOfBirth, &m.Contact, &m.Whereabouts, &m.ConfidentialNotes,
+		&m.AdultDependent); err != nil {
 		return nil, err
 	}
 	var d decoder

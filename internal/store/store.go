@@ -121,8 +121,8 @@ type Tx interface {
 	FindNominationByID(ctx context.Context, id haven.ID) (*NominationRow, error)
 	FindNominations(ctx context.Context, f NominationFilter) ([]*NominationRow, error)
 
-	// CreateCase fails with ECONFLICT when the UNHCR case number's blind
-	// index is already taken.
+	// CreateCase inserts c. Two cases may share a UNHCR case number's
+	// blind index (a possible duplicate, see CreateCaseDuplicate).
 	CreateCase(ctx context.Context, c *CaseRow) error
 	// UpdateCase writes c when the stored version is c.Version-1, and fails
 	// with ECONFLICT otherwise (a concurrent change won).
@@ -130,7 +130,15 @@ type Tx interface {
 	// FindCaseByID returns the case. With lock set, the row stays locked
 	// until the transaction ends, so concurrent changes to one case queue.
 	FindCaseByID(ctx context.Context, id haven.ID, lock bool) (*CaseRow, error)
-	FindCaseByUNHCRIndex(ctx context.Context, index []byte) (*CaseRow, error)
+	// FindCasesByUNHCRIndex returns the cases whose UNHCR case number has
+	// the blind index, oldest referral first; none is not an error.
+	FindCasesByUNHCRIndex(ctx context.Context, index []byte) ([]*CaseRow, error)
+	// CreateCaseDuplicate records that a case may duplicate another.
+	CreateCaseDuplicate(ctx context.Context, d *CaseDuplicateRow) error
+	// FindCaseDuplicates returns the possible duplicates recorded on either
+	// side of the case (d.CaseID or d.OtherCaseID equal to caseID), in the
+	// order found.
+	FindCaseDuplicates(ctx context.Context, caseID haven.ID) ([]*CaseDuplicateRow, error)
 	// FindCases returns one page of the cases matching f, and the total.
 	FindCases(ctx context.Context, f CaseFilter) ([]*CaseRow, int, error)
 
@@ -602,6 +610,21 @@ type MemberRow struct {
 	Contact           Sealed
 	Whereabouts       Sealed
 	ConfidentialNotes Sealed
+	// AdultDependent is the dependent adult child exception, sealed "0" or
+	// "1"; nil for a member written before it was kept.
+	AdultDependent Sealed
+}
+
+// CaseDuplicateRow is a possible duplicate as stored: the case CaseID,
+// referred when OtherCaseID was already there, matched it by Kind. The
+// member IDs are set for a match of a member's identity.
+type CaseDuplicateRow struct {
+	CaseID        haven.ID
+	OtherCaseID   haven.ID
+	Kind          haven.DuplicateMatch
+	MemberID      haven.ID
+	OtherMemberID haven.ID
+	FoundAt       time.Time
 }
 
 // AssessmentRow is an eligibility assessment as stored.

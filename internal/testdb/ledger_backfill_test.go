@@ -48,7 +48,10 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkBackfill(t, db, func(member, caseID haven.ID, status string, at time.Time) {
+		checkBackfill(t, db, func(m *store.MemberRow) {
+			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
+				VALUES (?, ?, ?, ?, 1, ?, '["IR"]', '["fa"]', ?)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
+		}, func(member, caseID haven.ID, status string, at time.Time) {
 			exec(`INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at) VALUES (?, ?, 2025, 'org_unhcr', ?, ?)`,
 				member, caseID, status, store.FormatTime(at))
 		}, func(reserved, arrived int) {
@@ -81,7 +84,10 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkBackfill(t, db, func(member, caseID haven.ID, status string, at time.Time) {
+		checkBackfill(t, db, func(m *store.MemberRow) {
+			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
+				VALUES ($1, $2, $3, $4, true, $5, '["IR"]', '["fa"]', $6)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
+		}, func(member, caseID haven.ID, status string, at time.Time) {
 			exec(`INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at) VALUES ($1, $2, 2025, 'org_unhcr', $3, $4)`,
 				member, caseID, status, store.FormatTime(at))
 		}, func(reserved, arrived int) {
@@ -91,9 +97,10 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 }
 
 // checkBackfill seeds s (at the schema before the migration) through the
-// store, writes old ledger rows with insert and their year's counters with
-// counts, runs migrate and checks the rows' times and the months they make.
-func checkBackfill(t *testing.T, s store.Store, insert func(member, caseID haven.ID, status string, at time.Time),
+// store, its members with addMember (the members table has grown since),
+// writes old ledger rows with insert and their year's counters with counts,
+// runs migrate and checks the rows' times and the months they make.
+func checkBackfill(t *testing.T, s store.Store, addMember func(*store.MemberRow), insert func(member, caseID haven.ID, status string, at time.Time),
 	counts func(reserved, arrived int), migrate func() error) {
 	ctx := context.Background()
 	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 10, 0, 0, 0, time.UTC) }
@@ -131,11 +138,6 @@ func checkBackfill(t *testing.T, s store.Store, insert func(member, caseID haven
 			if err := tx.CreateCase(ctx, kase(id)); err != nil {
 				return err
 			}
-			for i := range 2 {
-				if err := tx.CreateMember(ctx, member(id, i)); err != nil {
-					return err
-				}
-			}
 		}
 		// a was approved twice before its seats moved (the latest counts),
 		// once for another year, and once after they moved (too late to
@@ -150,6 +152,11 @@ func checkBackfill(t *testing.T, s store.Store, insert func(member, caseID haven
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, id := range []haven.ID{"case_a", "case_b", "case_c"} {
+		for i := range 2 {
+			addMember(member(id, i))
+		}
 	}
 	insert("case_a_m0", "case_a", "arrived", day(4, 7))
 	insert("case_a_m1", "case_a", "released", day(3, 9))

@@ -42,7 +42,7 @@ type casesData struct {
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"state", "priority", "country", "partner", "safety"}
+var queueFilters = []string{"state", "priority", "country", "partner", "safety", "duplicates"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -97,6 +97,14 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		f.SafetyConcern = true
 	default:
 		p.invalid("safety", "err.choose_safety")
+	}
+	// The visa office's alone: the app refuses anyone else (403).
+	switch q.Get("duplicates") {
+	case "":
+	case "yes":
+		f.PossibleDuplicate = true
+	default:
+		p.invalid("duplicates", "err.choose_safety")
 	}
 	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
 		f.Offset = n - 1

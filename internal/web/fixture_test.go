@@ -185,13 +185,15 @@ func referral(tag string, size int, prio haven.Priority) *haven.Case {
 	}
 	rels := []haven.Relationship{haven.RelPrincipal, haven.RelSpouse}
 	for i := range size {
-		rel := haven.RelChild
+		// Children are under 22: a child 22 or over takes the dependent
+		// adult child exception.
+		rel, born := haven.RelChild, 2008+i
 		if i < len(rels) {
-			rel = rels[i]
+			rel, born = rels[i], 1985+5*i
 		}
 		c.Members = append(c.Members, &haven.Member{
 			Relationship: rel, Accompanying: true, FamilyName: "Family" + tag, GivenNames: fmt.Sprintf("Member%d %s", i, tag),
-			DateOfBirth: haven.Date{Year: 1985 + 5*i, Month: 4, Day: 1 + i}, Sex: haven.SexFemale,
+			DateOfBirth: haven.Date{Year: born, Month: 4, Day: 1 + i}, Sex: haven.SexFemale,
 			Nationalities: []string{"IR"}, Languages: []string{"fa"}, Whereabouts: "Safe house near Van " + tag,
 			Contact: "+90 555 " + tag, ConfidentialNotes: "Confidential note of " + tag,
 		})

@@ -182,7 +182,7 @@ var (
 		"primary_category", "secondary_category", "category_justification", "grounds", "social_groups",
 		"nationality_countries", "asylum_country", "persecution_account", "work_areas", "organisations", "declared_size"}
 	csvMemberColumns = []string{"relationship", "accompanying", "family_name", "given_names", "date_of_birth", "sex",
-		"nationalities", "languages", "contact", "whereabouts", "confidential_notes"}
+		"nationalities", "languages", "contact", "whereabouts", "confidential_notes", "adult_dependent"}
 )
 
 // csvKeyColumn groups a family's rows.
@@ -458,7 +458,7 @@ var (
 	jsonProfileFields = []string{"work_areas", "organisations", "threat_events"}
 	jsonThreatFields  = []string{"type", "perpetrator", "date", "place", "description"}
 	jsonMemberFields  = []string{"relationship", "accompanying", "family_name", "given_names", "date_of_birth", "sex",
-		"nationalities", "languages", "contact", "whereabouts", "confidential_notes"}
+		"nationalities", "languages", "contact", "whereabouts", "confidential_notes", "adult_dependent"}
 )
 
 // jsonReferral reads one referral of a JSON import.
@@ -490,7 +490,8 @@ func jsonReferral(raw json.RawMessage, add func(field, key string)) *haven.Case 
 		c.Members = append(c.Members, &haven.Member{Relationship: haven.Relationship(m.str("relationship")), Accompanying: m.flag("accompanying"),
 			FamilyName: m.str("family_name"), GivenNames: m.str("given_names"), DateOfBirth: m.date("date_of_birth"),
 			Sex: haven.Sex(m.str("sex")), Nationalities: m.strs("nationalities"), Languages: m.strs("languages"),
-			Contact: m.str("contact"), Whereabouts: m.str("whereabouts"), ConfidentialNotes: m.str("confidential_notes")})
+			Contact: m.str("contact"), Whereabouts: m.str("whereabouts"), ConfidentialNotes: m.str("confidential_notes"),
+			AdultDependent: m.flag("adult_dependent")})
 	}
 	return c
 }
@@ -734,6 +735,14 @@ func readCSVImport(data []byte) ([]*haven.Case, []importRef, []importIssue) {
 			case "no", "false", "n", "0":
 			default:
 				add("accompanying", "partner.import.want_yes_no")
+			}
+			// The dependent child exception: blank is no.
+			switch strings.ToLower(cell("adult_dependent")) {
+			case "yes", "true", "y", "1":
+				m.AdultDependent = true
+			case "", "no", "false", "n", "0":
+			default:
+				add("adult_dependent", "partner.import.want_yes_no")
 			}
 			if d := cell("date_of_birth"); d != "" {
 				var err error

@@ -44,7 +44,7 @@ var referTitles = map[string]string{
 // memberList is the family's members.
 var memberList = &listSpec{count: "members", stored: "m", control: "member_",
 	fields: []string{"relationship", "family_name", "given_names", "date_of_birth", "sex", "nationalities", "languages",
-		"accompanying", "contact", "whereabouts", "confidential_notes"}}
+		"accompanying", "adult_dependent", "contact", "whereabouts", "confidential_notes"}}
 
 // referLabels are the referral's answers and the catalogue keys of their
 // labels; a member's answers are named by their field alone.
@@ -60,6 +60,7 @@ var referLabels = map[string]string{
 	"date_of_birth": "family.date_of_birth", "sex": "family.sex", "nationalities": "family.nationalities",
 	"languages": "family.languages", "accompanying": "family.accompanying", "contact": "family.contact",
 	"whereabouts": "family.whereabouts", "confidential_notes": "family.confidential",
+	"adult_dependent": "family.adult_dependent",
 }
 
 // referralAnswer is the answer (the check page's row) of one of the app's
@@ -95,7 +96,8 @@ func memberFrom(ans url.Values, n int) (*haven.Member, []formProblem) {
 	m := &haven.Member{Relationship: haven.Relationship(get("relationship")), FamilyName: get("family_name"),
 		GivenNames: get("given_names"), Sex: haven.Sex(get("sex")), Nationalities: codeList(get("nationalities"), true),
 		Languages: codeList(get("languages"), false), Accompanying: get("accompanying") == "yes",
-		Contact: get("contact"), Whereabouts: get("whereabouts"), ConfidentialNotes: get("confidential_notes")}
+		Contact: get("contact"), Whereabouts: get("whereabouts"), ConfidentialNotes: get("confidential_notes"),
+		AdultDependent: get("adult_dependent") == "yes"}
 	var fp []formProblem
 	if d := strings.TrimSpace(get("date_of_birth")); d != "" {
 		var err error
@@ -390,11 +392,36 @@ func (s *server) sendReferral(w http.ResponseWriter, r *http.Request, v *viewer,
 			return
 		}
 		s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
+		k := len(p.Errors)
 		p.failAt(err, referralAnswer)
+		nameMembers(p, p.Errors[k:], haven.FieldsOf(err), c)
 		s.showRefer(w, r, v, p, statusOf(err), f)
 		return
 	}
 	http.Redirect(w, r, "/cases/"+url.PathEscape(string(c.ID))+"?done=referred", http.StatusSeeOther)
+}
+
+// nameMembers names the member in the problems shown (shown[i] is
+// fields[i]) of a member's dependent adult child exception, which concerns
+// one person of the family among several: "Person 3" alone would make the
+// caseworker count.
+func nameMembers(p *page, shown []problem, fields []haven.FieldProblem, c *haven.Case) {
+	for i, f := range fields {
+		rest, ok := strings.CutPrefix(f.Field, "members[")
+		if i >= len(shown) || !ok || !strings.HasSuffix(rest, "].adult_dependent") {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(rest, "].adult_dependent"))
+		if err != nil || n < 0 || n >= len(c.Members) {
+			continue
+		}
+		m := c.Members[n]
+		name := strings.TrimSpace(strings.TrimSpace(m.GivenNames) + " " + strings.TrimSpace(m.FamilyName))
+		if name == "" {
+			name = p.t("partner.refer.member") + " " + strconv.Itoa(n+1)
+		}
+		shown[i].Message = p.tf("partner.err.about_member", name, shown[i].Message)
+	}
 }
 
 // showRefer renders step f.step of the referral.

@@ -142,6 +142,7 @@ func checkMembers(p *haven.Problems, c *haven.Case, now time.Time) {
 			continue
 		}
 		p.Merge(f, m.Validate(now))
+		checkDependent(p, f, m, now)
 		if m.Relationship == haven.RelPrincipal {
 			principals++
 			if !m.Accompanying {
@@ -163,6 +164,29 @@ func checkMembers(p *haven.Problems, c *haven.Case, now time.Time) {
 		p.Add("members", "list the principal applicant")
 	case principals > 1:
 		p.Addf("members", "list exactly one principal applicant, not %d", principals)
+	}
+}
+
+// checkDependent adds the problem of a child's age on the referral date
+// (now): a child, or a child's child, aged 22 or over is a dependent child
+// only under the statutory exception (IRPR s.2), which must then be
+// recorded; the exception is refused anywhere else, since it discloses a
+// physical or mental condition that nothing requires.
+func checkDependent(p *haven.Problems, f string, m *haven.Member, now time.Time) {
+	const field = "adult_dependent"
+	switch {
+	case !m.Relationship.IsChild():
+		if m.AdultDependent {
+			p.Add(f+field, "only a child aged 22 or over is recorded as a dependent adult child")
+		}
+	case m.DateOfBirth.IsZero() || m.DateOfBirth.After(haven.DateOf(now)):
+		// The birth date's own problem is reported.
+	case m.DateOfBirth.YearsOn(haven.DateOf(now)) >= haven.DependentChildAge:
+		if !m.AdultDependent {
+			p.Add(f+field, "this child is 22 or over: confirm that they have depended on the parent's financial support since before 22 and cannot support themselves because of a physical or mental condition, or they are not a dependent child")
+		}
+	case m.AdultDependent:
+		p.Add(f+field, "a child under 22 is a dependent child without this: leave it unticked")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/workflow"
@@ -77,6 +78,23 @@ func TestCheckReferral(t *testing.T) {
 			code: haven.EINVALID, fields: []string{"members[1].case_id"}},
 		{name: "member listed twice", setup: func(c *haven.Case) { c.Members[2].ID = c.Members[1].ID },
 			code: haven.EINVALID, fields: []string{"members[2].id"}},
+		// A dependent child (IRPR s.2): under 22 on the referral date, or
+		// 22 or over under the recorded exception. today is 2025-03-10.
+		{name: "child aged 21", setup: func(c *haven.Case) { c.Members[2].DateOfBirth = haven.Date{Year: 2003, Month: 3, Day: 11} }},
+		{name: "child aged 45 without the exception", setup: func(c *haven.Case) { c.Members[2].DateOfBirth = haven.Date{Year: 1980, Month: 1, Day: 5} },
+			code: haven.EINVALID, fields: []string{"members[2].adult_dependent"}},
+		{name: "child aged 45 with the exception", setup: func(c *haven.Case) {
+			c.Members[2].DateOfBirth, c.Members[2].AdultDependent = haven.Date{Year: 1980, Month: 1, Day: 5}, true
+		}},
+		{name: "child's 22nd birthday is the referral date", setup: func(c *haven.Case) { c.Members[2].DateOfBirth = haven.Date{Year: 2003, Month: 3, Day: 10} },
+			code: haven.EINVALID, fields: []string{"members[2].adult_dependent"}},
+		{name: "child's child aged 22 without the exception", setup: func(c *haven.Case) {
+			c.Members[2].Relationship, c.Members[2].DateOfBirth = haven.RelChildOfChild, haven.Date{Year: 2003, Month: 3, Day: 10}
+		}, code: haven.EINVALID, fields: []string{"members[2].adult_dependent"}},
+		{name: "exception on a child under 22", setup: func(c *haven.Case) { c.Members[2].AdultDependent = true },
+			code: haven.EINVALID, fields: []string{"members[2].adult_dependent"}},
+		{name: "exception on a spouse", setup: func(c *haven.Case) { c.Members[1].AdultDependent = true },
+			code: haven.EINVALID, fields: []string{"members[1].adult_dependent"}},
 		{name: "member excluded before any decision", setup: func(c *haven.Case) { c.Members[2].Excluded = true },
 			code: haven.EINVALID, fields: []string{"members[2].excluded"}},
 
@@ -173,6 +191,46 @@ func TestCheckReferral(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCheckReferralChildAgeOnReferralDate: a child's age is taken on the
+// referral date (the clock given), with a birthday on 29 February reached
+// on 1 March in a year without one.
+func TestCheckReferralChildAgeOnReferralDate(t *testing.T) {
+	tests := []struct {
+		born, on string
+		adult    bool // 22 or over on the date: the exception is needed
+	}{
+		{"2003-03-10", "2025-03-09", false},
+		{"2003-03-10", "2025-03-10", true},
+		{"2004-02-29", "2026-02-28", false},
+		{"2004-02-29", "2026-03-01", true},
+		{"2004-02-29", "2028-02-28", true},
+		{"2006-02-28", "2028-02-28", true},
+		{"2006-02-28", "2028-02-27", false},
+		{"2006-03-01", "2028-02-29", false},
+		{"2006-02-28", "2028-02-29", true},
+	}
+	for _, tt := range tests {
+		born, err := haven.ParseDate(tt.born)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on, err := haven.ParseDate(tt.on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := haven.DefaultRules(on.Year)
+		for _, exception := range []bool{false, true} {
+			c := MustCase(t, haven.StateReferred, 3)
+			c.Members[2].DateOfBirth, c.Members[2].AdultDependent = born, exception
+			// Late in the day UTC: the date, not the hour, decides.
+			err := workflow.CheckReferral(rules, unhcr, c, on.Time().Add(23*time.Hour))
+			if ok := err == nil; ok != (exception == tt.adult) {
+				t.Errorf("born %s, referred %s, exception %v: %v", tt.born, tt.on, exception, err)
+			}
+		}
 	}
 }
 

@@ -36,7 +36,8 @@ func addDays(d haven.Date, n int) haven.Date { return haven.DateOf(d.Time().AddD
 func memberID(i int) haven.ID { return haven.ID(fmt.Sprintf("mem_%d", i)) }
 
 // MustCase returns a case in state that passes CheckReferral: n accompanying
-// members (mem_1 the principal, mem_2 a spouse, the rest children), each
+// members (mem_1 the principal, mem_2 a spouse, the rest children aged
+// ten), each
 // with a passed medical valid for a year, and passed security and
 // criminality checks, all recorded yesterday.
 func MustCase(tb testing.TB, state haven.CaseState, n int) *haven.Case {
@@ -72,9 +73,13 @@ func MustCase(tb testing.TB, state haven.CaseState, n int) *haven.Case {
 		case 2:
 			rel = haven.RelSpouse
 		}
+		born := dob
+		if rel == haven.RelChild {
+			born = haven.Date{Year: today.Year - 10, Month: dob.Month, Day: dob.Day}
+		}
 		c.Members = append(c.Members, &haven.Member{
 			ID: memberID(i), CaseID: c.ID, Relationship: rel, Accompanying: true,
-			FamilyName: familyName, GivenNames: givenNames, DateOfBirth: dob, Sex: haven.SexFemale,
+			FamilyName: familyName, GivenNames: givenNames, DateOfBirth: born, Sex: haven.SexFemale,
 			Nationalities: []string{"IR"}, Languages: []string{"fa"}, ConfidentialNotes: secretNote,
 		})
 		for _, k := range haven.CheckKinds {

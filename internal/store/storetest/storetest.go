@@ -39,7 +39,8 @@ func Run(t *testing.T, open Opener) {
 		{"DataKeys", testDataKeys},
 		{"Nominations", testNominations},
 		{"CasesRoundTrip", testCasesRoundTrip},
-		{"CaseDuplicateUNHCR", testCaseDuplicate},
+		{"CaseDuplicates", testCaseDuplicates},
+		{"MemberAdultDependent", testMemberAdultDependent},
 		{"CaseIndexesDeleted", testCaseIndexesDeleted},
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
@@ -585,12 +586,12 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 			!bytes.Equal(got.PersecutionAccount, []byte{7}) || got.NominationID != "" || got.SettlementOrgID != "" {
 			t.Errorf("case = %+v", got)
 		}
-		byIdx, err := tx.FindCaseByUNHCRIndex(ctx, c.UNHCRIndex)
+		byIdx, err := tx.FindCasesByUNHCRIndex(ctx, c.UNHCRIndex)
 		if err != nil {
 			return err
 		}
-		if byIdx.ID != c.ID {
-			t.Errorf("by index: %s", byIdx.ID)
+		if len(byIdx) != 1 || byIdx[0].ID != c.ID {
+			t.Errorf("by index: %v", byIdx)
 		}
 		_, err = tx.FindCaseByID(ctx, "case_x", false)
 		wantCode(t, err, haven.ENOTFOUND)
@@ -636,13 +637,123 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 	})
 }
 
-func testCaseDuplicate(t *testing.T, s store.Store) {
+// testCaseDuplicates: two cases may share a UNHCR number's blind index (a
+// possible duplicate is taken and flagged, never refused), and the flags
+// read back from either side and filter the queue.
+func testCaseDuplicates(t *testing.T, s store.Store) {
 	f := seed(t, s)
-	createCase(t, s, newCase("case_1", f, haven.PriorityNormal, t0), 1)
-	c2 := newCase("case_2", f, haven.PriorityNormal, t0)
+	ctx := context.Background()
+	m1 := createCase(t, s, newCase("case_1", f, haven.PriorityNormal, t0), 2)
+	c2 := newCase("case_2", f, haven.PriorityNormal, t0.Add(time.Hour))
 	c2.UNHCRIndex = []byte("bidx-case_1")
-	err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CreateCase(context.Background(), c2) })
-	wantCode(t, err, haven.ECONFLICT)
+	m2 := createCase(t, s, c2, 2)
+	createCase(t, s, newCase("case_3", f, haven.PriorityNormal, t0.Add(2*time.Hour)), 1)
+	at := t0.Add(time.Hour)
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateCaseDuplicate(ctx, &store.CaseDuplicateRow{CaseID: "case_2", OtherCaseID: "case_1",
+			Kind: haven.MatchUNHCRNumber, FoundAt: at}); err != nil {
+			return err
+		}
+		return tx.CreateCaseDuplicate(ctx, &store.CaseDuplicateRow{CaseID: "case_2", OtherCaseID: "case_1",
+			Kind: haven.MatchMemberIdentity, MemberID: m2[1].ID, OtherMemberID: m1[1].ID, FoundAt: at.Add(time.Second)})
+	})
+	// A match of a member's identity names both members; a UNHCR number none.
+	for _, bad := range []*store.CaseDuplicateRow{
+		{CaseID: "case_3", OtherCaseID: "case_1", Kind: haven.MatchMemberIdentity, FoundAt: at},
+		{CaseID: "case_3", OtherCaseID: "case_1", Kind: haven.MatchUNHCRNumber, MemberID: m1[0].ID, OtherMemberID: m1[1].ID, FoundAt: at},
+		{CaseID: "case_3", OtherCaseID: "case_3", Kind: haven.MatchUNHCRNumber, FoundAt: at},
+		{CaseID: "case_3", OtherCaseID: "case_x", Kind: haven.MatchUNHCRNumber, FoundAt: at},
+	} {
+		if err := s.Update(ctx, func(tx store.Tx) error { return tx.CreateCaseDuplicate(ctx, bad) }); err == nil {
+			t.Errorf("CreateCaseDuplicate(%+v) succeeded", bad)
+		}
+	}
+	view(t, s, func(tx store.Tx) error {
+		byIdx, err := tx.FindCasesByUNHCRIndex(ctx, []byte("bidx-case_1"))
+		if err != nil {
+			return err
+		}
+		if len(byIdx) != 2 || byIdx[0].ID != "case_1" || byIdx[1].ID != "case_2" {
+			t.Errorf("by index: %v", byIdx)
+		}
+		if none, err := tx.FindCasesByUNHCRIndex(ctx, []byte("bidx-none")); err != nil || len(none) != 0 {
+			t.Errorf("by unknown index: %v, %v", none, err)
+		}
+		want := []store.CaseDuplicateRow{
+			{CaseID: "case_2", OtherCaseID: "case_1", Kind: haven.MatchUNHCRNumber, FoundAt: at},
+			{CaseID: "case_2", OtherCaseID: "case_1", Kind: haven.MatchMemberIdentity, MemberID: m2[1].ID, OtherMemberID: m1[1].ID, FoundAt: at.Add(time.Second)},
+		}
+		for _, id := range []haven.ID{"case_1", "case_2"} {
+			ds, err := tx.FindCaseDuplicates(ctx, id)
+			if err != nil {
+				return err
+			}
+			if len(ds) != len(want) {
+				t.Errorf("%s: %d duplicates, want %d", id, len(ds), len(want))
+				continue
+			}
+			for i, d := range ds {
+				w := want[i]
+				if d.CaseID != w.CaseID || d.OtherCaseID != w.OtherCaseID || d.Kind != w.Kind || d.MemberID != w.MemberID ||
+					d.OtherMemberID != w.OtherMemberID || !d.FoundAt.Equal(w.FoundAt) {
+					t.Errorf("%s: duplicate %d = %+v, want %+v", id, i, d, w)
+				}
+			}
+		}
+		if ds, err := tx.FindCaseDuplicates(ctx, "case_3"); err != nil || len(ds) != 0 {
+			t.Errorf("case_3: %v, %v", ds, err)
+		}
+		cs, total, err := tx.FindCases(ctx, everyCase(haven.CaseFilter{PossibleDuplicate: true}))
+		if err != nil {
+			return err
+		}
+		var got []haven.ID
+		for _, c := range cs {
+			got = append(got, c.ID)
+		}
+		if total != 2 || fmt.Sprint(got) != "[case_1 case_2]" {
+			t.Errorf("possible duplicates = %v (total %d)", got, total)
+		}
+		return nil
+	})
+}
+
+// testMemberAdultDependent: the sealed exception reads back as written,
+// and a member written without it reads back nil.
+func testMemberAdultDependent(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	c := newCase("case_1", f, haven.PriorityNormal, t0)
+	ms := newMembers(c.ID, 2)
+	ms[1].AdultDependent = store.Sealed{42, 1}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateCase(ctx, c); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := tx.CreateMember(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.Tx) error {
+		gm, err := tx.FindMembers(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(gm) != 2 || gm[0].AdultDependent != nil || !bytes.Equal(gm[1].AdultDependent, []byte{42, 1}) {
+			t.Errorf("members = %+v", gm)
+		}
+		byIdx, err := tx.FindMembersByIdentityIndex(ctx, ms[1].IdentityIndex)
+		if err != nil {
+			return err
+		}
+		if len(byIdx) != 1 || !bytes.Equal(byIdx[0].AdultDependent, []byte{42, 1}) {
+			t.Errorf("by identity index = %+v", byIdx)
+		}
+		return nil
+	})
 }
 
 // testCaseIndexesDeleted: once a case's blind indexes are deleted, neither
@@ -655,6 +766,21 @@ func testCaseIndexesDeleted(t *testing.T, s store.Store) {
 	kept := newCase("case_kept", f, haven.PriorityNormal, t0)
 	goneMembers := createCase(t, s, gone, 2)
 	keptMembers := createCase(t, s, kept, 1)
+	third := newCase("case_third", f, haven.PriorityNormal, t0)
+	createCase(t, s, third, 1)
+	// Links found by matching: gone to kept, third to gone, kept to third.
+	update(t, s, func(tx store.Tx) error {
+		for _, d := range []*store.CaseDuplicateRow{
+			{CaseID: gone.ID, OtherCaseID: kept.ID, Kind: haven.MatchUNHCRNumber, FoundAt: t0},
+			{CaseID: third.ID, OtherCaseID: gone.ID, Kind: haven.MatchUNHCRNumber, FoundAt: t0},
+			{CaseID: kept.ID, OtherCaseID: third.ID, Kind: haven.MatchUNHCRNumber, FoundAt: t0},
+		} {
+			if err := tx.CreateCaseDuplicate(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	// Rolled back, the deletion leaves the indexes in place.
 	errRollback := haven.Errorf(haven.ECONFLICT, "test", "roll back")
 	err := s.Update(ctx, func(tx store.Tx) error {
@@ -665,15 +791,26 @@ func testCaseIndexesDeleted(t *testing.T, s store.Store) {
 	})
 	wantCode(t, err, haven.ECONFLICT)
 	view(t, s, func(tx store.Tx) error {
-		if _, err := tx.FindCaseByUNHCRIndex(ctx, gone.UNHCRIndex); err != nil {
-			t.Errorf("a rolled-back deletion lost the UNHCR index: %v", err)
+		if cs, err := tx.FindCasesByUNHCRIndex(ctx, gone.UNHCRIndex); err != nil || len(cs) != 1 {
+			t.Errorf("a rolled-back deletion lost the UNHCR index: %d %v", len(cs), err)
 		}
 		return nil
 	})
 	update(t, s, func(tx store.Tx) error { return tx.DeleteCaseIndexes(ctx, gone.ID) })
 	view(t, s, func(tx store.Tx) error {
-		_, err := tx.FindCaseByUNHCRIndex(ctx, gone.UNHCRIndex)
-		wantCode(t, err, haven.ENOTFOUND)
+		// The links found by matching the shredded case go with it; others stay.
+		for id, want := range map[haven.ID]int{gone.ID: 0, kept.ID: 1, third.ID: 1} {
+			ds, err := tx.FindCaseDuplicates(ctx, id)
+			if err != nil {
+				return err
+			}
+			if len(ds) != want {
+				t.Errorf("%s keeps %d possible-duplicate links, want %d", id, len(ds), want)
+			}
+		}
+		if cs, err := tx.FindCasesByUNHCRIndex(ctx, gone.UNHCRIndex); err != nil || len(cs) != 0 {
+			t.Errorf("the shredded case is still found by its UNHCR index: %d %v", len(cs), err)
+		}
 		for _, m := range goneMembers {
 			ms, err := tx.FindMembersByIdentityIndex(ctx, m.IdentityIndex)
 			if err != nil {
@@ -699,8 +836,8 @@ func testCaseIndexesDeleted(t *testing.T, s store.Store) {
 				t.Errorf("member %s keeps identity index %q", m.ID, m.IdentityIndex)
 			}
 		}
-		if _, err := tx.FindCaseByUNHCRIndex(ctx, kept.UNHCRIndex); err != nil {
-			t.Errorf("another case lost its UNHCR index: %v", err)
+		if cs, err := tx.FindCasesByUNHCRIndex(ctx, kept.UNHCRIndex); err != nil || len(cs) != 1 {
+			t.Errorf("another case lost its UNHCR index: %d %v", len(cs), err)
 		}
 		if ms, err := tx.FindMembersByIdentityIndex(ctx, keptMembers[0].IdentityIndex); err != nil || len(ms) != 1 {
 			t.Errorf("another case's member lost its identity index: %d %v", len(ms), err)
