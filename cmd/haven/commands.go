@@ -185,6 +185,7 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	year := fs.Int("year", time.Now().Year(), "the programme year")
 	as := fs.String("as", "", "username of the administrator making the change (set), or reading (show)")
 	capN := fs.Int("cap", -1, "the cap in persons (set); unchanged when omitted")
+	handover := fs.Int("handover-days", 0, "days after a family's arrival during which the referring partner still sees its contact details, whereabouts and confidential notes, 0 to 365 (set); unchanged when omitted")
 	var referrers, allocations, targets listFlag
 	fs.Var(&referrers, "referrer", "an organisation ID allowed to refer this year, besides referral partners (repeatable; replaces the list)")
 	fs.Var(&allocations, "allocation", "ORG_ID=PERSONS, a partner's allocation inside the cap (repeatable; replaces the list)")
@@ -221,6 +222,13 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	if *capN >= 0 {
 		r.Cap = *capN
 	}
+	// Visit, not a sentinel value: 0 is a valid handover time, and a
+	// negative one must reach Validate to be refused.
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "handover-days" {
+			r.HandoverDays = *handover
+		}
+	})
 	if len(referrers) > 0 {
 		r.Referrers = nil
 		for _, id := range referrers {
@@ -270,6 +278,7 @@ func printRules(w io.Writer, r *haven.ProgrammeRules) {
 	for _, p := range haven.Priorities {
 		fmt.Fprintf(w, "target %s: %d days\n", p, r.TargetDays[p])
 	}
+	fmt.Fprintf(w, "handover: %d days after arrival\n", r.HandoverDays)
 }
 
 func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -11,6 +11,7 @@
 //	haven rules show --db PATH|URL --year Y
 //	haven rules set  --db PATH|URL --year Y --as USERNAME [--cap N]
 //	                 [--referrer ORG_ID]... [--allocation ORG_ID=N]... [--target PRIORITY=DAYS]...
+//	                 [--handover-days N]
 //	haven keys generate --out FILE                 a new key file (mode 0600)
 //	haven keys rotate --db PATH|URL --as USERNAME  rotate the key file and re-wrap data keys
 //	haven org create --db D --as ADMIN --kind K --name N [--country C]

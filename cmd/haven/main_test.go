@@ -136,7 +136,7 @@ func TestKeysAndRules(t *testing.T) {
 	for _, args := range [][]string{
 		{"migrate", "--db", db},
 		{"init", "--db", db, "--org", "IRCC programme", "--username", "ada", "--name", "Ada"},
-		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600", "--handover-days", "60", "--as", "ada"},
 		{"keys", "rotate", "--db", db, "--as", "ada"},
 	} {
 		out.Reset()
@@ -145,13 +145,16 @@ func TestKeysAndRules(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := run(ctx, []string{"rules", "show", "--db", db, "--year", "2028", "--as", "ada"}, e, nil, &out, &errb); err != nil || !strings.Contains(out.String(), "cap: 600 persons") {
+	if err := run(ctx, []string{"rules", "show", "--db", db, "--year", "2028", "--as", "ada"}, e, nil, &out, &errb); err != nil || !strings.Contains(out.String(), "cap: 600 persons") ||
+		!strings.Contains(out.String(), "handover: 60 days after arrival") {
 		t.Fatalf("rules show: %v %q", err, out.String())
 	}
 	for _, bad := range [][]string{
 		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600"},
 		{"rules", "set", "--db", db, "--year", "2028", "--cap", "-5", "--target", "emergency=30", "--as", "ada"},
 		{"rules", "set", "--db", db, "--year", "2028", "--allocation", "nonsense", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--handover-days", "366", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--handover-days", "-1", "--as", "ada"},
 		{"rules", "frobnicate"},
 		{"nosuchcommand"},
 	} {

@@ -52,7 +52,7 @@ func TestMayNotAct(t *testing.T) {
 		"recommended_priority": "normal", "nationality_countries": []string{"IR"}, "family_size": 1})
 	cid, nid := "/api/v1/cases/"+str(c["id"]), "/api/v1/nominations/"+str(nom["id"])
 	org := map[string]any{"kind": "visa_office", "name": "Rogue office"}
-	rules := map[string]any{"cap": 1, "target_days": map[string]int{"emergency": 7, "urgent": 42, "normal": 365}}
+	rules := map[string]any{"cap": 1, "target_days": map[string]int{"emergency": 7, "urgent": 42, "normal": 365}, "handover_days": 30}
 	for _, tc := range []struct {
 		who          haven.OrgKind
 		method, path string

@@ -39,13 +39,14 @@ type rulesJSON struct {
 	Referrers     []haven.ID             `json:"referrers"`
 	Allocations   map[haven.ID]int       `json:"allocations"`
 	TargetDays    map[haven.Priority]int `json:"target_days"`
+	HandoverDays  int                    `json:"handover_days"`
 	ChangedBy     haven.ID               `json:"changed_by,omitempty"`
 	ChangedAt     time.Time              `json:"changed_at,omitzero"`
 }
 
 func rulesOut(r *haven.ProgrammeRules) rulesJSON {
 	out := rulesJSON{Year: r.Year, Version: r.Version, Cap: r.Cap, ReferrerKinds: r.ReferrerKinds, Referrers: r.Referrers,
-		Allocations: r.Allocations, TargetDays: r.TargetDays, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt}
+		Allocations: r.Allocations, TargetDays: r.TargetDays, HandoverDays: r.HandoverDays, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt}
 	// Lists and maps are never null in the document.
 	if out.ReferrerKinds == nil {
 		out.ReferrerKinds = []haven.OrgKind{}

@@ -59,6 +59,8 @@ var badFields = map[string][]badField{
 		{`{"cap":10,"allocations":[1]}`, "allocations"},
 		{`{"cap":10,"target_days":{"urgent":5,"urgent":6}}`, "target_days.urgent"},
 		{`{"cap":10,"cap":20}`, "cap"},
+		{`{"cap":10,"handover_days":"a month"}`, "handover_days"},
+		{`{"cap":10,"handover_days":30.5}`, "handover_days"},
 	},
 	"POST /api/v1/nominations": {
 		{`{"defender_name":"Secret Name","recommended_priority":"high"}`, "recommended_priority"},
@@ -250,7 +252,7 @@ func TestMalformedBodies(t *testing.T) {
 		{haven.OrgProtectionPartner, "POST", "/api/v1/nominations", `{"defender_name":"Secret Name"}`, 400, "referral_org_id"},
 		{haven.OrgProgrammeAdmin, "POST", "/api/v1/organisations", `{"kind":"visa_office","name":"  "}`, 400, "name"},
 		{haven.OrgProgrammeAdmin, "PUT", "/api/v1/rules/2026", `{"target_days":{"emergency":7,"urgent":42,"normal":365}}`, 400, "cap"},
-		{haven.OrgProgrammeAdmin, "PUT", "/api/v1/rules/2026", `{"cap":-1,"target_days":{"emergency":7,"urgent":42,"normal":365}}`, 400, "cap"},
+		{haven.OrgProgrammeAdmin, "PUT", "/api/v1/rules/2026", `{"cap":-1,"target_days":{"emergency":7,"urgent":42,"normal":365},"handover_days":30}`, 400, "cap"},
 		{haven.OrgReferralPartner, "POST", "/api/v1/nominations/" + nomID + "/decline", `{"reason":" "}`, 400, "reason"},
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/request-info", `{}`, 400, "reasons"},
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/checks", `{"kind":"medical","result":"passed"}`, 400, "member_id"},

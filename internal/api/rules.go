@@ -12,6 +12,9 @@ type rulesInput struct {
 	Referrers     []haven.ID             `json:"referrers"`
 	Allocations   map[haven.ID]int       `json:"allocations"`
 	TargetDays    map[haven.Priority]int `json:"target_days"`
+	// HandoverDays is a pointer for the same reason: 0 ends the referring
+	// partner's sight of a family at its arrival.
+	HandoverDays *int `json:"handover_days"`
 }
 
 // showRules returns the current rules of a year.
@@ -33,11 +36,18 @@ func setRules(c *call, in *rulesInput) (rulesJSON, error) {
 	if err != nil {
 		return rulesJSON{}, err
 	}
+	var p haven.Problems
 	if in.Cap == nil {
-		return rulesJSON{}, (&haven.Problems{{Field: "cap", Message: "enter the cap: the most persons admitted in the year"}}).Err("api.setRules")
+		p.Add("cap", "enter the cap: the most persons admitted in the year")
+	}
+	if in.HandoverDays == nil {
+		p.Add("handover_days", "enter the handover time: the days after arrival during which the referring partner still sees the family")
+	}
+	if err := p.Err("api.setRules"); err != nil {
+		return rulesJSON{}, err
 	}
 	r := &haven.ProgrammeRules{Year: y, Cap: *in.Cap, ReferrerKinds: in.ReferrerKinds, Referrers: in.Referrers,
-		Allocations: in.Allocations, TargetDays: in.TargetDays}
+		Allocations: in.Allocations, TargetDays: in.TargetDays, HandoverDays: *in.HandoverDays}
 	if r.Allocations == nil {
 		r.Allocations = map[haven.ID]int{}
 	}

@@ -241,18 +241,18 @@ func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
 		alloc = map[haven.ID]int{}
 	}
 	_, err := t.exec(ctx, op,
-		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, changed_by, changed_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), r.ChangedBy, fmtTime(r.ChangedAt))
+		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, handover_days, changed_by, changed_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), r.HandoverDays, r.ChangedBy, fmtTime(r.ChangedAt))
 	return err
 }
 
-const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, changed_by, changed_at`
+const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, handover_days, changed_by, changed_at`
 
 func scanRules(s interface{ Scan(...any) error }) (*haven.ProgrammeRules, error) {
 	var r haven.ProgrammeRules
 	var kinds, refs, alloc, targets, changed string
-	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &r.ChangedBy, &changed); err != nil {
+	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &r.HandoverDays, &r.ChangedBy, &changed); err != nil {
 		return nil, err
 	}
 	var d decoder

@@ -57,6 +57,7 @@ var adminMessages = map[string]string{
 	"the allocations add up to more than the cap":                                               "admin.err.allocations_sum",
 	"enter a target from 1 to 3650 days":                                                        "admin.err.target_range",
 	"an emergency departs within 7 days of referral":                                            "admin.err.target_emergency",
+	"enter a handover time from 0 to 365 days after arrival":                                    "admin.err.handover_range",
 	"enter a year from 2021, when the stream opened":                                            "err.year_format",
 	// Organisations and users.
 	"choose a kind of organisation":             "admin.err.kind_required",

@@ -104,6 +104,7 @@ func rulesForm(r *haven.ProgrammeRules, set map[string]string) url.Values {
 	for p, n := range r.TargetDays {
 		f.Set("target_"+string(p), strconv.Itoa(n))
 	}
+	f.Set("handover_days", strconv.Itoa(r.HandoverDays))
 	for k, v := range set {
 		f.Set(k, v)
 	}
@@ -141,12 +142,14 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 	wantIn(t, "the list of years", body, `href="/admin/rules/2021"`, `href="/admin/rules/`+y+`"`, "<caption>Years with rules")
 	r, body := b.get("/admin/rules/" + y)
 	wantIn(t, "the year's rules", body, "Programme rules of "+y, "500 persons", "Referral partner", "by Haven, when it was installed",
-		`href="/admin/rules/`+y+`/change"`, `href="/cap?year=`+y+`"`, `<th scope="row">Emergency</th><td class="num">7</td>`)
+		`href="/admin/rules/`+y+`/change"`, `href="/cap?year=`+y+`"`, `<th scope="row">Emergency</th><td class="num">7</td>`,
+		`<dt>Handover time after arrival</dt><dd>30 days after arrival</dd>`)
 	if r.StatusCode != 200 {
 		t.Fatalf("year page: %d", r.StatusCode)
 	}
 	_, body = b.get("/admin/rules/" + y + "/change")
-	if v, _ := value(body, "cap"); v != "500" || !strings.Contains(body, `id="referrer-`+string(fld.ID)+`"`) ||
+	handover, _ := value(body, "handover_days")
+	if v, _ := value(body, "cap"); v != "500" || handover != "30" || !strings.Contains(body, `id="referrer-`+string(fld.ID)+`"`) ||
 		!strings.Contains(body, `name="referrer_kinds" value="referral_partner" checked`) {
 		t.Fatalf("the form is not filled with the current rules:\n%s", body)
 	}
@@ -161,6 +164,14 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 	}
 	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"target_emergency": "10"}))
 	wantIn(t, "an emergency target of 10 days", body, `<a href="#target_emergency">An emergency departs within 7 days`)
+	for _, n := range []string{"366", "-1"} {
+		r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"handover_days": n}))
+		wantIn(t, "a handover time of "+n+" days", body, `<a href="#handover_days">Enter a handover time from 0 to 365 days after arrival`,
+			`id="handover_days-error"`, `value="`+n+`"`, `aria-describedby="handover_days-hint handover_days-error"`)
+		if r.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a handover time of %s days: %d", n, r.StatusCode)
+		}
+	}
 	// Nothing changed: said so, and no confirmation.
 	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, nil))
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing is changed.") || strings.Contains(body, `action="/admin/rules/`+y+`"`) {
@@ -168,7 +179,7 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 	}
 
 	// The confirmation page names every change; nothing is saved yet.
-	change := rulesForm(cur, map[string]string{"cap": "450", "alloc_" + string(fld.ID): "100", "target_urgent": "30"})
+	change := rulesForm(cur, map[string]string{"cap": "450", "alloc_" + string(fld.ID): "100", "target_urgent": "30", "handover_days": "60"})
 	change.Add("referrers", string(fld.ID))
 	r, body = b.post("/admin/rules/"+y+"/change", change)
 	wantIn(t, "the confirmation page", body, "Check the changes to the rules of "+y,
@@ -176,6 +187,7 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 		`<tr><th scope="row">Organisation: Front Line Defenders</th><td>May not refer</td><td>May refer</td></tr>`,
 		`<tr><th scope="row">Allocation of Front Line Defenders</th><td>None</td><td>100 persons</td></tr>`,
 		`<tr><th scope="row">Target time (Urgent)</th><td>42 days</td><td>30 days</td></tr>`,
+		`<tr><th scope="row">Handover time after arrival</th><td>30 days</td><td>60 days</td></tr>`,
 		"The rules of "+y+" become version 2.")
 	if got := f.rules(t, year); got.Version != 1 || got.Cap != 500 {
 		t.Fatalf("the confirmation page changed the rules: %+v", got)
@@ -191,9 +203,9 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 	if r.Request.URL.Path != "/admin/rules/"+y || !strings.Contains(body, "The rules of "+y+" are saved as version 2.") {
 		t.Fatalf("saving ended at %s:\n%s", r.Request.URL, body)
 	}
-	wantIn(t, "the new rules", body, "450 persons", "by you", "Front Line Defenders", `<td class="num">100</td>`)
+	wantIn(t, "the new rules", body, "450 persons", "by you", "Front Line Defenders", `<td class="num">100</td>`, "60 days after arrival")
 	got := f.rules(t, year)
-	if got.Version != 2 || got.Cap != 450 || got.Allocations[fld.ID] != 100 || got.TargetDays[haven.PriorityUrgent] != 30 ||
+	if got.Version != 2 || got.Cap != 450 || got.Allocations[fld.ID] != 100 || got.TargetDays[haven.PriorityUrgent] != 30 || got.HandoverDays != 60 ||
 		len(got.Referrers) != 1 || got.Referrers[0] != fld.ID || got.ChangedBy != adm.actor.UserID {
 		t.Fatalf("the app's rules after the change: %+v", got)
 	}
@@ -536,6 +548,10 @@ func TestAdminFrench(t *testing.T) {
 	cur := f.rules(t, 2026)
 	_, pages["rules form error"] = b.post("/admin/rules/2026/change", rulesForm(cur, map[string]string{"cap": "beaucoup", "target_emergency": "9"}))
 	_, pages["rules app error"] = b.post("/admin/rules/2026/change", rulesForm(cur, map[string]string{"target_emergency": "9"}))
+	_, pages["rules handover error"] = b.post("/admin/rules/2026/change", rulesForm(cur, map[string]string{"handover_days": "400"}))
+	if !strings.Contains(pages["rules handover error"], "Saisissez un délai de passation de 0 à 365 jours après l&#39;arrivée") {
+		t.Errorf("the French refusal of the handover time:\n%s", pages["rules handover error"])
+	}
 	_, body := b.post("/admin/rules/2026/change", rulesForm(cur, map[string]string{"cap": "1", "alloc_" + string(f.orgs[haven.OrgReferralPartner].ID): "0"}))
 	pages["rules confirmation"] = body
 	_, pages["cap below"] = b.post("/admin/rules/2026", formIn(t, body, "/admin/rules/2026"))

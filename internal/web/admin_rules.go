@@ -33,6 +33,7 @@ var rulesLabels = map[string]string{
 	"cap": "admin.rules.cap", "referrer_kinds": "admin.rules.referrer_kinds", "referrers": "admin.rules.referrers",
 	"allocations": "admin.rules.allocations", "target_days": "admin.rules.targets",
 	"target_emergency": "priority.emergency", "target_urgent": "priority.urgent", "target_normal": "priority.normal",
+	"handover_days": "admin.rules.handover",
 }
 
 // rulesAlias maps the app's field names to the form's control IDs.
@@ -263,6 +264,7 @@ func rulesTargetField(pr haven.Priority) string { return "target_" + string(pr) 
 func rulesFormOf(r *haven.ProgrammeRules) url.Values {
 	f := url.Values{}
 	f.Set("cap", strconv.Itoa(r.Cap))
+	f.Set("handover_days", strconv.Itoa(r.HandoverDays))
 	for _, k := range r.ReferrerKinds {
 		f.Add("referrer_kinds", string(k))
 	}
@@ -322,6 +324,7 @@ func parseRulesForm(p *page, rc *rulesContext, form url.Values) *haven.Programme
 			r.TargetDays[pr] = n
 		}
 	}
+	r.HandoverDays, _ = adminNumber(p, form, "handover_days", false)
 	return r
 }
 
@@ -539,6 +542,14 @@ func diffRules(p *page, cur, next *haven.ProgrammeRules) []rulesChange {
 			}
 			out = append(out, rulesChange{p.tf("admin.rules.change_target", p.t("priority."+string(pr))), before, p.tf("admin.rules.days", is)})
 		}
+	}
+	// A year without rules has no handover time yet: it is always listed.
+	if cur.Cap < 0 || cur.HandoverDays != next.HandoverDays {
+		before := none
+		if cur.Cap >= 0 {
+			before = p.tf("admin.rules.days", cur.HandoverDays)
+		}
+		out = append(out, rulesChange{p.t("admin.rules.handover"), before, p.tf("admin.rules.days", next.HandoverDays)})
 	}
 	return out
 }

@@ -92,6 +92,9 @@ var adminMessagesEN = map[string]string{
 	"admin.rules.change_allocation":   "Allocation of %s",
 	"admin.rules.change_target":       "Target time (%s)",
 	"admin.rules.days":                "%d days",
+	"admin.rules.handover":            "Handover time after arrival",
+	"admin.rules.handover_hint":       "In days, from 0 to 365. For this long after a family arrives, the partner that referred it still sees its contact details, whereabouts and confidential notes; then only the settlement organisation does.",
+	"admin.rules.handover_days":       "%d days after arrival",
 
 	// Organisations.
 	"admin.orgs.title":        "Organisations",
@@ -213,6 +216,7 @@ var adminMessagesEN = map[string]string{
 	"admin.err.allocations_sum":       "The allocations add up to more than the cap",
 	"admin.err.target_range":          "Enter a target from 1 to 3650 days",
 	"admin.err.target_emergency":      "An emergency departs within 7 days of referral",
+	"admin.err.handover_range":        "Enter a handover time from 0 to 365 days after arrival",
 	"admin.err.no_org":                "One of the organisations does not exist. Reload the page and try again.",
 	"admin.err.kind_required":         "Choose the kind of organisation",
 	"admin.err.org_required":          "Choose the user's organisation",
@@ -359,6 +363,9 @@ var adminMessagesFR = map[string]string{
 	"admin.rules.change_allocation":   "Allocation de %s",
 	"admin.rules.change_target":       "Délai cible (%s)",
 	"admin.rules.days":                "%d jours",
+	"admin.rules.handover":            "Délai de passation après l'arrivée",
+	"admin.rules.handover_hint":       "En jours, de 0 à 365. Pendant ce délai après l'arrivée d'une famille, le partenaire qui l'a aiguillée voit encore ses coordonnées, le lieu où elle se trouve et les notes confidentielles; ensuite, seul l'organisme d'établissement y a accès.",
+	"admin.rules.handover_days":       "%d jours après l'arrivée",
 
 	// Organisations.
 	"admin.orgs.title":        "Organisations",
@@ -480,6 +487,7 @@ var adminMessagesFR = map[string]string{
 	"admin.err.allocations_sum":       "La somme des allocations dépasse le plafond",
 	"admin.err.target_range":          "Saisissez un délai cible de 1 à 3650 jours",
 	"admin.err.target_emergency":      "Une urgence vitale part dans les 7 jours suivant l'aiguillage",
+	"admin.err.handover_range":        "Saisissez un délai de passation de 0 à 365 jours après l'arrivée",
 	"admin.err.no_org":                "L'une des organisations n'existe pas. Rechargez la page et réessayez.",
 	"admin.err.kind_required":         "Choisissez le type d'organisation",
 	"admin.err.org_required":          "Choisissez l'organisation de l'utilisateur",

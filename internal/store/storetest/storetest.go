@@ -266,6 +266,7 @@ func testRulesVersions(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error { return tx.PutRules(ctx, r) })
 	r2 := *r
 	r2.Version, r2.Cap, r2.Referrers, r2.Allocations = 2, 450, []haven.ID{"org_fld"}, map[haven.ID]int{"org_fld": 125}
+	r2.HandoverDays = 90
 	update(t, s, func(tx store.Tx) error { return tx.PutRules(ctx, &r2) })
 	stale := r2
 	stale.Version = 2
@@ -275,14 +276,14 @@ func testRulesVersions(t *testing.T, s store.Store) {
 		if err != nil {
 			return err
 		}
-		if got.Version != 2 || got.Cap != 450 || got.Allocations["org_fld"] != 125 || len(got.Referrers) != 1 || got.TargetDays[haven.PriorityEmergency] != 7 || !got.ChangedAt.Equal(t0) {
+		if got.Version != 2 || got.Cap != 450 || got.Allocations["org_fld"] != 125 || len(got.Referrers) != 1 || got.TargetDays[haven.PriorityEmergency] != 7 || got.HandoverDays != 90 || !got.ChangedAt.Equal(t0) {
 			t.Errorf("current rules = %+v", got)
 		}
 		h, err := tx.FindRulesHistory(ctx, 2024)
 		if err != nil {
 			return err
 		}
-		if len(h) != 2 || h[0].Cap != 500 || h[1].Cap != 450 {
+		if len(h) != 2 || h[0].Cap != 500 || h[1].Cap != 450 || h[0].HandoverDays != haven.DefaultHandoverDays || h[1].HandoverDays != 90 {
 			t.Errorf("history = %+v", h)
 		}
 		_, err = tx.FindRules(ctx, 2031)
