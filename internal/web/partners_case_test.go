@@ -159,6 +159,12 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 		!strings.Contains(body, "Protected B") || !strings.Contains(body, "None yet") {
 		t.Fatalf("checks list: %d\n%s", r.StatusCode, text(body))
 	}
+	// What is asked and how soon: the priority, the day asked, the case's
+	// target date (referral plus the year's 365 days for normal priority).
+	due := c.ReferredAt.AddDate(0, 0, 365).Format("2006-01-02")
+	if !strings.Contains(body, "Case due by") || !strings.Contains(body, ">Normal</strong>") || !strings.Contains(body, due) {
+		t.Fatalf("the checks list lacks the priority or the dates (due %s):\n%s", due, text(body))
+	}
 	// Identity only: nothing else of the case, no other member.
 	for _, secret := range []string{other.GivenNames, "Told of Clinic", "Confidential note", "Safe house", "+90 555", "FamilyHidden", "UNH-W-"} {
 		if strings.Contains(body, secret) {

@@ -20,6 +20,9 @@ type assignedRow struct {
 	// Latest are the member's latest checks of the kinds the partner
 	// records, oldest kind first, nil where none is recorded yet.
 	Latest []*haven.Check
+	// Request is what was asked of the partner for the member: the
+	// priority, when, and the case's target date.
+	Request *haven.CheckRequest
 }
 
 // checksData is what the list of assigned checks shows.
@@ -49,10 +52,18 @@ func (s *server) assignedWork(r *http.Request, v *viewer) (*checksData, error) {
 	if err != nil {
 		return nil, err
 	}
+	reqs, err := s.h.FindCheckRequests(r.Context(), v.Actor)
+	if err != nil {
+		return nil, err
+	}
+	asked := map[haven.ID]*haven.CheckRequest{}
+	for _, q := range reqs {
+		asked[q.MemberID] = q
+	}
 	d := &checksData{Kinds: checkKindsOf(v.Kind())}
 	for _, c := range cases {
 		for _, m := range c.Members {
-			row := assignedRow{Case: c, Member: m}
+			row := assignedRow{Case: c, Member: m, Request: asked[m.ID]}
 			for _, k := range d.Kinds {
 				row.Latest = append(row.Latest, c.LatestCheck(m.ID, k))
 			}

@@ -92,6 +92,7 @@ type Haven interface {
 	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)
 	RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error)
 	FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error)
+	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
 }
 
 // Config is what New needs.
