@@ -186,18 +186,24 @@ func (e *env) assignAll(t testing.TB, c *haven.Case) {
 	}
 }
 
-// admissible takes a referred case to admissible.
-func (e *env) admissible(t testing.TB, c *haven.Case) *haven.Case {
+// inAdmissibility takes a referred case to admissibility_in_progress.
+func (e *env) inAdmissibility(t testing.TB, c *haven.Case) *haven.Case {
 	t.Helper()
 	m := must[*haven.Case](t)
 	c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
 	c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
 	c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Credible."}))
-	c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+	return m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+}
+
+// admissible takes a referred case to admissible.
+func (e *env) admissible(t testing.TB, c *haven.Case) *haven.Case {
+	t.Helper()
+	c = e.inAdmissibility(t, c)
 	e.assignAll(t, c)
 	c = e.passChecks(t, c)
-	return m(e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID))
+	return must[*haven.Case](t)(e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID))
 }
 
 func (e *env) figures(t testing.TB, year int) *haven.CapFigures {

@@ -11,17 +11,6 @@ import (
 	"github.com/havenhrd/haven/internal/testdb"
 )
 
-// inAdmissibility takes a referred case to admissibility_in_progress.
-func (e *env) inAdmissibility(t testing.TB, c *haven.Case) *haven.Case {
-	t.Helper()
-	m := must[*haven.Case](t)
-	c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-	c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-	c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
-		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Credible."}))
-	return m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
-}
-
 // corrupt overwrites a member's sealed family name with bytes that cannot
 // be opened: any read that decrypts the member fails from then on.
 func (e *env) corrupt(t testing.TB, member haven.ID) {

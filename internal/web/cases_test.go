@@ -207,6 +207,10 @@ func TestSettlementView(t *testing.T) {
 	if r.StatusCode != 200 || !strings.Contains(body, "FamilySettle") || !strings.Contains(body, "Protected B") || !strings.Contains(body, "Journalism") {
 		t.Fatalf("settlement case page: %d\n%s", r.StatusCode, body)
 	}
+	// It meets the family: the itinerary is on its page.
+	if !strings.Contains(body, "Itinerary IST-YUL Settle") {
+		t.Errorf("the settlement view lacks the itinerary")
+	}
 	// What the settlement view leaves out never reaches the browser.
 	for _, secret := range []string{"Told of Settle", "Evin prison Settle", "Held 40 days", "Confidential note of Settle",
 		"Safe house near Van", "+90 555", "UNH-W-", "Assessment notes Settle", "IME clear", "Detained twice"} {
