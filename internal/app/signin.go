@@ -312,10 +312,20 @@ func (a *App) secondStep(ctx context.Context, tx store.Tx, secret string, kinds 
 func (a *App) spendStep(ctx context.Context, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
 	var c *store.Challenge
 	var u *haven.User
+	var refused error
 	err := a.store.Update(ctx, func(tx store.Tx) (err error) {
 		c, u, err = a.secondStep(ctx, tx, secret, kinds...)
+		if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
+			// A step of another kind, or of a disabled user, is refused
+			// and spent all the same: the transaction that took it commits.
+			c, u, refused = nil, nil, err
+			return nil
+		}
 		return err
 	})
+	if err == nil {
+		err = refused
+	}
 	return c, u, err
 }
 

@@ -139,6 +139,15 @@ func TestEnrolAndSignInWithTOTP(t *testing.T) {
 		_, err = e.app.SignInTOTP(e.ctx, step.ID, e.code(t, secret), "10.0.0.2")
 		wantCode(t, err, haven.EUNAUTHORIZED)
 
+		// A step offered where another kind is due is spent all the same:
+		// the right code cannot follow on it.
+		e.clock.Add(31 * time.Second)
+		step = must[*app.Step](t)(e.app.SignIn(e.ctx, "amina", goodPass, "10.0.0.2"))
+		_, err = e.app.SignInPasskeyFinish(e.ctx, step.ID, strings.NewReader("{}"), "10.0.0.2")
+		wantCode(t, err, haven.EUNAUTHORIZED)
+		_, err = e.app.SignInTOTP(e.ctx, step.ID, e.code(t, secret), "10.0.0.2")
+		wantCode(t, err, haven.EUNAUTHORIZED)
+
 		// A recovery code works once.
 		step = must[*app.Step](t)(e.app.SignIn(e.ctx, "amina", goodPass, "10.0.0.2"))
 		must[*app.Session](t)(e.app.SignInRecovery(e.ctx, step.ID, strings.ToLower(codes[3]), "10.0.0.2"))
