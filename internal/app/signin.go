@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -106,7 +107,22 @@ func (a *App) takeStep(ctx context.Context, tx store.Tx, secret string, kinds ..
 // the source address, keyed likewise (no address is stored).
 func (a *App) attemptKeys(username, source string) (acct, addr string) {
 	return "acct:" + hex.EncodeToString(a.vault.BlindIndex("signin_username", username)),
-		"addr:" + hex.EncodeToString(a.vault.BlindIndex("signin_source", source))
+		"addr:" + hex.EncodeToString(a.vault.BlindIndex("signin_source", sourceBlock(source)))
+}
+
+// sourceBlock is what an address counts as: an IPv4 address itself, an
+// IPv6 address its /64, which one client holds whole (rotating addresses
+// inside it must not escape the count).
+func sourceBlock(source string) string {
+	ip, err := netip.ParseAddr(source)
+	if err != nil || !ip.Is6() || ip.Is4In6() {
+		return source
+	}
+	p, err := ip.WithZone("").Prefix(64)
+	if err != nil {
+		return source
+	}
+	return p.String()
 }
 
 // checkLimits refuses an attempt while either counter is over its limit.

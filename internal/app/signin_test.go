@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"bytes"
 	"strings"
 	"testing"
@@ -246,6 +247,18 @@ func TestSignInRateLimits(t *testing.T) {
 		}
 		_, err = e.app.SignIn(e.ctx, "someone-else", "wrong wrong wrong wrong", "10.9.9.9")
 		wantCode(t, err, haven.ETOOMANY)
+		// An IPv6 client holds a /64: rotating addresses inside it does not
+		// escape its count, and another /64 is not locked with it.
+		for i := range 20 {
+			_, err := e.app.SignIn(e.ctx, "spray6"+string(rune('a'+i)), "wrong wrong wrong wrong", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+			if code := haven.ErrorCodeOf(err); code != haven.EUNAUTHORIZED {
+				t.Fatalf("IPv6 attempt %d: %v", i, err)
+			}
+		}
+		_, err = e.app.SignIn(e.ctx, "someone-else", "wrong wrong wrong wrong", "2001:db8:1:2:ffff::1")
+		wantCode(t, err, haven.ETOOMANY)
+		_, err = e.app.SignIn(e.ctx, "someone-else", "wrong wrong wrong wrong", "2001:db8:1:3::1")
+		wantCode(t, err, haven.EUNAUTHORIZED)
 		// After the lockout, the account signs in again.
 		e.clock.Add(time.Hour + time.Minute)
 		e.signInTOTP(t, "chen", secret, "addr-z")
