@@ -6,44 +6,12 @@ import (
 	"strings"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/referral"
 )
 
-// caseInput is the body of POST /api/v1/cases: a referral of one family.
-// The referring organisation is the actor's.
-type caseInput struct {
-	UNHCRNumber           string                   `json:"unhcr_number"`
-	NominationID          haven.ID                 `json:"nomination_id"`
-	SubmissionPriority    haven.Priority           `json:"submission_priority"`
-	ProcessingPriority    haven.Priority           `json:"processing_priority"`
-	PrimaryCategory       haven.SubmissionCategory `json:"primary_category"`
-	SecondaryCategory     haven.SubmissionCategory `json:"secondary_category"`
-	CategoryJustification string                   `json:"category_justification"`
-	Grounds               []haven.Ground           `json:"grounds"`
-	SocialGroups          []haven.SocialGroup      `json:"social_groups"`
-	NationalityCountries  []string                 `json:"nationality_countries"`
-	AsylumCountry         string                   `json:"asylum_country"`
-	Profile               profileJSON              `json:"profile"`
-	PersecutionAccount    string                   `json:"persecution_account"`
-	DeclaredSize          int                      `json:"declared_size"`
-	Members               []memberInput            `json:"members"`
-}
-
-// memberInput is one person on a referral.
-type memberInput struct {
-	Relationship      haven.Relationship `json:"relationship"`
-	Accompanying      bool               `json:"accompanying"`
-	FamilyName        string             `json:"family_name"`
-	GivenNames        string             `json:"given_names"`
-	DateOfBirth       haven.Date         `json:"date_of_birth"`
-	Sex               haven.Sex          `json:"sex"`
-	Nationalities     []string           `json:"nationalities"`
-	Languages         []string           `json:"languages"`
-	Contact           string             `json:"contact"`
-	Whereabouts       string             `json:"whereabouts"`
-	ConfidentialNotes string             `json:"confidential_notes"`
-	// AdultDependent records the dependent adult child exception.
-	AdultDependent bool `json:"adult_dependent"`
-}
+// caseInput is the body of POST /api/v1/cases: a referral of one family,
+// as package referral reads it. The referring organisation is the actor's.
+type caseInput = referral.Referral
 
 // assessmentInput is the body of POST /api/v1/cases/{id}/assessment.
 type assessmentInput struct {
@@ -179,7 +147,7 @@ func listCases(c *call, _ *none) (caseList, error) {
 // createCase refers a family to Canada, from a nomination when
 // nomination_id is given.
 func createCase(c *call, in *caseInput) (caseJSON, error) {
-	k := in.referral()
+	k := in.Case()
 	if err := c.h.CreateReferral(c.ctx, c.actor, k); err != nil {
 		return caseJSON{}, err
 	}
@@ -188,10 +156,9 @@ func createCase(c *call, in *caseInput) (caseJSON, error) {
 	return caseOut(k), nil
 }
 
-// importInput is the body of POST /api/v1/cases/import.
-type importInput struct {
-	Referrals []caseInput `json:"referrals"`
-}
+// importInput is the body of POST /api/v1/cases/import, as package
+// referral reads it.
+type importInput = referral.List
 
 // importResult lists the cases a bulk import opened.
 type importResult struct {
@@ -201,10 +168,7 @@ type importResult struct {
 // importCases refers many families at once: all or nothing, problems
 // named by the referral and field, "referrals[N].field".
 func importCases(c *call, in *importInput) (importResult, error) {
-	ks := make([]*haven.Case, len(in.Referrals))
-	for i := range in.Referrals {
-		ks[i] = in.Referrals[i].referral()
-	}
+	ks := referral.Cases(in.Referrals)
 	if err := c.h.ImportReferrals(c.ctx, c.actor, ks); err != nil {
 		return importResult{}, err
 	}
@@ -213,22 +177,6 @@ func importCases(c *call, in *importInput) (importResult, error) {
 		out.Cases = append(out.Cases, caseOut(k))
 	}
 	return out, nil
-}
-
-// referral is the domain's referral of the input.
-func (in *caseInput) referral() *haven.Case {
-	k := &haven.Case{UNHCRNumber: in.UNHCRNumber, NominationID: in.NominationID, SubmissionPriority: in.SubmissionPriority,
-		ProcessingPriority: in.ProcessingPriority, PrimaryCategory: in.PrimaryCategory, SecondaryCategory: in.SecondaryCategory,
-		CategoryJustification: in.CategoryJustification, Grounds: in.Grounds, SocialGroups: in.SocialGroups,
-		NationalityCountries: in.NationalityCountries, AsylumCountry: in.AsylumCountry, Profile: in.Profile.profile(),
-		PersecutionAccount: in.PersecutionAccount, DeclaredSize: in.DeclaredSize}
-	for _, m := range in.Members {
-		k.Members = append(k.Members, &haven.Member{Relationship: m.Relationship, Accompanying: m.Accompanying,
-			FamilyName: m.FamilyName, GivenNames: m.GivenNames, DateOfBirth: m.DateOfBirth, Sex: m.Sex,
-			Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact, Whereabouts: m.Whereabouts,
-			ConfidentialNotes: m.ConfidentialNotes, AdultDependent: m.AdultDependent})
-	}
-	return k
 }
 
 func showCase(c *call, _ *none) (caseJSON, error) {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/referral"
 )
 
 // decode reads r's JSON body into v, a pointer to one of this package's
@@ -31,10 +31,9 @@ import (
 //
 // encoding/json alone reports the first problem only, names no field for
 // an unknown enum value, matches field names without regard to case, and
-// keeps the last of a field given twice: so the body is first read as a
-// tree of JSON values and checked against v's type, then decoded. A field
-// given twice could carry one value past a reviewer's eye and another into
-// Haven, so it is refused, never settled.
+// keeps the last of a field given twice: so the body is first checked
+// against v's type by referral.Strict, the check the import page applies
+// to its files too, then decoded.
 func decode(r *http.Request, v any) error {
 	const op = "api.decode"
 	b, err := io.ReadAll(r.Body)
@@ -64,8 +63,9 @@ func decode(r *http.Request, v any) error {
 		return haven.Errorf(haven.EINVALID, op, "the request body must be a JSON object")
 	}
 	var p haven.Problems
-	duplicates(&p, b)
-	check(&p, "", tree, reflect.TypeOf(v).Elem())
+	for _, pr := range referral.Strict(b, reflect.TypeOf(v).Elem()) {
+		p.Add(field(pr.Field), pr.Message)
+	}
 	if len(p) > 0 {
 		return &haven.Error{Code: haven.EINVALID, Op: op, Message: "the request body has problems", Fields: p}
 	}
@@ -127,182 +127,7 @@ func position(b []byte, off int) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
-// duplicates adds to p a problem for every key of a JSON object of b (valid
-// JSON) that the same object holds already: the very same key, or one
-// that differs only in case, which encoding/json would fold onto the same
-// field. It names the later key, by its path as the request spelled it.
-func duplicates(p *haven.Problems, b []byte) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var walk func(path string) bool
-	walk = func(path string) bool {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]string{} // folded key: the key as first given
-			for dec.More() {
-				tok, err := dec.Token()
-				if err != nil {
-					return false
-				}
-				k, _ := tok.(string)
-				// Upper then lower case folds as encoding/json does,
-				// "ſ" onto "s" and the Kelvin sign onto "k" included.
-				folded := strings.ToLower(strings.ToUpper(k))
-				switch first, ok := seen[folded]; {
-				case ok && first == k:
-					p.Add(field(join(path, k)), "this field is given twice: give each field once")
-				case ok:
-					p.Addf(field(join(path, k)), "this field is also given as %q: give each field once, named exactly", first)
-				default:
-					seen[folded] = k
-				}
-				if !walk(join(path, k)) {
-					return false
-				}
-			}
-			_, err := dec.Token() // '}'
-			return err == nil
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if !walk(path + "[" + strconv.Itoa(i) + "]") {
-					return false
-				}
-			}
-			_, err := dec.Token() // ']'
-			return err == nil
-		}
-		return true
-	}
-	walk("")
-}
-
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-
-// check adds to p a problem for every part of the JSON value v (as decoded
-// with UseNumber) that does not fit type t: unknown fields, wrong types,
-// enum values and dates that t's UnmarshalText refuses. Fields are named
-// as the app names them: "members[0].sex", "profile.threat_events[1].date".
-// A null fits anything, as encoding/json leaves the zero value.
-func check(p *haven.Problems, path string, v any, t reflect.Type) {
-	if v == nil {
-		return
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if reflect.PointerTo(t).Implements(textUnmarshaler) {
-		s, ok := v.(string)
-		if !ok {
-			p.Add(field(path), "expected a string")
-			return
-		}
-		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			p.Add(field(path), haven.ErrorMessageOf(err))
-		}
-		return
-	}
-	switch t.Kind() {
-	case reflect.String:
-		if _, ok := v.(string); !ok {
-			p.Add(field(path), "expected a string")
-		}
-	case reflect.Bool:
-		if _, ok := v.(bool); !ok {
-			p.Add(field(path), "expected true or false")
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := v.(json.Number)
-		if !ok {
-			p.Add(field(path), "expected a whole number")
-			return
-		}
-		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
-			p.Add(field(path), "expected a whole number in range")
-		}
-	case reflect.Slice:
-		list, ok := v.([]any)
-		if !ok {
-			p.Add(field(path), "expected a list")
-			return
-		}
-		for i, e := range list {
-			check(p, path+"["+strconv.Itoa(i)+"]", e, t.Elem())
-		}
-	case reflect.Map:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			p.Add(field(path), "expected an object")
-			return
-		}
-		kt := t.Key()
-		for _, k := range sortedKeys(obj) {
-			if reflect.PointerTo(kt).Implements(textUnmarshaler) {
-				if err := reflect.New(kt).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(k)); err != nil {
-					p.Add(field(path), haven.ErrorMessageOf(err))
-					continue
-				}
-			}
-			check(p, path+"."+k, obj[k], t.Elem())
-		}
-	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			p.Add(field(path), "expected an object")
-			return
-		}
-		fields := jsonFields(t)
-		for _, k := range sortedKeys(obj) {
-			f, ok := fields[k]
-			if !ok {
-				p.Add(field(join(path, k)), "unknown field")
-				continue
-			}
-			check(p, join(path, k), obj[k], f.Type)
-		}
-	default:
-		// Input structs use none of the other kinds.
-		p.Add(field(path), "this field cannot be set")
-	}
-}
-
-// jsonFields maps the JSON names of t's fields to the fields.
-func jsonFields(t reflect.Type) map[string]reflect.StructField {
-	out := map[string]reflect.StructField{}
-	for i := range t.NumField() {
-		if name := jsonName(t.Field(i)); name != "" {
-			out[name] = t.Field(i)
-		}
-	}
-	return out
-}
-
-// jsonName is the name encoding/json gives f, or "" for none.
-func jsonName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	switch name {
-	case "-":
-		return ""
-	case "":
-		return f.Name
-	}
-	return name
-}
-
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
 
 // field names the whole body when path is empty.
 func field(path string) string {
