@@ -363,7 +363,8 @@ func importIssues(probs []referral.Problem) []importIssue {
 		referral.ColumnTwice: "partner.import.column_twice", referral.UnknownColumn: "partner.import.unknown_column",
 		referral.NoKeyColumn: "partner.import.no_key_column", referral.CellCount: "partner.import.cell_count",
 		referral.KeyRequired: "partner.import.key_required", referral.Differs: "partner.import.differs",
-		referral.WantYesNo: "partner.import.want_yes_no",
+		referral.WantYesNo: "partner.import.want_yes_no", referral.Twice: "partner.import.twice",
+		referral.BadValue: "partner.import.bad_value",
 	}
 	var out []importIssue
 	for _, pr := range probs {
@@ -372,7 +373,7 @@ func importIssues(probs []referral.Problem) []importIssue {
 			is.args = append(is.args, a)
 		}
 		if is.key == "" {
-			is.msg = pr.Message // a value the domain refuses, a field twice: the domain's words
+			is.msg = pr.Message // a kind the page has no words for: the codec's
 		}
 		switch {
 		case pr.Kind == referral.Syntax && pr.Column > 0:

@@ -151,8 +151,15 @@ func TestImport(t *testing.T) {
 	delete(two, "nickname")
 	data = must(json.MarshalIndent([]any{one, two}, "", "  "))
 	r, body = b.upload("bad.json", data)
-	if r.StatusCode != http.StatusBadRequest || !slices.Contains(reportLines(body), line2) || !strings.Contains(body, "Person 1: Sex") {
+	if r.StatusCode != http.StatusBadRequest || !slices.Contains(reportLines(body), line2) || !strings.Contains(body, "Person 1: Sex") ||
+		!strings.Contains(body, "This value is not one Haven accepts here") {
 		t.Fatalf("bad JSON, app: %d %v\n%s", r.StatusCode, reportLines(body), text(body))
+	}
+	// A field given twice, in another case, is one field given twice.
+	dup := bytes.Replace(must(json.Marshal([]any{importJSON("JsonF", 1)})), []byte(`"asylum_country":`), []byte(`"Asylum_Country":"TR","asylum_country":`), 1)
+	r, body = b.upload("twice.json", dup)
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "This field is given twice") {
+		t.Fatalf("a field twice: %d\n%s", r.StatusCode, text(body))
 	}
 	r, body = b.upload("broken.json", []byte("[{\"unhcr_number\": \"X\",}\n]"))
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "The file is not valid JSON: the problem is at line 1") {
