@@ -1,8 +1,8 @@
 package app_test
 
 import (
-	"fmt"
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
