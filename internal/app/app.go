@@ -93,6 +93,10 @@ func New(c Config) *App {
 	return a
 }
 
+// Now is the app's clock: what the pages take as today, so that their
+// defaults and checks agree with the app's.
+func (a *App) Now() time.Time { return a.now() }
+
 // Ready reports whether the store is reachable and its schema current.
 func (a *App) Ready(ctx context.Context) error { return a.store.Ready(ctx) }
 

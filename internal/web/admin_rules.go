@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -46,7 +45,7 @@ var rulesAlias = map[string]string{
 var rulesAt = map[string]string{"admin.err.cap_below": "cap", "admin.err.allocation_below": "allocations"}
 
 // rulesNextYear is the last year the pages list: rules are set a year ahead.
-func rulesNextYear() int { return time.Now().UTC().Year() + 1 }
+func (s *server) rulesNextYear() int { return s.h.Now().UTC().Year() + 1 }
 
 // rulesYear reads the year of the path; ok is false for a year no rules
 // can have.
@@ -66,7 +65,7 @@ type rulesListData struct {
 // offers to set the rules of a year that has none.
 func (s *server) handleAdminRules(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d := &rulesListData{}
-	for y := firstRulesYear; y <= rulesNextYear(); y++ {
+	for y := firstRulesYear; y <= s.rulesNextYear(); y++ {
 		rules, err := s.h.FindRules(r.Context(), v.Actor, y)
 		switch haven.ErrorCodeOf(err) {
 		case "":

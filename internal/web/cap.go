@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -202,7 +201,7 @@ func monthLabel(p *page, year, month int) string {
 func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	q := r.URL.Query()
-	year := time.Now().UTC().Year()
+	year := s.h.Now().UTC().Year()
 	partner := haven.ID(strings.TrimSpace(q.Get("partner")))
 	p.Form.Set("partner", string(partner))
 	if y := strings.TrimSpace(q.Get("year")); y != "" {

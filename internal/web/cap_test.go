@@ -143,3 +143,19 @@ func TestCapByMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesTakeTheAppsClock: the cap page's year, like every page's
+// today, is the app's clock's, not the machine's.
+func TestPagesTakeTheAppsClock(t *testing.T) {
+	f := newFixture(t, false)
+	f.clock.Add(5 * 366 * 24 * time.Hour) // 2031
+	if err := f.app.SetRules(f.ctx, f.admin, haven.DefaultRules(2031)); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	r, body := b.get("/cap")
+	if r.StatusCode != 200 || !strings.Contains(body, "2031") || strings.Contains(body, ">2026<") {
+		t.Fatalf("the cap page's year is not the app's: %d\n%s", r.StatusCode, text(body))
+	}
+}

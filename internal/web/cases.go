@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -317,7 +316,7 @@ func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, v *viewer, p
 	p.Form = r.PostForm
 	p.Data = d
 	if page == "approve" {
-		d.NextYear = nextYear(d.Case)
+		d.NextYear = s.nextYear(d.Case)
 	}
 	for _, fp := range pre {
 		p.invalid(fp.field, fp.key)
@@ -391,8 +390,8 @@ func (s *server) handleAssessment(w http.ResponseWriter, r *http.Request, v *vie
 // nextYear is the year after the year of approval, as far as the page can
 // tell (the app keeps the clock): the later of the case's last change and
 // today. The app refuses any year but this one and next.
-func nextYear(c *haven.Case) int {
-	return max(c.UpdatedAt.Year(), time.Now().UTC().Year()) + 1
+func (s *server) nextYear(c *haven.Case) int {
+	return max(c.UpdatedAt.Year(), s.h.Now().UTC().Year()) + 1
 }
 
 // handleApproveForm is the confirmation page of an approval: it names what
@@ -419,7 +418,7 @@ func (s *server) confirmPage(w http.ResponseWriter, r *http.Request, v *viewer, 
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
-	d.NextYear = nextYear(d.Case)
+	d.NextYear = s.nextYear(d.Case)
 	p.Data = d
 	s.render(w, r, http.StatusOK, name, p)
 }

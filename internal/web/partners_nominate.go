@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -222,7 +221,7 @@ func checkNominateStep(p *page, f *flowState) {
 			p.invalid(id, fp.key)
 		}
 	}
-	for _, fp := range n.Validate(time.Now()) {
+	for _, fp := range n.Validate(p.now) {
 		answer, label, ok := nominationAnswer(fp.Field)
 		if !ok {
 			continue

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -351,7 +350,7 @@ func checkReferStep(p *page, f *flowState) {
 			add("persecution_account", "err.required")
 		}
 	case "member":
-		for _, fp := range c.Members[f.item-1].Validate(time.Now()) {
+		for _, fp := range c.Members[f.item-1].Validate(p.now) {
 			field, _, _ := strings.Cut(fp.Field, "[")
 			id, ok := onPage(memberList.key(f.item, field))
 			if ok && !p.hasError(id) {

@@ -162,6 +162,9 @@ func when(tm time.Time, layout string) string {
 
 // page is what every template gets.
 type page struct {
+	// now is the app's clock when the request came: what the page's own
+	// checks take as today.
+	now       time.Time
 	Lang      string
 	OtherLang string
 	Toggle    string // this page in the other language
@@ -280,7 +283,7 @@ func newField(p *page, id, labelKey, hintKey, options string) fieldView {
 // newPage starts the page of a request. v is the signed-in viewer, or nil.
 func (s *server) newPage(w http.ResponseWriter, r *http.Request, v *viewer) *page {
 	lang := language(w, r)
-	p := &page{Lang: lang, OtherLang: otherLang(lang), RequestID: haven.RequestID(r.Context()), Viewer: v, Demo: s.demo,
+	p := &page{now: s.h.Now(), Lang: lang, OtherLang: otherLang(lang), RequestID: haven.RequestID(r.Context()), Viewer: v, Demo: s.demo,
 		Form: url.Values{}}
 	here, q := r.URL.Path, r.URL.Query()
 	if r.Method != http.MethodGet {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -17,6 +18,8 @@ import (
 // *app.App they call. The interface lives here, with its consumer, so that
 // this package depends on the domain only.
 type Haven interface {
+	// Now is the app's clock.
+	Now() time.Time
 	// Sign-in and sessions.
 	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
 	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
