@@ -84,7 +84,9 @@ type Nomination struct {
 	// CaseID is set once the nomination has been referred.
 	CaseID ID
 	// Shredded is set when the nomination's data key has been destroyed.
-	Shredded  bool
+	Shredded bool
+	// Offer is what the reader may do to the nomination now; nil in lists.
+	Offer     *NominationOffer
 	CreatedBy ID
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -221,10 +223,35 @@ type Offer struct {
 	AssignChecks bool
 	// Place: place the case with a settlement organisation.
 	Place bool
+	// Removable are the members a split decision may remove, when split
+	// is offered.
+	Removable []ID
 }
 
 // Can reports whether the event e is offered.
 func (o *Offer) Can(e CaseEvent) bool { return o != nil && slices.Contains(o.Events, e) }
+
+// NominationOffer is what the reader of a nomination may do to it now: the
+// events the nomination can take (the workflow's nomination table) that
+// the reader may apply (the access policies). An offered decline may
+// still be refused for want of reasons.
+type NominationOffer struct {
+	Events []NominationEvent
+	// Permitted are the events the policies let the reader apply to this
+	// nomination, whether or not it can take them now: Events are those
+	// of them it can. A page tells "not now" from "not yours" by it.
+	Permitted []NominationEvent
+}
+
+// Can reports whether the event e is offered now.
+func (o *NominationOffer) Can(e NominationEvent) bool {
+	return o != nil && slices.Contains(o.Events, e)
+}
+
+// Permits reports whether the reader may apply e to the nomination at all.
+func (o *NominationOffer) Permits(e NominationEvent) bool {
+	return o != nil && slices.Contains(o.Permitted, e)
+}
 
 // Principal returns the principal applicant, or nil.
 func (c *Case) Principal() *Member {

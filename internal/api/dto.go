@@ -167,6 +167,7 @@ type nominationJSON struct {
 	DeclineReason        string                `json:"decline_reason,omitempty"`
 	CaseID               haven.ID              `json:"case_id,omitempty"`
 	Shredded             bool                  `json:"shredded,omitempty"`
+	Offer                *nominationOfferJSON  `json:"offer,omitempty"`
 	CreatedBy            haven.ID              `json:"created_by,omitempty"`
 	CreatedAt            time.Time             `json:"created_at,omitzero"`
 	UpdatedAt            time.Time             `json:"updated_at,omitzero"`
@@ -179,7 +180,7 @@ func nominationOut(n *haven.Nomination) nominationJSON {
 		DefenderName: n.DefenderName, Contact: n.Contact, Whereabouts: n.Whereabouts, Profile: profileOut(n.Profile),
 		RiskAssessment: n.RiskAssessment, RecommendedPriority: n.RecommendedPriority, NationalityCountries: n.NationalityCountries,
 		AsylumCountry: n.AsylumCountry, FamilySize: n.FamilySize, DeclineReason: n.DeclineReason, CaseID: n.CaseID,
-		Shredded: n.Shredded, CreatedBy: n.CreatedBy, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
+		Shredded: n.Shredded, Offer: nominationOfferOut(n.Offer), CreatedBy: n.CreatedBy, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
 }
 
 // nominationList is a list of nominations, newest first.

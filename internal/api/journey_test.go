@@ -48,8 +48,24 @@ func TestJourney(t *testing.T) {
 	if ns := list["nominations"].([]any); len(ns) != 1 || str(ns[0].(map[string]any)["id"]) != nid || ns[0].(map[string]any)["defender_name"] != nil {
 		t.Fatalf("UNHCR's list of submitted nominations: %v", list)
 	}
-	if n := f.ok(t, 200, unhcr, "POST", "/api/v1/nominations/"+nid+"/review", nil); n["state"] != "under_review" || n["defender_name"] != "Nasrin Journey" {
+	// Each nomination as read carries what its reader may do to it now.
+	nomOffer := func(n map[string]any) string {
+		o, _ := n["offer"].(map[string]any)
+		evs, _ := o["events"].([]any)
+		return fmt.Sprint(evs)
+	}
+	if got := nomOffer(nom); got != "[withdraw]" {
+		t.Errorf("the new nomination's offer: %s", got)
+	}
+	if n := f.ok(t, 200, unhcr, "GET", "/api/v1/nominations/"+nid, nil); nomOffer(n) != "[review decline]" {
+		t.Errorf("UNHCR's offer of the submitted nomination: %v", n["offer"])
+	}
+	if n := f.ok(t, 200, unhcr, "POST", "/api/v1/nominations/"+nid+"/review", nil); n["state"] != "under_review" || n["defender_name"] != "Nasrin Journey" ||
+		nomOffer(n) != "[refer decline]" {
 		t.Fatalf("reviewed: %v", n)
+	}
+	if n := f.ok(t, 200, fld, "GET", "/api/v1/nominations/"+nid, nil); nomOffer(n) != "[withdraw]" {
+		t.Errorf("the protection partner's offer of the nomination under review: %v", n["offer"])
 	}
 	body := referral("Journey", 4)
 	body["nomination_id"] = nid

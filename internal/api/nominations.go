@@ -91,3 +91,15 @@ func nomination(n *haven.Nomination, err error) (nominationJSON, error) {
 	}
 	return nominationOut(n), nil
 }
+
+// nominationOfferJSON is what the caller may do to the nomination now.
+type nominationOfferJSON struct {
+	Events []haven.NominationEvent `json:"events"`
+}
+
+func nominationOfferOut(o *haven.NominationOffer) *nominationOfferJSON {
+	if o == nil {
+		return nil
+	}
+	return &nominationOfferJSON{Events: append([]haven.NominationEvent{}, o.Events...)}
+}

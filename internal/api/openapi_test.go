@@ -251,6 +251,7 @@ func init() {
 	enum(haven.NominationStates)
 	enum(haven.Roles)
 	enum(haven.CaseEvents)
+	enum(haven.NominationEvents)
 	enum(haven.Milestones)
 	enum(haven.MilestoneStatuses)
 	enum([]haven.DecisionKind{haven.DecisionApproved, haven.DecisionRefused, haven.DecisionSplit})

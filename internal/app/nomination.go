@@ -59,6 +59,9 @@ func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.
 		if err := tx.CreateNomination(ctx, row); err != nil {
 			return err
 		}
+		if n.Offer, err = a.nominationOffer(ctx, tx, w, nominationRel(w, row), row, false); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, w.actor(), "nomination.create", "nomination", n.ID, "",
 			map[string]any{"referral_org_id": n.ReferralOrgID, "priority": n.RecommendedPriority})
 	})
@@ -122,11 +125,14 @@ func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id have
 		if err != nil {
 			return err
 		}
-		r, _, err := a.reachNomination(ctx, tx, w, id)
+		r, rel, err := a.reachNomination(ctx, tx, w, id)
 		if err != nil {
 			return err
 		}
 		if n, err = a.openNomination(ctx, tx, r); err != nil {
+			return err
+		}
+		if n.Offer, err = a.nominationOffer(ctx, tx, w, rel, r, n.Shredded); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, w.actor(), "nomination.read", "nomination", r.ID, r.CaseID, nil)
@@ -169,10 +175,7 @@ func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state have
 // nominationEvent moves a nomination: review and decline by the referral
 // partner it is addressed to, withdraw by the partner that made it.
 func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.ID, ev haven.NominationEvent, reason string) (*haven.Nomination, error) {
-	action := map[haven.NominationEvent]policy.Action{
-		haven.NominationEventReview: policy.NominationReview, haven.NominationEventDecline: policy.NominationDecline,
-		haven.NominationEventWithdraw: policy.NominationWithdraw,
-	}[ev]
+	action := nominationAction[ev]
 	var out *haven.Nomination
 	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -212,7 +215,10 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 		if err := a.audit(ctx, tx, w.actor(), "nomination."+string(ev), "nomination", r.ID, "", map[string]any{"from": from, "to": next}); err != nil {
 			return err
 		}
-		out, err = a.openNomination(ctx, tx, r)
+		if out, err = a.openNomination(ctx, tx, r); err != nil {
+			return err
+		}
+		out.Offer, err = a.nominationOffer(ctx, tx, w, nominationRel(w, r), r, out.Shredded)
 		return err
 	})
 	return out, err

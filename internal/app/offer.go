@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"slices"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
+	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/workflow"
 )
 
@@ -24,10 +26,24 @@ var eventAction = map[haven.CaseEvent]policy.Action{
 	haven.EventBeginSettlement: policy.CaseSettle, haven.EventClose: policy.CaseSettle,
 }
 
+// nominationAction is the access policies' action that applies each
+// nomination event: the one table the acts and the offer read. Refer
+// (nomination.refer) is permitted only with the year's rules, like the
+// referral it makes (Relation.MayRefer).
+var nominationAction = map[haven.NominationEvent]policy.Action{
+	haven.NominationEventReview: policy.NominationReview, haven.NominationEventRefer: policy.NominationRefer,
+	haven.NominationEventDecline: policy.NominationDecline, haven.NominationEventWithdraw: policy.NominationWithdraw,
+}
+
 func init() {
 	for _, ev := range haven.CaseEvents {
 		if _, ok := eventAction[ev]; !ok && ev != haven.EventRecordCheck {
 			panic("app: no policy action applies the event " + string(ev))
+		}
+	}
+	for _, ev := range haven.NominationEvents {
+		if _, ok := nominationAction[ev]; !ok {
+			panic("app: no policy action applies the nomination event " + string(ev))
 		}
 	}
 }
@@ -57,5 +73,33 @@ func (a *App) offer(w who, rel policy.Relation, c *haven.Case) *haven.Offer {
 	}
 	o.AssignChecks = slices.Contains(workflow.Allowed(c.State), haven.EventRecordCheck) && may(policy.CaseProcess)
 	o.Place = workflow.Placeable(c.State) && may(policy.CaseProcess)
+	if o.Can(haven.EventSplit) {
+		for _, m := range workflow.Removable(c) {
+			o.Removable = append(o.Removable, m.ID)
+		}
+	}
 	return o
+}
+
+// nominationOffer is what w may do to the nomination r now. rel is w's
+// relation to it; the year's rules decide whether w may refer. A shredded
+// nomination can take no event, whoever reads it.
+func (a *App) nominationOffer(ctx context.Context, tx store.Tx, w who, rel policy.Relation, r *store.NominationRow, shredded bool) (*haven.NominationOffer, error) {
+	rules, err := tx.FindRules(ctx, a.now().Year())
+	if err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return nil, err
+	}
+	rel.MayRefer = rules != nil && rules.MayRefer(w.org)
+	o := &haven.NominationOffer{}
+	now := workflow.NominationPossible(r.State)
+	for _, ev := range haven.NominationEvents {
+		if !policy.Decide(w.actor(), nominationAction[ev], rel).Allowed {
+			continue
+		}
+		o.Permitted = append(o.Permitted, ev)
+		if !shredded && slices.Contains(now, ev) {
+			o.Events = append(o.Events, ev)
+		}
+	}
+	return o, nil
 }

@@ -36,18 +36,17 @@ type partnerActsView struct {
 	Members   []*haven.Member
 }
 
-// removable returns the members a split decision may remove: accompanying,
-// not the principal applicant, not already removed; none when no
-// traveller would remain.
+// removable returns the members the app offers to remove by a split
+// decision, in the case's order.
 func removable(c *haven.Case) []*haven.Member {
+	if c.Offer == nil {
+		return nil
+	}
 	var out []*haven.Member
-	for _, m := range c.Travellers() {
-		if m.Relationship != haven.RelPrincipal {
+	for _, m := range c.Members {
+		if slices.Contains(c.Offer.Removable, m.ID) {
 			out = append(out, m)
 		}
-	}
-	if len(out) >= len(c.Travellers()) {
-		return nil
 	}
 	return out
 }
@@ -64,7 +63,7 @@ func partnerActs(p *page) *partnerActsView {
 	a := &partnerActsView{
 		Interview: o.Can(haven.EventScheduleInterview), Hold: o.Can(haven.EventHold), RequestInfo: o.Can(haven.EventRequestInfo),
 		Resume: o.Can(haven.EventResume), Withdraw: o.Can(haven.EventWithdraw),
-		Split: o.Can(haven.EventSplit) && len(removable(c)) > 0,
+		Split: o.Can(haven.EventSplit),
 	}
 	if o != nil && o.AssignChecks {
 		for _, org := range v.orgs {

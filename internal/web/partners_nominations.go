@@ -61,26 +61,32 @@ func (s *server) handleNominations(w http.ResponseWriter, r *http.Request, v *vi
 // nominationData is what the nomination page shows.
 type nominationData struct {
 	N *haven.Nomination
-	// Addressee says the viewer's organisation is the referral partner
-	// the nomination is addressed to; the acts it is offered now follow.
-	Addressee                     bool
-	CanReview, CanDecline, CanRef bool
-	// CanWithdraw says the viewer's organisation made the nomination and
-	// the workflow lets it withdraw it now (submitted or under review).
-	CanWithdraw bool
+	// Addressee says the nomination is addressed to the viewer's
+	// organisation: the page goes back to the inbox.
+	Addressee bool
+	// The acts the app offers the viewer now, and nothing else.
+	CanReview, CanDecline, CanRef, CanWithdraw bool
 }
 
+// nominationPageData maps the nomination's offer to the page's acts.
 func nominationPageData(v *viewer, n *haven.Nomination) *nominationData {
-	d := &nominationData{N: n, Addressee: v.Kind() == haven.OrgReferralPartner && n.ReferralOrgID == v.Actor.OrgID}
-	if d.Addressee && !n.Shredded {
-		d.CanReview = n.State == haven.NominationSubmitted
-		d.CanDecline = n.State == haven.NominationSubmitted || n.State == haven.NominationUnderReview
-		d.CanRef = n.State == haven.NominationUnderReview
+	o := n.Offer
+	return &nominationData{N: n, Addressee: n.ReferralOrgID == v.Actor.OrgID,
+		CanReview: o.Can(haven.NominationEventReview), CanDecline: o.Can(haven.NominationEventDecline),
+		CanRef: o.Can(haven.NominationEventRefer), CanWithdraw: o.Can(haven.NominationEventWithdraw)}
+}
+
+// offerStatus is how a confirmation page of the act ev answers: 200 when
+// the app offers it now; 403 when the viewer may never apply it to this
+// nomination; otherwise 409, the page saying why, with no form.
+func offerStatus(n *haven.Nomination, ev haven.NominationEvent) int {
+	switch {
+	case n.Offer.Can(ev):
+		return http.StatusOK
+	case !n.Offer.Permits(ev):
+		return http.StatusForbidden
 	}
-	if v.Kind() == haven.OrgProtectionPartner && n.ProtectionOrgID == v.Actor.OrgID && !n.Shredded {
-		d.CanWithdraw = n.State == haven.NominationSubmitted || n.State == haven.NominationUnderReview
-	}
-	return d
+	return http.StatusConflict
 }
 
 // handleNomination shows one nomination, to the partner that made it or
@@ -114,22 +120,28 @@ func (s *server) handleReviewNomination(w http.ResponseWriter, r *http.Request, 
 	http.Redirect(w, r, nominationPath(r)+"?done=review", http.StatusSeeOther)
 }
 
-// handleDeclineForm is the confirmation page of a decline: it names what
-// will happen and asks for the reason.
+// handleDeclineForm is the confirmation page of a decline, offered to the
+// referral partner the nomination is addressed to: it names what will
+// happen and asks for the reason. A decline the app no longer offers is
+// said so, with no form.
 func (s *server) handleDeclineForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
-		return
-	}
 	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
+	status := offerStatus(n, haven.NominationEventDecline)
+	if status == http.StatusForbidden {
+		s.forbidden(w, r, v)
+		return
+	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
 	p.Data = nominationPageData(v, n)
-	s.render(w, r, http.StatusOK, "partner_decline", p)
+	if status != http.StatusOK {
+		p.Alert = p.t("partner.err.nomination_state")
+	}
+	s.render(w, r, status, "partner_decline", p)
 }
 
 // declineLabels are the decline form's controls and their labels.
@@ -145,27 +157,24 @@ func (s *server) handleDecline(w http.ResponseWriter, r *http.Request, v *viewer
 }
 
 // handleWithdrawNominationForm is the confirmation page of a withdrawal,
-// for the protection partner that made the nomination: it names what will
-// happen. A nomination the workflow no longer lets it withdraw is said so,
-// with no form.
+// offered to the partner that made the nomination: it names what will
+// happen. A withdrawal the app no longer offers is said so, with no form.
 func (s *server) handleWithdrawNominationForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgProtectionPartner {
-		s.forbidden(w, r, v)
-		return
-	}
 	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
+	status := offerStatus(n, haven.NominationEventWithdraw)
+	if status == http.StatusForbidden {
+		s.forbidden(w, r, v)
+		return
+	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
-	d := nominationPageData(v, n)
-	p.Data = d
-	status := http.StatusOK
-	if !d.CanWithdraw {
+	p.Data = nominationPageData(v, n)
+	if status != http.StatusOK {
 		p.Alert = p.t("partner.nomination_withdraw.not_now")
-		status = http.StatusConflict
 	}
 	s.render(w, r, status, "partner_nomination_withdraw", p)
 }

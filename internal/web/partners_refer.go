@@ -180,18 +180,18 @@ func (s *server) handleReferStart(w http.ResponseWriter, r *http.Request, v *vie
 // handleReferNomination starts the referral of a nominated defender's
 // family, with what the nomination already says: the countries, the
 // recommended priority, and the principal applicant's contact and
-// whereabouts. The nomination must be under review.
+// whereabouts. The app must offer the referral now.
 func (s *server) handleReferNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
-		return
-	}
 	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	if n.State != haven.NominationUnderReview || n.ReferralOrgID != v.Actor.OrgID {
+	switch offerStatus(n, haven.NominationEventRefer) {
+	case http.StatusForbidden:
+		s.forbidden(w, r, v)
+		return
+	case http.StatusConflict:
 		s.fail(w, r, v, haven.Errorf(haven.ECONFLICT, "web.refer", "a nomination in state %s cannot take event refer", n.State))
 		return
 	}

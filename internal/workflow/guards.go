@@ -95,6 +95,37 @@ var guardTravellersAdmissible = &guard{
 	},
 }
 
+// Removable returns the members a split decision may remove from c: the
+// travellers (accompanying, not already removed) other than the principal
+// applicant; none when no traveller would remain after removing one. A
+// split decision is possible only when there is one (split_possible).
+func Removable(c *haven.Case) []*haven.Member {
+	ts := c.Travellers()
+	if len(ts) < 2 {
+		return nil
+	}
+	var out []*haven.Member
+	for _, m := range ts {
+		if m.Relationship != haven.RelPrincipal {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var guardSplitPossible = &guard{
+	name: "split_possible",
+	doc: "some traveller other than the principal applicant may be removed and another traveller " +
+		"would remain (ECONFLICT)",
+	facts: true,
+	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
+		if len(Removable(c)) == 0 {
+			return conflict("no member may be removed: a split decision needs an accompanying member other than the principal applicant, and another traveller to remain")
+		}
+		return nil
+	},
+}
+
 var guardSplitMembers = &guard{
 	name: "split_members",
 	doc: "the excluded members are listed, each an accompanying member of this case not already " +

@@ -51,6 +51,21 @@ func NominationGraph() []NominationEdge {
 	return out
 }
 
+// NominationPossible returns the events a nomination in state s can take
+// now, in the order of haven.NominationEvents: the graph's edges from s.
+// The only guard, a decline's written reasons, reads the input, so a
+// possible event may still be refused for what is given with it. An
+// unknown state can take none.
+func NominationPossible(s haven.NominationState) []haven.NominationEvent {
+	var out []haven.NominationEvent
+	for _, e := range haven.NominationEvents {
+		if slices.ContainsFunc(nominationTable, func(edge NominationEdge) bool { return edge.From == s && edge.Event == e }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // StepNomination returns the state a nomination in state s moves to when e
 // happens: submitted --review--> under_review; under_review --refer-->
 // referred; submitted|under_review --decline--> declined, with written

@@ -88,3 +88,22 @@ func TestNominationGraph(t *testing.T) {
 		}
 	}
 }
+
+// TestNominationPossible: the events a nomination can take now are the
+// table's edges from its state (the decline's reasons come with the input).
+func TestNominationPossible(t *testing.T) {
+	for _, s := range haven.NominationStates {
+		var want []haven.NominationEvent
+		for _, e := range haven.NominationEvents {
+			if _, ok := nominationSpec[s][e]; ok {
+				want = append(want, e)
+			}
+		}
+		if got := workflow.NominationPossible(s); !slices.Equal(got, want) {
+			t.Errorf("NominationPossible(%s) = %v, want %v", s, got, want)
+		}
+	}
+	if got := workflow.NominationPossible("lost"); got != nil {
+		t.Errorf("an unknown state can take %v", got)
+	}
+}

@@ -121,7 +121,7 @@ var table = []rule{
 	{from: states(haven.StateAdmissibilityInProgress), event: haven.EventConfirmAdmissible, to: haven.StateAdmissible,
 		guards: guards(guardTravellersAdmissible)},
 	{from: states(haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved),
-		event: haven.EventSplit, to: haven.StateSplitDecision, guards: guards(guardReasons, guardSplitMembers)},
+		event: haven.EventSplit, to: haven.StateSplitDecision, guards: guards(guardReasons, guardSplitMembers, guardSplitPossible)},
 	{from: states(haven.StateAdmissible, haven.StateSplitDecision), event: haven.EventApprove,
 		to: haven.StateApproved, guards: guards(guardTravellersAdmissible)},
 	{from: states(haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision),

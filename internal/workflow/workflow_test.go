@@ -904,3 +904,44 @@ func TestPossible(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitPossible: a split decision is possible only when some member
+// may be removed and a traveller would remain; Removable lists exactly the
+// members the split guard accepts.
+func TestSplitPossible(t *testing.T) {
+	has := func(c *haven.Case) bool { return slices.Contains(workflow.Possible(c, today), haven.EventSplit) }
+	alone := MustCase(t, haven.StateAdmissible, 1)
+	if has(alone) || workflow.Removable(alone) != nil {
+		t.Errorf("a principal alone: split possible %v, removable %v", has(alone), workflow.Removable(alone))
+	}
+	c := MustCase(t, haven.StateAdmissible, 3)
+	if !has(c) {
+		t.Fatal("a family of three: no split")
+	}
+	var got []haven.ID
+	for _, m := range workflow.Removable(c) {
+		got = append(got, m.ID)
+	}
+	if !slices.Equal(got, []haven.ID{memberID(2), memberID(3)}) {
+		t.Fatalf("removable %v", got)
+	}
+	// Each removable member alone passes the split's guards; the principal
+	// does not.
+	for _, id := range append(got, memberID(1)) {
+		_, err := workflow.Step(c, workflow.Input{Event: haven.EventSplit, Reasons: reasonsText, Excluded: []haven.ID{id}}, today)
+		if (err == nil) != (id != memberID(1)) {
+			t.Errorf("split of %s: %v", id, err)
+		}
+	}
+	// Once the others are removed, nothing is left to split.
+	for _, m := range c.Members[1:] {
+		m.Excluded = true
+	}
+	if has(c) || workflow.Removable(c) != nil {
+		t.Errorf("only the principal left: split possible %v", has(c))
+	}
+	_, err := workflow.Step(c, workflow.Input{Event: haven.EventSplit, Reasons: reasonsText, Excluded: []haven.ID{memberID(2)}}, today)
+	if haven.ErrorCodeOf(err) != haven.EINVALID {
+		t.Errorf("splitting a removed member: %v", err)
+	}
+}
