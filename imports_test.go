@@ -68,7 +68,7 @@ func TestImportRules(t *testing.T) {
 	}
 	pure := []string{"workflow", "policy", "vault"}
 	for _, p := range pure {
-		for _, bad := range []string{"database/sql", "net/http", internal("store"), internal("sqlite"), internal("postgres"), internal("app"), internal("server"), "github.com/jackc/pgx", "modernc.org/sqlite"} {
+		for _, bad := range []string{"database/sql", "net/http", internal("store"), internal("sqlstore"), internal("sqlite"), internal("postgres"), internal("app"), internal("server"), "github.com/jackc/pgx", "modernc.org/sqlite"} {
 			if has(internal(p), bad) {
 				t.Errorf("pure package %s depends on %s", p, bad)
 			}
@@ -86,16 +86,25 @@ func TestImportRules(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"sqlite", "postgres", "app", "workflow", "policy", "vault"} {
+	for _, bad := range []string{"sqlstore", "sqlite", "postgres", "app", "workflow", "policy", "vault"} {
 		if has(internal("store"), internal(bad)) {
 			t.Errorf("the store contract depends on %s", bad)
+		}
+	}
+	// The shared SQL knows no engine's driver and no rule: the engines
+	// construct it with their dialect.
+	for _, bad := range []string{internal("sqlite"), internal("postgres"), internal("workflow"), internal("policy"), internal("vault"),
+		internal("audit"), internal("auth"), internal("app"), internal("server"), internal("web"), internal("api"),
+		"github.com/jackc/pgx", "modernc.org/sqlite"} {
+		if has(internal("sqlstore"), bad) {
+			t.Errorf("the shared SQL of sqlstore depends on %s", bad)
 		}
 	}
 	for _, h := range []string{"server", "api", "web"} {
 		if _, ok := pkgs[internal(h)]; !ok {
 			continue // not built yet
 		}
-		for _, bad := range []string{internal("store"), internal("sqlite"), internal("postgres"), internal("app"), "database/sql"} {
+		for _, bad := range []string{internal("store"), internal("sqlstore"), internal("sqlite"), internal("postgres"), internal("app"), "database/sql"} {
 			if has(internal(h), bad) {
 				t.Errorf("the handlers of %s depend on %s: handlers talk to the domain's interfaces, never to the app's insides or a store", h, bad)
 			}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/sqlstore"
 	"github.com/havenhrd/haven/internal/store"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -231,7 +232,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{tx: tx}); err != nil {
+	if err := fn(sqlstore.NewTx(sqlstore.SQLTx(tx), dialect, opts != nil && opts.ReadOnly)); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, haven.Internal("sqlite.rollback", rbErr))
 		}
@@ -242,6 +243,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	}
 	return nil
 }
+
+// dialect is SQLite's to the shared statements of sqlstore.
+var dialect = sqlstore.SQLite(mapErr)
 
 // mapErr turns a driver error into a *haven.Error.
 func mapErr(op string, err error) error {
@@ -275,5 +279,3 @@ func mapErr(op string, err error) error {
 }
 
 func fmtTime(t time.Time) string { return store.FormatTime(t) }
-
-func parseTime(s string) (time.Time, error) { return store.ParseTime(s) }
