@@ -164,14 +164,7 @@ func schemaVersion(ctx context.Context, q interface {
 // has been applied; EUNAVAILABLE otherwise.
 func (db *DB) Ready(ctx context.Context) error {
 	v, err := schemaVersion(ctx, db.pool)
-	if err != nil {
-		return &haven.Error{Code: haven.EUNAVAILABLE, Op: "postgres.Ready", Message: "the database does not answer", Err: err}
-	}
-	want := len(Migrations())
-	if v != want {
-		return haven.Errorf(haven.EUNAVAILABLE, "postgres.Ready", "the database schema is at version %d, this build needs %d: run haven migrate", v, want)
-	}
-	return nil
+	return store.SchemaReady("postgres.Ready", v, len(Migrations()), err)
 }
 
 // Update runs fn in one READ COMMITTED transaction.

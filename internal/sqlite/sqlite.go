@@ -201,14 +201,7 @@ func (db *DB) schemaVersion(ctx context.Context, q interface {
 // has been applied; EUNAVAILABLE otherwise.
 func (db *DB) Ready(ctx context.Context) error {
 	v, err := db.schemaVersion(ctx, db.reader)
-	if err != nil {
-		return &haven.Error{Code: haven.EUNAVAILABLE, Op: "sqlite.Ready", Message: "the database does not answer", Err: err}
-	}
-	want := len(Migrations())
-	if v != want {
-		return haven.Errorf(haven.EUNAVAILABLE, "sqlite.Ready", "the database schema is at version %d, this build needs %d: run haven migrate", v, want)
-	}
-	return nil
+	return store.SchemaReady("sqlite.Ready", v, len(Migrations()), err)
 }
 
 // Update runs fn in one BEGIN IMMEDIATE transaction on the writer.
