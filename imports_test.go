@@ -109,7 +109,7 @@ func TestImportRules(t *testing.T) {
 	webauthnOnly := []string{"github.com/go-webauthn/", "github.com/google/uuid"}
 	pure := []string{"workflow", "policy", "vault", "audit", "auth", "referral"}
 	for _, p := range pure {
-		for _, bad := range []string{"database/sql", "net/http", internal("store"), internal("sqlite"), internal("postgres"), internal("app"), internal("server"), internal("web"), internal("api"), "github.com/jackc/pgx", "modernc.org/sqlite"} {
+		for _, bad := range []string{"database/sql", "net/http", internal("store"), internal("sqlstore"), internal("sqlite"), internal("postgres"), internal("app"), internal("server"), internal("web"), internal("api"), "github.com/jackc/pgx", "modernc.org/sqlite"} {
 			switch {
 			case p == "auth" && (bad == "database/sql" || bad == "net/http"):
 				if reaches(internal(p), bad, webauthnOnly...) {
@@ -132,16 +132,25 @@ func TestImportRules(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"sqlite", "postgres", "app", "workflow", "policy", "vault", "audit", "auth"} {
+	for _, bad := range []string{"sqlstore", "sqlite", "postgres", "app", "workflow", "policy", "vault", "audit", "auth"} {
 		if has(internal("store"), internal(bad)) {
 			t.Errorf("the store contract depends on %s", bad)
+		}
+	}
+	// The shared SQL knows no engine's driver and no rule: the engines
+	// construct it with their dialect.
+	for _, bad := range []string{internal("sqlite"), internal("postgres"), internal("workflow"), internal("policy"), internal("vault"),
+		internal("audit"), internal("auth"), internal("app"), internal("server"), internal("web"), internal("api"),
+		"github.com/jackc/pgx", "modernc.org/sqlite"} {
+		if has(internal("sqlstore"), bad) {
+			t.Errorf("the shared SQL of sqlstore depends on %s", bad)
 		}
 	}
 	for _, h := range []string{"server", "api", "web"} {
 		if _, ok := pkgs[internal(h)]; !ok {
 			continue // not built yet
 		}
-		for _, bad := range []string{internal("store"), internal("sqlite"), internal("postgres"), internal("app"), "database/sql"} {
+		for _, bad := range []string{internal("store"), internal("sqlstore"), internal("sqlite"), internal("postgres"), internal("app"), "database/sql"} {
 			if has(internal(h), bad) {
 				t.Errorf("the handlers of %s depend on %s: handlers talk to the domain's interfaces, never to the app's insides or a store", h, bad)
 			}

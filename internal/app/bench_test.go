@@ -8,37 +8,64 @@ import (
 	"github.com/havenhrd/haven/internal/testdb"
 )
 
-// BenchmarkVerifyAudit verifies a log of 5,000 events written by real acts
-// (each with its stored hashes and signed checkpoint) on SQLite: what
-// `haven audit verify` costs.
-func BenchmarkVerifyAudit(b *testing.B) {
-	e := newEnv(b, testdb.OpenSQLite(b))
-	for i := len(e.auditEvents(b)); i < 5000; i++ {
-		o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Settlement organisation %d", i)}
-		if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
-			b.Fatal(err)
-		}
+// forEngineBench runs fn as one sub-benchmark per engine: SQLite and, when
+// HAVEN_TEST_POSTGRES_URL is set, PostgreSQL.
+func forEngineBench(b *testing.B, fn func(b *testing.B, e *env)) {
+	for _, eng := range testdb.Engines(b) {
+		b.Run(eng.Name, func(b *testing.B) { fn(b, newEnv(b, eng.Open(b))) })
 	}
-	vkey := e.vkey(b)
-	b.ResetTimer()
-	for range b.N {
-		rep, err := e.app.VerifyAudit(e.ctx, vkey)
-		if err != nil || rep.Events < 5000 {
-			b.Fatalf("%+v %v", rep, err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/5000, "µs/event")
 }
 
-// BenchmarkAuditedAct is one audited act (an organisation created): the
-// transaction, the event, its Merkle hashes and its signed checkpoint.
-func BenchmarkAuditedAct(b *testing.B) {
-	e := newEnv(b, testdb.OpenSQLite(b))
-	b.ResetTimer()
-	for i := range b.N {
-		o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Org %d", i)}
-		if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
-			b.Fatal(err)
+// BenchmarkVerifyAudit verifies a log of 5,000 events written by real acts
+// (each with its stored hashes and signed checkpoint) on each engine: what
+// `haven audit verify` costs.
+func BenchmarkVerifyAudit(b *testing.B) {
+	forEngineBench(b, func(b *testing.B, e *env) {
+		for i := len(e.auditEvents(b)); i < 5000; i++ {
+			o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Settlement organisation %d", i)}
+			if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+		vkey := e.vkey(b)
+		b.ResetTimer()
+		for range b.N {
+			rep, err := e.app.VerifyAudit(e.ctx, vkey)
+			if err != nil || rep.Events < 5000 {
+				b.Fatalf("%+v %v", rep, err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/5000, "µs/event")
+	})
+}
+
+// BenchmarkAuditedAct is one audited act (an organisation created) on each
+// engine: the transaction, the event, its Merkle hashes and its signed
+// checkpoint.
+func BenchmarkAuditedAct(b *testing.B) {
+	forEngineBench(b, func(b *testing.B, e *env) {
+		b.ResetTimer()
+		for i := range b.N {
+			o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Org %d", i)}
+			if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkCaseView is the visa office reading an admissible case of four
+// (members, assessment, checks) on each engine: the store reads, the
+// decryption of its sealed fields and the view the policies allow.
+func BenchmarkCaseView(b *testing.B) {
+	forEngineBench(b, func(b *testing.B, e *env) {
+		c := e.admissible(b, e.refer(b, referral("Bench", 4, haven.PriorityNormal)))
+		b.ResetTimer()
+		for range b.N {
+			got, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+			if err != nil || len(got.Members) != 4 {
+				b.Fatalf("%v", err)
+			}
+		}
+	})
 }

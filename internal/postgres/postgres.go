@@ -24,9 +24,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/sqlstore"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -164,14 +164,7 @@ func schemaVersion(ctx context.Context, q interface {
 // has been applied; EUNAVAILABLE otherwise.
 func (db *DB) Ready(ctx context.Context) error {
 	v, err := schemaVersion(ctx, db.pool)
-	if err != nil {
-		return &haven.Error{Code: haven.EUNAVAILABLE, Op: "postgres.Ready", Message: "the database does not answer", Err: err}
-	}
-	want := len(Migrations())
-	if v != want {
-		return haven.Errorf(haven.EUNAVAILABLE, "postgres.Ready", "the database schema is at version %d, this build needs %d: run haven migrate", v, want)
-	}
-	return nil
+	return store.SchemaReady("postgres.Ready", v, len(Migrations()), err)
 }
 
 // Update runs fn in one READ COMMITTED transaction.
@@ -196,7 +189,7 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) err
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{tx: tx, readOnly: opts.AccessMode == pgx.ReadOnly}); err != nil {
+	if err := fn(sqlstore.NewTx(pgxTx{tx}, dialect, opts.AccessMode == pgx.ReadOnly)); err != nil {
 		if rbErr := tx.Rollback(ctx); rbErr != nil && !errors.Is(rbErr, pgx.ErrTxClosed) {
 			return errors.Join(err, haven.Internal("postgres.rollback", redact(rbErr)))
 		}
@@ -207,6 +200,27 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) err
 		return mapErr("postgres.commit", err)
 	}
 	return nil
+}
+
+// dialect is PostgreSQL's to the shared statements of sqlstore.
+var dialect = sqlstore.Postgres(mapErr)
+
+// pgxTx is the sqlstore.Querier of a pgx transaction: pgx's own
+// interface, not database/sql, so statements keep pgx's binary protocol
+// and statement cache.
+type pgxTx struct{ tx pgx.Tx }
+
+func (p pgxTx) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := p.tx.Exec(ctx, q, args...)
+	return tag.RowsAffected(), err
+}
+
+func (p pgxTx) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
+	return p.tx.Query(ctx, q, args...)
+}
+
+func (p pgxTx) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	return p.tx.QueryRow(ctx, q, args...)
 }
 
 // mapErr turns a driver error into a *haven.Error.
@@ -268,7 +282,3 @@ func redact(err error) error {
 	}
 	return err
 }
-
-func fmtTime(t time.Time) string { return store.FormatTime(t) }
-
-func parseTime(s string) (time.Time, error) { return store.ParseTime(s) }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/sqlstore"
 	"github.com/havenhrd/haven/internal/store"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -200,14 +201,7 @@ func (db *DB) schemaVersion(ctx context.Context, q interface {
 // has been applied; EUNAVAILABLE otherwise.
 func (db *DB) Ready(ctx context.Context) error {
 	v, err := db.schemaVersion(ctx, db.reader)
-	if err != nil {
-		return &haven.Error{Code: haven.EUNAVAILABLE, Op: "sqlite.Ready", Message: "the database does not answer", Err: err}
-	}
-	want := len(Migrations())
-	if v != want {
-		return haven.Errorf(haven.EUNAVAILABLE, "sqlite.Ready", "the database schema is at version %d, this build needs %d: run haven migrate", v, want)
-	}
-	return nil
+	return store.SchemaReady("sqlite.Ready", v, len(Migrations()), err)
 }
 
 // Update runs fn in one BEGIN IMMEDIATE transaction on the writer.
@@ -231,7 +225,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{tx: tx}); err != nil {
+	if err := fn(sqlstore.NewTx(sqlstore.SQLTx(tx), dialect, opts != nil && opts.ReadOnly)); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, haven.Internal("sqlite.rollback", rbErr))
 		}
@@ -242,6 +236,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	}
 	return nil
 }
+
+// dialect is SQLite's to the shared statements of sqlstore.
+var dialect = sqlstore.SQLite(mapErr)
 
 // mapErr turns a driver error into a *haven.Error.
 func mapErr(op string, err error) error {
@@ -275,5 +272,3 @@ func mapErr(op string, err error) error {
 }
 
 func fmtTime(t time.Time) string { return store.FormatTime(t) }
-
-func parseTime(s string) (time.Time, error) { return store.ParseTime(s) }

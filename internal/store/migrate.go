@@ -7,7 +7,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/havenhrd/haven"
 )
+
+// SchemaReady is the answer of an engine's Ready to the schema version it
+// read (or the error reading it): nil when the database answered at version
+// want, the number of migrations embedded; EUNAVAILABLE otherwise.
+func SchemaReady(op string, version, want int, err error) error {
+	if err != nil {
+		return &haven.Error{Code: haven.EUNAVAILABLE, Op: op, Message: "the database does not answer", Err: err}
+	}
+	if version != want {
+		return haven.Errorf(haven.EUNAVAILABLE, op, "the database schema is at version %d, this build needs %d: run haven migrate", version, want)
+	}
+	return nil
+}
 
 // Migration is one numbered schema change of an engine, embedded in the
 // binary. Both engines have the same list of names (a test checks it); only

@@ -1,10 +1,9 @@
-package postgres
+package sqlstore
 
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,137 +12,78 @@ import (
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/store"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// Tx is one PostgreSQL transaction.
+// Tx is one transaction on either engine: the store.Tx methods, their SQL
+// written once, run through the engine's Querier and Dialect.
 type Tx struct {
-	tx       pgx.Tx
+	q        Querier
+	d        *Dialect
 	readOnly bool
 }
 
 var _ store.Tx = (*Tx)(nil)
 
-// scanner is a row to scan: pgx.Row or pgx.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// NewTx returns the store.Tx that runs its statements on q, an open
+// transaction of d's engine. readOnly says the transaction may not write
+// (View): it takes no row locks.
+func NewTx(q Querier, d *Dialect, readOnly bool) *Tx {
+	return &Tx{q: q, d: d, readOnly: readOnly}
+}
 
-func (t *Tx) exec(ctx context.Context, op, q string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := t.tx.Exec(ctx, q, args...)
-	if err != nil {
-		return tag, mapErr(op, err)
+// op names an operation in an error: the engine, then the method.
+func (t *Tx) op(name string) string { return t.d.name + "." + name }
+
+// mapErr turns a driver error met by the operation name into a
+// *haven.Error; nil stays nil.
+func (t *Tx) mapErr(name string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return tag, nil
+	return t.d.mapErr(t.op(name), err)
+}
+
+func (t *Tx) exec(ctx context.Context, op, q string, args ...any) (int64, error) {
+	n, err := t.q.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, t.mapErr(op, err)
+	}
+	return n, nil
 }
 
 // execOne runs q and fails with ENOTFOUND unless exactly one row changed.
 func (t *Tx) execOne(ctx context.Context, op, q string, args ...any) error {
-	tag, err := t.exec(ctx, op, q, args...)
+	n, err := t.exec(ctx, op, q, args...)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() != 1 {
-		return haven.Errorf(haven.ENOTFOUND, op, "not found")
+	if n != 1 {
+		return haven.Errorf(haven.ENOTFOUND, t.op(op), "not found")
 	}
 	return nil
 }
 
-// decoder collects the first error met while converting scanned columns.
-type decoder struct{ err error }
-
-func (d *decoder) time(s string) time.Time {
-	if s == "" {
-		return time.Time{}
+func collect[T any](t *Tx, rows Rows, op string, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, t.mapErr(op, err)
+		}
+		out = append(out, v)
 	}
-	v, err := parseTime(s)
-	if err != nil && d.err == nil {
-		d.err = err
+	if err := rows.Err(); err != nil {
+		return nil, t.mapErr(op, err)
 	}
-	return v
-}
-
-func (d *decoder) nullTime(s pgtype.Text) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	return d.time(s.String)
-}
-
-// date returns the calendar date v holds; NULL is the zero date.
-func (d *decoder) date(v pgtype.Date) haven.Date {
-	if !v.Valid {
-		return haven.Date{}
-	}
-	if v.InfinityModifier != pgtype.Finite && d.err == nil {
-		d.err = errInfiniteDate
-	}
-	return haven.DateOf(v.Time)
-}
-
-var errInfiniteDate = errors.New("an infinite date has no calendar date")
-
-func (d *decoder) json(b []byte, v any) {
-	if err := json.Unmarshal(b, v); err != nil && d.err == nil {
-		d.err = err
-	}
-}
-
-func (d *decoder) done(op string) error {
-	if d.err != nil {
-		return haven.Internal(op, d.err)
-	}
-	return nil
-}
-
-// jsonText encodes v for a jsonb column; pgx sends a string as JSON text.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only slices and maps of strings and ints are passed
-	}
-	return string(b)
-}
-
-func strs(v []string) []string {
-	if v == nil {
-		return []string{}
-	}
-	return v
-}
-
-func nullStr(id haven.ID) pgtype.Text {
-	return pgtype.Text{String: string(id), Valid: id != ""}
-}
-
-func nullTimeArg(t time.Time) pgtype.Text {
-	if t.IsZero() {
-		return pgtype.Text{}
-	}
-	return pgtype.Text{String: fmtTime(t), Valid: true}
-}
-
-// dateArg is d as a date, or NULL for the zero date.
-func dateArg(d haven.Date) pgtype.Date {
-	if d.IsZero() {
-		return pgtype.Date{}
-	}
-	return pgtype.Date{Time: d.Time(), Valid: true}
-}
-
-func idStrings(ids []haven.ID) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = string(id)
-	}
-	return out
+	return out, nil
 }
 
 // --- organisations and users ---
 
 // CreateOrganisation inserts o.
 func (t *Tx) CreateOrganisation(ctx context.Context, o *haven.Organisation) error {
-	_, err := t.exec(ctx, "postgres.CreateOrganisation",
+	_, err := t.exec(ctx, "CreateOrganisation",
 		`INSERT INTO organisations (id, kind, name, country, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		o.ID, o.Kind, o.Name, o.Country, fmtTime(o.CreatedAt))
 	return err
@@ -159,43 +99,27 @@ func scanOrg(s scanner) (*haven.Organisation, error) {
 	}
 	var d decoder
 	o.CreatedAt = d.time(created)
-	return &o, d.done("postgres.scanOrg")
+	return &o, d.done("scanOrg")
 }
 
 // FindOrganisationByID returns the organisation with id.
 func (t *Tx) FindOrganisationByID(ctx context.Context, id haven.ID) (*haven.Organisation, error) {
-	o, err := scanOrg(t.tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
-	return o, mapErr("postgres.FindOrganisationByID", err)
+	o, err := scanOrg(t.q.QueryRow(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
+	return o, t.mapErr("FindOrganisationByID", err)
 }
 
 // FindOrganisations returns the organisations of kind, or all when kind is empty.
 func (t *Tx) FindOrganisations(ctx context.Context, kind haven.OrgKind) ([]*haven.Organisation, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE ($1 = '' OR kind = $1) ORDER BY name, id`, kind)
+	rows, err := t.q.Query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE ($1 = '' OR kind = $1) ORDER BY name, id`, kind)
 	if err != nil {
-		return nil, mapErr("postgres.FindOrganisations", err)
+		return nil, t.mapErr("FindOrganisations", err)
 	}
-	return collect(rows, "postgres.FindOrganisations", scanOrg)
-}
-
-func collect[T any](rows pgx.Rows, op string, scan func(scanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, mapErr(op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(op, err)
-	}
-	return out, nil
+	return collect(t, rows, "FindOrganisations", scanOrg)
 }
 
 // CreateUser inserts u; a taken username is ECONFLICT.
 func (t *Tx) CreateUser(ctx context.Context, u *haven.User) error {
-	_, err := t.exec(ctx, "postgres.CreateUser",
+	_, err := t.exec(ctx, "CreateUser",
 		`INSERT INTO users (id, org_id, role, username, display_name, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		u.ID, u.OrgID, u.Role, u.Username, u.DisplayName, fmtTime(u.CreatedAt), nullTimeArg(u.DisabledAt))
 	return err
@@ -206,48 +130,48 @@ const userColumns = `id, org_id, role, username, display_name, created_at, disab
 func scanUser(s scanner) (*haven.User, error) {
 	var u haven.User
 	var created string
-	var disabled pgtype.Text
+	var disabled sql.NullString
 	if err := s.Scan(&u.ID, &u.OrgID, &u.Role, &u.Username, &u.DisplayName, &created, &disabled); err != nil {
 		return nil, err
 	}
 	var d decoder
 	u.CreatedAt = d.time(created)
 	u.DisabledAt = d.nullTime(disabled)
-	return &u, d.done("postgres.scanUser")
+	return &u, d.done("scanUser")
 }
 
 // FindUserByID returns the user with id.
 func (t *Tx) FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error) {
-	u, err := scanUser(t.tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	return u, mapErr("postgres.FindUserByID", err)
+	u, err := scanUser(t.q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, t.mapErr("FindUserByID", err)
 }
 
 // FindUserByUsername returns the user with username.
 func (t *Tx) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
-	u, err := scanUser(t.tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, username))
-	return u, mapErr("postgres.FindUserByUsername", err)
+	u, err := scanUser(t.q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, username))
+	return u, t.mapErr("FindUserByUsername", err)
 }
 
 // FindUsers returns the users of an organisation.
 func (t *Tx) FindUsers(ctx context.Context, orgID haven.ID) ([]*haven.User, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY username`, orgID)
+	rows, err := t.q.Query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY username`, orgID)
 	if err != nil {
-		return nil, mapErr("postgres.FindUsers", err)
+		return nil, t.mapErr("FindUsers", err)
 	}
-	return collect(rows, "postgres.FindUsers", scanUser)
+	return collect(t, rows, "FindUsers", scanUser)
 }
 
 // --- programme rules ---
 
 // PutRules inserts a new version of a year's rules.
 func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
-	const op = "postgres.PutRules"
+	const op = "PutRules"
 	var cur int
-	if err := t.tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM programme_rules WHERE year = $1`, r.Year).Scan(&cur); err != nil {
-		return mapErr(op, err)
+	if err := t.q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM programme_rules WHERE year = $1`, r.Year).Scan(&cur); err != nil {
+		return t.mapErr(op, err)
 	}
 	changed := func() error {
-		return haven.Errorf(haven.ECONFLICT, op, "the rules of %d changed meanwhile (version %d); reload and try again", r.Year, cur)
+		return haven.Errorf(haven.ECONFLICT, t.op(op), "the rules of %d changed meanwhile (version %d); reload and try again", r.Year, cur)
 	}
 	if r.Version != cur+1 {
 		return changed()
@@ -291,32 +215,32 @@ func scanRules(s scanner) (*haven.ProgrammeRules, error) {
 	d.json(alloc, &r.Allocations)
 	d.json(targets, &r.TargetDays)
 	r.ChangedAt = d.time(changed)
-	return &r, d.done("postgres.scanRules")
+	return &r, d.done("scanRules")
 }
 
 // FindRules returns the current rules of year.
 func (t *Tx) FindRules(ctx context.Context, year int) (*haven.ProgrammeRules, error) {
-	r, err := scanRules(t.tx.QueryRow(ctx,
+	r, err := scanRules(t.q.QueryRow(ctx,
 		`SELECT `+rulesColumns+` FROM programme_rules WHERE year = $1 ORDER BY version DESC LIMIT 1`, year))
-	return r, mapErr("postgres.FindRules", err)
+	return r, t.mapErr("FindRules", err)
 }
 
 // FindRulesHistory returns every version of year's rules, oldest first.
 func (t *Tx) FindRulesHistory(ctx context.Context, year int) ([]*haven.ProgrammeRules, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+rulesColumns+` FROM programme_rules WHERE year = $1 ORDER BY version`, year)
+	rows, err := t.q.Query(ctx, `SELECT `+rulesColumns+` FROM programme_rules WHERE year = $1 ORDER BY version`, year)
 	if err != nil {
-		return nil, mapErr("postgres.FindRulesHistory", err)
+		return nil, t.mapErr("FindRulesHistory", err)
 	}
-	return collect(rows, "postgres.FindRulesHistory", scanRules)
+	return collect(t, rows, "FindRulesHistory", scanRules)
 }
 
 // FindRulesYears lists the years that have rules.
 func (t *Tx) FindRulesYears(ctx context.Context) ([]int, error) {
-	rows, err := t.tx.Query(ctx, `SELECT DISTINCT year FROM programme_rules ORDER BY year`)
+	rows, err := t.q.Query(ctx, `SELECT DISTINCT year FROM programme_rules ORDER BY year`)
 	if err != nil {
-		return nil, mapErr("postgres.FindRulesYears", err)
+		return nil, t.mapErr("FindRulesYears", err)
 	}
-	return collect(rows, "postgres.FindRulesYears", func(s scanner) (int, error) {
+	return collect(t, rows, "FindRulesYears", func(s scanner) (int, error) {
 		var y int
 		return y, s.Scan(&y)
 	})
@@ -331,7 +255,7 @@ func (t *Tx) FindRulesYears(ctx context.Context) ([]int, error) {
 
 // SetCap sets the year's cap and allocations.
 func (t *Tx) SetCap(ctx context.Context, year, capPersons int, allocations map[haven.ID]int) error {
-	const op = "postgres.SetCap"
+	const op = "SetCap"
 	if _, err := t.exec(ctx, op, `INSERT INTO ledger_years (year, cap) VALUES ($1, $2)
 		ON CONFLICT (year) DO UPDATE SET cap = excluded.cap`, year, capPersons); err != nil {
 		return capConflict(err, "the cap cannot be set below the persons already approved or arrived this year")
@@ -363,42 +287,42 @@ func capConflict(err error, msg string) error {
 // Reserve reserves seats for a case's members, atomically within the cap
 // and the partner's allocation.
 func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
-	const op = "postgres.Reserve"
+	const op = "Reserve"
 	n := len(e.Members)
 	if n == 0 {
-		return haven.Errorf(haven.EINVALID, op, "no persons to reserve")
+		return haven.Errorf(haven.EINVALID, t.op(op), "no persons to reserve")
 	}
 	// The condition in the WHERE clause is the cap rule; it and the update
 	// are one statement, and a transaction that waited for the row's lock
 	// re-checks it against the row as the other one committed it.
-	tag, err := t.exec(ctx, op, `UPDATE ledger_years SET reserved = reserved + $1
+	k, err := t.exec(ctx, op, `UPDATE ledger_years SET reserved = reserved + $1
 		WHERE year = $2 AND reserved + arrived + $1 <= cap`, n, e.Year)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() != 1 {
+	if k != 1 {
 		var c int
-		if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM ledger_years WHERE year = $1`, e.Year).Scan(&c); err != nil {
-			return mapErr(op, err)
+		if err := t.q.QueryRow(ctx, `SELECT count(*) FROM ledger_years WHERE year = $1`, e.Year).Scan(&c); err != nil {
+			return t.mapErr(op, err)
 		}
 		if c == 0 {
-			return haven.Errorf(haven.ENOTFOUND, op, "no cap is set for %d", e.Year)
+			return haven.Errorf(haven.ENOTFOUND, t.op(op), "no cap is set for %d", e.Year)
 		}
-		return haven.Errorf(haven.ECONFLICT, op, "the cap for %d has fewer than %d places left", e.Year, n)
+		return haven.Errorf(haven.ECONFLICT, t.op(op), "the cap for %d has fewer than %d places left", e.Year, n)
 	}
 	if _, err := t.exec(ctx, op, `INSERT INTO ledger_partners (year, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, e.Year, e.OrgID); err != nil {
 		return err
 	}
-	tag, err = t.exec(ctx, op, `UPDATE ledger_partners SET reserved = reserved + $1
+	k, err = t.exec(ctx, op, `UPDATE ledger_partners SET reserved = reserved + $1
 		WHERE year = $2 AND org_id = $3 AND (allocation IS NULL OR reserved + arrived + $1 <= allocation)`, n, e.Year, e.OrgID)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() != 1 {
-		return haven.Errorf(haven.ECONFLICT, op, "the partner's allocation for %d has fewer than %d places left", e.Year, n)
+	if k != 1 {
+		return haven.Errorf(haven.ECONFLICT, t.op(op), "the partner's allocation for %d has fewer than %d places left", e.Year, n)
 	}
 	for _, m := range e.Members {
-		tag, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at, reserved_at)
+		k, err := t.exec(ctx, op, `INSERT INTO ledger_entries (member_id, case_id, year, org_id, status, updated_at, reserved_at)
 			VALUES ($1, $2, $3, $4, 'reserved', $5, $5)
 			ON CONFLICT (member_id) DO UPDATE SET year = excluded.year, org_id = excluded.org_id,
 				status = 'reserved', updated_at = excluded.updated_at,
@@ -408,8 +332,8 @@ func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() != 1 {
-			return haven.Errorf(haven.ECONFLICT, op, "member %s already holds a place", m)
+		if k != 1 {
+			return haven.Errorf(haven.ECONFLICT, t.op(op), "member %s already holds a place", m)
 		}
 	}
 	return nil
@@ -418,20 +342,21 @@ func (t *Tx) Reserve(ctx context.Context, e store.Reservation) error {
 // moveSeats moves the case's seats in status reserved to status to,
 // adjusting the counters of every (year, partner) they count against.
 func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members []haven.ID, to store.LedgerStatus, at time.Time) error {
-	// FOR UPDATE: a concurrent move of the same seats waits, then skips
-	// those no longer reserved, so no seat is counted out twice.
+	// FOR UPDATE (PostgreSQL): a concurrent move of the same seats waits,
+	// then skips those no longer reserved, so no seat is counted out twice.
 	q := `SELECT year, org_id, member_id FROM ledger_entries WHERE case_id = $1 AND status = 'reserved'`
 	args := []any{caseID}
 	if members != nil {
 		if len(members) == 0 {
 			return nil
 		}
-		q += ` AND member_id = ANY($2)`
-		args = append(args, idStrings(members))
+		in, inArgs := t.d.in("member_id", 2, idStrings(members))
+		q += ` AND ` + in
+		args = append(args, inArgs...)
 	}
-	rows, err := t.tx.Query(ctx, q+` ORDER BY member_id FOR UPDATE`, args...)
+	rows, err := t.q.Query(ctx, q+` ORDER BY member_id`+t.d.forUpdate, args...)
 	if err != nil {
-		return mapErr(op, err)
+		return t.mapErr(op, err)
 	}
 	type key struct {
 		year int
@@ -444,14 +369,14 @@ func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members 
 		var id string
 		if err := rows.Scan(&k.year, &k.org, &id); err != nil {
 			rows.Close()
-			return mapErr(op, err)
+			return t.mapErr(op, err)
 		}
 		counts[k]++
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return mapErr(op, err)
+		return t.mapErr(op, err)
 	}
 	arrived := 0
 	if to == store.SeatArrived {
@@ -475,44 +400,45 @@ func (t *Tx) moveSeats(ctx context.Context, op string, caseID haven.ID, members 
 	if len(ids) == 0 {
 		return nil
 	}
-	set := `UPDATE ledger_entries SET status = $1, updated_at = $2, released_at = $2 WHERE member_id = ANY($3)`
+	set := `UPDATE ledger_entries SET status = $1, updated_at = $2, released_at = $2 WHERE `
 	if to == store.SeatArrived {
-		set = `UPDATE ledger_entries SET status = $1, updated_at = $2, arrived_at = $2 WHERE member_id = ANY($3)`
+		set = `UPDATE ledger_entries SET status = $1, updated_at = $2, arrived_at = $2 WHERE `
 	}
-	_, err = t.exec(ctx, op, set, to, fmtTime(at), ids)
+	in, inArgs := t.d.in("member_id", 3, ids)
+	_, err = t.exec(ctx, op, set+in, append([]any{to, fmtTime(at)}, inArgs...)...)
 	return err
 }
 
 // ConfirmArrival marks the case's reserved seats as arrived.
 func (t *Tx) ConfirmArrival(ctx context.Context, caseID haven.ID, at time.Time) error {
-	return t.moveSeats(ctx, "postgres.ConfirmArrival", caseID, nil, store.SeatArrived, at)
+	return t.moveSeats(ctx, "ConfirmArrival", caseID, nil, store.SeatArrived, at)
 }
 
 // Release frees reserved seats of the case.
 func (t *Tx) Release(ctx context.Context, caseID haven.ID, members []haven.ID, at time.Time) error {
-	return t.moveSeats(ctx, "postgres.Release", caseID, members, store.SeatReleased, at)
+	return t.moveSeats(ctx, "Release", caseID, members, store.SeatReleased, at)
 }
 
 // LedgerCounts returns the year's figures.
 func (t *Tx) LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, error) {
-	const op = "postgres.LedgerCounts"
+	const op = "LedgerCounts"
 	f := haven.CapFigures{Year: year}
-	if err := t.tx.QueryRow(ctx, `SELECT cap, reserved, arrived FROM ledger_years WHERE year = $1`, year).
+	if err := t.q.QueryRow(ctx, `SELECT cap, reserved, arrived FROM ledger_years WHERE year = $1`, year).
 		Scan(&f.Cap, &f.Reserved, &f.Arrived); err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
 	f.Remaining = f.Cap - f.Reserved - f.Arrived
-	rows, err := t.tx.Query(ctx, `SELECT org_id, allocation, reserved, arrived FROM ledger_partners WHERE year = $1 ORDER BY org_id`, year)
+	rows, err := t.q.Query(ctx, `SELECT org_id, allocation, reserved, arrived FROM ledger_partners WHERE year = $1 ORDER BY org_id`, year)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
-	parts, err := collect(rows, op, func(s scanner) (haven.PartnerFigures, error) {
+	parts, err := collect(t, rows, op, func(s scanner) (haven.PartnerFigures, error) {
 		var p haven.PartnerFigures
-		var alloc pgtype.Int4
+		var alloc sql.NullInt64
 		if err := s.Scan(&p.OrgID, &alloc, &p.Reserved, &p.Arrived); err != nil {
 			return p, err
 		}
-		p.Allocation = int(alloc.Int32)
+		p.Allocation = int(alloc.Int64)
 		return p, nil
 	})
 	if err != nil {
@@ -526,31 +452,18 @@ func (t *Tx) LedgerCounts(ctx context.Context, year int) (*haven.CapFigures, err
 // one movement at reserved_at, and one more at arrived_at or released_at;
 // the figures at each month's end are running sums of the movements.
 func (t *Tx) LedgerMonths(ctx context.Context, year int, orgID haven.ID) ([]haven.MonthFigures, error) {
-	const op = "postgres.LedgerMonths"
+	const op = "LedgerMonths"
 	args := []any{year, fmtTime(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)), fmtTime(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC))}
 	seats := `SELECT reserved_at, arrived_at, released_at FROM ledger_entries WHERE year = $1`
 	if orgID != "" {
 		seats += ` AND org_id = $4`
 		args = append(args, orgID)
 	}
-	rows, err := t.tx.Query(ctx, `WITH seats AS (`+seats+`),
-		moves AS (
-			SELECT reserved_at::text AS at, 1 AS r, 0 AS a, 0 AS x FROM seats
-			UNION ALL SELECT arrived_at::text, 0, 1, 0 FROM seats WHERE arrived_at IS NOT NULL
-			UNION ALL SELECT released_at::text, 0, 0, 1 FROM seats WHERE released_at IS NOT NULL),
-		dated AS (
-			SELECT CASE WHEN at < $2::text COLLATE "C" THEN 0 WHEN at >= $3::text COLLATE "C" THEN 13
-				ELSE substr(at, 6, 2)::integer END AS n, r, a, x
-			FROM moves)
-		SELECT p.n, coalesce(sum(d.r), 0)::integer, coalesce(sum(d.a), 0)::integer, coalesce(sum(d.x), 0)::integer,
-			(sum(coalesce(sum(d.r), 0) - coalesce(sum(d.a), 0) - coalesce(sum(d.x), 0)) OVER (ORDER BY p.n))::integer,
-			(sum(coalesce(sum(d.a), 0)) OVER (ORDER BY p.n))::integer
-		FROM generate_series(0, 13) AS p(n) LEFT JOIN dated d ON d.n = p.n
-		GROUP BY p.n ORDER BY p.n`, args...)
+	rows, err := t.q.Query(ctx, t.d.ledgerMonths(seats), args...)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
-	return collect(rows, op, func(s scanner) (haven.MonthFigures, error) {
+	return collect(t, rows, op, func(s scanner) (haven.MonthFigures, error) {
 		var m haven.MonthFigures
 		err := s.Scan(&m.Month, &m.ReservedIn, &m.ArrivedIn, &m.ReleasedIn, &m.Reserved, &m.Arrived)
 		return m, err
@@ -559,22 +472,22 @@ func (t *Tx) LedgerMonths(ctx context.Context, year int, orgID haven.ID) ([]have
 
 // FindLedgerEntries returns the ledger entries of a case.
 func (t *Tx) FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*store.LedgerEntry, error) {
-	rows, err := t.tx.Query(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at, reserved_at, arrived_at, released_at
+	rows, err := t.q.Query(ctx, `SELECT year, org_id, case_id, member_id, status, updated_at, reserved_at, arrived_at, released_at
 		FROM ledger_entries WHERE case_id = $1 ORDER BY member_id`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindLedgerEntries", err)
+		return nil, t.mapErr("FindLedgerEntries", err)
 	}
-	return collect(rows, "postgres.FindLedgerEntries", func(s scanner) (*store.LedgerEntry, error) {
+	return collect(t, rows, "FindLedgerEntries", func(s scanner) (*store.LedgerEntry, error) {
 		var e store.LedgerEntry
 		var at, reserved string
-		var arrived, released pgtype.Text
+		var arrived, released sql.NullString
 		if err := s.Scan(&e.Year, &e.OrgID, &e.CaseID, &e.MemberID, &e.Status, &at, &reserved, &arrived, &released); err != nil {
 			return nil, err
 		}
 		var d decoder
 		e.UpdatedAt, e.ReservedAt = d.time(at), d.time(reserved)
 		e.ArrivedAt, e.ReleasedAt = d.nullTime(arrived), d.nullTime(released)
-		return &e, d.done("postgres.FindLedgerEntries")
+		return &e, d.done("FindLedgerEntries")
 	})
 }
 
@@ -582,7 +495,7 @@ func (t *Tx) FindLedgerEntries(ctx context.Context, caseID haven.ID) ([]*store.L
 
 // PutDataKey inserts or replaces a subject's wrapped data key.
 func (t *Tx) PutDataKey(ctx context.Context, k *store.DataKey) error {
-	_, err := t.exec(ctx, "postgres.PutDataKey", `INSERT INTO data_keys (subject, kek_id, wrapped, created_at) VALUES ($1, $2, $3, $4)
+	_, err := t.exec(ctx, "PutDataKey", `INSERT INTO data_keys (subject, kek_id, wrapped, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (subject) DO UPDATE SET kek_id = excluded.kek_id, wrapped = excluded.wrapped`,
 		k.Subject, k.KEKID, k.Wrapped, fmtTime(k.CreatedAt))
 	return err
@@ -596,35 +509,35 @@ func scanDataKey(s scanner) (*store.DataKey, error) {
 	}
 	var d decoder
 	k.CreatedAt = d.time(at)
-	return &k, d.done("postgres.scanDataKey")
+	return &k, d.done("scanDataKey")
 }
 
 // FindDataKey returns a subject's wrapped data key.
 func (t *Tx) FindDataKey(ctx context.Context, subject haven.ID) (*store.DataKey, error) {
-	k, err := scanDataKey(t.tx.QueryRow(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE subject = $1`, subject))
-	return k, mapErr("postgres.FindDataKey", err)
+	k, err := scanDataKey(t.q.QueryRow(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE subject = $1`, subject))
+	return k, t.mapErr("FindDataKey", err)
 }
 
 // FindDataKeysNotUnder returns data keys wrapped under another KEK.
 func (t *Tx) FindDataKeysNotUnder(ctx context.Context, kekID string, limit int) ([]*store.DataKey, error) {
-	rows, err := t.tx.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE kek_id <> $1 ORDER BY subject LIMIT $2`, kekID, limit)
+	rows, err := t.q.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE kek_id <> $1 ORDER BY subject LIMIT $2`, kekID, limit)
 	if err != nil {
-		return nil, mapErr("postgres.FindDataKeysNotUnder", err)
+		return nil, t.mapErr("FindDataKeysNotUnder", err)
 	}
-	return collect(rows, "postgres.FindDataKeysNotUnder", scanDataKey)
+	return collect(t, rows, "FindDataKeysNotUnder", scanDataKey)
 }
 
 // DeleteDataKey deletes a subject's data key. The dead row stays in the
 // table's pages, the WAL and backups until overwritten; it is wrapped under a
 // KEK, so rotating the KEK away completes the shredding.
 func (t *Tx) DeleteDataKey(ctx context.Context, subject haven.ID) error {
-	return t.execOne(ctx, "postgres.DeleteDataKey", `DELETE FROM data_keys WHERE subject = $1`, subject)
+	return t.execOne(ctx, "DeleteDataKey", `DELETE FROM data_keys WHERE subject = $1`, subject)
 }
 
 // DeleteCaseIndexes replaces the case's and its members' blind indexes
 // with tombstones made of their IDs.
 func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
-	const op = "postgres.DeleteCaseIndexes"
+	const op = "DeleteCaseIndexes"
 	if err := t.execOne(ctx, op, `UPDATE cases SET unhcr_bidx = $1 WHERE id = $2`, store.ShreddedIndex(caseID), caseID); err != nil {
 		return err
 	}
@@ -649,7 +562,7 @@ func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
 
 // CreateNomination inserts n.
 func (t *Tx) CreateNomination(ctx context.Context, n *store.NominationRow) error {
-	_, err := t.exec(ctx, "postgres.CreateNomination", `INSERT INTO nominations (id, protection_org_id, referral_org_id, state,
+	_, err := t.exec(ctx, "CreateNomination", `INSERT INTO nominations (id, protection_org_id, referral_org_id, state,
 		defender_name_enc, contact_enc, whereabouts_enc, work_enc, threats_enc, risk_assessment_enc, decline_reason_enc,
 		recommended_priority, nationality_countries, asylum_country, family_size, case_id, created_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
@@ -661,7 +574,7 @@ func (t *Tx) CreateNomination(ctx context.Context, n *store.NominationRow) error
 
 // UpdateNomination writes n's state, decline reason and case.
 func (t *Tx) UpdateNomination(ctx context.Context, n *store.NominationRow) error {
-	return t.execOne(ctx, "postgres.UpdateNomination", `UPDATE nominations SET state = $1, decline_reason_enc = $2, case_id = $3, updated_at = $4 WHERE id = $5`,
+	return t.execOne(ctx, "UpdateNomination", `UPDATE nominations SET state = $1, decline_reason_enc = $2, case_id = $3, updated_at = $4 WHERE id = $5`,
 		n.State, []byte(n.DeclineReason), nullStr(n.CaseID), fmtTime(n.UpdatedAt), n.ID)
 }
 
@@ -673,7 +586,7 @@ func scanNomination(s scanner) (*store.NominationRow, error) {
 	var n store.NominationRow
 	var countries []byte
 	var created, updated string
-	var caseID pgtype.Text
+	var caseID sql.NullString
 	if err := s.Scan(&n.ID, &n.ProtectionOrgID, &n.ReferralOrgID, &n.State,
 		&n.DefenderName, &n.Contact, &n.Whereabouts, &n.Work, &n.Threats, &n.RiskAssessment, &n.DeclineReason,
 		&n.RecommendedPriority, &countries, &n.AsylumCountry, &n.FamilySize, &caseID, &n.CreatedBy, &created, &updated); err != nil {
@@ -684,13 +597,13 @@ func scanNomination(s scanner) (*store.NominationRow, error) {
 	n.CaseID = haven.ID(caseID.String)
 	n.CreatedAt = d.time(created)
 	n.UpdatedAt = d.time(updated)
-	return &n, d.done("postgres.scanNomination")
+	return &n, d.done("scanNomination")
 }
 
 // FindNominationByID returns the nomination with id.
 func (t *Tx) FindNominationByID(ctx context.Context, id haven.ID) (*store.NominationRow, error) {
-	n, err := scanNomination(t.tx.QueryRow(ctx, `SELECT `+nominationColumns+` FROM nominations WHERE id = $1`, id))
-	return n, mapErr("postgres.FindNominationByID", err)
+	n, err := scanNomination(t.q.QueryRow(ctx, `SELECT `+nominationColumns+` FROM nominations WHERE id = $1`, id))
+	return n, t.mapErr("FindNominationByID", err)
 }
 
 // FindNominations returns the nominations matching f, newest first.
@@ -699,21 +612,21 @@ func (t *Tx) FindNominations(ctx context.Context, f store.NominationFilter) ([]*
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := t.tx.Query(ctx, `SELECT `+nominationColumns+` FROM nominations
+	rows, err := t.q.Query(ctx, `SELECT `+nominationColumns+` FROM nominations
 		WHERE ($1 = '' OR protection_org_id = $1) AND ($2 = '' OR referral_org_id = $2) AND ($3 = '' OR state = $3)
 		ORDER BY created_at DESC, id LIMIT $4`,
 		f.ProtectionOrgID, f.ReferralOrgID, f.State, limit)
 	if err != nil {
-		return nil, mapErr("postgres.FindNominations", err)
+		return nil, t.mapErr("FindNominations", err)
 	}
-	return collect(rows, "postgres.FindNominations", scanNomination)
+	return collect(t, rows, "FindNominations", scanNomination)
 }
 
 // --- cases ---
 
 // CreateCase inserts c.
 func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
-	_, err := t.exec(ctx, "postgres.CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
+	_, err := t.exec(ctx, "CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
@@ -726,11 +639,11 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 
 // UpdateCase writes the case's mutable columns if nobody changed it meanwhile.
 func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
-	err := t.execOne(ctx, "postgres.UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
+	err := t.execOne(ctx, "UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
 		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8 WHERE id = $9 AND version = $10`,
 		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version, c.ID, c.Version-1)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-		return haven.Errorf(haven.ECONFLICT, "postgres.UpdateCase", "the case changed meanwhile; reload and try again")
+		return haven.Errorf(haven.ECONFLICT, t.op("UpdateCase"), "the case changed meanwhile; reload and try again")
 	}
 	return err
 }
@@ -741,7 +654,7 @@ const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id,
 
 func scanCase(s scanner) (*store.CaseRow, error) {
 	var c store.CaseRow
-	var nom, settle pgtype.Text
+	var nom, settle sql.NullString
 	var countries []byte
 	var referred, updated string
 	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
@@ -755,7 +668,7 @@ func scanCase(s scanner) (*store.CaseRow, error) {
 	d.json(countries, &c.NationalityCountries)
 	c.ReferredAt = d.time(referred)
 	c.UpdatedAt = d.time(updated)
-	return &c, d.done("postgres.scanCase")
+	return &c, d.done("scanCase")
 }
 
 // FindCaseByID returns the case. With lock set in a read-write transaction
@@ -764,43 +677,43 @@ func scanCase(s scanner) (*store.CaseRow, error) {
 func (t *Tx) FindCaseByID(ctx context.Context, id haven.ID, lock bool) (*store.CaseRow, error) {
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE id = $1`
 	if lock && !t.readOnly {
-		q += ` FOR UPDATE`
+		q += t.d.forUpdate
 	}
-	c, err := scanCase(t.tx.QueryRow(ctx, q, id))
-	return c, mapErr("postgres.FindCaseByID", err)
+	c, err := scanCase(t.q.QueryRow(ctx, q, id))
+	return c, t.mapErr("FindCaseByID", err)
 }
 
 // FindCasesByUNHCRIndex returns the cases whose UNHCR number has index.
 func (t *Tx) FindCasesByUNHCRIndex(ctx context.Context, index []byte) ([]*store.CaseRow, error) {
-	const op = "postgres.FindCasesByUNHCRIndex"
-	rows, err := t.tx.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE unhcr_bidx = $1 ORDER BY referred_at, id`, index)
+	const op = "FindCasesByUNHCRIndex"
+	rows, err := t.q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE unhcr_bidx = $1 ORDER BY referred_at, id`, index)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
-	return collect(rows, op, scanCase)
+	return collect(t, rows, op, scanCase)
 }
 
 // CreateCaseDuplicate records a possible duplicate.
 func (t *Tx) CreateCaseDuplicate(ctx context.Context, d *store.CaseDuplicateRow) error {
-	_, err := t.exec(ctx, "postgres.CreateCaseDuplicate", `INSERT INTO case_duplicates (case_id, other_case_id, kind, member_id, other_member_id, found_at)
+	_, err := t.exec(ctx, "CreateCaseDuplicate", `INSERT INTO case_duplicates (case_id, other_case_id, kind, member_id, other_member_id, found_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, d.CaseID, d.OtherCaseID, d.Kind, nullStr(d.MemberID), nullStr(d.OtherMemberID), fmtTime(d.FoundAt))
 	return err
 }
 
 // FindCaseDuplicates returns the possible duplicates on either side of a case.
 func (t *Tx) FindCaseDuplicates(ctx context.Context, caseID haven.ID) ([]*store.CaseDuplicateRow, error) {
-	const op = "postgres.FindCaseDuplicates"
-	rows, err := t.tx.Query(ctx, `SELECT case_id, other_case_id, kind, member_id, other_member_id, found_at FROM case_duplicates
+	const op = "FindCaseDuplicates"
+	rows, err := t.q.Query(ctx, `SELECT case_id, other_case_id, kind, member_id, other_member_id, found_at FROM case_duplicates
 		WHERE case_id = $1 OR other_case_id = $1 ORDER BY found_at, case_id, other_case_id, kind, member_id`, caseID)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
-	return collect(rows, op, scanCaseDuplicate)
+	return collect(t, rows, op, scanCaseDuplicate)
 }
 
 func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 	var r store.CaseDuplicateRow
-	var member, other pgtype.Text
+	var member, other sql.NullString
 	var found string
 	if err := s.Scan(&r.CaseID, &r.OtherCaseID, &r.Kind, &member, &other, &found); err != nil {
 		return nil, err
@@ -808,14 +721,14 @@ func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 	r.MemberID, r.OtherMemberID = haven.ID(member.String), haven.ID(other.String)
 	var d decoder
 	r.FoundAt = d.time(found)
-	return &r, d.done("postgres.scanCaseDuplicate")
+	return &r, d.done("scanCaseDuplicate")
 }
 
 // FindCases returns a page of matching cases ordered for a work queue:
 // emergency first, then urgent, then normal, oldest referral first.
 func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
-	const op = "postgres.FindCases"
-	where := []string{"true"}
+	const op = "FindCases"
+	where := []string{"TRUE"}
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -826,7 +739,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		for i, s := range f.States {
 			states[i] = string(s)
 		}
-		where = append(where, "state = ANY("+arg(states)+")")
+		in, inArgs := t.d.in("state", len(args)+1, states)
+		where = append(where, in)
+		args = append(args, inArgs...)
 	}
 	if f.Priority != "" {
 		where = append(where, "processing_priority = "+arg(f.Priority))
@@ -839,19 +754,18 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	}
 	where = append(where, store.ReachSQL(f.Reach, arg))
 	if f.Country != "" {
-		// jsonb ?: the array holds the string.
-		where = append(where, "nationality_countries ? "+arg(f.Country))
+		where = append(where, t.d.jsonHas("nationality_countries", arg(f.Country)))
 	}
 	if f.SafetyConcern {
-		where = append(where, "EXISTS (SELECT 1 FROM plan_follow_ups WHERE plan_follow_ups.case_id = cases.id AND safety_concern)")
+		where = append(where, "EXISTS (SELECT 1 FROM plan_follow_ups WHERE plan_follow_ups.case_id = cases.id AND safety_concern = TRUE)")
 	}
 	if f.PossibleDuplicate {
 		where = append(where, "EXISTS (SELECT 1 FROM case_duplicates d WHERE d.case_id = cases.id OR d.other_case_id = cases.id)")
 	}
 	w := strings.Join(where, " AND ")
 	var total int
-	if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
-		return nil, 0, mapErr(op, err)
+	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
+		return nil, 0, t.mapErr(op, err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -861,11 +775,11 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
 		ORDER BY CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END,
 		referred_at, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
-	rows, err := t.tx.Query(ctx, page, args...)
+	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
-		return nil, 0, mapErr(op, err)
+		return nil, 0, t.mapErr(op, err)
 	}
-	cs, err := collect(rows, op, scanCase)
+	cs, err := collect(t, rows, op, scanCase)
 	return cs, total, err
 }
 
@@ -873,7 +787,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 
 // CreateMember inserts m.
 func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
-	_, err := t.exec(ctx, "postgres.CreateMember", `INSERT INTO members (id, case_id, ordinal, relationship, accompanying, excluded, sex,
+	_, err := t.exec(ctx, "CreateMember", `INSERT INTO members (id, case_id, ordinal, relationship, accompanying, excluded, sex,
 		nationalities, languages, identity_bidx, family_name_enc, given_names_enc, dob_enc, contact_enc, whereabouts_enc, notes_enc,
 		adult_dependent_enc)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
@@ -886,7 +800,7 @@ func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
 
 // UpdateMemberExcluded sets a member's excluded flag.
 func (t *Tx) UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error {
-	return t.execOne(ctx, "postgres.UpdateMemberExcluded", `UPDATE members SET excluded = $1 WHERE id = $2`, excluded, id)
+	return t.execOne(ctx, "UpdateMemberExcluded", `UPDATE members SET excluded = $1 WHERE id = $2`, excluded, id)
 }
 
 const memberColumns = `id, case_id, ordinal, relationship, accompanying, excluded, sex,
@@ -904,32 +818,32 @@ func scanMember(s scanner) (*store.MemberRow, error) {
 	var d decoder
 	d.json(nats, &m.Nationalities)
 	d.json(langs, &m.Languages)
-	return &m, d.done("postgres.scanMember")
+	return &m, d.done("scanMember")
 }
 
 // FindMembers returns the members of a case in their listed order.
 func (t *Tx) FindMembers(ctx context.Context, caseID haven.ID) ([]*store.MemberRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE case_id = $1 ORDER BY ordinal`, caseID)
+	rows, err := t.q.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE case_id = $1 ORDER BY ordinal`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindMembers", err)
+		return nil, t.mapErr("FindMembers", err)
 	}
-	return collect(rows, "postgres.FindMembers", scanMember)
+	return collect(t, rows, "FindMembers", scanMember)
 }
 
 // FindMembersByIdentityIndex returns members with the identity index.
 func (t *Tx) FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*store.MemberRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE identity_bidx = $1 ORDER BY case_id, ordinal`, index)
+	rows, err := t.q.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE identity_bidx = $1 ORDER BY case_id, ordinal`, index)
 	if err != nil {
-		return nil, mapErr("postgres.FindMembersByIdentityIndex", err)
+		return nil, t.mapErr("FindMembersByIdentityIndex", err)
 	}
-	return collect(rows, "postgres.FindMembersByIdentityIndex", scanMember)
+	return collect(t, rows, "FindMembersByIdentityIndex", scanMember)
 }
 
 // --- assessments, checks, decisions, travel, arrival ---
 
 // AssignMember assigns a member to an organisation's check.
 func (t *Tx) AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error {
-	_, err := t.exec(ctx, "postgres.AssignMember", `INSERT INTO check_assignments (member_id, org_id, assigned_by, assigned_at)
+	_, err := t.exec(ctx, "AssignMember", `INSERT INTO check_assignments (member_id, org_id, assigned_by, assigned_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (member_id, org_id)
 		DO UPDATE SET assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at`, member, org, by, fmtTime(at))
 	return err
@@ -937,12 +851,12 @@ func (t *Tx) AssignMember(ctx context.Context, member, org, by haven.ID, at time
 
 // FindAssignments returns org's assignments, of one case or of all.
 func (t *Tx) FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*store.Assignment, error) {
-	const op = "postgres.FindAssignments"
-	rows, err := t.tx.Query(ctx, store.AssignmentsQuery("$1", "$2"), org, caseID)
+	const op = "FindAssignments"
+	rows, err := t.q.Query(ctx, store.AssignmentsQuery("$1", "$2"), org, caseID)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, t.mapErr(op, err)
 	}
-	return collect(rows, op, func(s scanner) (*store.Assignment, error) {
+	return collect(t, rows, op, func(s scanner) (*store.Assignment, error) {
 		var a store.Assignment
 		var at string
 		if err := s.Scan(&a.MemberID, &a.CaseID, &a.OrgID, &a.AssignedBy, &at); err != nil {
@@ -956,12 +870,12 @@ func (t *Tx) FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*stor
 
 // FindAssignedCases returns the cases with a member assigned to org.
 func (t *Tx) FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, error) {
-	rows, err := t.tx.Query(ctx, `SELECT c.id FROM cases c WHERE EXISTS (SELECT 1 FROM check_assignments a
+	rows, err := t.q.Query(ctx, `SELECT c.id FROM cases c WHERE EXISTS (SELECT 1 FROM check_assignments a
 		JOIN members m ON m.id = a.member_id WHERE a.org_id = $1 AND m.case_id = c.id) ORDER BY c.referred_at, c.id`, org)
 	if err != nil {
-		return nil, mapErr("postgres.FindAssignedCases", err)
+		return nil, t.mapErr("FindAssignedCases", err)
 	}
-	return collect(rows, "postgres.FindAssignedCases", func(s scanner) (haven.ID, error) {
+	return collect(t, rows, "FindAssignedCases", func(s scanner) (haven.ID, error) {
 		var id haven.ID
 		return id, s.Scan(&id)
 	})
@@ -973,7 +887,7 @@ func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error
 	if g == nil {
 		g = []haven.Ground{}
 	}
-	_, err := t.exec(ctx, "postgres.CreateAssessment", `INSERT INTO assessments (id, case_id, outside_country, well_founded_fear,
+	_, err := t.exec(ctx, "CreateAssessment", `INSERT INTO assessments (id, case_id, outside_country, well_founded_fear,
 		no_internal_flight, no_durable_solution, grounds, interviewed, notes_enc, assessed_by, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		a.ID, a.CaseID, a.OutsideCountry, a.WellFoundedFear, a.NoInternalFlight, a.NoDurableSolution, jsonText(g), a.Interviewed, []byte(a.Notes), a.AssessedBy, fmtTime(a.AssessedAt))
 	return err
@@ -981,12 +895,12 @@ func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error
 
 // FindAssessments returns a case's assessments, oldest first.
 func (t *Tx) FindAssessments(ctx context.Context, caseID haven.ID) ([]*store.AssessmentRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, case_id, outside_country, well_founded_fear, no_internal_flight, no_durable_solution,
+	rows, err := t.q.Query(ctx, `SELECT id, case_id, outside_country, well_founded_fear, no_internal_flight, no_durable_solution,
 		grounds, interviewed, notes_enc, assessed_by, assessed_at FROM assessments WHERE case_id = $1 ORDER BY assessed_at, id`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindAssessments", err)
+		return nil, t.mapErr("FindAssessments", err)
 	}
-	return collect(rows, "postgres.FindAssessments", func(s scanner) (*store.AssessmentRow, error) {
+	return collect(t, rows, "FindAssessments", func(s scanner) (*store.AssessmentRow, error) {
 		var a store.AssessmentRow
 		var grounds []byte
 		var at string
@@ -997,29 +911,29 @@ func (t *Tx) FindAssessments(ctx context.Context, caseID haven.ID) ([]*store.Ass
 		var d decoder
 		d.json(grounds, &a.Grounds)
 		a.AssessedAt = d.time(at)
-		return &a, d.done("postgres.FindAssessments")
+		return &a, d.done("FindAssessments")
 	})
 }
 
 // CreateCheck inserts c.
 func (t *Tx) CreateCheck(ctx context.Context, c *store.CheckRow) error {
-	_, err := t.exec(ctx, "postgres.CreateCheck", `INSERT INTO checks (id, case_id, member_id, kind, result, valid_until, details_enc,
+	_, err := t.exec(ctx, "CreateCheck", `INSERT INTO checks (id, case_id, member_id, kind, result, valid_until, details_enc,
 		politically_motivated, pm_reasons_enc, recorded_by, recorded_by_org, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		c.ID, c.CaseID, c.MemberID, c.Kind, c.Result, dateArg(c.ValidUntil), []byte(c.Details),
+		c.ID, c.CaseID, c.MemberID, c.Kind, c.Result, t.d.date(c.ValidUntil), []byte(c.Details),
 		c.ConvictionPoliticallyMotivated, []byte(c.PoliticalMotivationReasons), c.RecordedBy, c.RecordedByOrg, fmtTime(c.RecordedAt))
 	return err
 }
 
 // FindChecks returns a case's checks, oldest first.
 func (t *Tx) FindChecks(ctx context.Context, caseID haven.ID) ([]*store.CheckRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, case_id, member_id, kind, result, valid_until, details_enc, politically_motivated,
+	rows, err := t.q.Query(ctx, `SELECT id, case_id, member_id, kind, result, valid_until, details_enc, politically_motivated,
 		pm_reasons_enc, recorded_by, recorded_by_org, recorded_at FROM checks WHERE case_id = $1 ORDER BY recorded_at, id`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindChecks", err)
+		return nil, t.mapErr("FindChecks", err)
 	}
-	return collect(rows, "postgres.FindChecks", func(s scanner) (*store.CheckRow, error) {
+	return collect(t, rows, "FindChecks", func(s scanner) (*store.CheckRow, error) {
 		var c store.CheckRow
-		var valid pgtype.Date
+		var valid dateCol
 		var at string
 		if err := s.Scan(&c.ID, &c.CaseID, &c.MemberID, &c.Kind, &c.Result, &valid, &c.Details, &c.ConvictionPoliticallyMotivated,
 			&c.PoliticalMotivationReasons, &c.RecordedBy, &c.RecordedByOrg, &at); err != nil {
@@ -1028,7 +942,7 @@ func (t *Tx) FindChecks(ctx context.Context, caseID haven.ID) ([]*store.CheckRow
 		var d decoder
 		c.ValidUntil = d.date(valid)
 		c.RecordedAt = d.time(at)
-		return &c, d.done("postgres.FindChecks")
+		return &c, d.done("FindChecks")
 	})
 }
 
@@ -1038,7 +952,7 @@ func (t *Tx) CreateDecision(ctx context.Context, d *store.DecisionRow) error {
 	if ex == nil {
 		ex = []haven.ID{}
 	}
-	_, err := t.exec(ctx, "postgres.CreateDecision", `INSERT INTO decisions (id, case_id, kind, visa_kind, admission_year, excluded_members,
+	_, err := t.exec(ctx, "CreateDecision", `INSERT INTO decisions (id, case_id, kind, visa_kind, admission_year, excluded_members,
 		reasons_enc, notice_org_id, notice_at, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		d.ID, d.CaseID, d.Kind, d.VisaKind, d.AdmissionYear, jsonText(ex), []byte(d.Reasons), nullStr(d.NoticeOrgID), nullTimeArg(d.NoticeAt),
 		d.DecidedBy, fmtTime(d.DecidedAt))
@@ -1047,16 +961,16 @@ func (t *Tx) CreateDecision(ctx context.Context, d *store.DecisionRow) error {
 
 // FindDecisions returns a case's decisions, oldest first.
 func (t *Tx) FindDecisions(ctx context.Context, caseID haven.ID) ([]*store.DecisionRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, case_id, kind, visa_kind, admission_year, excluded_members, reasons_enc, notice_org_id,
+	rows, err := t.q.Query(ctx, `SELECT id, case_id, kind, visa_kind, admission_year, excluded_members, reasons_enc, notice_org_id,
 		notice_at, decided_by, decided_at FROM decisions WHERE case_id = $1 ORDER BY decided_at, id`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindDecisions", err)
+		return nil, t.mapErr("FindDecisions", err)
 	}
-	return collect(rows, "postgres.FindDecisions", func(s scanner) (*store.DecisionRow, error) {
+	return collect(t, rows, "FindDecisions", func(s scanner) (*store.DecisionRow, error) {
 		var r store.DecisionRow
 		var ex []byte
 		var at string
-		var notice, noticeAt pgtype.Text
+		var notice, noticeAt sql.NullString
 		if err := s.Scan(&r.ID, &r.CaseID, &r.Kind, &r.VisaKind, &r.AdmissionYear, &ex, &r.Reasons, &notice, &noticeAt, &r.DecidedBy, &at); err != nil {
 			return nil, err
 		}
@@ -1065,50 +979,50 @@ func (t *Tx) FindDecisions(ctx context.Context, caseID haven.ID) ([]*store.Decis
 		r.NoticeOrgID = haven.ID(notice.String)
 		r.NoticeAt = d.nullTime(noticeAt)
 		r.DecidedAt = d.time(at)
-		return &r, d.done("postgres.FindDecisions")
+		return &r, d.done("FindDecisions")
 	})
 }
 
 // PutTravel inserts or replaces the case's travel booking.
 func (t *Tx) PutTravel(ctx context.Context, tr *store.TravelRow) error {
-	_, err := t.exec(ctx, "postgres.PutTravel", `INSERT INTO travel (case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at)
+	_, err := t.exec(ctx, "PutTravel", `INSERT INTO travel (case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET travel_date = excluded.travel_date, itinerary_enc = excluded.itinerary_enc,
 		transportation_loan = excluded.transportation_loan, booked_by = excluded.booked_by, booked_at = excluded.booked_at`,
-		tr.CaseID, dateArg(tr.Date), []byte(tr.Itinerary), tr.TransportationLoan, tr.BookedBy, fmtTime(tr.BookedAt))
+		tr.CaseID, t.d.date(tr.Date), []byte(tr.Itinerary), tr.TransportationLoan, tr.BookedBy, fmtTime(tr.BookedAt))
 	return err
 }
 
 // FindTravel returns the case's travel booking.
 func (t *Tx) FindTravel(ctx context.Context, caseID haven.ID) (*store.TravelRow, error) {
 	var tr store.TravelRow
-	var date pgtype.Date
+	var date dateCol
 	var at string
-	err := t.tx.QueryRow(ctx, `SELECT case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at FROM travel WHERE case_id = $1`, caseID).
+	err := t.q.QueryRow(ctx, `SELECT case_id, travel_date, itinerary_enc, transportation_loan, booked_by, booked_at FROM travel WHERE case_id = $1`, caseID).
 		Scan(&tr.CaseID, &date, &tr.Itinerary, &tr.TransportationLoan, &tr.BookedBy, &at)
 	if err != nil {
-		return nil, mapErr("postgres.FindTravel", err)
+		return nil, t.mapErr("FindTravel", err)
 	}
 	var d decoder
 	tr.Date = d.date(date)
 	tr.BookedAt = d.time(at)
-	return &tr, d.done("postgres.FindTravel")
+	return &tr, d.done("FindTravel")
 }
 
 // CreateCaseNote inserts n.
 func (t *Tx) CreateCaseNote(ctx context.Context, n *store.CaseNoteRow) error {
-	_, err := t.exec(ctx, "postgres.CreateCaseNote", `INSERT INTO case_notes (id, case_id, event, text_enc, author_id, org_id, at)
+	_, err := t.exec(ctx, "CreateCaseNote", `INSERT INTO case_notes (id, case_id, event, text_enc, author_id, org_id, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, n.ID, n.CaseID, n.Event, []byte(n.Text), n.AuthorID, n.OrgID, fmtTime(n.At))
 	return err
 }
 
 // FindCaseNotes returns a case's notes, oldest first.
 func (t *Tx) FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*store.CaseNoteRow, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, case_id, event, text_enc, author_id, org_id, at FROM case_notes
+	rows, err := t.q.Query(ctx, `SELECT id, case_id, event, text_enc, author_id, org_id, at FROM case_notes
 		WHERE case_id = $1 ORDER BY at, id`, caseID)
 	if err != nil {
-		return nil, mapErr("postgres.FindCaseNotes", err)
+		return nil, t.mapErr("FindCaseNotes", err)
 	}
-	return collect(rows, "postgres.FindCaseNotes", func(s scanner) (*store.CaseNoteRow, error) {
+	return collect(t, rows, "FindCaseNotes", func(s scanner) (*store.CaseNoteRow, error) {
 		var n store.CaseNoteRow
 		var at string
 		if err := s.Scan(&n.ID, &n.CaseID, &n.Event, &n.Text, &n.AuthorID, &n.OrgID, &at); err != nil {
@@ -1116,40 +1030,40 @@ func (t *Tx) FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*store.CaseN
 		}
 		var d decoder
 		n.At = d.time(at)
-		return &n, d.done("postgres.FindCaseNotes")
+		return &n, d.done("FindCaseNotes")
 	})
 }
 
 // PutArrival inserts the case's arrival.
 func (t *Tx) PutArrival(ctx context.Context, a *haven.Arrival) error {
-	_, err := t.exec(ctx, "postgres.PutArrival", `INSERT INTO arrivals (case_id, arrival_date, port_of_entry, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
-		a.CaseID, dateArg(a.Date), a.PortOfEntry, a.RecordedBy, fmtTime(a.RecordedAt))
+	_, err := t.exec(ctx, "PutArrival", `INSERT INTO arrivals (case_id, arrival_date, port_of_entry, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
+		a.CaseID, t.d.date(a.Date), a.PortOfEntry, a.RecordedBy, fmtTime(a.RecordedAt))
 	return err
 }
 
 // FindArrival returns the case's arrival.
 func (t *Tx) FindArrival(ctx context.Context, caseID haven.ID) (*haven.Arrival, error) {
 	var a haven.Arrival
-	var date pgtype.Date
+	var date dateCol
 	var at string
-	err := t.tx.QueryRow(ctx, `SELECT case_id, arrival_date, port_of_entry, recorded_by, recorded_at FROM arrivals WHERE case_id = $1`, caseID).
+	err := t.q.QueryRow(ctx, `SELECT case_id, arrival_date, port_of_entry, recorded_by, recorded_at FROM arrivals WHERE case_id = $1`, caseID).
 		Scan(&a.CaseID, &date, &a.PortOfEntry, &a.RecordedBy, &at)
 	if err != nil {
-		return nil, mapErr("postgres.FindArrival", err)
+		return nil, t.mapErr("FindArrival", err)
 	}
 	var d decoder
 	a.Date = d.date(date)
 	a.RecordedAt = d.time(at)
-	return &a, d.done("postgres.FindArrival")
+	return &a, d.done("FindArrival")
 }
 
 // --- audit outbox ---
 
 // AppendAudit appends e, taking the next sequence number from audit_head.
 func (t *Tx) AppendAudit(ctx context.Context, e *haven.AuditEvent) error {
-	const op = "postgres.AppendAudit"
-	if err := t.tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&e.Seq); err != nil {
-		return mapErr(op, err)
+	const op = "AppendAudit"
+	if err := t.q.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&e.Seq); err != nil {
+		return t.mapErr(op, err)
 	}
 	detail := e.Detail
 	if detail == "" {
@@ -1173,32 +1087,32 @@ func scanAudit(s scanner) (*haven.AuditEvent, error) {
 	var d decoder
 	e.At = d.time(at)
 	d.json([]byte(ids), &e.PolicyIDs)
-	return &e, d.done("postgres.scanAudit")
+	return &e, d.done("scanAudit")
 }
 
 // FindAudit returns events after seq, in order.
 func (t *Tx) FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	rows, err := t.q.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
 	if err != nil {
-		return nil, mapErr("postgres.FindAudit", err)
+		return nil, t.mapErr("FindAudit", err)
 	}
-	return collect(rows, "postgres.FindAudit", scanAudit)
+	return collect(t, rows, "FindAudit", scanAudit)
 }
 
 // FindAuditByActor returns one actor's events in [from, to), in order.
 func (t *Tx) FindAuditByActor(ctx context.Context, actor haven.ID, from, to time.Time) ([]*haven.AuditEvent, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE actor_id = $1 AND at >= $2 AND at < $3 ORDER BY seq`,
+	rows, err := t.q.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE actor_id = $1 AND at >= $2 AND at < $3 ORDER BY seq`,
 		actor, fmtTime(from), fmtTime(to))
 	if err != nil {
-		return nil, mapErr("postgres.FindAuditByActor", err)
+		return nil, t.mapErr("FindAuditByActor", err)
 	}
-	return collect(rows, "postgres.FindAuditByActor", scanAudit)
+	return collect(t, rows, "FindAuditByActor", scanAudit)
 }
 
 // PutAuditHashes stores hashes at indexes from, from+1, ...
 func (t *Tx) PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error {
 	for i, h := range hashes {
-		if _, err := t.exec(ctx, "postgres.PutAuditHashes", `INSERT INTO audit_hashes (idx, hash) VALUES ($1, $2)`, from+int64(i), h); err != nil {
+		if _, err := t.exec(ctx, "PutAuditHashes", `INSERT INTO audit_hashes (idx, hash) VALUES ($1, $2)`, from+int64(i), h); err != nil {
 			return err
 		}
 	}
@@ -1207,25 +1121,29 @@ func (t *Tx) PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) er
 
 // ReadAuditHashes returns the stored hashes at indexes, in that order.
 func (t *Tx) ReadAuditHashes(ctx context.Context, indexes []int64) ([][]byte, error) {
-	const op = "postgres.ReadAuditHashes"
-	rows, err := t.tx.Query(ctx, `SELECT idx, hash FROM audit_hashes WHERE idx = ANY($1)`, indexes)
-	if err != nil {
-		return nil, mapErr(op, err)
-	}
-	defer rows.Close()
+	const op = "ReadAuditHashes"
 	got := make(map[int64][]byte, len(indexes))
-	for rows.Next() {
-		var idx int64
-		var h []byte
-		if err := rows.Scan(&idx, &h); err != nil {
-			return nil, mapErr(op, err)
+	for start := 0; start < len(indexes); start += t.d.maxIn {
+		in, args := t.d.in("idx", 1, indexes[start:start+min(t.d.maxIn, len(indexes)-start)])
+		rows, err := t.q.Query(ctx, `SELECT idx, hash FROM audit_hashes WHERE `+in, args...)
+		if err != nil {
+			return nil, t.mapErr(op, err)
 		}
-		got[idx] = h
+		for rows.Next() {
+			var idx int64
+			var h []byte
+			if err := rows.Scan(&idx, &h); err != nil {
+				rows.Close()
+				return nil, t.mapErr(op, err)
+			}
+			got[idx] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, t.mapErr(op, err)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(op, err)
-	}
-	return orderHashes(op, indexes, got)
+	return orderHashes(t.op(op), indexes, got)
 }
 
 // orderHashes puts the hashes read in the order asked; a missing one is
@@ -1244,17 +1162,17 @@ func orderHashes(op string, indexes []int64, got map[int64][]byte) ([][]byte, er
 
 // PutAuditCheckpoint stores a signed checkpoint.
 func (t *Tx) PutAuditCheckpoint(ctx context.Context, size int64, note string) error {
-	_, err := t.exec(ctx, "postgres.PutAuditCheckpoint", `INSERT INTO audit_checkpoints (size, note) VALUES ($1, $2)`, size, note)
+	_, err := t.exec(ctx, "PutAuditCheckpoint", `INSERT INTO audit_checkpoints (size, note) VALUES ($1, $2)`, size, note)
 	return err
 }
 
 // FindAuditCheckpoints returns signed checkpoints after size, in order.
 func (t *Tx) FindAuditCheckpoints(ctx context.Context, after int64, limit int) ([]store.AuditCheckpoint, error) {
-	rows, err := t.tx.Query(ctx, `SELECT size, note FROM audit_checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, after, limit)
+	rows, err := t.q.Query(ctx, `SELECT size, note FROM audit_checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, after, limit)
 	if err != nil {
-		return nil, mapErr("postgres.FindAuditCheckpoints", err)
+		return nil, t.mapErr("FindAuditCheckpoints", err)
 	}
-	return collect(rows, "postgres.FindAuditCheckpoints", func(s scanner) (store.AuditCheckpoint, error) {
+	return collect(t, rows, "FindAuditCheckpoints", func(s scanner) (store.AuditCheckpoint, error) {
 		var c store.AuditCheckpoint
 		return c, s.Scan(&c.Size, &c.Note)
 	})
@@ -1265,12 +1183,12 @@ func (t *Tx) FindAuditCheckpoints(ctx context.Context, after int64, limit int) (
 // Meta returns a setting, or ENOTFOUND.
 func (t *Tx) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := t.tx.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
-	return v, mapErr("postgres.Meta", err)
+	err := t.q.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	return v, t.mapErr("Meta", err)
 }
 
 // SetMeta writes a setting.
 func (t *Tx) SetMeta(ctx context.Context, key, value string) error {
-	_, err := t.exec(ctx, "postgres.SetMeta", `INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := t.exec(ctx, "SetMeta", `INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }

@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/store"
+)
+
+// scanner is a row to scan: one Row, or Rows at its current row.
+type scanner interface{ Scan(dest ...any) error }
+
+// decoder collects the first error met while converting scanned columns.
+type decoder struct{ err error }
+
+func (d *decoder) time(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	v, err := store.ParseTime(s)
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) nullTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return d.time(s.String)
+}
+
+// date returns the calendar date v holds; NULL is the zero date.
+func (d *decoder) date(v dateCol) haven.Date {
+	if v.err != nil && d.err == nil {
+		d.err = v.err
+	}
+	return v.date
+}
+
+func (d *decoder) json(b []byte, v any) {
+	if err := json.Unmarshal(b, v); err != nil && d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *decoder) done(op string) error {
+	if d.err != nil {
+		return haven.Internal(op, d.err)
+	}
+	return nil
+}
+
+// dateCol scans a calendar date column: text (YYYY-MM-DD) on SQLite, a date
+// (time.Time) on PostgreSQL; NULL and the empty text are the zero date. A
+// value that is no calendar date (PostgreSQL's infinity) is kept as an error
+// for the decoder, so that the row fails rather than the date going zero.
+type dateCol struct {
+	date haven.Date
+	err  error
+}
+
+// Scan implements sql.Scanner, which both drivers honour.
+func (c *dateCol) Scan(src any) error {
+	*c = dateCol{}
+	switch v := src.(type) {
+	case nil:
+	case time.Time:
+		c.date = haven.DateOf(v)
+	case string:
+		c.date, c.err = parseDate(v)
+	case []byte:
+		c.date, c.err = parseDate(string(v))
+	default:
+		c.err = fmt.Errorf("a date column holds a %T", src)
+	}
+	return nil
+}
+
+func parseDate(s string) (haven.Date, error) {
+	if s == "" {
+		return haven.Date{}, nil
+	}
+	return haven.ParseDate(s)
+}
+
+// jsonText encodes v for a JSON column (text on SQLite, jsonb on
+// PostgreSQL: pgx sends a string as JSON text).
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only slices and maps of strings and ints are passed
+	}
+	return string(b)
+}
+
+func strs(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func nullStr(id haven.ID) sql.NullString {
+	return sql.NullString{String: string(id), Valid: id != ""}
+}
+
+func nullTimeArg(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: fmtTime(t), Valid: true}
+}
+
+func fmtTime(t time.Time) string { return store.FormatTime(t) }
+
+func idStrings(ids []haven.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
