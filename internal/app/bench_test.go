@@ -15,14 +15,14 @@ func BenchmarkVerifyAudit(b *testing.B) {
 	e := newEnv(b, testdb.OpenSQLite(b))
 	for i := len(e.auditEvents(b)); i < 5000; i++ {
 		o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Settlement organisation %d", i)}
-		if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+		if err := e.app.Programme.CreateOrganisation(e.ctx, e.admin, o); err != nil {
 			b.Fatal(err)
 		}
 	}
 	vkey := e.vkey(b)
 	b.ResetTimer()
 	for range b.N {
-		rep, err := e.app.VerifyAudit(e.ctx, vkey)
+		rep, err := e.app.AuditLog.VerifyAudit(e.ctx, vkey)
 		if err != nil || rep.Events < 5000 {
 			b.Fatalf("%+v %v", rep, err)
 		}
@@ -37,7 +37,7 @@ func BenchmarkAuditedAct(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Org %d", i)}
-		if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+		if err := e.app.Programme.CreateOrganisation(e.ctx, e.admin, o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // the act's audit event, refusals in a deny event of their own.
 
 // decide asks the policies and records the decision for the audit log.
-func (a *App) decide(ctx context.Context, tx store.Tx, w who, action policy.Action, rel policy.Relation, objType string, objID, caseID haven.ID) policy.Decision {
+func (a *core) decide(ctx context.Context, tx store.Tx, w who, action policy.Action, rel policy.Relation, objType string, objID, caseID haven.ID) policy.Decision {
 	d := policy.Decide(w.actor(), action, rel)
 	if d.Err != nil {
 		a.log.ErrorContext(ctx, "policy decision failed", "action", string(action), "err", d.Err.Error())
@@ -29,18 +29,18 @@ func (a *App) decide(ctx context.Context, tx store.Tx, w who, action policy.Acti
 
 // forbidden is the error for an act policy refused on a record the actor
 // may see.
-func (a *App) forbidden(ctx context.Context, w who, action policy.Action) error {
+func (a *core) forbidden(ctx context.Context, w who, action policy.Action) error {
 	a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
 	return haven.Errorf(haven.EFORBIDDEN, "app.decide", "your organisation may not do this")
 }
 
 // allow resolves the actor and checks a programme-wide action (rules,
 // organisations, users, keys, the ledger, starting a nomination).
-func (a *App) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
+func (a *core) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
 	return a.allowWith(ctx, tx, actor, action, policy.Programme)
 }
 
-func (a *App) allowWith(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, rel policy.Relation) (who, error) {
+func (a *core) allowWith(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, rel policy.Relation) (who, error) {
 	w, err := a.resolve(ctx, tx, actor)
 	if err != nil {
 		return w, err
@@ -54,7 +54,7 @@ func (a *App) allowWith(ctx context.Context, tx store.Tx, actor haven.Actor, act
 // coarse refuses at once an action the actor's kind of organisation and
 // role may take on no record at all: the answer reveals nothing about any
 // record, so it may be EFORBIDDEN.
-func (a *App) coarse(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
+func (a *core) coarse(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
 	if policy.Allowed(w.org.Kind, w.user.Role, action) {
 		return nil
 	}
@@ -64,7 +64,7 @@ func (a *App) coarse(ctx context.Context, tx store.Tx, w who, action policy.Acti
 }
 
 // caseRel is the actor's relation to a case.
-func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (policy.Relation, error) {
+func (a *core) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (policy.Relation, error) {
 	r := policy.Relation{
 		Kind: policy.KindCase, CaseState: row.State,
 		IsReferringOrg:  row.ReferringOrgID == w.org.ID,
@@ -90,7 +90,7 @@ func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 // pastHandover reports whether the family of the case arrived longer ago
 // than the handover time of the rules of its admission year (the default
 // when that year has none).
-func (a *App) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow) (bool, error) {
+func (a *core) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow) (bool, error) {
 	ar, err := tx.FindArrival(ctx, row.ID)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return false, nil
@@ -114,7 +114,7 @@ func (a *App) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow)
 // memberRels are the actor's relations to the members of the case row
 // that are assigned to its organisation, by member. A member is assigned
 // only with its own case: naming a member of another case reaches nothing.
-func (a *App) memberRels(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.Relation, error) {
+func (a *core) memberRels(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.Relation, error) {
 	if w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner {
 		return nil, nil
 	}
@@ -157,7 +157,7 @@ func recordedSince(checks []*store.CheckRow, as *store.Assignment, kinds []haven
 }
 
 // memberRel is the actor's relation to one member of the case row.
-func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
+func (a *core) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
 	rels, err := a.memberRels(ctx, tx, w, row)
 	if err != nil {
 		return policy.Relation{}, err
@@ -170,7 +170,7 @@ func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.Case
 
 // memberViews are the views of the members of row the actor reaches
 // through their own records (a screening or medical partner's), by member.
-func (a *App) memberViews(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.View, error) {
+func (a *core) memberViews(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.View, error) {
 	rels, err := a.memberRels(ctx, tx, w, row)
 	if err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ func (a *App) memberViews(ctx context.Context, tx store.Tx, w who, row *store.Ca
 // read it (ENOTFOUND otherwise) and take action on it (EFORBIDDEN
 // otherwise). A check is reached through its member: screening and medical
 // partners never read the case itself.
-func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, action policy.Action, member haven.ID) (*store.CaseRow, policy.Relation, error) {
+func (a *core) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, action policy.Action, member haven.ID) (*store.CaseRow, policy.Relation, error) {
 	notFound := func() error {
 		a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
 		return haven.Errorf(haven.ENOTFOUND, "app.reach", "no such case")
@@ -240,58 +240,15 @@ func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock b
 	return row, rel, nil
 }
 
-// present loads the case as w may see it after an act or for a read: only
-// the parts of w's view are decrypted, and the plain fields outside it are
-// cleared. Screening and medical partners see the members assigned to
-// them, each through its own view, and nothing of the others: the others
-// are not even decrypted.
-func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
-	rel, err := a.caseRel(ctx, tx, w, row)
-	if err != nil {
-		return nil, err
-	}
-	v, d := policy.ViewOf(w.actor(), rel)
-	if d.Allowed {
-		c, err := a.loadCase(ctx, tx, row, v, nil)
-		if err != nil {
-			return nil, err
-		}
-		// What the reader may do is judged on the case as loaded, before
-		// the plain fields outside the view are cleared.
-		c.Offer = a.offer(w, rel, c)
-		v.Redact(c)
-		if c.Plan != nil {
-			c.Plan.Writable = !c.Shredded && policy.Decide(w.actor(), policy.CasePlan, rel).Allowed
-		}
-		return c, nil
-	}
-	// No view of the case: at most of some members, each in its own view.
-	views, err := a.memberViews(ctx, tx, w, row)
-	if err != nil {
-		return nil, err
-	}
-	var union policy.View
-	for _, mv := range views {
-		union = union.Or(mv)
-	}
-	c, err := a.loadCase(ctx, tx, row, union, views)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range c.Members {
-		views[m.ID].RedactMember(m)
-	}
-	// Redact deletes in place: keep copies of what was chosen.
-	members, checks := slices.Clone(c.Members), slices.Clone(c.Checks)
-	union.Redact(c)
-	// The union's case parts are those every member view shares (the
-	// priority); members and checks were chosen member by member.
-	c.Members, c.Checks = members, checks
-	for _, ch := range c.Checks {
-		if !union.CheckDetails {
-			ch.Details, ch.PoliticalMotivationReasons = "", ""
-		}
-	}
-	c.ID = row.ID
-	return c, nil
+// nominationNotFound records the refused read and answers as if there were
+// no such nomination.
+func (a *core) nominationNotFound(ctx context.Context, tx store.Tx, w who, id haven.ID) error {
+	a.decided(ctx, tx, w, policy.NominationRead, "nomination", id, "", false, nil)
+	return haven.Errorf(haven.ENOTFOUND, "app.nomination", "no such nomination")
+}
+
+// nominationRel is the actor's relation to a nomination.
+func nominationRel(w who, n *store.NominationRow) policy.Relation {
+	return policy.Relation{Kind: policy.KindNomination, NominationState: n.State,
+		IsProtectionOrg: n.ProtectionOrgID == w.org.ID, IsAddresseeOrg: n.ReferralOrgID == w.org.ID}
 }
