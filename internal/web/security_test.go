@@ -81,11 +81,17 @@ func TestCSRF(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	f := newFixture(t, false)
+	noCases := rooms(f.app, origin)
+	noCases.Cases = nil
+	noClock := rooms(f.app, origin)
+	noClock.Clock = nil
 	for _, cfg := range []web.Config{
-		{Haven: f.app},
-		{Haven: f.app, Origin: "haven.test"},
-		{Haven: f.app, Origin: "https://haven.test/path"},
+		rooms(f.app, ""),
+		rooms(f.app, "haven.test"),
+		rooms(f.app, "https://haven.test/path"),
 		{Origin: origin},
+		noCases,
+		noClock,
 	} {
 		if _, err := web.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted a bad configuration", cfg)
