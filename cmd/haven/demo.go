@@ -363,7 +363,9 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 		return err
 	}
 	emergency := c.ProcessingPriority == haven.PriorityEmergency
-	if !step(func() (*haven.Case, error) { return a.Cases.Approve(ctx, visa, id, app.ApproveInput{Emergency: emergency}) }) {
+	if !step(func() (*haven.Case, error) {
+		return a.Cases.Approve(ctx, visa, id, app.ApproveInput{Emergency: emergency})
+	}) {
 		return err
 	}
 	settlement := s.org["settlement.demo"]
