@@ -1387,62 +1387,6 @@ func memberIDs(c *haven.Case) []haven.ID {
 	return out
 }
 
-// present loads the case as w may see it after an act or for a read: only
-// the parts of w's view are decrypted, and the plain fields outside it are
-// cleared. Screening and medical partners see the members assigned to
-// them, each through its own view, and nothing of the others: the others
-// are not even decrypted.
-func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
-	rel, err := a.caseRel(ctx, tx, w, row)
-	if err != nil {
-		return nil, err
-	}
-	v, d := policy.ViewOf(w.actor(), rel)
-	if d.Allowed {
-		c, err := a.loadCase(ctx, tx, row, v, nil)
-		if err != nil {
-			return nil, err
-		}
-		// What the reader may do is judged on the case as loaded, before
-		// the plain fields outside the view are cleared.
-		c.Offer = a.offer(w, rel, c)
-		v.Redact(c)
-		if c.Plan != nil {
-			c.Plan.Writable = !c.Shredded && policy.Decide(w.actor(), policy.CasePlan, rel).Allowed
-		}
-		return c, nil
-	}
-	// No view of the case: at most of some members, each in its own view.
-	views, err := a.memberViews(ctx, tx, w, row)
-	if err != nil {
-		return nil, err
-	}
-	var union policy.View
-	for _, mv := range views {
-		union = union.Or(mv)
-	}
-	c, err := a.loadCase(ctx, tx, row, union, views)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range c.Members {
-		views[m.ID].RedactMember(m)
-	}
-	// Redact deletes in place: keep copies of what was chosen.
-	members, checks := slices.Clone(c.Members), slices.Clone(c.Checks)
-	union.Redact(c)
-	// The union's case parts are those every member view shares (the
-	// priority); members and checks were chosen member by member.
-	c.Members, c.Checks = members, checks
-	for _, ch := range c.Checks {
-		if !union.CheckDetails {
-			ch.Details, ch.PoliticalMotivationReasons = "", ""
-		}
-	}
-	c.ID = row.ID
-	return c, nil
-}
-
 // ShredCase destroys a case's data key (crypto-shredding): every sealed
 // field of the case, its members and its records becomes unreadable for
 // good, and the blind indexes of its UNHCR number and its members' names

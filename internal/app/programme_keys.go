@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/vault"
 )
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // RewrapDataKeys re-wraps every data key not yet under the vault's current
 // key-encryption key, in batches of batch keys per transaction, and returns
