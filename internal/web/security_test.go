@@ -130,7 +130,7 @@ func TestDemoBanner(t *testing.T) {
 	}
 }
 
-// TestImports: the pages speak to the app through the Haven interface and
+// TestImports: the pages speak to the app through its rooms' interfaces and
 // the domain only: no app, store, engine or other internal package but the
 // pure referral codec, which the API shares. Their one library is golang.org/x/text, for the names of countries and
 // languages in English and French.
