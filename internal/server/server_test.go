@@ -348,3 +348,28 @@ func TestAPIMountedBearerOnly(t *testing.T) {
 		t.Fatalf("a token did not open the API: %d", r.StatusCode)
 	}
 }
+
+// TestNewServerNeedsEveryService: a server wired without one of the app's
+// rooms, its clock or its health fails at start, not at the first request
+// that needs it.
+func TestNewServerNeedsEveryService(t *testing.T) {
+	f := newFixture(t)
+	full := server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}
+	if _, err := server.NewServer(slog.New(slog.DiscardHandler), full, server.Config{Origin: origin}); err != nil {
+		t.Fatalf("NewServer with every service: %v", err)
+	}
+	for name, drop := range map[string]func(*server.Services){
+		"Health":      func(s *server.Services) { s.Health = nil },
+		"Clock":       func(s *server.Services) { s.Clock = nil },
+		"Accounts":    func(s *server.Services) { s.Accounts = nil },
+		"Cases":       func(s *server.Services) { s.Cases = nil },
+		"Nominations": func(s *server.Services) { s.Nominations = nil },
+		"Programme":   func(s *server.Services) { s.Programme = nil },
+	} {
+		svc := full
+		drop(&svc)
+		if _, err := server.NewServer(slog.New(slog.DiscardHandler), svc, server.Config{Origin: origin}); err == nil {
+			t.Errorf("NewServer without %s: no error", name)
+		}
+	}
+}
