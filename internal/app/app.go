@@ -44,13 +44,13 @@ type App struct {
 }
 
 // Accounts is sign-in and what it rests on: sessions, enrolment, the
-// user's own factors, API tokens, the disabling of a user and the purge of
-// spent sign-in records.
+// user's own factors, an organisation's accounts and their factors, API
+// tokens, the disabling of a user and the purge of spent sign-in records.
 type Accounts struct{ *core }
 
 // Cases is the case file: referrals and their import, case reads, the
-// workflow's acts, checks, the integration plan, and the offer of what the
-// actor may do next.
+// workflow's acts, checks, the integration plan, the offer of what the
+// actor may do next, and the shredding of a case.
 type Cases struct{ *core }
 
 // Nominations is the partners' nominations: their creation, reads, review,

@@ -8,6 +8,9 @@ import (
 	"github.com/havenhrd/haven/internal/store"
 )
 
+// An enrolment secret is issued by two rooms: Programme, with a new user,
+// and Accounts, when an administrator issues a fresh one. It is the core's.
+
 // issueEnrolment makes a one-time enrolment secret for user.
 func (a *core) issueEnrolment(ctx context.Context, tx store.Tx, user haven.ID) (string, error) {
 	token, hash, err := auth.NewToken("he_")
