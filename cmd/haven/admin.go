@@ -38,7 +38,7 @@ func cmdOrg(ctx context.Context, args []string, getenv func(string) string, stdo
 		return describe(err)
 	}
 	o := &haven.Organisation{Kind: k, Name: *name, Country: *country}
-	if err := e.app.CreateOrganisation(ctx, actor, o); err != nil {
+	if err := e.app.Programme.CreateOrganisation(ctx, actor, o); err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "haven: organisation %s created (%s)\n", o.ID, o.Kind)
@@ -77,7 +77,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 			return usagef("user create: %s", haven.ErrorMessageOf(err))
 		}
 		u := &haven.User{OrgID: haven.ID(*org), Role: r, Username: *username, DisplayName: *name}
-		secret, err := e.app.CreateUser(ctx, actor, u)
+		secret, err := e.app.Programme.CreateUser(ctx, actor, u)
 		if err != nil {
 			return describe(err)
 		}
@@ -85,18 +85,18 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		printEnrolment(stdout, u, secret)
 		return nil
 	}
-	u, err := e.app.FindUserByUsername(ctx, *username)
+	u, err := e.app.Programme.FindUserByUsername(ctx, *username)
 	if err != nil {
 		return describe(err)
 	}
 	if sub == "disable" {
-		if err := e.app.DisableUser(ctx, actor, u.ID); err != nil {
+		if err := e.app.Accounts.DisableUser(ctx, actor, u.ID); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "haven: user %s disabled; every session ended\n", u.Username)
 		return nil
 	}
-	secret, err := e.app.IssueEnrolment(ctx, actor, u.ID)
+	secret, err := e.app.Accounts.IssueEnrolment(ctx, actor, u.ID)
 	if err != nil {
 		return describe(err)
 	}
@@ -131,17 +131,17 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 		return describe(err)
 	}
 	if sub == "revoke" {
-		if err := e.app.RevokeAPIToken(ctx, actor, haven.ID(*id)); err != nil {
+		if err := e.app.Accounts.RevokeAPIToken(ctx, actor, haven.ID(*id)); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "haven: token %s revoked\n", *id)
 		return nil
 	}
-	u, err := e.app.FindUserByUsername(ctx, *user)
+	u, err := e.app.Programme.FindUserByUsername(ctx, *user)
 	if err != nil {
 		return describe(err)
 	}
-	tok, tid, err := e.app.CreateAPIToken(ctx, actor, u.ID, *name, time.Duration(*days)*24*time.Hour)
+	tok, tid, err := e.app.Accounts.CreateAPIToken(ctx, actor, u.ID, *name, time.Duration(*days)*24*time.Hour)
 	if err != nil {
 		return describe(err)
 	}

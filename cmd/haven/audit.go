@@ -39,7 +39,7 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		start := time.Now()
-		rep, err := e.app.VerifyAudit(ctx, vkey)
+		rep, err := e.app.AuditLog.VerifyAudit(ctx, vkey)
 		var f *audit.Finding
 		if errors.As(err, &f) {
 			fmt.Fprintf(stdout, "TAMPERED at event %d (%s): %s\n", f.Seq, f.Kind, f.Message)
@@ -66,7 +66,7 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 			return describe(err)
 		}
 		defer e.Close()
-		p, err := e.app.ProveAudit(ctx, seq)
+		p, err := e.app.AuditLog.ProveAudit(ctx, seq)
 		if err != nil {
 			return describe(err)
 		}
@@ -89,10 +89,10 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer e.Close()
 		id := haven.ID(*user)
-		if u, err := e.app.FindUserByUsername(ctx, *user); err == nil {
+		if u, err := e.app.Programme.FindUserByUsername(ctx, *user); err == nil {
 			id = u.ID
 		}
-		entries, err := e.app.ScopeAudit(ctx, id, t1, t2)
+		entries, err := e.app.AuditLog.ScopeAudit(ctx, id, t1, t2)
 		if err != nil {
 			return describe(err)
 		}

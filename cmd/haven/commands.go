@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/server"
 	"github.com/havenhrd/haven/internal/vault"
 )
@@ -85,11 +86,11 @@ func serve(ctx context.Context, e *env, addr, origin string, proxies []netip.Pre
 	if err != nil {
 		return err
 	}
-	demo, err := e.app.IsDemo(ctx)
+	demo, err := e.app.Programme.IsDemo(ctx)
 	if err != nil {
 		return describe(err)
 	}
-	handler, err := server.NewServer(e.log, e.app, server.Config{Origin: origin, TrustedProxies: proxies, Demo: demo})
+	handler, err := server.NewServer(e.log, services(e.app), server.Config{Origin: origin, TrustedProxies: proxies, Demo: demo})
 	if err != nil {
 		return fmt.Errorf("the web pages do not load; refusing to serve: %w", err)
 	}
@@ -130,7 +131,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return describe(err)
 	}
-	if err := e.app.Bootstrap(ctx); err != nil {
+	if err := e.app.Programme.Bootstrap(ctx); err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "haven: %d migrations applied; schema current\n", n)
@@ -153,7 +154,7 @@ func cmdInit(ctx context.Context, args []string, getenv func(string) string, std
 	defer e.Close()
 	o := &haven.Organisation{Name: *org, Country: "CA"}
 	u := &haven.User{Username: *username, DisplayName: *name}
-	enrol, err := e.app.CreateFirstAdmin(ctx, o, u)
+	enrol, err := e.app.Programme.CreateFirstAdmin(ctx, o, u)
 	if err != nil {
 		return describe(err)
 	}
@@ -203,17 +204,17 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 		return describe(err)
 	}
 	if sub == "show" {
-		r, err := e.app.FindRules(ctx, actor, *year)
+		r, err := e.app.Programme.FindRules(ctx, actor, *year)
 		if err != nil {
 			return describe(err)
 		}
 		printRules(stdout, r)
-		if f, err := e.app.CapFigures(ctx, actor, *year); err == nil {
+		if f, err := e.app.Programme.CapFigures(ctx, actor, *year); err == nil {
 			fmt.Fprintf(stdout, "ledger: cap %d, reserved %d, arrived %d, remaining %d\n", f.Cap, f.Reserved, f.Arrived, f.Remaining)
 		}
 		return nil
 	}
-	r, err := e.app.FindRules(ctx, actor, *year)
+	r, err := e.app.Programme.FindRules(ctx, actor, *year)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		r = haven.DefaultRules(*year)
 	} else if err != nil {
@@ -255,7 +256,7 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		r.TargetDays[pr] = v
 	}
-	if err := e.app.SetRules(ctx, actor, r); err != nil {
+	if err := e.app.Programme.SetRules(ctx, actor, r); err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "haven: rules for %d set (version %d)\n", r.Year, r.Version)
@@ -334,7 +335,7 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	e.app = newApp(e, v, nil)
-	n, err := e.app.RewrapDataKeys(ctx, actor, 500)
+	n, err := e.app.Programme.RewrapDataKeys(ctx, actor, 500)
 	if err != nil {
 		return describe(err)
 	}
@@ -415,4 +416,10 @@ func originOr(origin, addr string) string {
 		return strings.TrimSuffix(origin, "/")
 	}
 	return "http://" + addr
+}
+
+// services wires the app's rooms, its clock and its health into the
+// server.
+func services(a *app.App) server.Services {
+	return server.Services{Health: a, Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme}
 }

@@ -62,11 +62,11 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if _, err := e.db.Migrate(ctx); err != nil {
 		return describe(err)
 	}
-	if err := e.app.Bootstrap(ctx); err != nil {
+	if err := e.app.Programme.Bootstrap(ctx); err != nil {
 		return describe(err)
 	}
 	if fresh {
-		if err := e.app.MarkDemo(ctx); err != nil {
+		if err := e.app.Programme.MarkDemo(ctx); err != nil {
 			return describe(err)
 		}
 		var creds bytes.Buffer
@@ -78,7 +78,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		fmt.Fprintf(stdout, "haven: demo database %s seeded with %d synthetic cases (all names invented)\n", dbPath, n)
-	} else if demo, err := e.app.IsDemo(ctx); err != nil {
+	} else if demo, err := e.app.Programme.IsDemo(ctx); err != nil {
 		return describe(err)
 	} else if !demo {
 		return fmt.Errorf("%s is not a demo database: refusing to seed or serve it as one", dbPath)
@@ -130,7 +130,7 @@ var demoCountries = [][2]string{{"IR", "TR"}, {"SY", "LB"}, {"BY", "LT"}, {"VN",
 func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 	admOrg := &haven.Organisation{Name: "IRCC programme administration (demo)", Country: "CA"}
 	adm := &haven.User{Username: "admin.demo", DisplayName: "Programme administrator"}
-	secret, err := a.CreateFirstAdmin(ctx, admOrg, adm)
+	secret, err := a.Programme.CreateFirstAdmin(ctx, admOrg, adm)
 	if err != nil {
 		return 0, err
 	}
@@ -142,11 +142,11 @@ func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 	orgIDs := map[string]haven.ID{}
 	for _, d := range demoOrgs {
 		o := &haven.Organisation{Kind: d.kind, Name: d.name, Country: d.country}
-		if err := a.CreateOrganisation(ctx, admin, o); err != nil {
+		if err := a.Programme.CreateOrganisation(ctx, admin, o); err != nil {
 			return 0, err
 		}
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: d.username, DisplayName: d.name + " caseworker"}
-		secret, err := a.CreateUser(ctx, admin, u)
+		secret, err := a.Programme.CreateUser(ctx, admin, u)
 		if err != nil {
 			return 0, err
 		}
@@ -158,13 +158,13 @@ func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 	s := &seeder{a: a, ctx: ctx, act: actors, org: orgIDs}
 	// From 2023 the protection partners may refer directly.
 	year := haven.SystemClock{}.Now().Year()
-	r, err := a.FindRules(ctx, admin, year)
+	r, err := a.Programme.FindRules(ctx, admin, year)
 	if err != nil {
 		return 0, err
 	}
 	r.Referrers = []haven.ID{orgIDs["fld.demo"], orgIDs["pd.demo"]}
 	r.Allocations = map[haven.ID]int{orgIDs["fld.demo"]: 125}
-	if err := a.SetRules(ctx, admin, r); err != nil {
+	if err := a.Programme.SetRules(ctx, admin, r); err != nil {
 		return 0, err
 	}
 	plan := []haven.CaseState{
@@ -189,7 +189,7 @@ func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 			Whereabouts: "Capital of the country of asylum", RiskAssessment: "Surveillance and threats continued after exile.",
 			RecommendedPriority: haven.Priorities[i%3], NationalityCountries: []string{demoCountries[i][0]}, AsylumCountry: demoCountries[i][1],
 			FamilySize: 1 + i, Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkAreas[i]}}}
-		if err := a.CreateNomination(ctx, actors[[]string{"fld.demo", "pd.demo"}[i%2]], n); err != nil {
+		if err := a.Nominations.CreateNomination(ctx, actors[[]string{"fld.demo", "pd.demo"}[i%2]], n); err != nil {
 			return len(plan), err
 		}
 	}
@@ -204,11 +204,11 @@ const DemoPassword = "haven demo passphrase, invented data only"
 // enrolDemo enrols a demo user with the demo passphrase and a TOTP secret,
 // and writes how to sign in as them.
 func enrolDemo(ctx context.Context, a *app.App, w io.Writer, username string, kind haven.OrgKind, enrolment string) error {
-	step, err := a.Enrol(ctx, enrolment, DemoPassword)
+	step, err := a.Accounts.Enrol(ctx, enrolment, DemoPassword)
 	if err != nil {
 		return err
 	}
-	secret, _, next, err := a.EnrolTOTPBegin(ctx, step.ID)
+	secret, _, next, err := a.Accounts.EnrolTOTPBegin(ctx, step.ID)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func enrolDemo(ctx context.Context, a *app.App, w io.Writer, username string, ki
 	if err != nil {
 		return err
 	}
-	if _, err := a.EnrolTOTPFinish(ctx, next.ID, code); err != nil {
+	if _, err := a.Accounts.EnrolTOTPFinish(ctx, next.ID, code); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(w, "%-16s %-26s TOTP secret %s\n", username, kind, secret)
@@ -268,7 +268,7 @@ func (s *seeder) caseIn(i int, target haven.CaseState) error {
 	if i%6 == 5 {
 		referrer = "fld.demo"
 	}
-	if err := s.a.CreateReferral(s.ctx, s.act[referrer], c); err != nil {
+	if err := s.a.Cases.CreateReferral(s.ctx, s.act[referrer], c); err != nil {
 		return err
 	}
 	return s.drive(c, target)
@@ -290,33 +290,33 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	case haven.StateReferred:
 		return nil
 	case haven.StateInfoRequested:
-		_, err = a.RequestInfo(ctx, visa, id, "Please send the RRF annex on the spouse.")
+		_, err = a.Cases.RequestInfo(ctx, visa, id, "Please send the RRF annex on the spouse.")
 		return err
 	case haven.StateWithdrawn:
-		_, err = a.Withdraw(ctx, s.act["unhcr.demo"], id, "The family found protection elsewhere.")
+		_, err = a.Cases.Withdraw(ctx, s.act["unhcr.demo"], id, "The family found protection elsewhere.")
 		return err
 	}
-	if !step(func() (*haven.Case, error) { return a.OpenFile(ctx, visa, id) }) || target == haven.StateOnHold && s.hold(id) {
+	if !step(func() (*haven.Case, error) { return a.Cases.OpenFile(ctx, visa, id) }) || target == haven.StateOnHold && s.hold(id) {
 		return err
 	}
-	if !step(func() (*haven.Case, error) { return a.StartEligibility(ctx, visa, id) }) {
+	if !step(func() (*haven.Case, error) { return a.Cases.StartEligibility(ctx, visa, id) }) {
 		return err
 	}
 	if target == haven.StateInterview {
-		_, err = a.ScheduleInterview(ctx, visa, id)
+		_, err = a.Cases.ScheduleInterview(ctx, visa, id)
 		return err
 	}
 	if target == haven.StateRefused {
-		_, err = a.Refuse(ctx, visa, id, "Not found to be a Convention refugee: internal flight alternative.")
+		_, err = a.Cases.Refuse(ctx, visa, id, "Not found to be a Convention refugee: internal flight alternative.")
 		return err
 	}
 	if !step(func() (*haven.Case, error) {
-		return a.RecordAssessment(ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		return a.Cases.RecordAssessment(ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}})
 	}) {
 		return err
 	}
-	if !step(func() (*haven.Case, error) { return a.StartAdmissibility(ctx, visa, id) }) {
+	if !step(func() (*haven.Case, error) { return a.Cases.StartAdmissibility(ctx, visa, id) }) {
 		return err
 	}
 	var ids []haven.ID
@@ -324,7 +324,7 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 		ids = append(ids, m.ID)
 	}
 	for _, partner := range []string{"screening.demo", "medical.demo"} {
-		if c, err = a.AssignChecks(ctx, visa, id, s.org[partner], ids); err != nil {
+		if c, err = a.Cases.AssignChecks(ctx, visa, id, s.org[partner], ids); err != nil {
 			return err
 		}
 	}
@@ -343,7 +343,7 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 			if ch.Kind == haven.CheckMedical {
 				who = s.act["medical.demo"]
 			}
-			if c, err = a.RecordCheck(ctx, who, id, ch); err != nil {
+			if c, err = a.Cases.RecordCheck(ctx, who, id, ch); err != nil {
 				return err
 			}
 		}
@@ -353,24 +353,26 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}
 	if target == haven.StateSplitDecision {
 		if len(c.Members) == 1 {
-			_, err = a.Hold(ctx, visa, id, "Awaiting the result of a further check.")
+			_, err = a.Cases.Hold(ctx, visa, id, "Awaiting the result of a further check.")
 			return err
 		}
-		_, err = a.SplitDecision(ctx, visa, id, []haven.ID{c.Members[len(c.Members)-1].ID}, "One member is inadmissible on security grounds.")
+		_, err = a.Cases.SplitDecision(ctx, visa, id, []haven.ID{c.Members[len(c.Members)-1].ID}, "One member is inadmissible on security grounds.")
 		return err
 	}
-	if !step(func() (*haven.Case, error) { return a.ConfirmAdmissible(ctx, visa, id) }) {
+	if !step(func() (*haven.Case, error) { return a.Cases.ConfirmAdmissible(ctx, visa, id) }) {
 		return err
 	}
 	emergency := c.ProcessingPriority == haven.PriorityEmergency
-	if !step(func() (*haven.Case, error) { return a.Approve(ctx, visa, id, app.ApproveInput{Emergency: emergency}) }) {
+	if !step(func() (*haven.Case, error) {
+		return a.Cases.Approve(ctx, visa, id, app.ApproveInput{Emergency: emergency})
+	}) {
 		return err
 	}
 	settlement := s.org["settlement.demo"]
 	if len(c.Members)%2 == 0 {
 		settlement = s.org["accueil.demo"]
 	}
-	if !step(func() (*haven.Case, error) { return a.AssignSettlement(ctx, visa, id, settlement) }) {
+	if !step(func() (*haven.Case, error) { return a.Cases.AssignSettlement(ctx, visa, id, settlement) }) {
 		return err
 	}
 	who := s.act["settlement.demo"]
@@ -379,23 +381,23 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}
 	// The settlement organisation starts its integration plan at placement.
 	if !step(func() (*haven.Case, error) {
-		return a.UpdateMilestone(ctx, who, id, &haven.PlanMilestone{Milestone: haven.MilestoneReception, Status: haven.MilestoneInProgress,
+		return a.Cases.UpdateMilestone(ctx, who, id, &haven.PlanMilestone{Milestone: haven.MilestoneReception, Status: haven.MilestoneInProgress,
 			Notes: "Synthetic: airport pick-up and an interpreter booked."})
 	}) {
 		return err
 	}
 	today := haven.DateOf(haven.SystemClock{}.Now())
 	if !step(func() (*haven.Case, error) {
-		return a.BookTravel(ctx, visa, id, &haven.Travel{Date: today, Itinerary: "Synthetic itinerary", TransportationLoan: true})
+		return a.Cases.BookTravel(ctx, visa, id, &haven.Travel{Date: today, Itinerary: "Synthetic itinerary", TransportationLoan: true})
 	}) {
 		return err
 	}
 	if !step(func() (*haven.Case, error) {
-		return a.RecordArrival(ctx, visa, id, &haven.Arrival{Date: today, PortOfEntry: "YYZ"})
+		return a.Cases.RecordArrival(ctx, visa, id, &haven.Arrival{Date: today, PortOfEntry: "YYZ"})
 	}) {
 		return err
 	}
-	if _, err := a.BeginSettlement(ctx, who, id); err != nil {
+	if _, err := a.Cases.BeginSettlement(ctx, who, id); err != nil {
 		return err
 	}
 	for _, m := range []*haven.PlanMilestone{
@@ -403,18 +405,18 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 		{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress, Notes: "Synthetic: two flats to visit."},
 		{Milestone: haven.MilestoneLanguageClasses, Status: haven.MilestoneNotNeeded, Notes: "Synthetic: the family is fluent in French."},
 	} {
-		if _, err := a.UpdateMilestone(ctx, who, id, m); err != nil {
+		if _, err := a.Cases.UpdateMilestone(ctx, who, id, m); err != nil {
 			return err
 		}
 	}
 	if target == haven.StateInSettlement {
 		return nil
 	}
-	_, err = a.Close(ctx, who, id)
+	_, err = a.Cases.Close(ctx, who, id)
 	return err
 }
 
 func (s *seeder) hold(id haven.ID) bool {
-	_, err := s.a.Hold(s.ctx, s.act["visa.demo"], id, "Awaiting the partner's updated risk assessment.")
+	_, err := s.a.Cases.Hold(s.ctx, s.act["visa.demo"], id, "Awaiting the partner's updated risk assessment.")
 	return err == nil
 }

@@ -151,7 +151,7 @@ func actorByUsername(ctx context.Context, a *app.App, username string) (haven.Ac
 	if username == "" {
 		return haven.Actor{}, usagef("--as is required: every change is made by a named user")
 	}
-	u, err := a.FindUserByUsername(ctx, username)
+	u, err := a.Programme.FindUserByUsername(ctx, username)
 	if err != nil {
 		return haven.Actor{}, err
 	}

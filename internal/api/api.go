@@ -10,40 +10,29 @@ import (
 	"github.com/havenhrd/haven"
 )
 
-// Haven is what the API needs of the app layer: the app's methods it
-// calls, and nothing else. *app.App implements it.
+// The API talks to the app layer through one interface per room of
+// internal/app, each with the methods the API calls and nothing else; the
+// rooms of *app.App implement them.
 //
 // Every method takes the actor the request authenticated as, and answers
 // by its contract in internal/app: EINVALID with field problems for bad
 // input, ENOTFOUND for a record the actor may not see, EFORBIDDEN for an
 // act the actor may not take on one it may see, ECONFLICT for an act the
 // record's state does not allow now.
-type Haven interface {
-	// Organisations.
-	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
-	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
 
-	// The programme rules and the cap.
-	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
-	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
-	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
-
-	// The caller's own sign-in factors.
+// Accounts is what the API's handlers need of the app's Accounts: the
+// accounts of an organisation, the caller's own factors and tokens.
+type Accounts interface {
 	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
 	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
 	RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
+}
 
-	// Nominations.
-	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
+// Cases is what the API's handlers need of the app's Cases: referrals, case reads
+// and acts, checks and the integration plan.
+type Cases interface {
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
-	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
-	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
-	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
-	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
-	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
-
-	// Cases.
 	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
@@ -72,14 +61,38 @@ type Haven interface {
 	Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
 }
 
-// Config is what the API needs. Haven and Actor are required.
+// Nominations is what the API's handlers need of the app's Nominations.
+type Nominations interface {
+	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
+	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
+	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+}
+
+// Programme is what the API's handlers need of the app's Programme: the
+// rules, organisations, users and the cap.
+type Programme interface {
+	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
+	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
+	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
+	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
+	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
+}
+
+// Config is what the API needs. The rooms and Actor are required.
 type Config struct {
 	// Log receives one line per refused or failed request: the route, the
 	// status, the error code and the request ID, never the input. Nil
 	// discards.
 	Log *slog.Logger
-	// Haven is the app layer.
-	Haven Haven
+	// Accounts, Cases, Nominations and Programme are the app layer's
+	// rooms. Required.
+	Accounts    Accounts
+	Cases       Cases
+	Nominations Nominations
+	Programme   Programme
 	// Actor authenticates a request (the server passes one that accepts a
 	// Bearer API token). Every /api/v1 route calls it first and answers
 	// 401 when it fails.
@@ -96,15 +109,15 @@ const MaxImportBody = haven.MaxImportFile
 // New returns the API's handler, serving /api/openapi.json and the /api/v1
 // routes of routes.go. The server mounts it under /api/ next to its own
 // sign-in routes, which the same OpenAPI document describes. It panics
-// when cfg lacks Haven or Actor: that is a wiring mistake, found at start.
+// when cfg lacks a room or Actor: that is a wiring mistake, found at start.
 func New(cfg Config) http.Handler {
-	if cfg.Haven == nil || cfg.Actor == nil {
-		panic("api.New: Config.Haven and Config.Actor are required")
+	if cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil || cfg.Actor == nil {
+		panic("api.New: Config.Accounts, Cases, Nominations, Programme and Actor are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &api{log: cfg.Log, h: cfg.Haven, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
+	s := &api{log: cfg.Log, rooms: rooms{cfg.Accounts, cfg.Cases, cfg.Nominations, cfg.Programme}, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
 	for i := range routes {
 		rt := &routes[i]
 		limit := rt.maxBody
@@ -120,9 +133,17 @@ func New(cfg Config) http.Handler {
 	return s.recoverPanic(http.HandlerFunc(s.route))
 }
 
+// rooms are the app layer's rooms the handlers call.
+type rooms struct {
+	accounts    Accounts
+	cases       Cases
+	nominations Nominations
+	programme   Programme
+}
+
 type api struct {
-	log   *slog.Logger
-	h     Haven
+	log *slog.Logger
+	rooms
 	actor func(*http.Request) (haven.Actor, error)
 	mux   *http.ServeMux
 	// known holds the API's routes and the server's, to tell a method a

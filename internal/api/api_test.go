@@ -27,8 +27,13 @@ import (
 // origin is Haven's origin in the tests.
 const origin = "https://haven.test"
 
-// The app layer is what the API needs.
-var _ api.Haven = (*app.App)(nil)
+// The app layer's rooms are what the API needs.
+var (
+	_ api.Accounts    = (*app.Accounts)(nil)
+	_ api.Cases       = (*app.Cases)(nil)
+	_ api.Nominations = (*app.Nominations)(nil)
+	_ api.Programme   = (*app.Programme)(nil)
+)
 
 type clock struct {
 	mu sync.Mutex
@@ -85,12 +90,12 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{store: db, clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)},
 		orgs: map[haven.OrgKind]*haven.Organisation{}, tokens: map[haven.OrgKind]string{}, logs: &syncBuffer{}}
 	f.app = app.New(app.Config{Store: db, Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
-	if err := f.app.Bootstrap(ctx); err != nil {
+	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	admOrg := &haven.Organisation{Name: "IRCC programme", Country: "CA"}
 	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
-	must(f.app.CreateFirstAdmin(ctx, admOrg, adm))
+	must(f.app.Programme.CreateFirstAdmin(ctx, admOrg, adm))
 	admin := haven.Actor{UserID: adm.ID}
 	f.orgs[haven.OrgProgrammeAdmin] = admOrg
 	f.tokens[haven.OrgProgrammeAdmin] = f.token(t, admin, adm.ID)
@@ -106,17 +111,17 @@ func newFixture(t *testing.T) *fixture {
 		{haven.OrgSettlementOrganisation, "Settlement organisation"},
 	} {
 		o := &haven.Organisation{Kind: k.kind, Name: k.name, Country: "CA"}
-		if err := f.app.CreateOrganisation(ctx, admin, o); err != nil {
+		if err := f.app.Programme.CreateOrganisation(ctx, admin, o); err != nil {
 			t.Fatal(err)
 		}
 		f.orgs[k.kind] = o
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: strings.ReplaceAll(string(k.kind), "_", "-"), DisplayName: k.name + " worker"}
-		must(f.app.CreateUser(ctx, admin, u))
+		must(f.app.Programme.CreateUser(ctx, admin, u))
 		f.tokens[k.kind] = f.token(t, admin, u.ID)
 	}
 	// The API as Haven serves it: behind the server's request IDs, body
 	// limit and its own sign-in routes.
-	h2, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin})
+	h2, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: origin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +135,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) token(t *testing.T, admin haven.Actor, user haven.ID) string {
 	t.Helper()
-	tok, _, err := f.app.CreateAPIToken(context.Background(), admin, user, "test system", 300*24*time.Hour)
+	tok, _, err := f.app.Accounts.CreateAPIToken(context.Background(), admin, user, "test system", 300*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

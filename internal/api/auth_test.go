@@ -83,8 +83,8 @@ func TestMayNotAct(t *testing.T) {
 		}
 	}
 	// Nothing changed hands.
-	visa := haven.Actor{UserID: must(f.app.AuthenticateToken(context.Background(), f.tokens[haven.OrgVisaOffice])).UserID}
-	if got, err := f.app.FindCaseByID(context.Background(), visa, haven.ID(str(c["id"]))); err != nil || got.State != haven.StateReferred {
+	visa := haven.Actor{UserID: must(f.app.Accounts.AuthenticateToken(context.Background(), f.tokens[haven.OrgVisaOffice])).UserID}
+	if got, err := f.app.Cases.FindCaseByID(context.Background(), visa, haven.ID(str(c["id"]))); err != nil || got.State != haven.StateReferred {
 		t.Errorf("the case after: %v", err)
 	}
 }
@@ -94,15 +94,15 @@ func TestRevokedToken(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	tok := f.tokens[haven.OrgVisaOffice]
-	visa := must(f.app.AuthenticateToken(ctx, tok))
-	admin := must(f.app.AuthenticateToken(ctx, f.tokens[haven.OrgProgrammeAdmin]))
-	tok2, id, err := f.app.CreateAPIToken(ctx, admin, visa.UserID, "second system", 24*time.Hour)
+	visa := must(f.app.Accounts.AuthenticateToken(ctx, tok))
+	admin := must(f.app.Accounts.AuthenticateToken(ctx, f.tokens[haven.OrgProgrammeAdmin]))
+	tok2, id, err := f.app.Accounts.CreateAPIToken(ctx, admin, visa.UserID, "second system", 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.tokens[haven.OrgVisaOffice] = tok2
 	f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases", nil)
-	if err := f.app.RevokeAPIToken(ctx, admin, id); err != nil {
+	if err := f.app.Accounts.RevokeAPIToken(ctx, admin, id); err != nil {
 		t.Fatal(err)
 	}
 	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/cases", nil); r.status != 401 {

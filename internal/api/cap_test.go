@@ -16,36 +16,36 @@ import (
 func TestCapByMonthAndPartnerFilter(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	visa := must(f.app.AuthenticateToken(ctx, f.tokens[haven.OrgVisaOffice]))
+	visa := must(f.app.Accounts.AuthenticateToken(ctx, f.tokens[haven.OrgVisaOffice]))
 	approve := func(tag string, size int) haven.ID {
 		t.Helper()
 		id := haven.ID(str(f.referCase(t, tag, size)["id"]))
-		must(f.app.OpenFile(ctx, visa, id))
-		must(f.app.StartEligibility(ctx, visa, id))
-		must(f.app.RecordAssessment(ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		must(f.app.Cases.OpenFile(ctx, visa, id))
+		must(f.app.Cases.StartEligibility(ctx, visa, id))
+		must(f.app.Cases.RecordAssessment(ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-		c := must(f.app.StartAdmissibility(ctx, visa, id))
+		c := must(f.app.Cases.StartAdmissibility(ctx, visa, id))
 		for _, m := range c.Travellers() {
 			for _, ch := range []*haven.Check{
 				{MemberID: m.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 5, Day: 1}},
 				{MemberID: m.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed},
 				{MemberID: m.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed},
 			} {
-				must(f.app.RecordCheck(ctx, visa, id, ch))
+				must(f.app.Cases.RecordCheck(ctx, visa, id, ch))
 			}
 		}
-		must(f.app.ConfirmAdmissible(ctx, visa, id))
-		must(f.app.Approve(ctx, visa, id, haven.ApproveInput{}))
+		must(f.app.Cases.ConfirmAdmissible(ctx, visa, id))
+		must(f.app.Cases.Approve(ctx, visa, id, haven.ApproveInput{}))
 		return id
 	}
 	a, b := approve("CapMonthA", 3), approve("CapMonthB", 2)
 	f.clock.Add(29 * 24 * time.Hour) // 2 June
 	travel := haven.DateOf(f.clock.Now().AddDate(0, 0, 8))
-	must(f.app.BookTravel(ctx, visa, a, &haven.Travel{Date: travel, Itinerary: "IST-YYZ"}))
+	must(f.app.Cases.BookTravel(ctx, visa, a, &haven.Travel{Date: travel, Itinerary: "IST-YYZ"}))
 	f.clock.Add(8 * 24 * time.Hour) // 10 June
-	must(f.app.RecordArrival(ctx, visa, a, &haven.Arrival{Date: travel, PortOfEntry: "YYZ"}))
+	must(f.app.Cases.RecordArrival(ctx, visa, a, &haven.Arrival{Date: travel, PortOfEntry: "YYZ"}))
 	f.clock.Add(26 * 24 * time.Hour) // 6 July
-	must(f.app.Refuse(ctx, visa, b, "Exclusion clause applies."))
+	must(f.app.Cases.Refuse(ctx, visa, b, "Exclusion clause applies."))
 
 	// month, reserved_in, arrived_in, released_in, reserved, arrived, remaining
 	want := [][7]float64{

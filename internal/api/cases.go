@@ -133,7 +133,7 @@ func listCases(c *call, _ *none) (caseList, error) {
 	if err := p.Err("api.listCases"); err != nil {
 		return caseList{}, err
 	}
-	cs, total, err := c.h.FindCases(c.ctx, c.actor, f)
+	cs, total, err := c.cases.FindCases(c.ctx, c.actor, f)
 	if err != nil {
 		return caseList{}, err
 	}
@@ -148,7 +148,7 @@ func listCases(c *call, _ *none) (caseList, error) {
 // nomination_id is given.
 func createCase(c *call, in *caseInput) (caseJSON, error) {
 	k := in.Case()
-	if err := c.h.CreateReferral(c.ctx, c.actor, k); err != nil {
+	if err := c.cases.CreateReferral(c.ctx, c.actor, k); err != nil {
 		return caseJSON{}, err
 	}
 	// The referring partner's view of a case it just referred is the
@@ -169,7 +169,7 @@ type importResult struct {
 // named by the referral and field, "referrals[N].field".
 func importCases(c *call, in *importInput) (importResult, error) {
 	ks := referral.Cases(in.Referrals)
-	if err := c.h.ImportReferrals(c.ctx, c.actor, ks); err != nil {
+	if err := c.cases.ImportReferrals(c.ctx, c.actor, ks); err != nil {
 		return importResult{}, err
 	}
 	out := importResult{Cases: []caseJSON{}}
@@ -180,68 +180,68 @@ func importCases(c *call, in *importInput) (importResult, error) {
 }
 
 func showCase(c *call, _ *none) (caseJSON, error) {
-	return caseResult(c.h.FindCaseByID(c.ctx, c.actor, c.id()))
+	return caseResult(c.cases.FindCaseByID(c.ctx, c.actor, c.id()))
 }
 
 // caseEvent is the handler of an event that takes no input.
-func caseEvent(act func(Haven, context.Context, haven.Actor, haven.ID) (*haven.Case, error)) handler[none, caseJSON] {
+func caseEvent(act func(Cases, context.Context, haven.Actor, haven.ID) (*haven.Case, error)) handler[none, caseJSON] {
 	return func(c *call, _ *none) (caseJSON, error) {
-		return caseResult(act(c.h, c.ctx, c.actor, c.id()))
+		return caseResult(act(c.cases, c.ctx, c.actor, c.id()))
 	}
 }
 
 // caseReasons is the handler of an event that takes written reasons.
-func caseReasons(act func(Haven, context.Context, haven.Actor, haven.ID, string) (*haven.Case, error)) handler[reasonsInput, caseJSON] {
+func caseReasons(act func(Cases, context.Context, haven.Actor, haven.ID, string) (*haven.Case, error)) handler[reasonsInput, caseJSON] {
 	return func(c *call, in *reasonsInput) (caseJSON, error) {
-		return caseResult(act(c.h, c.ctx, c.actor, c.id(), in.Reasons))
+		return caseResult(act(c.cases, c.ctx, c.actor, c.id(), in.Reasons))
 	}
 }
 
 func recordAssessment(c *call, in *assessmentInput) (caseJSON, error) {
-	return caseResult(c.h.RecordAssessment(c.ctx, c.actor, c.id(), &haven.EligibilityAssessment{
+	return caseResult(c.cases.RecordAssessment(c.ctx, c.actor, c.id(), &haven.EligibilityAssessment{
 		OutsideCountry: in.OutsideCountry, WellFoundedFear: in.WellFoundedFear, NoInternalFlight: in.NoInternalFlight,
 		NoDurableSolution: in.NoDurableSolution, Grounds: in.Grounds, Interviewed: in.Interviewed, Notes: in.Notes}))
 }
 
 func assignChecks(c *call, in *assignChecksInput) (caseJSON, error) {
-	return caseResult(c.h.AssignChecks(c.ctx, c.actor, c.id(), in.OrgID, in.Members))
+	return caseResult(c.cases.AssignChecks(c.ctx, c.actor, c.id(), in.OrgID, in.Members))
 }
 
 func recordCheck(c *call, in *checkInput) (caseJSON, error) {
-	return caseResult(c.h.RecordCheck(c.ctx, c.actor, c.id(), &haven.Check{MemberID: in.MemberID, Kind: in.Kind, Result: in.Result,
+	return caseResult(c.cases.RecordCheck(c.ctx, c.actor, c.id(), &haven.Check{MemberID: in.MemberID, Kind: in.Kind, Result: in.Result,
 		ValidUntil: in.ValidUntil, Details: in.Details, ConvictionPoliticallyMotivated: in.ConvictionPoliticallyMotivated,
 		PoliticalMotivationReasons: in.PoliticalMotivationReasons}))
 }
 
 func splitDecision(c *call, in *splitInput) (caseJSON, error) {
-	return caseResult(c.h.SplitDecision(c.ctx, c.actor, c.id(), in.Excluded, in.Reasons))
+	return caseResult(c.cases.SplitDecision(c.ctx, c.actor, c.id(), in.Excluded, in.Reasons))
 }
 
 func approve(c *call, in *approveInput) (caseJSON, error) {
-	return caseResult(c.h.Approve(c.ctx, c.actor, c.id(), haven.ApproveInput{Emergency: in.Emergency, AdmissionYear: in.AdmissionYear}))
+	return caseResult(c.cases.Approve(c.ctx, c.actor, c.id(), haven.ApproveInput{Emergency: in.Emergency, AdmissionYear: in.AdmissionYear}))
 }
 
 func bookTravel(c *call, in *travelInput) (caseJSON, error) {
-	return caseResult(c.h.BookTravel(c.ctx, c.actor, c.id(), &haven.Travel{Date: in.Date, Itinerary: in.Itinerary,
+	return caseResult(c.cases.BookTravel(c.ctx, c.actor, c.id(), &haven.Travel{Date: in.Date, Itinerary: in.Itinerary,
 		TransportationLoan: in.TransportationLoan}))
 }
 
 func recordArrival(c *call, in *arrivalInput) (caseJSON, error) {
-	return caseResult(c.h.RecordArrival(c.ctx, c.actor, c.id(), &haven.Arrival{Date: in.Date, PortOfEntry: in.PortOfEntry}))
+	return caseResult(c.cases.RecordArrival(c.ctx, c.actor, c.id(), &haven.Arrival{Date: in.Date, PortOfEntry: in.PortOfEntry}))
 }
 
 func updateMilestone(c *call, in *milestoneInput) (caseJSON, error) {
-	return caseResult(c.h.UpdateMilestone(c.ctx, c.actor, c.id(), &haven.PlanMilestone{Milestone: in.Milestone, Status: in.Status,
+	return caseResult(c.cases.UpdateMilestone(c.ctx, c.actor, c.id(), &haven.PlanMilestone{Milestone: in.Milestone, Status: in.Status,
 		Target: in.Target, Completed: in.Completed, Notes: in.Notes}))
 }
 
 func recordFollowUp(c *call, in *followUpInput) (caseJSON, error) {
-	return caseResult(c.h.RecordFollowUp(c.ctx, c.actor, c.id(), &haven.FollowUp{Month: in.Month, Held: in.Held,
+	return caseResult(c.cases.RecordFollowUp(c.ctx, c.actor, c.id(), &haven.FollowUp{Month: in.Month, Held: in.Held,
 		SafetyConcern: in.SafetyConcern, Notes: in.Notes}))
 }
 
 func assignSettlement(c *call, in *settlementInput) (caseJSON, error) {
-	return caseResult(c.h.AssignSettlement(c.ctx, c.actor, c.id(), in.OrgID))
+	return caseResult(c.cases.AssignSettlement(c.ctx, c.actor, c.id(), in.OrgID))
 }
 
 func caseResult(k *haven.Case, err error) (caseJSON, error) {

@@ -15,11 +15,11 @@ func (f *fixture) addOtherReferrer(t *testing.T) {
 	t.Helper()
 	admin := f.adminActor(t)
 	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Another referral partner", Country: "CH"}
-	if err := f.app.CreateOrganisation(context.Background(), admin, o); err != nil {
+	if err := f.app.Programme.CreateOrganisation(context.Background(), admin, o); err != nil {
 		t.Fatal(err)
 	}
 	u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: "other-referrer", DisplayName: "Other referrer"}
-	must(f.app.CreateUser(context.Background(), admin, u))
+	must(f.app.Programme.CreateUser(context.Background(), admin, u))
 	f.tokens[otherReferrer] = f.token(t, admin, u.ID)
 }
 

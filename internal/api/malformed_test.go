@@ -271,13 +271,13 @@ func TestMalformedBodies(t *testing.T) {
 	if n := f.auditCount(t); n != audit {
 		t.Errorf("the audit log grew from %d to %d events", audit, n)
 	}
-	visa := haven.Actor{UserID: must(f.app.AuthenticateToken(context.Background(), f.tokens[haven.OrgVisaOffice])).UserID}
-	cs, total, err := f.app.FindCases(context.Background(), visa, haven.CaseFilter{})
+	visa := haven.Actor{UserID: must(f.app.Accounts.AuthenticateToken(context.Background(), f.tokens[haven.OrgVisaOffice])).UserID}
+	cs, total, err := f.app.Cases.FindCases(context.Background(), visa, haven.CaseFilter{})
 	if err != nil || total != 1 || cs[0].State != haven.StateReferred || cs[0].Version != 1 {
 		t.Errorf("cases after: %d, %v", total, err)
 	}
-	fld := haven.Actor{UserID: must(f.app.AuthenticateToken(context.Background(), f.tokens[haven.OrgProtectionPartner])).UserID}
-	if ns, err := f.app.FindNominations(context.Background(), fld, ""); err != nil || len(ns) != 1 || ns[0].State != haven.NominationSubmitted {
+	fld := haven.Actor{UserID: must(f.app.Accounts.AuthenticateToken(context.Background(), f.tokens[haven.OrgProtectionPartner])).UserID}
+	if ns, err := f.app.Nominations.FindNominations(context.Background(), fld, ""); err != nil || len(ns) != 1 || ns[0].State != haven.NominationSubmitted {
 		t.Errorf("nominations after: %d, %v", len(ns), err)
 	}
 	// A refusal leaves a log line, never the input.

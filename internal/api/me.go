@@ -4,7 +4,7 @@ package api
 // label and dates, whether an authenticator app is set up, how many
 // recovery codes are left. Every user may read their own, and only theirs.
 func ownFactors(c *call, _ *none) (factorsJSON, error) {
-	f, err := c.h.OwnFactors(c.ctx, c.actor)
+	f, err := c.accounts.OwnFactors(c.ctx, c.actor)
 	if err != nil {
 		return factorsJSON{}, err
 	}

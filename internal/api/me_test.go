@@ -14,16 +14,16 @@ import (
 func TestOwnFactors(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	adm := must(f.app.FindUserByUsername(ctx, "admin"))
+	adm := must(f.app.Programme.FindUserByUsername(ctx, "admin"))
 	admin := haven.Actor{UserID: adm.ID}
 	u := &haven.User{OrgID: f.orgs[haven.OrgVisaOffice].ID, Role: haven.RoleCaseworker, Username: "enrolled", DisplayName: "Enrolled worker"}
-	enrolment := must(f.app.CreateUser(ctx, admin, u))
-	step := must(f.app.Enrol(ctx, enrolment, "a passphrase of more than fifteen characters"))
-	secret, _, next, err := f.app.EnrolTOTPBegin(ctx, step.ID)
+	enrolment := must(f.app.Programme.CreateUser(ctx, admin, u))
+	step := must(f.app.Accounts.Enrol(ctx, enrolment, "a passphrase of more than fifteen characters"))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := must(f.app.EnrolTOTPFinish(ctx, next.ID, must(totp.GenerateCode(secret, f.clock.Now()))))
+	codes := must(f.app.Accounts.EnrolTOTPFinish(ctx, next.ID, must(totp.GenerateCode(secret, f.clock.Now()))))
 	tok := f.token(t, admin, u.ID)
 
 	r := f.call(t, "", "GET", "/api/v1/me/factors", nil, "Authorization", "Bearer "+tok)

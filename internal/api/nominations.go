@@ -29,7 +29,7 @@ func listNominations(c *call, _ *none) (nominationList, error) {
 	if err := p.Err("api.listNominations"); err != nil {
 		return nominationList{}, err
 	}
-	ns, err := c.h.FindNominations(c.ctx, c.actor, state)
+	ns, err := c.nominations.FindNominations(c.ctx, c.actor, state)
 	if err != nil {
 		return nominationList{}, err
 	}
@@ -43,7 +43,7 @@ func listNominations(c *call, _ *none) (nominationList, error) {
 // listCheckRequests lists the members a screening or medical partner is
 // asked to examine.
 func listCheckRequests(c *call, _ *none) (checkRequestList, error) {
-	rs, err := c.h.FindCheckRequests(c.ctx, c.actor)
+	rs, err := c.cases.FindCheckRequests(c.ctx, c.actor)
 	if err != nil {
 		return checkRequestList{}, err
 	}
@@ -61,28 +61,28 @@ func createNomination(c *call, in *nominationInput) (nominationJSON, error) {
 		Whereabouts: in.Whereabouts, Profile: in.Profile.profile(), RiskAssessment: in.RiskAssessment,
 		RecommendedPriority: in.RecommendedPriority, NationalityCountries: in.NationalityCountries,
 		AsylumCountry: in.AsylumCountry, FamilySize: in.FamilySize}
-	if err := c.h.CreateNomination(c.ctx, c.actor, n); err != nil {
+	if err := c.nominations.CreateNomination(c.ctx, c.actor, n); err != nil {
 		return nominationJSON{}, err
 	}
 	return nominationOut(n), nil
 }
 
 func showNomination(c *call, _ *none) (nominationJSON, error) {
-	return nomination(c.h.FindNominationByID(c.ctx, c.actor, c.id()))
+	return nomination(c.nominations.FindNominationByID(c.ctx, c.actor, c.id()))
 }
 
 func reviewNomination(c *call, _ *none) (nominationJSON, error) {
-	return nomination(c.h.ReviewNomination(c.ctx, c.actor, c.id()))
+	return nomination(c.nominations.ReviewNomination(c.ctx, c.actor, c.id()))
 }
 
 func declineNomination(c *call, in *reasonInput) (nominationJSON, error) {
-	return nomination(c.h.DeclineNomination(c.ctx, c.actor, c.id(), in.Reason))
+	return nomination(c.nominations.DeclineNomination(c.ctx, c.actor, c.id(), in.Reason))
 }
 
 // withdrawNomination takes no body: a withdrawal records no reasons (the
 // partner tells the referral partner its reasons itself).
 func withdrawNomination(c *call, _ *none) (nominationJSON, error) {
-	return nomination(c.h.WithdrawNomination(c.ctx, c.actor, c.id()))
+	return nomination(c.nominations.WithdrawNomination(c.ctx, c.actor, c.id()))
 }
 
 func nomination(n *haven.Nomination, err error) (nominationJSON, error) {

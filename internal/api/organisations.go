@@ -17,7 +17,7 @@ func listOrganisations(c *call, _ *none) (organisationList, error) {
 	if err := p.Err("api.listOrganisations"); err != nil {
 		return organisationList{}, err
 	}
-	os, err := c.h.FindOrganisations(c.ctx, c.actor, kind)
+	os, err := c.programme.FindOrganisations(c.ctx, c.actor, kind)
 	if err != nil {
 		return organisationList{}, err
 	}
@@ -31,7 +31,7 @@ func listOrganisations(c *call, _ *none) (organisationList, error) {
 // createOrganisation adds an organisation (the programme's administration only).
 func createOrganisation(c *call, in *organisationInput) (organisationJSON, error) {
 	o := &haven.Organisation{Kind: in.Kind, Name: in.Name, Country: in.Country}
-	if err := c.h.CreateOrganisation(c.ctx, c.actor, o); err != nil {
+	if err := c.programme.CreateOrganisation(c.ctx, c.actor, o); err != nil {
 		return organisationJSON{}, err
 	}
 	return organisationOut(o), nil

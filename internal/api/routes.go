@@ -42,28 +42,28 @@ var routes = []route{
 	create("POST /api/v1/cases", createCase),
 	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),
-	do("POST /api/v1/cases/{id}/open-file", caseEvent(Haven.OpenFile)),
-	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Haven.StartEligibility)),
-	do("POST /api/v1/cases/{id}/schedule-interview", caseEvent(Haven.ScheduleInterview)),
+	do("POST /api/v1/cases/{id}/open-file", caseEvent(Cases.OpenFile)),
+	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Cases.StartEligibility)),
+	do("POST /api/v1/cases/{id}/schedule-interview", caseEvent(Cases.ScheduleInterview)),
 	do("POST /api/v1/cases/{id}/assessment", recordAssessment),
-	do("POST /api/v1/cases/{id}/start-admissibility", caseEvent(Haven.StartAdmissibility)),
+	do("POST /api/v1/cases/{id}/start-admissibility", caseEvent(Cases.StartAdmissibility)),
 	do("POST /api/v1/cases/{id}/assign-checks", assignChecks),
 	do("POST /api/v1/cases/{id}/checks", recordCheck),
-	do("POST /api/v1/cases/{id}/confirm-admissible", caseEvent(Haven.ConfirmAdmissible)),
+	do("POST /api/v1/cases/{id}/confirm-admissible", caseEvent(Cases.ConfirmAdmissible)),
 	do("POST /api/v1/cases/{id}/split", splitDecision),
 	do("POST /api/v1/cases/{id}/approve", approve),
-	do("POST /api/v1/cases/{id}/refuse", caseReasons(Haven.Refuse)),
+	do("POST /api/v1/cases/{id}/refuse", caseReasons(Cases.Refuse)),
 	do("POST /api/v1/cases/{id}/travel", bookTravel).spelled(rename{"travel_date": "date"}.spell),
 	do("POST /api/v1/cases/{id}/arrival", recordArrival).spelled(rename{"arrival_date": "date"}.spell),
 	do("POST /api/v1/cases/{id}/settlement", assignSettlement).spelled(rename{"settlement_org_id": "org_id"}.spell),
-	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Haven.BeginSettlement)),
+	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Cases.BeginSettlement)),
 	do("POST /api/v1/cases/{id}/plan/milestones", updateMilestone),
 	do("POST /api/v1/cases/{id}/plan/follow-ups", recordFollowUp),
-	do("POST /api/v1/cases/{id}/close", caseEvent(Haven.Close)),
-	do("POST /api/v1/cases/{id}/hold", caseReasons(Haven.Hold)),
-	do("POST /api/v1/cases/{id}/request-info", caseReasons(Haven.RequestInfo)),
-	do("POST /api/v1/cases/{id}/resume", caseEvent(Haven.Resume)),
-	do("POST /api/v1/cases/{id}/withdraw", caseReasons(Haven.Withdraw)),
+	do("POST /api/v1/cases/{id}/close", caseEvent(Cases.Close)),
+	do("POST /api/v1/cases/{id}/hold", caseReasons(Cases.Hold)),
+	do("POST /api/v1/cases/{id}/request-info", caseReasons(Cases.RequestInfo)),
+	do("POST /api/v1/cases/{id}/resume", caseEvent(Cases.Resume)),
+	do("POST /api/v1/cases/{id}/withdraw", caseReasons(Cases.Withdraw)),
 }
 
 // ServerRoutes are the routes under /api/v1 that the server serves itself
@@ -141,9 +141,9 @@ func respell(err error, spell func(string) string) error {
 
 // call is one authenticated request as a handler sees it.
 type call struct {
-	ctx   context.Context
-	r     *http.Request
-	h     Haven
+	ctx context.Context
+	r   *http.Request
+	rooms
 	actor haven.Actor
 	query query
 }
@@ -203,7 +203,7 @@ func endpoint[In, Out any](pattern string, st int, query []string, h handler[In,
 				s.fail(w, r, err)
 				return
 			}
-			c := &call{ctx: r.Context(), r: r, h: s.h, actor: actor}
+			c := &call{ctx: r.Context(), r: r, rooms: s.rooms, actor: actor}
 			if c.query, err = parseQuery(r, query); err != nil {
 				s.fail(w, r, err)
 				return

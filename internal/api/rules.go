@@ -23,7 +23,7 @@ func showRules(c *call, _ *none) (rulesJSON, error) {
 	if err != nil {
 		return rulesJSON{}, err
 	}
-	r, err := c.h.FindRules(c.ctx, c.actor, y)
+	r, err := c.programme.FindRules(c.ctx, c.actor, y)
 	if err != nil {
 		return rulesJSON{}, err
 	}
@@ -51,7 +51,7 @@ func setRules(c *call, in *rulesInput) (rulesJSON, error) {
 	if r.Allocations == nil {
 		r.Allocations = map[haven.ID]int{}
 	}
-	if err := c.h.SetRules(c.ctx, c.actor, r); err != nil {
+	if err := c.programme.SetRules(c.ctx, c.actor, r); err != nil {
 		return rulesJSON{}, err
 	}
 	return rulesOut(r), nil
@@ -69,7 +69,7 @@ func showCap(c *call, _ *none) (capJSON, error) {
 	if err := p.Err("api.showCap"); err != nil {
 		return capJSON{}, err
 	}
-	f, err := c.h.CapFiguresOf(c.ctx, c.actor, y, partner)
+	f, err := c.programme.CapFiguresOf(c.ctx, c.actor, y, partner)
 	if err != nil {
 		return capJSON{}, err
 	}

@@ -19,15 +19,15 @@ func TestServerRoutesAnswerTheDocument(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	const password = "seven lanterns over the Red River at dusk"
-	admin := haven.Actor{UserID: must(f.app.AuthenticateToken(ctx, f.tokens[haven.OrgProgrammeAdmin])).UserID}
+	admin := haven.Actor{UserID: must(f.app.Accounts.AuthenticateToken(ctx, f.tokens[haven.OrgProgrammeAdmin])).UserID}
 	u := &haven.User{OrgID: f.orgs[haven.OrgReferralPartner].ID, Role: haven.RoleCaseworker, Username: "karin", DisplayName: "Karin"}
-	enrol := must(f.app.CreateUser(ctx, admin, u))
-	step := must(f.app.Enrol(ctx, enrol, password))
-	secret, _, next, err := f.app.EnrolTOTPBegin(ctx, step.ID)
+	enrol := must(f.app.Programme.CreateUser(ctx, admin, u))
+	step := must(f.app.Accounts.Enrol(ctx, enrol, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(f.app.EnrolTOTPFinish(ctx, next.ID, must(totp.GenerateCode(secret, f.clock.Now()))))
+	must(f.app.Accounts.EnrolTOTPFinish(ctx, next.ID, must(totp.GenerateCode(secret, f.clock.Now()))))
 	f.clock.Add(31 * time.Second)
 
 	same := []string{"Sec-Fetch-Site", "same-origin", "Origin", origin}

@@ -50,7 +50,7 @@ func listUsers(c *call, _ *none) (accountList, error) {
 	if err := p.Err("api.listUsers"); err != nil {
 		return accountList{}, err
 	}
-	as, err := c.h.FindAccounts(c.ctx, c.actor, org)
+	as, err := c.accounts.FindAccounts(c.ctx, c.actor, org)
 	if err != nil {
 		return accountList{}, err
 	}
@@ -64,10 +64,10 @@ func listUsers(c *call, _ *none) (accountList, error) {
 // disableUser disables a user: their sessions end and their tokens stop
 // working at once. It answers the account as it then stands.
 func disableUser(c *call, _ *none) (accountJSON, error) {
-	if err := c.h.DisableUser(c.ctx, c.actor, c.id()); err != nil {
+	if err := c.accounts.DisableUser(c.ctx, c.actor, c.id()); err != nil {
 		return accountJSON{}, err
 	}
-	as, err := c.h.FindAccounts(c.ctx, c.actor, "")
+	as, err := c.accounts.FindAccounts(c.ctx, c.actor, "")
 	if err != nil {
 		return accountJSON{}, err
 	}
@@ -81,7 +81,7 @@ func disableUser(c *call, _ *none) (accountJSON, error) {
 
 // revokeToken revokes an API token at once.
 func revokeToken(c *call, _ *none) (revokedJSON, error) {
-	if err := c.h.RevokeAPIToken(c.ctx, c.actor, c.id()); err != nil {
+	if err := c.accounts.RevokeAPIToken(c.ctx, c.actor, c.id()); err != nil {
 		return revokedJSON{}, err
 	}
 	return revokedJSON{ID: c.id(), Revoked: true}, nil

@@ -65,7 +65,7 @@ func TestUsersAndRevocation(t *testing.T) {
 	}
 
 	// A token revoked stops at once.
-	tok, id, err := f.app.CreateAPIToken(context.Background(), f.adminActor(t), haven.ID(str(firstUser(users, "visa-office")["id"])), "to revoke", 24*time.Hour)
+	tok, id, err := f.app.Accounts.CreateAPIToken(context.Background(), f.adminActor(t), haven.ID(str(firstUser(users, "visa-office")["id"])), "to revoke", 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func (f *fixture) callWith(t *testing.T, tok, method, path string) response {
 // adminActor is the first administrator.
 func (f *fixture) adminActor(t *testing.T) haven.Actor {
 	t.Helper()
-	u, err := f.app.FindUserByUsername(context.Background(), "admin")
+	u, err := f.app.Programme.FindUserByUsername(context.Background(), "admin")
 	if err != nil {
 		t.Fatal(err)
 	}

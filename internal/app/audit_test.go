@@ -24,15 +24,15 @@ func (e *env) vkey(t testing.TB) string {
 func busyLog(t *testing.T, e *env) *haven.Case {
 	t.Helper()
 	c := e.admissible(t, e.refer(t, referral("Audit", 2, haven.PriorityUrgent)))
-	must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-	must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+	must[*haven.Case](t)(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+	must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 	// A screening partner whose checks are done no longer reaches the case.
-	_, err := e.app.FindCaseByID(e.ctx, e.screening, c.ID)
+	_, err := e.app.Cases.FindCaseByID(e.ctx, e.screening, c.ID)
 	wantCode(t, err, haven.ENOTFOUND)
 	// The referring partner reads the case but may not decide on it.
-	_, err = e.app.Refuse(e.ctx, e.unhcr, c.ID, "Not for the partner to decide.")
+	_, err = e.app.Cases.Refuse(e.ctx, e.unhcr, c.ID, "Not for the partner to decide.")
 	wantCode(t, err, haven.EFORBIDDEN)
-	_, err = e.app.FindCaseByID(e.ctx, e.unhcr, "case_doesnotexist")
+	_, err = e.app.Cases.FindCaseByID(e.ctx, e.unhcr, "case_doesnotexist")
 	wantCode(t, err, haven.ENOTFOUND)
 	return c
 }
@@ -54,14 +54,14 @@ func TestAuditLogVerifiesAndDetectsTampering(t *testing.T) {
 			t.Fatalf("%d denials in the log, want 3 (a read out of reach, a forbidden act, a probe for a missing case)", denials)
 		}
 		start := time.Now()
-		rep, err := e.app.VerifyAudit(e.ctx, e.vkey(t))
+		rep, err := e.app.AuditLog.VerifyAudit(e.ctx, e.vkey(t))
 		noErr(t, err)
 		t.Logf("%s: verified %d events and %d checkpoints in %v", e.store.Engine(), rep.Events, rep.Checkpoints, time.Since(start))
 		if rep.Events != int64(len(evs)) || rep.Checkpoints != len(evs) {
 			t.Fatalf("report = %+v for %d events", rep, len(evs))
 		}
 		// With another installation's key, verification fails.
-		_, err = e.app.VerifyAudit(e.ctx, newEnv(t, testdb.OpenSQLite(t)).vkey(t))
+		_, err = e.app.AuditLog.VerifyAudit(e.ctx, newEnv(t, testdb.OpenSQLite(t)).vkey(t))
 		var f *audit.Finding
 		if !errors.As(err, &f) || f.Kind != audit.KindSignature {
 			t.Fatalf("verify with another key: %v", err)
@@ -88,7 +88,7 @@ func TestAuditLogVerifiesAndDetectsTampering(t *testing.T) {
 				e := newEnv(t, testdb.Engines(t)[engineIndex(e)].Open(t))
 				busyLog(t, e)
 				testdb.Exec(t, e.store, tc.sql, tc.args...)
-				_, err := e.app.VerifyAudit(e.ctx, e.vkey(t))
+				_, err := e.app.AuditLog.VerifyAudit(e.ctx, e.vkey(t))
 				var f *audit.Finding
 				if !errors.As(err, &f) {
 					t.Fatalf("tampering not detected: %v", err)
@@ -105,7 +105,7 @@ func TestAuditLogVerifiesAndDetectsTampering(t *testing.T) {
 			testdb.Exec(t, e.store, `UPDATE audit_outbox SET seq = -1 WHERE seq = $1`, k)
 			testdb.Exec(t, e.store, `UPDATE audit_outbox SET seq = $1 WHERE seq = $2`, k, k+1)
 			testdb.Exec(t, e.store, `UPDATE audit_outbox SET seq = $1 WHERE seq = -1`, k+1)
-			_, err := e.app.VerifyAudit(e.ctx, e.vkey(t))
+			_, err := e.app.AuditLog.VerifyAudit(e.ctx, e.vkey(t))
 			var f *audit.Finding
 			if !errors.As(err, &f) || f.Seq != k {
 				t.Fatalf("swap detected as %v, want at %d", err, k)
@@ -129,7 +129,7 @@ func TestAuditProofAndScope(t *testing.T) {
 		other := e.refer(t, referral("Untouched", 1, haven.PriorityNormal))
 		evs := e.auditEvents(t)
 		for _, seq := range []int64{1, evs[len(evs)/2].Seq, evs[len(evs)-1].Seq} {
-			p := must[*audit.Proof](t)(e.app.ProveAudit(e.ctx, seq))
+			p := must[*audit.Proof](t)(e.app.AuditLog.ProveAudit(e.ctx, seq))
 			b, err := p.MarshalJSON()
 			noErr(t, err)
 			var q audit.Proof
@@ -138,11 +138,11 @@ func TestAuditProofAndScope(t *testing.T) {
 				t.Fatalf("proof of %d does not check: %v", seq, err)
 			}
 		}
-		_, err := e.app.ProveAudit(e.ctx, int64(len(evs)+5))
+		_, err := e.app.AuditLog.ProveAudit(e.ctx, int64(len(evs)+5))
 		wantCode(t, err, haven.ENOTFOUND)
 
 		from, to := start.Add(-time.Hour), e.clock.Now().Add(time.Hour)
-		scope := must[[]*app.ScopeEntry](t)(e.app.ScopeAudit(e.ctx, e.screening.UserID, from, to))
+		scope := must[[]*app.ScopeEntry](t)(e.app.AuditLog.ScopeAudit(e.ctx, e.screening.UserID, from, to))
 		got := map[haven.ID]bool{}
 		for _, s := range scope {
 			got[s.ID] = true
@@ -160,11 +160,11 @@ func TestAuditProofAndScope(t *testing.T) {
 		if !got[c.ID] || !got[c.Members[0].ID] || !got[c.Members[1].ID] || got[other.ID] {
 			t.Fatalf("scope of the screening partner = %v", got)
 		}
-		visaScope := must[[]*app.ScopeEntry](t)(e.app.ScopeAudit(e.ctx, e.visa.UserID, from, to))
+		visaScope := must[[]*app.ScopeEntry](t)(e.app.AuditLog.ScopeAudit(e.ctx, e.visa.UserID, from, to))
 		if len(visaScope) != 3 { // case c and its two members; the other case was never touched by the officer
 			t.Fatalf("scope of the officer has %d entries", len(visaScope))
 		}
-		none := must[[]*app.ScopeEntry](t)(e.app.ScopeAudit(e.ctx, e.visa.UserID, to, to.Add(time.Hour)))
+		none := must[[]*app.ScopeEntry](t)(e.app.AuditLog.ScopeAudit(e.ctx, e.visa.UserID, to, to.Add(time.Hour)))
 		if len(none) != 0 {
 			t.Fatalf("an empty window has %d entries", len(none))
 		}

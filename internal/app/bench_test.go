@@ -23,14 +23,14 @@ func BenchmarkVerifyAudit(b *testing.B) {
 	forEngineBench(b, func(b *testing.B, e *env) {
 		for i := len(e.auditEvents(b)); i < 5000; i++ {
 			o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Settlement organisation %d", i)}
-			if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+			if err := e.app.Programme.CreateOrganisation(e.ctx, e.admin, o); err != nil {
 				b.Fatal(err)
 			}
 		}
 		vkey := e.vkey(b)
 		b.ResetTimer()
 		for range b.N {
-			rep, err := e.app.VerifyAudit(e.ctx, vkey)
+			rep, err := e.app.AuditLog.VerifyAudit(e.ctx, vkey)
 			if err != nil || rep.Events < 5000 {
 				b.Fatalf("%+v %v", rep, err)
 			}
@@ -47,7 +47,7 @@ func BenchmarkAuditedAct(b *testing.B) {
 		b.ResetTimer()
 		for i := range b.N {
 			o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: fmt.Sprintf("Org %d", i)}
-			if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+			if err := e.app.Programme.CreateOrganisation(e.ctx, e.admin, o); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -62,7 +62,7 @@ func BenchmarkCaseView(b *testing.B) {
 		c := e.admissible(b, e.refer(b, referral("Bench", 4, haven.PriorityNormal)))
 		b.ResetTimer()
 		for range b.N {
-			got, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+			got, err := e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)
 			if err != nil || len(got.Members) != 4 {
 				b.Fatalf("%v", err)
 			}

@@ -27,38 +27,38 @@ func TestOwnFactors(t *testing.T) {
 		secret, codes := e.enrolTOTP(t, enrolment)
 		me := haven.Actor{UserID: farah.ID}
 
-		f := must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, me))
+		f := must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, me))
 		if !f.TOTP || !f.TOTPSince.Equal(enrolled) || len(f.Passkeys) != 0 || f.RecoveryCodesLeft != 10 || f.Removable {
 			t.Fatalf("after enrolment: %+v", f)
 		}
 
 		// A recovery code used is one fewer left.
-		step := must[*app.Step](t)(e.app.SignIn(e.ctx, "farah", goodPass, "src"))
-		here := must[*app.Session](t)(e.app.SignInRecovery(e.ctx, step.ID, codes[3], "src"))
-		if f = must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, me)); f.RecoveryCodesLeft != 9 {
+		step := must[*app.Step](t)(e.app.Accounts.SignIn(e.ctx, "farah", goodPass, "src"))
+		here := must[*app.Session](t)(e.app.Accounts.SignInRecovery(e.ctx, step.ID, codes[3], "src"))
+		if f = must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, me)); f.RecoveryCodesLeft != 9 {
 			t.Fatalf("after a recovery code: %d left", f.RecoveryCodesLeft)
 		}
 
 		// A passkey added shows by its label; with two factors, one may go.
 		e.clock.Add(10 * time.Minute) // within the session's idle limit
 		added := e.clock.Now()
-		opts, next, err := e.app.AddPasskeyBegin(e.ctx, here.Token, goodPass)
+		opts, next, err := e.app.Accounts.AddPasskeyBegin(e.ctx, here.Token, goodPass)
 		noErr(t, err)
 		key := authtest.New()
 		resp := must[[]byte](t)(key.Create(opts, authtest.Options{Origin: testOrigin}))
-		noErr(t, e.app.AddPasskeyFinish(e.ctx, here.Token, next.ID, "Work laptop", bytes.NewReader(resp)))
+		noErr(t, e.app.Accounts.AddPasskeyFinish(e.ctx, here.Token, next.ID, "Work laptop", bytes.NewReader(resp)))
 
 		// Another user, with a passkey of their own.
 		gregor, genrol := e.newUser(t, "gregor")
 		gsecret, _ := e.enrolTOTP(t, genrol)
 		g := e.signInTOTP(t, "gregor", gsecret, "g")
-		gopts, gnext, err := e.app.AddPasskeyBegin(e.ctx, g.Token, goodPass)
+		gopts, gnext, err := e.app.Accounts.AddPasskeyBegin(e.ctx, g.Token, goodPass)
 		noErr(t, err)
 		gkey := authtest.New()
 		gresp := must[[]byte](t)(gkey.Create(gopts, authtest.Options{Origin: testOrigin}))
-		noErr(t, e.app.AddPasskeyFinish(e.ctx, g.Token, gnext.ID, "Gregor's phone", bytes.NewReader(gresp)))
+		noErr(t, e.app.Accounts.AddPasskeyFinish(e.ctx, g.Token, gnext.ID, "Gregor's phone", bytes.NewReader(gresp)))
 
-		f = must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, me))
+		f = must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, me))
 		if len(f.Passkeys) != 1 || !f.Removable || !f.TOTP || f.RecoveryCodesLeft != 9 {
 			t.Fatalf("with a passkey: %+v", f)
 		}
@@ -66,7 +66,7 @@ func TestOwnFactors(t *testing.T) {
 		if !bytes.Equal(p.ID, key.Credentials()[0].ID) || p.Name != "Work laptop" || !p.CreatedAt.Equal(added) || !p.LastUsedAt.IsZero() {
 			t.Fatalf("the passkey: %+v", p)
 		}
-		gf := must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, haven.Actor{UserID: gregor.ID}))
+		gf := must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, haven.Actor{UserID: gregor.ID}))
 		if len(gf.Passkeys) != 1 || gf.Passkeys[0].Name != "Gregor's phone" || bytes.Equal(gf.Passkeys[0].ID, p.ID) {
 			t.Fatalf("gregor's factors: %+v", gf.Passkeys)
 		}
@@ -74,12 +74,12 @@ func TestOwnFactors(t *testing.T) {
 		// Signing in with the passkey dates its last use.
 		e.clock.Add(10 * time.Minute) // within the session's idle limit
 		used := e.clock.Now()
-		step = must[*app.Step](t)(e.app.SignIn(e.ctx, "farah", goodPass, "src"))
-		popts, pnext, err := e.app.SignInPasskeyBegin(e.ctx, step.ID)
+		step = must[*app.Step](t)(e.app.Accounts.SignIn(e.ctx, "farah", goodPass, "src"))
+		popts, pnext, err := e.app.Accounts.SignInPasskeyBegin(e.ctx, step.ID)
 		noErr(t, err)
 		assertion := must[[]byte](t)(key.Get(popts, authtest.Options{Origin: testOrigin}))
-		must[*app.Session](t)(e.app.SignInPasskeyFinish(e.ctx, pnext.ID, bytes.NewReader(assertion), "src"))
-		f = must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, me))
+		must[*app.Session](t)(e.app.Accounts.SignInPasskeyFinish(e.ctx, pnext.ID, bytes.NewReader(assertion), "src"))
+		f = must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, me))
 		if !f.Passkeys[0].LastUsedAt.Equal(used) {
 			t.Fatalf("last used %v, want %v", f.Passkeys[0].LastUsedAt, used)
 		}
@@ -125,18 +125,18 @@ func TestOwnFactors(t *testing.T) {
 		}
 
 		// Removing the authenticator app leaves the passkey as the last.
-		noErr(t, e.app.RemoveFactor(e.ctx, here.Token, goodPass, app.FactorTOTP, nil))
-		if f = must[*haven.Factors](t)(e.app.OwnFactors(e.ctx, me)); f.TOTP || !f.TOTPSince.IsZero() || f.Removable || len(f.Passkeys) != 1 {
+		noErr(t, e.app.Accounts.RemoveFactor(e.ctx, here.Token, goodPass, app.FactorTOTP, nil))
+		if f = must[*haven.Factors](t)(e.app.Accounts.OwnFactors(e.ctx, me)); f.TOTP || !f.TOTPSince.IsZero() || f.Removable || len(f.Passkeys) != 1 {
 			t.Fatalf("after removing the app: %+v", f)
 		}
 
 		// No actor, an unknown one, a disabled one: refused.
-		_, err = e.app.OwnFactors(e.ctx, haven.Actor{})
+		_, err = e.app.Accounts.OwnFactors(e.ctx, haven.Actor{})
 		wantCode(t, err, haven.EUNAUTHORIZED)
-		_, err = e.app.OwnFactors(e.ctx, haven.Actor{UserID: "usr_nobody"})
+		_, err = e.app.Accounts.OwnFactors(e.ctx, haven.Actor{UserID: "usr_nobody"})
 		wantCode(t, err, haven.EUNAUTHORIZED)
-		noErr(t, e.app.DisableUser(e.ctx, e.admin, gregor.ID))
-		_, err = e.app.OwnFactors(e.ctx, haven.Actor{UserID: gregor.ID})
+		noErr(t, e.app.Accounts.DisableUser(e.ctx, e.admin, gregor.ID))
+		_, err = e.app.Accounts.OwnFactors(e.ctx, haven.Actor{UserID: gregor.ID})
 		wantCode(t, err, haven.EUNAUTHORIZED)
 	})
 }
@@ -152,9 +152,9 @@ func TestFindAccounts(t *testing.T) {
 		waiting, _ := e.newUser(t, "waiting")
 		gone, genrol := e.newUser(t, "gone")
 		e.enrolTOTP(t, genrol)
-		noErr(t, e.app.DisableUser(e.ctx, e.admin, gone.ID))
+		noErr(t, e.app.Accounts.DisableUser(e.ctx, e.admin, gone.ID))
 
-		all := must[[]*haven.Account](t)(e.app.FindAccounts(e.ctx, e.admin, ""))
+		all := must[[]*haven.Account](t)(e.app.Accounts.FindAccounts(e.ctx, e.admin, ""))
 		byName := map[string]*haven.Account{}
 		lastOrg := ""
 		orgName := map[haven.ID]string{}
@@ -182,7 +182,7 @@ func TestFindAccounts(t *testing.T) {
 		if a := byName["gone"]; a == nil || a.User.DisabledAt.IsZero() {
 			t.Fatalf("a disabled user: %+v", a)
 		}
-		visa := must[[]*haven.Account](t)(e.app.FindAccounts(e.ctx, e.admin, e.orgs[haven.OrgVisaOffice].ID))
+		visa := must[[]*haven.Account](t)(e.app.Accounts.FindAccounts(e.ctx, e.admin, e.orgs[haven.OrgVisaOffice].ID))
 		for _, a := range visa {
 			if a.User.OrgID != e.orgs[haven.OrgVisaOffice].ID {
 				t.Fatalf("the visa office's accounts include %+v", a.User)
@@ -191,10 +191,10 @@ func TestFindAccounts(t *testing.T) {
 		if len(visa) != 4 {
 			t.Fatalf("%d visa office accounts, want 4", len(visa))
 		}
-		_, err := e.app.FindAccounts(e.ctx, e.admin, "org_missing")
+		_, err := e.app.Accounts.FindAccounts(e.ctx, e.admin, "org_missing")
 		wantCode(t, err, haven.EINVALID)
 		for _, who := range []haven.Actor{e.visa, e.settlement, e.unhcr} {
-			_, err := e.app.FindAccounts(e.ctx, who, "")
+			_, err := e.app.Accounts.FindAccounts(e.ctx, who, "")
 			wantCode(t, err, haven.EFORBIDDEN)
 		}
 	})

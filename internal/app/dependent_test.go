@@ -18,7 +18,7 @@ func TestAdultDependentChild(t *testing.T) {
 		today := haven.DateOf(e.clock.Now())
 		c := referral("Adult", 4, haven.PriorityNormal)
 		c.Members[3].DateOfBirth = haven.Date{Year: today.Year - 45, Month: today.Month, Day: today.Day}
-		err := e.app.CreateReferral(e.ctx, e.unhcr, c)
+		err := e.app.Cases.CreateReferral(e.ctx, e.unhcr, c)
 		wantCode(t, err, haven.EINVALID)
 		if f := haven.FieldsOf(err); len(f) != 1 || f[0].Field != "members[3].adult_dependent" {
 			t.Fatalf("fields = %+v", f)
@@ -32,7 +32,7 @@ func TestAdultDependentChild(t *testing.T) {
 		c.Members[3].AdultDependent = true
 		e.refer(t, c)
 		for _, who := range []haven.Actor{e.unhcr, e.visa} {
-			got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, who, c.ID))
+			got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, who, c.ID))
 			if !got.Members[3].AdultDependent || got.Members[2].AdultDependent {
 				t.Errorf("read back: %v %v", got.Members[2].AdultDependent, got.Members[3].AdultDependent)
 			}
@@ -51,9 +51,9 @@ func TestAdultDependentChild(t *testing.T) {
 		// The settlement organisation, once the case is placed with it.
 		e.admissible(t, c)
 		m := must[*haven.Case](t)
-		m(e.app.Approve(e.ctx, e.visa, c.ID, haven.ApproveInput{}))
-		m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
-		got := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
+		m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, haven.ApproveInput{}))
+		m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		got := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
 		if len(got.Members) != 4 || got.Members[3].Relationship != haven.RelChild || got.Members[3].AdultDependent {
 			t.Errorf("settlement organisation's view of the adult child: %+v", got.Members[3])
 		}

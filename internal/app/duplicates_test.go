@@ -15,9 +15,9 @@ import (
 func (e *env) otherReferrer(t testing.TB) haven.Actor {
 	t.Helper()
 	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Another referral partner", Country: "CH"}
-	noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, o))
+	noErr(t, e.app.Programme.CreateOrganisation(e.ctx, e.admin, o))
 	u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: "other-referrer", DisplayName: "Other referrer"}
-	if _, err := e.app.CreateUser(e.ctx, e.admin, u); err != nil {
+	if _, err := e.app.Programme.CreateUser(e.ctx, e.admin, u); err != nil {
 		t.Fatal(err)
 	}
 	return haven.Actor{UserID: u.ID}
@@ -50,7 +50,7 @@ func anonymous(c *haven.Case) *haven.Case {
 
 func duplicatesOf(t testing.TB, e *env, actor haven.Actor, id haven.ID) []*haven.PossibleDuplicate {
 	t.Helper()
-	c, err := e.app.FindCaseByID(e.ctx, actor, id)
+	c, err := e.app.Cases.FindCaseByID(e.ctx, actor, id)
 	noErr(t, err)
 	return c.PossibleDuplicates
 }
@@ -76,7 +76,7 @@ func TestDuplicateAcrossOrganisationsTellsTheReferrerNothing(t *testing.T) {
 				}
 				e.refer(t, a)
 				c := fixed("Beta")
-				err := e.app.CreateReferral(e.ctx, b, c)
+				err := e.app.Cases.CreateReferral(e.ctx, b, c)
 				return e, b, a, c, err
 			}
 			e, b, a, dup, err := refer(true)
@@ -84,9 +84,9 @@ func TestDuplicateAcrossOrganisationsTellsTheReferrerNothing(t *testing.T) {
 			e0, b0, _, clean, err0 := refer(false)
 			noErr(t, err0)
 
-			seen, err := e.app.FindCaseByID(e.ctx, b, dup.ID)
+			seen, err := e.app.Cases.FindCaseByID(e.ctx, b, dup.ID)
 			noErr(t, err)
-			seen0, err := e0.app.FindCaseByID(e0.ctx, b0, clean.ID)
+			seen0, err := e0.app.Cases.FindCaseByID(e0.ctx, b0, clean.ID)
 			noErr(t, err)
 			if seen.PossibleDuplicates != nil {
 				t.Errorf("the referrer sees %d possible duplicates", len(seen.PossibleDuplicates))
@@ -99,9 +99,9 @@ func TestDuplicateAcrossOrganisationsTellsTheReferrerNothing(t *testing.T) {
 			if got, want := anonymous(dup), anonymous(clean); !reflect.DeepEqual(got, want) {
 				t.Errorf("the referral as returned differs from one that matched nothing")
 			}
-			list, n, err := e.app.FindCases(e.ctx, b, haven.CaseFilter{})
+			list, n, err := e.app.Cases.FindCases(e.ctx, b, haven.CaseFilter{})
 			noErr(t, err)
-			list0, n0, err := e0.app.FindCases(e0.ctx, b0, haven.CaseFilter{})
+			list0, n0, err := e0.app.Cases.FindCases(e0.ctx, b0, haven.CaseFilter{})
 			noErr(t, err)
 			if n != n0 || len(list) != 1 || len(list0) != 1 || !reflect.DeepEqual(anonymous(list[0]), anonymous(list0[0])) {
 				t.Errorf("the referrer's list differs from one that matched nothing: %d %d", n, n0)
@@ -149,7 +149,7 @@ func TestDuplicateAcrossOrganisationsTellsTheReferrerNothing(t *testing.T) {
 			}
 
 			// The visa office's queue finds both; nobody else may ask.
-			flagged, total, err := e.app.FindCases(e.ctx, e.visa, haven.CaseFilter{PossibleDuplicate: true})
+			flagged, total, err := e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{PossibleDuplicate: true})
 			noErr(t, err)
 			var ids []haven.ID
 			for _, c := range flagged {
@@ -159,7 +159,7 @@ func TestDuplicateAcrossOrganisationsTellsTheReferrerNothing(t *testing.T) {
 				t.Errorf("visa office's possible duplicates = %v (total %d)", ids, total)
 			}
 			for _, who := range []haven.Actor{b, e.unhcr, e.fld, e.settlement} {
-				_, _, err := e.app.FindCases(e.ctx, who, haven.CaseFilter{PossibleDuplicate: true})
+				_, _, err := e.app.Cases.FindCases(e.ctx, who, haven.CaseFilter{PossibleDuplicate: true})
 				wantCode(t, err, haven.EFORBIDDEN)
 			}
 		})
@@ -174,7 +174,7 @@ func TestDuplicateUNHCRNumberAcrossOrganisations(t *testing.T) {
 		a := e.refer(t, referral("Alpha", 2, haven.PriorityNormal))
 		c := referral("Beta", 2, haven.PriorityNormal)
 		c.UNHCRNumber = strings.ToLower(a.UNHCRNumber)
-		noErr(t, e.app.CreateReferral(e.ctx, b, c))
+		noErr(t, e.app.Cases.CreateReferral(e.ctx, b, c))
 		want := []*haven.PossibleDuplicate{{OtherCaseID: a.ID, Match: haven.MatchUNHCRNumber, FoundAt: c.ReferredAt}}
 		if got := duplicatesOf(t, e, e.visa, c.ID); !reflect.DeepEqual(got, want) {
 			t.Errorf("possible duplicates = %+v, want %+v", got, want[0])
@@ -192,14 +192,14 @@ func TestDuplicateWithinOwnCaseloadIsRefused(t *testing.T) {
 		a := e.refer(t, referral("Alpha", 3, haven.PriorityNormal))
 		again := referral("Again", 3, haven.PriorityNormal)
 		again.UNHCRNumber = a.UNHCRNumber
-		err := e.app.CreateReferral(e.ctx, e.unhcr, again)
+		err := e.app.Cases.CreateReferral(e.ctx, e.unhcr, again)
 		wantCode(t, err, haven.ECONFLICT)
 		if f := haven.FieldsOf(err); len(f) != 1 || f[0].Field != "unhcr_number" {
 			t.Errorf("fields = %+v", f)
 		}
 		person := referral("Person", 3, haven.PriorityNormal)
 		person.Members[2].FamilyName, person.Members[2].GivenNames, person.Members[2].DateOfBirth = a.Members[2].FamilyName, a.Members[2].GivenNames, a.Members[2].DateOfBirth
-		err = e.app.CreateReferral(e.ctx, e.unhcr, person)
+		err = e.app.Cases.CreateReferral(e.ctx, e.unhcr, person)
 		if f := haven.FieldsOf(err); err == nil || len(f) != 1 || f[0].Field != "members[2]" {
 			t.Errorf("a person on the referrer's own open case: %v", err)
 		}
@@ -217,20 +217,20 @@ func TestImportDuplicates(t *testing.T) {
 		theirs.UNHCRNumber = a.UNHCRNumber
 		mine := e.refer(t, referral("Mine", 2, haven.PriorityNormal)) // UNHCR's own
 		_ = mine
-		noErr(t, e.app.ImportReferrals(e.ctx, b, []*haven.Case{theirs, referral("Other", 2, haven.PriorityNormal)}))
+		noErr(t, e.app.Cases.ImportReferrals(e.ctx, b, []*haven.Case{theirs, referral("Other", 2, haven.PriorityNormal)}))
 		if got := duplicatesOf(t, e, e.visa, theirs.ID); len(got) != 1 || got[0].OtherCaseID != a.ID || got[0].Match != haven.MatchUNHCRNumber {
 			t.Errorf("imported possible duplicate = %+v", got)
 		}
 
 		one, two := referral("One", 2, haven.PriorityNormal), referral("Two", 2, haven.PriorityNormal)
 		two.UNHCRNumber = one.UNHCRNumber
-		err := e.app.ImportReferrals(e.ctx, b, []*haven.Case{one, two})
+		err := e.app.Cases.ImportReferrals(e.ctx, b, []*haven.Case{one, two})
 		if f := haven.FieldsOf(err); len(f) != 1 || f[0].Field != "line 2: unhcr_number" {
 			t.Errorf("a UNHCR number twice in the file: %v", err)
 		}
 		own := referral("Own", 2, haven.PriorityNormal)
 		own.UNHCRNumber = theirs.UNHCRNumber // now on B's own case too
-		err = e.app.ImportReferrals(e.ctx, b, []*haven.Case{own})
+		err = e.app.Cases.ImportReferrals(e.ctx, b, []*haven.Case{own})
 		if f := haven.FieldsOf(err); len(f) != 1 || f[0].Field != "line 1: unhcr_number" {
 			t.Errorf("a UNHCR number on the importer's own case: %v", err)
 		}

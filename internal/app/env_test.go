@@ -3,10 +3,11 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"golang.org/x/mod/sumdb/note"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
@@ -51,24 +52,24 @@ func newEnv(t testing.TB, s store.Store) *env {
 	}
 	e := &env{store: s, keys: keys, clock: &clock{t: start}, ctx: context.Background(), orgs: map[haven.OrgKind]*haven.Organisation{}}
 	e.app = app.New(app.Config{Store: s, Vault: v, Clock: e.clock, AuditSigner: signer(t, keys)})
-	if err := e.app.Bootstrap(e.ctx); err != nil {
+	if err := e.app.Programme.Bootstrap(e.ctx); err != nil {
 		t.Fatal(err)
 	}
 	org := &haven.Organisation{Name: "IRCC programme", Country: "CA"}
 	u := &haven.User{Username: "admin", DisplayName: "Admin"}
-	if _, err := e.app.CreateFirstAdmin(e.ctx, org, u); err != nil {
+	if _, err := e.app.Programme.CreateFirstAdmin(e.ctx, org, u); err != nil {
 		t.Fatal(err)
 	}
 	e.orgs[haven.OrgProgrammeAdmin] = org
 	e.admin = haven.Actor{UserID: u.ID}
 	mk := func(kind haven.OrgKind, name string) haven.Actor {
 		o := &haven.Organisation{Kind: kind, Name: name, Country: "CA"}
-		if err := e.app.CreateOrganisation(e.ctx, e.admin, o); err != nil {
+		if err := e.app.Programme.CreateOrganisation(e.ctx, e.admin, o); err != nil {
 			t.Fatal(err)
 		}
 		e.orgs[kind] = o
 		u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: string(kind[:4]) + "-worker", DisplayName: name + " worker"}
-		if _, err := e.app.CreateUser(e.ctx, e.admin, u); err != nil {
+		if _, err := e.app.Programme.CreateUser(e.ctx, e.admin, u); err != nil {
 			t.Fatal(err)
 		}
 		return haven.Actor{UserID: u.ID}
@@ -157,7 +158,7 @@ func wantCode(t testing.TB, err error, code haven.ErrorCode) {
 // refer creates the referral as UNHCR.
 func (e *env) refer(t testing.TB, c *haven.Case) *haven.Case {
 	t.Helper()
-	noErr(t, e.app.CreateReferral(e.ctx, e.unhcr, c))
+	noErr(t, e.app.Cases.CreateReferral(e.ctx, e.unhcr, c))
 	return c
 }
 
@@ -167,9 +168,9 @@ func (e *env) passChecks(t testing.TB, c *haven.Case) *haven.Case {
 	t.Helper()
 	valid := haven.DateOf(e.clock.Now().AddDate(1, 0, 0))
 	for _, m := range c.Travellers() {
-		c = must[*haven.Case](t)(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid, Details: "IME clear"}))
-		c = must[*haven.Case](t)(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
-		c = must[*haven.Case](t)(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed}))
+		c = must[*haven.Case](t)(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid, Details: "IME clear"}))
+		c = must[*haven.Case](t)(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
+		c = must[*haven.Case](t)(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed}))
 	}
 	return c
 }
@@ -182,7 +183,7 @@ func (e *env) assignAll(t testing.TB, c *haven.Case) {
 		ids = append(ids, m.ID)
 	}
 	for _, k := range []haven.OrgKind{haven.OrgScreeningPartner, haven.OrgMedicalPartner} {
-		must[*haven.Case](t)(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, ids))
+		must[*haven.Case](t)(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, ids))
 	}
 }
 
@@ -190,11 +191,11 @@ func (e *env) assignAll(t testing.TB, c *haven.Case) {
 func (e *env) inAdmissibility(t testing.TB, c *haven.Case) *haven.Case {
 	t.Helper()
 	m := must[*haven.Case](t)
-	c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-	c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-	c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+	c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+	c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Credible."}))
-	return m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+	return m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
 }
 
 // admissible takes a referred case to admissible.
@@ -203,12 +204,12 @@ func (e *env) admissible(t testing.TB, c *haven.Case) *haven.Case {
 	c = e.inAdmissibility(t, c)
 	e.assignAll(t, c)
 	c = e.passChecks(t, c)
-	return must[*haven.Case](t)(e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID))
+	return must[*haven.Case](t)(e.app.Cases.ConfirmAdmissible(e.ctx, e.visa, c.ID))
 }
 
 func (e *env) figures(t testing.TB, year int) *haven.CapFigures {
 	t.Helper()
-	return must[*haven.CapFigures](t)(e.app.CapFigures(e.ctx, e.admin, year))
+	return must[*haven.CapFigures](t)(e.app.Programme.CapFigures(e.ctx, e.admin, year))
 }
 
 func (e *env) auditEvents(t testing.TB) []*haven.AuditEvent {

@@ -16,7 +16,7 @@ func TestImportReferralsAllOrNothing(t *testing.T) {
 		bad[2].UNHCRNumber = bad[0].UNHCRNumber // line 3: the same number as line 1
 		bad[2].Members[1] = bad[0].Members[1]   // and the same person
 		cases0, events0 := countRows(t, e)
-		err := e.app.ImportReferrals(e.ctx, e.unhcr, bad)
+		err := e.app.Cases.ImportReferrals(e.ctx, e.unhcr, bad)
 		wantCode(t, err, haven.EINVALID)
 		var lines []string
 		for _, f := range haven.FieldsOf(err) {
@@ -35,12 +35,12 @@ func TestImportReferralsAllOrNothing(t *testing.T) {
 			t.Fatalf("a refused import wrote %d cases and %d events", cases1-cases0, events1-events0)
 		}
 		good := []*haven.Case{referral("ImpD", 2, haven.PriorityNormal), referral("ImpE", 1, haven.PriorityEmergency)}
-		noErr(t, e.app.ImportReferrals(e.ctx, e.unhcr, good))
+		noErr(t, e.app.Cases.ImportReferrals(e.ctx, e.unhcr, good))
 		if cases1, _ := countRows(t, e); cases1 != cases0+2 || good[0].ID == "" || good[1].State != haven.StateReferred {
 			t.Fatalf("import: %d cases, %+v", cases1-cases0, good[1])
 		}
-		wantCode(t, e.app.ImportReferrals(e.ctx, e.unhcr, nil), haven.EINVALID)
-		wantCode(t, e.app.ImportReferrals(e.ctx, e.visa, []*haven.Case{referral("ImpF", 1, haven.PriorityNormal)}), haven.EFORBIDDEN)
+		wantCode(t, e.app.Cases.ImportReferrals(e.ctx, e.unhcr, nil), haven.EINVALID)
+		wantCode(t, e.app.Cases.ImportReferrals(e.ctx, e.visa, []*haven.Case{referral("ImpF", 1, haven.PriorityNormal)}), haven.EFORBIDDEN)
 	})
 }
 
@@ -51,21 +51,21 @@ func TestAssignedWork(t *testing.T) {
 		m := must[*haven.Case](t)
 		c := e.refer(t, referral("Work", 2, haven.PriorityNormal))
 		e.refer(t, referral("NotAssigned", 1, haven.PriorityNormal))
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
-		m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
-		work := must[[]*haven.Case](t)(e.app.FindAssignedWork(e.ctx, e.medical))
+		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
+		work := must[[]*haven.Case](t)(e.app.Cases.FindAssignedWork(e.ctx, e.medical))
 		if len(work) != 1 || work[0].ID != c.ID || len(work[0].Members) != 1 || work[0].Members[0].ID != c.Members[1].ID ||
 			work[0].Members[0].FamilyName == "" || work[0].PersecutionAccount != "" {
 			t.Fatalf("medical partner's work = %+v", work)
 		}
-		if none := must[[]*haven.Case](t)(e.app.FindAssignedWork(e.ctx, e.screening)); len(none) != 0 {
+		if none := must[[]*haven.Case](t)(e.app.Cases.FindAssignedWork(e.ctx, e.screening)); len(none) != 0 {
 			t.Fatalf("screening partner's work = %d cases", len(none))
 		}
-		_, err := e.app.FindAssignedWork(e.ctx, e.settlement)
+		_, err := e.app.Cases.FindAssignedWork(e.ctx, e.settlement)
 		wantCode(t, err, haven.EFORBIDDEN)
 	})
 }

@@ -20,11 +20,11 @@ func TestLifecycle(t *testing.T) {
 			NationalityCountries: []string{"IR"}, AsylumCountry: "TR", FamilySize: 4,
 			Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkJournalism}},
 		}
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, nom))
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, nom))
 		// The referral partner it is addressed to reviews it; nobody else sees it.
-		_, err := e.app.FindNominationByID(e.ctx, e.visa, nom.ID)
+		_, err := e.app.Nominations.FindNominationByID(e.ctx, e.visa, nom.ID)
 		wantCode(t, err, haven.ENOTFOUND)
-		got := must[*haven.Nomination](t)(e.app.ReviewNomination(e.ctx, e.unhcr, nom.ID))
+		got := must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, nom.ID))
 		if got.State != haven.NominationUnderReview || got.DefenderName != "Nasrin Lifecycle" {
 			t.Fatalf("reviewed nomination = %+v", got)
 		}
@@ -32,12 +32,12 @@ func TestLifecycle(t *testing.T) {
 		c := referral("Lifecycle", 4, haven.PriorityUrgent)
 		c.NominationID = nom.ID
 		e.refer(t, c)
-		if got := must[*haven.Nomination](t)(e.app.FindNominationByID(e.ctx, e.fld, nom.ID)); got.State != haven.NominationReferred || got.CaseID != c.ID {
+		if got := must[*haven.Nomination](t)(e.app.Nominations.FindNominationByID(e.ctx, e.fld, nom.ID)); got.State != haven.NominationReferred || got.CaseID != c.ID {
 			t.Fatalf("nomination after referral = %+v", got)
 		}
 		before := e.figures(t, 2026)
 		c = e.admissible(t, c)
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 		if c.State != haven.StateApproved || c.VisaKind != haven.VisaPermanentResident || c.AdmissionYear != 2026 {
 			t.Fatalf("approved case = %s %s %d", c.State, c.VisaKind, c.AdmissionYear)
 		}
@@ -56,22 +56,22 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("partner figures = %+v", after.Partners)
 		}
 		e.clock.Add(24 * time.Hour)
-		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 14)), Itinerary: "IST-YYZ", TransportationLoan: true}))
-		c = m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 14)), Itinerary: "IST-YYZ", TransportationLoan: true}))
+		c = m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
 		e.clock.Add(14 * 24 * time.Hour)
-		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "yyz"}))
+		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "yyz"}))
 		if f := e.figures(t, 2026); f.Reserved != 0 || f.Arrived != 4 || f.Remaining != before.Remaining-4 {
 			t.Fatalf("after arrival: %+v", f)
 		}
 		// The settlement organisation now sees the case; the screening
 		// partner does not, and cannot tell it exists.
-		if _, err := e.app.FindCaseByID(e.ctx, e.settlement, c.ID); err != nil {
+		if _, err := e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID); err != nil {
 			t.Fatalf("settlement organisation cannot see its case: %v", err)
 		}
-		_, err = e.app.FindCaseByID(e.ctx, e.screening, c.ID)
+		_, err = e.app.Cases.FindCaseByID(e.ctx, e.screening, c.ID)
 		wantCode(t, err, haven.ENOTFOUND)
-		c = m(e.app.BeginSettlement(e.ctx, e.settlement, c.ID))
-		sv := m(e.app.Close(e.ctx, e.settlement, c.ID))
+		c = m(e.app.Cases.BeginSettlement(e.ctx, e.settlement, c.ID))
+		sv := m(e.app.Cases.Close(e.ctx, e.settlement, c.ID))
 		// The settlement view: names, family, languages, work areas, the
 		// itinerary to meet the family, arrival; never the persecution
 		// account, threats, checks, notes or reasons.
@@ -82,7 +82,7 @@ func TestLifecycle(t *testing.T) {
 			sv.Members[1].ConfidentialNotes != "" || sv.Members[0].Whereabouts != "" || len(sv.Decisions) != 0 || sv.UNHCRNumber != "" || sv.Travel.Itinerary == "" {
 			t.Fatalf("settlement view shows what it must not: %+v", sv)
 		}
-		c = m(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 		if c.State != haven.StateClosed || c.Arrival.PortOfEntry != "YYZ" || len(c.Decisions) != 1 || len(c.Checks) != 12 {
 			t.Fatalf("closed case = %s, arrival %+v, %d decisions, %d checks", c.State, c.Arrival, len(c.Decisions), len(c.Checks))
 		}
@@ -126,12 +126,12 @@ func TestRefusalAndWithdrawal(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.refer(t, referral("Refused", 2, haven.PriorityNormal))
 		c = e.admissible(t, c)
-		_, err := e.app.Refuse(e.ctx, e.visa, c.ID, "  ")
+		_, err := e.app.Cases.Refuse(e.ctx, e.visa, c.ID, "  ")
 		wantCode(t, err, haven.EINVALID)
 		if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "reasons" {
 			t.Fatalf("fields = %+v", fs)
 		}
-		c = must[*haven.Case](t)(e.app.Refuse(e.ctx, e.visa, c.ID, "Exclusion clause applies."))
+		c = must[*haven.Case](t)(e.app.Cases.Refuse(e.ctx, e.visa, c.ID, "Exclusion clause applies."))
 		d := c.Decisions[len(c.Decisions)-1]
 		if c.State != haven.StateRefused || d.Kind != haven.DecisionRefused || d.NoticeOrgID != e.orgs[haven.OrgReferralPartner].ID || d.NoticeAt.IsZero() || d.Reasons != "Exclusion clause applies." {
 			t.Fatalf("refused case %s, decision %+v", c.State, d)
@@ -139,11 +139,11 @@ func TestRefusalAndWithdrawal(t *testing.T) {
 
 		w := e.refer(t, referral("Withdrawn", 3, haven.PriorityNormal))
 		w = e.admissible(t, w)
-		must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, w.ID, app.ApproveInput{}))
+		must[*haven.Case](t)(e.app.Cases.Approve(e.ctx, e.visa, w.ID, app.ApproveInput{}))
 		if f := e.figures(t, 2026); f.Reserved != 3 {
 			t.Fatalf("reserved = %d", f.Reserved)
 		}
-		w = must[*haven.Case](t)(e.app.Withdraw(e.ctx, e.unhcr, w.ID, "Family found another durable solution."))
+		w = must[*haven.Case](t)(e.app.Cases.Withdraw(e.ctx, e.unhcr, w.ID, "Family found another durable solution."))
 		if f := e.figures(t, 2026); f.Reserved != 0 || w.State != haven.StateWithdrawn {
 			t.Fatalf("after withdrawal: %+v, state %s", f, w.State)
 		}
@@ -156,25 +156,25 @@ func TestSplitDecision(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.refer(t, referral("Split", 3, haven.PriorityUrgent))
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.ScheduleInterview(e.ctx, e.visa, c.ID))
-		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.ScheduleInterview(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Interviewed: true, Grounds: []haven.Ground{haven.GroundReligion}}))
-		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
 		e.assignAll(t, c)
 		c = e.passChecks(t, c)
 		third := c.Members[2]
-		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: third.ID, Kind: haven.CheckSecurity, Result: haven.ResultFailed, Details: "Match"}))
-		_, err := e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID)
+		c = m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: third.ID, Kind: haven.CheckSecurity, Result: haven.ResultFailed, Details: "Match"}))
+		_, err := e.app.Cases.ConfirmAdmissible(e.ctx, e.visa, c.ID)
 		wantCode(t, err, haven.ECONFLICT)
-		_, err = e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{c.Members[0].ID}, "The principal cannot be split off.")
+		_, err = e.app.Cases.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{c.Members[0].ID}, "The principal cannot be split off.")
 		wantCode(t, err, haven.EINVALID)
-		c = m(e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{third.ID}, "Inadmissible on security grounds."))
+		c = m(e.app.Cases.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{third.ID}, "Inadmissible on security grounds."))
 		if c.State != haven.StateSplitDecision || !c.Member(third.ID).Excluded || len(c.Travellers()) != 2 {
 			t.Fatalf("after split: %s, travellers %d", c.State, len(c.Travellers()))
 		}
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 		if f := e.figures(t, 2026); f.Reserved != 2 {
 			t.Fatalf("a split family of 3 reserved %d places, want 2", f.Reserved)
 		}
@@ -182,15 +182,15 @@ func TestSplitDecision(t *testing.T) {
 		// The medical partner's reach ended with its checks once
 		// admissibility was settled: the visa office asks again.
 		second := c.Members[1]
-		_, err = e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: second.ID, Kind: haven.CheckMedical, Result: haven.ResultOnHold, Details: "Active TB"})
+		_, err = e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: second.ID, Kind: haven.CheckMedical, Result: haven.ResultOnHold, Details: "Active TB"})
 		wantCode(t, err, haven.ENOTFOUND)
-		m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{second.ID}))
-		c = m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: second.ID, Kind: haven.CheckMedical, Result: haven.ResultOnHold, Details: "Active TB"}))
-		c = m(e.app.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{second.ID}, "Medical hold; will follow later."))
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{second.ID}))
+		c = m(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: second.ID, Kind: haven.CheckMedical, Result: haven.ResultOnHold, Details: "Active TB"}))
+		c = m(e.app.Cases.SplitDecision(e.ctx, e.visa, c.ID, []haven.ID{second.ID}, "Medical hold; will follow later."))
 		if f := e.figures(t, 2026); f.Reserved != 1 {
 			t.Fatalf("after a split following approval reserved = %d, want 1", f.Reserved)
 		}
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 		if f := e.figures(t, 2026); f.Reserved != 1 || c.State != haven.StateApproved {
 			t.Fatalf("re-approval: %+v %s", f, c.State)
 		}
@@ -204,31 +204,31 @@ func TestEmergencyTrackAndTravel(t *testing.T) {
 		m := must[*haven.Case](t)
 		n := e.refer(t, referral("Normal", 1, haven.PriorityNormal))
 		n = e.admissible(t, n)
-		_, err := e.app.Approve(e.ctx, e.visa, n.ID, app.ApproveInput{Emergency: true})
+		_, err := e.app.Cases.Approve(e.ctx, e.visa, n.ID, app.ApproveInput{Emergency: true})
 		wantCode(t, err, haven.ECONFLICT)
 
 		c := e.refer(t, referral("Emergency", 2, haven.PriorityEmergency))
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
 		e.assignAll(t, c)
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{Emergency: true}))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{Emergency: true}))
 		if c.VisaKind != haven.VisaTemporaryPermit || c.State != haven.StateApproved {
 			t.Fatalf("emergency approval: %s %s", c.State, c.VisaKind)
 		}
 		// No medical yet: travel cannot be booked.
-		_, err = e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 3))})
+		_, err = e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 3))})
 		wantCode(t, err, haven.ECONFLICT)
 		for _, mem := range c.Members {
-			c = m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
+			c = m(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
 				ValidUntil: haven.DateOf(e.clock.Now().AddDate(0, 0, 10))}))
 		}
 		// A medical that expires before the travel date blocks travel.
-		_, err = e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 30))})
+		_, err = e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 30))})
 		wantCode(t, err, haven.ECONFLICT)
-		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 5))}))
+		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 5))}))
 		if c.State != haven.StateTravelBooked {
 			t.Fatalf("state %s", c.State)
 		}
@@ -240,16 +240,16 @@ func TestHoldAndInfoRequest(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.refer(t, referral("Hold", 1, haven.PriorityNormal))
-		c = m(e.app.RequestInfo(e.ctx, e.visa, c.ID, "Need the full RRF annex."))
+		c = m(e.app.Cases.RequestInfo(e.ctx, e.visa, c.ID, "Need the full RRF annex."))
 		if c.State != haven.StateInfoRequested || c.ResumeState != haven.StateReferred {
 			t.Fatalf("info requested: %s / %s", c.State, c.ResumeState)
 		}
-		_, err := e.app.OpenFile(e.ctx, e.visa, c.ID)
+		_, err := e.app.Cases.OpenFile(e.ctx, e.visa, c.ID)
 		wantCode(t, err, haven.ECONFLICT)
-		c = m(e.app.Resume(e.ctx, e.visa, c.ID))
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.Hold(e.ctx, e.visa, c.ID, "Awaiting partner's risk update."))
-		c = m(e.app.Resume(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.Resume(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.Hold(e.ctx, e.visa, c.ID, "Awaiting partner's risk update."))
+		c = m(e.app.Cases.Resume(e.ctx, e.visa, c.ID))
 		if c.State != haven.StateFileCreated || c.ResumeState != "" {
 			t.Fatalf("resumed: %s / %s", c.State, c.ResumeState)
 		}
@@ -258,7 +258,7 @@ func TestHoldAndInfoRequest(t *testing.T) {
 			c.Notes[1].Event != haven.EventHold || c.Notes[1].Text != "Awaiting partner's risk update." || c.Notes[1].AuthorID != e.visa.UserID {
 			t.Fatalf("notes = %+v", c.Notes)
 		}
-		c = m(e.app.Withdraw(e.ctx, e.unhcr, c.ID, "The family is safe elsewhere."))
+		c = m(e.app.Cases.Withdraw(e.ctx, e.unhcr, c.ID, "The family is safe elsewhere."))
 		if n := c.Notes[len(c.Notes)-1]; n.Event != haven.EventWithdraw || n.Text != "The family is safe elsewhere." || n.OrgID != e.orgs[haven.OrgReferralPartner].ID {
 			t.Fatalf("withdrawal note = %+v", n)
 		}

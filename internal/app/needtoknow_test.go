@@ -35,16 +35,16 @@ func TestCheckPartnerSeesOnlyItsMembers(t *testing.T) {
 		m := must[*haven.Case](t)
 		c := e.inAdmissibility(t, e.refer(t, referral("Partial", 3, haven.PriorityEmergency)))
 		a, b, other := c.Members[0], c.Members[1], c.Members[2]
-		m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{a.ID, b.ID}))
-		m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgScreeningPartner].ID, memberIDsOf(c)))
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{a.ID, b.ID}))
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgScreeningPartner].ID, memberIDsOf(c)))
 		// Records of others: a screening of a and of other, a medical of
 		// other by the visa office.
-		m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: a.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
-		m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: other.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
-		m(e.app.RecordCheck(e.ctx, e.visa, c.ID, &haven.Check{MemberID: other.ID, Kind: haven.CheckMedical, Result: haven.ResultFailed, Details: "Other's IME"}))
+		m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: a.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
+		m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: other.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
+		m(e.app.Cases.RecordCheck(e.ctx, e.visa, c.ID, &haven.Check{MemberID: other.ID, Kind: haven.CheckMedical, Result: haven.ResultFailed, Details: "Other's IME"}))
 		e.corrupt(t, other.ID)
 		// The control: a read that opens the corrupt member fails.
-		_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+		_, err := e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)
 		if err == nil {
 			t.Fatal("the visa office read a corrupt member: the control does not bite")
 		}
@@ -70,26 +70,26 @@ func TestCheckPartnerSeesOnlyItsMembers(t *testing.T) {
 				t.Fatalf("%s: priorities %q %q, want the processing priority alone", what, got.ProcessingPriority, got.SubmissionPriority)
 			}
 		}
-		got := m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: a.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
+		got := m(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: a.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed,
 			ValidUntil: haven.DateOf(e.clock.Now().AddDate(1, 0, 0)), Details: "IME clear"}))
 		check("after recording", got)
 		if len(got.Checks) != 1 || got.Checks[0].MemberID != a.ID {
 			t.Fatalf("after recording: checks %+v", got.Checks)
 		}
-		check("on reading", m(e.app.FindCaseByID(e.ctx, e.medical, c.ID)))
-		work := must[[]*haven.Case](t)(e.app.FindAssignedWork(e.ctx, e.medical))
+		check("on reading", m(e.app.Cases.FindCaseByID(e.ctx, e.medical, c.ID)))
+		work := must[[]*haven.Case](t)(e.app.Cases.FindAssignedWork(e.ctx, e.medical))
 		if len(work) != 1 {
 			t.Fatalf("assigned work: %d cases", len(work))
 		}
 		check("in its assigned work", work[0])
 
 		// Its work list names the members, the kind and the priority.
-		reqs := must[[]*haven.CheckRequest](t)(e.app.FindCheckRequests(e.ctx, e.medical))
+		reqs := must[[]*haven.CheckRequest](t)(e.app.Cases.FindCheckRequests(e.ctx, e.medical))
 		if len(reqs) != 2 || reqs[0].MemberID != a.ID || !reqs[0].Recorded || reqs[1].MemberID != b.ID || reqs[1].Recorded ||
 			reqs[0].Priority != haven.PriorityEmergency || reqs[0].Due == nil || !slices.Equal(reqs[0].Kinds, []haven.CheckKind{haven.CheckMedical}) {
 			t.Fatalf("check requests = %+v %+v", reqs[0], reqs[len(reqs)-1])
 		}
-		if _, err := e.app.FindCheckRequests(e.ctx, e.unhcr); haven.ErrorCodeOf(err) != haven.EFORBIDDEN {
+		if _, err := e.app.Cases.FindCheckRequests(e.ctx, e.unhcr); haven.ErrorCodeOf(err) != haven.EFORBIDDEN {
 			t.Fatalf("a referral partner's check requests: %v", err)
 		}
 	})
@@ -103,35 +103,35 @@ func TestCheckOnACaseOutOfReach(t *testing.T) {
 		m := must[*haven.Case](t)
 		mine := e.inAdmissibility(t, e.refer(t, referral("Mine", 1, haven.PriorityNormal)))
 		theirs := e.inAdmissibility(t, e.refer(t, referral("Theirs", 2, haven.PriorityNormal)))
-		m(e.app.AssignChecks(e.ctx, e.visa, mine.ID, e.orgs[haven.OrgMedicalPartner].ID, memberIDsOf(mine)))
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, mine.ID, e.orgs[haven.OrgMedicalPartner].ID, memberIDsOf(mine)))
 		ch := func(member haven.ID) *haven.Check {
 			return &haven.Check{MemberID: member, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 1, Day: 1}}
 		}
-		_, want := e.app.RecordCheck(e.ctx, e.medical, "case_doesnotexist", ch(mine.Members[0].ID))
+		_, want := e.app.Cases.RecordCheck(e.ctx, e.medical, "case_doesnotexist", ch(mine.Members[0].ID))
 		wantCode(t, want, haven.ENOTFOUND)
 		for name, try := range map[string]func() error{
 			"another's case, its member": func() error {
-				_, err := e.app.RecordCheck(e.ctx, e.medical, theirs.ID, ch(theirs.Members[0].ID))
+				_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, theirs.ID, ch(theirs.Members[0].ID))
 				return err
 			},
 			"another's case, an assigned member of another case": func() error {
-				_, err := e.app.RecordCheck(e.ctx, e.medical, theirs.ID, ch(mine.Members[0].ID))
+				_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, theirs.ID, ch(mine.Members[0].ID))
 				return err
 			},
 			"another's case, no such member": func() error {
-				_, err := e.app.RecordCheck(e.ctx, e.medical, theirs.ID, ch("mem_doesnotexist"))
+				_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, theirs.ID, ch("mem_doesnotexist"))
 				return err
 			},
 			"its case, no such member": func() error {
-				_, err := e.app.RecordCheck(e.ctx, e.medical, mine.ID, ch("mem_doesnotexist"))
+				_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, mine.ID, ch("mem_doesnotexist"))
 				return err
 			},
 			"its case, another case's member": func() error {
-				_, err := e.app.RecordCheck(e.ctx, e.medical, mine.ID, ch(theirs.Members[1].ID))
+				_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, mine.ID, ch(theirs.Members[1].ID))
 				return err
 			},
 			"reading another's case": func() error {
-				_, err := e.app.FindCaseByID(e.ctx, e.medical, theirs.ID)
+				_, err := e.app.Cases.FindCaseByID(e.ctx, e.medical, theirs.ID)
 				return err
 			},
 		} {
@@ -139,7 +139,7 @@ func TestCheckOnACaseOutOfReach(t *testing.T) {
 				t.Errorf("%s: %v, want %v", name, err, want)
 			}
 		}
-		_, err := e.app.FindCaseByID(e.ctx, e.medical, "case_doesnotexist")
+		_, err := e.app.Cases.FindCaseByID(e.ctx, e.medical, "case_doesnotexist")
 		if fmt.Sprint(err) != fmt.Sprint(want) {
 			t.Errorf("reading a missing case: %v, want %v", err, want)
 		}
@@ -156,21 +156,21 @@ func TestListsHoldOnlyWhatTheReaderReads(t *testing.T) {
 		settlementOrg := e.orgs[haven.OrgSettlementOrganisation].ID
 		place := func(tag string) *haven.Case {
 			c := e.admissible(t, e.refer(t, referral(tag, 1, haven.PriorityUrgent)))
-			c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-			return m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, settlementOrg))
+			c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+			return m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, settlementOrg))
 		}
 		kept := place("Kept")
 		gone := place("Gone")
 		// Withdrawn after placement: the settlement organisation no longer
 		// reads it, and it must not count.
-		m(e.app.Withdraw(e.ctx, e.visa, gone.ID, "The family found protection elsewhere."))
+		m(e.app.Cases.Withdraw(e.ctx, e.visa, gone.ID, "The family found protection elsewhere."))
 		for _, limit := range []int{1, 10} {
-			cs, total := must2(t)(e.app.FindCases(e.ctx, e.settlement, haven.CaseFilter{Limit: limit}))
+			cs, total := must2(t)(e.app.Cases.FindCases(e.ctx, e.settlement, haven.CaseFilter{Limit: limit}))
 			if total != 1 || len(cs) != 1 || cs[0].ID != kept.ID {
 				t.Fatalf("settlement list (limit %d): total %d, %d cases", limit, total, len(cs))
 			}
 		}
-		if _, total := must2(t)(e.app.FindCases(e.ctx, e.settlement, haven.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn}})); total != 0 {
+		if _, total := must2(t)(e.app.Cases.FindCases(e.ctx, e.settlement, haven.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn}})); total != 0 {
 			t.Fatalf("withdrawn cases counted for the settlement organisation: %d", total)
 		}
 		// Filters on fields outside its view: refused, the field named.
@@ -179,7 +179,7 @@ func TestListsHoldOnlyWhatTheReaderReads(t *testing.T) {
 			"country":          {Country: "IR"},
 			"referring_org_id": {ReferringOrgID: e.orgs[haven.OrgReferralPartner].ID},
 		} {
-			_, _, err := e.app.FindCases(e.ctx, e.settlement, f)
+			_, _, err := e.app.Cases.FindCases(e.ctx, e.settlement, f)
 			wantCode(t, err, haven.EFORBIDDEN)
 			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != field {
 				t.Fatalf("filter by %s: fields %v", field, fs)
@@ -192,8 +192,8 @@ func TestListsHoldOnlyWhatTheReaderReads(t *testing.T) {
 		nominated := func(tag string, prio haven.Priority) *haven.Case {
 			n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender " + tag,
 				RiskAssessment: "High", RecommendedPriority: prio, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
-			noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
-			must[*haven.Nomination](t)(e.app.ReviewNomination(e.ctx, e.unhcr, n.ID))
+			noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+			must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
 			c := referral(tag, 1, prio)
 			c.NominationID = n.ID
 			e.clock.Add(time.Minute)
@@ -201,15 +201,15 @@ func TestListsHoldOnlyWhatTheReaderReads(t *testing.T) {
 		}
 		normal := nominated("NomNormal", haven.PriorityNormal)
 		emergency := nominated("NomEmergency", haven.PriorityEmergency)
-		cs, total := must2(t)(e.app.FindCases(e.ctx, e.fld, haven.CaseFilter{}))
+		cs, total := must2(t)(e.app.Cases.FindCases(e.ctx, e.fld, haven.CaseFilter{}))
 		if total != 2 || cs[0].ID != normal.ID || cs[1].ID != emergency.ID || cs[1].ProcessingPriority != "" {
 			t.Fatalf("the nominating partner's list: total %d, %v", total, memberIDsOfCases(cs))
 		}
-		if _, total := must2(t)(e.app.FindCases(e.ctx, e.fld, haven.CaseFilter{Priority: haven.PriorityEmergency})); total != 0 {
+		if _, total := must2(t)(e.app.Cases.FindCases(e.ctx, e.fld, haven.CaseFilter{Priority: haven.PriorityEmergency})); total != 0 {
 			t.Fatalf("the nominating partner learns a priority through a filter: %d", total)
 		}
 		// The visa office, which sees priorities, gets the work-queue order.
-		cs, _ = must2(t)(e.app.FindCases(e.ctx, e.visa, haven.CaseFilter{States: []haven.CaseState{haven.StateReferred}}))
+		cs, _ = must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{States: []haven.CaseState{haven.StateReferred}}))
 		if len(cs) != 2 || cs[0].ID != emergency.ID {
 			t.Fatalf("the visa office's queue: %v", memberIDsOfCases(cs))
 		}
@@ -246,22 +246,22 @@ func TestViewsNarrowedToNeedAndTime(t *testing.T) {
 		c := referral("Narrow", 3, haven.PriorityUrgent)
 		c.Members[2].Accompanying = false // stays behind
 		c = e.admissible(t, e.refer(t, c))
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-		c = m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
-		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 7)),
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 7)),
 			Itinerary: "IST-YYZ, met at gate 4 by Narrow's hosts"}))
 		e.clock.Add(7 * 24 * time.Hour)
-		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YYZ"}))
+		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YYZ"}))
 		stays := c.Members[2].ID
 
-		sv := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
+		sv := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
 		if sv.Travel == nil || sv.Travel.Itinerary == "" {
 			t.Fatalf("the settlement organisation lacks the itinerary: %+v", sv.Travel)
 		}
 		if ids := memberIDsOf(sv); len(ids) != 2 || slices.Contains(ids, stays) {
 			t.Fatalf("the settlement organisation sees members %v (%s stays behind)", ids, stays)
 		}
-		rv := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID))
+		rv := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID))
 		if rv.Travel == nil || rv.Travel.Itinerary != "" || rv.Travel.Date.IsZero() {
 			t.Fatalf("the referrer's travel: %+v", rv.Travel)
 		}
@@ -272,11 +272,11 @@ func TestViewsNarrowedToNeedAndTime(t *testing.T) {
 		// Handover: 29 days after arrival the referrer still reaches the
 		// family; at 30 (the default rules), no longer.
 		e.clock.Add(29 * 24 * time.Hour)
-		if rv := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID)); rv.Members[0].Contact == "" {
+		if rv := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)); rv.Members[0].Contact == "" {
 			t.Fatal("the referrer lost contact before the handover time")
 		}
 		e.clock.Add(24 * time.Hour)
-		rv = m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID))
+		rv = m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID))
 		for _, mm := range rv.Members {
 			if mm.Contact != "" || mm.Whereabouts != "" || mm.ConfidentialNotes != "" {
 				t.Fatalf("the referrer after handover: %+v", mm)
@@ -286,7 +286,7 @@ func TestViewsNarrowedToNeedAndTime(t *testing.T) {
 			t.Fatalf("the referrer lost more than contact at handover: %+v", rv)
 		}
 		// The settlement organisation keeps its view.
-		if sv := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID)); len(sv.Members) != 2 || sv.Members[0].FamilyName == "" {
+		if sv := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID)); len(sv.Members) != 2 || sv.Members[0].FamilyName == "" {
 			t.Fatalf("the settlement organisation after handover: %+v", sv.Members)
 		}
 
@@ -294,8 +294,8 @@ func TestViewsNarrowedToNeedAndTime(t *testing.T) {
 		// settlement organisation: corrupt, it fails the referrer's read
 		// and not the settlement organisation's.
 		e.corrupt(t, stays)
-		m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
-		if _, err := e.app.FindCaseByID(e.ctx, e.unhcr, c.ID); err == nil {
+		m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
+		if _, err := e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID); err == nil {
 			t.Fatal("the control does not bite: the referrer read a corrupt member")
 		}
 	})
@@ -307,11 +307,11 @@ func TestReferrerContactEndsWhenFinal(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.refer(t, referral("Final", 1, haven.PriorityNormal))
-		if rv := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID)); rv.Members[0].Contact == "" {
+		if rv := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)); rv.Members[0].Contact == "" {
 			t.Fatal("the referrer lacks contact on an open case")
 		}
-		m(e.app.Withdraw(e.ctx, e.unhcr, c.ID, "The defender asked to withdraw."))
-		rv := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID))
+		m(e.app.Cases.Withdraw(e.ctx, e.unhcr, c.ID, "The defender asked to withdraw."))
+		rv := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID))
 		if rv.Members[0].Contact != "" || rv.Members[0].Whereabouts != "" || rv.Members[0].ConfidentialNotes != "" || rv.Members[0].FamilyName == "" {
 			t.Fatalf("the referrer on a withdrawn case: %+v", rv.Members[0])
 		}

@@ -18,7 +18,7 @@ func TestOffer(t *testing.T) {
 		m := must[*haven.Case](t)
 		events := func(who haven.Actor, id haven.ID) string {
 			t.Helper()
-			c := m(e.app.FindCaseByID(e.ctx, who, id))
+			c := m(e.app.Cases.FindCaseByID(e.ctx, who, id))
 			var s []string
 			for _, ev := range c.Offer.Events {
 				s = append(s, string(ev))
@@ -32,14 +32,14 @@ func TestOffer(t *testing.T) {
 		if got := events(e.unhcr, c.ID); got != "withdraw" {
 			t.Errorf("the referring partner, referred: %s", got)
 		}
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
 		// Checks are pending: no confirmation, no emergency approval for a
 		// normal case; the visa office may assign checks.
-		v := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		v := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 		if v.Offer.Can(haven.EventConfirmAdmissible) || v.Offer.Can(haven.EventApproveEmergency) || !v.Offer.AssignChecks || v.Offer.Place {
 			t.Errorf("the visa office, checks pending: %+v", v.Offer)
 		}
@@ -47,32 +47,32 @@ func TestOffer(t *testing.T) {
 		if !v.Offer.Can(haven.EventSplit) || !slices.Equal(v.Offer.Removable, []haven.ID{v.Members[1].ID}) {
 			t.Errorf("the visa office's split: %+v, members %s %s", v.Offer, v.Members[0].Relationship, v.Members[1].Relationship)
 		}
-		if u := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID)); u.Offer.Can(haven.EventSplit) || u.Offer.Removable != nil {
+		if u := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)); u.Offer.Can(haven.EventSplit) || u.Offer.Removable != nil {
 			t.Errorf("the referring partner's split: %+v", u.Offer)
 		}
 		e.assignAll(t, c)
 		c = e.passChecks(t, c)
-		if !m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)).Offer.Can(haven.EventConfirmAdmissible) {
+		if !m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)).Offer.Can(haven.EventConfirmAdmissible) {
 			t.Error("confirmation is not offered once every traveller is admissible")
 		}
-		c = m(e.app.ConfirmAdmissible(e.ctx, e.visa, c.ID))
-		c = m(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-		if v := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)); !v.Offer.Place || !v.Offer.Can(haven.EventBookTravel) {
+		c = m(e.app.Cases.ConfirmAdmissible(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		if v := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)); !v.Offer.Place || !v.Offer.Can(haven.EventBookTravel) {
 			t.Errorf("the visa office, approved: %+v", v.Offer)
 		}
-		c = m(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		c = m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
 		if got := events(e.settlement, c.ID); got != "" {
 			t.Errorf("the settlement organisation, approved: %q", got)
 		}
 		day := haven.DateOf(e.clock.Now())
-		m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: day}))
-		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: day, PortOfEntry: "YUL"}))
-		s := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
+		m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: day}))
+		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: day, PortOfEntry: "YUL"}))
+		s := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
 		if !slices.Equal(s.Offer.Events, []haven.CaseEvent{haven.EventBeginSettlement}) || s.Offer.Place || s.Offer.AssignChecks {
 			t.Errorf("the settlement organisation, arrived: %+v", s.Offer)
 		}
 		// Offered means accepted.
-		m(e.app.BeginSettlement(e.ctx, e.settlement, c.ID))
+		m(e.app.Cases.BeginSettlement(e.ctx, e.settlement, c.ID))
 		e.clock.Add(time.Hour)
 		if got := events(e.settlement, c.ID); got != "close" {
 			t.Errorf("the settlement organisation, in settlement: %q", got)
@@ -81,8 +81,8 @@ func TestOffer(t *testing.T) {
 			t.Errorf("the referring partner, in settlement: %q", got)
 		}
 		// A shredded case is offered nothing.
-		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))
-		if o := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)).Offer; len(o.Events) != 0 || o.Place || o.AssignChecks {
+		noErr(t, e.app.Cases.ShredCase(e.ctx, e.admin, c.ID))
+		if o := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)).Offer; len(o.Events) != 0 || o.Place || o.AssignChecks {
 			t.Errorf("a shredded case: %+v", o)
 		}
 	})
@@ -101,20 +101,20 @@ func TestNominationOffer(t *testing.T) {
 			n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: name,
 				RiskAssessment: "Credible threats.", RecommendedPriority: haven.PriorityUrgent,
 				NationalityCountries: []string{"IR"}, AsylumCountry: "TR", FamilySize: 1}
-			noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
+			noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
 			return n
 		}
 		// One nomination in each state.
 		ids := map[haven.NominationState]haven.ID{}
 		ids[haven.NominationSubmitted] = nominate("Offer Submitted").ID
-		ids[haven.NominationUnderReview] = m(e.app.ReviewNomination(e.ctx, e.unhcr, nominate("Offer Review").ID)).ID
-		r := m(e.app.ReviewNomination(e.ctx, e.unhcr, nominate("Offer Referred").ID))
+		ids[haven.NominationUnderReview] = m(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, nominate("Offer Review").ID)).ID
+		r := m(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, nominate("Offer Referred").ID))
 		c := referral("OfferNom", 1, haven.PriorityUrgent)
 		c.NominationID = r.ID
 		e.refer(t, c)
 		ids[haven.NominationReferred] = r.ID
-		ids[haven.NominationDeclined] = m(e.app.DeclineNomination(e.ctx, e.unhcr, nominate("Offer Declined").ID, "Outside our mandate.")).ID
-		ids[haven.NominationWithdrawn] = m(e.app.WithdrawNomination(e.ctx, e.fld, nominate("Offer Withdrawn").ID)).ID
+		ids[haven.NominationDeclined] = m(e.app.Nominations.DeclineNomination(e.ctx, e.unhcr, nominate("Offer Declined").ID, "Outside our mandate.")).ID
+		ids[haven.NominationWithdrawn] = m(e.app.Nominations.WithdrawNomination(e.ctx, e.fld, nominate("Offer Withdrawn").ID)).ID
 
 		const (
 			makerMay     = "withdraw"
@@ -137,7 +137,7 @@ func TestNominationOffer(t *testing.T) {
 			{"addressee", e.unhcr, haven.NominationDeclined, "", addresseeMay},
 			{"addressee", e.unhcr, haven.NominationWithdrawn, "", addresseeMay},
 		} {
-			n := m(e.app.FindNominationByID(e.ctx, tc.actor, ids[tc.state]))
+			n := m(e.app.Nominations.FindNominationByID(e.ctx, tc.actor, ids[tc.state]))
 			if n.State != tc.state {
 				t.Fatalf("%s: the nomination is %s", tc.state, n.State)
 			}
@@ -153,7 +153,7 @@ func TestNominationOffer(t *testing.T) {
 		}
 		// Nobody else reads it, so nobody else is offered anything.
 		for _, a := range []haven.Actor{e.visa, e.screening, e.settlement, e.admin} {
-			_, err := e.app.FindNominationByID(e.ctx, a, ids[haven.NominationSubmitted])
+			_, err := e.app.Nominations.FindNominationByID(e.ctx, a, ids[haven.NominationSubmitted])
 			wantCode(t, err, haven.ENOTFOUND)
 		}
 		// The act's answer carries the offer that follows it; a new
@@ -163,30 +163,30 @@ func TestNominationOffer(t *testing.T) {
 		}
 		// Offered means accepted: the addressee reviews, then declines.
 		n := nominate("Offer Accepted")
-		n = m(e.app.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		n = m(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
 		if n.Offer == nil || nomEvents(n.Offer.Events) != "refer decline" {
 			t.Errorf("after the review: %+v", n.Offer)
 		}
-		n = m(e.app.DeclineNomination(e.ctx, e.unhcr, n.ID, "Outside our mandate."))
+		n = m(e.app.Nominations.DeclineNomination(e.ctx, e.unhcr, n.ID, "Outside our mandate."))
 		if n.Offer == nil || len(n.Offer.Events) != 0 {
 			t.Errorf("after the decline: %+v", n.Offer)
 		}
 		// In a year whose rules do not let the addressee refer, refer is
 		// neither offered nor permitted.
 		e.clock.Add(20 * 365 * 24 * time.Hour)
-		n = m(e.app.FindNominationByID(e.ctx, e.unhcr, ids[haven.NominationUnderReview]))
+		n = m(e.app.Nominations.FindNominationByID(e.ctx, e.unhcr, ids[haven.NominationUnderReview]))
 		if n.Offer == nil || nomEvents(n.Offer.Events) != "decline" || nomEvents(n.Offer.Permitted) != "review decline" {
 			t.Errorf("a year without rules: %+v", n.Offer)
 		}
 		// A shredded nomination can take nothing.
-		noErr(t, e.app.ShredNomination(e.ctx, e.admin, ids[haven.NominationSubmitted]))
+		noErr(t, e.app.Nominations.ShredNomination(e.ctx, e.admin, ids[haven.NominationSubmitted]))
 		for _, a := range []haven.Actor{e.fld, e.unhcr} {
-			if o := m(e.app.FindNominationByID(e.ctx, a, ids[haven.NominationSubmitted])).Offer; o == nil || len(o.Events) != 0 {
+			if o := m(e.app.Nominations.FindNominationByID(e.ctx, a, ids[haven.NominationSubmitted])).Offer; o == nil || len(o.Events) != 0 {
 				t.Errorf("a shredded nomination: %+v", o)
 			}
 		}
 		// Lists carry no offer.
-		for _, l := range must[[]*haven.Nomination](t)(e.app.FindNominations(e.ctx, e.unhcr, "")) {
+		for _, l := range must[[]*haven.Nomination](t)(e.app.Nominations.FindNominations(e.ctx, e.unhcr, "")) {
 			if l.Offer != nil {
 				t.Fatalf("a listed nomination carries an offer: %+v", l.Offer)
 			}

@@ -16,8 +16,8 @@ func (e *env) placed(t *testing.T, tag string) *haven.Case {
 	t.Helper()
 	c := e.refer(t, referral(tag, 3, haven.PriorityUrgent))
 	c = e.admissible(t, c)
-	c = must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-	return must[*haven.Case](t)(e.app.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+	c = must[*haven.Case](t)(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+	return must[*haven.Case](t)(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
 }
 
 // TestIntegrationPlan: the settlement organisation the case is placed with
@@ -28,13 +28,13 @@ func TestIntegrationPlan(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.placed(t, "Plan")
-		if got := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID)); got.Plan == nil || len(got.Plan.Milestones) != 5 ||
+		if got := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID)); got.Plan == nil || len(got.Plan.Milestones) != 5 ||
 			got.Plan.Milestone(haven.MilestoneReception).Status != haven.MilestoneNotStarted || len(got.Plan.FollowUps) != 4 || !got.Plan.FollowUps[0].Due.IsZero() {
 			t.Fatalf("a new placement's plan = %+v", got.Plan)
 		}
 		// Reception is arranged before the family lands.
 		target := haven.DateOf(e.clock.Now().AddDate(0, 0, 20))
-		c = m(e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneReception,
+		c = m(e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneReception,
 			Status: haven.MilestoneInProgress, Target: target, Notes: "  Airport pick-up, interpreter booked  "}))
 		if !c.Plan.Writable {
 			t.Fatal("the settlement organisation's plan is not writable")
@@ -44,32 +44,32 @@ func TestIntegrationPlan(t *testing.T) {
 			t.Fatalf("reception = %+v", r)
 		}
 		// Follow-ups wait for the arrival.
-		_, err := e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now())})
+		_, err := e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now())})
 		wantCode(t, err, haven.ECONFLICT)
 
 		// Only the settlement organisation writes the plan; the visa office
 		// reads it; the referring partner sees no plan at all.
-		_, err = e.app.UpdateMilestone(e.ctx, e.visa, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
+		_, err = e.app.Cases.UpdateMilestone(e.ctx, e.visa, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.EFORBIDDEN)
-		if v := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID)); v.Plan == nil || v.Plan.Milestone(haven.MilestoneReception).Notes == "" || v.Plan.Writable {
+		if v := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)); v.Plan == nil || v.Plan.Milestone(haven.MilestoneReception).Notes == "" || v.Plan.Writable {
 			t.Fatalf("the visa office does not see the plan: %+v", v.Plan)
 		}
-		if r := m(e.app.FindCaseByID(e.ctx, e.unhcr, c.ID)); r.Plan != nil {
+		if r := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)); r.Plan != nil {
 			t.Fatalf("the referring partner sees the plan: %+v", r.Plan)
 		}
-		_, err = e.app.UpdateMilestone(e.ctx, e.unhcr, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
+		_, err = e.app.Cases.UpdateMilestone(e.ctx, e.unhcr, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.EFORBIDDEN)
 		other := e.otherSettler(t)
-		_, err = e.app.UpdateMilestone(e.ctx, other, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
+		_, err = e.app.Cases.UpdateMilestone(e.ctx, other, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.ENOTFOUND)
 
 		// Arrival on 2026-03-31: the follow-ups fall due at the end of April,
 		// June, September and in March next year.
 		e.clock.Add(29 * 24 * time.Hour)
 		arrived := haven.DateOf(e.clock.Now())
-		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: arrived}))
-		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
-		c = m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
+		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: arrived}))
+		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
+		c = m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
 		var due []string
 		for _, f := range c.Plan.FollowUps {
 			due = append(due, f.Due.String())
@@ -78,23 +78,23 @@ func TestIntegrationPlan(t *testing.T) {
 			t.Fatalf("arrived %s, follow-ups due %v", arrived, due)
 		}
 		// Too early for the one-month follow-up.
-		_, err = e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: arrived})
+		_, err = e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: arrived})
 		wantCode(t, err, haven.EINVALID)
 		if f := haven.FieldsOf(err); len(f) != 1 || f[0].Field != "held" {
 			t.Fatalf("early follow-up: %v", f)
 		}
 		e.clock.Add(31 * 24 * time.Hour)
-		c = m(e.app.BeginSettlement(e.ctx, e.settlement, c.ID))
+		c = m(e.app.Cases.BeginSettlement(e.ctx, e.settlement, c.ID))
 		held := haven.DateOf(e.clock.Now())
-		c = m(e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true,
+		c = m(e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true,
 			Notes: "Relatives at home questioned by police about the family's whereabouts"}))
 		f1 := c.Plan.FollowUp(1)
 		if f1.Held != held || !f1.SafetyConcern || f1.Overdue(held) || c.Plan.SafetyConcerns() != 1 || !strings.HasPrefix(f1.Notes, "Relatives") {
 			t.Fatalf("one-month follow-up = %+v", f1)
 		}
-		c = m(e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneReception,
+		c = m(e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneReception,
 			Status: haven.MilestoneDone, Completed: arrived}))
-		c = m(e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneLanguageClasses,
+		c = m(e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneLanguageClasses,
 			Status: haven.MilestoneNotNeeded, Notes: "All three speak French"}))
 		if r := c.Plan.Milestone(haven.MilestoneReception); r.Status != haven.MilestoneDone || r.Completed != arrived || r.Notes != "" {
 			t.Fatalf("a second update did not replace the first: %+v", r)
@@ -107,18 +107,18 @@ func TestIntegrationPlan(t *testing.T) {
 			"done undated":       {Milestone: haven.MilestoneHousing, Status: haven.MilestoneDone},
 			"not needed, no why": {Milestone: haven.MilestoneHousing, Status: haven.MilestoneNotNeeded},
 		} {
-			_, err := e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, in)
+			_, err := e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, in)
 			wantCode(t, err, haven.EINVALID)
 			if len(haven.FieldsOf(err)) == 0 {
 				t.Errorf("%s: no field named", name)
 			}
 		}
-		_, err = e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 2, Held: held})
+		_, err = e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 2, Held: held})
 		wantCode(t, err, haven.EINVALID)
 		if after := len(e.auditEvents(t)); after != before {
 			t.Fatalf("refused input wrote %d audit events", after-before)
 		}
-		if got := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID)); got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneNotStarted {
+		if got := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID)); got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneNotStarted {
 			t.Fatalf("a refused update was stored: %+v", got.Plan.Milestone(haven.MilestoneHousing))
 		}
 
@@ -138,8 +138,8 @@ func TestIntegrationPlan(t *testing.T) {
 		}
 
 		// Once the case is closed, the plan is the record: read, not written.
-		c = m(e.app.Close(e.ctx, e.settlement, c.ID))
-		_, err = e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
+		c = m(e.app.Cases.Close(e.ctx, e.settlement, c.ID))
+		_, err = e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress})
 		wantCode(t, err, haven.EFORBIDDEN)
 		if c.Plan == nil || c.Plan.FollowUp(1).Held != held || c.Plan.Writable {
 			t.Fatalf("closed case's plan = %+v", c.Plan)
@@ -153,24 +153,24 @@ func TestIntegrationPlanSealed(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.placed(t, "Sealed")
-		c = m(e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing,
+		c = m(e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing,
 			Status: haven.MilestoneInProgress, Notes: "Lease at " + canaries[6]}))
 		e.clock.Add(24 * time.Hour)
-		c = m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now())}))
-		c = m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YUL"}))
+		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now())}))
+		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YUL"}))
 		e.clock.Add(30 * 24 * time.Hour)
-		c = m(e.app.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now()),
+		c = m(e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now()),
 			SafetyConcern: true, Notes: "Followed by " + canaries[2]}))
 		if hits := testdb.PlaintextHits(t, e.store, canaries); len(hits) != 0 {
 			t.Fatalf("plan notes in the clear: %v", hits)
 		}
-		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))
-		got := m(e.app.FindCaseByID(e.ctx, e.settlement, c.ID))
+		noErr(t, e.app.Cases.ShredCase(e.ctx, e.admin, c.ID))
+		got := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID))
 		if got.Plan == nil || got.Plan.Milestone(haven.MilestoneHousing).Notes != "" || got.Plan.FollowUp(1).Notes != "" ||
 			got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneInProgress || !got.Plan.FollowUp(1).SafetyConcern || got.Plan.Writable {
 			t.Fatalf("shredded plan = %+v", got.Plan)
 		}
-		_, err := e.app.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneDone,
+		_, err := e.app.Cases.UpdateMilestone(e.ctx, e.settlement, c.ID, &haven.PlanMilestone{Milestone: haven.MilestoneHousing, Status: haven.MilestoneDone,
 			Completed: haven.DateOf(e.clock.Now())})
 		wantCode(t, err, haven.ECONFLICT)
 	})
@@ -180,9 +180,9 @@ func TestIntegrationPlanSealed(t *testing.T) {
 func (e *env) otherSettler(t *testing.T) haven.Actor {
 	t.Helper()
 	o := &haven.Organisation{Kind: haven.OrgSettlementOrganisation, Name: "Another settlement organisation", Country: "CA"}
-	noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, o))
+	noErr(t, e.app.Programme.CreateOrganisation(e.ctx, e.admin, o))
 	u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: "other-settler", DisplayName: "Other settler"}
-	if _, err := e.app.CreateUser(e.ctx, e.admin, u); err != nil {
+	if _, err := e.app.Programme.CreateUser(e.ctx, e.admin, u); err != nil {
 		t.Fatal(err)
 	}
 	return haven.Actor{UserID: u.ID}
@@ -197,24 +197,24 @@ func TestSafetyConcernQueue(t *testing.T) {
 		worried := e.placed(t, "Worried")
 		calm := e.placed(t, "Calm")
 		for _, c := range []*haven.Case{worried, calm} {
-			m(e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now())}))
-			m(e.app.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YOW"}))
+			m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now())}))
+			m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: haven.DateOf(e.clock.Now()), PortOfEntry: "YOW"}))
 		}
 		e.clock.Add(30 * 24 * time.Hour)
 		held := haven.DateOf(e.clock.Now())
-		m(e.app.RecordFollowUp(e.ctx, e.settlement, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Threats by phone"}))
-		m(e.app.RecordFollowUp(e.ctx, e.settlement, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
+		m(e.app.Cases.RecordFollowUp(e.ctx, e.settlement, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Threats by phone"}))
+		m(e.app.Cases.RecordFollowUp(e.ctx, e.settlement, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
 		for name, who := range map[string]haven.Actor{"visa office": e.visa, "settlement organisation": e.settlement} {
-			cs, total, err := e.app.FindCases(e.ctx, who, app.CaseFilter{SafetyConcern: true})
+			cs, total, err := e.app.Cases.FindCases(e.ctx, who, app.CaseFilter{SafetyConcern: true})
 			noErr(t, err)
 			if total != 1 || len(cs) != 1 || cs[0].ID != worried.ID {
 				t.Fatalf("%s: cases with a safety concern = %d %v", name, total, cs)
 			}
 		}
-		_, _, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{SafetyConcern: true})
+		_, _, err := e.app.Cases.FindCases(e.ctx, e.unhcr, app.CaseFilter{SafetyConcern: true})
 		wantCode(t, err, haven.EFORBIDDEN)
 		// Without the filter, the referring partner still has its cases.
-		_, total, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{})
+		_, total, err := e.app.Cases.FindCases(e.ctx, e.unhcr, app.CaseFilter{})
 		noErr(t, err)
 		if total != 2 {
 			t.Fatalf("the referring partner's cases: %d", total)

@@ -41,14 +41,14 @@ func TestExpiredSessionEndsForGood(t *testing.T) {
 			{"absolute", func(token string) {
 				for range 12 * 3 {
 					e.clock.Add(20 * time.Minute)
-					_, _ = e.app.Authenticate(e.ctx, token)
+					_, _ = e.app.Accounts.Authenticate(e.ctx, token)
 				}
 			}},
 		} {
 			s := e.signInTOTP(t, "dana", secret, "a")
 			begun := e.clock.Now()
 			tt.after(s.Token)
-			_, err := e.app.Authenticate(e.ctx, s.Token)
+			_, err := e.app.Accounts.Authenticate(e.ctx, s.Token)
 			wantCode(t, err, haven.EUNAUTHORIZED)
 			if e.sessionIn(t, s.Token) {
 				t.Errorf("%s: the expired session is still in the store after the refused lookup", tt.name)
@@ -56,7 +56,7 @@ func TestExpiredSessionEndsForGood(t *testing.T) {
 			// Seen from a clock that lags, the session would be live.
 			lag := e.clock.Now().Sub(begun) - time.Minute
 			e.clock.Add(-lag)
-			_, err = e.app.Authenticate(e.ctx, s.Token)
+			_, err = e.app.Accounts.Authenticate(e.ctx, s.Token)
 			wantCode(t, err, haven.EUNAUTHORIZED)
 			e.clock.Add(lag)
 		}
@@ -74,7 +74,7 @@ func TestSignInPurgesDeadSessions(t *testing.T) {
 		for i := range 6 {
 			s := e.signInTOTP(t, "emil", secret, fmt.Sprint("src-", i))
 			if i%2 == 0 {
-				noErr(t, e.app.SignOut(e.ctx, s.Token))
+				noErr(t, e.app.Accounts.SignOut(e.ctx, s.Token))
 			}
 			dead = append(dead, s.Token)
 		}
@@ -88,7 +88,7 @@ func TestSignInPurgesDeadSessions(t *testing.T) {
 		if !e.sessionIn(t, live.Token) {
 			t.Fatal("the new session was purged")
 		}
-		if _, err := e.app.Authenticate(e.ctx, live.Token); err != nil {
+		if _, err := e.app.Accounts.Authenticate(e.ctx, live.Token); err != nil {
 			t.Fatalf("the new session after the purge: %v", err)
 		}
 	})
@@ -101,28 +101,28 @@ func TestPurgeKeepsLockouts(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		withSignIn(t, e)
 		for i := range 5 {
-			_, err := e.app.SignIn(e.ctx, "ghost", "wrong wrong wrong wrong", fmt.Sprint("addr-", i))
+			_, err := e.app.Accounts.SignIn(e.ctx, "ghost", "wrong wrong wrong wrong", fmt.Sprint("addr-", i))
 			wantCode(t, err, haven.EUNAUTHORIZED)
 		}
 		for i := range 20 {
-			_, err := e.app.SignIn(e.ctx, fmt.Sprint("spray-", i), "wrong wrong wrong wrong", "10.9.9.9")
+			_, err := e.app.Accounts.SignIn(e.ctx, fmt.Sprint("spray-", i), "wrong wrong wrong wrong", "10.9.9.9")
 			wantCode(t, err, haven.EUNAUTHORIZED)
 		}
 		e.clock.Add(14 * time.Minute)
-		p, err := e.app.PurgeSignIn(e.ctx, 1000)
+		p, err := e.app.Accounts.PurgeSignIn(e.ctx, 1000)
 		noErr(t, err)
 		if p.Counters != 0 {
 			t.Errorf("a purge during the lockouts deleted %d counters", p.Counters)
 		}
-		_, err = e.app.SignIn(e.ctx, "ghost", "wrong wrong wrong wrong", "addr-z")
+		_, err = e.app.Accounts.SignIn(e.ctx, "ghost", "wrong wrong wrong wrong", "addr-z")
 		wantCode(t, err, haven.ETOOMANY)
-		_, err = e.app.SignIn(e.ctx, "someone", "wrong wrong wrong wrong", "10.9.9.9")
+		_, err = e.app.Accounts.SignIn(e.ctx, "someone", "wrong wrong wrong wrong", "10.9.9.9")
 		wantCode(t, err, haven.ETOOMANY)
 		// A day later none of them counts: all go, in batches.
 		e.clock.Add(auth.AddressLimits().Forgotten() + auth.ClockSkew)
 		total := 0
 		for {
-			p, err := e.app.PurgeSignIn(e.ctx, 4)
+			p, err := e.app.Accounts.PurgeSignIn(e.ctx, 4)
 			noErr(t, err)
 			if p.Counters > 4 {
 				t.Fatalf("a purge of 4 deleted %d counters", p.Counters)
@@ -151,17 +151,17 @@ func TestReauthLimited(t *testing.T) {
 		s := e.signInTOTP(t, "farid", secret, "a")
 		max := auth.AccountLimits().Max
 		for i := range max {
-			_, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, fmt.Sprint("guess number ", i, " of many"))
+			_, _, _, err := e.app.Accounts.AddTOTPBegin(e.ctx, s.Token, fmt.Sprint("guess number ", i, " of many"))
 			wantCode(t, err, haven.EUNAUTHORIZED)
 		}
-		_, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, goodPass)
+		_, _, _, err := e.app.Accounts.AddTOTPBegin(e.ctx, s.Token, goodPass)
 		wantCode(t, err, haven.ETOOMANY)
 		if _, ok := haven.RetryAfterOf(err); !ok {
 			t.Error("the refusal carries no wait")
 		}
 		e.clock.Add(auth.AccountLimits().Window + time.Minute)
 		s = e.signInTOTP(t, "farid", secret, "a")
-		if _, _, _, err := e.app.AddTOTPBegin(e.ctx, s.Token, goodPass); err != nil {
+		if _, _, _, err := e.app.Accounts.AddTOTPBegin(e.ctx, s.Token, goodPass); err != nil {
 			t.Fatalf("after the lockout: %v", err)
 		}
 	})

@@ -16,11 +16,11 @@ func TestWorkQueueByReferringPartner(t *testing.T) {
 		fld, unhcr := e.orgs[haven.OrgProtectionPartner].ID, e.orgs[haven.OrgReferralPartner].ID
 		r := haven.DefaultRules(2026)
 		r.Referrers = []haven.ID{fld}
-		noErr(t, e.app.SetRules(e.ctx, e.admin, r))
+		noErr(t, e.app.Programme.SetRules(e.ctx, e.admin, r))
 		byUNHCR := []*haven.Case{e.refer(t, referral("QueueA", 1, haven.PriorityNormal)), e.refer(t, referral("QueueB", 2, haven.PriorityUrgent))}
 		e.clock.Add(time.Minute) // the older referral comes first
 		direct := referral("QueueC", 1, haven.PriorityNormal)
-		noErr(t, e.app.CreateReferral(e.ctx, e.fld, direct))
+		noErr(t, e.app.Cases.CreateReferral(e.ctx, e.fld, direct))
 
 		for _, tc := range []struct {
 			partner haven.ID
@@ -30,7 +30,7 @@ func TestWorkQueueByReferringPartner(t *testing.T) {
 			{unhcr, []haven.ID{byUNHCR[1].ID, byUNHCR[0].ID}},
 			{fld, []haven.ID{direct.ID}},
 		} {
-			cs, n, err := e.app.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: tc.partner})
+			cs, n, err := e.app.Cases.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: tc.partner})
 			noErr(t, err)
 			var got []haven.ID
 			for _, c := range cs {
@@ -49,11 +49,11 @@ func TestWorkQueueByReferringPartner(t *testing.T) {
 			}
 		}
 		// The partner itself, filtering its own: only what it may see.
-		if _, n, err := e.app.FindCases(e.ctx, e.unhcr, app.CaseFilter{ReferringOrgID: fld}); err != nil || n != 0 {
+		if _, n, err := e.app.Cases.FindCases(e.ctx, e.unhcr, app.CaseFilter{ReferringOrgID: fld}); err != nil || n != 0 {
 			t.Errorf("UNHCR filtering by the protection partner: %d cases, %v", n, err)
 		}
 		for _, bad := range []haven.ID{e.orgs[haven.OrgSettlementOrganisation].ID, e.orgs[haven.OrgVisaOffice].ID, "org_nope"} {
-			_, _, err := e.app.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: bad})
+			_, _, err := e.app.Cases.FindCases(e.ctx, e.visa, app.CaseFilter{ReferringOrgID: bad})
 			wantCode(t, err, haven.EINVALID)
 			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "referring_org_id" {
 				t.Errorf("partner %s: problems %+v", bad, fs)

@@ -39,14 +39,14 @@ func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.refer(t, canaryCase())
 		c = e.admissible(t, c)
-		must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
-		must[*haven.Case](t)(e.app.Hold(e.ctx, e.visa, c.ID, "Family moved to "+canaries[6]))
+		must[*haven.Case](t)(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		must[*haven.Case](t)(e.app.Cases.Hold(e.ctx, e.visa, c.ID, "Family moved to "+canaries[6]))
 		n := &haven.Nomination{
 			ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: canaries[0] + " " + canaries[1], Contact: canaries[5],
 			Whereabouts: canaries[6], RiskAssessment: "Hunted by " + canaries[2], RecommendedPriority: haven.PriorityEmergency,
 			NationalityCountries: []string{"SY"}, AsylumCountry: "LB", FamilySize: 1,
 		}
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
 		// The positive control: a plaintext in a sealed (bytea) column.
 		const control = "CONTROL-plaintext-in-a-sealed-column-7731"
 		testdb.Exec(t, e.store, `UPDATE nominations SET decline_reason_enc = $1 WHERE id = $2`, []byte(control), n.ID)
@@ -75,7 +75,7 @@ func TestCanaryNoPlaintextOnDisk(t *testing.T) {
 			}
 		}
 		// And yet the data is all there for those allowed to read it.
-		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 		if got.Members[0].FamilyName != canaries[0] || got.Members[1].GivenNames != canaries[3] || got.UNHCRNumber != canaries[7] {
 			t.Fatalf("round trip lost data: %+v", got.Members[0])
 		}
@@ -100,7 +100,7 @@ func TestMovedCiphertextFailsToOpen(t *testing.T) {
 		ms, elsewhere := members(c.ID), members(other.ID)
 		a, b := []byte(ms[0].FamilyName), []byte(ms[1].FamilyName)
 		opens := func() error {
-			_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+			_, err := e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)
 			return err
 		}
 		noErr(t, opens())
@@ -124,11 +124,11 @@ func TestMovedCiphertextFailsToOpen(t *testing.T) {
 func TestShredding(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.admissible(t, e.refer(t, referral("Shred", 2, haven.PriorityNormal)))
-		c = must[*haven.Case](t)(e.app.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = must[*haven.Case](t)(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
 		other := e.refer(t, referral("Kept", 1, haven.PriorityNormal))
-		wantCode(t, e.app.ShredCase(e.ctx, e.visa, c.ID), haven.EFORBIDDEN)
-		noErr(t, e.app.ShredCase(e.ctx, e.admin, c.ID))
-		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		wantCode(t, e.app.Cases.ShredCase(e.ctx, e.visa, c.ID), haven.EFORBIDDEN)
+		noErr(t, e.app.Cases.ShredCase(e.ctx, e.admin, c.ID))
+		got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 		if !got.Shredded || got.Members[0].FamilyName != "" || got.PersecutionAccount != "" || got.UNHCRNumber != "" || got.Checks[0].Details != "" {
 			t.Fatalf("shredded case still readable: %+v", got.Members[0])
 		}
@@ -138,10 +138,10 @@ func TestShredding(t *testing.T) {
 		if f := e.figures(t, 2026); f.Reserved != 2 {
 			t.Fatalf("shredding changed the ledger: %+v", f)
 		}
-		_, err := e.app.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 7))})
+		_, err := e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 7))})
 		wantCode(t, err, haven.ECONFLICT)
-		wantCode(t, e.app.ShredCase(e.ctx, e.admin, c.ID), haven.ECONFLICT)
-		if o := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, other.ID)); o.Members[0].FamilyName != "FamilyKept" {
+		wantCode(t, e.app.Cases.ShredCase(e.ctx, e.admin, c.ID), haven.ECONFLICT)
+		if o := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, other.ID)); o.Members[0].FamilyName != "FamilyKept" {
 			t.Fatalf("shredding one case touched another: %+v", o.Members[0])
 		}
 		shredded := false
@@ -170,7 +170,7 @@ func TestShreddingForgetsTheIndexes(t *testing.T) {
 			return c
 		}
 		// Before: the same partner referring the same family is refused.
-		err := e.app.CreateReferral(e.ctx, e.unhcr, again())
+		err := e.app.Cases.CreateReferral(e.ctx, e.unhcr, again())
 		wantCode(t, err, haven.ECONFLICT)
 		v := e.vault(t)
 		unhcrIdx := v.BlindIndex("unhcr_case_number", first.UNHCRNumber)
@@ -198,18 +198,18 @@ func TestShreddingForgetsTheIndexes(t *testing.T) {
 		if c, m := lookups(); c != 1 || m != 2 {
 			t.Fatalf("before shredding the indexes find %d cases and %d members, want 1 and 2", c, m)
 		}
-		noErr(t, e.app.ShredCase(e.ctx, e.admin, first.ID))
+		noErr(t, e.app.Cases.ShredCase(e.ctx, e.admin, first.ID))
 		if c, m := lookups(); c != 0 || m != 0 {
 			t.Fatalf("after shredding the indexes still find %d cases and %d members", c, m)
 		}
 		// The shredded case keeps its structure.
-		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, first.ID))
+		got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, first.ID))
 		if !got.Shredded || len(got.Members) != 2 || got.State != haven.StateReferred {
 			t.Fatalf("shredded case = %+v", got)
 		}
 		// After: the same family and number go through, with no problem raised.
 		c := again()
-		if err := e.app.CreateReferral(e.ctx, e.unhcr, c); err != nil {
+		if err := e.app.Cases.CreateReferral(e.ctx, e.unhcr, c); err != nil {
 			t.Fatalf("referral of a shredded family refused: %v (%+v)", err, haven.FieldsOf(err))
 		}
 		if c, m := lookups(); c != 1 || m != 2 {
@@ -224,15 +224,15 @@ func TestShredNomination(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Shredded Defender", Whereabouts: "Somewhere",
 			RiskAssessment: "High", RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"SD"}, AsylumCountry: "EG", FamilySize: 2}
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
-		wantCode(t, e.app.ShredNomination(e.ctx, e.fld, n.ID), haven.EFORBIDDEN)
-		noErr(t, e.app.ShredNomination(e.ctx, e.admin, n.ID))
-		got := must[*haven.Nomination](t)(e.app.FindNominationByID(e.ctx, e.fld, n.ID))
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		wantCode(t, e.app.Nominations.ShredNomination(e.ctx, e.fld, n.ID), haven.EFORBIDDEN)
+		noErr(t, e.app.Nominations.ShredNomination(e.ctx, e.admin, n.ID))
+		got := must[*haven.Nomination](t)(e.app.Nominations.FindNominationByID(e.ctx, e.fld, n.ID))
 		if !got.Shredded || got.DefenderName != "" || got.Whereabouts != "" || got.RiskAssessment != "" || got.State != haven.NominationSubmitted || got.FamilySize != 2 {
 			t.Fatalf("shredded nomination = %+v", got)
 		}
-		wantCode(t, e.app.ShredNomination(e.ctx, e.admin, n.ID), haven.ECONFLICT)
-		_, err := e.app.DeclineNomination(e.ctx, e.unhcr, n.ID, "Outside mandate")
+		wantCode(t, e.app.Nominations.ShredNomination(e.ctx, e.admin, n.ID), haven.ECONFLICT)
+		_, err := e.app.Nominations.DeclineNomination(e.ctx, e.unhcr, n.ID, "Outside mandate")
 		wantCode(t, err, haven.ECONFLICT)
 	})
 }
@@ -243,7 +243,7 @@ func TestShredNomination(t *testing.T) {
 func TestKeyRotation(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.refer(t, referral("Rotate", 2, haven.PriorityNormal))
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID,
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID,
 			DefenderName: "Rotated Defender", RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal,
 			NationalityCountries: []string{"NI"}, AsylumCountry: "CR", FamilySize: 1}))
 		var sealedBefore []byte
@@ -255,11 +255,11 @@ func TestKeyRotation(t *testing.T) {
 		rotated := must[*vault.Keyring](t)(e.keys.Rotate(nil))
 		v2 := must[*vault.Vault](t)(vault.New(rotated))
 		a2 := app.New(app.Config{Store: e.store, Vault: v2, Clock: e.clock, AuditSigner: signer(t, rotated)})
-		n := must[int](t)(a2.RewrapDataKeys(e.ctx, e.admin, 1))
+		n := must[int](t)(a2.Programme.RewrapDataKeys(e.ctx, e.admin, 1))
 		if n != 2 {
 			t.Fatalf("re-wrapped %d data keys, want 2 (one case, one nomination)", n)
 		}
-		if n := must[int](t)(a2.RewrapDataKeys(e.ctx, e.admin, 10)); n != 0 {
+		if n := must[int](t)(a2.Programme.RewrapDataKeys(e.ctx, e.admin, 10)); n != 0 {
 			t.Fatalf("second pass re-wrapped %d", n)
 		}
 		noErr(t, e.store.View(e.ctx, func(tx store.Tx) error {
@@ -275,16 +275,16 @@ func TestKeyRotation(t *testing.T) {
 		}))
 		onlyNew := &vault.Keyring{Current: rotated.Current, IndexKey: rotated.IndexKey}
 		a3 := app.New(app.Config{Store: e.store, Vault: must[*vault.Vault](t)(vault.New(onlyNew)), Clock: e.clock, AuditSigner: signer(t, rotated)})
-		if got := must[*haven.Case](t)(a3.FindCaseByID(e.ctx, e.visa, c.ID)); got.Members[0].FamilyName != "FamilyRotate" {
+		if got := must[*haven.Case](t)(a3.Cases.FindCaseByID(e.ctx, e.visa, c.ID)); got.Members[0].FamilyName != "FamilyRotate" {
 			t.Fatalf("after rotation: %+v", got.Members[0])
 		}
 		// The old key alone no longer opens anything.
-		_, err := e.app.FindCaseByID(e.ctx, e.visa, c.ID)
+		_, err := e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)
 		wantCode(t, err, haven.EUNAVAILABLE)
 		// Blind indexes survive rotation: a duplicate UNHCR number is still caught.
 		dup := referral("Rotate2", 1, haven.PriorityNormal)
 		dup.UNHCRNumber = c.UNHCRNumber
-		wantCode(t, a3.CreateReferral(e.ctx, e.unhcr, dup), haven.ECONFLICT)
+		wantCode(t, a3.Cases.CreateReferral(e.ctx, e.unhcr, dup), haven.ECONFLICT)
 	})
 }
 
@@ -324,7 +324,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 		for _, b := range bad {
 			c := referral("Bad", 2, haven.PriorityNormal)
 			b.mutate(c)
-			err := e.app.CreateReferral(e.ctx, e.unhcr, c)
+			err := e.app.Cases.CreateReferral(e.ctx, e.unhcr, c)
 			if code := haven.ErrorCodeOf(err); code != haven.EINVALID && code != haven.ECONFLICT {
 				t.Errorf("%s: error %v", b.name, err)
 				continue
@@ -345,7 +345,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 		other = e.admissible(t, other)
 		refused := func(name string, want haven.ErrorCode, act func() error) {
 			t.Helper()
-			before := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, ok.ID))
+			before := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, ok.ID))
 			_, ev0 := countRows(t, e)
 			err := act()
 			if haven.ErrorCodeOf(err) != want {
@@ -361,44 +361,44 @@ func TestBadInputWritesNothing(t *testing.T) {
 			if len(evs) != ev0+wantEvents || wantEvents == 1 && evs[len(evs)-1].Decision != "deny" {
 				t.Errorf("%s: %d audit events written, want %d", name, len(evs)-ev0, wantEvents)
 			}
-			after := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.visa, ok.ID))
+			after := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, ok.ID))
 			if after.Version != before.Version || len(after.Checks) != len(before.Checks) || after.State != before.State {
 				t.Errorf("%s: the refused act changed the case (version %d to %d)", name, before.Version, after.Version)
 			}
 		}
 		refused("check for a member of another case", haven.EINVALID, func() error {
-			_, err := e.app.RecordCheck(e.ctx, e.visa, ok.ID, &haven.Check{MemberID: other.Members[0].ID, Kind: haven.CheckMedical,
+			_, err := e.app.Cases.RecordCheck(e.ctx, e.visa, ok.ID, &haven.Check{MemberID: other.Members[0].ID, Kind: haven.CheckMedical,
 				Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 1, Day: 1}})
 			return err
 		})
 		refused("medical partner records a security check", haven.EFORBIDDEN, func() error {
-			_, err := e.app.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed})
+			_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed})
 			return err
 		})
 		refused("medical without expiry", haven.EINVALID, func() error {
-			_, err := e.app.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckMedical, Result: haven.ResultPassed})
+			_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, ok.ID, &haven.Check{MemberID: ok.Members[0].ID, Kind: haven.CheckMedical, Result: haven.ResultPassed})
 			return err
 		})
 		refused("transition not allowed from the current state", haven.ECONFLICT, func() error {
-			_, err := e.app.BookTravel(e.ctx, e.visa, ok.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 9))})
+			_, err := e.app.Cases.BookTravel(e.ctx, e.visa, ok.ID, &haven.Travel{Date: haven.DateOf(e.clock.Now().AddDate(0, 0, 9))})
 			return err
 		})
 		refused("approval for an admission year two years ahead", haven.EINVALID, func() error {
-			_, err := e.app.Approve(e.ctx, e.visa, ok.ID, app.ApproveInput{AdmissionYear: 2028})
+			_, err := e.app.Cases.Approve(e.ctx, e.visa, ok.ID, app.ApproveInput{AdmissionYear: 2028})
 			return err
 		})
 		refused("no actor", haven.EUNAUTHORIZED, func() error {
-			_, err := e.app.Hold(e.ctx, haven.Actor{}, ok.ID, "x")
+			_, err := e.app.Cases.Hold(e.ctx, haven.Actor{}, ok.ID, "x")
 			return err
 		})
 		refused("unknown actor", haven.EUNAUTHORIZED, func() error {
-			_, err := e.app.Hold(e.ctx, haven.Actor{UserID: "usr_nobody"}, ok.ID, "x")
+			_, err := e.app.Cases.Hold(e.ctx, haven.Actor{UserID: "usr_nobody"}, ok.ID, "x")
 			return err
 		})
 		refused("actor claiming another organisation", haven.EUNAUTHORIZED, func() error {
 			a := e.visa
 			a.OrgID = e.orgs[haven.OrgReferralPartner].ID
-			_, err := e.app.Hold(e.ctx, a, ok.ID, "x")
+			_, err := e.app.Cases.Hold(e.ctx, a, ok.ID, "x")
 			return err
 		})
 	})
@@ -411,27 +411,27 @@ func TestCheckPartnersSeeOnlyTheirPart(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
 		c := e.refer(t, referral("Partial", 2, haven.PriorityNormal))
-		c = m(e.app.OpenFile(e.ctx, e.visa, c.ID))
-		c = m(e.app.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundReligion}, Notes: "Credible"}))
-		c = m(e.app.StartAdmissibility(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))
 		// Only the principal is assigned to the partners.
-		_, err := e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
+		_, err := e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
 			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}})
 		wantCode(t, err, haven.ENOTFOUND)
 		for _, k := range []haven.OrgKind{haven.OrgScreeningPartner, haven.OrgMedicalPartner} {
-			c = m(e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, []haven.ID{c.Members[0].ID}))
+			c = m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[k].ID, []haven.ID{c.Members[0].ID}))
 		}
-		_, err = e.app.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID, []haven.ID{c.Members[0].ID})
+		_, err = e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID, []haven.ID{c.Members[0].ID})
 		wantCode(t, err, haven.EINVALID)
-		_, err = e.app.AssignChecks(e.ctx, e.medical, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID})
+		_, err = e.app.Cases.AssignChecks(e.ctx, e.medical, c.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID})
 		wantCode(t, err, haven.EFORBIDDEN)
-		_, err = e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[1].ID, Kind: haven.CheckMedical,
+		_, err = e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[1].ID, Kind: haven.CheckMedical,
 			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}})
 		wantCode(t, err, haven.ENOTFOUND)
-		c = m(e.app.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "No match"}))
-		mv := m(e.app.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
+		c = m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed, Details: "No match"}))
+		mv := m(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: c.Members[0].ID, Kind: haven.CheckMedical,
 			Result: haven.ResultPassed, ValidUntil: haven.Date{Year: 2027, Month: 3, Day: 1}, Details: "Clear"}))
 		if len(mv.Members) != 1 {
 			t.Fatalf("the medical partner sees %d members, assigned 1", len(mv.Members))
@@ -447,7 +447,7 @@ func TestCheckPartnersSeeOnlyTheirPart(t *testing.T) {
 			t.Fatalf("the medical partner sees checks %+v", mv.Checks)
 		}
 		// The visa office still sees everything.
-		full := m(e.app.FindCaseByID(e.ctx, e.visa, c.ID))
+		full := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 		sec := full.LatestCheck(c.Members[0].ID, haven.CheckSecurity)
 		if len(full.Checks) != 2 || sec == nil || sec.Details != "No match" || full.Assessments[0].Notes != "Credible" {
 			t.Fatalf("visa office view = %+v", full.Checks)
@@ -461,25 +461,25 @@ func TestNeedToKnow(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		c := e.refer(t, referral("Private", 1, haven.PriorityNormal))
 		otherOrg := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Other referral partner"}
-		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, otherOrg))
+		noErr(t, e.app.Programme.CreateOrganisation(e.ctx, e.admin, otherOrg))
 		u := &haven.User{OrgID: otherOrg.ID, Role: haven.RoleCaseworker, Username: "other", DisplayName: "Other"}
-		must[string](t)(e.app.CreateUser(e.ctx, e.admin, u))
+		must[string](t)(e.app.Programme.CreateUser(e.ctx, e.admin, u))
 		other := haven.Actor{UserID: u.ID}
-		_, err1 := e.app.FindCaseByID(e.ctx, other, c.ID)
-		_, err2 := e.app.FindCaseByID(e.ctx, other, "case_doesnotexist")
+		_, err1 := e.app.Cases.FindCaseByID(e.ctx, other, c.ID)
+		_, err2 := e.app.Cases.FindCaseByID(e.ctx, other, "case_doesnotexist")
 		wantCode(t, err1, haven.ENOTFOUND)
 		if err1.Error() != err2.Error() {
 			t.Fatalf("an unseen case and a missing one answer differently: %q vs %q", err1, err2)
 		}
-		cs, n, err := e.app.FindCases(context.Background(), other, haven.CaseFilter{})
+		cs, n, err := e.app.Cases.FindCases(context.Background(), other, haven.CaseFilter{})
 		noErr(t, err)
 		if n != 0 || len(cs) != 0 {
 			t.Fatalf("another partner's queue shows %d cases", n)
 		}
-		if _, n, _ := e.app.FindCases(e.ctx, e.visa, haven.CaseFilter{}); n != 1 {
+		if _, n, _ := e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{}); n != 1 {
 			t.Fatalf("the visa office sees %d cases", n)
 		}
-		_, err = e.app.Withdraw(e.ctx, other, c.ID, "Not mine")
+		_, err = e.app.Cases.Withdraw(e.ctx, other, c.ID, "Not mine")
 		wantCode(t, err, haven.ENOTFOUND)
 	})
 }
@@ -491,35 +491,35 @@ func TestProtectionPartnerFollowsStatusOnly(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Followed Defender",
 			RiskAssessment: "High", RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
-		noErr(t, e.app.CreateNomination(e.ctx, e.fld, n))
-		must[*haven.Nomination](t)(e.app.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
 		c := referral("Followed", 1, haven.PriorityUrgent)
 		c.NominationID = n.ID
 		e.refer(t, c)
-		got := must[*haven.Case](t)(e.app.FindCaseByID(e.ctx, e.fld, c.ID))
+		got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.fld, c.ID))
 		if got.State != haven.StateReferred || len(got.Members) != 0 || got.PersecutionAccount != "" || got.UNHCRNumber != "" ||
 			len(got.Profile.WorkAreas) != 0 || got.PrimaryCategory != "" || len(got.Checks) != 0 {
 			t.Fatalf("the nominating partner sees more than the status: %+v", got)
 		}
-		cs, n2, err := e.app.FindCases(e.ctx, e.fld, app.CaseFilter{})
+		cs, n2, err := e.app.Cases.FindCases(e.ctx, e.fld, app.CaseFilter{})
 		noErr(t, err)
 		if n2 != 1 || len(cs) != 1 || cs[0].ID != c.ID || cs[0].State != haven.StateReferred || cs[0].NationalityCountries != nil {
 			t.Fatalf("the nominating partner's list = %d %+v", n2, cs)
 		}
 		// Another protection partner: no such case.
 		pd := &haven.Organisation{Kind: haven.OrgProtectionPartner, Name: "ProtectDefenders.eu"}
-		noErr(t, e.app.CreateOrganisation(e.ctx, e.admin, pd))
+		noErr(t, e.app.Programme.CreateOrganisation(e.ctx, e.admin, pd))
 		u := &haven.User{OrgID: pd.ID, Role: haven.RoleCaseworker, Username: "pd-worker", DisplayName: "PD"}
-		must[string](t)(e.app.CreateUser(e.ctx, e.admin, u))
-		_, err = e.app.FindCaseByID(e.ctx, haven.Actor{UserID: u.ID}, c.ID)
+		must[string](t)(e.app.Programme.CreateUser(e.ctx, e.admin, u))
+		_, err = e.app.Cases.FindCaseByID(e.ctx, haven.Actor{UserID: u.ID}, c.ID)
 		wantCode(t, err, haven.ENOTFOUND)
-		_, err = e.app.FindNominationByID(e.ctx, haven.Actor{UserID: u.ID}, n.ID)
+		_, err = e.app.Nominations.FindNominationByID(e.ctx, haven.Actor{UserID: u.ID}, n.ID)
 		wantCode(t, err, haven.ENOTFOUND)
-		if _, k, _ := e.app.FindCases(e.ctx, haven.Actor{UserID: u.ID}, app.CaseFilter{}); k != 0 {
+		if _, k, _ := e.app.Cases.FindCases(e.ctx, haven.Actor{UserID: u.ID}, app.CaseFilter{}); k != 0 {
 			t.Fatalf("another partner lists %d cases", k)
 		}
 		// The nominating partner cannot act on the case.
-		_, err = e.app.Hold(e.ctx, e.fld, c.ID, "no")
+		_, err = e.app.Cases.Hold(e.ctx, e.fld, c.ID, "no")
 		wantCode(t, err, haven.EFORBIDDEN)
 	})
 }

@@ -106,17 +106,17 @@ func newFixture(t *testing.T) *fixture {
 	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
 	f := &fixture{ctx: ctx, orgs: map[haven.OrgKind]*haven.Organisation{}, logs: &syncBuffer{}}
 	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h})
-	if err := f.app.Bootstrap(ctx); err != nil {
+	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
-	must(f.app.CreateFirstAdmin(ctx, &haven.Organisation{Name: "Resettlement programme", Country: "CA"}, adm))
+	must(f.app.Programme.CreateFirstAdmin(ctx, &haven.Organisation{Name: "Resettlement programme", Country: "CA"}, adm))
 	f.admin = haven.Actor{UserID: adm.ID}
 	// The cap page and the approval form show the current year: make sure
 	// it has rules whatever year the tests run in.
 	year := time.Now().UTC().Year()
-	if _, err := f.app.FindRules(ctx, f.admin, year); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-		if err := f.app.SetRules(ctx, f.admin, haven.DefaultRules(year)); err != nil {
+	if _, err := f.app.Programme.FindRules(ctx, f.admin, year); haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		if err := f.app.Programme.SetRules(ctx, f.admin, haven.DefaultRules(year)); err != nil {
 			t.Fatal(err)
 		}
 	} else if err != nil {
@@ -125,7 +125,7 @@ func newFixture(t *testing.T) *fixture {
 	for _, kind := range []haven.OrgKind{haven.OrgReferralPartner, haven.OrgProtectionPartner, haven.OrgVisaOffice,
 		haven.OrgScreeningPartner, haven.OrgMedicalPartner, haven.OrgSettlementOrganisation} {
 		o := &haven.Organisation{Kind: kind, Name: orgNames[kind], Country: "CA"}
-		if err := f.app.CreateOrganisation(ctx, f.admin, o); err != nil {
+		if err := f.app.Programme.CreateOrganisation(ctx, f.admin, o); err != nil {
 			t.Fatal(err)
 		}
 		f.orgs[kind] = o
@@ -137,7 +137,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(ts.Close)
 	f.origin = "https://" + ts.Listener.Addr().String()
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	handler, err := server.NewServer(log, f.app, server.Config{Origin: f.origin})
+	handler, err := server.NewServer(log, server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: f.origin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,13 +181,13 @@ func (f *fixture) enrol(t *testing.T, kind haven.OrgKind, name string) *user {
 	t.Helper()
 	org := f.orgs[kind]
 	u := &haven.User{OrgID: org.ID, Role: haven.RoleCaseworker, Username: name, DisplayName: "Worker " + name}
-	enrolment := must(f.app.CreateUser(f.ctx, f.admin, u))
-	step := must(f.app.Enrol(f.ctx, enrolment, password))
-	secret, _, next, err := f.app.EnrolTOTPBegin(f.ctx, step.ID)
+	enrolment := must(f.app.Programme.CreateUser(f.ctx, f.admin, u))
+	step := must(f.app.Accounts.Enrol(f.ctx, enrolment, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(f.ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(f.app.EnrolTOTPFinish(f.ctx, next.ID, totpCode(t, secret, -1)))
+	must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, totpCode(t, secret, -1)))
 	return &user{name: name, secret: secret, actor: haven.Actor{UserID: u.ID}, org: org}
 }
 
@@ -227,7 +227,7 @@ func newFamily(surname string) family {
 // cross-check of what the pages say.
 func (f *fixture) state(t *testing.T, visa *user, id haven.ID) haven.CaseState {
 	t.Helper()
-	return must(f.app.FindCaseByID(f.ctx, visa.actor, id)).State
+	return must(f.app.Cases.FindCaseByID(f.ctx, visa.actor, id)).State
 }
 
 // lastPostSeen describes the last POST the browser sent.

@@ -8,22 +8,24 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/havenhrd/haven/internal/api"
-	"github.com/havenhrd/haven/internal/web"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
 
+	"github.com/havenhrd/haven/internal/api"
+	"github.com/havenhrd/haven/internal/web"
+
 	"github.com/havenhrd/haven"
 )
 
-// Haven is what the handlers need of the app layer.
-type Haven interface {
-	api.Haven
-	web.Haven
-	haven.Pinger
+// Accounts is what the server needs of the app's Accounts: its own
+// sign-in routes and authentication, and what the pages and the API call.
+type Accounts interface {
+	api.Accounts
+	web.Accounts
 	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
 	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
 	SignInRecovery(ctx context.Context, step, code, source string) (*haven.Session, error)
@@ -32,6 +34,37 @@ type Haven interface {
 	Authenticate(ctx context.Context, token string) (haven.Actor, error)
 	AuthenticateToken(ctx context.Context, token string) (haven.Actor, error)
 	SignOut(ctx context.Context, token string) error
+}
+
+// Cases is what the pages and the API need of the app's Cases.
+type Cases interface {
+	api.Cases
+	web.Cases
+}
+
+// Nominations is what the pages and the API need of the app's Nominations.
+type Nominations interface {
+	api.Nominations
+	web.Nominations
+}
+
+// Programme is what the pages and the API need of the app's Programme.
+type Programme interface {
+	api.Programme
+	web.Programme
+}
+
+// Services are the parts of the app layer the handlers use: its health,
+// its clock and its rooms. All are required.
+type Services struct {
+	// Health answers the readiness check.
+	Health haven.Pinger
+	// Clock is what the pages take as today.
+	Clock       haven.Clock
+	Accounts    Accounts
+	Cases       Cases
+	Nominations Nominations
+	Programme   Programme
 }
 
 // Config is the server's configuration.
@@ -58,12 +91,15 @@ const MaxBody = max(api.MaxBody, api.MaxImportBody, web.MaxBody)
 
 // NewServer returns Haven's HTTP handler: the health checks, sign-in, the
 // JSON API (internal/api) and the web pages (internal/web). It fails when
-// a page template or a catalogue does not load.
-func NewServer(log *slog.Logger, h Haven, cfg Config) (http.Handler, error) {
+// a service is missing, or a page template or a catalogue does not load.
+func NewServer(log *slog.Logger, svc Services, cfg Config) (http.Handler, error) {
+	if svc.Health == nil || svc.Clock == nil || svc.Accounts == nil || svc.Cases == nil || svc.Nominations == nil || svc.Programme == nil {
+		return nil, errors.New("server: every field of Services is required")
+	}
 	mux := http.NewServeMux()
-	s := &srv{log: log, h: h, cfg: cfg}
-	s.api = api.New(api.Config{Log: log, Haven: h, Actor: s.bearer})
-	pages, err := web.New(web.Config{Log: log, Haven: h, Origin: cfg.Origin, Demo: cfg.Demo})
+	s := &srv{log: log, health: svc.Health, accounts: svc.Accounts, cfg: cfg}
+	s.api = api.New(api.Config{Log: log, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Actor: s.bearer})
+	pages, err := web.New(web.Config{Log: log, Clock: svc.Clock, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Origin: cfg.Origin, Demo: cfg.Demo})
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +109,12 @@ func NewServer(log *slog.Logger, h Haven, cfg Config) (http.Handler, error) {
 }
 
 type srv struct {
-	log *slog.Logger
-	h   Haven
-	cfg Config
-	api http.Handler
-	web http.Handler
+	log      *slog.Logger
+	health   haven.Pinger
+	accounts Accounts
+	cfg      Config
+	api      http.Handler
+	web      http.Handler
 }
 
 // requestID tags each request with a random ID that its audit events and
@@ -148,13 +185,13 @@ func (s *srv) actor(r *http.Request) (haven.Actor, error) {
 		if !ok {
 			return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.actor", "use a Bearer token")
 		}
-		return s.h.AuthenticateToken(r.Context(), tok)
+		return s.accounts.AuthenticateToken(r.Context(), tok)
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
 		return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.actor", "please sign in")
 	}
-	return s.h.Authenticate(r.Context(), c.Value)
+	return s.accounts.Authenticate(r.Context(), c.Value)
 }
 
 // bearer authenticates an API request by its Bearer token only: the JSON
@@ -165,7 +202,7 @@ func (s *srv) bearer(r *http.Request) (haven.Actor, error) {
 	if !ok {
 		return haven.Actor{}, haven.Errorf(haven.EUNAUTHORIZED, "server.bearer", "use an API token: Authorization: Bearer ht_...")
 	}
-	return s.h.AuthenticateToken(r.Context(), tok)
+	return s.accounts.AuthenticateToken(r.Context(), tok)
 }
 
 // fail answers err as the API answers its own errors: one problem body,
@@ -189,7 +226,7 @@ func handleHealthz() http.Handler {
 // current, 503 otherwise. The reason is logged, never shown.
 func (s *srv) handleReadyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.h.Ready(r.Context()); err != nil {
+		if err := s.health.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "code", string(haven.ErrorCodeOf(err)), "err", err.Error())
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 			return

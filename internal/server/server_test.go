@@ -81,29 +81,29 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
 	f.store = testdb.OpenSQLite(t)
 	f.app = app.New(app.Config{Store: f.store, Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
-	if err := f.app.Bootstrap(ctx); err != nil {
+	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	admOrg := &haven.Organisation{Name: "Programme", Country: "CA"}
 	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
-	must(f.app.CreateFirstAdmin(ctx, admOrg, adm))
+	must(f.app.Programme.CreateFirstAdmin(ctx, admOrg, adm))
 	f.admin = haven.Actor{UserID: adm.ID}
 	org := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "UNHCR", Country: "CH"}
-	if err := f.app.CreateOrganisation(ctx, f.admin, org); err != nil {
+	if err := f.app.Programme.CreateOrganisation(ctx, f.admin, org); err != nil {
 		t.Fatal(err)
 	}
 	f.user = &haven.User{OrgID: org.ID, Role: haven.RoleCaseworker, Username: "karin", DisplayName: "Karin"}
-	enrol := must(f.app.CreateUser(ctx, f.admin, f.user))
-	step := must(f.app.Enrol(ctx, enrol, password))
-	secret, _, next, err := f.app.EnrolTOTPBegin(ctx, step.ID)
+	enrol := must(f.app.Programme.CreateUser(ctx, f.admin, f.user))
+	step := must(f.app.Accounts.Enrol(ctx, enrol, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(f.app.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
+	must(f.app.Accounts.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
 	f.secret = secret
 	f.clock.Add(31 * time.Second)
 	f.logs = &syncBuffer{}
-	f.srv = httptest.NewServer(must(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), f.app, server.Config{Origin: origin})))
+	f.srv = httptest.NewServer(must(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: origin})))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -288,14 +288,14 @@ func TestBadInputOnSignIn(t *testing.T) {
 func TestAPITokenBearer(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	tok, id, err := f.app.CreateAPIToken(ctx, f.admin, f.user.ID, "system", 24*time.Hour)
+	tok, id, err := f.app.Accounts.CreateAPIToken(ctx, f.admin, f.user.ID, "system", 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.me(t, nil, tok) != 200 {
 		t.Fatal("a valid token did not authenticate")
 	}
-	if err := f.app.RevokeAPIToken(ctx, f.admin, id); err != nil {
+	if err := f.app.Accounts.RevokeAPIToken(ctx, f.admin, id); err != nil {
 		t.Fatal(err)
 	}
 	if f.me(t, nil, tok) != 401 || f.me(t, nil, "garbage") != 401 {
@@ -336,7 +336,7 @@ func TestAPIMountedBearerOnly(t *testing.T) {
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a session cookie opened the API: %d", r.StatusCode)
 	}
-	tok, _, err := f.app.CreateAPIToken(context.Background(), f.admin, f.user.ID, "system", time.Hour)
+	tok, _, err := f.app.Accounts.CreateAPIToken(context.Background(), f.admin, f.user.ID, "system", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,5 +346,30 @@ func TestAPIMountedBearerOnly(t *testing.T) {
 	r.Body.Close()
 	if r.StatusCode != 200 {
 		t.Fatalf("a token did not open the API: %d", r.StatusCode)
+	}
+}
+
+// TestNewServerNeedsEveryService: a server wired without one of the app's
+// rooms, its clock or its health fails at start, not at the first request
+// that needs it.
+func TestNewServerNeedsEveryService(t *testing.T) {
+	f := newFixture(t)
+	full := server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}
+	if _, err := server.NewServer(slog.New(slog.DiscardHandler), full, server.Config{Origin: origin}); err != nil {
+		t.Fatalf("NewServer with every service: %v", err)
+	}
+	for name, drop := range map[string]func(*server.Services){
+		"Health":      func(s *server.Services) { s.Health = nil },
+		"Clock":       func(s *server.Services) { s.Clock = nil },
+		"Accounts":    func(s *server.Services) { s.Accounts = nil },
+		"Cases":       func(s *server.Services) { s.Cases = nil },
+		"Nominations": func(s *server.Services) { s.Nominations = nil },
+		"Programme":   func(s *server.Services) { s.Programme = nil },
+	} {
+		svc := full
+		drop(&svc)
+		if _, err := server.NewServer(slog.New(slog.DiscardHandler), svc, server.Config{Origin: origin}); err == nil {
+			t.Errorf("NewServer without %s: no error", name)
+		}
 	}
 }

@@ -26,7 +26,7 @@ func (s *srv) handleSignIn() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		step, err := s.h.SignIn(r.Context(), in.Username, in.Password, s.source(r))
+		step, err := s.accounts.SignIn(r.Context(), in.Username, in.Password, s.source(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -56,9 +56,9 @@ func (s *srv) handleSecondFactor(recovery bool) http.Handler {
 		var sess *haven.Session
 		var err error
 		if recovery {
-			sess, err = s.h.SignInRecovery(r.Context(), in.Step, in.Code, s.source(r))
+			sess, err = s.accounts.SignInRecovery(r.Context(), in.Step, in.Code, s.source(r))
 		} else {
-			sess, err = s.h.SignInTOTP(r.Context(), in.Step, in.Code, s.source(r))
+			sess, err = s.accounts.SignInTOTP(r.Context(), in.Step, in.Code, s.source(r))
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -79,7 +79,7 @@ func (s *srv) handlePasskeyBegin() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		opts, next, err := s.h.SignInPasskeyBegin(r.Context(), in.Step)
+		opts, next, err := s.accounts.SignInPasskeyBegin(r.Context(), in.Step)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -99,7 +99,7 @@ func (s *srv) handlePasskeyFinish() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		sess, err := s.h.SignInPasskeyFinish(r.Context(), r.Header.Get("X-Haven-Step"), r.Body, s.source(r))
+		sess, err := s.accounts.SignInPasskeyFinish(r.Context(), r.Header.Get("X-Haven-Step"), r.Body, s.source(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -119,7 +119,7 @@ func (s *srv) handleSignOut() http.Handler {
 			return
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil {
-			if err := s.h.SignOut(r.Context(), c.Value); err != nil {
+			if err := s.accounts.SignOut(r.Context(), c.Value); err != nil {
 				s.fail(w, r, err)
 				return
 			}

@@ -74,7 +74,7 @@ func TestEveryRouteIsProtected(t *testing.T) {
 	ctx := context.Background()
 	c := f.signIn(t)
 	fill := strings.NewReplacer("{id}", "case_doesnotexist", "{year}", "2026", "{file}", "haven.css", "{milestone}", "housing", "{month}", "1", "{$}", "")
-	orgs, err := f.app.FindOrganisations(ctx, f.admin, "")
+	orgs, err := f.app.Programme.FindOrganisations(ctx, f.admin, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestEveryRouteIsProtected(t *testing.T) {
 		}
 	}
 	// None of it changed anything: the organisations are as they were.
-	orgs, err = f.app.FindOrganisations(ctx, f.admin, "")
+	orgs, err = f.app.Programme.FindOrganisations(ctx, f.admin, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func formsWithoutToken(t *testing.T, f *fixture, c *http.Cookie) {
 	ctx := context.Background()
 	karin := haven.Actor{UserID: f.user.ID}
 	mine := smallReferral()
-	if err := f.app.CreateReferral(ctx, karin, mine); err != nil {
+	if err := f.app.Cases.CreateReferral(ctx, karin, mine); err != nil {
 		t.Fatal(err)
 	}
 	key := make([]byte, 32)

@@ -5,12 +5,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"golang.org/x/mod/sumdb/note"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"testing/iotest"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/havenhrd/haven/internal/vault"
 )

@@ -91,7 +91,7 @@ func (s *server) handleAccount(w http.ResponseWriter, r *http.Request, v *viewer
 // accountHome shows the overview with the user's own factors, as the app
 // returns them (never a secret), with status.
 func (s *server) accountHome(w http.ResponseWriter, r *http.Request, v *viewer, p *page, status int) {
-	fs, err := s.h.OwnFactors(r.Context(), v.Actor)
+	fs, err := s.accounts.OwnFactors(r.Context(), v.Actor)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -161,7 +161,7 @@ func (s *server) handleAccountTOTPBegin(w http.ResponseWriter, r *http.Request, 
 		s.render(w, r, http.StatusBadRequest, "account_totp", p)
 		return
 	}
-	secret, otpURL, next, err := s.h.AddTOTPBegin(r.Context(), sessionToken(r), pw)
+	secret, otpURL, next, err := s.accounts.AddTOTPBegin(r.Context(), sessionToken(r), pw)
 	if err != nil {
 		s.accountRefused(w, r, v, p, "account_totp", err)
 		return
@@ -198,7 +198,7 @@ func (s *server) handleAccountTOTPFinish(w http.ResponseWriter, r *http.Request,
 		s.render(w, r, http.StatusBadRequest, "account_totp_code", p)
 		return
 	}
-	if err := s.h.AddTOTPFinish(r.Context(), sessionToken(r), step, code); err != nil {
+	if err := s.accounts.AddTOTPFinish(r.Context(), sessionToken(r), step, code); err != nil {
 		key, _ := adminKey(haven.ErrorMessageOf(err))
 		switch c := haven.ErrorCodeOf(err); {
 		case key == "account.err.step_expired" || key == "err.signin_again" || adminPageFails(err) && c != haven.EUNAUTHORIZED:
@@ -229,7 +229,7 @@ func (s *server) handleAccountPasskeyBegin(w http.ResponseWriter, r *http.Reques
 		s.render(w, r, http.StatusBadRequest, "account_passkey", p)
 		return
 	}
-	opts, next, err := s.h.AddPasskeyBegin(r.Context(), sessionToken(r), pw)
+	opts, next, err := s.accounts.AddPasskeyBegin(r.Context(), sessionToken(r), pw)
 	if err != nil {
 		s.accountRefused(w, r, v, p, "account_passkey", err)
 		return
@@ -260,7 +260,7 @@ func (s *server) handleAccountPasskeyFinish(w http.ResponseWriter, r *http.Reque
 		s.render(w, r, http.StatusBadRequest, "account_passkey", p)
 		return
 	}
-	err := s.h.AddPasskeyFinish(r.Context(), sessionToken(r), step, p.Val("name"), strings.NewReader(cred))
+	err := s.accounts.AddPasskeyFinish(r.Context(), sessionToken(r), step, p.Val("name"), strings.NewReader(cred))
 	clearCookie(w, accountStepCookie) // the step is spent, or the answer was wrong: start again
 	if err != nil {
 		key, _ := adminKey(haven.ErrorMessageOf(err))
@@ -297,7 +297,7 @@ func accountRemoval(q url.Values) (factor string, id []byte, ok bool) {
 // by its label and date. Missing says the account has no such factor (a
 // link followed after the factor went).
 func (s *server) removalData(r *http.Request, v *viewer, factor string, id []byte, rawID string) (*accountData, error) {
-	fs, err := s.h.OwnFactors(r.Context(), v.Actor)
+	fs, err := s.accounts.OwnFactors(r.Context(), v.Actor)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +372,7 @@ func (s *server) handleAccountRemove(w http.ResponseWriter, r *http.Request, v *
 		s.render(w, r, http.StatusBadRequest, "account_remove", p)
 		return
 	}
-	if err := s.h.RemoveFactor(r.Context(), sessionToken(r), pw, factor, id); err != nil {
+	if err := s.accounts.RemoveFactor(r.Context(), sessionToken(r), pw, factor, id); err != nil {
 		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 			// The account has no such factor: said so, with no form.
 			s.logRefused(r, http.StatusNotFound, haven.ENOTFOUND, err)
@@ -397,7 +397,7 @@ func (s *server) handleAccountCodes(w http.ResponseWriter, r *http.Request, v *v
 		s.render(w, r, http.StatusBadRequest, "account_recovery", p)
 		return
 	}
-	codes, err := s.h.RenewRecoveryCodes(r.Context(), sessionToken(r), pw)
+	codes, err := s.accounts.RenewRecoveryCodes(r.Context(), sessionToken(r), pw)
 	if err != nil {
 		s.accountRefused(w, r, v, p, "account_recovery", err)
 		return

@@ -62,7 +62,7 @@ func (s *server) handleAdminOrgAdd(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	status := http.StatusBadRequest
 	if !p.Failed() {
-		err := s.h.CreateOrganisation(r.Context(), v.Actor, o)
+		err := s.programme.CreateOrganisation(r.Context(), v.Actor, o)
 		if err == nil {
 			http.Redirect(w, r, "/admin/organisations?"+url.Values{"added": {string(o.ID)}}.Encode(), http.StatusSeeOther)
 			return

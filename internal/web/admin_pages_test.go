@@ -22,18 +22,18 @@ import (
 // programme's administration with TOTP.
 func (f *fixture) programmeAdmin(t *testing.T) *user {
 	t.Helper()
-	orgs := must(f.app.FindOrganisations(f.ctx, f.admin, haven.OrgProgrammeAdmin))
+	orgs := must(f.app.Programme.FindOrganisations(f.ctx, f.admin, haven.OrgProgrammeAdmin))
 	if len(orgs) != 1 {
 		t.Fatalf("%d programme administrations", len(orgs))
 	}
 	u := &haven.User{OrgID: orgs[0].ID, Role: haven.RoleAdmin, Username: "programme-admin", DisplayName: "Aline Tremblay"}
-	enrol := must(f.app.CreateUser(f.ctx, f.admin, u))
-	step := must(f.app.Enrol(f.ctx, enrol, password))
-	secret, _, next, err := f.app.EnrolTOTPBegin(f.ctx, step.ID)
+	enrol := must(f.app.Programme.CreateUser(f.ctx, f.admin, u))
+	step := must(f.app.Accounts.Enrol(f.ctx, enrol, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(f.ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := must(f.app.EnrolTOTPFinish(f.ctx, next.ID, f.code(secret)))
+	codes := must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, f.code(secret)))
 	return &user{name: u.Username, secret: secret, codes: codes, actor: haven.Actor{UserID: u.ID}}
 }
 
@@ -43,20 +43,20 @@ func (f *fixture) approved(t *testing.T, tag string, size int) *haven.Case {
 	t.Helper()
 	c := f.refer(t, tag, size, haven.PriorityNormal)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
-	must(f.app.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-	must(f.app.StartAdmissibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartAdmissibility(f.ctx, visa, c.ID))
 	f.passChecks(t, c.ID)
-	must(f.app.ConfirmAdmissible(f.ctx, visa, c.ID))
-	return must(f.app.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
+	must(f.app.Cases.ConfirmAdmissible(f.ctx, visa, c.ID))
+	return must(f.app.Cases.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
 }
 
 // rules reads a year's rules through the app, as the first administrator.
 func (f *fixture) rules(t *testing.T, year int) *haven.ProgrammeRules {
 	t.Helper()
-	return must(f.app.FindRules(f.ctx, f.admin, year))
+	return must(f.app.Programme.FindRules(f.ctx, f.admin, year))
 }
 
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
@@ -238,7 +238,7 @@ func TestAdminCapBelowApproved(t *testing.T) {
 	if got := f.rules(t, year); got.Version != cur.Version || got.Cap != 500 {
 		t.Fatalf("the refused change changed the rules: %+v", got)
 	}
-	if fig := must(f.app.CapFigures(f.ctx, f.admin, year)); fig.Cap != 500 || fig.Reserved != 2 {
+	if fig := must(f.app.Programme.CapFigures(f.ctx, f.admin, year)); fig.Cap != 500 || fig.Reserved != 2 {
 		t.Fatalf("the refused change changed the ledger: %+v", fig)
 	}
 }
@@ -264,7 +264,7 @@ func TestAdminAddsOrganisationAndUser(t *testing.T) {
 	}
 	wantIn(t, "the list after adding", body, "Welcome Place Winnipeg is added.", `<th scope="row">Welcome Place Winnipeg</th>`)
 	var added *haven.Organisation
-	for _, o := range must(f.app.FindOrganisations(f.ctx, f.admin, haven.OrgSettlementOrganisation)) {
+	for _, o := range must(f.app.Programme.FindOrganisations(f.ctx, f.admin, haven.OrgSettlementOrganisation)) {
 		if o.Name == "Welcome Place Winnipeg" {
 			added = o
 		}
@@ -315,7 +315,7 @@ func TestAdminDisablesUser(t *testing.T) {
 	victim := f.users[haven.OrgSettlementOrganisation]
 	vb := f.browser(t)
 	vb.signIn(victim)
-	token, _ := must2(f.app.CreateAPIToken(f.ctx, f.admin, victim.actor.UserID, "Settlement system", 24*time.Hour))
+	token, _ := must2(f.app.Accounts.CreateAPIToken(f.ctx, f.admin, victim.actor.UserID, "Settlement system", 24*time.Hour))
 
 	b := f.browser(t)
 	b.signIn(f.programmeAdmin(t))
@@ -341,10 +341,10 @@ func TestAdminDisablesUser(t *testing.T) {
 	if r, _ := vb.get("/cases"); r.Request.URL.Path != "/signin" {
 		t.Fatalf("the disabled user's next page is %s", r.Request.URL)
 	}
-	if _, err := f.app.SignIn(f.ctx, victim.name, password, "test"); haven.ErrorCodeOf(err) != haven.EUNAUTHORIZED {
+	if _, err := f.app.Accounts.SignIn(f.ctx, victim.name, password, "test"); haven.ErrorCodeOf(err) != haven.EUNAUTHORIZED {
 		t.Fatalf("a disabled user signs in: %v", err)
 	}
-	if _, err := f.app.AuthenticateToken(f.ctx, token); err == nil {
+	if _, err := f.app.Accounts.AuthenticateToken(f.ctx, token); err == nil {
 		t.Fatal("the disabled user's API token still works")
 	}
 }
@@ -376,7 +376,7 @@ func TestAdminIssuesNewEnrolment(t *testing.T) {
 	if r, _ := ub.get("/"); r.Request.URL.Path != "/signin" {
 		t.Fatal("the user's session survived the new enrolment")
 	}
-	if _, err := f.app.SignIn(f.ctx, u.name, password, "test"); err == nil {
+	if _, err := f.app.Accounts.SignIn(f.ctx, u.name, password, "test"); err == nil {
 		t.Fatal("the user signs in without any second factor")
 	}
 }
@@ -401,7 +401,7 @@ func TestAdminTokens(t *testing.T) {
 		t.Fatalf("making a token: %d\n%s", r.StatusCode, body)
 	}
 	wantIn(t, "the token page", body, "This is the only time this token is shown.", "UNHCR Ankara", "30 days")
-	if a, err := f.app.AuthenticateToken(f.ctx, token); err != nil || a.UserID != f.users[haven.OrgReferralPartner].actor.UserID {
+	if a, err := f.app.Accounts.AuthenticateToken(f.ctx, token); err != nil || a.UserID != f.users[haven.OrgReferralPartner].actor.UserID {
 		t.Fatalf("the new token: %v %v", a, err)
 	}
 	if _, body = b.get("/admin/tokens"); strings.Contains(body, token) {
@@ -410,14 +410,14 @@ func TestAdminTokens(t *testing.T) {
 	// Revocation: its own confirmation page, then at once.
 	_, body = b.get("/admin/tokens/revoke?id=" + id)
 	wantIn(t, "the revocation page", body, id, "can no longer reach Haven", `action="/admin/tokens/revoke"`)
-	if _, err := f.app.AuthenticateToken(f.ctx, token); err != nil {
+	if _, err := f.app.Accounts.AuthenticateToken(f.ctx, token); err != nil {
 		t.Fatal("the confirmation page revoked the token")
 	}
 	r, body = b.post("/admin/tokens/revoke", formIn(t, body, "/admin/tokens/revoke"))
 	if r.Request.URL.Path != "/admin/tokens" || !strings.Contains(body, "The API token "+id+" is revoked.") {
 		t.Fatalf("revoking ended at %s:\n%s", r.Request.URL, body)
 	}
-	if _, err := f.app.AuthenticateToken(f.ctx, token); err == nil {
+	if _, err := f.app.Accounts.AuthenticateToken(f.ctx, token); err == nil {
 		t.Fatal("the revoked token still works")
 	}
 	r, body = b.post("/admin/tokens/revoke", url.Values{"id": {id}})
@@ -455,7 +455,7 @@ func TestAdminFormsNeedCSRF(t *testing.T) {
 		}
 	}
 	b.headers = nil
-	if _, err := f.app.FindUserByUsername(f.ctx, "forged"); err == nil {
+	if _, err := f.app.Programme.FindUserByUsername(f.ctx, "forged"); err == nil {
 		t.Fatal("a forged form added a user")
 	}
 }
@@ -498,15 +498,15 @@ func TestAdminPagesRefusedToOthers(t *testing.T) {
 	if got := f.rules(t, 2026); got.Version != before.Version || got.Cap != before.Cap {
 		t.Fatalf("a forged POST changed the rules: %+v", got)
 	}
-	for _, o := range must(f.app.FindOrganisations(f.ctx, f.admin, "")) {
+	for _, o := range must(f.app.Programme.FindOrganisations(f.ctx, f.admin, "")) {
 		if o.Name == "Forged" {
 			t.Fatal("a forged POST added an organisation")
 		}
 	}
-	if _, err := f.app.FindUserByUsername(f.ctx, "forged-visa_office"); err == nil {
+	if _, err := f.app.Programme.FindUserByUsername(f.ctx, "forged-visa_office"); err == nil {
 		t.Fatal("a forged POST added a user")
 	}
-	if _, err := f.app.SignIn(f.ctx, victim.name, password, "test"); err != nil {
+	if _, err := f.app.Accounts.SignIn(f.ctx, victim.name, password, "test"); err != nil {
 		t.Fatalf("a forged POST disabled the user: %v", err)
 	}
 	// A stranger is sent to sign in.
@@ -526,7 +526,7 @@ func TestAdminPagesRefusedToOthers(t *testing.T) {
 	if got := f.rules(t, 2026); got.Version != before.Version {
 		t.Fatal("a GET changed the rules")
 	}
-	if _, err := f.app.SignIn(f.ctx, victim.name, password, "test"); err != nil {
+	if _, err := f.app.Accounts.SignIn(f.ctx, victim.name, password, "test"); err != nil {
 		t.Fatalf("a GET disabled or re-enrolled the user: %v", err)
 	}
 }
@@ -639,7 +639,7 @@ func TestAdminListsUsersAndFactors(t *testing.T) {
 	adm := f.programmeAdmin(t)
 	f.newUser(t, f.orgs[haven.OrgVisaOffice], "waiting-officer")
 	gone, _ := f.newUser(t, f.orgs[haven.OrgMedicalPartner], "gone-clerk")
-	must(0, f.app.DisableUser(f.ctx, f.admin, gone.UserID))
+	must(0, f.app.Accounts.DisableUser(f.ctx, f.admin, gone.UserID))
 	b := f.browser(t)
 	b.signIn(adm)
 	r, body := b.get("/admin/users")

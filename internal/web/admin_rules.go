@@ -45,7 +45,7 @@ var rulesAlias = map[string]string{
 var rulesAt = map[string]string{"admin.err.cap_below": "cap", "admin.err.allocation_below": "allocations"}
 
 // rulesNextYear is the last year the pages list: rules are set a year ahead.
-func (s *server) rulesNextYear() int { return s.h.Now().UTC().Year() + 1 }
+func (s *server) rulesNextYear() int { return s.clock.Now().UTC().Year() + 1 }
 
 // rulesYear reads the year of the path; ok is false for a year no rules
 // can have.
@@ -66,7 +66,7 @@ type rulesListData struct {
 func (s *server) handleAdminRules(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d := &rulesListData{}
 	for y := firstRulesYear; y <= s.rulesNextYear(); y++ {
-		rules, err := s.h.FindRules(r.Context(), v.Actor, y)
+		rules, err := s.programme.FindRules(r.Context(), v.Actor, y)
 		switch haven.ErrorCodeOf(err) {
 		case "":
 			d.Years = append(d.Years, rules)
@@ -138,7 +138,7 @@ func (s *server) handleAdminRulesYear(w http.ResponseWriter, r *http.Request, v 
 		s.fail(w, r, v, haven.Errorf(haven.ENOTFOUND, "web.rules", "no such year"))
 		return
 	}
-	rules, err := s.h.FindRules(r.Context(), v.Actor, year)
+	rules, err := s.programme.FindRules(r.Context(), v.Actor, year)
 	if err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
 		s.fail(w, r, v, err)
 		return
@@ -191,7 +191,7 @@ type rulesContext struct {
 // loadRules gathers what the form needs.
 func (s *server) loadRules(ctx context.Context, v *viewer, year int) (*rulesContext, error) {
 	rc := &rulesContext{year: year, floor: -1, floors: map[haven.ID]int{}}
-	cur, err := s.h.FindRules(ctx, v.Actor, year)
+	cur, err := s.programme.FindRules(ctx, v.Actor, year)
 	switch haven.ErrorCodeOf(err) {
 	case "":
 		rc.current = cur
@@ -220,7 +220,7 @@ func (s *server) loadRules(ctx context.Context, v *viewer, year int) (*rulesCont
 		}
 	}
 	slices.SortFunc(rc.orgs, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
-	f, err := s.h.CapFigures(ctx, v.Actor, year)
+	f, err := s.programme.CapFigures(ctx, v.Actor, year)
 	switch haven.ErrorCodeOf(err) {
 	case "":
 		rc.floor = f.Reserved + f.Arrived
@@ -248,7 +248,7 @@ func (s *server) rulesStart(ctx context.Context, v *viewer, rc *rulesContext) *h
 	if rc.current != nil {
 		return rc.current
 	}
-	if prev, err := s.h.FindRules(ctx, v.Actor, rc.year-1); err == nil {
+	if prev, err := s.programme.FindRules(ctx, v.Actor, rc.year-1); err == nil {
 		r := *prev
 		r.Year = rc.year
 		return &r
@@ -444,7 +444,7 @@ func (s *server) handleAdminRulesSave(w http.ResponseWriter, r *http.Request, v 
 	// in the same transaction as the write, if another has come since.
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err == nil {
-		err = s.h.SetRulesIfVersion(r.Context(), v.Actor, next, base)
+		err = s.programme.SetRulesIfVersion(r.Context(), v.Actor, next, base)
 	} else {
 		err = haven.Errorf(haven.ECONFLICT, "web.rules", "the rules changed meanwhile")
 	}

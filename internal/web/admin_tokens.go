@@ -55,7 +55,7 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 	var u *haven.User
 	if username != "" {
 		var err error
-		u, err = s.h.FindUserByUsername(r.Context(), username)
+		u, err = s.programme.FindUserByUsername(r.Context(), username)
 		switch haven.ErrorCodeOf(err) {
 		case "":
 		case haven.ENOTFOUND:
@@ -67,7 +67,7 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 	}
 	status := http.StatusBadRequest
 	if !p.Failed() {
-		token, id, err := s.h.CreateAPIToken(r.Context(), v.Actor, u.ID, name, time.Duration(days)*24*time.Hour)
+		token, id, err := s.accounts.CreateAPIToken(r.Context(), v.Actor, u.ID, name, time.Duration(days)*24*time.Hour)
 		if err == nil {
 			p.Form = nil
 			p.Data = &adminTokenData{User: u, Name: name, Token: token, ID: id, Days: days}
@@ -109,7 +109,7 @@ func (s *server) handleAdminRevokeConfirm(w http.ResponseWriter, r *http.Request
 func (s *server) handleAdminRevoke(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.adminPage(w, r, v, "/admin/tokens/revoke")
 	id := strings.TrimSpace(r.PostFormValue("id"))
-	err := s.h.RevokeAPIToken(r.Context(), v.Actor, haven.ID(id))
+	err := s.accounts.RevokeAPIToken(r.Context(), v.Actor, haven.ID(id))
 	if err == nil {
 		http.Redirect(w, r, "/admin/tokens?"+url.Values{"revoked": {id}}.Encode(), http.StatusSeeOther)
 		return

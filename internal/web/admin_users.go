@@ -35,7 +35,7 @@ type adminUsersData struct {
 
 // usersData reads what the users page shows.
 func (s *server) usersData(ctx context.Context, v *viewer) (*adminUsersData, error) {
-	accounts, err := s.h.FindAccounts(ctx, v.Actor, "")
+	accounts, err := s.accounts.FindAccounts(ctx, v.Actor, "")
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *server) handleAdminUserAdd(w http.ResponseWriter, r *http.Request, v *v
 	}
 	status := http.StatusBadRequest
 	if !p.Failed() {
-		secret, err := s.h.CreateUser(r.Context(), v.Actor, u)
+		secret, err := s.programme.CreateUser(r.Context(), v.Actor, u)
 		if err == nil {
 			p.Form = nil
 			p.Data = &adminLinkData{User: u, Link: s.adminEnrolmentLink(secret)}
@@ -146,7 +146,7 @@ func (s *server) adminLookUser(w http.ResponseWriter, r *http.Request, v *viewer
 		s.adminUserFind(w, r, p, act, "", "admin.err.username_required", http.StatusBadRequest)
 		return nil, false
 	}
-	u, err := s.h.FindUserByUsername(r.Context(), username)
+	u, err := s.programme.FindUserByUsername(r.Context(), username)
 	switch haven.ErrorCodeOf(err) {
 	case "":
 		return u, true
@@ -201,7 +201,7 @@ func (s *server) handleAdminUserDisable(w http.ResponseWriter, r *http.Request, 
 	if !ok {
 		return
 	}
-	err := s.h.DisableUser(r.Context(), v.Actor, u.ID)
+	err := s.accounts.DisableUser(r.Context(), v.Actor, u.ID)
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/admin/users/disable?"+url.Values{"username": {u.Username}, "done": {"1"}}.Encode(), http.StatusSeeOther)
@@ -223,7 +223,7 @@ func (s *server) handleAdminUserEnrol(w http.ResponseWriter, r *http.Request, v 
 	if !ok {
 		return
 	}
-	secret, err := s.h.IssueEnrolment(r.Context(), v.Actor, u.ID)
+	secret, err := s.accounts.IssueEnrolment(r.Context(), v.Actor, u.ID)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return

@@ -201,7 +201,7 @@ func monthLabel(p *page, year, month int) string {
 func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	q := r.URL.Query()
-	year := s.h.Now().UTC().Year()
+	year := s.clock.Now().UTC().Year()
 	partner := haven.ID(strings.TrimSpace(q.Get("partner")))
 	p.Form.Set("partner", string(partner))
 	if y := strings.TrimSpace(q.Get("year")); y != "" {
@@ -219,13 +219,13 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	d := &capData{Year: year}
 	p.Data = d
 	status := http.StatusOK
-	f, err := s.h.CapFiguresOf(r.Context(), v.Actor, year, partner)
+	f, err := s.programme.CapFiguresOf(r.Context(), v.Actor, year, partner)
 	if haven.ErrorCodeOf(err) == haven.EINVALID && slices.ContainsFunc(haven.FieldsOf(err), func(f haven.FieldProblem) bool { return f.Field == "partner" }) {
 		// Not one of the year's partners: say so beside the choice, and
 		// show the whole cap with the partners there are to choose from.
 		p.invalid("partner", "err.choose_partner")
 		status = http.StatusBadRequest
-		f, err = s.h.CapFigures(r.Context(), v.Actor, year)
+		f, err = s.programme.CapFigures(r.Context(), v.Actor, year)
 	}
 	switch haven.ErrorCodeOf(err) {
 	case "":

@@ -31,26 +31,26 @@ func TestCapByMonth(t *testing.T) {
 	fld := f.orgs[haven.OrgProtectionPartner]
 	r := f.rules(t, 2026)
 	r.Referrers, r.Allocations = []haven.ID{fld.ID}, map[haven.ID]int{fld.ID: 4}
-	if err := f.app.SetRules(f.ctx, f.admin, r); err != nil {
+	if err := f.app.Programme.SetRules(f.ctx, f.admin, r); err != nil {
 		t.Fatal(err)
 	}
 	a := f.approved(t, "MonthA", 3)
 	b := f.approved(t, "MonthB", 2)
 	c := referral("MonthC", 2, haven.PriorityNormal)
-	if err := f.app.CreateReferral(f.ctx, f.users[haven.OrgProtectionPartner].actor, c); err != nil {
+	if err := f.app.Cases.CreateReferral(f.ctx, f.users[haven.OrgProtectionPartner].actor, c); err != nil {
 		t.Fatal(err)
 	}
 	f.toAdmissibility(t, c.ID)
 	f.passChecks(t, c.ID)
-	must(f.app.ConfirmAdmissible(f.ctx, visa, c.ID))
-	must(f.app.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
+	must(f.app.Cases.ConfirmAdmissible(f.ctx, visa, c.ID))
+	must(f.app.Cases.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
 	f.clock.Add(29 * 24 * time.Hour) // 2 June
 	travel := haven.DateOf(f.clock.Now().AddDate(0, 0, 8))
-	must(f.app.BookTravel(f.ctx, visa, a.ID, &haven.Travel{Date: travel, Itinerary: "IST-YYZ"}))
+	must(f.app.Cases.BookTravel(f.ctx, visa, a.ID, &haven.Travel{Date: travel, Itinerary: "IST-YYZ"}))
 	f.clock.Add(8 * 24 * time.Hour) // 10 June
-	must(f.app.RecordArrival(f.ctx, visa, a.ID, &haven.Arrival{Date: travel, PortOfEntry: "YYZ"}))
+	must(f.app.Cases.RecordArrival(f.ctx, visa, a.ID, &haven.Arrival{Date: travel, PortOfEntry: "YYZ"}))
 	f.clock.Add(26 * 24 * time.Hour) // 6 July
-	must(f.app.Refuse(f.ctx, visa, b.ID, "Exclusion clause applies."))
+	must(f.app.Cases.Refuse(f.ctx, visa, b.ID, "Exclusion clause applies."))
 	if now := f.clock.Now(); now.Month() != time.July || now.Year() != 2026 {
 		t.Fatalf("the test's clock is at %v", now)
 	}
@@ -149,7 +149,7 @@ func TestCapByMonth(t *testing.T) {
 func TestPagesTakeTheAppsClock(t *testing.T) {
 	f := newFixture(t, false)
 	f.clock.Add(5 * 366 * 24 * time.Hour) // 2031
-	if err := f.app.SetRules(f.ctx, f.admin, haven.DefaultRules(2031)); err != nil {
+	if err := f.app.Programme.SetRules(f.ctx, f.admin, haven.DefaultRules(2031)); err != nil {
 		t.Fatal(err)
 	}
 	b := f.browser(t)

@@ -112,7 +112,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.render(w, r, http.StatusBadRequest, "cases", p)
 		return
 	}
-	cases, total, err := s.h.FindCases(r.Context(), v.Actor, f)
+	cases, total, err := s.cases.FindCases(r.Context(), v.Actor, f)
 	if haven.ErrorCodeOf(err) == haven.EINVALID {
 		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
 		s.render(w, r, http.StatusBadRequest, "cases", p)
@@ -229,7 +229,7 @@ var caseLabels = map[string]string{
 
 // loadCase fetches the case and builds the case page around it.
 func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData, error) {
-	c, err := s.h.FindCaseByID(ctx, v.Actor, haven.ID(id))
+	c, err := s.cases.FindCaseByID(ctx, v.Actor, haven.ID(id))
 	if err != nil {
 		return nil, err
 	}
@@ -331,18 +331,18 @@ func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, v *viewer, p
 type caseAct struct {
 	name string // the action form, and the ?done= of its notice
 	done string // the catalogue key of its notice
-	do   func(Haven, context.Context, haven.Actor, haven.ID) (*haven.Case, error)
+	do   func(Cases, context.Context, haven.Actor, haven.ID) (*haven.Case, error)
 }
 
 // The acts. Those with a form have their own handler; they are listed for
 // their notices.
 var (
-	actOpenFile           = caseAct{"open_file", "done.open_file", Haven.OpenFile}
-	actStartEligibility   = caseAct{"start_eligibility", "done.start_eligibility", Haven.StartEligibility}
-	actStartAdmissibility = caseAct{"start_admissibility", "done.start_admissibility", Haven.StartAdmissibility}
-	actConfirmAdmissible  = caseAct{"confirm_admissible", "done.confirm_admissible", Haven.ConfirmAdmissible}
-	actBeginSettlement    = caseAct{"begin_settlement", "done.begin_settlement", Haven.BeginSettlement}
-	actClose              = caseAct{"close", "done.close", Haven.Close}
+	actOpenFile           = caseAct{"open_file", "done.open_file", Cases.OpenFile}
+	actStartEligibility   = caseAct{"start_eligibility", "done.start_eligibility", Cases.StartEligibility}
+	actStartAdmissibility = caseAct{"start_admissibility", "done.start_admissibility", Cases.StartAdmissibility}
+	actConfirmAdmissible  = caseAct{"confirm_admissible", "done.confirm_admissible", Cases.ConfirmAdmissible}
+	actBeginSettlement    = caseAct{"begin_settlement", "done.begin_settlement", Cases.BeginSettlement}
+	actClose              = caseAct{"close", "done.close", Cases.Close}
 	caseActs              = []caseAct{actOpenFile, actStartEligibility, actStartAdmissibility, actConfirmAdmissible, actBeginSettlement, actClose,
 		{name: "assessment", done: "done.assessment"}, {name: "eligible", done: "done.eligible"},
 		{name: "approve", done: "done.approve"}, {name: "refuse", done: "done.refuse"}, {name: "travel", done: "done.travel"},
@@ -359,7 +359,7 @@ func done(w http.ResponseWriter, r *http.Request, act string) {
 // handleCaseEvent applies an act that takes no input.
 func (s *server) handleCaseEvent(a caseAct) func(http.ResponseWriter, *http.Request, *viewer) {
 	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
-		if _, err := a.do(s.h, r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
+		if _, err := a.do(s.cases, r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
 			s.caseFailed(w, r, v, "case", err, nil)
 			return
 		}
@@ -376,7 +376,7 @@ func (s *server) handleAssessment(w http.ResponseWriter, r *http.Request, v *vie
 	for _, g := range r.PostForm["grounds"] {
 		as.Grounds = append(as.Grounds, haven.Ground(g))
 	}
-	if _, err := s.h.RecordAssessment(r.Context(), v.Actor, haven.ID(r.PathValue("id")), as); err != nil {
+	if _, err := s.cases.RecordAssessment(r.Context(), v.Actor, haven.ID(r.PathValue("id")), as); err != nil {
 		s.caseFailed(w, r, v, "case", err, nil)
 		return
 	}
@@ -391,7 +391,7 @@ func (s *server) handleAssessment(w http.ResponseWriter, r *http.Request, v *vie
 // tell (the app keeps the clock): the later of the case's last change and
 // today. The app refuses any year but this one and next.
 func (s *server) nextYear(c *haven.Case) int {
-	return max(c.UpdatedAt.Year(), s.h.Now().UTC().Year()) + 1
+	return max(c.UpdatedAt.Year(), s.clock.Now().UTC().Year()) + 1
 }
 
 // handleApproveForm is the confirmation page of an approval: it names what
@@ -435,7 +435,7 @@ func (s *server) handleApprove(w http.ResponseWriter, r *http.Request, v *viewer
 		}
 		in.AdmissionYear = n
 	}
-	if _, err := s.h.Approve(r.Context(), v.Actor, haven.ID(r.PathValue("id")), in); err != nil {
+	if _, err := s.cases.Approve(r.Context(), v.Actor, haven.ID(r.PathValue("id")), in); err != nil {
 		s.caseFailed(w, r, v, "approve", err, nil)
 		return
 	}
@@ -444,7 +444,7 @@ func (s *server) handleApprove(w http.ResponseWriter, r *http.Request, v *viewer
 
 // handleRefuse refuses the case with written reasons.
 func (s *server) handleRefuse(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if _, err := s.h.Refuse(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reasons")); err != nil {
+	if _, err := s.cases.Refuse(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reasons")); err != nil {
 		s.caseFailed(w, r, v, "refuse", err, nil)
 		return
 	}
@@ -458,7 +458,7 @@ func (s *server) handleTravel(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.caseFailed(w, r, v, "case", nil, nil, fp...)
 		return
 	}
-	if _, err := s.h.BookTravel(r.Context(), v.Actor, haven.ID(r.PathValue("id")), t); err != nil {
+	if _, err := s.cases.BookTravel(r.Context(), v.Actor, haven.ID(r.PathValue("id")), t); err != nil {
 		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "travel_date"})
 		return
 	}
@@ -472,7 +472,7 @@ func (s *server) handleArrival(w http.ResponseWriter, r *http.Request, v *viewer
 		s.caseFailed(w, r, v, "case", nil, nil, fp...)
 		return
 	}
-	if _, err := s.h.RecordArrival(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ar); err != nil {
+	if _, err := s.cases.RecordArrival(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ar); err != nil {
 		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "arrival_date"})
 		return
 	}
@@ -482,7 +482,7 @@ func (s *server) handleArrival(w http.ResponseWriter, r *http.Request, v *viewer
 // handleAssignSettlement places the case with a settlement organisation.
 func (s *server) handleAssignSettlement(w http.ResponseWriter, r *http.Request, v *viewer) {
 	org := haven.ID(r.PostFormValue("settlement_org_id"))
-	if _, err := s.h.AssignSettlement(r.Context(), v.Actor, haven.ID(r.PathValue("id")), org); err != nil {
+	if _, err := s.cases.AssignSettlement(r.Context(), v.Actor, haven.ID(r.PathValue("id")), org); err != nil {
 		s.caseFailed(w, r, v, "case", err, nil)
 		return
 	}

@@ -149,8 +149,8 @@ func TestRefusalOnItsOwnPage(t *testing.T) {
 	f := newFixture(t, false)
 	c := f.refer(t, "Refused", 1, haven.PriorityNormal)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
 	b := f.browser(t)
 	b.signIn(f.users[haven.OrgVisaOffice])
 	path := "/cases/" + string(c.ID)
@@ -181,18 +181,18 @@ func TestSettlementView(t *testing.T) {
 	c := f.refer(t, "Settle", 2, haven.PriorityUrgent)
 	other := f.refer(t, "Elsewhere", 1, haven.PriorityUrgent)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
-	must(f.app.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Notes: "Assessment notes Settle"}))
-	must(f.app.StartAdmissibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartAdmissibility(f.ctx, visa, c.ID))
 	f.passChecks(t, c.ID)
-	must(f.app.ConfirmAdmissible(f.ctx, visa, c.ID))
-	must(f.app.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
+	must(f.app.Cases.ConfirmAdmissible(f.ctx, visa, c.ID))
+	must(f.app.Cases.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
 	today := haven.DateOf(f.clock.Now())
-	must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: today, Itinerary: "Itinerary IST-YUL Settle"}))
-	must(f.app.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
-	must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: today, PortOfEntry: "YUL"}))
+	must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: today, Itinerary: "Itinerary IST-YUL Settle"}))
+	must(f.app.Cases.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
+	must(f.app.Cases.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: today, PortOfEntry: "YUL"}))
 
 	b := f.browser(t)
 	home := b.signIn(f.users[haven.OrgSettlementOrganisation])
@@ -257,14 +257,14 @@ func TestWorkQueueByPartner(t *testing.T) {
 	fld, unhcr := f.orgs[haven.OrgProtectionPartner], f.orgs[haven.OrgReferralPartner]
 	r := f.rules(t, 2026)
 	r.Referrers = []haven.ID{fld.ID}
-	if err := f.app.SetRules(f.ctx, f.admin, r); err != nil {
+	if err := f.app.Programme.SetRules(f.ctx, f.admin, r); err != nil {
 		t.Fatal(err)
 	}
 	f.refer(t, "PartnerA", 1, haven.PriorityNormal)
 	urgent := f.refer(t, "PartnerB", 2, haven.PriorityUrgent)
 	f.refer(t, "PartnerC", 1, haven.PriorityEmergency)
 	direct := referral("PartnerD", 1, haven.PriorityNormal)
-	if err := f.app.CreateReferral(f.ctx, f.users[haven.OrgProtectionPartner].actor, direct); err != nil {
+	if err := f.app.Cases.CreateReferral(f.ctx, f.users[haven.OrgProtectionPartner].actor, direct); err != nil {
 		t.Fatal(err)
 	}
 	b := f.browser(t)

@@ -10,7 +10,8 @@
 // values kept, a confirmation page for sensitive acts. See docs/UI.md.
 //
 // Handlers hold no rules: they translate between HTTP forms and the app
-// layer, through the Haven interface, and show only what the app returns.
+// layer, through the interfaces of its rooms (Accounts, Cases, Nominations,
+// Programme), and show only what the app returns.
 // The app has already applied the viewer's policy view; nothing is hidden
 // with CSS. Every page that shows case data carries its security marking
 // ("Protected B") and is never cached.

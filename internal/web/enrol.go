@@ -54,7 +54,7 @@ func (s *server) handleEnrol() http.Handler {
 			s.render(w, r, http.StatusBadRequest, "enrol", p)
 			return
 		}
-		step, err := s.h.Enrol(r.Context(), secret, pw)
+		step, err := s.accounts.Enrol(r.Context(), secret, pw)
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			p.fail(err, enrolLabels, nil)
@@ -89,7 +89,7 @@ func (s *server) handleEnrolTOTPBegin() http.Handler {
 			s.render(w, r, http.StatusBadRequest, "problem", p)
 			return
 		}
-		secret, url, next, err := s.h.EnrolTOTPBegin(r.Context(), step)
+		secret, url, next, err := s.accounts.EnrolTOTPBegin(r.Context(), step)
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			p.Alert = p.errorMessage(err)
@@ -125,7 +125,7 @@ func (s *server) handleEnrolTOTPFinish() http.Handler {
 			s.render(w, r, http.StatusBadRequest, "enroltotp", p)
 			return
 		}
-		codes, err := s.h.EnrolTOTPFinish(r.Context(), step, code)
+		codes, err := s.accounts.EnrolTOTPFinish(r.Context(), step, code)
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			if k, _ := messageKey(haven.ErrorMessageOf(err)); k == "err.step_expired" {

@@ -27,8 +27,19 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// The app layer is what the pages need: checked at compile time.
-var _ web.Haven = (*app.App)(nil)
+// The app layer's rooms are what the pages need: checked at compile time.
+var (
+	_ web.Accounts    = (*app.Accounts)(nil)
+	_ web.Cases       = (*app.Cases)(nil)
+	_ web.Nominations = (*app.Nominations)(nil)
+	_ web.Programme   = (*app.Programme)(nil)
+	_ haven.Clock     = (*app.App)(nil)
+)
+
+// rooms is the pages' configuration with a's rooms and clock.
+func rooms(a *app.App, origin string) web.Config {
+	return web.Config{Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme, Origin: origin}
+}
 
 const (
 	origin   = "https://haven.test"
@@ -105,23 +116,25 @@ func newFixture(t *testing.T, demo bool) *fixture {
 	f := &fixture{ctx: ctx, clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)},
 		orgs: map[haven.OrgKind]*haven.Organisation{}, users: map[haven.OrgKind]*user{}, logs: &syncBuffer{}}
 	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h, Passkeys: pk, Clock: f.clock})
-	if err := f.app.Bootstrap(ctx); err != nil {
+	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	admOrg := &haven.Organisation{Name: "Programme", Country: "CA"}
 	adm := &haven.User{Username: "admin", DisplayName: "Admin"}
-	must(f.app.CreateFirstAdmin(ctx, admOrg, adm))
+	must(f.app.Programme.CreateFirstAdmin(ctx, admOrg, adm))
 	f.admin = haven.Actor{UserID: adm.ID}
 	for _, kind := range []haven.OrgKind{haven.OrgReferralPartner, haven.OrgProtectionPartner, haven.OrgVisaOffice,
 		haven.OrgScreeningPartner, haven.OrgMedicalPartner, haven.OrgSettlementOrganisation} {
 		o := &haven.Organisation{Kind: kind, Name: orgNames[kind], Country: "CA"}
-		if err := f.app.CreateOrganisation(ctx, f.admin, o); err != nil {
+		if err := f.app.Programme.CreateOrganisation(ctx, f.admin, o); err != nil {
 			t.Fatal(err)
 		}
 		f.orgs[kind] = o
 		f.users[kind] = f.enrolTOTP(t, o, strings.ReplaceAll(string(kind), "_", "-"))
 	}
-	handler, err := web.New(web.Config{Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Haven: f.app, Origin: origin, Demo: demo})
+	cfg := rooms(f.app, origin)
+	cfg.Log, cfg.Demo = slog.New(slog.NewJSONHandler(f.logs, nil)), demo
+	handler, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +147,7 @@ func newFixture(t *testing.T, demo bool) *fixture {
 func (f *fixture) newUser(t *testing.T, org *haven.Organisation, name string) (haven.Actor, string) {
 	t.Helper()
 	u := &haven.User{OrgID: org.ID, Role: haven.RoleCaseworker, Username: name, DisplayName: "Worker " + name}
-	enrol, err := f.app.CreateUser(f.ctx, f.admin, u)
+	enrol, err := f.app.Programme.CreateUser(f.ctx, f.admin, u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,12 +158,12 @@ func (f *fixture) newUser(t *testing.T, org *haven.Organisation, name string) (h
 func (f *fixture) enrolTOTP(t *testing.T, org *haven.Organisation, name string) *user {
 	t.Helper()
 	actor, enrol := f.newUser(t, org, name)
-	step := must(f.app.Enrol(f.ctx, enrol, password))
-	secret, _, next, err := f.app.EnrolTOTPBegin(f.ctx, step.ID)
+	step := must(f.app.Accounts.Enrol(f.ctx, enrol, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(f.ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := must(f.app.EnrolTOTPFinish(f.ctx, next.ID, f.code(secret)))
+	codes := must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, f.code(secret)))
 	return &user{name: name, secret: secret, codes: codes, actor: actor}
 }
 
@@ -205,7 +218,7 @@ func referral(tag string, size int, prio haven.Priority) *haven.Case {
 func (f *fixture) refer(t *testing.T, tag string, size int, prio haven.Priority) *haven.Case {
 	t.Helper()
 	c := referral(tag, size, prio)
-	if err := f.app.CreateReferral(f.ctx, f.users[haven.OrgReferralPartner].actor, c); err != nil {
+	if err := f.app.Cases.CreateReferral(f.ctx, f.users[haven.OrgReferralPartner].actor, c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -215,7 +228,7 @@ func (f *fixture) refer(t *testing.T, tag string, size int, prio haven.Priority)
 func (f *fixture) passChecks(t *testing.T, id haven.ID) {
 	t.Helper()
 	visa := f.users[haven.OrgVisaOffice].actor
-	c := must(f.app.FindCaseByID(f.ctx, visa, id))
+	c := must(f.app.Cases.FindCaseByID(f.ctx, visa, id))
 	valid := haven.DateOf(f.clock.Now().AddDate(1, 0, 0))
 	for _, m := range c.Travellers() {
 		for _, ch := range []*haven.Check{
@@ -223,7 +236,7 @@ func (f *fixture) passChecks(t *testing.T, id haven.ID) {
 			{MemberID: m.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed},
 			{MemberID: m.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed},
 		} {
-			if _, err := f.app.RecordCheck(f.ctx, visa, id, ch); err != nil {
+			if _, err := f.app.Cases.RecordCheck(f.ctx, visa, id, ch); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -329,7 +342,7 @@ func (b *browser) signIn(u *user) string {
 // caseState reads a case's state as the visa office sees it.
 func (f *fixture) caseState(t *testing.T, id haven.ID) haven.CaseState {
 	t.Helper()
-	return must(f.app.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, id)).State
+	return must(f.app.Cases.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, id)).State
 }
 
 // --- what every page must have ---

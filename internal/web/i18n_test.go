@@ -94,8 +94,8 @@ func TestFrenchPages(t *testing.T) {
 	f := newFixture(t, false)
 	c := f.refer(t, "Tremblay", 2, haven.PriorityEmergency)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
 	b := f.browser(t)
 	_, body := b.get("/signin?lang=fr")
 	if !strings.Contains(body, `<html lang="fr">`) || !strings.Contains(body, `hreflang="en"`) || !strings.Contains(body, "Connexion") {
@@ -152,8 +152,8 @@ func TestUnknownProblemInFrench(t *testing.T) {
 	f := newFixture(t, false)
 	c := f.refer(t, "Inconnu", 1, haven.PriorityNormal)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
 	b := f.browser(t)
 	b.get("/signin?lang=fr")
 	b.signIn(f.users[haven.OrgVisaOffice])

@@ -18,7 +18,7 @@ func TestCountryAndLanguageNames(t *testing.T) {
 	for _, m := range c.Members {
 		m.Nationalities, m.Languages = []string{"ER"}, []string{"ti", "en"}
 	}
-	if err := f.app.CreateReferral(f.ctx, f.users[haven.OrgReferralPartner].actor, c); err != nil {
+	if err := f.app.Cases.CreateReferral(f.ctx, f.users[haven.OrgReferralPartner].actor, c); err != nil {
 		t.Fatal(err)
 	}
 	path := "/cases/" + string(c.ID)

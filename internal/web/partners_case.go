@@ -149,28 +149,28 @@ func (s *server) sideAct(name, page string, alias map[string]string,
 
 func (s *server) handleScheduleInterview() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("interview", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.h.ScheduleInterview(r.Context(), v.Actor, id)
+		_, err := s.cases.ScheduleInterview(r.Context(), v.Actor, id)
 		return err
 	})
 }
 
 func (s *server) handleHold() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("hold", "case", map[string]string{"reasons": "hold_reasons"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.h.Hold(r.Context(), v.Actor, id, r.PostFormValue("hold_reasons"))
+		_, err := s.cases.Hold(r.Context(), v.Actor, id, r.PostFormValue("hold_reasons"))
 		return err
 	})
 }
 
 func (s *server) handleRequestInfo() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("request_info", "case", map[string]string{"reasons": "info_what"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.h.RequestInfo(r.Context(), v.Actor, id, r.PostFormValue("info_what"))
+		_, err := s.cases.RequestInfo(r.Context(), v.Actor, id, r.PostFormValue("info_what"))
 		return err
 	})
 }
 
 func (s *server) handleResume() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("resume", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.h.Resume(r.Context(), v.Actor, id)
+		_, err := s.cases.Resume(r.Context(), v.Actor, id)
 		return err
 	})
 }
@@ -182,14 +182,14 @@ func (s *server) handleAssignChecks() func(http.ResponseWriter, *http.Request, *
 		for _, m := range r.PostForm["assign_members"] {
 			members = append(members, haven.ID(m))
 		}
-		_, err := s.h.AssignChecks(r.Context(), v.Actor, id, haven.ID(r.PostFormValue("assign_org_id")), members)
+		_, err := s.cases.AssignChecks(r.Context(), v.Actor, id, haven.ID(r.PostFormValue("assign_org_id")), members)
 		return err
 	})
 }
 
 func (s *server) handleWithdraw() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("withdraw", "partner_withdraw", map[string]string{"reasons": "withdraw_reasons"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.h.Withdraw(r.Context(), v.Actor, id, r.PostFormValue("withdraw_reasons"))
+		_, err := s.cases.Withdraw(r.Context(), v.Actor, id, r.PostFormValue("withdraw_reasons"))
 		return err
 	})
 }
@@ -200,7 +200,7 @@ func (s *server) handleSplit() func(http.ResponseWriter, *http.Request, *viewer)
 		for _, m := range r.PostForm["excluded"] {
 			excluded = append(excluded, haven.ID(m))
 		}
-		_, err := s.h.SplitDecision(r.Context(), v.Actor, id, excluded, r.PostFormValue("split_reasons"))
+		_, err := s.cases.SplitDecision(r.Context(), v.Actor, id, excluded, r.PostFormValue("split_reasons"))
 		return err
 	})
 }

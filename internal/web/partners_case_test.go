@@ -44,8 +44,8 @@ func TestVisaOfficeSideStates(t *testing.T) {
 		t.Fatal("the note or the resume form is missing")
 	}
 	act("resume", nil, haven.StateReferred, "The case has resumed where it was.")
-	must(f.app.OpenFile(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
-	must(f.app.StartEligibility(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
+	must(f.app.Cases.OpenFile(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
 	b.get(path)
 	act("schedule-interview", nil, haven.StateInterview, "The interview is scheduled.")
 	act("hold", url.Values{"hold_reasons": {"Awaiting a security briefing."}}, haven.StateOnHold, "The case is on hold.")
@@ -64,7 +64,7 @@ func TestVisaOfficeSideStates(t *testing.T) {
 	}
 	act("assign-checks", url.Values{"assign_org_id": {string(f.orgs[haven.OrgMedicalPartner].ID)}, "assign_members": {string(c.Members[1].ID)}},
 		haven.StateAdmissibilityInProgress, "The checks are assigned to the partner.")
-	work := must(f.app.FindAssignedWork(f.ctx, f.users[haven.OrgMedicalPartner].actor))
+	work := must(f.app.Cases.FindAssignedWork(f.ctx, f.users[haven.OrgMedicalPartner].actor))
 	if len(work) != 1 || len(work[0].Members) != 1 || work[0].Members[0].ID != c.Members[1].ID {
 		t.Fatalf("assigned work: %+v", work)
 	}
@@ -90,7 +90,7 @@ func TestVisaOfficeSideStates(t *testing.T) {
 	}
 	act("split", url.Values{"excluded": {string(c.Members[2].ID)}, "split_reasons": {"Exclusion clause applies to one member."}},
 		haven.StateSplitDecision, "The split decision is recorded.")
-	if m := must(f.app.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID)).Member(c.Members[2].ID); !m.Excluded {
+	if m := must(f.app.Cases.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID)).Member(c.Members[2].ID); !m.Excluded {
 		t.Fatal("the member was not removed")
 	}
 
@@ -137,9 +137,9 @@ func TestVisaOfficeSideStates(t *testing.T) {
 func (f *fixture) toAdmissibilityFrom(t *testing.T, id haven.ID) {
 	t.Helper()
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.RecordAssessment(f.ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	must(f.app.Cases.RecordAssessment(f.ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}, Interviewed: true}))
-	must(f.app.StartAdmissibility(f.ctx, visa, id))
+	must(f.app.Cases.StartAdmissibility(f.ctx, visa, id))
 }
 
 func TestMedicalPartnerRecordsChecks(t *testing.T) {
@@ -149,7 +149,7 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 	f.toAdmissibility(t, c.ID)
 	f.toAdmissibility(t, hidden.ID)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.AssignChecks(f.ctx, visa, c.ID, f.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
+	must(f.app.Cases.AssignChecks(f.ctx, visa, c.ID, f.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
 
 	b := f.browser(t)
 	b.signIn(f.users[haven.OrgMedicalPartner])
@@ -185,7 +185,7 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 	if r.Request.URL.Path != "/checks" || !strings.Contains(body, "The check is recorded.") || !strings.Contains(body, "Passed") {
 		t.Fatalf("recorded: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
 	}
-	got := must(f.app.FindCaseByID(f.ctx, visa, c.ID)).LatestCheck(assigned.ID, haven.CheckMedical)
+	got := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)).LatestCheck(assigned.ID, haven.CheckMedical)
 	if got == nil || got.Result != haven.ResultPassed || got.ValidUntil.String() != "2027-05-01" || got.Details != "Chest X-ray clear." {
 		t.Fatalf("the check: %+v", got)
 	}
@@ -203,7 +203,7 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 		if r.StatusCode != http.StatusNotFound {
 			t.Fatalf("POST %s: %d", path, r.StatusCode)
 		}
-		if ch := must(f.app.FindCaseByID(f.ctx, visa, m.c)).LatestCheck(m.m, haven.CheckMedical); ch != nil {
+		if ch := must(f.app.Cases.FindCaseByID(f.ctx, visa, m.c)).LatestCheck(m.m, haven.CheckMedical); ch != nil {
 			t.Fatalf("a check was recorded for an unassigned member: %+v", ch)
 		}
 	}
@@ -214,7 +214,7 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 	if !strings.Contains(body, "No one is assigned to you for checks now.") {
 		t.Fatalf("screening list:\n%s", text(body))
 	}
-	must(f.app.AssignChecks(f.ctx, visa, c.ID, f.orgs[haven.OrgScreeningPartner].ID, []haven.ID{other.ID}))
+	must(f.app.Cases.AssignChecks(f.ctx, visa, c.ID, f.orgs[haven.OrgScreeningPartner].ID, []haven.ID{other.ID}))
 	sform := "/checks/" + string(c.ID) + "/" + string(other.ID)
 	_, body = s.get(sform)
 	if !strings.Contains(body, `name="kind"`) || !strings.Contains(body, "conviction_politically_motivated") || strings.Contains(body, `id="valid_until"`) {
@@ -232,7 +232,7 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 	if r.Request.URL.Path != "/checks" {
 		t.Fatalf("criminality check: %d %s", r.StatusCode, r.Request.URL)
 	}
-	ch := must(f.app.FindCaseByID(f.ctx, visa, c.ID)).LatestCheck(other.ID, haven.CheckCriminality)
+	ch := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)).LatestCheck(other.ID, haven.CheckCriminality)
 	if ch == nil || !ch.ConvictionPoliticallyMotivated || ch.Result != haven.ResultPassed {
 		t.Fatalf("criminality check: %+v", ch)
 	}

@@ -48,11 +48,11 @@ var checkDone = map[string]string{"recorded": "partner.done.check"}
 
 // assignedWork lists the members assigned to the viewer's organisation.
 func (s *server) assignedWork(r *http.Request, v *viewer) (*checksData, error) {
-	cases, err := s.h.FindAssignedWork(r.Context(), v.Actor)
+	cases, err := s.cases.FindAssignedWork(r.Context(), v.Actor)
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := s.h.FindCheckRequests(r.Context(), v.Actor)
+	reqs, err := s.cases.FindCheckRequests(r.Context(), v.Actor)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (s *server) handleCheck(w http.ResponseWriter, r *http.Request, v *viewer) 
 		pre = append(pre, formProblem{"kind", "partner.err.screening_kind"})
 	}
 	if pre == nil {
-		if _, err := s.h.RecordCheck(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ch); err != nil {
+		if _, err := s.cases.RecordCheck(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ch); err != nil {
 			s.checkFailed(w, r, v, err, nil)
 			return
 		}

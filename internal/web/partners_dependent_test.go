@@ -107,16 +107,16 @@ func TestPossibleDuplicatePages(t *testing.T) {
 	f := newFixture(t, false)
 	first := f.refer(t, "First", 2, haven.PriorityNormal)
 	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Another referral partner", Country: "CH"}
-	if err := f.app.CreateOrganisation(f.ctx, f.admin, o); err != nil {
+	if err := f.app.Programme.CreateOrganisation(f.ctx, f.admin, o); err != nil {
 		t.Fatal(err)
 	}
 	u := &haven.User{OrgID: o.ID, Role: haven.RoleCaseworker, Username: "other-referrer", DisplayName: "Other"}
-	if _, err := f.app.CreateUser(f.ctx, f.admin, u); err != nil {
+	if _, err := f.app.Programme.CreateUser(f.ctx, f.admin, u); err != nil {
 		t.Fatal(err)
 	}
 	second := referral("Second", 2, haven.PriorityNormal)
 	second.UNHCRNumber = first.UNHCRNumber
-	if err := f.app.CreateReferral(f.ctx, haven.Actor{UserID: u.ID}, second); err != nil {
+	if err := f.app.Cases.CreateReferral(f.ctx, haven.Actor{UserID: u.ID}, second); err != nil {
 		t.Fatal(err)
 	}
 	visa := f.browser(t)

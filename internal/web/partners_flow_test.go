@@ -182,12 +182,12 @@ func TestNominationThenReferral(t *testing.T) {
 	if r.StatusCode != 200 || m == nil || !strings.Contains(body, "The family is referred to Canada.") || !strings.Contains(body, "Protected B") {
 		t.Fatalf("referred: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))
 	}
-	c := must(f.app.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, haven.ID(m[1])))
+	c := must(f.app.Cases.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, haven.ID(m[1])))
 	if c.NominationID != nomID || len(c.Members) != 2 || c.DeclaredSize != 2 || len(c.Profile.ThreatEvents) != 2 ||
 		c.Profile.ThreatEvents[1].Place != "Hakkari Tabriz" || c.AsylumCountry != "TR" || c.ProcessingPriority != haven.PriorityUrgent {
 		t.Fatalf("the case: %+v", c)
 	}
-	n := must(f.app.FindNominationByID(f.ctx, f.users[haven.OrgReferralPartner].actor, nomID))
+	n := must(f.app.Nominations.FindNominationByID(f.ctx, f.users[haven.OrgReferralPartner].actor, nomID))
 	if n.State != haven.NominationReferred || n.CaseID != c.ID {
 		t.Fatalf("the nomination: %s %s", n.State, n.CaseID)
 	}
@@ -274,7 +274,7 @@ func TestDeclineOnItsOwnPage(t *testing.T) {
 	f := newFixture(t, false)
 	n := &haven.Nomination{ReferralOrgID: f.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender Declined",
 		RiskAssessment: "At risk.", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"IR"}, FamilySize: 1}
-	if err := f.app.CreateNomination(f.ctx, f.users[haven.OrgProtectionPartner].actor, n); err != nil {
+	if err := f.app.Nominations.CreateNomination(f.ctx, f.users[haven.OrgProtectionPartner].actor, n); err != nil {
 		t.Fatal(err)
 	}
 	b := f.browser(t)
@@ -297,12 +297,12 @@ func TestDeclineOnItsOwnPage(t *testing.T) {
 	if r.Request.URL.Path != path || !strings.Contains(body, "The nomination is declined.") || !strings.Contains(body, "Outside our mandate.") {
 		t.Fatalf("declined: %s\n%s", r.Request.URL, text(body))
 	}
-	if got := must(f.app.FindNominationByID(f.ctx, f.users[haven.OrgProtectionPartner].actor, n.ID)); got.State != haven.NominationDeclined {
+	if got := must(f.app.Nominations.FindNominationByID(f.ctx, f.users[haven.OrgProtectionPartner].actor, n.ID)); got.State != haven.NominationDeclined {
 		t.Fatalf("state %s", got.State)
 	}
 	// Another referral partner does not see the nomination at all.
 	o := &haven.Organisation{Kind: haven.OrgReferralPartner, Name: "Other referrer", Country: "CA"}
-	must(0, f.app.CreateOrganisation(f.ctx, f.admin, o))
+	must(0, f.app.Programme.CreateOrganisation(f.ctx, f.admin, o))
 	other := f.browser(t)
 	other.signIn(f.enrolTOTP(t, o, "other-referrer"))
 	if r, _ := other.get(path); r.StatusCode != http.StatusNotFound {

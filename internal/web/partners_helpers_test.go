@@ -133,7 +133,7 @@ func errorLinks(body string) []string {
 // caseCount counts the cases the visa office sees.
 func (f *fixture) caseCount(t *testing.T) int {
 	t.Helper()
-	_, n, err := f.app.FindCases(f.ctx, f.users[haven.OrgVisaOffice].actor, haven.CaseFilter{Limit: 1})
+	_, n, err := f.app.Cases.FindCases(f.ctx, f.users[haven.OrgVisaOffice].actor, haven.CaseFilter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,11 +144,11 @@ func (f *fixture) caseCount(t *testing.T) int {
 func (f *fixture) toAdmissibility(t *testing.T, id haven.ID) {
 	t.Helper()
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, id))
-	must(f.app.StartEligibility(f.ctx, visa, id))
-	must(f.app.RecordAssessment(f.ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	must(f.app.Cases.OpenFile(f.ctx, visa, id))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, id))
+	must(f.app.Cases.RecordAssessment(f.ctx, visa, id, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-	must(f.app.StartAdmissibility(f.ctx, visa, id))
+	must(f.app.Cases.StartAdmissibility(f.ctx, visa, id))
 }
 
 // noEnglish fails for each French page that shows English catalogue text.

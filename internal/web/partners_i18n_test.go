@@ -190,8 +190,8 @@ func TestPartnerPagesInFrench(t *testing.T) {
 	keep("withdraw", r, body, 200)
 	r, body = visa.fill(path+"/withdraw", nil, "")
 	keep("withdraw, error", r, body, 400)
-	must(f.app.AssignChecks(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID, f.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
-	must(f.app.AssignChecks(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID, f.orgs[haven.OrgScreeningPartner].ID, []haven.ID{c.Members[2].ID}))
+	must(f.app.Cases.AssignChecks(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID, f.orgs[haven.OrgMedicalPartner].ID, []haven.ID{c.Members[1].ID}))
+	must(f.app.Cases.AssignChecks(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID, f.orgs[haven.OrgScreeningPartner].ID, []haven.ID{c.Members[2].ID}))
 
 	// The check partners.
 	med := f.browser(t)

@@ -231,7 +231,7 @@ func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer)
 	cases, refs, issues := dec.Cases, dec.Refs, importIssues(dec.Problems)
 	status := http.StatusBadRequest
 	if len(issues) == 0 {
-		err := s.h.ImportReferrals(r.Context(), v.Actor, cases)
+		err := s.cases.ImportReferrals(r.Context(), v.Actor, cases)
 		switch haven.ErrorCodeOf(err) {
 		case "":
 			d.Created = cases

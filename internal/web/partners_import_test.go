@@ -88,7 +88,7 @@ func TestImport(t *testing.T) {
 	if f.caseCount(t) != start+5 {
 		t.Fatalf("good CSV stored %d cases", f.caseCount(t)-start-3)
 	}
-	cs, _, err := f.app.FindCases(f.ctx, f.users[haven.OrgReferralPartner].actor, haven.CaseFilter{Limit: 50})
+	cs, _, err := f.app.Cases.FindCases(f.ctx, f.users[haven.OrgReferralPartner].actor, haven.CaseFilter{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func (s *server) sendNomination(w http.ResponseWriter, r *http.Request, v *viewe
 		s.showNominate(w, r, v, p, http.StatusBadRequest, f)
 		return
 	}
-	if err := s.h.CreateNomination(r.Context(), v.Actor, n); err != nil {
+	if err := s.nominations.CreateNomination(r.Context(), v.Actor, n); err != nil {
 		switch haven.ErrorCodeOf(err) {
 		case haven.EINVALID, haven.ECONFLICT:
 		default:

@@ -30,7 +30,7 @@ func nominationActs(body string, id haven.ID) string {
 func (f *fixture) offered(t *testing.T, actor haven.Actor, id haven.ID) string {
 	t.Helper()
 	var out []string
-	for _, ev := range must(f.app.FindNominationByID(f.ctx, actor, id)).Offer.Events {
+	for _, ev := range must(f.app.Nominations.FindNominationByID(f.ctx, actor, id)).Offer.Events {
 		out = append(out, string(ev))
 	}
 	return strings.Join(out, " ")
@@ -45,11 +45,11 @@ func TestNominationPageShowsTheOffer(t *testing.T) {
 	protUser, refUser := f.users[haven.OrgProtectionPartner], f.users[haven.OrgReferralPartner]
 	submitted := f.nominate(t, "Defender Submitted")
 	reviewed := f.nominate(t, "Defender Reviewed")
-	must(f.app.ReviewNomination(f.ctx, refUser.actor, reviewed.ID))
+	must(f.app.Nominations.ReviewNomination(f.ctx, refUser.actor, reviewed.ID))
 	declined := f.nominate(t, "Defender Declined")
-	must(f.app.DeclineNomination(f.ctx, refUser.actor, declined.ID, "Outside our mandate."))
+	must(f.app.Nominations.DeclineNomination(f.ctx, refUser.actor, declined.ID, "Outside our mandate."))
 	withdrawn := f.nominate(t, "Defender Withdrawn")
-	must(f.app.WithdrawNomination(f.ctx, protUser.actor, withdrawn.ID))
+	must(f.app.Nominations.WithdrawNomination(f.ctx, protUser.actor, withdrawn.ID))
 
 	check := func(year string, cases []struct {
 		u    *user
@@ -122,12 +122,12 @@ func TestSplitShowsTheOffer(t *testing.T) {
 	alone := f.refer(t, "Alone", 1, haven.PriorityUrgent)
 	family := f.refer(t, "Family", 2, haven.PriorityUrgent)
 	for _, c := range []*haven.Case{alone, family} {
-		must(f.app.OpenFile(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
-		must(f.app.StartEligibility(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
+		must(f.app.Cases.OpenFile(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
+		must(f.app.Cases.StartEligibility(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
 		f.toAdmissibilityFrom(t, c.ID)
 		path := "/cases/" + string(c.ID)
 		_, body := visa.get(path)
-		offered := must(f.app.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID)).Offer.Can(haven.EventSplit)
+		offered := must(f.app.Cases.FindCaseByID(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID)).Offer.Can(haven.EventSplit)
 		if shown := strings.Contains(body, `href="`+path+`/split"`); shown != offered || shown != (c == family) {
 			t.Errorf("%s: split shown %v, offered %v", c.ID, shown, offered)
 		}

@@ -49,7 +49,7 @@ func (s *server) handleNominations(w http.ResponseWriter, r *http.Request, v *vi
 			return
 		}
 	}
-	ns, err := s.h.FindNominations(r.Context(), v.Actor, state)
+	ns, err := s.nominations.FindNominations(r.Context(), v.Actor, state)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -92,7 +92,7 @@ func offerStatus(n *haven.Nomination, ev haven.NominationEvent) int {
 // handleNomination shows one nomination, to the partner that made it or
 // the referral partner it is addressed to (anyone else: not found).
 func (s *server) handleNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -113,7 +113,7 @@ func nominationPath(r *http.Request) string {
 
 // handleReviewNomination takes a submitted nomination under review.
 func (s *server) handleReviewNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if _, err := s.h.ReviewNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
+	if _, err := s.nominations.ReviewNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
 		s.nominationFailed(w, r, v, "partner_nomination", err)
 		return
 	}
@@ -125,7 +125,7 @@ func (s *server) handleReviewNomination(w http.ResponseWriter, r *http.Request, 
 // happen and asks for the reason. A decline the app no longer offers is
 // said so, with no form.
 func (s *server) handleDeclineForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -149,7 +149,7 @@ var declineLabels = map[string]string{"reason": "partner.decline.reason"}
 
 // handleDecline declines the nomination with the reason given.
 func (s *server) handleDecline(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if _, err := s.h.DeclineNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reason")); err != nil {
+	if _, err := s.nominations.DeclineNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id")), r.PostFormValue("reason")); err != nil {
 		s.nominationFailed(w, r, v, "partner_decline", err)
 		return
 	}
@@ -160,7 +160,7 @@ func (s *server) handleDecline(w http.ResponseWriter, r *http.Request, v *viewer
 // offered to the partner that made the nomination: it names what will
 // happen. A withdrawal the app no longer offers is said so, with no form.
 func (s *server) handleWithdrawNominationForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -182,7 +182,7 @@ func (s *server) handleWithdrawNominationForm(w http.ResponseWriter, r *http.Req
 // handleWithdrawNomination withdraws the nomination. The workflow takes no
 // reason for a withdrawal, and the app keeps none: the form asks for none.
 func (s *server) handleWithdrawNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if _, err := s.h.WithdrawNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
+	if _, err := s.nominations.WithdrawNomination(r.Context(), v.Actor, haven.ID(r.PathValue("id"))); err != nil {
 		s.nominationFailed(w, r, v, "partner_nomination_withdraw", err)
 		return
 	}
@@ -200,7 +200,7 @@ func (s *server) nominationFailed(w http.ResponseWriter, r *http.Request, v *vie
 		return
 	}
 	s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
-	n, lerr := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	n, lerr := s.nominations.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if lerr != nil {
 		s.fail(w, r, v, lerr)
 		return

@@ -182,7 +182,7 @@ func (s *server) handleReferStart(w http.ResponseWriter, r *http.Request, v *vie
 // recommended priority, and the principal applicant's contact and
 // whereabouts. The app must offer the referral now.
 func (s *server) handleReferNomination(w http.ResponseWriter, r *http.Request, v *viewer) {
-	n, err := s.h.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
+	n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, haven.ID(r.PathValue("id")))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -376,14 +376,14 @@ func (s *server) sendReferral(w http.ResponseWriter, r *http.Request, v *viewer,
 		return
 	}
 	if c.NominationID != "" {
-		n, err := s.h.FindNominationByID(r.Context(), v.Actor, c.NominationID)
+		n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, c.NominationID)
 		if err != nil {
 			s.fail(w, r, v, err)
 			return
 		}
 		c.Profile = n.Profile
 	}
-	if err := s.h.CreateReferral(r.Context(), v.Actor, c); err != nil {
+	if err := s.cases.CreateReferral(r.Context(), v.Actor, c); err != nil {
 		switch haven.ErrorCodeOf(err) {
 		case haven.EINVALID, haven.ECONFLICT:
 		default:
@@ -436,7 +436,7 @@ func (s *server) showRefer(w http.ResponseWriter, r *http.Request, v *viewer, p 
 	}
 	d.Case, _ = referralFrom(f.ans)
 	if f.step == "check" && d.NominationID != "" {
-		n, err := s.h.FindNominationByID(r.Context(), v.Actor, d.NominationID)
+		n, err := s.nominations.FindNominationByID(r.Context(), v.Actor, d.NominationID)
 		if err != nil {
 			s.fail(w, r, v, err)
 			return

@@ -14,7 +14,7 @@ func (f *fixture) nominate(t *testing.T, name string) *haven.Nomination {
 	t.Helper()
 	n := &haven.Nomination{ReferralOrgID: f.orgs[haven.OrgReferralPartner].ID, DefenderName: name,
 		RiskAssessment: "At risk.", RecommendedPriority: haven.PriorityUrgent, NationalityCountries: []string{"IR"}, FamilySize: 1}
-	if err := f.app.CreateNomination(f.ctx, f.users[haven.OrgProtectionPartner].actor, n); err != nil {
+	if err := f.app.Nominations.CreateNomination(f.ctx, f.users[haven.OrgProtectionPartner].actor, n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -23,7 +23,7 @@ func (f *fixture) nominate(t *testing.T, name string) *haven.Nomination {
 // nominationState reads a nomination's state as the partner that made it.
 func (f *fixture) nominationState(t *testing.T, id haven.ID) haven.NominationState {
 	t.Helper()
-	return must(f.app.FindNominationByID(f.ctx, f.users[haven.OrgProtectionPartner].actor, id)).State
+	return must(f.app.Nominations.FindNominationByID(f.ctx, f.users[haven.OrgProtectionPartner].actor, id)).State
 }
 
 // TestWithdrawNomination: the protection partner withdraws its nomination
@@ -82,7 +82,7 @@ func TestWithdrawNomination(t *testing.T) {
 
 	// Under review, it may still be withdrawn.
 	n2 := f.nominate(t, "Defender Reviewed")
-	must(f.app.ReviewNomination(f.ctx, f.users[haven.OrgReferralPartner].actor, n2.ID))
+	must(f.app.Nominations.ReviewNomination(f.ctx, f.users[haven.OrgReferralPartner].actor, n2.ID))
 	p2 := "/nominations/" + string(n2.ID)
 	prot.get(p2 + "/withdraw")
 	if r, _ := prot.fill(p2+"/withdraw", nil, ""); r.Request.URL.Path != p2 || f.nominationState(t, n2.ID) != haven.NominationWithdrawn {
@@ -99,7 +99,7 @@ func TestWithdrawNomination(t *testing.T) {
 		b.get("/signin?lang=" + lang)
 		b.signIn(f.users[haven.OrgProtectionPartner])
 		_, confirm := b.get(p3 + "/withdraw")
-		must(f.app.DeclineNomination(f.ctx, f.users[haven.OrgReferralPartner].actor, n3.ID, "Outside our mandate."))
+		must(f.app.Nominations.DeclineNomination(f.ctx, f.users[haven.OrgReferralPartner].actor, n3.ID, "Outside our mandate."))
 		r, body = b.fill(p3+"/withdraw", nil, "")
 		want := map[string][]string{
 			"en": {"Error: Withdraw this nomination", "The nomination cannot take this step in its current state", "Declined"},
@@ -136,7 +136,7 @@ func TestWithdrawNomination(t *testing.T) {
 		t.Fatalf("the referral partner's withdrawal: %d", r.StatusCode)
 	}
 	o := &haven.Organisation{Kind: haven.OrgProtectionPartner, Name: "Other defenders' group", Country: "CA"}
-	must(0, f.app.CreateOrganisation(f.ctx, f.admin, o))
+	must(0, f.app.Programme.CreateOrganisation(f.ctx, f.admin, o))
 	other := f.browser(t)
 	other.signIn(f.enrolTOTP(t, o, "other-protector"))
 	if r, _ := other.get(p4 + "/withdraw"); r.StatusCode != http.StatusNotFound {

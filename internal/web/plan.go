@@ -101,7 +101,7 @@ func (s *server) handleMilestone(w http.ResponseWriter, r *http.Request, v *view
 	pre = append(pre, parseDateField(r, "target", &m.Target)...)
 	pre = append(pre, parseDateField(r, "completed", &m.Completed)...)
 	if len(pre) == 0 {
-		_, err := s.h.UpdateMilestone(r.Context(), v.Actor, haven.ID(r.PathValue("id")), m)
+		_, err := s.cases.UpdateMilestone(r.Context(), v.Actor, haven.ID(r.PathValue("id")), m)
 		if err == nil {
 			done(w, r, "milestone")
 			return
@@ -135,7 +135,7 @@ func (s *server) handleFollowUp(w http.ResponseWriter, r *http.Request, v *viewe
 		s.planFailed(w, r, v, true, nil, pre...)
 		return
 	}
-	if _, err := s.h.RecordFollowUp(r.Context(), v.Actor, haven.ID(r.PathValue("id")), f); err != nil {
+	if _, err := s.cases.RecordFollowUp(r.Context(), v.Actor, haven.ID(r.PathValue("id")), f); err != nil {
 		s.planFailed(w, r, v, true, err)
 		return
 	}

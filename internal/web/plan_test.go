@@ -16,15 +16,15 @@ func (f *fixture) placedCase(t *testing.T, tag string) *haven.Case {
 	t.Helper()
 	c := f.refer(t, tag, 2, haven.PriorityUrgent)
 	visa := f.users[haven.OrgVisaOffice].actor
-	must(f.app.OpenFile(f.ctx, visa, c.ID))
-	must(f.app.StartEligibility(f.ctx, visa, c.ID))
-	must(f.app.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
+	must(f.app.Cases.OpenFile(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartEligibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.RecordAssessment(f.ctx, visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 		NoInternalFlight: true, NoDurableSolution: true, Grounds: []haven.Ground{haven.GroundPoliticalOpinion}}))
-	must(f.app.StartAdmissibility(f.ctx, visa, c.ID))
+	must(f.app.Cases.StartAdmissibility(f.ctx, visa, c.ID))
 	f.passChecks(t, c.ID)
-	must(f.app.ConfirmAdmissible(f.ctx, visa, c.ID))
-	must(f.app.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
-	return must(f.app.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
+	must(f.app.Cases.ConfirmAdmissible(f.ctx, visa, c.ID))
+	must(f.app.Cases.Approve(f.ctx, visa, c.ID, haven.ApproveInput{}))
+	return must(f.app.Cases.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
 }
 
 // TestIntegrationPlanPages: the settlement organisation keeps the plan on
@@ -105,8 +105,8 @@ func TestIntegrationPlanPages(t *testing.T) {
 	// Arrival opens the follow-ups, due from the arrival date.
 	visa := f.users[haven.OrgVisaOffice].actor
 	arrived := haven.DateOf(f.clock.Now())
-	must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
-	must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
+	must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
+	must(f.app.Cases.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
 	f.clock.Add(29 * 24 * time.Hour)
 	b.signIn(f.users[haven.OrgSettlementOrganisation]) // a month on, the session has ended
 	_, body = b.get(path)
@@ -152,8 +152,8 @@ func TestIntegrationPlanInFrench(t *testing.T) {
 	path := "/cases/" + string(c.ID)
 	visa := f.users[haven.OrgVisaOffice].actor
 	arrived := haven.DateOf(f.clock.Now())
-	must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
-	must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YUL"}))
+	must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
+	must(f.app.Cases.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YUL"}))
 	b := f.browser(t)
 	b.get("/signin?lang=fr")
 	b.signIn(f.users[haven.OrgSettlementOrganisation])
@@ -194,13 +194,13 @@ func TestSafetyConcernsOnThePages(t *testing.T) {
 	settler := f.users[haven.OrgSettlementOrganisation].actor
 	arrived := haven.DateOf(f.clock.Now())
 	for _, c := range []*haven.Case{worried, calm} {
-		must(f.app.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
-		must(f.app.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YHZ"}))
+		must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
+		must(f.app.Cases.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YHZ"}))
 	}
 	f.clock.Add(30 * 24 * time.Hour)
 	held := haven.DateOf(f.clock.Now())
-	must(f.app.RecordFollowUp(f.ctx, settler, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Followed home twice"}))
-	must(f.app.RecordFollowUp(f.ctx, settler, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
+	must(f.app.Cases.RecordFollowUp(f.ctx, settler, worried.ID, &haven.FollowUp{Month: 1, Held: held, SafetyConcern: true, Notes: "Followed home twice"}))
+	must(f.app.Cases.RecordFollowUp(f.ctx, settler, calm.ID, &haven.FollowUp{Month: 1, Held: held}))
 
 	for _, kind := range []haven.OrgKind{haven.OrgVisaOffice, haven.OrgSettlementOrganisation} {
 		b := f.browser(t)

@@ -55,13 +55,13 @@ func caseText(c *haven.Case) string {
 func (f *fixture) referrals(t *testing.T) []string {
 	t.Helper()
 	actor := f.users[haven.OrgReferralPartner].actor
-	cs, _, err := f.app.FindCases(f.ctx, actor, haven.CaseFilter{Limit: 500})
+	cs, _, err := f.app.Cases.FindCases(f.ctx, actor, haven.CaseFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, c := range cs {
-		out = append(out, caseText(must(f.app.FindCaseByID(f.ctx, actor, c.ID))))
+		out = append(out, caseText(must(f.app.Cases.FindCaseByID(f.ctx, actor, c.ID))))
 	}
 	slices.Sort(out)
 	return out
@@ -144,7 +144,7 @@ func TestReferralSurfaces(t *testing.T) {
 			r, page := b.upload("referrals"+tc.ext, tc.page)
 			// The API, over a Haven of its own.
 			af := newFixture(t, false)
-			srv := httptest.NewServer(api.New(api.Config{Haven: af.app, Actor: func(*http.Request) (haven.Actor, error) {
+			srv := httptest.NewServer(api.New(api.Config{Accounts: af.app.Accounts, Cases: af.app.Cases, Nominations: af.app.Nominations, Programme: af.app.Programme, Actor: func(*http.Request) (haven.Actor, error) {
 				return af.users[haven.OrgReferralPartner].actor, nil
 			}}))
 			defer srv.Close()

@@ -283,7 +283,7 @@ func newField(p *page, id, labelKey, hintKey, options string) fieldView {
 // newPage starts the page of a request. v is the signed-in viewer, or nil.
 func (s *server) newPage(w http.ResponseWriter, r *http.Request, v *viewer) *page {
 	lang := language(w, r)
-	p := &page{now: s.h.Now(), Lang: lang, OtherLang: otherLang(lang), RequestID: haven.RequestID(r.Context()), Viewer: v, Demo: s.demo,
+	p := &page{now: s.clock.Now(), Lang: lang, OtherLang: otherLang(lang), RequestID: haven.RequestID(r.Context()), Viewer: v, Demo: s.demo,
 		Form: url.Values{}}
 	here, q := r.URL.Path, r.URL.Query()
 	if r.Method != http.MethodGet {

@@ -174,12 +174,12 @@ func (s *server) signedIn(h func(http.ResponseWriter, *http.Request, *viewer)) h
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return
 		}
-		actor, err := s.h.Authenticate(r.Context(), tok)
+		actor, err := s.accounts.Authenticate(r.Context(), tok)
 		if err != nil {
 			s.fail(w, r, nil, err)
 			return
 		}
-		orgs, err := s.h.FindOrganisations(r.Context(), actor, "")
+		orgs, err := s.programme.FindOrganisations(r.Context(), actor, "")
 		if err != nil {
 			s.fail(w, r, nil, err)
 			return

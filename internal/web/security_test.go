@@ -81,11 +81,17 @@ func TestCSRF(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	f := newFixture(t, false)
+	noCases := rooms(f.app, origin)
+	noCases.Cases = nil
+	noClock := rooms(f.app, origin)
+	noClock.Clock = nil
 	for _, cfg := range []web.Config{
-		{Haven: f.app},
-		{Haven: f.app, Origin: "haven.test"},
-		{Haven: f.app, Origin: "https://haven.test/path"},
+		rooms(f.app, ""),
+		rooms(f.app, "haven.test"),
+		rooms(f.app, "https://haven.test/path"),
 		{Origin: origin},
+		noCases,
+		noClock,
 	} {
 		if _, err := web.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted a bad configuration", cfg)
@@ -124,7 +130,7 @@ func TestDemoBanner(t *testing.T) {
 	}
 }
 
-// TestImports: the pages speak to the app through the Haven interface and
+// TestImports: the pages speak to the app through its rooms' interfaces and
 // the domain only: no app, store, engine or other internal package but the
 // pure referral codec, which the API shares. Their one library is golang.org/x/text, for the names of countries and
 // languages in English and French.

@@ -67,7 +67,7 @@ func (s *server) handleSignIn() http.Handler {
 			s.render(w, r, http.StatusBadRequest, "signin", p)
 			return
 		}
-		step, err := s.h.SignIn(r.Context(), username, password, source(r))
+		step, err := s.accounts.SignIn(r.Context(), username, password, source(r))
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
@@ -132,9 +132,9 @@ func (s *server) handleFactor(kind string) http.Handler {
 		var sess *haven.Session
 		var err error
 		if kind == factorRecovery {
-			sess, err = s.h.SignInRecovery(r.Context(), step, code, source(r))
+			sess, err = s.accounts.SignInRecovery(r.Context(), step, code, source(r))
 		} else {
-			sess, err = s.h.SignInTOTP(r.Context(), step, code, source(r))
+			sess, err = s.accounts.SignInTOTP(r.Context(), step, code, source(r))
 		}
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
@@ -176,7 +176,7 @@ func (s *server) handlePasskeyBegin() http.Handler {
 		}
 		p := s.newPage(w, r, nil)
 		p.Data = factorData{Factors: factors}
-		opts, next, err := s.h.SignInPasskeyBegin(r.Context(), step)
+		opts, next, err := s.accounts.SignInPasskeyBegin(r.Context(), step)
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			s.factorFailed(w, r, p, "", err)
@@ -207,7 +207,7 @@ func (s *server) handlePasskeyFinish() http.Handler {
 			s.render(w, r, http.StatusBadRequest, "signin", p)
 			return
 		}
-		sess, err := s.h.SignInPasskeyFinish(r.Context(), step, strings.NewReader(cred), source(r))
+		sess, err := s.accounts.SignInPasskeyFinish(r.Context(), step, strings.NewReader(cred), source(r))
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			clearCookie(w, stepCookie)
@@ -226,7 +226,7 @@ func (s *server) handlePasskeyFinish() http.Handler {
 func (s *server) handleSignOut() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tok := sessionToken(r); tok != "" {
-			if err := s.h.SignOut(r.Context(), tok); err != nil {
+			if err := s.accounts.SignOut(r.Context(), tok); err != nil {
 				s.fail(w, r, nil, err)
 				return
 			}

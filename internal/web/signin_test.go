@@ -154,14 +154,14 @@ func TestEnrolmentThroughTheForms(t *testing.T) {
 func TestPasskeySignIn(t *testing.T) {
 	f := newFixture(t, false)
 	_, enrol := f.newUser(t, f.orgs[haven.OrgVisaOffice], "keisha")
-	step := must(f.app.Enrol(f.ctx, enrol, password))
-	opts, next, err := f.app.EnrolPasskeyBegin(f.ctx, step.ID)
+	step := must(f.app.Accounts.Enrol(f.ctx, enrol, password))
+	opts, next, err := f.app.Accounts.EnrolPasskeyBegin(f.ctx, step.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := authtest.New()
 	resp := must(key.Create(opts, authtest.Options{Origin: origin}))
-	if _, err := f.app.EnrolPasskeyFinish(f.ctx, next.ID, "Laptop", bytes.NewReader(resp)); err != nil {
+	if _, err := f.app.Accounts.EnrolPasskeyFinish(f.ctx, next.ID, "Laptop", bytes.NewReader(resp)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,18 +9,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/havenhrd/haven"
 )
 
-// Haven is what the pages need of the app layer: exactly the methods of
-// *app.App they call. The interface lives here, with its consumer, so that
-// this package depends on the domain only.
-type Haven interface {
-	// Now is the app's clock.
-	Now() time.Time
-	// Sign-in and sessions.
+// The pages talk to the app layer through one interface per room of
+// internal/app, each with exactly the methods the pages call. The
+// interfaces live here, with their consumer, so that this package depends
+// on the domain only.
+
+// Accounts is what the pages need of the app's Accounts: sign-in,
+// sessions, enrolment, the user's own factors, accounts and tokens.
+type Accounts interface {
 	SignIn(ctx context.Context, username, password, source string) (*haven.SignInStep, error)
 	SignInTOTP(ctx context.Context, step, code, source string) (*haven.Session, error)
 	SignInRecovery(ctx context.Context, step, code, source string) (*haven.Session, error)
@@ -28,18 +28,26 @@ type Haven interface {
 	SignInPasskeyFinish(ctx context.Context, step string, response io.Reader, source string) (*haven.Session, error)
 	Authenticate(ctx context.Context, token string) (haven.Actor, error)
 	SignOut(ctx context.Context, token string) error
-
-	// Enrolment from a one-time secret.
 	Enrol(ctx context.Context, secret, password string) (*haven.SignInStep, error)
 	EnrolTOTPBegin(ctx context.Context, step string) (secret, url string, next *haven.SignInStep, err error)
 	EnrolTOTPFinish(ctx context.Context, step, code string) ([]string, error)
+	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
+	IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.ID) (string, error)
+	CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl adminDuration) (token string, id haven.ID, err error)
+	RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error
+	AddTOTPBegin(ctx context.Context, token, password string) (secret, url string, next *haven.SignInStep, err error)
+	AddTOTPFinish(ctx context.Context, token, step, code string) error
+	AddPasskeyBegin(ctx context.Context, token, password string) ([]byte, *haven.SignInStep, error)
+	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
+	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
+	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
+	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
+	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
+}
 
-	// Organisations and the cap.
-	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
-	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
-	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
-
-	// Cases.
+// Cases is what the pages need of the app's Cases: referrals, case reads
+// and acts, checks and the integration plan.
+type Cases interface {
 	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)
 	FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
@@ -56,34 +64,6 @@ type Haven interface {
 	RecordFollowUp(ctx context.Context, actor haven.Actor, id haven.ID, f *haven.FollowUp) (*haven.Case, error)
 	BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
-
-	// administration pages
-	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
-	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
-	SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error
-	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
-	CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error)
-	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
-	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
-	IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.ID) (string, error)
-	CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl adminDuration) (token string, id haven.ID, err error)
-	RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error
-	AddTOTPBegin(ctx context.Context, token, password string) (secret, url string, next *haven.SignInStep, err error)
-	AddTOTPFinish(ctx context.Context, token, step, code string) error
-	AddPasskeyBegin(ctx context.Context, token, password string) ([]byte, *haven.SignInStep, error)
-	AddPasskeyFinish(ctx context.Context, token, step, name string, response io.Reader) error
-	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
-	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
-	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
-	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
-
-	// partners' pages
-	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
-	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
-	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
-	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
-	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
-	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
@@ -98,13 +78,44 @@ type Haven interface {
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
 }
 
+// Nominations is what the pages need of the app's Nominations.
+type Nominations interface {
+	CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error
+	FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
+	FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
+	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+}
+
+// Programme is what the pages need of the app's Programme: the
+// rules, organisations, users and the cap.
+type Programme interface {
+	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
+	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
+	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
+	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
+	SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error
+	SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error
+	CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error
+	CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error)
+	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
+}
+
 // Config is what New needs.
 type Config struct {
 	// Log receives one line per refused or failed request: route, status,
 	// code and request ID, never the input. Nil discards.
 	Log *slog.Logger
-	// Haven is the app layer. Required.
-	Haven Haven
+	// Clock is the app's clock: what the pages take as today, so that their
+	// defaults and checks agree with the app's. Required.
+	Clock haven.Clock
+	// Accounts, Cases, Nominations and Programme are the app layer's
+	// rooms. Required.
+	Accounts    Accounts
+	Cases       Cases
+	Nominations Nominations
+	Programme   Programme
 	// Origin is Haven's public origin, such as "https://haven.example.org":
 	// a POST from a browser must come from it. Required.
 	Origin string
@@ -122,8 +133,8 @@ const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 
 // not route to the API or the health checks. It parses and checks every
 // template and the catalogues, and returns an error when one is broken.
 func New(cfg Config) (http.Handler, error) {
-	if cfg.Haven == nil {
-		return nil, errors.New("web: Config.Haven is required")
+	if cfg.Clock == nil || cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil {
+		return nil, errors.New("web: Config.Clock, Accounts, Cases, Nominations and Programme are required")
 	}
 	u, err := url.Parse(cfg.Origin)
 	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" && u.Path != "/" {
@@ -143,7 +154,7 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{log: cfg.Log, h: cfg.Haven, origin: cfg.Origin, demo: cfg.Demo, tmpl: tm, static: st}
+	s := &server{log: cfg.Log, clock: cfg.Clock, accounts: cfg.Accounts, cases: cfg.Cases, nominations: cfg.Nominations, programme: cfg.Programme, origin: cfg.Origin, demo: cfg.Demo, tmpl: tm, static: st}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.requestID(securityHeaders(mux)), nil
@@ -151,12 +162,16 @@ func New(cfg Config) (http.Handler, error) {
 
 // server holds the handlers' dependencies.
 type server struct {
-	log    *slog.Logger
-	h      Haven
-	origin string
-	demo   bool
-	tmpl   templates
-	static *staticFiles
+	log         *slog.Logger
+	clock       haven.Clock
+	accounts    Accounts
+	cases       Cases
+	nominations Nominations
+	programme   Programme
+	origin      string
+	demo        bool
+	tmpl        templates
+	static      *staticFiles
 }
 
 // requestID makes sure each request carries an ID that its log lines and

@@ -28,7 +28,7 @@ func followUpRow(caseID haven.ID, month int) haven.ID {
 // loadPlan returns the case's integration plan, its notes opened, or nil
 // for a case not placed with a settlement organisation and with nothing
 // recorded.
-func (a *App) loadPlan(ctx context.Context, tx store.Tx, c *haven.Case, dk *vault.DataKey) (*haven.IntegrationPlan, error) {
+func (a *Cases) loadPlan(ctx context.Context, tx store.Tx, c *haven.Case, dk *vault.DataKey) (*haven.IntegrationPlan, error) {
 	mrs, err := tx.FindMilestones(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (a *App) loadPlan(ctx context.Context, tx store.Tx, c *haven.Case, dk *vaul
 
 // onPlan runs fn for an actor who may keep the case's integration plan
 // (policy.CasePlan), on a case that can still change.
-func (a *App) onPlan(ctx context.Context, actor haven.Actor, id haven.ID, op string,
+func (a *Cases) onPlan(ctx context.Context, actor haven.Actor, id haven.ID, op string,
 	fn func(tx store.Tx, w who, c *haven.Case, dk *vault.DataKey) error) (*haven.Case, error) {
 	return a.onCase(ctx, actor, id, policy.CasePlan, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		dk, err := a.key(ctx, tx, c.ID)
@@ -86,7 +86,7 @@ func (a *App) onPlan(ctx context.Context, actor haven.Actor, id haven.ID, op str
 // UpdateMilestone records where one milestone of the case's integration
 // plan stands, replacing what was recorded before; the audit trail keeps
 // each change (the milestone and its status, never the notes).
-func (a *App) UpdateMilestone(ctx context.Context, actor haven.Actor, id haven.ID, m *haven.PlanMilestone) (*haven.Case, error) {
+func (a *Cases) UpdateMilestone(ctx context.Context, actor haven.Actor, id haven.ID, m *haven.PlanMilestone) (*haven.Case, error) {
 	const op = "app.UpdateMilestone"
 	m.Notes = strings.TrimSpace(m.Notes)
 	if err := m.Validate(a.now()).Err(op); err != nil {
@@ -112,7 +112,7 @@ func (a *App) UpdateMilestone(ctx context.Context, actor haven.Actor, id haven.I
 // arrived; recording the same month again corrects it. A safety concern is
 // audited as such, so the visa office can find the cases to look at again
 // without reading the notes.
-func (a *App) RecordFollowUp(ctx context.Context, actor haven.Actor, id haven.ID, f *haven.FollowUp) (*haven.Case, error) {
+func (a *Cases) RecordFollowUp(ctx context.Context, actor haven.Actor, id haven.ID, f *haven.FollowUp) (*haven.Case, error) {
 	const op = "app.RecordFollowUp"
 	f.Notes = strings.TrimSpace(f.Notes)
 	today := haven.DateOf(a.now())

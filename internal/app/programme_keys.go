@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
@@ -10,13 +9,11 @@ import (
 	"github.com/havenhrd/haven/internal/vault"
 )
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 // RewrapDataKeys re-wraps every data key not yet under the vault's current
 // key-encryption key, in batches of batch keys per transaction, and returns
 // how many it re-wrapped. No sealed field is touched. Run it after rotating
 // the key file; the old key can be retired once it returns 0.
-func (a *App) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) (int, error) {
+func (a *Programme) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) (int, error) {
 	if batch <= 0 {
 		batch = 500
 	}
@@ -56,34 +53,4 @@ func (a *App) RewrapDataKeys(ctx context.Context, actor haven.Actor, batch int) 
 			return total, nil
 		}
 	}
-}
-
-// ShredCase destroys a case's data key (crypto-shredding): every sealed
-// field of the case, its members and its records becomes unreadable for
-// good, and the blind indexes of its UNHCR number and its members' names
-// and dates of birth are deleted with it, so the case no longer matches a
-// duplicate check; states, dates, the ledger and the audit trail stay whole. Only
-// the programme's administration may; the act is itself audited.
-func (a *App) ShredCase(ctx context.Context, actor haven.Actor, id haven.ID) error {
-	return a.update(ctx, func(tx store.Tx) error {
-		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.FindCaseByID(ctx, id, true); err != nil {
-			return err
-		}
-		if err := tx.DeleteDataKey(ctx, id); err != nil {
-			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-				return haven.Errorf(haven.ECONFLICT, "app.ShredCase", "the case is already shredded")
-			}
-			return err
-		}
-		// The blind indexes go in the same transaction: left behind, they
-		// would still answer whether a given person or UNHCR number was here.
-		if err := tx.DeleteCaseIndexes(ctx, id); err != nil {
-			return err
-		}
-		return a.audit(ctx, tx, w.actor(), "case.shred", "case", id, id, nil)
-	})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/havenhrd/haven"
@@ -13,7 +14,7 @@ import (
 // CreateNomination records a protection partner's nomination of a defender,
 // addressed to one referral partner. Its sensitive fields are sealed under
 // a data key of its own.
-func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error {
+func (a *Nominations) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.Nomination) error {
 	const op = "app.CreateNomination"
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.NominationCreate)
@@ -67,21 +68,8 @@ func (a *App) CreateNomination(ctx context.Context, actor haven.Actor, n *haven.
 	})
 }
 
-// nominationRel is the actor's relation to a nomination.
-func nominationRel(w who, n *store.NominationRow) policy.Relation {
-	return policy.Relation{Kind: policy.KindNomination, NominationState: n.State,
-		IsProtectionOrg: n.ProtectionOrgID == w.org.ID, IsAddresseeOrg: n.ReferralOrgID == w.org.ID}
-}
-
-// nominationNotFound records the refused read and answers as if there were
-// no such nomination.
-func (a *App) nominationNotFound(ctx context.Context, tx store.Tx, w who, id haven.ID) error {
-	a.decided(ctx, tx, w, policy.NominationRead, "nomination", id, "", false, nil)
-	return haven.Errorf(haven.ENOTFOUND, "app.nomination", "no such nomination")
-}
-
 // reachNomination loads a nomination w may read; ENOTFOUND otherwise.
-func (a *App) reachNomination(ctx context.Context, tx store.Tx, w who, id haven.ID) (*store.NominationRow, policy.Relation, error) {
+func (a *Nominations) reachNomination(ctx context.Context, tx store.Tx, w who, id haven.ID) (*store.NominationRow, policy.Relation, error) {
 	r, err := tx.FindNominationByID(ctx, id)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return nil, policy.Relation{}, a.nominationNotFound(ctx, tx, w, id)
@@ -95,7 +83,7 @@ func (a *App) reachNomination(ctx context.Context, tx store.Tx, w who, id haven.
 	return r, rel, nil
 }
 
-func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.NominationRow) (*haven.Nomination, error) {
+func (a *Nominations) openNomination(ctx context.Context, tx store.Tx, r *store.NominationRow) (*haven.Nomination, error) {
 	dk, err := a.key(ctx, tx, r.ID)
 	if err != nil {
 		return nil, err
@@ -118,7 +106,7 @@ func (a *App) openNomination(ctx context.Context, tx store.Tx, r *store.Nominati
 
 // FindNominationByID returns a nomination to the partner that made it or
 // the referral partner it is addressed to; ENOTFOUND to anyone else.
-func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+func (a *Nominations) FindNominationByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
 	var n *haven.Nomination
 	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -142,7 +130,7 @@ func (a *App) FindNominationByID(ctx context.Context, actor haven.Actor, id have
 
 // FindNominations lists the nominations the actor's organisation made or
 // received, newest first, with only their plain fields.
-func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error) {
+func (a *Nominations) FindNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error) {
 	var out []*haven.Nomination
 	err := a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -174,7 +162,7 @@ func (a *App) FindNominations(ctx context.Context, actor haven.Actor, state have
 
 // nominationEvent moves a nomination: review and decline by the referral
 // partner it is addressed to, withdraw by the partner that made it.
-func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.ID, ev haven.NominationEvent, reason string) (*haven.Nomination, error) {
+func (a *Nominations) nominationEvent(ctx context.Context, actor haven.Actor, id haven.ID, ev haven.NominationEvent, reason string) (*haven.Nomination, error) {
 	action := nominationAction[ev]
 	var out *haven.Nomination
 	err := a.update(ctx, func(tx store.Tx) error {
@@ -225,17 +213,17 @@ func (a *App) nominationEvent(ctx context.Context, actor haven.Actor, id haven.I
 }
 
 // ReviewNomination takes a submitted nomination under review.
-func (a *App) ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+func (a *Nominations) ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
 	return a.nominationEvent(ctx, actor, id, haven.NominationEventReview, "")
 }
 
 // DeclineNomination declines a nomination with a reason.
-func (a *App) DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
+func (a *Nominations) DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error) {
 	return a.nominationEvent(ctx, actor, id, haven.NominationEventDecline, reason)
 }
 
 // WithdrawNomination withdraws a nomination, by the partner that made it.
-func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
+func (a *Nominations) WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error) {
 	return a.nominationEvent(ctx, actor, id, haven.NominationEventWithdraw, "")
 }
 
@@ -243,7 +231,7 @@ func (a *App) WithdrawNomination(ctx context.Context, actor haven.Actor, id have
 // defender's name, contact, whereabouts, profile, risk assessment) become
 // unreadable for good; its state and the audit trail stay. Only the
 // programme's administration may. A case referred from it has its own key.
-func (a *App) ShredNomination(ctx context.Context, actor haven.Actor, id haven.ID) error {
+func (a *Nominations) ShredNomination(ctx context.Context, actor haven.Actor, id haven.ID) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
 		if err != nil {
@@ -260,4 +248,27 @@ func (a *App) ShredNomination(ctx context.Context, actor haven.Actor, id haven.I
 		}
 		return a.audit(ctx, tx, w.actor(), "nomination.shred", "nomination", id, "", nil)
 	})
+}
+
+// nominationOffer is what w may do to the nomination r now. rel is w's
+// relation to it; the year's rules decide whether w may refer. A shredded
+// nomination can take no event, whoever reads it.
+func (a *Nominations) nominationOffer(ctx context.Context, tx store.Tx, w who, rel policy.Relation, r *store.NominationRow, shredded bool) (*haven.NominationOffer, error) {
+	rules, err := tx.FindRules(ctx, a.now().Year())
+	if err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+		return nil, err
+	}
+	rel.MayRefer = rules != nil && rules.MayRefer(w.org)
+	o := &haven.NominationOffer{}
+	now := workflow.NominationPossible(r.State)
+	for _, ev := range haven.NominationEvents {
+		if !policy.Decide(w.actor(), nominationAction[ev], rel).Allowed {
+			continue
+		}
+		o.Permitted = append(o.Permitted, ev)
+		if !shredded && slices.Contains(now, ev) {
+			o.Events = append(o.Events, ev)
+		}
+	}
+	return o, nil
 }

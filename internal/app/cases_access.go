@@ -10,51 +10,14 @@ import (
 	"github.com/havenhrd/haven/internal/store"
 )
 
-// Every operation asks the policies (internal/policy, Cedar) with the
-// actor's relation to the record, computed here from the store. Reaching a
-// record the actor may not read answers ENOTFOUND, so its existence does
-// not leak; an act the actor may not take on a record it can read answers
-// EFORBIDDEN. Every decision names the policies that made it: allowances in
-// the act's audit event, refusals in a deny event of their own.
-
-// decide asks the policies and records the decision for the audit log.
-func (a *App) decide(ctx context.Context, tx store.Tx, w who, action policy.Action, rel policy.Relation, objType string, objID, caseID haven.ID) policy.Decision {
-	d := policy.Decide(w.actor(), action, rel)
-	if d.Err != nil {
-		a.log.ErrorContext(ctx, "policy decision failed", "action", string(action), "err", d.Err.Error())
-	}
-	a.decided(ctx, tx, w, action, objType, objID, caseID, d.Allowed, d.PolicyIDs)
-	return d
-}
-
-// forbidden is the error for an act policy refused on a record the actor
-// may see.
-func (a *App) forbidden(ctx context.Context, w who, action policy.Action) error {
-	a.log.InfoContext(ctx, "denied", "action", string(action), "user", string(w.user.ID), "org_kind", string(w.org.Kind))
-	return haven.Errorf(haven.EFORBIDDEN, "app.decide", "your organisation may not do this")
-}
-
-// allow resolves the actor and checks a programme-wide action (rules,
-// organisations, users, keys, the ledger, starting a nomination).
-func (a *App) allow(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action) (who, error) {
-	return a.allowWith(ctx, tx, actor, action, policy.Programme)
-}
-
-func (a *App) allowWith(ctx context.Context, tx store.Tx, actor haven.Actor, action policy.Action, rel policy.Relation) (who, error) {
-	w, err := a.resolve(ctx, tx, actor)
-	if err != nil {
-		return w, err
-	}
-	if !a.decide(ctx, tx, w, action, rel, "programme", "", "").Allowed {
-		return w, a.forbidden(ctx, w, action)
-	}
-	return w, nil
-}
+// A case's access: the actor's relation to the case and to each of its
+// members, computed from the store and asked of the policies through the
+// core, and the case as the actor may see it.
 
 // coarse refuses at once an action the actor's kind of organisation and
 // role may take on no record at all: the answer reveals nothing about any
 // record, so it may be EFORBIDDEN.
-func (a *App) coarse(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
+func (a *Cases) coarse(ctx context.Context, tx store.Tx, w who, action policy.Action, objType string, objID, caseID haven.ID) error {
 	if policy.Allowed(w.org.Kind, w.user.Role, action) {
 		return nil
 	}
@@ -64,7 +27,7 @@ func (a *App) coarse(ctx context.Context, tx store.Tx, w who, action policy.Acti
 }
 
 // caseRel is the actor's relation to a case.
-func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (policy.Relation, error) {
+func (a *Cases) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (policy.Relation, error) {
 	r := policy.Relation{
 		Kind: policy.KindCase, CaseState: row.State,
 		IsReferringOrg:  row.ReferringOrgID == w.org.ID,
@@ -90,7 +53,7 @@ func (a *App) caseRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRo
 // pastHandover reports whether the family of the case arrived longer ago
 // than the handover time of the rules of its admission year (the default
 // when that year has none).
-func (a *App) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow) (bool, error) {
+func (a *Cases) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow) (bool, error) {
 	ar, err := tx.FindArrival(ctx, row.ID)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return false, nil
@@ -114,7 +77,7 @@ func (a *App) pastHandover(ctx context.Context, tx store.Tx, row *store.CaseRow)
 // memberRels are the actor's relations to the members of the case row
 // that are assigned to its organisation, by member. A member is assigned
 // only with its own case: naming a member of another case reaches nothing.
-func (a *App) memberRels(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.Relation, error) {
+func (a *Cases) memberRels(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.Relation, error) {
 	if w.org.Kind != haven.OrgScreeningPartner && w.org.Kind != haven.OrgMedicalPartner {
 		return nil, nil
 	}
@@ -157,7 +120,7 @@ func recordedSince(checks []*store.CheckRow, as *store.Assignment, kinds []haven
 }
 
 // memberRel is the actor's relation to one member of the case row.
-func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
+func (a *Cases) memberRel(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, member haven.ID) (policy.Relation, error) {
 	rels, err := a.memberRels(ctx, tx, w, row)
 	if err != nil {
 		return policy.Relation{}, err
@@ -170,7 +133,7 @@ func (a *App) memberRel(ctx context.Context, tx store.Tx, w who, row *store.Case
 
 // memberViews are the views of the members of row the actor reaches
 // through their own records (a screening or medical partner's), by member.
-func (a *App) memberViews(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.View, error) {
+func (a *Cases) memberViews(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (map[haven.ID]policy.View, error) {
 	rels, err := a.memberRels(ctx, tx, w, row)
 	if err != nil {
 		return nil, err
@@ -188,7 +151,7 @@ func (a *App) memberViews(ctx context.Context, tx store.Tx, w who, row *store.Ca
 // read it (ENOTFOUND otherwise) and take action on it (EFORBIDDEN
 // otherwise). A check is reached through its member: screening and medical
 // partners never read the case itself.
-func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, action policy.Action, member haven.ID) (*store.CaseRow, policy.Relation, error) {
+func (a *Cases) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock bool, action policy.Action, member haven.ID) (*store.CaseRow, policy.Relation, error) {
 	notFound := func() error {
 		a.decided(ctx, tx, w, policy.CaseRead, "case", id, "", false, nil)
 		return haven.Errorf(haven.ENOTFOUND, "app.reach", "no such case")
@@ -245,7 +208,7 @@ func (a *App) reach(ctx context.Context, tx store.Tx, w who, id haven.ID, lock b
 // cleared. Screening and medical partners see the members assigned to
 // them, each through its own view, and nothing of the others: the others
 // are not even decrypted.
-func (a *App) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
+func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.CaseRow) (*haven.Case, error) {
 	rel, err := a.caseRel(ctx, tx, w, row)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ var DefaultRuleYears = []int{2021, 2022, 2023, 2024, 2025, 2026, 2027}
 
 // Bootstrap seeds the default programme rules of DefaultRuleYears where a
 // year has none yet, as SystemActor. It is idempotent.
-func (a *App) Bootstrap(ctx context.Context) error {
+func (a *Programme) Bootstrap(ctx context.Context) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		for _, y := range DefaultRuleYears {
 			_, err := tx.FindRules(ctx, y)
@@ -42,7 +42,7 @@ func (a *App) Bootstrap(ctx context.Context) error {
 // its first admin user on an empty database, as SystemActor, and returns
 // the admin's one-time enrolment secret. It is how an installation starts;
 // it fails with ECONFLICT once any organisation exists.
-func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) (enrolment string, err error) {
+func (a *Programme) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *haven.User) (enrolment string, err error) {
 	const op = "app.CreateFirstAdmin"
 	org.Kind, u.Role = haven.OrgProgrammeAdmin, haven.RoleAdmin
 	return enrolment, a.update(ctx, func(tx store.Tx) error {
@@ -64,7 +64,7 @@ func (a *App) CreateFirstAdmin(ctx context.Context, org *haven.Organisation, u *
 
 // CreateOrganisation adds an organisation. Only the programme's
 // administration may.
-func (a *App) CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error {
+func (a *Programme) CreateOrganisation(ctx context.Context, actor haven.Actor, o *haven.Organisation) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.OrgCreate)
 		if err != nil {
@@ -74,7 +74,7 @@ func (a *App) CreateOrganisation(ctx context.Context, actor haven.Actor, o *have
 	})
 }
 
-func (a *App) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.Actor, o *haven.Organisation) error {
+func (a *Programme) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.Actor, o *haven.Organisation) error {
 	o.Name = trimmed(o.Name)
 	if err := o.Validate().Err("app.CreateOrganisation"); err != nil {
 		return err
@@ -94,7 +94,7 @@ func (a *App) insertOrganisation(ctx context.Context, tx store.Tx, actor haven.A
 // enrolment secret (valid 72 hours), with which they set a password and
 // enrol a second factor: no password ever passes through an administrator.
 // Only the programme's administration may. A taken username is ECONFLICT.
-func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error) {
+func (a *Programme) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) (enrolment string, err error) {
 	return enrolment, a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
 		if err != nil {
@@ -105,7 +105,7 @@ func (a *App) CreateUser(ctx context.Context, actor haven.Actor, u *haven.User) 
 	})
 }
 
-func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u *haven.User) (string, error) {
+func (a *Programme) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u *haven.User) (string, error) {
 	const op = "app.CreateUser"
 	u.DisplayName = trimmed(u.DisplayName)
 	if err := u.Validate().Err(op); err != nil {
@@ -137,7 +137,7 @@ func (a *App) insertUser(ctx context.Context, tx store.Tx, actor haven.Actor, u 
 
 // FindOrganisations lists organisations of kind (all when empty). Every
 // signed-in user may list them: partners need to address each other.
-func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error) {
+func (a *Programme) FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error) {
 	var out []*haven.Organisation
 	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.OrgRead); err != nil {
@@ -151,7 +151,7 @@ func (a *App) FindOrganisations(ctx context.Context, actor haven.Actor, kind hav
 }
 
 // FindRules returns the current rules of year; ENOTFOUND when the year has none.
-func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error) {
+func (a *Programme) FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error) {
 	var r *haven.ProgrammeRules
 	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.RulesRead); err != nil {
@@ -171,7 +171,7 @@ func (a *App) FindRules(ctx context.Context, actor haven.Actor, year int) (*have
 // cap and partner allocations in the ledger. Only the programme's
 // administration may. Lowering the cap or an allocation below what is
 // already approved fails with ECONFLICT and changes nothing.
-func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
+func (a *Programme) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
 	return a.setRules(ctx, actor, r, -1)
 }
 
@@ -179,7 +179,7 @@ func (a *App) SetRules(ctx context.Context, actor haven.Actor, r *haven.Programm
 // they stood at version (0: the year had none): when the year's rules have
 // changed since, in this or another process, it refuses with ECONFLICT and
 // changes nothing, so that a change never silently undoes another.
-func (a *App) SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error {
+func (a *Programme) SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, version int) error {
 	if version < 0 {
 		return (&haven.Problems{{Field: "version", Message: "the version is a number from 0"}}).Err("app.SetRulesIfVersion")
 	}
@@ -188,7 +188,7 @@ func (a *App) SetRulesIfVersion(ctx context.Context, actor haven.Actor, r *haven
 
 // setRules sets the year's rules; base is the version the change was made
 // against, or -1 for any.
-func (a *App) setRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, base int) error {
+func (a *Programme) setRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules, base int) error {
 	const op = "app.SetRules"
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.RulesSet)
@@ -237,7 +237,7 @@ func (a *App) setRules(ctx context.Context, actor haven.Actor, r *haven.Programm
 	})
 }
 
-func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *haven.ProgrammeRules) error {
+func (a *Programme) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *haven.ProgrammeRules) error {
 	if err := r.Validate().Err("app.SetRules"); err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (a *App) putRules(ctx context.Context, tx store.Tx, actor haven.Actor, r *h
 // CapFigures returns a year's cap, reserved, arrived and remaining persons,
 // overall, by partner and by month (of the whole cap). ENOTFOUND when the
 // year has no cap.
-func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error) {
+func (a *Programme) CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error) {
 	return a.CapFiguresOf(ctx, actor, year, "")
 }
 
@@ -270,7 +270,7 @@ func (a *App) CapFigures(ctx context.Context, actor haven.Actor, year int) (*hav
 // not yet begun has no figures to show), and reach AfterYear once the year
 // has ended. A partner's Remaining is what is left of its allocation, or of
 // the cap when it has none, and never more than the cap's.
-func (a *App) CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error) {
+func (a *Programme) CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error) {
 	const op = "app.CapFigures"
 	var f *haven.CapFigures
 	err := a.view(ctx, func(tx store.Tx) error {
@@ -329,7 +329,7 @@ func (a *App) CapFiguresOf(ctx context.Context, actor haven.Actor, year int, par
 
 // begun reports whether the period month of year has begun by now: a
 // month not yet begun has no figures to show.
-func (a *App) begun(year, month int) bool {
+func (a *Programme) begun(year, month int) bool {
 	switch month {
 	case haven.BeforeYear:
 		return true
@@ -342,7 +342,7 @@ func (a *App) begun(year, month int) bool {
 // FindUserByUsername returns the user with username, for the command line,
 // whose operator holds the database and the key file and names the user
 // they act as. ENOTFOUND when there is none.
-func (a *App) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
+func (a *Programme) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
 	var out *haven.User
 	err := a.view(ctx, func(tx store.Tx) (err error) {
 		out, err = tx.FindUserByUsername(ctx, username)
@@ -359,7 +359,7 @@ const demoKey = "demo"
 
 // MarkDemo marks an empty database as a demo database. It fails with
 // ECONFLICT when the database already holds organisations.
-func (a *App) MarkDemo(ctx context.Context) error {
+func (a *Programme) MarkDemo(ctx context.Context) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		os, err := tx.FindOrganisations(ctx, "")
 		if err != nil {
@@ -373,7 +373,7 @@ func (a *App) MarkDemo(ctx context.Context) error {
 }
 
 // IsDemo reports whether the database is marked as a demo database.
-func (a *App) IsDemo(ctx context.Context) (bool, error) {
+func (a *Programme) IsDemo(ctx context.Context) (bool, error) {
 	var v string
 	err := a.view(ctx, func(tx store.Tx) (err error) {
 		v, err = tx.Meta(ctx, demoKey)

@@ -1,12 +1,10 @@
 package app
 
 import (
-	"context"
 	"slices"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
-	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/workflow"
 )
 
@@ -60,7 +58,7 @@ func actionOf(in workflow.Input) policy.Action {
 // offer is what w may do to c now, c loaded with the facts the workflow's
 // guards read (before redaction). Checks are recorded from the members'
 // pages, so record_check is not an offered event of the case.
-func (a *App) offer(w who, rel policy.Relation, c *haven.Case) *haven.Offer {
+func (a *Cases) offer(w who, rel policy.Relation, c *haven.Case) *haven.Offer {
 	o := &haven.Offer{}
 	if c.Shredded {
 		return o
@@ -79,27 +77,4 @@ func (a *App) offer(w who, rel policy.Relation, c *haven.Case) *haven.Offer {
 		}
 	}
 	return o
-}
-
-// nominationOffer is what w may do to the nomination r now. rel is w's
-// relation to it; the year's rules decide whether w may refer. A shredded
-// nomination can take no event, whoever reads it.
-func (a *App) nominationOffer(ctx context.Context, tx store.Tx, w who, rel policy.Relation, r *store.NominationRow, shredded bool) (*haven.NominationOffer, error) {
-	rules, err := tx.FindRules(ctx, a.now().Year())
-	if err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
-		return nil, err
-	}
-	rel.MayRefer = rules != nil && rules.MayRefer(w.org)
-	o := &haven.NominationOffer{}
-	now := workflow.NominationPossible(r.State)
-	for _, ev := range haven.NominationEvents {
-		if !policy.Decide(w.actor(), nominationAction[ev], rel).Allowed {
-			continue
-		}
-		o.Permitted = append(o.Permitted, ev)
-		if !shredded && slices.Contains(now, ev) {
-			o.Events = append(o.Events, ev)
-		}
-	}
-	return o, nil
 }

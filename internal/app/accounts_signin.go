@@ -79,7 +79,7 @@ func storedStepID(secret string) string {
 }
 
 // putStep stores a step of kind for user and returns its secret.
-func (a *App) putStep(ctx context.Context, tx store.Tx, user haven.ID, kind, data string, ttl time.Duration) (*Step, error) {
+func (a *Accounts) putStep(ctx context.Context, tx store.Tx, user haven.ID, kind, data string, ttl time.Duration) (*Step, error) {
 	secret, id, err := stepID()
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (a *App) putStep(ctx context.Context, tx store.Tx, user haven.ID, kind, dat
 
 // takeStep takes (deletes) the step and checks its kind. A step is single
 // use: whatever the outcome, it is gone.
-func (a *App) takeStep(ctx context.Context, tx store.Tx, secret string, kinds ...string) (*store.Challenge, error) {
+func (a *Accounts) takeStep(ctx context.Context, tx store.Tx, secret string, kinds ...string) (*store.Challenge, error) {
 	c, err := tx.TakeChallenge(ctx, storedStepID(secret), a.now())
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !slices.Contains(kinds, c.Kind)) {
 		return nil, haven.Errorf(haven.EUNAUTHORIZED, "app.step", "this sign-in step has expired or was already used; start again")
@@ -105,7 +105,7 @@ func (a *App) takeStep(ctx context.Context, tx store.Tx, secret string, kinds ..
 // account, keyed by a blind index of the username typed (so that an
 // unknown username is counted, and locked, exactly like a known one), and
 // the source address, keyed likewise (no address is stored).
-func (a *App) attemptKeys(username, source string) (acct, addr string) {
+func (a *Accounts) attemptKeys(username, source string) (acct, addr string) {
 	return "acct:" + hex.EncodeToString(a.vault.BlindIndex("signin_username", username)),
 		"addr:" + hex.EncodeToString(a.vault.BlindIndex("signin_source", sourceBlock(source)))
 }
@@ -126,7 +126,7 @@ func sourceBlock(source string) string {
 }
 
 // checkLimits refuses an attempt while either counter is over its limit.
-func (a *App) checkLimits(ctx context.Context, tx store.Tx, acct, addr string) error {
+func (a *Accounts) checkLimits(ctx context.Context, tx store.Tx, acct, addr string) error {
 	now := a.now()
 	for _, k := range []struct {
 		key string
@@ -146,7 +146,7 @@ func (a *App) checkLimits(ctx context.Context, tx store.Tx, acct, addr string) e
 
 // fail counts a failed attempt against both counters and audits it. The
 // event names the account only when it exists; never the username typed.
-func (a *App) fail(ctx context.Context, tx store.Tx, acct, addr string, u *haven.User, what string) error {
+func (a *Accounts) fail(ctx context.Context, tx store.Tx, acct, addr string, u *haven.User, what string) error {
 	now := a.now()
 	if _, err := tx.RecordFailure(ctx, acct, now, auth.AccountLimits().Window); err != nil {
 		return err
@@ -164,7 +164,7 @@ func (a *App) fail(ctx context.Context, tx store.Tx, acct, addr string, u *haven
 
 // failAfter records a failure in a transaction of its own, then returns
 // err: the step that failed has rolled back or written nothing.
-func (a *App) failAfter(ctx context.Context, acct, addr string, u *haven.User, what string, err error) error {
+func (a *Accounts) failAfter(ctx context.Context, acct, addr string, u *haven.User, what string, err error) error {
 	if werr := a.store.Update(ctx, func(tx store.Tx) error { return a.fail(ctx, tx, acct, addr, u, what) }); werr != nil {
 		return werr
 	}
@@ -197,7 +197,7 @@ func factorsOf(ctx context.Context, tx store.Tx, id haven.ID) ([]string, error) 
 // EUNAUTHORIZED; too many attempts on the account or from the address are
 // ETOOMANY. source identifies the client (its address); only a keyed hash
 // of it is kept.
-func (a *App) SignIn(ctx context.Context, username, password, source string) (*Step, error) {
+func (a *Accounts) SignIn(ctx context.Context, username, password, source string) (*Step, error) {
 	if a.hasher == nil {
 		return nil, haven.Errorf(haven.EUNAVAILABLE, "app.SignIn", "sign-in is not configured")
 	}
@@ -283,7 +283,7 @@ func (a *App) SignIn(ctx context.Context, username, password, source string) (*S
 }
 
 // openSession starts a session for user with a fresh token.
-func (a *App) openSession(ctx context.Context, tx store.Tx, u *haven.User, factor, source string) (*Session, error) {
+func (a *Accounts) openSession(ctx context.Context, tx store.Tx, u *haven.User, factor, source string) (*Session, error) {
 	token, hash, err := auth.NewToken(auth.SessionTokenPrefix)
 	if err != nil {
 		return nil, haven.Internal("app.openSession", err)
@@ -307,7 +307,7 @@ func (a *App) openSession(ctx context.Context, tx store.Tx, u *haven.User, facto
 }
 
 // secondStep takes a second-factor step and loads its user.
-func (a *App) secondStep(ctx context.Context, tx store.Tx, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
+func (a *Accounts) secondStep(ctx context.Context, tx store.Tx, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
 	c, err := a.takeStep(ctx, tx, secret, kinds...)
 	if err != nil {
 		return nil, nil, err
@@ -325,7 +325,7 @@ func (a *App) secondStep(ctx context.Context, tx store.Tx, secret string, kinds 
 // spendStep takes a second-factor step in a transaction of its own, so
 // that it is spent whatever the outcome of the answer: a wrong code means
 // starting again with the password, and an answer can never be replayed.
-func (a *App) spendStep(ctx context.Context, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
+func (a *Accounts) spendStep(ctx context.Context, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
 	var c *store.Challenge
 	var u *haven.User
 	var refused error
@@ -347,7 +347,7 @@ func (a *App) spendStep(ctx context.Context, secret string, kinds ...string) (*s
 
 // userKey loads the data key sealing a user's TOTP secret, making it on
 // first use.
-func (a *App) userKey(ctx context.Context, tx store.Tx, user haven.ID, create bool) (*sealer, *opener, error) {
+func (a *Accounts) userKey(ctx context.Context, tx store.Tx, user haven.ID, create bool) (*sealer, *opener, error) {
 	dk, err := a.key(ctx, tx, user)
 	if err != nil {
 		return nil, nil, err
@@ -366,7 +366,7 @@ func (a *App) userKey(ctx context.Context, tx store.Tx, user haven.ID, create bo
 // SignInTOTP completes a sign-in with a TOTP code. The step is used up
 // whatever the outcome: a wrong code means starting again with the
 // password. A code is accepted once, across every process.
-func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (*Session, error) {
+func (a *Accounts) SignInTOTP(ctx context.Context, stepSecret, code, source string) (*Session, error) {
 	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
 	if err != nil {
 		return nil, err
@@ -416,7 +416,7 @@ func (a *App) SignInTOTP(ctx context.Context, stepSecret, code, source string) (
 
 // SignInRecovery completes a sign-in with a recovery code, each usable
 // once.
-func (a *App) SignInRecovery(ctx context.Context, stepSecret, code, source string) (*Session, error) {
+func (a *Accounts) SignInRecovery(ctx context.Context, stepSecret, code, source string) (*Session, error) {
 	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
 	if err != nil {
 		return nil, err
@@ -463,7 +463,7 @@ func (a *App) SignInRecovery(ctx context.Context, stepSecret, code, source strin
 
 // passkeyUser is a user as the passkey ceremonies see it. The handle is a
 // keyed hash of the user's ID: stable, and telling nothing.
-func (a *App) passkeyUser(ctx context.Context, tx store.Tx, u *haven.User) (auth.PasskeyUser, error) {
+func (a *Accounts) passkeyUser(ctx context.Context, tx store.Tx, u *haven.User) (auth.PasskeyUser, error) {
 	pu := auth.PasskeyUser{Handle: a.vault.BlindIndex("webauthn_user_handle", string(u.ID)), Name: u.Username, DisplayName: u.DisplayName}
 	pks, err := tx.FindPasskeys(ctx, u.ID)
 	if err != nil {
@@ -481,7 +481,7 @@ func (a *App) passkeyUser(ctx context.Context, tx store.Tx, u *haven.User) (auth
 
 // SignInPasskeyBegin turns a second-factor step into a passkey assertion:
 // it returns the options for the browser and the step for the answer.
-func (a *App) SignInPasskeyBegin(ctx context.Context, stepSecret string) (options []byte, next *Step, err error) {
+func (a *Accounts) SignInPasskeyBegin(ctx context.Context, stepSecret string) (options []byte, next *Step, err error) {
 	if a.passkeys == nil {
 		return nil, nil, haven.Errorf(haven.EUNAVAILABLE, "app.SignInPasskeyBegin", "passkeys are not configured")
 	}
@@ -513,7 +513,7 @@ func (a *App) SignInPasskeyBegin(ctx context.Context, stepSecret string) (option
 // SignInPasskeyFinish checks the browser's assertion and starts a session.
 // An assertion for another user's credential, another origin or another
 // challenge is refused.
-func (a *App) SignInPasskeyFinish(ctx context.Context, stepSecret string, response io.Reader, source string) (*Session, error) {
+func (a *Accounts) SignInPasskeyFinish(ctx context.Context, stepSecret string, response io.Reader, source string) (*Session, error) {
 	if a.passkeys == nil {
 		return nil, haven.Errorf(haven.EUNAVAILABLE, "app.SignInPasskeyFinish", "passkeys are not configured")
 	}
@@ -566,7 +566,7 @@ func (a *App) SignInPasskeyFinish(ctx context.Context, stepSecret string, respon
 // Authenticate returns the actor of a session token, and touches the
 // session. An unknown, ended, idle or expired session, or a disabled user,
 // is EUNAUTHORIZED.
-func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, error) {
+func (a *Accounts) Authenticate(ctx context.Context, token string) (haven.Actor, error) {
 	const op = "app.Authenticate"
 	bad := haven.Errorf(haven.EUNAUTHORIZED, op, "please sign in")
 	if err := auth.CheckToken(token, auth.SessionTokenPrefix); err != nil {
@@ -620,7 +620,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (haven.Actor, erro
 }
 
 // SignOut ends the session of token.
-func (a *App) SignOut(ctx context.Context, token string) error {
+func (a *Accounts) SignOut(ctx context.Context, token string) error {
 	if auth.CheckToken(token, auth.SessionTokenPrefix) != nil {
 		return nil
 	}
@@ -645,23 +645,10 @@ func (a *App) SignOut(ctx context.Context, token string) error {
 
 // --- enrolment ---
 
-// issueEnrolment makes a one-time enrolment secret for user.
-func (a *App) issueEnrolment(ctx context.Context, tx store.Tx, user haven.ID) (string, error) {
-	token, hash, err := auth.NewToken("he_")
-	if err != nil {
-		return "", haven.Internal("app.issueEnrolment", err)
-	}
-	now := a.now()
-	if err := tx.CreateEnrolment(ctx, &store.Enrolment{TokenHash: hash, UserID: user, CreatedAt: now, ExpiresAt: now.Add(enrolmentTTL)}); err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
 // IssueEnrolment makes a new one-time enrolment secret for a user (when
 // they lost every factor): their factors and sessions end. Only the
 // programme's administration may.
-func (a *App) IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.ID) (string, error) {
+func (a *Accounts) IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.ID) (string, error) {
 	var token string
 	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
@@ -690,7 +677,7 @@ func (a *App) IssueEnrolment(ctx context.Context, actor haven.Actor, user haven.
 	return token, err
 }
 
-func (a *App) dropFactors(ctx context.Context, tx store.Tx, user haven.ID) error {
+func (a *Accounts) dropFactors(ctx context.Context, tx store.Tx, user haven.ID) error {
 	if err := tx.DeleteTOTP(ctx, user); err != nil && haven.ErrorCodeOf(err) != haven.ENOTFOUND {
 		return err
 	}
@@ -710,7 +697,7 @@ func (a *App) dropFactors(ctx context.Context, tx store.Tx, user haven.ID) error
 // It returns the step at which the user enrols a second factor. The
 // password must meet the policy (15 characters or more, not a known
 // breached password); the secret is used up only on success.
-func (a *App) Enrol(ctx context.Context, secret, password string) (*Step, error) {
+func (a *Accounts) Enrol(ctx context.Context, secret, password string) (*Step, error) {
 	const op = "app.Enrol"
 	if a.hasher == nil {
 		return nil, haven.Errorf(haven.EUNAVAILABLE, op, "sign-in is not configured")
@@ -780,7 +767,7 @@ func (a *App) Enrol(ctx context.Context, secret, password string) (*Step, error)
 // a signed-in user adding TOTP, see AddTOTPBegin) and returns it with its
 // otpauth:// URL and the step for its first code. The secret is kept
 // sealed until confirmed.
-func (a *App) EnrolTOTPBegin(ctx context.Context, stepSecret string) (secret, url string, next *Step, err error) {
+func (a *Accounts) EnrolTOTPBegin(ctx context.Context, stepSecret string) (secret, url string, next *Step, err error) {
 	err = a.store.Update(ctx, func(tx store.Tx) error {
 		c, err := a.takeStep(ctx, tx, stepSecret, stepEnrol)
 		if err != nil {
@@ -792,7 +779,7 @@ func (a *App) EnrolTOTPBegin(ctx context.Context, stepSecret string) (secret, ur
 	return secret, url, next, err
 }
 
-func (a *App) beginTOTP(ctx context.Context, tx store.Tx, user haven.ID) (string, string, *Step, error) {
+func (a *Accounts) beginTOTP(ctx context.Context, tx store.Tx, user haven.ID) (string, string, *Step, error) {
 	u, err := tx.FindUserByID(ctx, user)
 	if err != nil {
 		return "", "", nil, err
@@ -815,7 +802,7 @@ func (a *App) beginTOTP(ctx context.Context, tx store.Tx, user haven.ID) (string
 
 // EnrolTOTPFinish confirms the TOTP secret with its first code, stores it
 // sealed, and returns the recovery codes, shown this once.
-func (a *App) EnrolTOTPFinish(ctx context.Context, stepSecret, code string) ([]string, error) {
+func (a *Accounts) EnrolTOTPFinish(ctx context.Context, stepSecret, code string) ([]string, error) {
 	var codes []string
 	err := a.store.Update(ctx, func(tx store.Tx) error {
 		c, err := a.takeStep(ctx, tx, stepSecret, stepEnrolTOTP)
@@ -828,7 +815,7 @@ func (a *App) EnrolTOTPFinish(ctx context.Context, stepSecret, code string) ([]s
 	return codes, err
 }
 
-func (a *App) finishTOTP(ctx context.Context, tx store.Tx, c *store.Challenge, code string, recovery bool) ([]string, error) {
+func (a *Accounts) finishTOTP(ctx context.Context, tx store.Tx, c *store.Challenge, code string, recovery bool) ([]string, error) {
 	sealed, err := base64.StdEncoding.DecodeString(c.Data)
 	if err != nil {
 		return nil, haven.Internal("app.finishTOTP", err)
@@ -861,7 +848,7 @@ func (a *App) finishTOTP(ctx context.Context, tx store.Tx, c *store.Challenge, c
 }
 
 // afterFactor audits a new factor and, on enrolment, makes recovery codes.
-func (a *App) afterFactor(ctx context.Context, tx store.Tx, user haven.ID, factor string, recovery bool) ([]string, error) {
+func (a *Accounts) afterFactor(ctx context.Context, tx store.Tx, user haven.ID, factor string, recovery bool) ([]string, error) {
 	u, err := tx.FindUserByID(ctx, user)
 	if err != nil {
 		return nil, err
@@ -882,7 +869,7 @@ func (a *App) afterFactor(ctx context.Context, tx store.Tx, user haven.ID, facto
 
 // EnrolPasskeyBegin starts registering a passkey at an enrolment step: it
 // returns the options for the browser and the step for the answer.
-func (a *App) EnrolPasskeyBegin(ctx context.Context, stepSecret string) (options []byte, next *Step, err error) {
+func (a *Accounts) EnrolPasskeyBegin(ctx context.Context, stepSecret string) (options []byte, next *Step, err error) {
 	if a.passkeys == nil {
 		return nil, nil, haven.Errorf(haven.EUNAVAILABLE, "app.EnrolPasskeyBegin", "passkeys are not configured")
 	}
@@ -897,7 +884,7 @@ func (a *App) EnrolPasskeyBegin(ctx context.Context, stepSecret string) (options
 	return options, next, err
 }
 
-func (a *App) beginPasskey(ctx context.Context, tx store.Tx, user haven.ID) ([]byte, *Step, error) {
+func (a *Accounts) beginPasskey(ctx context.Context, tx store.Tx, user haven.ID) ([]byte, *Step, error) {
 	u, err := tx.FindUserByID(ctx, user)
 	if err != nil {
 		return nil, nil, err
@@ -916,7 +903,7 @@ func (a *App) beginPasskey(ctx context.Context, tx store.Tx, user haven.ID) ([]b
 
 // EnrolPasskeyFinish checks the browser's registration, stores the passkey
 // and returns the recovery codes, shown this once.
-func (a *App) EnrolPasskeyFinish(ctx context.Context, stepSecret, name string, response io.Reader) ([]string, error) {
+func (a *Accounts) EnrolPasskeyFinish(ctx context.Context, stepSecret, name string, response io.Reader) ([]string, error) {
 	if a.passkeys == nil {
 		return nil, haven.Errorf(haven.EUNAVAILABLE, "app.EnrolPasskeyFinish", "passkeys are not configured")
 	}
@@ -932,7 +919,7 @@ func (a *App) EnrolPasskeyFinish(ctx context.Context, stepSecret, name string, r
 	return codes, err
 }
 
-func (a *App) finishPasskey(ctx context.Context, tx store.Tx, c *store.Challenge, name string, response io.Reader, recovery bool) ([]string, error) {
+func (a *Accounts) finishPasskey(ctx context.Context, tx store.Tx, c *store.Challenge, name string, response io.Reader, recovery bool) ([]string, error) {
 	session, err := base64.StdEncoding.DecodeString(c.Data)
 	if err != nil {
 		return nil, haven.Internal("app.finishPasskey", err)

@@ -23,7 +23,7 @@ type Purged struct {
 // count, and returns how many of each. Each purge is one transaction of
 // the database's, so any number of processes may purge at once. Sign-in
 // purges a batch as it goes.
-func (a *App) PurgeSignIn(ctx context.Context, limit int) (Purged, error) {
+func (a *Accounts) PurgeSignIn(ctx context.Context, limit int) (Purged, error) {
 	var p Purged
 	now := a.now()
 	forget := max(auth.AccountLimits().Forgotten(), auth.AddressLimits().Forgotten())
@@ -46,7 +46,7 @@ func (a *App) PurgeSignIn(ctx context.Context, limit int) (Purged, error) {
 // purge runs a bounded purge after a sign-in's own transaction. A failure
 // is logged, never the caller's: the sign-in stands, and the next purge
 // takes up what this one left.
-func (a *App) purge(ctx context.Context) {
+func (a *Accounts) purge(ctx context.Context) {
 	if _, err := a.PurgeSignIn(ctx, purgeBatch); err != nil {
 		a.log.WarnContext(ctx, "sign-in purge failed", "err", err.Error())
 	}

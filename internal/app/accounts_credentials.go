@@ -23,12 +23,12 @@ import (
 // reauthKeys are the counters of a password re-check: the account's, and
 // this user's own re-checks in place of an address (a shared key would let
 // everyone's mistakes lock everyone out).
-func (a *App) reauthKeys(u *haven.User) (acct, addr string) {
+func (a *Accounts) reauthKeys(u *haven.User) (acct, addr string) {
 	return a.attemptKeys(u.Username, "reauth:"+string(u.ID))
 }
 
 // reauth checks a session token and the user's password.
-func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, []byte, error) {
+func (a *Accounts) reauth(ctx context.Context, token, password string) (*haven.User, []byte, error) {
 	actor, err := a.Authenticate(ctx, token)
 	if err != nil {
 		return nil, nil, err
@@ -64,7 +64,7 @@ func (a *App) reauth(ctx context.Context, token, password string) (*haven.User, 
 
 // ownStep takes a factor step and checks it belongs to the signed-in user:
 // a step of another user's enrolment is refused (and stays unspent).
-func (a *App) ownStep(ctx context.Context, tx store.Tx, u *haven.User, secret, kind string) (*store.Challenge, error) {
+func (a *Accounts) ownStep(ctx context.Context, tx store.Tx, u *haven.User, secret, kind string) (*store.Challenge, error) {
 	c, err := a.takeStep(ctx, tx, secret, kind)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (a *App) ownStep(ctx context.Context, tx store.Tx, u *haven.User, secret, k
 }
 
 // endOthers ends the user's other sessions and audits the change.
-func (a *App) endOthers(ctx context.Context, tx store.Tx, u *haven.User, keep []byte, action, factor string) error {
+func (a *Accounts) endOthers(ctx context.Context, tx store.Tx, u *haven.User, keep []byte, action, factor string) error {
 	n, err := tx.EndUserSessions(ctx, u.ID, keep, a.now())
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (a *App) endOthers(ctx context.Context, tx store.Tx, u *haven.User, keep []
 }
 
 // AddTOTPBegin starts adding TOTP to the signed-in user's account.
-func (a *App) AddTOTPBegin(ctx context.Context, token, password string) (secret, url string, next *Step, err error) {
+func (a *Accounts) AddTOTPBegin(ctx context.Context, token, password string) (secret, url string, next *Step, err error) {
 	u, _, err := a.reauth(ctx, token, password)
 	if err != nil {
 		return "", "", nil, err
@@ -101,7 +101,7 @@ func (a *App) AddTOTPBegin(ctx context.Context, token, password string) (secret,
 
 // AddTOTPFinish confirms the new TOTP secret with a code; the user's other
 // sessions end.
-func (a *App) AddTOTPFinish(ctx context.Context, token, stepSecret, code string) error {
+func (a *Accounts) AddTOTPFinish(ctx context.Context, token, stepSecret, code string) error {
 	actor, err := a.Authenticate(ctx, token)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (a *App) AddTOTPFinish(ctx context.Context, token, stepSecret, code string)
 }
 
 // AddPasskeyBegin starts adding a passkey to the signed-in user's account.
-func (a *App) AddPasskeyBegin(ctx context.Context, token, password string) (options []byte, next *Step, err error) {
+func (a *Accounts) AddPasskeyBegin(ctx context.Context, token, password string) (options []byte, next *Step, err error) {
 	if a.passkeys == nil {
 		return nil, nil, haven.Errorf(haven.EUNAVAILABLE, "app.AddPasskeyBegin", "passkeys are not configured")
 	}
@@ -139,7 +139,7 @@ func (a *App) AddPasskeyBegin(ctx context.Context, token, password string) (opti
 }
 
 // AddPasskeyFinish stores the new passkey; the user's other sessions end.
-func (a *App) AddPasskeyFinish(ctx context.Context, token, stepSecret, name string, response io.Reader) error {
+func (a *Accounts) AddPasskeyFinish(ctx context.Context, token, stepSecret, name string, response io.Reader) error {
 	if a.passkeys == nil {
 		return haven.Errorf(haven.EUNAVAILABLE, "app.AddPasskeyFinish", "passkeys are not configured")
 	}
@@ -166,7 +166,7 @@ func (a *App) AddPasskeyFinish(ctx context.Context, token, stepSecret, name stri
 // RemoveFactor removes the user's TOTP (factor "totp") or one passkey
 // (factor "passkey" with its credential ID), after re-authentication; the
 // user's other sessions end. The last second factor cannot be removed.
-func (a *App) RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error {
+func (a *Accounts) RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error {
 	const op = "app.RemoveFactor"
 	u, keep, err := a.reauth(ctx, token, password)
 	if err != nil {
@@ -209,7 +209,7 @@ func (a *App) RemoveFactor(ctx context.Context, token, password, factor string, 
 
 // RenewRecoveryCodes replaces the user's recovery codes after
 // re-authentication and returns the new ones, shown this once.
-func (a *App) RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error) {
+func (a *Accounts) RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error) {
 	u, keep, err := a.reauth(ctx, token, password)
 	if err != nil {
 		return nil, err
@@ -231,7 +231,7 @@ func (a *App) RenewRecoveryCodes(ctx context.Context, token, password string) ([
 // now. It never returns a secret (no TOTP seed, no public key, no code).
 // Every signed-in user may read their own, and only their own: it takes no
 // user to name. An unknown or disabled actor is EUNAUTHORIZED.
-func (a *App) OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error) {
+func (a *Accounts) OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error) {
 	var out *haven.Factors
 	err := a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -281,7 +281,7 @@ func factorSummary(ctx context.Context, tx store.Tx, id haven.ID) (*haven.Factor
 // each with whether they have enrolled and their factors (labels, dates and
 // counts, never a secret), so that the programme's administration can see
 // who may sign in and how. Only the programme's administration may.
-func (a *App) FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error) {
+func (a *Accounts) FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error) {
 	var out []*haven.Account
 	err := a.view(ctx, func(tx store.Tx) error {
 		if _, err := a.allow(ctx, tx, actor, policy.UserCreate); err != nil {
@@ -351,7 +351,7 @@ func containsString(ss []string, s string) bool {
 
 // DisableUser disables a user: every session of theirs ends and their API
 // tokens stop working at once.
-func (a *App) DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error {
+func (a *Accounts) DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
 		if err != nil {
@@ -374,7 +374,7 @@ const MaxAPITokenLifetime = 366 * 24 * time.Hour
 // CreateAPIToken makes an API token for one user (hence one organisation
 // and role) for an organisation's system, valid for ttl. The token is
 // returned once and stored hashed.
-func (a *App) CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl time.Duration) (token string, id haven.ID, err error) {
+func (a *Accounts) CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl time.Duration) (token string, id haven.ID, err error) {
 	const op = "app.CreateAPIToken"
 	var p haven.Problems
 	p.Text("name", name, 1, 100)
@@ -413,7 +413,7 @@ func (a *App) CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.
 }
 
 // RevokeAPIToken revokes a token at once.
-func (a *App) RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error {
+func (a *Accounts) RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, err := a.allow(ctx, tx, actor, policy.UserCreate)
 		if err != nil {
@@ -428,7 +428,7 @@ func (a *App) RevokeAPIToken(ctx context.Context, actor haven.Actor, id haven.ID
 
 // AuthenticateToken returns the actor of an API token. A malformed,
 // unknown, expired or revoked token, or a disabled user, is EUNAUTHORIZED.
-func (a *App) AuthenticateToken(ctx context.Context, token string) (haven.Actor, error) {
+func (a *Accounts) AuthenticateToken(ctx context.Context, token string) (haven.Actor, error) {
 	bad := haven.Errorf(haven.EUNAUTHORIZED, "app.AuthenticateToken", "the API token is not valid")
 	if auth.CheckToken(token, auth.APITokenPrefix) != nil {
 		return haven.Actor{}, bad

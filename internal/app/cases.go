@@ -19,11 +19,11 @@ const (
 	indexIdentity = "member_name_dob"
 )
 
-func (a *App) unhcrIndex(n string) []byte {
+func (a *Cases) unhcrIndex(n string) []byte {
 	return a.vault.BlindIndex(indexUNHCR, strings.ToUpper(strings.TrimSpace(n)))
 }
 
-func (a *App) identityIndex(m *haven.Member) []byte {
+func (a *Cases) identityIndex(m *haven.Member) []byte {
 	return a.vault.BlindIndex(indexIdentity, m.FamilyName, m.GivenNames, m.DateOfBirth.String())
 }
 
@@ -56,7 +56,7 @@ type sealedWork struct {
 // is already on a case the organisation referred, or a person on the
 // referral is already on an open case it referred; ENOTFOUND for a
 // nomination the actor cannot see.
-func (a *App) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
+func (a *Cases) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error {
 	return a.update(ctx, func(tx store.Tx) error {
 		w, rules, err := a.referrer(ctx, tx, actor)
 		if err != nil {
@@ -82,7 +82,7 @@ type duplicate struct {
 
 // referrer resolves an actor who refers, with the rules of the year the
 // referral is made (nil when the year has none).
-func (a *App) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (who, *haven.ProgrammeRules, error) {
+func (a *Cases) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (who, *haven.ProgrammeRules, error) {
 	w, err := a.resolve(ctx, tx, actor)
 	if err != nil {
 		return w, nil, err
@@ -101,7 +101,7 @@ func (a *App) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (who
 // nothing. It returns the nomination the referral comes from, if any,
 // moved to its next state in memory, and the possible duplicates on other
 // organisations' cases.
-func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case) (*store.NominationRow, []duplicate, error) {
+func (a *Cases) checkReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case) (*store.NominationRow, []duplicate, error) {
 	const op = "app.CreateReferral"
 	now := a.now()
 	mayRefer := rules != nil && rules.MayRefer(w.org)
@@ -154,7 +154,7 @@ func (a *App) checkReferral(ctx context.Context, tx store.Tx, w who, rules *have
 // the referrer only of its own cases. A match on another organisation's
 // case is returned, to be flagged for the visa office; refusing it would
 // tell the referrer that the other organisation's case exists.
-func (a *App) findDuplicates(ctx context.Context, tx store.Tx, w who, c *haven.Case) ([]duplicate, error) {
+func (a *Cases) findDuplicates(ctx context.Context, tx store.Tx, w who, c *haven.Case) ([]duplicate, error) {
 	const op = "app.CreateReferral"
 	var dups []duplicate
 	same, err := tx.FindCasesByUNHCRIndex(ctx, a.unhcrIndex(c.UNHCRNumber))
@@ -198,7 +198,7 @@ func (a *App) findDuplicates(ctx context.Context, tx store.Tx, w who, c *haven.C
 // writeReferral writes a checked referral: the case sealed under a new
 // data key, its members, the nomination's new state, its possible
 // duplicates, and the audit events.
-func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow, dups []duplicate) error {
+func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow, dups []duplicate) error {
 	now := a.now()
 	var err error
 	if c.ID, err = a.newID("case"); err != nil {
@@ -274,7 +274,7 @@ func (a *App) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Ca
 // A match on another organisation's case is taken and flagged for the
 // visa office alone, as in CreateReferral. The cases carry their new IDs
 // after.
-func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
+func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
 	const op = "app.ImportReferrals"
 	if len(cases) == 0 {
 		return (&haven.Problems{{Field: "file", Message: "the file holds no referral"}}).Err(op)
@@ -337,7 +337,7 @@ func (a *App) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*h
 // MaxImport bounds the referrals of one bulk import.
 const MaxImport = 500
 
-func (a *App) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) {
+func (a *Cases) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) {
 	s := a.sealer(dk, "cases", c.ID)
 	row := &store.CaseRow{
 		ID: c.ID, UNHCRIndex: a.unhcrIndex(c.UNHCRNumber), UNHCRNumber: s.str("unhcr_number", c.UNHCRNumber),
@@ -356,7 +356,7 @@ func (a *App) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) 
 	return row, s.err
 }
 
-func (a *App) memberRow(dk *vault.DataKey, m *haven.Member, ordinal int) (*store.MemberRow, error) {
+func (a *Cases) memberRow(dk *vault.DataKey, m *haven.Member, ordinal int) (*store.MemberRow, error) {
 	s := a.sealer(dk, "members", m.ID)
 	r := &store.MemberRow{
 		ID: m.ID, CaseID: m.CaseID, Ordinal: ordinal, Relationship: m.Relationship, Accompanying: m.Accompanying,
@@ -385,7 +385,7 @@ var facts = policy.View{Assessments: true, Decisions: true, CheckKinds: haven.Ch
 // who stay behind only with view.StayingBehind); otherwise only the
 // members in it, each opened under its own view, with the checks of its
 // own kinds. A member left out is not even loaded, nor its checks.
-func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, view policy.View, members map[haven.ID]policy.View) (*haven.Case, error) {
+func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, view policy.View, members map[haven.ID]policy.View) (*haven.Case, error) {
 	dk, err := a.key(ctx, tx, row.ID)
 	if err != nil {
 		return nil, err
@@ -574,7 +574,7 @@ func (a *App) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, vie
 // FindCaseByID returns the case with the records and fields of the actor's
 // view (policy.ViewOf). ENOTFOUND when there is no such case or the actor
 // may not see it.
-func (a *App) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	var c *haven.Case
 	// A read of a case's sensitive view is itself an act on the record:
 	// it is audited, so breach scoping can tell who saw what.
@@ -612,7 +612,7 @@ type CaseFilter = haven.CaseFilter
 // priority, say): the answer depends on the actor's kind alone, never on a
 // record. EINVALID (field "referring_org_id") when f.ReferringOrgID names no
 // referral or protection partner.
-func (a *App) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
+func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
 	const op = "app.FindCases"
 	var out []*haven.Case
 	var total int
@@ -731,7 +731,7 @@ func storeReach(s policy.Scope, org haven.ID) store.Reach {
 // who may take action on it, in one transaction, and returns the case as
 // the actor then sees it. It is for acts on a case that are not workflow
 // events (a placement, an assignment, a negative assessment).
-func (a *App) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action,
+func (a *Cases) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action policy.Action,
 	fn func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error) (*haven.Case, error) {
 	var out *haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
@@ -760,7 +760,7 @@ func (a *App) onCase(ctx context.Context, actor haven.Actor, id haven.ID, action
 // and locks the case, asks the workflow, lets effect write what the event
 // records (and change the row), stores the new state and appends the audit
 // event, all in one transaction. It returns the case as it stands after.
-func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input,
+func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input,
 	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*haven.Case, error) {
 	var out *haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
@@ -831,29 +831,29 @@ func (a *App) step(ctx context.Context, actor haven.Actor, id haven.ID, in workf
 }
 
 // event applies an event that records nothing but the state change.
-func (a *App) event(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input) (*haven.Case, error) {
+func (a *Cases) event(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input) (*haven.Case, error) {
 	return a.step(ctx, actor, id, in, nil)
 }
 
 // OpenFile opens the visa office's file on a referred case.
-func (a *App) OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventOpenFile})
 }
 
 // StartEligibility starts the Convention refugee assessment.
-func (a *App) StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventStartEligibility})
 }
 
 // ScheduleInterview records that the case goes to interview.
-func (a *App) ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventScheduleInterview})
 }
 
 // RecordAssessment records the visa office's eligibility assessment. A
 // positive one makes the case eligible; a negative one is kept on the case,
 // which stays where it is until the officer refuses it with written reasons.
-func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.ID, as *haven.EligibilityAssessment) (*haven.Case, error) {
+func (a *Cases) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.ID, as *haven.EligibilityAssessment) (*haven.Case, error) {
 	var p haven.Problems
 	for i, g := range as.Grounds {
 		if !g.Valid() {
@@ -906,14 +906,14 @@ func (a *App) RecordAssessment(ctx context.Context, actor haven.Actor, id haven.
 }
 
 // StartAdmissibility starts the admissibility checks of an eligible case.
-func (a *App) StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventStartAdmissibility})
 }
 
 // RecordCheck records one admissibility check of one member. A medical
 // partner records medicals, a screening partner security and criminality,
 // the visa office any. A check for a member of another case is EINVALID.
-func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error) {
+func (a *Cases) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error) {
 	if err := ch.Validate().Err("app.RecordCheck"); err != nil {
 		return nil, err
 	}
@@ -946,7 +946,7 @@ func (a *App) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, c
 // screening or medical organisation that take checks now, each as the
 // actor may see it: the assigned members' identity and the checks of the
 // organisation's kind, nothing else.
-func (a *App) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error) {
+func (a *Cases) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error) {
 	var out []*haven.Case
 	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -992,7 +992,7 @@ func (a *App) FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven
 // case's priority, when it was asked and the case's target date. It names
 // no one: the members' identities are on the partial case (FindCaseByID).
 // Any other organisation gets EFORBIDDEN, which depends on its kind alone.
-func (a *App) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error) {
+func (a *Cases) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error) {
 	out := []*haven.CheckRequest{}
 	err := a.update(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
@@ -1062,7 +1062,7 @@ func (a *App) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*have
 
 // targetDate is the case's referral date plus the target time for its
 // processing priority in the rules of its referral year, or nil.
-func (a *App) targetDate(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Date, error) {
+func (a *Cases) targetDate(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Date, error) {
 	rules, err := tx.FindRules(ctx, row.ReferredAt.Year())
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return nil, nil
@@ -1080,7 +1080,7 @@ func (a *App) targetDate(ctx context.Context, tx store.Tx, row *store.CaseRow) (
 // AssignChecks assigns members of a case to a screening or medical
 // partner, which then reaches those members (and only those) to record its
 // checks. The visa office assigns, while the case takes checks.
-func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error) {
+func (a *Cases) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error) {
 	const op = "app.AssignChecks"
 	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		if !slices.Contains(workflow.Allowed(c.State), haven.EventRecordCheck) {
@@ -1126,12 +1126,12 @@ func (a *App) AssignChecks(ctx context.Context, actor haven.Actor, id, orgID hav
 }
 
 // ConfirmAdmissible records that every traveller is admissible.
-func (a *App) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventConfirmAdmissible})
 }
 
 // note writes a case note with the written reasons of an event.
-func (a *App) note(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, ev haven.CaseEvent, text string) (haven.ID, error) {
+func (a *Cases) note(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, ev haven.CaseEvent, text string) (haven.ID, error) {
 	id, err := a.newID("note")
 	if err != nil {
 		return "", err
@@ -1149,7 +1149,7 @@ func (a *App) note(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *v
 }
 
 // decision writes a decision row.
-func (a *App) decision(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, d *haven.Decision) error {
+func (a *Cases) decision(ctx context.Context, tx store.Tx, w who, c *haven.Case, dk *vault.DataKey, d *haven.Decision) error {
 	did, err := a.newID("dec")
 	if err != nil {
 		return err
@@ -1168,7 +1168,7 @@ func (a *App) decision(ctx context.Context, tx store.Tx, w who, c *haven.Case, d
 // SplitDecision removes members from the case with written reasons (some
 // members accepted, others not). Their places in the cap, if any, are
 // released.
-func (a *App) SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error) {
+func (a *Cases) SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error) {
 	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventSplit, Excluded: excluded, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			for _, m := range excluded {
@@ -1205,7 +1205,7 @@ func ledgerPartner(ctx context.Context, tx store.Tx, row *store.CaseRow) (haven.
 // cap for every traveller, in the same transaction. When the cap or the
 // partner's allocation has too few places left, it fails with ECONFLICT and
 // nothing changes, however many approvals race for the last places.
-func (a *App) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in ApproveInput) (*haven.Case, error) {
+func (a *Cases) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in ApproveInput) (*haven.Case, error) {
 	ev, visa := haven.EventApprove, haven.VisaPermanentResident
 	if in.Emergency {
 		ev, visa = haven.EventApproveEmergency, haven.VisaTemporaryPermit
@@ -1252,7 +1252,7 @@ func (a *App) Approve(ctx context.Context, actor haven.Actor, id haven.ID, in Ap
 // Refuse refuses the case with written reasons and records the notice to
 // the referring partner, so that it can refer the family elsewhere. Any
 // places held in the cap are released.
-func (a *App) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+func (a *Cases) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
 	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRefuse, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			now := a.now()
@@ -1266,7 +1266,7 @@ func (a *App) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reason
 
 // BookTravel books the approved family's journey. Every traveller's medical
 // must still be valid on the travel date.
-func (a *App) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
+func (a *Cases) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
 	var p haven.Problems
 	if t.Date.IsZero() {
 		p.Add("date", "enter the travel date")
@@ -1292,7 +1292,7 @@ func (a *App) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t 
 
 // RecordArrival records the family's arrival; their places in the cap turn
 // from reserved to arrived.
-func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error) {
+func (a *Cases) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error) {
 	ar.PortOfEntry = strings.ToUpper(strings.TrimSpace(ar.PortOfEntry))
 	var p haven.Problems
 	if ar.Date.IsZero() {
@@ -1316,7 +1316,7 @@ func (a *App) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID,
 
 // AssignSettlement places an approved case with a settlement organisation.
 // It changes no state: the placement is recorded and audited.
-func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error) {
+func (a *Cases) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error) {
 	const op = "app.AssignSettlement"
 	return a.onCase(ctx, actor, id, policy.CaseProcess, func(tx store.Tx, w who, row *store.CaseRow, c *haven.Case) error {
 		switch c.State {
@@ -1343,34 +1343,34 @@ func (a *App) AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID
 
 // BeginSettlement records that the settlement organisation has taken the
 // family in.
-func (a *App) BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventBeginSettlement})
 }
 
 // Close closes a case at the end of settlement.
-func (a *App) Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventClose})
 }
 
 // Hold puts the case on hold with reasons; Resume returns it where it was.
-func (a *App) Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+func (a *Cases) Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventHold, Reasons: reasons})
 }
 
 // RequestInfo asks the referring partner for more information (not a
 // refusal); Resume returns the case where it was.
-func (a *App) RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error) {
+func (a *Cases) RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventRequestInfo, Reasons: what})
 }
 
 // Resume returns a held or information-requested case to where it was.
-func (a *App) Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
+func (a *Cases) Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventResume})
 }
 
 // Withdraw withdraws the case with reasons, by the referring partner or the
 // visa office. Any places held in the cap are released.
-func (a *App) Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
+func (a *Cases) Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error) {
 	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventWithdraw, Reasons: reasons},
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			return nil, tx.Release(ctx, c.ID, nil, a.now())
@@ -1385,4 +1385,34 @@ func memberIDs(c *haven.Case) []haven.ID {
 		out[i] = m.ID
 	}
 	return out
+}
+
+// ShredCase destroys a case's data key (crypto-shredding): every sealed
+// field of the case, its members and its records becomes unreadable for
+// good, and the blind indexes of its UNHCR number and its members' names
+// and dates of birth are deleted with it, so the case no longer matches a
+// duplicate check; states, dates, the ledger and the audit trail stay whole. Only
+// the programme's administration may; the act is itself audited.
+func (a *Cases) ShredCase(ctx context.Context, actor haven.Actor, id haven.ID) error {
+	return a.update(ctx, func(tx store.Tx) error {
+		w, err := a.allow(ctx, tx, actor, policy.KeysManage)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.FindCaseByID(ctx, id, true); err != nil {
+			return err
+		}
+		if err := tx.DeleteDataKey(ctx, id); err != nil {
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return haven.Errorf(haven.ECONFLICT, "app.ShredCase", "the case is already shredded")
+			}
+			return err
+		}
+		// The blind indexes go in the same transaction: left behind, they
+		// would still answer whether a given person or UNHCR number was here.
+		if err := tx.DeleteCaseIndexes(ctx, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, w.actor(), "case.shred", "case", id, id, nil)
+	})
 }
