@@ -24,7 +24,9 @@ type Dialect struct {
 	date func(haven.Date) any
 
 	// in is the condition "col is one of vals" ([]string or []int64), its
-	// placeholders numbered from first, and the arguments it binds. SQLite
+	// placeholders numbered from first, and the arguments it binds. In the
+	// statement's text the condition must come after every placeholder
+	// numbered below first, and before any numbered above its own. SQLite
 	// has no arrays: one placeholder per value. PostgreSQL takes the whole
 	// list as one array argument, so a statement's text does not change
 	// with the list's length.
@@ -73,7 +75,7 @@ func SQLite(mapErr func(op string, err error) error) *Dialect {
 		name:   "sqlite",
 		mapErr: mapErr,
 		date:   func(d haven.Date) any { return d.String() },
-		in: func(col string, first int, vals any) (string, []any) {
+		in: func(col string, _ int, vals any) (string, []any) {
 			var args []any
 			switch v := vals.(type) {
 			case []string:
@@ -96,8 +98,16 @@ func SQLite(mapErr func(op string, err error) error) *Dialect {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(first + i))
+				// A bare ?, not $NNN: SQLite looks each $name up among the
+				// names already seen (a linear search per parameter, so a
+				// list of 500 costs 125,000 comparisons at every prepare),
+				// and the driver parses each name back to its number at
+				// every bind. A bare ? takes the number after the largest
+				// seen so far in the statement's text: first, then on, as
+				// long as the list follows the placeholders below first
+				// (the contract of in). Measured: audit verification 6 to
+				// 13% slower with $NNN.
+				b.WriteByte('?')
 			}
 			b.WriteByte(')')
 			return b.String(), args
