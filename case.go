@@ -226,10 +226,17 @@ type Offer struct {
 	// Removable are the members a split decision may remove, when split
 	// is offered.
 	Removable []ID
+	// Permitted are the events the policies let the reader apply to this
+	// case, whether or not it can take them now: Events are those of them
+	// it can. A page tells "not now" from "not yours" by it.
+	Permitted []CaseEvent
 }
 
 // Can reports whether the event e is offered.
 func (o *Offer) Can(e CaseEvent) bool { return o != nil && slices.Contains(o.Events, e) }
+
+// Permits reports whether the policies let the reader apply e to the case.
+func (o *Offer) Permits(e CaseEvent) bool { return o != nil && slices.Contains(o.Permitted, e) }
 
 // NominationOffer is what the reader of a nomination may do to it now: the
 // events the nomination can take (the workflow's nomination table) that

@@ -64,6 +64,11 @@ func (a *Cases) offer(w who, rel policy.Relation, c *haven.Case) *haven.Offer {
 		return o
 	}
 	may := func(action policy.Action) bool { return policy.Decide(w.actor(), action, rel).Allowed }
+	for _, ev := range haven.CaseEvents {
+		if action, ok := eventAction[ev]; ok && may(action) {
+			o.Permitted = append(o.Permitted, ev)
+		}
+	}
 	for _, ev := range workflow.Possible(c, haven.DateOf(a.now())) {
 		if action, ok := eventAction[ev]; ok && may(action) {
 			o.Events = append(o.Events, ev)

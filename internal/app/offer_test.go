@@ -32,6 +32,16 @@ func TestOffer(t *testing.T) {
 		if got := events(e.unhcr, c.ID); got != "withdraw" {
 			t.Errorf("the referring partner, referred: %s", got)
 		}
+		// What the policies let each apply at all, whatever the state: the
+		// pages tell "not now" from "not yours" by it.
+		if o := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)).Offer; !o.Permits(haven.EventWithdraw) || o.Permits(haven.EventSplit) ||
+			o.Permits(haven.EventApprove) || len(o.Permitted) != 1 {
+			t.Errorf("the referring partner is permitted %v", o.Permitted)
+		}
+		if o := m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)).Offer; !o.Permits(haven.EventSplit) || !o.Permits(haven.EventWithdraw) ||
+			o.Permits(haven.EventRecordCheck) {
+			t.Errorf("the visa office is permitted %v", o.Permitted)
+		}
 		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
 		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
 		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,

@@ -220,30 +220,51 @@ func (s *server) handleWithdrawForm(w http.ResponseWriter, r *http.Request, v *v
 		s.fail(w, r, v, err)
 		return
 	}
-	if v.Kind() != haven.OrgVisaOffice && d.Case.ReferringOrgID != v.Actor.OrgID {
+	status := caseOfferStatus(d.Case, haven.EventWithdraw)
+	if status == http.StatusForbidden {
 		s.forbidden(w, r, v)
 		return
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
 	p.Data = d
-	s.render(w, r, http.StatusOK, "partner_withdraw", p)
+	if status != http.StatusOK {
+		p.Alert = p.t("partner.case.not_now")
+	}
+	s.render(w, r, status, "partner_withdraw", p)
+}
+
+// caseOfferStatus is how a confirmation page of the act ev answers: 200
+// when the app offers it now; 403 when the viewer may never apply it to
+// this case; otherwise 409, the page saying why, with no form.
+func caseOfferStatus(c *haven.Case, ev haven.CaseEvent) int {
+	switch {
+	case c.Offer.Can(ev):
+		return http.StatusOK
+	case !c.Offer.Permits(ev):
+		return http.StatusForbidden
+	}
+	return http.StatusConflict
 }
 
 // handleSplitForm is the confirmation page of a split decision: the
 // members it may remove, the reasons, and what will happen.
 func (s *server) handleSplitForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgVisaOffice {
-		s.forbidden(w, r, v)
-		return
-	}
 	d, err := s.loadCase(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
+	status := caseOfferStatus(d.Case, haven.EventSplit)
+	if status == http.StatusForbidden {
+		s.forbidden(w, r, v)
+		return
+	}
 	p := s.newPage(w, r, v)
 	p.Protected = true
 	p.Data = &splitData{caseData: d, Removable: removable(d.Case)}
-	s.render(w, r, http.StatusOK, "partner_split", p)
+	if status != http.StatusOK {
+		p.Alert = p.t("partner.case.not_now")
+	}
+	s.render(w, r, status, "partner_split", p)
 }

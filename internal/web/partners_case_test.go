@@ -131,6 +131,21 @@ func TestVisaOfficeSideStates(t *testing.T) {
 	if r.StatusCode != 200 || f.caseState(t, c2.ID) != haven.StateWithdrawn {
 		t.Fatalf("referring partner's withdrawal: %d %s", r.StatusCode, f.caseState(t, c2.ID))
 	}
+	// The confirmation pages answer from the app's offer: a withdrawn case
+	// can take no withdrawal now (409, said, no form); a split is never the
+	// referrer's (403), nor a withdrawal the settlement organisation's.
+	r, body = rp.get("/cases/" + string(c2.ID) + "/withdraw")
+	if r.StatusCode != http.StatusConflict || !strings.Contains(body, "This case cannot take this step now") ||
+		strings.Contains(body, `action="/cases/`+string(c2.ID)+`/withdraw"`) {
+		t.Fatalf("withdrawing a withdrawn case: %d\n%s", r.StatusCode, text(body))
+	}
+	if r, _ := rp.get("/cases/" + string(c2.ID) + "/split"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("the referrer's split page: %d", r.StatusCode)
+	}
+	c3 := f.refer(t, "Third", 1, haven.PriorityNormal)
+	if r, _ := rp.get("/cases/" + string(c3.ID) + "/withdraw"); r.StatusCode != 200 {
+		t.Fatalf("the referrer's withdraw page: %d", r.StatusCode)
+	}
 }
 
 // toAdmissibilityFrom takes a case at interview to its admissibility checks.
