@@ -97,6 +97,33 @@ func (a *Cases) referrer(ctx context.Context, tx store.Tx, actor haven.Actor) (w
 	return w, rules, err
 }
 
+// MayRefer reports whether the actor's organisation may refer a case
+// today: its kind and role may, and this year's programme rules let it
+// (from 2023 some protection partners refer directly). It writes nothing;
+// the pages ask it to offer referral and import, so that they keep no
+// copy of who may refer.
+func (a *Cases) MayRefer(ctx context.Context, actor haven.Actor) (bool, error) {
+	may := false
+	err := a.view(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		if !policy.Allowed(w.org.Kind, w.user.Role, policy.CaseRefer) {
+			return nil
+		}
+		rules, err := tx.FindRules(ctx, a.now().Year())
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		may = policy.Decide(w.actor(), policy.CaseRefer, policy.Relation{Kind: policy.KindProgramme, MayRefer: rules.MayRefer(w.org)}).Allowed
+		return nil
+	})
+	return may, err
+}
+
 // checkReferral applies every rule a referral must meet and writes
 // nothing. It returns the nomination the referral comes from, if any,
 // moved to its next state in memory, and the possible duplicates on other

@@ -15,7 +15,22 @@ import (
 // work.
 func (s *server) handleHome(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
+	var d homeData
+	if v.Kind().IsReferringPartner() {
+		var err error
+		if d.MayRefer, err = s.cases.MayRefer(r.Context(), v.Actor); err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+	}
+	p.Data = &d
 	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// homeData is what the start page offers beside its kind's cards.
+type homeData struct {
+	// MayRefer: the organisation may refer cases today (the app says).
+	MayRefer bool
 }
 
 // queuePage is the number of cases a list shows at once.

@@ -312,3 +312,36 @@ func TestDeclineOnItsOwnPage(t *testing.T) {
 
 // html_ is the page as text with entities decoded, tags kept out.
 func html_(body string) string { return text(body) }
+
+// TestReferralOfferedByTheRules: who may refer is the app's to say (the
+// kind of organisation and the year's rules): a protection partner the
+// rules let refer gets the referral and import pages, one they do not,
+// none.
+func TestReferralOfferedByTheRules(t *testing.T) {
+	f := newFixture(t, false)
+	fld := f.browser(t)
+	fld.signIn(f.users[haven.OrgProtectionPartner])
+	_, body := fld.get("/")
+	if strings.Contains(body, `href="/referrals/new"`) || strings.Contains(body, `href="/referrals/import"`) {
+		t.Fatalf("a protection partner the rules do not let refer is offered referral:\n%s", text(body))
+	}
+	for _, path := range []string{"/referrals/new", "/referrals/import"} {
+		if r, _ := fld.get(path); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("GET %s: %d", path, r.StatusCode)
+		}
+	}
+	rules := must(f.app.Programme.FindRules(f.ctx, f.admin, f.clock.Now().Year()))
+	rules.Referrers = append(rules.Referrers, f.orgs[haven.OrgProtectionPartner].ID)
+	if err := f.app.Programme.SetRules(f.ctx, f.admin, rules); err != nil {
+		t.Fatal(err)
+	}
+	_, body = fld.get("/")
+	if !strings.Contains(body, `href="/referrals/new"`) || !strings.Contains(body, `href="/referrals/import"`) {
+		t.Fatalf("a protection partner the rules let refer is not offered referral:\n%s", text(body))
+	}
+	for _, path := range []string{"/referrals/new", "/referrals/import"} {
+		if r, _ := fld.get(path); r.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, r.StatusCode)
+		}
+	}
+}

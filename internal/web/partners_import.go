@@ -174,8 +174,7 @@ func importColumns(p *page) []importColumn {
 
 // handleImportForm shows the upload form and the formats.
 func (s *server) handleImportForm(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
+	if !s.mayRefer(w, r, v) {
 		return
 	}
 	p := s.newPage(w, r, v)
@@ -187,8 +186,7 @@ func (s *server) handleImportForm(w http.ResponseWriter, r *http.Request, v *vie
 // handleImport reads the uploaded file and imports its referrals, all or
 // none, and shows the report or the cases created.
 func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
+	if !s.mayRefer(w, r, v) {
 		return
 	}
 	up, _ := r.Context().Value(uploadKey{}).(*upload)

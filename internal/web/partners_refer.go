@@ -167,11 +167,25 @@ func init() {
 		check: checkReferStep, send: (*server).sendReferral, show: (*server).showRefer}
 }
 
+// mayRefer asks the app whether the viewer's organisation may refer today
+// (its kind, and this year's rules), and answers the request with 403 when
+// it may not.
+func (s *server) mayRefer(w http.ResponseWriter, r *http.Request, v *viewer) bool {
+	ok, err := s.cases.MayRefer(r.Context(), v.Actor)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return false
+	}
+	if !ok {
+		s.forbidden(w, r, v)
+	}
+	return ok
+}
+
 // handleReferStart shows the referral's first page, empty: a family from
 // the partner's own caseload.
 func (s *server) handleReferStart(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
+	if !s.mayRefer(w, r, v) {
 		return
 	}
 	s.showRefer(w, r, v, s.newPage(w, r, v), http.StatusOK, &flowState{ans: url.Values{}, step: "case"})
@@ -212,8 +226,7 @@ func (s *server) handleReferNomination(w http.ResponseWriter, r *http.Request, v
 
 // handleRefer takes one page of the referral.
 func (s *server) handleRefer(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
+	if !s.mayRefer(w, r, v) {
 		return
 	}
 	s.runFlow(referFlow, w, r, v)

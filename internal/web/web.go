@@ -65,6 +65,7 @@ type Cases interface {
 	BeginSettlement(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	Close(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
+	MayRefer(ctx context.Context, actor haven.Actor) (bool, error)
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
