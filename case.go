@@ -122,6 +122,10 @@ func (n *Nomination) Validate(now time.Time) Problems {
 // allowed to see them.
 type Case struct {
 	ID ID
+	// Reference is the case's short reference for people ("HRD-2026-K7QM2A"):
+	// the year of referral and six random characters. It is no secret and
+	// says nothing of the family, nor of how many cases there are.
+	Reference string
 	// UNHCRNumber is UNHCR's case number. Encrypted at rest, found by a
 	// blind index.
 	UNHCRNumber    string
@@ -563,7 +567,9 @@ const MaxImportFile = 1 << 20
 // CheckRequest is one member a screening or medical partner is asked to
 // examine, as its work list shows it: what to do and how soon, no more.
 type CheckRequest struct {
-	CaseID   ID
+	CaseID ID
+	// CaseReference is the case's short reference.
+	CaseReference string
 	MemberID ID
 	// Kinds are the kinds of check the organisation records.
 	Kinds []CheckKind

@@ -195,19 +195,21 @@ type checkRequestList struct {
 }
 
 type checkRequestJSON struct {
-	CaseID     haven.ID          `json:"case_id"`
-	MemberID   haven.ID          `json:"member_id"`
-	Kinds      []haven.CheckKind `json:"kinds"`
-	Priority   haven.Priority    `json:"priority,omitempty"`
-	AssignedAt time.Time         `json:"assigned_at"`
-	Due        *haven.Date       `json:"due,omitempty"`
-	Recorded   bool              `json:"recorded"`
+	CaseID        haven.ID          `json:"case_id"`
+	CaseReference string            `json:"case_reference,omitempty"`
+	MemberID      haven.ID          `json:"member_id"`
+	Kinds         []haven.CheckKind `json:"kinds"`
+	Priority      haven.Priority    `json:"priority,omitempty"`
+	AssignedAt    time.Time         `json:"assigned_at"`
+	Due           *haven.Date       `json:"due,omitempty"`
+	Recorded      bool              `json:"recorded"`
 }
 
 // caseJSON is a case as the actor may see it: the app has already cleared
 // every field and dropped every record outside the actor's view.
 type caseJSON struct {
 	ID                    haven.ID                 `json:"id"`
+	Reference             string                   `json:"reference,omitempty"`
 	UNHCRNumber           string                   `json:"unhcr_number,omitempty"`
 	ReferringOrgID        haven.ID                 `json:"referring_org_id,omitempty"`
 	NominationID          haven.ID                 `json:"nomination_id,omitempty"`
@@ -398,7 +400,7 @@ type caseList struct {
 func boolPtr(b bool) *bool { return &b }
 
 func caseOut(c *haven.Case) caseJSON {
-	out := caseJSON{ID: c.ID, UNHCRNumber: c.UNHCRNumber, ReferringOrgID: c.ReferringOrgID, NominationID: c.NominationID,
+	out := caseJSON{ID: c.ID, Reference: c.Reference, UNHCRNumber: c.UNHCRNumber, ReferringOrgID: c.ReferringOrgID, NominationID: c.NominationID,
 		State: c.State, ResumeState: c.ResumeState, SubmissionPriority: c.SubmissionPriority, ProcessingPriority: c.ProcessingPriority,
 		PrimaryCategory: c.PrimaryCategory, SecondaryCategory: c.SecondaryCategory, CategoryJustification: c.CategoryJustification,
 		Grounds: c.Grounds, SocialGroups: c.SocialGroups, NationalityCountries: c.NationalityCountries, AsylumCountry: c.AsylumCountry,

@@ -49,7 +49,7 @@ func listCheckRequests(c *call, _ *none) (checkRequestList, error) {
 	}
 	out := checkRequestList{Requests: []checkRequestJSON{}}
 	for _, r := range rs {
-		out.Requests = append(out.Requests, checkRequestJSON{CaseID: r.CaseID, MemberID: r.MemberID, Kinds: r.Kinds,
+		out.Requests = append(out.Requests, checkRequestJSON{CaseID: r.CaseID, CaseReference: r.CaseReference, MemberID: r.MemberID, Kinds: r.Kinds,
 			Priority: r.Priority, AssignedAt: r.AssignedAt, Due: r.Due, Recorded: r.Recorded})
 	}
 	return out, nil

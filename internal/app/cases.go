@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/base32"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -239,6 +242,9 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.
 	}
 	c.State, c.ResumeState, c.ReferredAt, c.UpdatedAt, c.Version = haven.StateReferred, "", now, now, 1
 	c.VisaKind, c.AdmissionYear, c.SettlementOrgID = "", 0, ""
+	if c.Reference, err = a.newReference(ctx, tx, now.Year()); err != nil {
+		return err
+	}
 	dk, err := a.newKey(ctx, tx, c.ID)
 	if err != nil {
 		return err
@@ -364,10 +370,33 @@ func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []
 // MaxImport bounds the referrals of one bulk import.
 const MaxImport = 500
 
+// referenceEncoding writes references: upper-case base32, which has no 0,
+// 1, 8 or 9 to take for O, I, B or g when read aloud.
+var referenceEncoding = base32.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567").WithPadding(base32.NoPadding)
+
+// newReference draws a case reference of year not yet taken: "HRD-", the
+// year, and six random characters (30 bits). Random, not sequential, so a
+// partner that sees its own references learns nothing of how many cases
+// others refer. The unique index is the last word between processes.
+func (a *Cases) newReference(ctx context.Context, tx store.Tx, year int) (string, error) {
+	for range 8 {
+		b := make([]byte, 4)
+		if _, err := io.ReadFull(a.rand, b); err != nil {
+			return "", haven.Internal("app.newReference", err)
+		}
+		ref := fmt.Sprintf("HRD-%d-%s", year, referenceEncoding.EncodeToString(b)[:6])
+		taken, err := tx.CaseReferenceTaken(ctx, ref)
+		if err != nil || !taken {
+			return ref, err
+		}
+	}
+	return "", haven.Errorf(haven.EINTERNAL, "app.newReference", "no free case reference was drawn")
+}
+
 func (a *Cases) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error) {
 	s := a.sealer(dk, "cases", c.ID)
 	row := &store.CaseRow{
-		ID: c.ID, UNHCRIndex: a.unhcrIndex(c.UNHCRNumber), UNHCRNumber: s.str("unhcr_number", c.UNHCRNumber),
+		ID: c.ID, Reference: c.Reference, UNHCRIndex: a.unhcrIndex(c.UNHCRNumber), UNHCRNumber: s.str("unhcr_number", c.UNHCRNumber),
 		ReferringOrgID: c.ReferringOrgID, NominationID: c.NominationID, State: c.State, ResumeState: c.ResumeState,
 		SubmissionPriority: c.SubmissionPriority, ProcessingPriority: c.ProcessingPriority,
 		PrimaryCategory: c.PrimaryCategory, SecondaryCategory: c.SecondaryCategory,
@@ -426,7 +455,7 @@ func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 	}
 	o := a.opener(dk, "cases", row.ID)
 	c := &haven.Case{
-		ID: row.ID, UNHCRNumber: o.str("unhcr_number", when(view.Narrative, row.UNHCRNumber)), ReferringOrgID: row.ReferringOrgID,
+		ID: row.ID, Reference: row.Reference, UNHCRNumber: o.str("unhcr_number", when(view.Narrative, row.UNHCRNumber)), ReferringOrgID: row.ReferringOrgID,
 		NominationID: row.NominationID, State: row.State, ResumeState: row.ResumeState,
 		SubmissionPriority: row.SubmissionPriority, ProcessingPriority: row.ProcessingPriority,
 		PrimaryCategory: row.PrimaryCategory, SecondaryCategory: row.SecondaryCategory,
@@ -720,13 +749,13 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 				// outside them is a bug, and the list must not be served.
 				return haven.Errorf(haven.EINTERNAL, op, "a listed case is outside the reader's reach")
 			}
-			c := &haven.Case{ID: r.ID, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
+			c := &haven.Case{ID: r.ID, Reference: r.Reference, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
 				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
 				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 			v.Redact(c)
-			c.ID = r.ID
+			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
 		}
 		return nil
@@ -1063,7 +1092,7 @@ func (a *Cases) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*ha
 				if !d.Allowed {
 					continue
 				}
-				cr := &haven.CheckRequest{CaseID: id, MemberID: as.MemberID, Kinds: v.CheckKinds, AssignedAt: as.AssignedAt, Recorded: rel.CheckRecorded}
+				cr := &haven.CheckRequest{CaseID: id, CaseReference: row.Reference, MemberID: as.MemberID, Kinds: v.CheckKinds, AssignedAt: as.AssignedAt, Recorded: rel.CheckRecorded}
 				if v.Priority {
 					cr.Priority = row.ProcessingPriority
 					if due == nil {

@@ -255,6 +255,6 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 			ch.Details, ch.PoliticalMotivationReasons = "", ""
 		}
 	}
-	c.ID = row.ID
+	c.ID, c.Reference = row.ID, row.Reference
 	return c, nil
 }

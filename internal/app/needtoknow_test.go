@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -314,6 +315,44 @@ func TestReferrerContactEndsWhenFinal(t *testing.T) {
 		rv := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID))
 		if rv.Members[0].Contact != "" || rv.Members[0].Whereabouts != "" || rv.Members[0].ConfidentialNotes != "" || rv.Members[0].FamilyName == "" {
 			t.Fatalf("the referrer on a withdrawn case: %+v", rv.Members[0])
+		}
+	})
+}
+
+// TestCaseReference: every referral gets a short reference of its year,
+// random, unique, and every reader of the case (a check partner's part of
+// it, a list's row) carries it.
+func TestCaseReference(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		shape := regexp.MustCompile(`^HRD-2026-[A-Z2-7]{6}$`)
+		seen := map[string]bool{}
+		var last *haven.Case
+		for i := range 5 {
+			c := e.refer(t, referral(fmt.Sprintf("Ref%d", i), 1, haven.PriorityNormal))
+			if !shape.MatchString(c.Reference) || seen[c.Reference] {
+				t.Fatalf("reference %q (seen before: %v)", c.Reference, seen[c.Reference])
+			}
+			seen[c.Reference] = true
+			last = c
+		}
+		if got := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, last.ID)); got.Reference != last.Reference {
+			t.Fatalf("the referrer reads %q, want %q", got.Reference, last.Reference)
+		}
+		cs, _ := must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{}))
+		for _, c := range cs {
+			if !seen[c.Reference] {
+				t.Fatalf("a listed case without its reference: %+v", c)
+			}
+		}
+		c := e.inAdmissibility(t, last)
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, e.orgs[haven.OrgMedicalPartner].ID, memberIDsOf(c)))
+		if got := m(e.app.Cases.FindCaseByID(e.ctx, e.medical, c.ID)); got.Reference != last.Reference {
+			t.Fatalf("the medical partner reads %q", got.Reference)
+		}
+		reqs := must[[]*haven.CheckRequest](t)(e.app.Cases.FindCheckRequests(e.ctx, e.medical))
+		if len(reqs) != 1 || reqs[0].CaseReference != last.Reference {
+			t.Fatalf("check requests: %+v", reqs)
 		}
 	})
 }

@@ -173,7 +173,7 @@ func Travels(m *haven.Member) bool { return m.Accompanying && !m.Excluded }
 // Redact clears every field of c outside v, the plain ones as well as the
 // sealed ones, and drops the records v leaves out. The app calls it on
 // what it returns, after loading only the sealed fields v includes. The
-// case's ID always stays.
+// case's ID and reference always stay.
 func (v View) Redact(c *haven.Case) {
 	if c == nil {
 		return

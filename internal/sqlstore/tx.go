@@ -628,13 +628,27 @@ func (t *Tx) FindNominations(ctx context.Context, f store.NominationFilter) ([]*
 func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 	_, err := t.exec(ctx, "CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
-		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
+		reference)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		c.ID, c.UNHCRIndex, []byte(c.UNHCRNumber), c.ReferringOrgID, nullStr(c.NominationID), c.State, c.ResumeState,
 		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
-		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version)
+		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version, nullStr(haven.ID(c.Reference)))
 	return err
+}
+
+// CaseReferenceTaken reports whether a case has the reference.
+func (t *Tx) CaseReferenceTaken(ctx context.Context, reference string) (bool, error) {
+	var n int
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE reference = $1`, reference).Scan(&n)
+	return n > 0, t.mapErr("CaseReferenceTaken", err)
+}
+
+// FindCaseByReference returns the case with the reference.
+func (t *Tx) FindCaseByReference(ctx context.Context, reference string) (*store.CaseRow, error) {
+	c, err := scanCase(t.q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE reference = $1`, reference))
+	return c, t.mapErr("FindCaseByReference", err)
 }
 
 // UpdateCase writes the case's mutable columns if nobody changed it meanwhile.
@@ -650,7 +664,8 @@ func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 
 const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
-	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version`
+	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
+	coalesce(reference, '')`
 
 func scanCase(s scanner) (*store.CaseRow, error) {
 	var c store.CaseRow
@@ -659,7 +674,8 @@ func scanCase(s scanner) (*store.CaseRow, error) {
 	var referred, updated string
 	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
 		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
-		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version); err != nil {
+		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version,
+		&c.Reference); err != nil {
 		return nil, err
 	}
 	var d decoder

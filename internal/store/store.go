@@ -121,6 +121,10 @@ type Tx interface {
 	FindNominationByID(ctx context.Context, id haven.ID) (*NominationRow, error)
 	FindNominations(ctx context.Context, f NominationFilter) ([]*NominationRow, error)
 
+	// CaseReferenceTaken reports whether a case has the reference.
+	CaseReferenceTaken(ctx context.Context, reference string) (bool, error)
+	// FindCaseByReference returns the case with the reference, or ENOTFOUND.
+	FindCaseByReference(ctx context.Context, reference string) (*CaseRow, error)
 	// CreateCase inserts c. Two cases may share a UNHCR case number's
 	// blind index (a possible duplicate, see CreateCaseDuplicate).
 	CreateCase(ctx context.Context, c *CaseRow) error
@@ -453,6 +457,9 @@ type NominationFilter struct {
 
 // CaseRow is a case as stored.
 type CaseRow struct {
+	// Reference is the case's short reference (haven.Case.Reference),
+	// unique.
+	Reference string
 	ID                    haven.ID
 	UNHCRIndex            []byte
 	UNHCRNumber           Sealed

@@ -27,6 +27,12 @@ func TestWorkQueue(t *testing.T) {
 	if len(ids) != 3 || ids[0][1] != string(emergency.ID) || ids[1][1] != string(urgent.ID) || ids[2][1] != string(normal.ID) {
 		t.Fatalf("queue order %v", ids)
 	}
+	// Each row reads by its short reference.
+	for _, c := range []*haven.Case{normal, emergency, urgent} {
+		if c.Reference == "" || !strings.Contains(body, "<code>"+c.Reference+"</code>") {
+			t.Fatalf("the queue lacks the reference %q", c.Reference)
+		}
+	}
 	// The list shows no sealed field: it opens none.
 	if strings.Contains(body, "FamilyEmergency") || strings.Contains(body, "Told of") {
 		t.Fatal("the work queue shows sealed fields")

@@ -143,3 +143,46 @@ func testCaseReach(t *testing.T, s store.Store) {
 		return nil
 	})
 }
+
+// testCaseReference: a case's reference is stored, found, and unique; a
+// case without one (written before references) reads as "".
+func testCaseReference(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	c := newCase("case_ref", f, haven.PriorityNormal, t0)
+	c.Reference = "HRD-2025-ABCDEF"
+	createCase(t, s, c, 1)
+	createCase(t, s, newCase("case_noref", f, haven.PriorityNormal, t0), 1)
+	createCase(t, s, newCase("case_noref2", f, haven.PriorityNormal, t0), 1)
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindCaseByReference(ctx, "HRD-2025-ABCDEF")
+		if err != nil {
+			return err
+		}
+		if got.ID != "case_ref" || got.Reference != "HRD-2025-ABCDEF" {
+			t.Errorf("by reference: %+v", got)
+		}
+		if _, err := tx.FindCaseByReference(ctx, "HRD-2025-ZZZZZZ"); haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+			t.Errorf("an unknown reference: %v", err)
+		}
+		for ref, want := range map[string]bool{"HRD-2025-ABCDEF": true, "HRD-2025-ABCDEG": false} {
+			if taken, err := tx.CaseReferenceTaken(ctx, ref); err != nil || taken != want {
+				t.Errorf("CaseReferenceTaken(%s) = %v, %v", ref, taken, err)
+			}
+		}
+		old, err := tx.FindCaseByID(ctx, "case_noref", false)
+		if err != nil {
+			return err
+		}
+		if old.Reference != "" {
+			t.Errorf("a case without a reference reads %q", old.Reference)
+		}
+		return nil
+	})
+	dup := newCase("case_dupref", f, haven.PriorityNormal, t0)
+	dup.Reference = "HRD-2025-ABCDEF"
+	err := s.Update(ctx, func(tx store.Tx) error { return tx.CreateCase(ctx, dup) })
+	if haven.ErrorCodeOf(err) != haven.ECONFLICT {
+		t.Errorf("a reference given twice: %v", err)
+	}
+}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseReach", testCaseReach},
+		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
 		{"IntegrationPlan", testIntegrationPlan},
 		{"AuditSequence", testAuditSequence},
