@@ -570,7 +570,7 @@ type CheckRequest struct {
 	CaseID ID
 	// CaseReference is the case's short reference.
 	CaseReference string
-	MemberID ID
+	MemberID      ID
 	// Kinds are the kinds of check the organisation records.
 	Kinds []CheckKind
 	// Priority is the case's processing priority.

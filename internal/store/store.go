@@ -459,7 +459,7 @@ type NominationFilter struct {
 type CaseRow struct {
 	// Reference is the case's short reference (haven.Case.Reference),
 	// unique.
-	Reference string
+	Reference             string
 	ID                    haven.ID
 	UNHCRIndex            []byte
 	UNHCRNumber           Sealed
