@@ -36,10 +36,10 @@ func fixed(tag string) *haven.Case {
 
 // anonymous returns a copy of c without what differs between two equal
 // referrals by two organisations stored apart: the IDs Haven draws at
-// random.
+// random, and the reference it draws.
 func anonymous(c *haven.Case) *haven.Case {
 	d := *c
-	d.ID, d.ReferringOrgID, d.Members = "", "", nil
+	d.ID, d.Reference, d.ReferringOrgID, d.Members = "", "", "", nil
 	for _, m := range c.Members {
 		n := *m
 		n.ID, n.CaseID = "", ""

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func TestCaseDuplicatesMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkCaseDuplicatesMigration(t, db, func(m *store.MemberRow) {
+		checkCaseDuplicatesMigration(t, db, func(c *store.CaseRow) { exec(oldCaseSQL, oldCaseArgs(c)...) }, func(m *store.MemberRow) {
 			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
 				VALUES (?, ?, ?, ?, 1, ?, '["IR"]', '["fa"]', ?)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
 		}, func() error { _, err := db.Migrate(ctx); return err }, func() int {
@@ -92,7 +93,7 @@ func TestCaseDuplicatesMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkCaseDuplicatesMigration(t, db, func(m *store.MemberRow) {
+		checkCaseDuplicatesMigration(t, db, func(c *store.CaseRow) { exec(oldCaseSQL, oldCaseArgs(c)...) }, func(m *store.MemberRow) {
 			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
 				VALUES ($1, $2, $3, $4, true, $5, '["IR"]', '["fa"]', $6)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
 		}, func() error { _, err := db.Migrate(ctx); return err }, func() int { return 0 })
@@ -103,7 +104,7 @@ func TestCaseDuplicatesMigration(t *testing.T) {
 // and 9) with two cases, their members (through addMember) and a decision,
 // runs migrate, and checks what is described above; orphans counts the
 // broken references the engine knows of.
-func checkCaseDuplicatesMigration(t *testing.T, s store.Store, addMember func(*store.MemberRow), migrate func() error, orphans func() int) {
+func checkCaseDuplicatesMigration(t *testing.T, s store.Store, addCase func(*store.CaseRow), addMember func(*store.MemberRow), migrate func() error, orphans func() int) {
 	ctx := context.Background()
 	at := time.Date(2025, 3, 14, 9, 30, 0, 123456789, time.UTC)
 	org := &haven.Organisation{ID: "org_unhcr", Kind: haven.OrgReferralPartner, Name: "UNHCR", Country: "CH", CreatedAt: at}
@@ -124,15 +125,13 @@ func checkCaseDuplicatesMigration(t *testing.T, s store.Store, addMember func(*s
 		if err := tx.CreateUser(ctx, officer); err != nil {
 			return err
 		}
-		for _, id := range []haven.ID{"case_a", "case_b"} {
-			if err := tx.CreateCase(ctx, kase(id, "bidx-"+string(id))); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, id := range []haven.ID{"case_a", "case_b"} {
+		addCase(kase(id, "bidx-"+string(id)))
 	}
 	for _, id := range []haven.ID{"case_a", "case_b"} {
 		for i := range 2 {
@@ -166,6 +165,10 @@ func checkCaseDuplicatesMigration(t *testing.T, s store.Store, addMember func(*s
 			if string(c.UNHCRIndex) != string(w.UNHCRIndex) || string(c.UNHCRNumber) != string(w.UNHCRNumber) || c.State != w.State ||
 				c.ProcessingPriority != w.ProcessingPriority || c.Version != 3 || !c.ReferredAt.Equal(at) || string(c.PersecutionAccount) != "\a\a" {
 				t.Errorf("%s after the migration = %+v", id, c)
+			}
+			// Cases referred before references take theirs from their ID.
+			if want := "HRD-2025-" + strings.ToUpper(strings.TrimPrefix(string(id), "case_")); c.Reference != want {
+				t.Errorf("%s: reference %q, want %q", id, c.Reference, want)
 			}
 			ms, err := tx.FindMembers(ctx, id)
 			if err != nil {

@@ -48,7 +48,7 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkBackfill(t, db, func(m *store.MemberRow) {
+		checkBackfill(t, db, func(c *store.CaseRow) { exec(oldCaseSQL, oldCaseArgs(c)...) }, func(m *store.MemberRow) {
 			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
 				VALUES (?, ?, ?, ?, 1, ?, '["IR"]', '["fa"]', ?)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
 		}, func(member, caseID haven.ID, status string, at time.Time) {
@@ -84,7 +84,7 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkBackfill(t, db, func(m *store.MemberRow) {
+		checkBackfill(t, db, func(c *store.CaseRow) { exec(oldCaseSQL, oldCaseArgs(c)...) }, func(m *store.MemberRow) {
 			exec(`INSERT INTO members (id, case_id, ordinal, relationship, accompanying, sex, nationalities, languages, identity_bidx)
 				VALUES ($1, $2, $3, $4, true, $5, '["IR"]', '["fa"]', $6)`, m.ID, m.CaseID, m.Ordinal, m.Relationship, m.Sex, m.IdentityIndex)
 		}, func(member, caseID haven.ID, status string, at time.Time) {
@@ -100,7 +100,7 @@ func TestLedgerMonthsBackfill(t *testing.T) {
 // store, its members with addMember (the members table has grown since),
 // writes old ledger rows with insert and their year's counters with counts,
 // runs migrate and checks the rows' times and the months they make.
-func checkBackfill(t *testing.T, s store.Store, addMember func(*store.MemberRow), insert func(member, caseID haven.ID, status string, at time.Time),
+func checkBackfill(t *testing.T, s store.Store, addCase func(*store.CaseRow), addMember func(*store.MemberRow), insert func(member, caseID haven.ID, status string, at time.Time),
 	counts func(reserved, arrived int), migrate func() error) {
 	ctx := context.Background()
 	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 10, 0, 0, 0, time.UTC) }
@@ -134,11 +134,15 @@ func checkBackfill(t *testing.T, s store.Store, addMember func(*store.MemberRow)
 		if err := tx.SetCap(ctx, 2025, 100, nil); err != nil {
 			return err
 		}
-		for _, id := range []haven.ID{"case_a", "case_b", "case_c"} {
-			if err := tx.CreateCase(ctx, kase(id)); err != nil {
-				return err
-			}
-		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []haven.ID{"case_a", "case_b", "case_c"} {
+		addCase(kase(id))
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
 		// a was approved twice before its seats moved (the latest counts),
 		// once for another year, and once after they moved (too late to
 		// have reserved them).
