@@ -539,6 +539,10 @@ type CaseFilter struct {
 	ReferringOrgID  ID
 	SettlementOrgID ID
 	Country         string // a nationality country
+	// Search finds cases by what a person would type: a case reference, a
+	// UNHCR case number, or words of a member's name, in any script. Each
+	// finds only cases whose field the reader may see.
+	Search string
 	// SafetyConcern keeps the cases where a follow-up after arrival
 	// reported a safety concern.
 	SafetyConcern bool

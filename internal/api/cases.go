@@ -114,6 +114,9 @@ func listCases(c *call, _ *none) (caseList, error) {
 		p.Add("country", "use an ISO 3166-1 two-letter country code, such as IR")
 	}
 	f.ReferringOrgID = haven.ID(c.query.one(&p, "referring_org_id"))
+	if f.Search = c.query.one(&p, "q"); len(f.Search) > 200 {
+		p.Add("q", "search with 200 characters at most")
+	}
 	switch c.query.one(&p, "safety_concern") {
 	case "", "false":
 	case "true":

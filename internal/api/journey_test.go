@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -78,6 +79,13 @@ func TestJourney(t *testing.T) {
 	members := c["members"].([]any)
 	if c["state"] != "referred" || len(members) != 4 || r.header.Get("Location") != "/api/v1/cases/"+id {
 		t.Fatalf("referred case: %v", c)
+	}
+	// Found by its reference, its UNHCR number and a name, as people search.
+	for _, q := range []string{str(c["reference"]), str(c["unhcr_number"]), "familyjourney"} {
+		found := f.ok(t, 200, visa, "GET", "/api/v1/cases?q="+url.QueryEscape(q), nil)
+		if cs := found["cases"].([]any); found["total"] != float64(1) || len(cs) != 1 || cs[0].(map[string]any)["id"] != id {
+			t.Fatalf("search %q: %v", q, found)
+		}
 	}
 	var mids []string
 	for _, m := range members {

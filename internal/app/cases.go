@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -264,6 +265,9 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.
 		if err := tx.CreateMember(ctx, mr); err != nil {
 			return err
 		}
+		if err := tx.PutNameTokens(ctx, m.ID, c.ID, a.nameTokens(nameWords(m.FamilyName, m.GivenNames))); err != nil {
+			return err
+		}
 	}
 	if nom != nil {
 		nom.CaseID, nom.UpdatedAt = c.ID, now
@@ -369,6 +373,9 @@ func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []
 
 // MaxImport bounds the referrals of one bulk import.
 const MaxImport = 500
+
+// caseReference is the shape of a case reference.
+var caseReference = regexp.MustCompile(`^HRD-[0-9]{4}-[A-Z2-7]{6}$`)
 
 // referenceEncoding writes references: upper-case base32, which has no 0,
 // 1, 8 or 9 to take for O, I, B or g when read aloud.
@@ -733,7 +740,22 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 			return true
 		})
 		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
-		rows, n, err := tx.FindCases(ctx, store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)})
+		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)}
+		if q := strings.TrimSpace(f.Search); q != "" {
+			// A reference is on every case the reader reads; a UNHCR number
+			// and a name only where its view holds them.
+			in := func(p policy.Action) store.Reach {
+				return storeReach(policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+					return allowed(policy.CaseRead) && allowed(p)
+				}), w.org.ID)
+			}
+			sf.Search = &store.Search{UNHCRIndex: a.unhcrIndex(q), UNHCRReach: in(policy.ViewNarrative),
+				NameTokens: a.nameTokens(nameWords(q)), NameReach: in(policy.ViewIdentity)}
+			if ref := strings.ToUpper(q); caseReference.MatchString(ref) {
+				sf.Search.Reference = ref
+			}
+		}
+		rows, n, err := tx.FindCases(ctx, sf)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -353,6 +354,81 @@ func TestCaseReference(t *testing.T) {
 		reqs := must[[]*haven.CheckRequest](t)(e.app.Cases.FindCheckRequests(e.ctx, e.medical))
 		if len(reqs) != 1 || reqs[0].CaseReference != last.Reference {
 			t.Fatalf("check requests: %+v", reqs)
+		}
+	})
+}
+
+// TestSearch: a case is found by its reference, its UNHCR number or words
+// of a member's name in any script, each only where the reader's view
+// holds that field: a partner that sees a case's status alone cannot find
+// it by a name, and a shredded family is found by none.
+func TestSearch(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := referral("Search", 3, haven.PriorityNormal)
+		c.Members[0].FamilyName, c.Members[0].GivenNames = "Al-Qamariya", "Zaynab"
+		c.Members[1].FamilyName, c.Members[1].GivenNames = "Ярославна", "Ольга"
+		c.Members[2].FamilyName, c.Members[2].GivenNames = "黎", "明月"
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Zaynab Al-Qamariya",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"IR"}, AsylumCountry: "TR", FamilySize: 3}
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		c.NominationID = n.ID
+		c = e.refer(t, c)
+		other := e.refer(t, referral("Other", 1, haven.PriorityNormal))
+		find := func(who haven.Actor, q string) []haven.ID {
+			t.Helper()
+			cs, total := must2(t)(e.app.Cases.FindCases(e.ctx, who, haven.CaseFilter{Search: q}))
+			if total != len(cs) {
+				t.Fatalf("search %q: total %d, %d cases", q, total, len(cs))
+			}
+			return memberIDsOfCases(cs)
+		}
+		one := []haven.ID{c.ID}
+		for _, q := range []string{c.Reference, strings.ToLower(c.Reference), c.UNHCRNumber, " " + strings.ToLower(c.UNHCRNumber) + " ",
+			"zaynab", "AL-QAMARIYA", "al qamariya zaynab", "ЯРОСЛАВНА", "ольга", "明月", "黎"} {
+			if got := find(e.visa, q); !slices.Equal(got, one) {
+				t.Errorf("the visa office searching %q finds %v, want %v", q, got, one)
+			}
+			if got := find(e.unhcr, q); !slices.Equal(got, one) {
+				t.Errorf("the referrer searching %q finds %v", q, got)
+			}
+		}
+		for _, q := range []string{"zaynab ольга", "Qamar", "Zaynabb", "HRD-2026-AAAAAA", ""} {
+			if got := find(e.visa, q); q != "" && len(got) != 0 {
+				t.Errorf("searching %q finds %v", q, got)
+			}
+		}
+		// The nominating partner reads the case's status only: found by
+		// its reference, never by a name or the UNHCR number.
+		if got := find(e.fld, c.Reference); !slices.Equal(got, one) {
+			t.Errorf("the nominating partner cannot find the case by its reference: %v", got)
+		}
+		for _, q := range []string{"zaynab", c.UNHCRNumber} {
+			if got := find(e.fld, q); len(got) != 0 {
+				t.Errorf("the nominating partner finds %v by %q, outside its view", got, q)
+			}
+		}
+		// Shredded, the family is found by no name.
+		noErr(t, e.app.Cases.ShredCase(e.ctx, e.admin, other.ID))
+		if got := find(e.visa, "FamilyOther"); len(got) != 0 {
+			t.Errorf("a shredded family is found by name: %v", got)
+		}
+	})
+}
+
+// TestNamesIndexedAtStart: members written before names were indexed are
+// indexed once, at start (Bootstrap), from their sealed names.
+func TestNamesIndexedAtStart(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("Before", 2, haven.PriorityNormal))
+		testdb.Exec(t, e.store, `DELETE FROM member_name_tokens WHERE case_id = $1`, c.ID)
+		testdb.Exec(t, e.store, `DELETE FROM meta WHERE key = $1`, "member_name_tokens")
+		if cs, _ := must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{Search: "FamilyBefore"})); len(cs) != 0 {
+			t.Fatal("found by a name not indexed")
+		}
+		noErr(t, e.app.Programme.Bootstrap(e.ctx))
+		if cs, _ := must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{Search: "FamilyBefore"})); len(cs) != 1 || cs[0].ID != c.ID {
+			t.Fatalf("after start, found %v", memberIDsOfCases(cs))
 		}
 	})
 }

@@ -34,7 +34,7 @@ func (a *Programme) Bootstrap(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return a.indexNames(ctx, tx)
 	})
 }
 

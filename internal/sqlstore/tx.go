@@ -550,6 +550,10 @@ func (t *Tx) DeleteCaseIndexes(ctx context.Context, caseID haven.ID) error {
 			return err
 		}
 	}
+	// So are the blind indexes of the members' names.
+	if _, err := t.exec(ctx, op, `DELETE FROM member_name_tokens WHERE case_id = $1`, caseID); err != nil {
+		return err
+	}
 	// A possible-duplicate link was found by matching the plaintext: it
 	// goes with the indexes.
 	if _, err := t.exec(ctx, op, `DELETE FROM case_duplicates WHERE case_id = $1 OR other_case_id = $1`, caseID); err != nil {
@@ -636,6 +640,25 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
 		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version, nullStr(haven.ID(c.Reference)))
 	return err
+}
+
+// PutNameTokens replaces a member's name tokens.
+func (t *Tx) PutNameTokens(ctx context.Context, member, caseID haven.ID, tokens [][]byte) error {
+	const op = "PutNameTokens"
+	if _, err := t.exec(ctx, op, `DELETE FROM member_name_tokens WHERE member_id = $1`, member); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, tok := range tokens {
+		if len(tok) == 0 || seen[string(tok)] {
+			continue
+		}
+		seen[string(tok)] = true
+		if _, err := t.exec(ctx, op, `INSERT INTO member_name_tokens (member_id, case_id, token_bidx) VALUES ($1, $2, $3)`, member, caseID, tok); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CaseReferenceTaken reports whether a case has the reference.
@@ -769,6 +792,29 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		where = append(where, "settlement_org_id = "+arg(f.SettlementOrgID))
 	}
 	where = append(where, store.ReachSQL(f.Reach, arg))
+	if s := f.Search; s != nil {
+		// Each way of finding a case, within the reach where the reader
+		// sees its field; none matches when its input is empty.
+		var or []string
+		if s.Reference != "" {
+			or = append(or, "cases.reference = "+arg(s.Reference))
+		}
+		if len(s.UNHCRIndex) > 0 {
+			or = append(or, "(cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg)+")")
+		}
+		if len(s.NameTokens) > 0 {
+			ps := make([]string, len(s.NameTokens))
+			for i, tok := range s.NameTokens {
+				ps[i] = arg(tok)
+			}
+			or = append(or, "(cases.id IN (SELECT case_id FROM member_name_tokens WHERE token_bidx IN ("+strings.Join(ps, ", ")+
+				") GROUP BY member_id, case_id HAVING count(*) = "+arg(len(s.NameTokens))+") AND "+store.ReachSQL(s.NameReach, arg)+")")
+		}
+		if len(or) == 0 {
+			or = append(or, "1=0")
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
 	if f.Country != "" {
 		where = append(where, t.d.jsonHas("nationality_countries", arg(f.Country)))
 	}

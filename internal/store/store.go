@@ -121,6 +121,9 @@ type Tx interface {
 	FindNominationByID(ctx context.Context, id haven.ID) (*NominationRow, error)
 	FindNominations(ctx context.Context, f NominationFilter) ([]*NominationRow, error)
 
+	// PutNameTokens replaces the name tokens (blind indexes of the words of
+	// the member's names) of a member of caseID.
+	PutNameTokens(ctx context.Context, member, caseID haven.ID, tokens [][]byte) error
 	// CaseReferenceTaken reports whether a case has the reference.
 	CaseReferenceTaken(ctx context.Context, reference string) (bool, error)
 	// FindCaseByReference returns the case with the reference, or ENOTFOUND.
@@ -494,11 +497,27 @@ type CaseFilter struct {
 	// Reach keeps only the cases in it: the query selects, and its total
 	// counts, those alone. The zero Reach keeps none.
 	Reach Reach
+	// Search, when set, keeps the cases it finds.
+	Search *Search
 	// Ranked are the cases whose processing priority the reader sees: the
 	// work-queue order puts them first, by priority, and orders the others
 	// by referral date alone, so the order reveals no priority the reader
 	// may not see.
 	Ranked Reach
+}
+
+// Search finds cases by what a person would type: a case reference, a
+// UNHCR case number (by its blind index) or a member's name (by the blind
+// indexes of its words). Each way finds only within its own reach, the
+// cases where the reader's view holds that field; a case is found when any
+// way finds it.
+type Search struct {
+	Reference  string
+	UNHCRIndex []byte
+	UNHCRReach Reach
+	// NameTokens must all be held by one member of the case.
+	NameTokens [][]byte
+	NameReach  Reach
 }
 
 // Reach is a set of cases described by how each relates to one

@@ -56,7 +56,7 @@ type casesData struct {
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"state", "priority", "country", "partner", "safety", "duplicates"}
+var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -78,6 +78,9 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	slices.SortFunc(d.Partners, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	p.Data = &d
 	f := haven.CaseFilter{Limit: queuePage}
+	if f.Search = strings.TrimSpace(q.Get("q")); len(f.Search) > 200 {
+		p.invalid("q", "err.search_long")
+	}
 	if st := q.Get("state"); st != "" {
 		s, err := haven.ParseCaseState(st)
 		if err != nil {

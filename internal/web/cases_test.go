@@ -33,6 +33,14 @@ func TestWorkQueue(t *testing.T) {
 			t.Fatalf("the queue lacks the reference %q", c.Reference)
 		}
 	}
+	// The search finds a case by its reference, its UNHCR number or a name.
+	for _, q := range []string{urgent.Reference, urgent.UNHCRNumber, "familyurgent"} {
+		_, found := b.get("/cases?q=" + url.QueryEscape(q))
+		if ids := regexp.MustCompile(`href="/cases/(case_[a-z0-9]+)"`).FindAllStringSubmatch(found, -1); len(ids) != 1 || ids[0][1] != string(urgent.ID) ||
+			!strings.Contains(found, `value="`+q+`"`) {
+			t.Fatalf("search %q: %v", q, ids)
+		}
+	}
 	// The list shows no sealed field: it opens none.
 	if strings.Contains(body, "FamilyEmergency") || strings.Contains(body, "Told of") {
 		t.Fatal("the work queue shows sealed fields")
