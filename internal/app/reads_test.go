@@ -129,7 +129,6 @@ func TestReadsWriteOnlyWhatTheyMust(t *testing.T) {
 
 func setClock(e *env, at time.Time) { e.clock.Add(at.Sub(e.clock.Now())) }
 
-
 // TestTouchEveryMinuteKeepsIdleLimitsSafe: a use within a minute of the
 // stored last use writes nothing, a use a minute or more after writes it,
 // and the idle limit runs from the stored time: a session can end up to a

@@ -598,8 +598,12 @@ func testAPITokens(t *testing.T, s store.Store) {
 	// The first use is written whatever stale is; later ones only when the
 	// stored one is at or before stale.
 	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used, t0.Add(-time.Hour)) })
-	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used.Add(30*time.Second), used.Add(-30*time.Second)) })
-	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used.Add(-time.Minute), used.Add(-2*time.Minute)) })
+	update(t, s, func(tx store.Tx) error {
+		return tx.TouchAPIToken(ctx, k1.ID, used.Add(30*time.Second), used.Add(-30*time.Second))
+	})
+	update(t, s, func(tx store.Tx) error {
+		return tx.TouchAPIToken(ctx, k1.ID, used.Add(-time.Minute), used.Add(-2*time.Minute))
+	})
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, "tok_x", used, used) }), haven.ENOTFOUND)
 	// An expired token cannot be used.
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k2.ID, expires, expires) }), haven.ECONFLICT)
