@@ -426,40 +426,60 @@ func (a *Accounts) RevokeAPIToken(ctx context.Context, actor haven.Actor, id hav
 	})
 }
 
-// AuthenticateToken returns the actor of an API token. A malformed,
-// unknown, expired or revoked token, or a disabled user, is EUNAUTHORIZED.
+// AuthenticateToken returns the actor of an API token, and writes its use
+// when the stored last use is unset or touchEvery or more old. A
+// malformed, unknown, expired or revoked token, or a disabled user, is
+// EUNAUTHORIZED. A use that needs no write is answered from a read-only
+// transaction.
 func (a *Accounts) AuthenticateToken(ctx context.Context, token string) (haven.Actor, error) {
 	bad := haven.Errorf(haven.EUNAUTHORIZED, "app.AuthenticateToken", "the API token is not valid")
 	if auth.CheckToken(token, auth.APITokenPrefix) != nil {
 		return haven.Actor{}, bad
 	}
+	hash := auth.HashToken(token)
+	now := a.now()
+	stale := now.Add(-touchEvery)
 	var actor haven.Actor
-	err := a.store.Update(ctx, func(tx store.Tx) error {
-		k, err := tx.FindAPITokenByHash(ctx, auth.HashToken(token))
-		if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-			return bad
-		} else if err != nil {
-			return err
-		}
-		now := a.now()
-		if !k.RevokedAt.IsZero() || !now.Before(k.ExpiresAt) {
-			return bad
-		}
-		u, err := tx.FindUserByID(ctx, k.UserID)
-		if err != nil {
-			return err
-		}
-		if !u.DisabledAt.IsZero() {
-			return bad
-		}
-		if err := tx.TouchAPIToken(ctx, k.ID, now); err != nil {
-			if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+	var needWrite bool
+	// As in Authenticate: read-only, the check stops where a write would
+	// be needed; the write runs it again on the row as it is by then.
+	run := func(write bool) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			k, err := tx.FindAPITokenByHash(ctx, hash)
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+				return bad
+			} else if err != nil {
+				return err
+			}
+			if !k.RevokedAt.IsZero() || !now.Before(k.ExpiresAt) {
 				return bad
 			}
-			return err
+			u, err := tx.FindUserByID(ctx, k.UserID)
+			if err != nil {
+				return err
+			}
+			if !u.DisabledAt.IsZero() {
+				return bad
+			}
+			if k.LastUsedAt.IsZero() || !k.LastUsedAt.After(stale) {
+				if !write {
+					needWrite = true
+					return nil
+				}
+				if err := tx.TouchAPIToken(ctx, k.ID, now, stale); err != nil {
+					if haven.ErrorCodeOf(err) == haven.ECONFLICT {
+						return bad
+					}
+					return err
+				}
+			}
+			actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
+			return nil
 		}
-		actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
-		return nil
-	})
+	}
+	err := a.store.View(ctx, run(false))
+	if err == nil && needWrite {
+		err = a.store.Update(ctx, run(true))
+	}
 	return actor, err
 }

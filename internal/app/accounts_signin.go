@@ -563,52 +563,90 @@ func (a *Accounts) SignInPasskeyFinish(ctx context.Context, stepSecret string, r
 	return s, err
 }
 
+// touchEvery is how often the use of a session or an API token is
+// written. A use within touchEvery of the stored last use writes nothing,
+// so that a request that only reads opens no write transaction (SQLite has
+// one writer for every process).
+//
+// The rule that keeps idle limits safe: a session's idle limit runs from
+// its stored last_seen_at, never from a use that was not written. The
+// stored time lags the last real use by less than the interval, so a
+// session ends at most that much before its idle limit from its last real
+// use, never after it. The interval is also at most half the idle limit,
+// so a session used more often than its idle limit never ends idle.
+const touchEvery = time.Minute
+
+// touchInterval is touchEvery, or half the idle limit when that is less.
+func (a *Accounts) touchInterval() time.Duration { return min(touchEvery, a.sessions.Idle/2) }
+
 // Authenticate returns the actor of a session token, and touches the
-// session. An unknown, ended, idle or expired session, or a disabled user,
-// is EUNAUTHORIZED.
+// session when its stored last use is touchInterval or more old. An
+// unknown, ended, idle or expired session, or a disabled user, is
+// EUNAUTHORIZED. A use that needs no write (the session is live and was
+// touched within the interval) is answered from a read-only transaction.
 func (a *Accounts) Authenticate(ctx context.Context, token string) (haven.Actor, error) {
 	const op = "app.Authenticate"
 	bad := haven.Errorf(haven.EUNAUTHORIZED, op, "please sign in")
 	if err := auth.CheckToken(token, auth.SessionTokenPrefix); err != nil {
 		return haven.Actor{}, bad
 	}
+	hash := auth.HashToken(token)
+	now := a.now()
+	stale := now.Add(-a.touchInterval())
 	var actor haven.Actor
-	ended := false
-	err := a.store.Update(ctx, func(tx store.Tx) error {
-		hash := auth.HashToken(token)
-		s, err := tx.FindSession(ctx, hash)
-		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !s.EndedAt.IsZero()) {
-			return bad
-		} else if err != nil {
-			return err
-		}
-		now := a.now()
-		if err := a.sessions.Valid(s.CreatedAt, s.LastSeenAt, now); err != nil {
-			// The end must commit, so the transaction succeeds and the
-			// caller is refused after it: a process whose clock lags
-			// cannot bring the session back.
-			if err := tx.EndSession(ctx, hash, now); err != nil && haven.ErrorCodeOf(err) != haven.ECONFLICT {
+	var ended, needWrite bool
+	// run is the check, read-only or in a write transaction: read-only,
+	// it stops where a write would be needed and says so; the write then
+	// runs the whole check again on the row as it is by then.
+	run := func(write bool) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			s, err := tx.FindSession(ctx, hash)
+			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || (err == nil && !s.EndedAt.IsZero()) {
+				return bad
+			} else if err != nil {
 				return err
 			}
-			ended = true
+			if err := a.sessions.Valid(s.CreatedAt, s.LastSeenAt, now); err != nil {
+				if !write {
+					needWrite = true
+					return nil
+				}
+				// The end must commit, so the transaction succeeds and the
+				// caller is refused after it: a process whose clock lags
+				// cannot bring the session back.
+				if err := tx.EndSession(ctx, hash, now); err != nil && haven.ErrorCodeOf(err) != haven.ECONFLICT {
+					return err
+				}
+				ended = true
+				return nil
+			}
+			u, err := tx.FindUserByID(ctx, s.UserID)
+			if err != nil {
+				return err
+			}
+			if !u.DisabledAt.IsZero() {
+				return bad
+			}
+			if !s.LastSeenAt.After(stale) {
+				if !write {
+					needWrite = true
+					return nil
+				}
+				if err := tx.TouchSession(ctx, hash, now, stale); err != nil {
+					if code := haven.ErrorCodeOf(err); code == haven.ENOTFOUND || code == haven.ECONFLICT {
+						return bad // ended or purged by another process meanwhile
+					}
+					return err
+				}
+			}
+			actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
 			return nil
 		}
-		u, err := tx.FindUserByID(ctx, s.UserID)
-		if err != nil {
-			return err
-		}
-		if !u.DisabledAt.IsZero() {
-			return bad
-		}
-		if err := tx.TouchSession(ctx, hash, now); err != nil {
-			if code := haven.ErrorCodeOf(err); code == haven.ENOTFOUND || code == haven.ECONFLICT {
-				return bad // ended or purged by another process meanwhile
-			}
-			return err
-		}
-		actor = haven.Actor{UserID: u.ID, OrgID: u.OrgID}
-		return nil
-	})
+	}
+	err := a.store.View(ctx, run(false))
+	if err == nil && needWrite {
+		err = a.store.Update(ctx, run(true))
+	}
 	if ended {
 		a.purge(ctx)
 		return haven.Actor{}, bad

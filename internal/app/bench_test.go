@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/testdb"
@@ -65,6 +66,50 @@ func BenchmarkCaseView(b *testing.B) {
 			got, err := e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)
 			if err != nil || len(got.Members) != 4 {
 				b.Fatalf("%v", err)
+			}
+		}
+	})
+}
+
+// BenchmarkAuthenticateToken is one API request's token check on each
+// engine, the token used once a second: what every API request pays before
+// its handler runs.
+func BenchmarkAuthenticateToken(b *testing.B) {
+	forEngineBench(b, func(b *testing.B, e *env) {
+		tok, _, err := e.app.Accounts.CreateAPIToken(e.ctx, e.admin, e.unhcr.UserID, "proGres", 30*24*time.Hour)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for range b.N {
+			e.clock.Add(time.Second)
+			if _, err := e.app.Accounts.AuthenticateToken(e.ctx, tok); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkAuthenticate is one page request's session check on each
+// engine, the session used once a second.
+func BenchmarkAuthenticate(b *testing.B) {
+	forEngineBench(b, func(b *testing.B, e *env) {
+		withSignIn(b, e)
+		_, enrolment := e.newUser(b, "bench")
+		secret, _ := e.enrolTOTP(b, enrolment)
+		s := e.signInTOTP(b, "bench", secret, "a")
+		b.ResetTimer()
+		for i := range b.N {
+			e.clock.Add(time.Second)
+			if i%1800 == 1799 {
+				// A fresh session every half hour keeps within the
+				// absolute limit; its sign-in is not timed.
+				b.StopTimer()
+				s = e.signInTOTP(b, "bench", secret, "a")
+				b.StartTimer()
+			}
+			if _, err := e.app.Accounts.Authenticate(e.ctx, s.Token); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

@@ -38,14 +38,23 @@ func (t *Tx) cas(ctx context.Context, op, q string, args ...any) (bool, error) {
 // exists, a count of the row by its key, finds none, else ECONFLICT with msg.
 // It only names the error; the statement itself kept the rule.
 func (t *Tx) refused(ctx context.Context, op, msg, exists string, args ...any) error {
-	var n int
-	if err := t.q.QueryRow(ctx, exists, args...).Scan(&n); err != nil {
-		return t.mapErr(op, err)
+	n, err := t.count(ctx, op, exists, args...)
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		return haven.Errorf(haven.ENOTFOUND, t.op(op), "not found")
 	}
 	return haven.Errorf(haven.ECONFLICT, t.op(op), "%s", msg)
+}
+
+// count runs a count(*) query.
+func (t *Tx) count(ctx context.Context, op, q string, args ...any) (int, error) {
+	var n int
+	if err := t.q.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+		return 0, t.mapErr(op, err)
+	}
+	return n, nil
 }
 
 // DisableUser sets the user's disabled_at unless it is set.
@@ -276,13 +285,19 @@ func (t *Tx) FindSession(ctx context.Context, tokenHash []byte) (*store.Session,
 	return &s, d.done(op)
 }
 
-// TouchSession moves a live session's last_seen_at forward to at.
-func (t *Tx) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
+// TouchSession moves a live session's last_seen_at forward to at when the
+// stored one is at or before stale; a later one is left as it is.
+func (t *Tx) TouchSession(ctx context.Context, tokenHash []byte, at, stale time.Time) error {
 	const op = "TouchSession"
-	ok, err := t.cas(ctx, op, `UPDATE sessions SET last_seen_at = `+t.d.greatest+`(last_seen_at, $1) WHERE token_hash = $2 AND ended_at IS NULL`,
-		fmtTime(at), tokenHash)
+	// The staleness is the statement's condition, so that of several
+	// processes touching one session within the interval one writes.
+	ok, err := t.cas(ctx, op, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND ended_at IS NULL AND last_seen_at <= $3`,
+		fmtTime(at), tokenHash, fmtTime(stale))
 	if err != nil || ok {
 		return err
+	}
+	if live, err := t.count(ctx, op, `SELECT count(*) FROM sessions WHERE token_hash = $1 AND ended_at IS NULL`, tokenHash); err != nil || live > 0 {
+		return err // live, and seen after stale: nothing to write
 	}
 	return t.refused(ctx, op, "the session has ended", `SELECT count(*) FROM sessions WHERE token_hash = $1`, tokenHash)
 }
@@ -380,14 +395,17 @@ func (t *Tx) RevokeAPIToken(ctx context.Context, id haven.ID, at time.Time) erro
 	return t.refused(ctx, op, "the token is revoked already", `SELECT count(*) FROM api_tokens WHERE id = $1`, id)
 }
 
-// TouchAPIToken moves a live token's last_used_at forward to at.
-func (t *Tx) TouchAPIToken(ctx context.Context, id haven.ID, at time.Time) error {
+// TouchAPIToken moves a live token's last_used_at forward to at when it
+// is unset or at or before stale; a later one is left as it is.
+func (t *Tx) TouchAPIToken(ctx context.Context, id haven.ID, at, stale time.Time) error {
 	const op = "TouchAPIToken"
-	// coalesce: the first use sets last_used_at.
-	ok, err := t.cas(ctx, op, `UPDATE api_tokens SET last_used_at = `+t.d.greatest+`(coalesce(last_used_at, ''), $1)
-		WHERE id = $2 AND revoked_at IS NULL AND expires_at > $1`, fmtTime(at), id)
+	ok, err := t.cas(ctx, op, `UPDATE api_tokens SET last_used_at = $1
+		WHERE id = $2 AND revoked_at IS NULL AND expires_at > $1 AND (last_used_at IS NULL OR last_used_at <= $3)`, fmtTime(at), id, fmtTime(stale))
 	if err != nil || ok {
 		return err
+	}
+	if live, err := t.count(ctx, op, `SELECT count(*) FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`, id, fmtTime(at)); err != nil || live > 0 {
+		return err // live, and used after stale: nothing to write
 	}
 	return t.refused(ctx, op, "the token is revoked or has expired", `SELECT count(*) FROM api_tokens WHERE id = $1`, id)
 }

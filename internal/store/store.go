@@ -283,10 +283,14 @@ type Tx interface {
 	CreateSession(ctx context.Context, s *Session) error
 	// FindSession returns the session with the token hash, ended or not.
 	FindSession(ctx context.Context, tokenHash []byte) (*Session, error)
-	// TouchSession sets the session's last_seen_at to at (never back) while
-	// it has not ended. It fails with ENOTFOUND when there is no such session
-	// and ECONFLICT when it has ended, so a success proves it live at commit.
-	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
+	// TouchSession sets the session's last_seen_at to at while it has not
+	// ended, when the stored last_seen_at is at or before stale (before at);
+	// a later one is left as it is, and the call succeeds writing nothing.
+	// The condition is the statement's, so touches from several processes
+	// within one interval write once. It fails with ENOTFOUND when there is
+	// no such session and ECONFLICT when it has ended, so a success proves
+	// it live at commit.
+	TouchSession(ctx context.Context, tokenHash []byte, at, stale time.Time) error
 	// EndSession ends the session. It fails with ENOTFOUND when there is no
 	// such session and ECONFLICT when it has ended already.
 	EndSession(ctx context.Context, tokenHash []byte, at time.Time) error
@@ -314,11 +318,13 @@ type Tx interface {
 	// RevokeAPIToken revokes the token. It fails with ENOTFOUND when there
 	// is no such token and ECONFLICT when it is revoked already.
 	RevokeAPIToken(ctx context.Context, id haven.ID, at time.Time) error
-	// TouchAPIToken sets the token's last_used_at to at (never back) while
-	// it is neither revoked nor expired at at. It fails with ENOTFOUND when
-	// there is no such token and ECONFLICT when it is revoked or expired, so
-	// a success proves it live at commit.
-	TouchAPIToken(ctx context.Context, id haven.ID, at time.Time) error
+	// TouchAPIToken sets the token's last_used_at to at while it is neither
+	// revoked nor expired at at, when the stored last_used_at is unset or at
+	// or before stale (before at); a later one is left as it is, and the
+	// call succeeds writing nothing. It fails with ENOTFOUND when there is
+	// no such token and ECONFLICT when it is revoked or expired, so a success
+	// proves it live at commit.
+	TouchAPIToken(ctx context.Context, id haven.ID, at, stale time.Time) error
 
 	// RecordFailure counts one failed sign-in against key in one atomic
 	// upsert and returns the counters as it left them: when the stored

@@ -456,16 +456,40 @@ func testSessions(t *testing.T, s store.Store) {
 		return nil
 	})
 	seen := t0.Add(10 * time.Minute)
-	update(t, s, func(tx store.Tx) error { return tx.TouchSession(ctx, a.TokenHash, seen) })
-	// A touch from a slower process does not move last_seen_at back.
-	update(t, s, func(tx store.Tx) error { return tx.TouchSession(ctx, a.TokenHash, seen.Add(-time.Minute)) })
-	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchSession(ctx, hash("x"), seen) }), haven.ENOTFOUND)
+	touch := func(at, stale time.Time) {
+		t.Helper()
+		update(t, s, func(tx store.Tx) error { return tx.TouchSession(ctx, a.TokenHash, at, stale) })
+	}
+	wantSeen := func(want time.Time) {
+		t.Helper()
+		view(t, s, func(tx store.Tx) error {
+			got, err := tx.FindSession(ctx, a.TokenHash)
+			if err == nil && !got.LastSeenAt.Equal(want) {
+				t.Errorf("last seen %v, want %v", got.LastSeenAt, want)
+			}
+			return err
+		})
+	}
+	touch(seen, seen.Add(-time.Minute))
+	wantSeen(seen)
+	// A touch when the stored time is after stale writes nothing: neither
+	// a touch within the interval nor one from a slower process.
+	touch(seen.Add(30*time.Second), seen.Add(-30*time.Second))
+	touch(seen.Add(-time.Minute), seen.Add(-2*time.Minute))
+	wantSeen(seen)
+	// At stale exactly, it writes.
+	touch(seen.Add(time.Minute), seen)
+	seen = seen.Add(time.Minute)
+	wantSeen(seen)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchSession(ctx, hash("x"), seen, seen) }), haven.ENOTFOUND)
 	ended := t0.Add(time.Hour)
 	update(t, s, func(tx store.Tx) error { return tx.EndSession(ctx, b.TokenHash, ended) })
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.EndSession(ctx, b.TokenHash, ended) }), haven.ECONFLICT)
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.EndSession(ctx, hash("x"), ended) }), haven.ENOTFOUND)
 	// An ended session cannot be touched back to life.
-	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchSession(ctx, b.TokenHash, ended) }), haven.ECONFLICT)
+	// An ended session cannot be touched back to life, whatever its time.
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchSession(ctx, b.TokenHash, ended, ended) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchSession(ctx, b.TokenHash, ended, t0.Add(-time.Hour)) }), haven.ECONFLICT)
 	view(t, s, func(tx store.Tx) error {
 		got, err := tx.FindSession(ctx, a.TokenHash)
 		if err != nil {
@@ -571,17 +595,25 @@ func testAPITokens(t *testing.T, s store.Store) {
 		return nil
 	})
 	used := t0.Add(time.Hour)
-	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used) })
-	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used.Add(-time.Minute)) })
-	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, "tok_x", used) }), haven.ENOTFOUND)
+	// The first use is written whatever stale is; later ones only when the
+	// stored one is at or before stale.
+	update(t, s, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, used, t0.Add(-time.Hour)) })
+	update(t, s, func(tx store.Tx) error {
+		return tx.TouchAPIToken(ctx, k1.ID, used.Add(30*time.Second), used.Add(-30*time.Second))
+	})
+	update(t, s, func(tx store.Tx) error {
+		return tx.TouchAPIToken(ctx, k1.ID, used.Add(-time.Minute), used.Add(-2*time.Minute))
+	})
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, "tok_x", used, used) }), haven.ENOTFOUND)
 	// An expired token cannot be used.
-	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k2.ID, expires) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k2.ID, expires, expires) }), haven.ECONFLICT)
 	revoked := t0.Add(2 * time.Hour)
 	update(t, s, func(tx store.Tx) error { return tx.RevokeAPIToken(ctx, k1.ID, revoked) })
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.RevokeAPIToken(ctx, k1.ID, revoked) }), haven.ECONFLICT)
 	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.RevokeAPIToken(ctx, "tok_x", revoked) }), haven.ENOTFOUND)
 	// A revoked token cannot be used.
-	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, revoked.Add(time.Minute)) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, revoked.Add(time.Minute), revoked) }), haven.ECONFLICT)
+	wantCode(t, s.Update(ctx, func(tx store.Tx) error { return tx.TouchAPIToken(ctx, k1.ID, revoked.Add(time.Minute), t0) }), haven.ECONFLICT)
 	view(t, s, func(tx store.Tx) error {
 		got, err := tx.FindAPITokenByHash(ctx, hash("1"))
 		if err != nil {
