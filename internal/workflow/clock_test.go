@@ -258,7 +258,9 @@ func TestRulesStageDays(t *testing.T) {
 			r.StageDays[haven.StageFile][haven.PriorityNormal] = 3651
 		}, "stage_days.file.normal"},
 		{"a missing stage", func(r *haven.ProgrammeRules) { delete(r.StageDays, haven.StageEligibility) }, "stage_days.eligibility.emergency"},
-		{"an unknown stage", func(r *haven.ProgrammeRules) { r.StageDays["decision"] = map[haven.Priority]int{haven.PriorityNormal: 1} }, "stage_days"},
+		{"an unknown stage", func(r *haven.ProgrammeRules) {
+			r.StageDays["decision"] = map[haven.Priority]int{haven.PriorityNormal: 1}
+		}, "stage_days"},
 		{"an unknown priority", func(r *haven.ProgrammeRules) { r.StageDays[haven.StageFile]["very_urgent"] = 1 }, "stage_days"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
