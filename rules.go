@@ -25,7 +25,7 @@ type ProgrammeRules struct {
 	// TargetDays is the target time from referral to departure per priority.
 	TargetDays map[Priority]int
 	// StageDays is the time budget of each stage per processing priority,
-	// in days from the day the case entered the stage. A priority's
+	// in days from the day the case entered the stage. An emergency's
 	// budgets add up to no more than its target time.
 	StageDays map[Stage]map[Priority]int
 	// HandoverDays is how long after a family's arrival the referring
@@ -90,7 +90,11 @@ func (r *ProgrammeRules) Validate() Problems {
 			}
 			sum += d
 		}
-		if t, ok := r.TargetDays[pr]; ok && sum > t {
+		// An emergency's target is UNHCR's (at most 7 days to departure):
+		// its stages must fit it. The urgent and normal targets are
+		// programme policy, and a budget past them shows on the case as
+		// a stage deadline after its target date.
+		if t, ok := r.TargetDays[pr]; ok && pr == PriorityEmergency && sum > t {
 			p.Addf("stage_days."+string(pr), "the stage budgets add up to %d days, more than the target of %d", sum, t)
 		}
 	}

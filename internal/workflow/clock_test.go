@@ -251,7 +251,8 @@ func TestRulesStageDays(t *testing.T) {
 	}{
 		{"the defaults", func(r *haven.ProgrammeRules) {}, ""},
 		{"an emergency over 7 days", func(r *haven.ProgrammeRules) { r.StageDays[haven.StageDeparture][haven.PriorityEmergency] = 2 }, "stage_days.emergency"},
-		{"urgent stages past the target", func(r *haven.ProgrammeRules) { r.TargetDays[haven.PriorityUrgent] = 30 }, "stage_days.urgent"},
+		{"an emergency target below its stages", func(r *haven.ProgrammeRules) { r.TargetDays[haven.PriorityEmergency] = 6 }, "stage_days.emergency"},
+		{"urgent stages past the target, policy's to allow", func(r *haven.ProgrammeRules) { r.TargetDays[haven.PriorityUrgent] = 30 }, ""},
 		{"a budget of nothing", func(r *haven.ProgrammeRules) { r.StageDays[haven.StageFile][haven.PriorityNormal] = 0 }, "stage_days.file.normal"},
 		{"a budget over ten years", func(r *haven.ProgrammeRules) {
 			r.TargetDays[haven.PriorityNormal] = 3650
