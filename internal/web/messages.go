@@ -394,6 +394,10 @@ var messagesEN = map[string]string{
 	"state.split_decision":            "Split decision",
 
 	"priority.emergency": "Emergency",
+	"stage.file":          "Opening the file",
+	"stage.eligibility":   "Eligibility decision",
+	"stage.admissibility": "Admissibility",
+	"stage.departure":     "Approval to departure",
 	"priority.urgent":    "Urgent",
 	"priority.normal":    "Normal",
 
@@ -894,6 +898,10 @@ var messagesFR = map[string]string{
 	"state.split_decision":            "Décision partagée",
 
 	"priority.emergency": "Urgence vitale",
+	"stage.file":          "Ouverture du dossier",
+	"stage.eligibility":   "Décision d'admissibilité au statut",
+	"stage.admissibility": "Interdictions de territoire (contrôles)",
+	"stage.departure":     "De l'approbation au départ",
 	"priority.urgent":    "Urgente",
 	"priority.normal":    "Ordinaire",
 
