@@ -189,6 +189,10 @@ type Case struct {
 	UpdatedAt  time.Time
 	// Version counts the changes to the case row; it rises by one each time.
 	Version int
+
+	// CaseClock is the case's target date, stage deadline and whose turn
+	// it is: workflow facts, shown with the state.
+	CaseClock
 }
 
 // DuplicateMatch is what two cases were found to share.

@@ -24,6 +24,10 @@ type ProgrammeRules struct {
 	Allocations map[ID]int
 	// TargetDays is the target time from referral to departure per priority.
 	TargetDays map[Priority]int
+	// StageDays is the time budget of each stage per processing priority,
+	// in days from the day the case entered the stage. An emergency's
+	// budgets add up to no more than its target time.
+	StageDays map[Stage]map[Priority]int
 	// HandoverDays is how long after a family's arrival the referring
 	// partner still sees its contact details, whereabouts and confidential
 	// notes; then the settlement organisation alone keeps in touch.
@@ -72,6 +76,35 @@ func (r *ProgrammeRules) Validate() Problems {
 			p.Add("target_days", "unknown priority")
 		}
 	}
+	for st := range r.StageDays {
+		if !st.Valid() {
+			p.Add("stage_days", "unknown stage")
+		}
+	}
+	for _, pr := range Priorities {
+		sum := 0
+		for _, st := range Stages {
+			d, ok := r.StageDays[st][pr]
+			if !ok || d < 1 || d > 3650 {
+				p.Add("stage_days."+string(st)+"."+string(pr), "enter a stage budget from 1 to 3650 days")
+			}
+			sum += d
+		}
+		// An emergency's target is UNHCR's (at most 7 days to departure):
+		// its stages must fit it. The urgent and normal targets are
+		// programme policy, and a budget past them shows on the case as
+		// a stage deadline after its target date.
+		if t, ok := r.TargetDays[pr]; ok && pr == PriorityEmergency && sum > t {
+			p.Addf("stage_days."+string(pr), "the stage budgets add up to %d days, more than the target of %d", sum, t)
+		}
+	}
+	for _, byPriority := range r.StageDays {
+		for pr := range byPriority {
+			if !pr.Valid() {
+				p.Add("stage_days", "unknown priority")
+			}
+		}
+	}
 	if r.HandoverDays < 0 || r.HandoverDays > 365 {
 		p.Add("handover_days", "enter a handover time from 0 to 365 days after arrival")
 	}
@@ -84,10 +117,27 @@ func (r *ProgrammeRules) Validate() Problems {
 // DefaultHandoverDays is the handover time of the default rules.
 const DefaultHandoverDays = 30
 
+// DefaultStageDays returns the stage budgets of the default rules. For an
+// emergency they fit the 7 days from submission to departure (UNHCR
+// Resettlement Handbook §4.2): a day to open the file, two for the
+// eligibility decision, three for admissibility (IRCC's Urgent Protection
+// Program targets medicals in 3 to 5 days) and a day to departure, as IOM
+// books the earliest transport. The urgent and normal budgets spread their
+// 42 and 365 days; they are programme policy, with no primary source.
+func DefaultStageDays() map[Stage]map[Priority]int {
+	return map[Stage]map[Priority]int{
+		StageFile:          {PriorityEmergency: 1, PriorityUrgent: 3, PriorityNormal: 30},
+		StageEligibility:   {PriorityEmergency: 2, PriorityUrgent: 14, PriorityNormal: 120},
+		StageAdmissibility: {PriorityEmergency: 3, PriorityUrgent: 18, PriorityNormal: 150},
+		StageDeparture:     {PriorityEmergency: 1, PriorityUrgent: 7, PriorityNormal: 65},
+	}
+}
+
 // DefaultRules returns the rules Haven is seeded with for year: a cap of 250
 // persons until 2022 and 500 from 2023, referrals by referral partners
 // (UNHCR), and target times of 7 days for an emergency, 42 for urgent and
-// 365 for normal priority (the last two configurable, DOMAIN.md §3).
+// 365 for normal priority (the last two configurable, DOMAIN.md §3), with
+// the stage budgets of DefaultStageDays.
 func DefaultRules(year int) *ProgrammeRules {
 	c := 250
 	if year >= 2023 {
@@ -99,6 +149,7 @@ func DefaultRules(year int) *ProgrammeRules {
 		ReferrerKinds: []OrgKind{OrgReferralPartner},
 		Allocations:   map[ID]int{},
 		TargetDays:    map[Priority]int{PriorityEmergency: 7, PriorityUrgent: 42, PriorityNormal: 365},
+		StageDays:     DefaultStageDays(),
 		HandoverDays:  DefaultHandoverDays,
 	}
 }

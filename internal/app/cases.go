@@ -70,7 +70,7 @@ func (a *Cases) CreateReferral(ctx context.Context, actor haven.Actor, c *haven.
 		if err != nil {
 			return err
 		}
-		return a.writeReferral(ctx, tx, w, c, nom, dups)
+		return a.writeReferral(ctx, tx, w, rules, c, nom, dups)
 	})
 }
 
@@ -228,8 +228,9 @@ func (a *Cases) findDuplicates(ctx context.Context, tx store.Tx, w who, c *haven
 
 // writeReferral writes a checked referral: the case sealed under a new
 // data key, its members, the nomination's new state, its possible
-// duplicates, and the audit events.
-func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.Case, nom *store.NominationRow, dups []duplicate) error {
+// duplicates, and the audit events. rules are the year's, the referral's:
+// its clock starts from them.
+func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, rules *haven.ProgrammeRules, c *haven.Case, nom *store.NominationRow, dups []duplicate) error {
 	now := a.now()
 	var err error
 	if c.ID, err = a.newID("case"); err != nil {
@@ -246,6 +247,7 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, c *haven.
 	if c.Reference, err = a.newReference(ctx, tx, now.Year()); err != nil {
 		return err
 	}
+	c.CaseClock = workflow.NextClock(haven.CaseClock{}, c, rules, now)
 	dk, err := a.newKey(ctx, tx, c.ID)
 	if err != nil {
 		return err
@@ -363,7 +365,7 @@ func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []
 			return err
 		}
 		for i, c := range cases {
-			if err := a.writeReferral(ctx, tx, w, c, noms[i], dups[i]); err != nil {
+			if err := a.writeReferral(ctx, tx, w, rules, c, noms[i], dups[i]); err != nil {
 				return err
 			}
 		}
@@ -414,7 +416,7 @@ func (a *Cases) caseRow(dk *vault.DataKey, c *haven.Case) (*store.CaseRow, error
 		PersecutionAccount:    s.str("persecution_account", c.PersecutionAccount),
 		NationalityCountries:  c.NationalityCountries, AsylumCountry: c.AsylumCountry, DeclaredSize: c.DeclaredSize,
 		VisaKind: c.VisaKind, AdmissionYear: c.AdmissionYear, SettlementOrgID: c.SettlementOrgID,
-		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version, CaseClock: c.CaseClock,
 	}
 	return row, s.err
 }
@@ -471,6 +473,7 @@ func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 		NationalityCountries:  row.NationalityCountries, AsylumCountry: row.AsylumCountry, DeclaredSize: row.DeclaredSize,
 		VisaKind: row.VisaKind, AdmissionYear: row.AdmissionYear, SettlementOrgID: row.SettlementOrgID,
 		ReferredAt: row.ReferredAt, UpdatedAt: row.UpdatedAt, Version: row.Version, Shredded: dk == nil,
+		CaseClock: row.CaseClock,
 	}
 	var g sealedGrounds
 	o.json("grounds", when(view.Narrative, row.Grounds), &g)
@@ -775,7 +778,7 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
-				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version, CaseClock: r.CaseClock}
 			v.Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
@@ -896,6 +899,9 @@ func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in wor
 		}
 		detail["from"], detail["to"], detail["members"] = c.State, next, memberIDs(c)
 		row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
+		if err := a.retime(ctx, tx, row); err != nil {
+			return err
+		}
 		if err := tx.UpdateCase(ctx, row); err != nil {
 			return err
 		}
@@ -906,6 +912,26 @@ func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in wor
 		return err
 	})
 	return out, err
+}
+
+// retime sets row's clock for the case as it stands after an act (its
+// records as written in this transaction, its new state on row), with the
+// rules of its referral year. It runs before every UpdateCase of an act,
+// in the act's transaction, so the stored dates never lag the case.
+func (a *Cases) retime(ctx context.Context, tx store.Tx, row *store.CaseRow) error {
+	c, err := a.loadCase(ctx, tx, row, facts, nil)
+	if err != nil {
+		return err
+	}
+	rules, err := tx.FindRules(ctx, row.ReferredAt.Year())
+	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
+		rules, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	row.CaseClock = workflow.NextClock(row.CaseClock, c, rules, a.now())
+	return nil
 }
 
 // event applies an event that records nothing but the state change.
@@ -1138,20 +1164,14 @@ func (a *Cases) FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*ha
 	return out, err
 }
 
-// targetDate is the case's referral date plus the target time for its
-// processing priority in the rules of its referral year, or nil.
-func (a *Cases) targetDate(ctx context.Context, tx store.Tx, row *store.CaseRow) (*haven.Date, error) {
-	rules, err := tx.FindRules(ctx, row.ReferredAt.Year())
-	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	days, ok := rules.TargetDays[row.ProcessingPriority]
-	if !ok {
+// targetDate is the case's stored target date (its referral date plus the
+// target time for its processing priority in the rules of its referral
+// year), or nil when it has none.
+func (a *Cases) targetDate(_ context.Context, _ store.Tx, row *store.CaseRow) (*haven.Date, error) {
+	if row.TargetDate.IsZero() {
 		return nil, nil
 	}
-	d := haven.DateOf(row.ReferredAt.AddDate(0, 0, days))
+	d := row.TargetDate
 	return &d, nil
 }
 
@@ -1409,6 +1429,9 @@ func (a *Cases) AssignSettlement(ctx context.Context, actor haven.Actor, id, org
 			return err
 		}
 		row.SettlementOrgID, row.UpdatedAt, row.Version = orgID, a.now(), row.Version+1
+		if err := a.retime(ctx, tx, row); err != nil {
+			return err
+		}
 		if err := tx.UpdateCase(ctx, row); err != nil {
 			return err
 		}

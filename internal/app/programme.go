@@ -170,7 +170,13 @@ func (a *Programme) FindRules(ctx context.Context, actor haven.Actor, year int) 
 // SetRules makes r the new version of its year's rules and sets the year's
 // cap and partner allocations in the ledger. Only the programme's
 // administration may. Lowering the cap or an allocation below what is
-// already approved fails with ECONFLICT and changes nothing.
+// already approved fails with ECONFLICT and changes nothing. Rules without
+// stage budgets (StageDays nil) keep the year's current ones, or take the
+// defaults for a year without rules.
+//
+// A change of rules moves no date a case already has: the new target
+// times apply to referrals made after it, the new stage budgets to the
+// stages cases enter after it (workflow.NextClock).
 func (a *Programme) SetRules(ctx context.Context, actor haven.Actor, r *haven.ProgrammeRules) error {
 	return a.setRules(ctx, actor, r, -1)
 }
@@ -199,8 +205,14 @@ func (a *Programme) setRules(ctx context.Context, actor haven.Actor, r *haven.Pr
 		switch haven.ErrorCodeOf(err) {
 		case "":
 			r.Version = cur.Version + 1
+			if r.StageDays == nil {
+				r.StageDays = cur.StageDays
+			}
 		case haven.ENOTFOUND:
 			r.Version = 1
+			if r.StageDays == nil {
+				r.StageDays = haven.DefaultStageDays()
+			}
 		default:
 			return err
 		}

@@ -181,6 +181,7 @@ func (v View) Redact(c *haven.Case) {
 	if !v.Status {
 		c.State, c.ResumeState, c.Shredded = "", "", false
 		c.ReferredAt, c.UpdatedAt, c.Version = time.Time{}, time.Time{}, 0
+		c.CaseClock = haven.CaseClock{}
 	}
 	if !v.Referral {
 		c.ReferringOrgID, c.NominationID, c.SettlementOrgID = "", "", ""

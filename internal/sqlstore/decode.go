@@ -125,3 +125,12 @@ func idStrings(ids []haven.ID) []string {
 	}
 	return out
 }
+
+// nullDate is the argument of a nullable date column: NULL for the zero
+// date on both engines, so that an unset deadline sorts and indexes apart.
+func (t *Tx) nullDate(d haven.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return t.d.date(d)
+}

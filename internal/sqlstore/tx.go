@@ -188,10 +188,14 @@ func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
 	if alloc == nil {
 		alloc = map[haven.ID]int{}
 	}
+	stages := r.StageDays
+	if stages == nil {
+		stages = map[haven.Stage]map[haven.Priority]int{}
+	}
 	_, err := t.exec(ctx, op,
-		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, handover_days, changed_by, changed_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), r.HandoverDays, r.ChangedBy, fmtTime(r.ChangedAt))
+		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, changed_by, changed_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), jsonText(stages), r.HandoverDays, r.ChangedBy, fmtTime(r.ChangedAt))
 	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
 		// Read committed: a concurrent transaction wrote the same version
 		// after the read above.
@@ -200,13 +204,13 @@ func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
 	return err
 }
 
-const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, handover_days, changed_by, changed_at`
+const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, changed_by, changed_at`
 
 func scanRules(s scanner) (*haven.ProgrammeRules, error) {
 	var r haven.ProgrammeRules
-	var kinds, refs, alloc, targets []byte
+	var kinds, refs, alloc, targets, stages []byte
 	var changed string
-	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &r.HandoverDays, &r.ChangedBy, &changed); err != nil {
+	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &stages, &r.HandoverDays, &r.ChangedBy, &changed); err != nil {
 		return nil, err
 	}
 	var d decoder
@@ -214,6 +218,7 @@ func scanRules(s scanner) (*haven.ProgrammeRules, error) {
 	d.json(refs, &r.Referrers)
 	d.json(alloc, &r.Allocations)
 	d.json(targets, &r.TargetDays)
+	d.json(stages, &r.StageDays)
 	r.ChangedAt = d.time(changed)
 	return &r, d.done("scanRules")
 }
@@ -633,12 +638,14 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 	_, err := t.exec(ctx, "CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-		reference)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+		target_date, stage, stage_since, stage_due, turn, waiting_since, reference)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+		$26, $27, $28, $29, $30, $31, $32)`,
 		c.ID, c.UNHCRIndex, []byte(c.UNHCRNumber), c.ReferringOrgID, nullStr(c.NominationID), c.State, c.ResumeState,
 		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
-		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version, nullStr(haven.ID(c.Reference)))
+		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version,
+		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), nullStr(haven.ID(c.Reference)))
 	return err
 }
 
@@ -677,8 +684,10 @@ func (t *Tx) FindCaseByReference(ctx context.Context, reference string) (*store.
 // UpdateCase writes the case's mutable columns if nobody changed it meanwhile.
 func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 	err := t.execOne(ctx, "UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
-		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8 WHERE id = $9 AND version = $10`,
-		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version, c.ID, c.Version-1)
+		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8,
+		target_date = $9, stage = $10, stage_since = $11, stage_due = $12, turn = $13, waiting_since = $14 WHERE id = $15 AND version = $16`,
+		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version,
+		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), c.ID, c.Version-1)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return haven.Errorf(haven.ECONFLICT, t.op("UpdateCase"), "the case changed meanwhile; reload and try again")
 	}
@@ -688,20 +697,24 @@ func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-	coalesce(reference, '')`
+	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, '')`
 
 func scanCase(s scanner) (*store.CaseRow, error) {
 	var c store.CaseRow
 	var nom, settle sql.NullString
 	var countries []byte
 	var referred, updated string
+	var target, due dateCol
+	var since, waiting sql.NullString
 	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
 		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
 		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version,
-		&c.Reference); err != nil {
+		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference); err != nil {
 		return nil, err
 	}
 	var d decoder
+	c.TargetDate, c.StageDue = d.date(target), d.date(due)
+	c.StageSince, c.WaitingSince = d.nullTime(since), d.nullTime(waiting)
 	c.NominationID = haven.ID(nom.String)
 	c.SettlementOrgID = haven.ID(settle.String)
 	d.json(countries, &c.NationalityCountries)

@@ -494,6 +494,9 @@ type CaseRow struct {
 	ReferredAt            time.Time
 	UpdatedAt             time.Time
 	Version               int
+	// CaseClock is the case's clock, written with the row by CreateCase
+	// and UpdateCase.
+	haven.CaseClock
 }
 
 // CaseFilter selects cases: the domain's filter, within what the reader

@@ -104,6 +104,11 @@ func rulesForm(r *haven.ProgrammeRules, set map[string]string) url.Values {
 	for p, n := range r.TargetDays {
 		f.Set("target_"+string(p), strconv.Itoa(n))
 	}
+	for st, byPriority := range r.StageDays {
+		for p, n := range byPriority {
+			f.Set("stage_"+string(st)+"_"+string(p), strconv.Itoa(n))
+		}
+	}
 	f.Set("handover_days", strconv.Itoa(r.HandoverDays))
 	for k, v := range set {
 		f.Set(k, v)
@@ -681,4 +686,34 @@ func TestAdminListsUsersAndFactors(t *testing.T) {
 	if en := englishIn(fr); len(en) > 0 {
 		t.Errorf("the French users page shows English: %v", en)
 	}
+}
+
+// TestAdminStageBudgets: the year's page shows the stage budgets, in
+// English and French; the form changes one, names it on the confirmation,
+// and refuses emergency budgets past the emergency's target beside them.
+func TestAdminStageBudgets(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser(t)
+	b.signIn(f.programmeAdmin(t))
+	year := time.Now().UTC().Year() + 1
+	y := strconv.Itoa(year)
+	_, body := b.get("/admin/rules/" + y)
+	wantIn(t, "the year's stage budgets", body, "<caption>Time budget of each stage",
+		`<tr><th scope="row">Admissibility</th><td class="num">3</td><td class="num">18</td><td class="num">150</td></tr>`)
+	cur := f.rules(t, year)
+	r, body := b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"stage_departure_emergency": "2"}))
+	wantIn(t, "emergency budgets of 8 days", body, `<a href="#stage_file_emergency">The stage budgets add up to 8 days, more than the target of 7`)
+	if r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("emergency budgets of 8 days: %d", r.StatusCode)
+	}
+	_, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"stage_admissibility_normal": "100"}))
+	wantIn(t, "the confirmation", body, `<tr><th scope="row">Stage budget (Admissibility, Normal)</th><td>150 days</td><td>100 days</td></tr>`)
+	b.post("/admin/rules/"+y, formIn(t, body, "/admin/rules/"+y))
+	if got := f.rules(t, year); got.StageDays[haven.StageAdmissibility][haven.PriorityNormal] != 100 || got.StageDays[haven.StageFile][haven.PriorityEmergency] != 1 {
+		t.Fatalf("saved stage budgets %v", got.StageDays)
+	}
+	b.get("/admin/rules/" + y + "?lang=fr")
+	_, body = b.get("/admin/rules/" + y)
+	wantIn(t, "the French stage budgets", body, "<caption>Délai de chaque étape",
+		`<tr><th scope="row">Ouverture du dossier</th><td class="num">1</td><td class="num">3</td><td class="num">30</td></tr>`)
 }

@@ -32,7 +32,25 @@ var rulesLabels = map[string]string{
 	"cap": "admin.rules.cap", "referrer_kinds": "admin.rules.referrer_kinds", "referrers": "admin.rules.referrers",
 	"allocations": "admin.rules.allocations", "target_days": "admin.rules.targets",
 	"target_emergency": "priority.emergency", "target_urgent": "priority.urgent", "target_normal": "priority.normal",
-	"handover_days": "admin.rules.handover",
+	"handover_days": "admin.rules.handover", "stage_days": "admin.rules.stages",
+}
+
+// init adds the stage budget fields to rulesLabels and rulesAlias: a
+// budget's own problem goes beside it, a sum past the emergency target
+// beside the emergency's first budget.
+func init() {
+	for _, st := range haven.Stages {
+		for _, pr := range haven.Priorities {
+			id := rulesStageField(st, pr)
+			rulesLabels[id] = "stage." + string(st)
+			rulesAlias["stage_days."+string(st)+"."+string(pr)] = id
+		}
+	}
+	rulesAlias["stage_days."+string(haven.PriorityEmergency)] = rulesStageField(haven.StageFile, haven.PriorityEmergency)
+}
+
+func rulesStageField(st haven.Stage, pr haven.Priority) string {
+	return "stage_" + string(st) + "_" + string(pr)
 }
 
 // rulesAlias maps the app's field names to the form's control IDs.
@@ -89,6 +107,12 @@ type rulesAllocation struct {
 	Persons int
 }
 
+// rulesStage is the budgets of one stage, in the order of haven.Priorities.
+type rulesStage struct {
+	Stage haven.Stage
+	Days  []int
+}
+
 // rulesTarget is the target days of one priority.
 type rulesTarget struct {
 	Priority haven.Priority
@@ -103,6 +127,7 @@ type rulesData struct {
 	Referrers   []haven.ID
 	Allocations []rulesAllocation
 	Targets     []rulesTarget
+	Stages      []rulesStage
 	// BySystem and ByYou name who changed the rules when it is not
 	// another administrator (whose user ID the page shows).
 	BySystem, ByYou bool
@@ -124,6 +149,13 @@ func newRulesData(p *page, v *viewer, year int, rules *haven.ProgrammeRules) *ru
 		if n, ok := rules.TargetDays[pr]; ok {
 			d.Targets = append(d.Targets, rulesTarget{Priority: pr, Days: n})
 		}
+	}
+	for _, st := range haven.Stages {
+		row := rulesStage{Stage: st}
+		for _, pr := range haven.Priorities {
+			row.Days = append(row.Days, rules.StageDays[st][pr])
+		}
+		d.Stages = append(d.Stages, row)
 	}
 	d.BySystem = rules.ChangedBy == rulesSystemUser
 	d.ByYou = rules.ChangedBy == v.Actor.UserID
@@ -162,6 +194,8 @@ type rulesForm struct {
 	Orgs    []*haven.Organisation
 	// Allocations and Targets are the form's number fields.
 	Allocations, Targets []fieldView
+	// Stages are the stage budgets' fields, one group per stage.
+	Stages []rulesStageFields
 	// Floor is the persons already approved or arrived in the year, the
 	// lowest the cap can go; -1 when the year has no cap yet.
 	Floor int
@@ -169,6 +203,12 @@ type rulesForm struct {
 	// and the form's values carried to the final submission.
 	Changes []rulesChange
 	Hidden  []adminHidden
+}
+
+// rulesStageFields are one stage's budget fields, by priority.
+type rulesStageFields struct {
+	Stage  haven.Stage
+	Fields []fieldView
 }
 
 // rulesChange is one line of the confirmation page.
@@ -276,6 +316,11 @@ func rulesFormOf(r *haven.ProgrammeRules) url.Values {
 	for pr, n := range r.TargetDays {
 		f.Set(rulesTargetField(pr), strconv.Itoa(n))
 	}
+	for st, byPriority := range r.StageDays {
+		for pr, n := range byPriority {
+			f.Set(rulesStageField(st, pr), strconv.Itoa(n))
+		}
+	}
 	return f
 }
 
@@ -323,6 +368,15 @@ func parseRulesForm(p *page, rc *rulesContext, form url.Values) *haven.Programme
 			r.TargetDays[pr] = n
 		}
 	}
+	r.StageDays = map[haven.Stage]map[haven.Priority]int{}
+	for _, st := range haven.Stages {
+		r.StageDays[st] = map[haven.Priority]int{}
+		for _, pr := range haven.Priorities {
+			if n, ok := adminNumber(p, form, rulesStageField(st, pr), false); ok {
+				r.StageDays[st][pr] = n
+			}
+		}
+	}
 	r.HandoverDays, _ = adminNumber(p, form, "handover_days", false)
 	return r
 }
@@ -343,6 +397,15 @@ func newRulesForm(p *page, rc *rulesContext) *rulesForm {
 		id := rulesTargetField(pr)
 		d.Targets = append(d.Targets, fieldView{ID: id, Label: p.t("priority." + string(pr)), Error: p.Err(id), Value: p.Val(id),
 			Type: "text", Inputmode: "numeric", Width: "6", NoSpellcheck: true})
+	}
+	for _, st := range haven.Stages {
+		g := rulesStageFields{Stage: st}
+		for _, pr := range haven.Priorities {
+			id := rulesStageField(st, pr)
+			g.Fields = append(g.Fields, fieldView{ID: id, Label: p.t("priority." + string(pr)), Error: p.Err(id), Value: p.Val(id),
+				Type: "text", Inputmode: "numeric", Width: "6", NoSpellcheck: true})
+		}
+		d.Stages = append(d.Stages, g)
 	}
 	return d
 }
@@ -540,6 +603,19 @@ func diffRules(p *page, cur, next *haven.ProgrammeRules) []rulesChange {
 				before = p.tf("admin.rules.days", was)
 			}
 			out = append(out, rulesChange{p.tf("admin.rules.change_target", p.t("priority."+string(pr))), before, p.tf("admin.rules.days", is)})
+		}
+	}
+	for _, st := range haven.Stages {
+		for _, pr := range haven.Priorities {
+			was, wok := cur.StageDays[st][pr]
+			is := next.StageDays[st][pr]
+			if was != is || !wok {
+				before := none
+				if wok {
+					before = p.tf("admin.rules.days", was)
+				}
+				out = append(out, rulesChange{p.tf("admin.rules.change_stage", p.t("stage."+string(st)), p.t("priority."+string(pr))), before, p.tf("admin.rules.days", is)})
+			}
 		}
 	}
 	// A year without rules has no handover time yet: it is always listed.

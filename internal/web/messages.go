@@ -397,9 +397,13 @@ var messagesEN = map[string]string{
 	"state.withdrawn":                 "Withdrawn",
 	"state.split_decision":            "Split decision",
 
-	"priority.emergency": "Emergency",
-	"priority.urgent":    "Urgent",
-	"priority.normal":    "Normal",
+	"priority.emergency":  "Emergency",
+	"stage.file":          "Opening the file",
+	"stage.eligibility":   "Eligibility decision",
+	"stage.admissibility": "Admissibility",
+	"stage.departure":     "Approval to departure",
+	"priority.urgent":     "Urgent",
+	"priority.normal":     "Normal",
 
 	"category.legal_physical_protection":    "Legal and physical protection needs",
 	"category.survivors_violence_torture":   "Survivors of violence and torture",
@@ -901,9 +905,13 @@ var messagesFR = map[string]string{
 	"state.withdrawn":                 "Retiré",
 	"state.split_decision":            "Décision partagée",
 
-	"priority.emergency": "Urgence vitale",
-	"priority.urgent":    "Urgente",
-	"priority.normal":    "Ordinaire",
+	"priority.emergency":  "Urgence vitale",
+	"stage.file":          "Ouverture du dossier",
+	"stage.eligibility":   "Décision d'admissibilité au statut",
+	"stage.admissibility": "Interdictions de territoire (contrôles)",
+	"stage.departure":     "De l'approbation au départ",
+	"priority.urgent":     "Urgente",
+	"priority.normal":     "Ordinaire",
 
 	"category.legal_physical_protection":    "Besoins de protection juridique et physique",
 	"category.survivors_violence_torture":   "Survivants de violence et de torture",

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,6 +269,8 @@ func testRulesVersions(t *testing.T, s store.Store) {
 	r2 := *r
 	r2.Version, r2.Cap, r2.Referrers, r2.Allocations = 2, 450, []haven.ID{"org_fld"}, map[haven.ID]int{"org_fld": 125}
 	r2.HandoverDays = 90
+	r2.StageDays = haven.DefaultStageDays()
+	r2.StageDays[haven.StageAdmissibility][haven.PriorityNormal] = 99
 	update(t, s, func(tx store.Tx) error { return tx.PutRules(ctx, &r2) })
 	stale := r2
 	stale.Version = 2
@@ -286,6 +289,10 @@ func testRulesVersions(t *testing.T, s store.Store) {
 		}
 		if len(h) != 2 || h[0].Cap != 500 || h[1].Cap != 450 || h[0].HandoverDays != haven.DefaultHandoverDays || h[1].HandoverDays != 90 {
 			t.Errorf("history = %+v", h)
+		}
+		if !reflect.DeepEqual(h[0].StageDays, haven.DefaultStageDays()) || h[1].StageDays[haven.StageAdmissibility][haven.PriorityNormal] != 99 ||
+			h[1].StageDays[haven.StageFile][haven.PriorityEmergency] != 1 {
+			t.Errorf("stage budgets = %v, then %v", h[0].StageDays, h[1].StageDays)
 		}
 		_, err = tx.FindRules(ctx, 2031)
 		wantCode(t, err, haven.ENOTFOUND)
@@ -575,6 +582,8 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	c := newCase("case_1", f, haven.PriorityUrgent, t0, "SY", "LB")
 	c.SecondaryCategory = haven.CategoryWomenGirlsAtRisk
+	c.CaseClock = haven.CaseClock{TargetDate: haven.Date{Year: 2025, Month: 2, Day: 28}, Stage: haven.StageFile, StageSince: t0,
+		StageDue: haven.Date{Year: 2024, Month: 2, Day: 29}, Turn: haven.PartyVisaOffice}
 	ms := createCase(t, s, c, 3)
 	ms[2].Accompanying = false
 	view(t, s, func(tx store.Tx) error {
@@ -587,6 +596,9 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 			len(got.NationalityCountries) != 2 || got.NationalityCountries[1] != "LB" || !got.ReferredAt.Equal(t0) ||
 			!bytes.Equal(got.PersecutionAccount, []byte{7}) || got.NominationID != "" || got.SettlementOrgID != "" {
 			t.Errorf("case = %+v", got)
+		}
+		if got.CaseClock != c.CaseClock || !got.StageSince.Equal(t0) {
+			t.Errorf("clock = %+v, want %+v", got.CaseClock, c.CaseClock)
 		}
 		byIdx, err := tx.FindCasesByUNHCRIndex(ctx, c.UNHCRIndex)
 		if err != nil {
@@ -614,6 +626,8 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 		return nil
 	})
 	c.State, c.ResumeState, c.Version, c.SettlementOrgID, c.VisaKind, c.AdmissionYear = haven.StateOnHold, haven.StateEligible, 2, f.fld.ID, haven.VisaPermanentResident, 2025
+	c.CaseClock = haven.CaseClock{TargetDate: c.TargetDate, Stage: haven.StageAdmissibility, StageSince: t0.Add(time.Hour),
+		StageDue: haven.Date{Year: 2024, Month: 12, Day: 31}, Turn: haven.PartyReferringPartner, WaitingSince: t0.Add(2 * time.Hour)}
 	update(t, s, func(tx store.Tx) error {
 		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
@@ -627,6 +641,9 @@ func testCasesRoundTrip(t *testing.T, s store.Store) {
 		}
 		if got.State != haven.StateOnHold || got.ResumeState != haven.StateEligible || got.Version != 2 || got.SettlementOrgID != f.fld.ID || got.AdmissionYear != 2025 {
 			t.Errorf("updated case = %+v", got)
+		}
+		if got.CaseClock != c.CaseClock {
+			t.Errorf("updated clock = %+v, want %+v", got.CaseClock, c.CaseClock)
 		}
 		gm, err := tx.FindMembers(ctx, c.ID)
 		if err != nil {
