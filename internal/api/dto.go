@@ -188,6 +188,17 @@ type nominationList struct {
 	Nominations []nominationJSON `json:"nominations"`
 }
 
+// clockJSON is a case's clock: its target date, stage, the stage's
+// deadline and whose turn it is.
+type clockJSON struct {
+	TargetDate   *haven.Date `json:"target_date,omitempty"`
+	Stage        haven.Stage `json:"stage,omitempty"`
+	StageSince   *time.Time  `json:"stage_since,omitempty"`
+	StageDue     *haven.Date `json:"stage_due,omitempty"`
+	Turn         haven.Party `json:"turn,omitempty"`
+	WaitingSince *time.Time  `json:"waiting_since,omitempty"`
+}
+
 // checkRequestList is a screening or medical partner's work: the members
 // it is asked to examine.
 type checkRequestList struct {
@@ -241,6 +252,7 @@ type caseJSON struct {
 	AdmissionYear         int                      `json:"admission_year,omitempty"`
 	SettlementOrgID       haven.ID                 `json:"settlement_org_id,omitempty"`
 	Shredded              bool                     `json:"shredded,omitempty"`
+	Clock                 *clockJSON               `json:"clock,omitempty"`
 	ReferredAt            time.Time                `json:"referred_at,omitzero"`
 	UpdatedAt             time.Time                `json:"updated_at,omitzero"`
 	Version               int                      `json:"version,omitempty"`
@@ -407,6 +419,22 @@ func caseOut(c *haven.Case) caseJSON {
 		Profile: profileOut(c.Profile), PersecutionAccount: c.PersecutionAccount, DeclaredSize: c.DeclaredSize,
 		VisaKind: c.VisaKind, AdmissionYear: c.AdmissionYear, SettlementOrgID: c.SettlementOrgID, Shredded: c.Shredded,
 		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
+	if k := c.CaseClock; k.Stage != "" || !k.TargetDate.IsZero() {
+		cj := &clockJSON{Stage: k.Stage, Turn: k.Turn}
+		if !k.TargetDate.IsZero() {
+			cj.TargetDate = &k.TargetDate
+		}
+		if !k.StageDue.IsZero() {
+			cj.StageDue = &k.StageDue
+		}
+		if !k.StageSince.IsZero() {
+			cj.StageSince = &k.StageSince
+		}
+		if !k.WaitingSince.IsZero() {
+			cj.WaitingSince = &k.WaitingSince
+		}
+		out.Clock = cj
+	}
 	for _, m := range c.Members {
 		mj := memberJSON{ID: m.ID, Relationship: m.Relationship, FamilyName: m.FamilyName, GivenNames: m.GivenNames,
 			DateOfBirth: m.DateOfBirth, Sex: m.Sex, Nationalities: m.Nationalities, Languages: m.Languages, Contact: m.Contact,

@@ -80,6 +80,11 @@ func TestJourney(t *testing.T) {
 	if c["state"] != "referred" || len(members) != 4 || r.header.Get("Location") != "/api/v1/cases/"+id {
 		t.Fatalf("referred case: %v", c)
 	}
+	// Its clock: the stage of opening the file, due by the year's budget,
+	// the visa office's turn; the target date of its priority.
+	if k, ok := c["clock"].(map[string]any); !ok || k["stage"] != "file" || k["turn"] != "visa_office" || k["stage_due"] == nil || k["target_date"] == nil {
+		t.Fatalf("clock of a referred case: %v", c["clock"])
+	}
 	// Found by its reference, its UNHCR number and a name, as people search.
 	for _, q := range []string{str(c["reference"]), str(c["unhcr_number"]), "familyjourney"} {
 		found := f.ok(t, 200, visa, "GET", "/api/v1/cases?q="+url.QueryEscape(q), nil)

@@ -56,6 +56,7 @@ var adminMessages = map[string]string{
 	"an allocation cannot be negative":                                                          "admin.err.allocation_negative",
 	"the allocations add up to more than the cap":                                               "admin.err.allocations_sum",
 	"enter a target from 1 to 3650 days":                                                        "admin.err.target_range",
+	"enter a stage budget from 1 to 3650 days":                                                  "admin.err.stage_range",
 	"an emergency departs within 7 days of referral":                                            "admin.err.target_emergency",
 	"enter a handover time from 0 to 365 days after arrival":                                    "admin.err.handover_range",
 	"enter a year from 2021, when the stream opened":                                            "err.year_format",
@@ -85,6 +86,7 @@ var adminMessages = map[string]string{
 // adminPrefixes map the app's messages that carry a name or a number.
 var adminPrefixes = []struct{ prefix, key string }{
 	{"no organisation with ID ", "admin.err.no_org"},
+	{"the stage budgets add up to ", "admin.err.stage_sum"},
 }
 
 // adminMessageKeys lists every key the two tables above name, for the

@@ -702,7 +702,7 @@ func TestAdminStageBudgets(t *testing.T) {
 		`<tr><th scope="row">Admissibility</th><td class="num">3</td><td class="num">18</td><td class="num">150</td></tr>`)
 	cur := f.rules(t, year)
 	r, body := b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"stage_departure_emergency": "2"}))
-	wantIn(t, "emergency budgets of 8 days", body, `<a href="#stage_file_emergency">The stage budgets add up to 8 days, more than the target of 7`)
+	wantIn(t, "emergency budgets of 8 days", body, `<a href="#stage_file_emergency">The stage budgets of this priority add up to more than its target time`)
 	if r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("emergency budgets of 8 days: %d", r.StatusCode)
 	}

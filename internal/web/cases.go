@@ -175,6 +175,10 @@ var queueLabels = map[string]string{"state": "queue.filter_state", "priority": "
 // caseData is what the case page shows, beside the case itself.
 type caseData struct {
 	Case *haven.Case
+	// HasDue says the case's stage has a deadline; DaysLeft counts the days
+	// to it on the app's clock, Overdue the days past it.
+	HasDue            bool
+	DaysLeft, Overdue int
 	// Acts are the action forms the page offers the viewer now.
 	Acts map[string]bool
 	// Identity, Contact and Family say which columns of the family table
@@ -269,6 +273,10 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 		slices.SortFunc(d.Settlers, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	}
 	d.Emergency = c.ProcessingPriority == haven.PriorityEmergency
+	if days, ok := c.CaseClock.DaysLeft(haven.DateOf(s.clock.Now())); ok {
+		d.DaysLeft, d.HasDue = days, true
+		d.Overdue = -days
+	}
 	return d, nil
 }
 

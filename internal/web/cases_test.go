@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -331,4 +332,40 @@ func TestWorkQueueByPartner(t *testing.T) {
 	if en := englishIn(body); len(en) > 0 {
 		t.Errorf("the French queue shows English: %v", en)
 	}
+}
+
+// TestCaseClockOnThePage: the case page says the stage, its due date, the
+// days left or overdue on the app's clock, and whose turn it is, in both
+// languages.
+func TestCaseClockOnThePage(t *testing.T) {
+	f := newFixture(t, false)
+	c := f.refer(t, "Clock", 1, haven.PriorityNormal)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	due := f.clock.Now().AddDate(0, 0, 30).Format("2006-01-02") // normal: 30 days to open the file
+	_, body := b.get("/cases/" + string(c.ID))
+	if line := strings.Join(strings.Fields(text(between(body, `id="clock"`, "</p>"))), " "); !strings.Contains(line, "Opening the file") || !strings.Contains(line, due) ||
+		!strings.Contains(line, "30 days left") || !strings.Contains(line, "waiting on the visa office") {
+		t.Fatalf("clock line: %q", line)
+	}
+	f.clock.Add(40 * 24 * time.Hour)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	_, body = b.get("/cases/" + string(c.ID) + "?lang=fr")
+	if line := strings.Join(strings.Fields(text(between(body, `id="clock"`, "</p>"))), " "); !strings.Contains(line, "Ouverture du dossier") ||
+		!strings.Contains(line, "10 jours de retard") || !strings.Contains(line, "en attente du bureau des visas") {
+		t.Fatalf("clock line in French: %q", line)
+	}
+}
+
+// between returns s from the first from up to the next to after it.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(s[i:], to)
+	if j < 0 {
+		return s[i:]
+	}
+	return s[i : i+j]
 }

@@ -93,6 +93,8 @@ var enumPrefixes = map[string][]string{
 	"workarea":     strs(haven.WorkAreas),
 	"checkkind":    strs(haven.CheckKinds),
 	"checkresult":  strs(haven.CheckResults),
+	"stage":        strs(haven.Stages),
+	"turn":         strs(haven.Parties),
 	"visakind":     strs(haven.VisaKinds),
 	"orgkind":      strs(haven.OrgKinds),
 	"event":        strs(haven.CaseEvents),
