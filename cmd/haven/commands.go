@@ -187,10 +187,11 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	as := fs.String("as", "", "username of the administrator making the change (set), or reading (show)")
 	capN := fs.Int("cap", -1, "the cap in persons (set); unchanged when omitted")
 	handover := fs.Int("handover-days", 0, "days after a family's arrival during which the referring partner still sees its contact details, whereabouts and confidential notes, 0 to 365 (set); unchanged when omitted")
-	var referrers, allocations, targets listFlag
+	var referrers, allocations, targets, stages listFlag
 	fs.Var(&referrers, "referrer", "an organisation ID allowed to refer this year, besides referral partners (repeatable; replaces the list)")
 	fs.Var(&allocations, "allocation", "ORG_ID=PERSONS, a partner's allocation inside the cap (repeatable; replaces the list)")
 	fs.Var(&targets, "target", "PRIORITY=DAYS, the target time from referral to departure (repeatable)")
+	fs.Var(&stages, "stage-days", "STAGE:PRIORITY=DAYS, a stage's time budget (stages file, eligibility, admissibility, departure; repeatable)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -256,6 +257,23 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		r.TargetDays[pr] = v
 	}
+	for _, s := range stages {
+		sp, n, ok := strings.Cut(s, "=")
+		st, p, ok2 := strings.Cut(sp, ":")
+		stage, err1 := haven.ParseStage(st)
+		pr, err2 := haven.ParsePriority(p)
+		v, err3 := strconv.Atoi(n)
+		if !ok || !ok2 || err1 != nil || err2 != nil || err3 != nil {
+			return usagef("--stage-days takes STAGE:PRIORITY=DAYS, such as admissibility:emergency=3")
+		}
+		if r.StageDays == nil {
+			r.StageDays = map[haven.Stage]map[haven.Priority]int{}
+		}
+		if r.StageDays[stage] == nil {
+			r.StageDays[stage] = map[haven.Priority]int{}
+		}
+		r.StageDays[stage][pr] = v
+	}
 	if err := e.app.Programme.SetRules(ctx, actor, r); err != nil {
 		return describe(err)
 	}
@@ -278,6 +296,13 @@ func printRules(w io.Writer, r *haven.ProgrammeRules) {
 	}
 	for _, p := range haven.Priorities {
 		fmt.Fprintf(w, "target %s: %d days\n", p, r.TargetDays[p])
+	}
+	for _, st := range haven.Stages {
+		fmt.Fprintf(w, "stage %s:", st)
+		for _, p := range haven.Priorities {
+			fmt.Fprintf(w, " %s %d", p, r.StageDays[st][p])
+		}
+		fmt.Fprintln(w, " days")
 	}
 	fmt.Fprintf(w, "handover: %d days after arrival\n", r.HandoverDays)
 }

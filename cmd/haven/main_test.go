@@ -136,7 +136,7 @@ func TestKeysAndRules(t *testing.T) {
 	for _, args := range [][]string{
 		{"migrate", "--db", db},
 		{"init", "--db", db, "--org", "IRCC programme", "--username", "ada", "--name", "Ada"},
-		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600", "--handover-days", "60", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--cap", "600", "--handover-days", "60", "--stage-days", "admissibility:urgent=20", "--as", "ada"},
 		{"keys", "rotate", "--db", db, "--as", "ada"},
 	} {
 		out.Reset()
@@ -146,7 +146,7 @@ func TestKeysAndRules(t *testing.T) {
 	}
 	out.Reset()
 	if err := run(ctx, []string{"rules", "show", "--db", db, "--year", "2028", "--as", "ada"}, e, nil, &out, &errb); err != nil || !strings.Contains(out.String(), "cap: 600 persons") ||
-		!strings.Contains(out.String(), "handover: 60 days after arrival") {
+		!strings.Contains(out.String(), "handover: 60 days after arrival") || !strings.Contains(out.String(), "stage admissibility: emergency 3 urgent 20 normal") {
 		t.Fatalf("rules show: %v %q", err, out.String())
 	}
 	for _, bad := range [][]string{
@@ -155,6 +155,8 @@ func TestKeysAndRules(t *testing.T) {
 		{"rules", "set", "--db", db, "--year", "2028", "--allocation", "nonsense", "--as", "ada"},
 		{"rules", "set", "--db", db, "--year", "2028", "--handover-days", "366", "--as", "ada"},
 		{"rules", "set", "--db", db, "--year", "2028", "--handover-days", "-1", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--stage-days", "admissibility=3", "--as", "ada"},
+		{"rules", "set", "--db", db, "--year", "2028", "--stage-days", "file:emergency=5", "--as", "ada"}, // 5+2+3+1 > 7
 		{"rules", "frobnicate"},
 		{"nosuchcommand"},
 	} {
