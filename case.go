@@ -193,6 +193,13 @@ type Case struct {
 	// CaseClock is the case's target date, stage deadline and whose turn
 	// it is: workflow facts, shown with the state.
 	CaseClock
+	// Next is what moves the case forward now (workflow.Next), whoever
+	// takes it.
+	Next NextStep
+	// CheckAssignments are the members assigned to each check partner, in
+	// the case of a reader who may process it (the visa office); nil
+	// otherwise.
+	CheckAssignments []*CheckAssignment
 }
 
 // DuplicateMatch is what two cases were found to share.

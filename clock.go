@@ -90,3 +90,43 @@ func (k CaseClock) DaysLeft(today Date) (days int, ok bool) {
 
 // AddDays returns the date n days after d.
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// NextStep is what moves a case forward now, whoever takes it: the step a
+// case page leads with. The workflow says which (workflow.Next).
+type NextStep string
+
+// The next steps.
+const (
+	NextNone               NextStep = ""
+	NextOpenFile           NextStep = "open_file"
+	NextStartEligibility   NextStep = "start_eligibility"
+	NextAssessment         NextStep = "assessment"
+	NextStartAdmissibility NextStep = "start_admissibility"
+	NextAssignChecks       NextStep = "assign_checks"
+	NextAwaitChecks        NextStep = "await_checks"
+	NextConfirmAdmissible  NextStep = "confirm_admissible"
+	NextSplit              NextStep = "split"
+	NextApprove            NextStep = "approve"
+	NextPlace              NextStep = "settlement"
+	NextBookTravel         NextStep = "travel"
+	NextRecordArrival      NextStep = "arrival"
+	NextBeginSettlement    NextStep = "begin_settlement"
+	NextClose              NextStep = "close"
+	NextAwaitInfo          NextStep = "await_info"
+	NextResume             NextStep = "resume"
+)
+
+// NextSteps lists every NextStep but NextNone.
+var NextSteps = []NextStep{NextOpenFile, NextStartEligibility, NextAssessment, NextStartAdmissibility,
+	NextAssignChecks, NextAwaitChecks, NextConfirmAdmissible, NextSplit, NextApprove, NextPlace,
+	NextBookTravel, NextRecordArrival, NextBeginSettlement, NextClose, NextAwaitInfo, NextResume}
+
+// CheckAssignment is a member assigned to an organisation's checks: the
+// visa office's record of who holds which check.
+type CheckAssignment struct {
+	MemberID ID
+	OrgID    ID
+	// Kinds are the checks the organisation records.
+	Kinds      []CheckKind
+	AssignedAt time.Time
+}

@@ -70,7 +70,13 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 			return describe(err)
 		}
 		var creds bytes.Buffer
-		n, err := seedDemo(ctx, e.app, &creds)
+		// The cases are driven on a clock of their own, moved back over
+		// the past year; the accounts are made on the system clock (their
+		// codes are checked against it).
+		at := func(c haven.Clock) *app.App {
+			return app.New(app.Config{Store: e.db, Vault: e.vault, Logger: e.log, AuditSigner: e.signer, Hasher: e.hasher, Clock: c})
+		}
+		n, err := seedDemo(ctx, e.app, at, &creds)
 		if err != nil {
 			return describe(err)
 		}
@@ -126,8 +132,11 @@ var demoCountries = [][2]string{{"IR", "TR"}, {"SY", "LB"}, {"BY", "LT"}, {"VN",
 	{"NI", "CR"}, {"NG", "GH"}, {"RU", "GE"}, {"AF", "PK"}, {"TJ", "KG"}, {"VE", "CO"}, {"MM", "TH"}, {"EG", "JO"}}
 
 // seedDemo creates the demo organisations and users and about 40 cases in
-// every state, each driven through the app like a real one.
-func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
+// every state, each driven through the app like a real one: the app that
+// at returns for a clock, the demo's clock moved to each case's referral
+// in the past year and on through its acts, so that the work queue shows
+// cases overdue, due soon and on time.
+func seedDemo(ctx context.Context, a *app.App, at func(haven.Clock) *app.App, creds io.Writer) (int, error) {
 	admOrg := &haven.Organisation{Name: "IRCC programme administration (demo)", Country: "CA"}
 	adm := &haven.User{Username: "admin.demo", DisplayName: "Programme administrator"}
 	secret, err := a.Programme.CreateFirstAdmin(ctx, admOrg, adm)
@@ -155,17 +164,22 @@ func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 		}
 		actors[d.username], orgIDs[d.username] = haven.Actor{UserID: u.ID}, o.ID
 	}
-	s := &seeder{a: a, ctx: ctx, act: actors, org: orgIDs}
-	// From 2023 the protection partners may refer directly.
-	year := haven.SystemClock{}.Now().Year()
-	r, err := a.Programme.FindRules(ctx, admin, year)
-	if err != nil {
-		return 0, err
-	}
-	r.Referrers = []haven.ID{orgIDs["fld.demo"], orgIDs["pd.demo"]}
-	r.Allocations = map[haven.ID]int{orgIDs["fld.demo"]: 125}
-	if err := a.Programme.SetRules(ctx, admin, r); err != nil {
-		return 0, err
+	now := haven.SystemClock{}.Now()
+	clock := &demoClock{t: now}
+	s := &seeder{a: at(clock), ctx: ctx, act: actors, org: orgIDs, clock: clock, now: now}
+	// From 2023 the protection partners may refer directly. The cases of
+	// the past year fall in last year's rules and this year's.
+	year := now.Year()
+	for _, y := range []int{year - 1, year} {
+		r, err := a.Programme.FindRules(ctx, admin, y)
+		if err != nil {
+			return 0, err
+		}
+		r.Referrers = []haven.ID{orgIDs["fld.demo"], orgIDs["pd.demo"]}
+		r.Allocations = map[haven.ID]int{orgIDs["fld.demo"]: 125}
+		if err := a.Programme.SetRules(ctx, admin, r); err != nil {
+			return 0, err
+		}
 	}
 	plan := []haven.CaseState{
 		haven.StateReferred, haven.StateReferred, haven.StateFileCreated, haven.StateFileCreated, haven.StateEligibilityReview,
@@ -189,7 +203,7 @@ func seedDemo(ctx context.Context, a *app.App, creds io.Writer) (int, error) {
 			Whereabouts: "Capital of the country of asylum", RiskAssessment: "Surveillance and threats continued after exile.",
 			RecommendedPriority: haven.Priorities[i%3], NationalityCountries: []string{demoCountries[i][0]}, AsylumCountry: demoCountries[i][1],
 			FamilySize: 1 + i, Profile: haven.DefenderProfile{WorkAreas: []haven.WorkArea{haven.WorkAreas[i]}}}
-		if err := a.Nominations.CreateNomination(ctx, actors[[]string{"fld.demo", "pd.demo"}[i%2]], n); err != nil {
+		if err := s.a.Nominations.CreateNomination(ctx, actors[[]string{"fld.demo", "pd.demo"}[i%2]], n); err != nil {
 			return len(plan), err
 		}
 	}
@@ -228,7 +242,34 @@ type seeder struct {
 	ctx context.Context
 	act map[string]haven.Actor
 	org map[string]haven.ID
+	// clock is the app's clock: at each case's referral, then a gap
+	// later at each of its acts; now is when the demo is seeded.
+	clock *demoClock
+	now   time.Time
+	gap   time.Duration
 }
+
+// demoClock is the clock the demo's cases are driven on.
+type demoClock struct{ t time.Time }
+
+func (c *demoClock) Now() time.Time { return c.t }
+
+// demoAges are the days since referral of some demo cases, by their
+// index: a case past its stage's deadline, one due within a week and one
+// well within its time, whatever the others' ages give.
+var demoAges = map[int]int{0: 26, 1: 200, 38: 5}
+
+// ageOf returns the days since the referral of the demo case i: spread
+// over the past year.
+func ageOf(i int) int {
+	if d, ok := demoAges[i]; ok {
+		return d
+	}
+	return 3 + (i*53)%360
+}
+
+// tick moves the clock to the case's next act.
+func (s *seeder) tick() { s.clock.t = s.clock.t.Add(s.gap) }
 
 func (s *seeder) caseIn(i int, target haven.CaseState) error {
 	f := demoFamilies[i%len(demoFamilies)]
@@ -268,6 +309,10 @@ func (s *seeder) caseIn(i int, target haven.CaseState) error {
 	if i%6 == 5 {
 		referrer = "fld.demo"
 	}
+	// The case's acts come a twentieth of its age apart: more than its
+	// acts, so that the last is in the past.
+	age := time.Duration(ageOf(i)) * 24 * time.Hour
+	s.clock.t, s.gap = s.now.Add(-age), age/20
 	if err := s.a.Cases.CreateReferral(s.ctx, s.act[referrer], c); err != nil {
 		return err
 	}
@@ -283,6 +328,7 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 		if err != nil {
 			return false
 		}
+		s.tick()
 		c, err = f()
 		return err == nil && c.State != target
 	}
@@ -290,9 +336,11 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	case haven.StateReferred:
 		return nil
 	case haven.StateInfoRequested:
+		s.tick()
 		_, err = a.Cases.RequestInfo(ctx, visa, id, "Please send the RRF annex on the spouse.")
 		return err
 	case haven.StateWithdrawn:
+		s.tick()
 		_, err = a.Cases.Withdraw(ctx, s.act["unhcr.demo"], id, "The family found protection elsewhere.")
 		return err
 	}
@@ -303,10 +351,12 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 		return err
 	}
 	if target == haven.StateInterview {
+		s.tick()
 		_, err = a.Cases.ScheduleInterview(ctx, visa, id)
 		return err
 	}
 	if target == haven.StateRefused {
+		s.tick()
 		_, err = a.Cases.Refuse(ctx, visa, id, "Not found to be a Convention refugee: internal flight alternative.")
 		return err
 	}
@@ -323,12 +373,14 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	for _, m := range c.Members {
 		ids = append(ids, m.ID)
 	}
+	s.tick()
 	for _, partner := range []string{"screening.demo", "medical.demo"} {
 		if c, err = a.Cases.AssignChecks(ctx, visa, id, s.org[partner], ids); err != nil {
 			return err
 		}
 	}
 	valid := haven.DateOf(haven.SystemClock{}.Now().AddDate(1, 0, 0))
+	s.tick()
 	for k, m := range c.Members {
 		result := haven.ResultPassed
 		if target == haven.StateSplitDecision && k == len(c.Members)-1 && k > 0 {
@@ -353,9 +405,11 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}
 	if target == haven.StateSplitDecision {
 		if len(c.Members) == 1 {
+			s.tick()
 			_, err = a.Cases.Hold(ctx, visa, id, "Awaiting the result of a further check.")
 			return err
 		}
+		s.tick()
 		_, err = a.Cases.SplitDecision(ctx, visa, id, []haven.ID{c.Members[len(c.Members)-1].ID}, "One member is inadmissible on security grounds.")
 		return err
 	}
@@ -386,17 +440,18 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}) {
 		return err
 	}
-	today := haven.DateOf(haven.SystemClock{}.Now())
 	if !step(func() (*haven.Case, error) {
-		return a.Cases.BookTravel(ctx, visa, id, &haven.Travel{Date: today, Itinerary: "Synthetic itinerary", TransportationLoan: true})
+		return a.Cases.BookTravel(ctx, visa, id, &haven.Travel{Date: haven.DateOf(s.clock.Now()), Itinerary: "Synthetic itinerary", TransportationLoan: true})
 	}) {
 		return err
 	}
 	if !step(func() (*haven.Case, error) {
-		return a.Cases.RecordArrival(ctx, visa, id, &haven.Arrival{Date: today, PortOfEntry: "YYZ"})
+		return a.Cases.RecordArrival(ctx, visa, id, &haven.Arrival{Date: haven.DateOf(s.clock.Now()), PortOfEntry: "YYZ"})
 	}) {
 		return err
 	}
+	s.tick()
+	today := haven.DateOf(s.clock.Now())
 	if _, err := a.Cases.BeginSettlement(ctx, who, id); err != nil {
 		return err
 	}
@@ -412,11 +467,13 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	if target == haven.StateInSettlement {
 		return nil
 	}
+	s.tick()
 	_, err = a.Cases.Close(ctx, who, id)
 	return err
 }
 
 func (s *seeder) hold(id haven.ID) bool {
+	s.tick()
 	_, err := s.a.Cases.Hold(s.ctx, s.act["visa.demo"], id, "Awaiting the partner's updated risk assessment.")
 	return err == nil
 }

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/store"
 )
 
 func getenvOf(vals map[string]string) func(string) string {
@@ -242,4 +245,50 @@ func TestProvisioningAndAudit(t *testing.T) {
 	if err == nil || !strings.Contains(out.String(), "TAMPERED at event 4") {
 		t.Fatalf("verify of a tampered log: %v %q", err, out.String())
 	}
+}
+
+// TestDemoClocks: the demo's cases spread over the past year, so that its
+// work queue holds a case past its stage's deadline, one due within a week
+// and one on time.
+func TestDemoClocks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"demo", "--dir", dir, "--seed-only"}, getenvOf(nil), nil, &out, &errb); err != nil {
+		t.Fatalf("demo: %v\n%s", err, errb.String())
+	}
+	db, err := openDB(ctx, filepath.Join(dir, "haven.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows []*store.CaseRow
+	if err := db.View(ctx, func(tx store.Tx) error {
+		f := store.CaseFilter{CaseFilter: haven.CaseFilter{Limit: 100}, Reach: store.Reach{All: true}}
+		rows, _, err = tx.FindCases(ctx, f)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	today := haven.DateOf(haven.SystemClock{}.Now())
+	var overdue, soon, onTime, oldest int
+	for _, r := range rows {
+		if d := int(today.Time().Sub(r.ReferredAt).Hours() / 24); d > oldest {
+			oldest = d
+		}
+		days, ok := r.CaseClock.DaysLeft(today)
+		switch {
+		case !ok:
+		case days < 0:
+			overdue++
+		case days <= 7:
+			soon++
+		default:
+			onTime++
+		}
+	}
+	if overdue == 0 || soon == 0 || onTime == 0 || oldest < 180 {
+		t.Fatalf("of %d demo cases, %d overdue, %d due within a week, %d on time; the oldest referred %d days ago", len(rows), overdue, soon, onTime, oldest)
+	}
+	t.Logf("%d demo cases: %d overdue, %d due within a week, %d on time; the oldest referred %d days ago", len(rows), overdue, soon, onTime, oldest)
 }

@@ -253,6 +253,7 @@ type caseJSON struct {
 	SettlementOrgID       haven.ID                 `json:"settlement_org_id,omitempty"`
 	Shredded              bool                     `json:"shredded,omitempty"`
 	Clock                 *clockJSON               `json:"clock,omitempty"`
+	Next                  haven.NextStep           `json:"next,omitempty"`
 	ReferredAt            time.Time                `json:"referred_at,omitzero"`
 	UpdatedAt             time.Time                `json:"updated_at,omitzero"`
 	Version               int                      `json:"version,omitempty"`
@@ -418,7 +419,7 @@ func caseOut(c *haven.Case) caseJSON {
 		Grounds: c.Grounds, SocialGroups: c.SocialGroups, NationalityCountries: c.NationalityCountries, AsylumCountry: c.AsylumCountry,
 		Profile: profileOut(c.Profile), PersecutionAccount: c.PersecutionAccount, DeclaredSize: c.DeclaredSize,
 		VisaKind: c.VisaKind, AdmissionYear: c.AdmissionYear, SettlementOrgID: c.SettlementOrgID, Shredded: c.Shredded,
-		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
+		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version, Next: c.Next}
 	if k := c.CaseClock; k.Stage != "" || !k.TargetDate.IsZero() {
 		cj := &clockJSON{Stage: k.Stage, Turn: k.Turn}
 		if !k.TargetDate.IsZero() {

@@ -85,6 +85,10 @@ func TestJourney(t *testing.T) {
 	if k, ok := c["clock"].(map[string]any); !ok || k["stage"] != "file" || k["turn"] != "visa_office" || k["stage_due"] == nil || k["target_date"] == nil {
 		t.Fatalf("clock of a referred case: %v", c["clock"])
 	}
+	// What is next: opening the file.
+	if got := f.ok(t, 200, visa, "GET", "/api/v1/cases/"+id, nil); got["next"] != "open_file" {
+		t.Fatalf("next as the visa office reads it: %v", got["next"])
+	}
 	// Found by its reference, its UNHCR number and a name, as people search.
 	for _, q := range []string{str(c["reference"]), str(c["unhcr_number"]), "familyjourney"} {
 		found := f.ok(t, 200, visa, "GET", "/api/v1/cases?q="+url.QueryEscape(q), nil)

@@ -8,6 +8,7 @@ import (
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
 	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/workflow"
 )
 
 // A case's access: the actor's relation to the case and to each of its
@@ -222,6 +223,12 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 		// What the reader may do is judged on the case as loaded, before
 		// the plain fields outside the view are cleared.
 		c.Offer = a.offer(w, rel, c)
+		if policy.Decide(w.actor(), policy.CaseProcess, rel).Allowed {
+			if c.CheckAssignments, err = a.assignments(ctx, tx, row.ID); err != nil {
+				return nil, err
+			}
+		}
+		c.Next = workflow.Next(c, haven.DateOf(a.now()))
 		v.Redact(c)
 		if c.Plan != nil {
 			c.Plan.Writable = !c.Shredded && policy.Decide(w.actor(), policy.CasePlan, rel).Allowed
@@ -257,4 +264,32 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 	}
 	c.ID, c.Reference = row.ID, row.Reference
 	return c, nil
+}
+
+// assignments returns the check partners' assignments of the members of
+// the case id, each with the checks its organisation records; never nil.
+func (a *Cases) assignments(ctx context.Context, tx store.Tx, id haven.ID) ([]*haven.CheckAssignment, error) {
+	as, err := tx.FindAssignments(ctx, "", id)
+	if err != nil {
+		return nil, err
+	}
+	out := []*haven.CheckAssignment{}
+	kinds := map[haven.ID][]haven.CheckKind{}
+	for _, x := range as {
+		ks, ok := kinds[x.OrgID]
+		if !ok {
+			org, err := tx.FindOrganisationByID(ctx, x.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range haven.CheckKinds {
+				if policy.Allowed(org.Kind, haven.RoleCaseworker, policy.CheckAction(k)) {
+					ks = append(ks, k)
+				}
+			}
+			kinds[x.OrgID] = ks
+		}
+		out = append(out, &haven.CheckAssignment{MemberID: x.MemberID, OrgID: x.OrgID, Kinds: ks, AssignedAt: x.AssignedAt})
+	}
+	return out, nil
 }

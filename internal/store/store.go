@@ -161,9 +161,9 @@ type Tx interface {
 	// again renews the assignment (by and at are the latest), which opens
 	// a new request for the organisation's checks.
 	AssignMember(ctx context.Context, member, org, by haven.ID, at time.Time) error
-	// FindAssignments returns org's assignments of the members of caseID,
-	// or of every case when caseID is "", by the cases' referral and the
-	// members' order.
+	// FindAssignments returns org's assignments (every organisation's when
+	// org is "") of the members of caseID, or of every case when caseID is
+	// "", by the cases' referral and the members' order.
 	FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*Assignment, error)
 	// FindAssignedCases returns the IDs of the cases with a member assigned
 	// to org, oldest referral first.
@@ -562,11 +562,11 @@ type ReachClause struct {
 }
 
 // AssignmentsQuery is FindAssignments' query, with the placeholders of
-// the organisation and the case ("" for every case).
+// the organisation ("" for every one) and the case ("" for every case).
 func AssignmentsQuery(org, caseID string) string {
 	return `SELECT a.member_id, m.case_id, a.org_id, a.assigned_by, a.assigned_at
 		FROM check_assignments a JOIN members m ON m.id = a.member_id JOIN cases c ON c.id = m.case_id
-		WHERE a.org_id = ` + org + ` AND (` + caseID + ` = '' OR m.case_id = ` + caseID + `)
+		WHERE (` + org + ` = '' OR a.org_id = ` + org + `) AND (` + caseID + ` = '' OR m.case_id = ` + caseID + `)
 		ORDER BY c.referred_at, c.id, m.ordinal`
 }
 

@@ -196,7 +196,105 @@ type caseData struct {
 	NextYear int
 	// Emergency says the case may take the emergency track.
 	Emergency bool
+	// Panel is the status panel the page leads with.
+	Panel casePanel
+	// Outstanding are the travellers' checks, member by member, with the
+	// partners assigned: the visa office's alone (it knows the
+	// assignments), during admissibility.
+	Outstanding []memberChecks
 }
+
+// casePanel is the case page's status panel: what moves the case forward
+// now, who holds it, and the act the viewer may take for it.
+type casePanel struct {
+	Next haven.NextStep
+	// Holders are the partners holding the outstanding checks, by name,
+	// when the viewer knows the assignments.
+	Holders []string
+	// Primary is the action form of the next step when the viewer is
+	// offered it; Post says it takes no input (a button posts it), Link
+	// is where its form is otherwise.
+	Primary string
+	Post    bool
+	Link    string
+}
+
+// memberChecks are one member's checks, kind by kind.
+type memberChecks struct {
+	Member *haven.Member
+	Rows   []checkRow
+}
+
+// checkRow is one check of a member: the partners assigned to it, by
+// name, and its latest result ("" while outstanding).
+type checkRow struct {
+	Kind     haven.CheckKind
+	Partners []string
+	Result   haven.CheckResult
+}
+
+// panelActs are the next steps the panel posts with a button; the others
+// have a form of their own on the page or a page of their own.
+var panelActs = map[haven.NextStep]bool{
+	haven.NextOpenFile: true, haven.NextStartEligibility: true, haven.NextStartAdmissibility: true,
+	haven.NextConfirmAdmissible: true, haven.NextBeginSettlement: true, haven.NextClose: true, haven.NextResume: true,
+}
+
+// panelOf builds the status panel and the outstanding checks of d's case;
+// orgName names an organisation.
+func (d *caseData) panelOf(orgName func(haven.ID) string) {
+	c := d.Case
+	d.Panel.Next = c.Next
+	offered := d.Acts[string(c.Next)]
+	switch c.Next {
+	case haven.NextResume:
+		offered = c.Offer.Can(haven.EventResume)
+	case haven.NextAssignChecks:
+		offered = c.Offer != nil && c.Offer.AssignChecks
+	case haven.NextSplit:
+		offered = c.Offer.Can(haven.EventSplit)
+	}
+	if offered {
+		d.Panel.Primary, d.Panel.Post = string(c.Next), panelActs[c.Next]
+		switch c.Next {
+		case haven.NextApprove:
+			d.Panel.Link = "/cases/" + string(c.ID) + "/approve"
+		case haven.NextSplit:
+			d.Panel.Link = "/cases/" + string(c.ID) + "/split"
+		default:
+			d.Panel.Link = "#act-" + string(c.Next)
+		}
+	}
+	if c.CheckAssignments == nil || c.Stage != haven.StageAdmissibility {
+		return
+	}
+	seen := map[string]bool{}
+	for _, m := range c.Travellers() {
+		mc := memberChecks{Member: m}
+		for _, k := range haven.CheckKinds {
+			row := checkRow{Kind: k}
+			if ch := c.LatestCheck(m.ID, k); ch != nil {
+				row.Result = ch.Result
+			}
+			for _, a := range c.CheckAssignments {
+				if a.MemberID == m.ID && slices.Contains(a.Kinds, k) {
+					name := orgName(a.OrgID)
+					row.Partners = append(row.Partners, name)
+					if (row.Result == "" || row.Result == haven.ResultOnHold) && !seen[name] {
+						seen[name] = true
+						d.Panel.Holders = append(d.Panel.Holders, name)
+					}
+				}
+			}
+			mc.Rows = append(mc.Rows, row)
+		}
+		d.Outstanding = append(d.Outstanding, mc)
+	}
+	slices.Sort(d.Panel.Holders)
+}
+
+// Holding names the partners holding the outstanding checks, joined.
+func (p casePanel) Holding() string { return strings.Join(p.Holders, ", ") }
 
 // Act reports whether the page offers the action form name.
 func (d *caseData) Act(name string) bool { return d.Acts[name] }
@@ -273,6 +371,12 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 		slices.SortFunc(d.Settlers, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	}
 	d.Emergency = c.ProcessingPriority == haven.PriorityEmergency
+	d.panelOf(func(id haven.ID) string {
+		if o, ok := v.orgs[id]; ok {
+			return o.Name
+		}
+		return string(id)
+	})
 	if days, ok := c.CaseClock.DaysLeft(haven.DateOf(s.clock.Now())); ok {
 		d.DaysLeft, d.HasDue = days, true
 		d.Overdue = -days
