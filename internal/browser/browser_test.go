@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/havenhrd/haven"
 )
 
 // kit is what the browser tests need from the machine.
@@ -166,6 +167,7 @@ type journey struct {
 	pages      int // page loads audited
 	shots      []string
 	violations map[string][]violation // by page
+	refs       map[haven.ID]string    // each case's short reference, as the pages show it
 	axeVersion string
 	review     map[string][]string // the rules axe could not decide ("incomplete"), with their pages
 }

@@ -34,6 +34,7 @@ var catalogue = map[string]words{
 		"placed.title":          "Families placed with you",
 		"case.title":            "Case",
 		"case.state":            "State:",
+		"panel.state":           "State",
 		"narrative.account":     "Persecution account",
 		"checks.caption":        "Admissibility checks",
 
@@ -217,6 +218,7 @@ var catalogue = map[string]words{
 		"placed.title":          "Familles qui vous sont confiées",
 		"case.title":            "Dossier",
 		"case.state":            "État :",
+		"panel.state":           "État",
 		"narrative.account":     "Récit de la persécution",
 		"checks.caption":        "Contrôles d'admissibilité",
 
@@ -428,7 +430,7 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	// nomination and refers the family of four from it.
 	nom := j.nominate(prot, fam)
 	c := &haven.Case{ID: j.referFromNomination(unhcr, nom, fam, unhcrNumber)}
-	id := string(c.ID)
+	id := j.ref(c.ID) // the pages show the case's short reference
 
 	// The visa officer.
 	o := j.open("visa officer")
@@ -627,7 +629,30 @@ func (s *session) expectMarking() {
 
 // stateLine is how the case page states the case's state.
 func (s *session) stateLine(stateKey string) string {
-	return s.j.w.of("case.state") + " " + s.j.w.of(stateKey)
+	return s.j.w.of("panel.state") + "\n" + s.j.w.of(stateKey)
+}
+
+// ref is the short reference the pages show for the case id.
+func (j *journey) ref(id haven.ID) string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if r, ok := j.refs[id]; ok {
+		return r
+	}
+	j.t.Fatalf("no reference known for case %s", id)
+	return ""
+}
+
+// learnRef reads the reference of case id as reader sees it.
+func (j *journey) learnRef(reader haven.Actor, id haven.ID) string {
+	r := must(j.f.app.Cases.FindCaseByID(j.f.ctx, reader, id)).Reference
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.refs == nil {
+		j.refs = map[haven.ID]string{}
+	}
+	j.refs[id] = r
+	return r
 }
 
 // act presses the case page's button for an act and checks the page that
@@ -637,7 +662,7 @@ func (s *session) act(button, done, state string, visa *user, id haven.ID, want 
 	w := s.j.w
 	s.j.step("the %s presses %q", s.who, w.of(button))
 	s.press(w.of(button), "", 200)
-	s.expect(w.of("case.title")+" "+string(id), s.stateLine(state))
+	s.expect(w.of("case.title")+" "+s.j.ref(id), s.stateLine(state))
 	if n := s.notice(); n != w.of(done) {
 		s.fatalf("the notice says %q, want %q", n, w.of(done))
 	}

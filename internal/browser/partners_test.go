@@ -195,7 +195,7 @@ func (j *journey) referFromNomination(unhcr *user, nom haven.ID, fam family, unh
 	j.step("the UNHCR caseworker refers the family")
 	u.press(w.of("partner.refer.send"), "", 200)
 	id := u.idIn("/cases/")
-	u.expect(w.of("case.title")+" "+string(id), u.stateLine("state.referred"))
+	u.expect(w.of("case.title")+" "+j.learnRef(unhcr.actor, id), u.stateLine("state.referred"))
 	u.expectNotice("partner.done.referred")
 	u.expectMarking()
 	return id
@@ -215,7 +215,7 @@ func (s *session) assignChecks(partner *user, fam family, id haven.ID) {
 	}
 	s.j.step("the %s presses %q", s.who, w.of("partner.acts.assign"))
 	s.press(w.of("partner.acts.assign"), "", 200)
-	s.expect(w.of("case.title")+" "+string(id), s.stateLine("state.admissibility_in_progress"))
+	s.expect(w.of("case.title")+" "+s.j.ref(id), s.stateLine("state.admissibility_in_progress"))
 	s.expectNotice("partner.done.assign_checks")
 }
 

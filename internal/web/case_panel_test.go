@@ -119,16 +119,17 @@ func TestCasePanel(t *testing.T) {
 	// not offered a second time below.
 	f.passChecks(t, c.ID)
 	_, body = b.get(path + "?lang=en")
-	if btn, ok := primaryOf(body); !ok || btn != "Confirm admissibility" {
+	// The panel's button reads as the act reads wherever it is offered.
+	if btn, ok := primaryOf(body); !ok || btn != "Confirm every traveller is admissible" {
 		t.Errorf("checks passed: primary button %q %v", btn, ok)
 	}
-	if strings.Count(body, ">Confirm every traveller is admissible<") != 0 {
-		t.Errorf("the forward act is offered twice")
+	if strings.Count(body, ">Confirm every traveller is admissible<") != 1 {
+		t.Errorf("the forward act is offered twice, or not at all")
 	}
 	// Admissible: approve is the primary button, refusal is not prominent.
 	must(f.app.Cases.ConfirmAdmissible(f.ctx, visa.actor, c.ID))
 	_, body = b.get(path + "?lang=fr")
-	if btn, ok := primaryOf(body); !ok || btn != "Approuver" {
+	if btn, ok := primaryOf(body); !ok || btn != "Approuver ce dossier" {
 		t.Errorf("admissible, French: primary button %q %v", btn, ok)
 	}
 	if strings.Contains(body, `class="button" href="`+path+`/refuse"`) || strings.Contains(body, `button--danger`) {

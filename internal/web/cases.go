@@ -216,6 +216,10 @@ type casePanel struct {
 	// is where its form is otherwise.
 	Primary string
 	Post    bool
+	// Label is the catalogue key of the primary button: the act's own
+	// words where the act has a button elsewhere too, so that one act reads
+	// the same wherever it is offered.
+	Label string
 	Link    string
 }
 
@@ -256,6 +260,10 @@ func (d *caseData) panelOf(orgName func(haven.ID) string) {
 	}
 	if offered {
 		d.Panel.Primary, d.Panel.Post = string(c.Next), panelActs[c.Next]
+		d.Panel.Label = "next." + string(c.Next)
+		if _, ok := messagesEN["act."+string(c.Next)]; ok {
+			d.Panel.Label = "act." + string(c.Next)
+		}
 		switch c.Next {
 		case haven.NextApprove:
 			d.Panel.Link = "/cases/" + string(c.ID) + "/approve"
