@@ -220,7 +220,7 @@ type casePanel struct {
 	// words where the act has a button elsewhere too, so that one act reads
 	// the same wherever it is offered.
 	Label string
-	Link    string
+	Link  string
 }
 
 // memberChecks are one member's checks, kind by kind.
