@@ -538,6 +538,8 @@ type Arrival struct {
 // CaseFilter selects cases for a work queue. Empty fields match
 // everything.
 type CaseFilter struct {
+	// States keeps the cases in any of them; empty keeps the open cases,
+	// those in no final state (refused, withdrawn, closed).
 	States          []CaseState
 	Priority        Priority
 	ReferringOrgID  ID
@@ -553,7 +555,10 @@ type CaseFilter struct {
 	// PossibleDuplicate keeps the cases flagged as possible duplicates, on
 	// either side of the match.
 	PossibleDuplicate bool
-	Offset, Limit     int
+	// Overdue keeps the cases whose stage deadline is before today, on the
+	// app's clock.
+	Overdue       bool
+	Offset, Limit int
 }
 
 // ApproveInput says how a case is approved.

@@ -84,12 +84,13 @@ func TestCapByMonthAndPartnerFilter(t *testing.T) {
 		t.Errorf("UNHCR reading its own months: %d %s", r.status, r.body)
 	}
 
-	// The work queue by referring partner.
+	// The work queue by referring partner, the refused case with the open
+	// ones.
 	for _, tc := range []struct {
 		partner string
 		total   float64
 	}{{unhcr, 2}, {string(f.orgs[haven.OrgProtectionPartner].ID), 0}} {
-		q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?referring_org_id="+tc.partner, nil)
+		q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?state=arrived&state=refused&referring_org_id="+tc.partner, nil)
 		if q["total"] != tc.total {
 			t.Errorf("cases referred by %s: %v", tc.partner, q)
 		}

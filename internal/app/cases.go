@@ -665,8 +665,10 @@ func (a *Cases) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID
 type CaseFilter = haven.CaseFilter
 
 // FindCases returns one page of the cases the actor may see, in work-queue
-// order (emergency first, then urgent, then normal; oldest referral first),
-// and the total. The query selects, and the total counts, exactly the cases
+// order (emergency first, then urgent, then normal; then the nearest stage
+// deadline, cases without one last; then oldest referral first), and the
+// total. Without f.States it holds the open cases alone: a final state
+// (refused, withdrawn, closed) is listed only when asked for. The query selects, and the total counts, exactly the cases
 // the policies let the actor read (policy.ReadScope), and a filter keeps
 // only cases whose filtered field is inside the actor's view of them; the
 // order ranks by priority only the cases whose priority the actor sees. The
@@ -703,8 +705,22 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		priority := func(allowed func(policy.Action) bool) bool {
 			return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
 		}
+		// Without states asked for, the queue holds the open cases: a
+		// state filter the reader did not ask for, so never refused, but
+		// kept like any other to the cases whose state the reader sees.
+		asked := len(f.States) > 0
+		if !asked {
+			for _, s := range haven.CaseStates {
+				if !workflow.Terminal(s) {
+					f.States = append(f.States, s)
+				}
+			}
+		}
 		filters := []filter{
-			{"state", len(f.States) > 0, part(policy.ViewStatus)},
+			{"state", true, part(policy.ViewStatus)},
+			// A stage's deadline follows from the case's priority: only
+			// where the reader sees that.
+			{"overdue", f.Overdue, func(allowed func(policy.Action) bool) bool { return allowed(policy.ViewStatus) && priority(allowed) }},
 			{"priority", f.Priority != "", priority},
 			{"referring_org_id", f.ReferringOrgID != "", part(policy.ViewReferral)},
 			{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
@@ -715,7 +731,7 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		k, r := w.org.Kind, w.user.Role
 		var p haven.Problems
 		for _, fl := range filters {
-			if fl.on && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
+			if fl.on && (asked || fl.field != "state") && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
 				p.Add(fl.field, "your organisation cannot filter cases by this field")
 			}
 		}
@@ -744,6 +760,9 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		})
 		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
 		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)}
+		if f.Overdue {
+			sf.OverdueOn = haven.DateOf(a.now())
+		}
 		if q := strings.TrimSpace(f.Search); q != "" {
 			// A reference is on every case the reader reads; a UNHCR number
 			// and a name only where its view holds them.

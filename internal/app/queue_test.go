@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -58,6 +59,52 @@ func TestWorkQueueByReferringPartner(t *testing.T) {
 			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "referring_org_id" {
 				t.Errorf("partner %s: problems %+v", bad, fs)
 			}
+		}
+	})
+}
+
+// TestWorkQueueOpenAndOverdue: a queue shows open cases unless final
+// states are asked for, takes several states at once, and keeps the
+// overdue cases (stage deadline before today on the app's clock) when
+// asked.
+func TestWorkQueueOpenAndOverdue(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		early := e.refer(t, referral("Early", 1, haven.PriorityNormal))
+		e.clock.Add(20 * 24 * time.Hour)
+		late := e.refer(t, referral("Late", 1, haven.PriorityNormal))
+		gone := e.refer(t, referral("Gone", 1, haven.PriorityNormal))
+		_, err := e.app.Cases.Withdraw(e.ctx, e.unhcr, gone.ID, "The family is safe elsewhere.")
+		noErr(t, err)
+		ids := func(f app.CaseFilter) string {
+			t.Helper()
+			cs, n, err := e.app.Cases.FindCases(e.ctx, e.visa, f)
+			noErr(t, err)
+			var got []haven.ID
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			if n != len(got) {
+				t.Errorf("filter %+v: total %d for %d cases", f, n, len(got))
+			}
+			return fmt.Sprint(got)
+		}
+		for _, tc := range []struct {
+			name string
+			f    app.CaseFilter
+			want []haven.ID
+		}{
+			{"default", app.CaseFilter{}, []haven.ID{early.ID, late.ID}},
+			{"final", app.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn}}, []haven.ID{gone.ID}},
+			{"several", app.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn, haven.StateReferred}}, []haven.ID{early.ID, late.ID, gone.ID}},
+			{"not yet overdue", app.CaseFilter{Overdue: true}, nil},
+		} {
+			if got := ids(tc.f); got != fmt.Sprint(tc.want) {
+				t.Errorf("%s: %s, want %v", tc.name, got, tc.want)
+			}
+		}
+		e.clock.Add(15 * 24 * time.Hour) // the early case's file stage (30 days) has passed
+		if got, want := ids(app.CaseFilter{Overdue: true}), fmt.Sprint([]haven.ID{early.ID}); got != want {
+			t.Errorf("overdue: %s, want %s", got, want)
 		}
 	})
 }

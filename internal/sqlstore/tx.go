@@ -777,7 +777,9 @@ func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 }
 
 // FindCases returns a page of matching cases ordered for a work queue:
-// emergency first, then urgent, then normal, oldest referral first.
+// emergency first, then urgent, then normal, then by the stage's deadline,
+// cases without one last (all this for the ranked cases alone: a deadline
+// follows from the priority), then oldest referral first.
 func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
 	const op = "FindCases"
 	where := []string{"TRUE"}
@@ -837,6 +839,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if f.PossibleDuplicate {
 		where = append(where, "EXISTS (SELECT 1 FROM case_duplicates d WHERE d.case_id = cases.id OR d.other_case_id = cases.id)")
 	}
+	if !f.OverdueOn.IsZero() {
+		where = append(where, "stage_due < "+arg(t.d.date(f.OverdueOn)))
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
@@ -849,7 +854,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	ranked := store.ReachSQL(f.Ranked, arg)
 	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
 		ORDER BY CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END,
-		referred_at, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
+		CASE WHEN ` + ranked + ` AND stage_due IS NOT NULL THEN stage_due ELSE '9999-12-31' END, referred_at, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
 		return nil, 0, t.mapErr(op, err)

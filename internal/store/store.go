@@ -513,6 +513,9 @@ type CaseFilter struct {
 	// by referral date alone, so the order reveals no priority the reader
 	// may not see.
 	Ranked Reach
+	// OverdueOn, when set, keeps the cases whose stage deadline is before
+	// that day: the app passes its today.
+	OverdueOn haven.Date
 }
 
 // Search finds cases by what a person would type: a case reference, a

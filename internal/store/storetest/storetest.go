@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseReach", testCaseReach},
+		{"CaseDeadlines", testCaseDeadlines},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
 		{"IntegrationPlan", testIntegrationPlan},
