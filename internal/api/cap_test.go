@@ -84,6 +84,13 @@ func TestCapByMonthAndPartnerFilter(t *testing.T) {
 		t.Errorf("UNHCR reading its own months: %d %s", r.status, r.body)
 	}
 
+	// Overdue: none yet, the filter a visa office may use.
+	if q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?overdue=true", nil); q["total"] != float64(0) {
+		t.Errorf("overdue cases: %v", q)
+	}
+	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/cases?overdue=maybe", nil); r.status != 400 {
+		t.Errorf("overdue=maybe: %d %s", r.status, r.body)
+	}
 	// The work queue by referring partner, the refused case with the open
 	// ones.
 	for _, tc := range []struct {

@@ -131,6 +131,13 @@ func listCases(c *call, _ *none) (caseList, error) {
 	default:
 		p.Add("possible_duplicate", "write true or false")
 	}
+	switch c.query.one(&p, "overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		p.Add("overdue", "write true or false")
+	}
 	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
 	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
 	if err := p.Err("api.listCases"); err != nil {

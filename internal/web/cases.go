@@ -53,10 +53,12 @@ type casesData struct {
 	Partners []*haven.Organisation
 	// Country is the nationality the queue is filtered by, a valid code.
 	Country string
+	// Chosen are the states ticked; none shows the open cases.
+	Chosen map[haven.CaseState]bool
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates"}
+var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates", "overdue"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -81,12 +83,21 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if f.Search = strings.TrimSpace(q.Get("q")); len(f.Search) > 200 {
 		p.invalid("q", "err.search_long")
 	}
-	if st := q.Get("state"); st != "" {
+	d.Chosen = map[haven.CaseState]bool{}
+	for _, st := range q["state"] {
 		s, err := haven.ParseCaseState(st)
 		if err != nil {
 			p.invalid("state", "err.choose_state")
+			continue
 		}
-		f.States = []haven.CaseState{s}
+		f.States, d.Chosen[s] = append(f.States, s), true
+	}
+	switch q.Get("overdue") {
+	case "":
+	case "yes":
+		f.Overdue = true
+	default:
+		p.invalid("overdue", "err.choose_safety")
 	}
 	if pr := q.Get("priority"); pr != "" {
 		var err error
@@ -146,8 +157,10 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	link := func(from int) string {
 		lq := url.Values{}
 		for _, k := range queueFilters {
-			if v := q.Get(k); v != "" {
-				lq.Set(k, v)
+			for _, v := range q[k] {
+				if v != "" {
+					lq.Add(k, v)
+				}
 			}
 		}
 		if from > 1 {
@@ -169,7 +182,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 }
 
 // queueLabels are the work queue's filters and their labels.
-var queueLabels = map[string]string{"state": "queue.filter_state", "priority": "queue.filter_priority",
+var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "queue.filter_overdue", "priority": "queue.filter_priority",
 	"country": "queue.filter_country", "partner": "queue.filter_partner"}
 
 // caseData is what the case page shows, beside the case itself.

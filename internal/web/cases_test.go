@@ -54,6 +54,23 @@ func TestWorkQueue(t *testing.T) {
 	if !strings.Contains(body, `<option value="emergency" selected>`) {
 		t.Fatal("the chosen filter is not kept")
 	}
+	// Open cases by default; final states and several states at once by
+	// ticking them, kept in the form.
+	gone := f.refer(t, "Gone", 1, haven.PriorityNormal)
+	if _, err := f.app.Cases.Withdraw(f.ctx, f.users[haven.OrgReferralPartner].actor, gone.ID, "Safe elsewhere."); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = b.get("/cases"); strings.Contains(body, string(gone.ID)) || !strings.Contains(body, "<caption>Cases 1 to 3 of 3") {
+		t.Fatalf("the default queue shows a withdrawn case:\n%s", body)
+	}
+	_, body = b.get("/cases?state=withdrawn&state=referred")
+	if !strings.Contains(body, string(gone.ID)) || !strings.Contains(body, "<caption>Cases 1 to 4 of 4") ||
+		!strings.Contains(body, `name="state" value="withdrawn" checked>`) || !strings.Contains(body, `name="state" value="referred" checked>`) {
+		t.Fatalf("two states ticked:\n%s", body)
+	}
+	if _, body = b.get("/cases?overdue=yes"); !strings.Contains(body, `id="overdue" name="overdue" value="yes" checked>`) || strings.Contains(body, "<caption>") {
+		t.Fatalf("no case is overdue yet:\n%s", body)
+	}
 	r, body = b.get("/cases?country=Iran")
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#country">Enter a two-letter country code`) {
 		t.Fatalf("a bad filter: %d\n%s", r.StatusCode, body)
@@ -320,7 +337,7 @@ func TestWorkQueueByPartner(t *testing.T) {
 		if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: ") ||
 			!strings.Contains(body, `<a href="#partner">Choose a partner from the list</a>`) || !strings.Contains(body, `id="partner-error"`) ||
 			!strings.Contains(body, `aria-describedby="partner-error" aria-invalid="true"`) || count(body) != 0 ||
-			!strings.Contains(body, `<option value="referred" selected>`) {
+			!strings.Contains(body, `name="state" value="referred" checked>`) {
 			t.Fatalf("partner %s: %d %q\n%s", bad, r.StatusCode, title(body), body)
 		}
 	}
