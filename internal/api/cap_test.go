@@ -105,6 +105,12 @@ func TestCapByMonthAndPartnerFilter(t *testing.T) {
 			if c.(map[string]any)["referring_org_id"] != tc.partner {
 				t.Errorf("cases referred by %s: %v", tc.partner, c)
 			}
+			// A row: the UNHCR number and the principal alone, by name.
+			ms, _ := c.(map[string]any)["members"].([]any)
+			if c.(map[string]any)["unhcr_number"] == "" || len(ms) != 1 || ms[0].(map[string]any)["relationship"] != "principal" ||
+				ms[0].(map[string]any)["family_name"] == "" || ms[0].(map[string]any)["contact"] != nil {
+				t.Errorf("a row of the visa office's list: %v", c)
+			}
 		}
 	}
 	for _, bad := range []string{"org_nope", string(f.orgs[haven.OrgSettlementOrganisation].ID), unhcr + "&referring_org_id=" + unhcr} {

@@ -672,8 +672,10 @@ type CaseFilter = haven.CaseFilter
 // the policies let the actor read (policy.ReadScope), and a filter keeps
 // only cases whose filtered field is inside the actor's view of them; the
 // order ranks by priority only the cases whose priority the actor sees. The
-// cases carry their plain fields only: no sealed field is opened for a
-// list.
+// cases carry their plain fields and, where the actor's view of the case
+// holds them, its UNHCR number and the principal applicant's name (in
+// Members, the principal alone): no other sealed field is opened for a
+// list, and a list writes nothing.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -798,6 +800,9 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
 				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version, CaseClock: r.CaseClock}
+			if err := a.listFields(ctx, tx, r, v, c); err != nil {
+				return err
+			}
 			v.Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
@@ -805,6 +810,48 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		return nil
 	})
 	return out, total, err
+}
+
+// listFields opens for a row of a list the sealed fields a list shows,
+// each only where v holds it: the UNHCR number (the narrative) and the
+// principal applicant's name (identity), as c.Members holding the principal
+// alone. Nothing else is opened, and nothing is written: a list is not an
+// audited read of the record.
+func (a *Cases) listFields(ctx context.Context, tx store.Tx, r *store.CaseRow, v policy.View, c *haven.Case) error {
+	if !v.Narrative && !v.Identity {
+		return nil
+	}
+	dk, err := a.key(ctx, tx, r.ID)
+	if err != nil || dk == nil { // shredded: nothing to open
+		return err
+	}
+	if v.Narrative {
+		o := a.opener(dk, "cases", r.ID)
+		if c.UNHCRNumber = o.str("unhcr_number", r.UNHCRNumber); o.err != nil {
+			return o.err
+		}
+	}
+	if !v.Identity {
+		return nil
+	}
+	mrs, err := tx.FindMembers(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, mr := range mrs {
+		m := &haven.Member{ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded}
+		if mr.Relationship != haven.RelPrincipal || !v.Includes(m) {
+			continue
+		}
+		o := a.opener(dk, "members", mr.ID)
+		m.FamilyName, m.GivenNames = o.str("family_name", mr.FamilyName), o.str("given_names", mr.GivenNames)
+		if o.err != nil {
+			return o.err
+		}
+		c.Members = []*haven.Member{m}
+		break
+	}
+	return nil
 }
 
 // storeReach is a policy scope as the store takes it, of the cases as they

@@ -108,3 +108,43 @@ func TestWorkQueueOpenAndOverdue(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkQueueRows: each row of a list carries the UNHCR number and the
+// principal's name where the reader's view holds them, no other sealed
+// field, and the list writes no audit event; a reader whose view holds
+// neither gets neither.
+func TestWorkQueueRows(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("RowName", 3, haven.PriorityUrgent))
+		before := len(e.auditEvents(t))
+		cs, _, err := e.app.Cases.FindCases(e.ctx, e.visa, app.CaseFilter{})
+		noErr(t, err)
+		if len(cs) != 1 || cs[0].UNHCRNumber != c.UNHCRNumber || len(cs[0].Members) != 1 || cs[0].PersecutionAccount != "" {
+			t.Fatalf("the visa office's row: %+v", cs)
+		}
+		p := cs[0].Members[0]
+		if want := c.Principal(); p.Relationship != haven.RelPrincipal || p.FamilyName != want.FamilyName || p.GivenNames != want.GivenNames ||
+			p.Contact != "" || p.Whereabouts != "" || !p.DateOfBirth.IsZero() {
+			t.Fatalf("the principal in a row: %+v", p)
+		}
+		if cs[0].Stage != haven.StageFile || cs[0].Turn != haven.PartyVisaOffice || cs[0].StageDue.IsZero() {
+			t.Fatalf("the clock in a row: %+v", cs[0].CaseClock)
+		}
+		if n := len(e.auditEvents(t)); n != before {
+			t.Fatalf("a list wrote %d audit events", n-before)
+		}
+		// The nominating partner reads status alone: no number, no name.
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender Row",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		k := referral("RowNominated", 1, haven.PriorityNormal)
+		k.NominationID = n.ID
+		e.refer(t, k)
+		cs, _, err = e.app.Cases.FindCases(e.ctx, e.fld, app.CaseFilter{})
+		noErr(t, err)
+		if len(cs) != 1 || cs[0].UNHCRNumber != "" || cs[0].Members != nil || cs[0].Reference == "" {
+			t.Fatalf("the nominating partner's row: %+v", cs)
+		}
+	})
+}

@@ -36,10 +36,24 @@ type homeData struct {
 // queuePage is the number of cases a list shows at once.
 const queuePage = 50
 
+// queueRow is one row of a list of cases.
+type queueRow struct {
+	*haven.Case
+	// Name is the principal applicant's, where the viewer's view holds it.
+	Name string
+	// HasDue says the case's stage has a deadline; DaysLeft counts the days
+	// to it on the app's clock, Overdue the days past it.
+	HasDue            bool
+	DaysLeft, Overdue int
+}
+
 // casesData is what a list of cases shows.
 type casesData struct {
-	Cases []*haven.Case
-	Total int
+	Cases []queueRow
+	// Names and Numbers say the rows carry principals' names and UNHCR
+	// numbers: the viewer's view holds them for some.
+	Names, Numbers bool
+	Total          int
 	// From and To number the cases shown (1-based); Prev and Next link to
 	// the neighbouring pages, when there are.
 	From, To   int
@@ -150,7 +164,22 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.fail(w, r, v, err)
 		return
 	}
-	d.Cases, d.Total = cases, total
+	d.Total = total
+	today := haven.DateOf(s.clock.Now())
+	for _, c := range cases {
+		row := queueRow{Case: c}
+		if pr := c.Principal(); pr != nil {
+			row.Name = strings.TrimSpace(pr.GivenNames + " " + pr.FamilyName)
+		}
+		if days, ok := c.CaseClock.DaysLeft(today); ok {
+			row.HasDue, row.DaysLeft = true, days
+			if days < 0 {
+				row.Overdue = -days
+			}
+		}
+		d.Names, d.Numbers = d.Names || row.Name != "", d.Numbers || c.UNHCRNumber != ""
+		d.Cases = append(d.Cases, row)
+	}
 	if len(cases) > 0 {
 		d.From, d.To = f.Offset+1, f.Offset+len(cases)
 	}
