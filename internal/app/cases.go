@@ -683,10 +683,39 @@ type CaseFilter = haven.CaseFilter
 // record. EINVALID (field "referring_org_id") when f.ReferringOrgID names no
 // referral or protection partner.
 func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
+	p, err := a.FindCasePage(ctx, actor, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return p.Cases, p.Total, nil
+}
+
+// FindCasePage is FindCases with the cursor of the next page: lists walk
+// by keyset (f.After), so that a deep page costs what the first costs.
+// f.Sort orders by one column instead of the work queue's order; a sort is
+// on a part of the view like a filter (the deadline where the priority
+// shows, the referral and the state where the status shows), and is
+// refused or kept to where it shows alike, named "sort".
+//
+// Errors: those of FindCases; EINVALID (field "after") when f.After is not
+// a cursor of this order, (field "sort") for an unknown sort.
+func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilter) (*haven.CasePage, error) {
 	const op = "app.FindCases"
 	var out []*haven.Case
 	var total int
-	err := a.view(ctx, func(tx store.Tx) error {
+	var next string
+	if f.Sort != haven.SortQueue && !slices.Contains(haven.CaseSorts, f.Sort) {
+		return nil, (&haven.Problems{{Field: "sort", Message: "sort by due, referred, reference or state"}}).Err(op)
+	}
+	after, err := decodeCursor(f)
+	if err != nil {
+		return nil, (&haven.Problems{{Field: "after", Message: "this cursor is not of this list; start again from the first page"}}).Err(op)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	err = a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -729,6 +758,9 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 			{"country", f.Country != "", part(policy.ViewReferral)},
 			{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
 			{"possible_duplicate", f.PossibleDuplicate, part(policy.ViewDuplicates)},
+			{"sort", f.Sort != haven.SortQueue && f.Sort != haven.SortReference, func(allowed func(policy.Action) bool) bool {
+				return allowed(policy.ViewStatus) && (f.Sort != haven.SortDue || priority(allowed))
+			}},
 		}
 		k, r := w.org.Kind, w.user.Role
 		var p haven.Problems
@@ -765,6 +797,8 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		if f.Overdue {
 			sf.OverdueOn = haven.DateOf(a.now())
 		}
+		// One more than the page tells whether there is a next.
+		sf.After, sf.Limit = after, limit+1
 		if q := strings.TrimSpace(f.Search); q != "" {
 			// A reference is on every case the reader reads; a UNHCR number
 			// and a name only where its view holds them.
@@ -784,6 +818,10 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 			return err
 		}
 		total = n
+		more := len(rows) > limit
+		if more {
+			rows = rows[:limit]
+		}
 		for _, r := range rows {
 			rel, err := a.caseRel(ctx, tx, w, r)
 			if err != nil {
@@ -800,6 +838,9 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
 				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version, CaseClock: r.CaseClock}
+			if more && r == rows[len(rows)-1] {
+				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
+			}
 			if err := a.listFields(ctx, tx, r, v, c); err != nil {
 				return err
 			}
@@ -809,7 +850,10 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		}
 		return nil
 	})
-	return out, total, err
+	if err != nil {
+		return nil, err
+	}
+	return &haven.CasePage{Cases: out, Total: total, Next: next}, nil
 }
 
 // listFields opens for a row of a list the sealed fields a list shows,

@@ -148,3 +148,74 @@ func TestWorkQueueRows(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkQueueSortAndPages: a list walks page by page through its
+// cursors, in each order, to the cases of one page, each page counting
+// them all; a cursor of another order, or none, is refused; a sort on a
+// part of the view the reader never sees is refused like a filter.
+func TestWorkQueueSortAndPages(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		prios := []haven.Priority{haven.PriorityNormal, haven.PriorityUrgent, haven.PriorityNormal, haven.PriorityEmergency, haven.PriorityNormal}
+		for i, p := range prios {
+			e.refer(t, referral(fmt.Sprintf("Page%d", i), 1, p))
+			e.clock.Add(time.Hour)
+		}
+		for _, sort := range append([]haven.CaseSort{haven.SortQueue}, haven.CaseSorts...) {
+			for _, desc := range []bool{false, true} {
+				whole, err := e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Sort: sort, Desc: desc})
+				noErr(t, err)
+				if whole.Next != "" || whole.Total != len(prios) {
+					t.Fatalf("sort %q: one page %+v", sort, whole)
+				}
+				f := app.CaseFilter{Sort: sort, Desc: desc, Limit: 2}
+				var walked []haven.ID
+				for pages := 0; ; pages++ {
+					p, err := e.app.Cases.FindCasePage(e.ctx, e.visa, f)
+					noErr(t, err)
+					if p.Total != len(prios) || pages > 3 {
+						t.Fatalf("sort %q desc %v: page %d counts %d", sort, desc, pages, p.Total)
+					}
+					for _, c := range p.Cases {
+						walked = append(walked, c.ID)
+					}
+					if p.Next == "" {
+						break
+					}
+					f.After = p.Next
+				}
+				var want []haven.ID
+				for _, c := range whole.Cases {
+					want = append(want, c.ID)
+				}
+				if fmt.Sprint(walked) != fmt.Sprint(want) {
+					t.Errorf("sort %q desc %v: pages %v, one page %v", sort, desc, walked, want)
+				}
+			}
+		}
+		first, err := e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Limit: 2})
+		noErr(t, err)
+		for _, f := range []app.CaseFilter{
+			{After: first.Next, Sort: haven.SortReferred},
+			{After: first.Next, Desc: true},
+			{After: "not a cursor"},
+			{After: first.Next[:len(first.Next)-4]},
+		} {
+			_, err := e.app.Cases.FindCasePage(e.ctx, e.visa, f)
+			wantCode(t, err, haven.EINVALID)
+			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "after" {
+				t.Errorf("cursor %+v: %v", f, fs)
+			}
+		}
+		// A settlement organisation never sees a priority, so no deadline
+		// order; it may order by referral.
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.settlement, app.CaseFilter{Sort: haven.SortDue})
+		wantCode(t, err, haven.EFORBIDDEN)
+		if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "sort" {
+			t.Errorf("settlement sorting by due: %v", fs)
+		}
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.settlement, app.CaseFilter{Sort: haven.SortReferred})
+		noErr(t, err)
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Sort: "size"})
+		wantCode(t, err, haven.EINVALID)
+	})
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseReach", testCaseReach},
 		{"CaseDeadlines", testCaseDeadlines},
+		{"CaseSortAndKeyset", testCaseSortAndKeyset},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
 		{"IntegrationPlan", testIntegrationPlan},
