@@ -54,10 +54,17 @@ type casesData struct {
 	// numbers: the viewer's view holds them for some.
 	Names, Numbers bool
 	Total          int
-	// From and To number the cases shown (1-based); Prev and Next link to
-	// the neighbouring pages, when there are.
-	From, To   int
-	Prev, Next string
+	// From and To number the cases shown (1-based); First links to the
+	// first page and Next to the next, when there are.
+	From, To    int
+	First, Next string
+	// Sort and Desc are the list's order; Sorts link each sortable column
+	// to its order (the other way when it is the current one), filters
+	// kept. Due is sortable where the viewer sees priorities.
+	Sort  haven.CaseSort
+	Desc  bool
+	Sorts map[string]string
+	Due   bool
 	// Referral says the cases carry their referral facts (priority,
 	// countries, size): the viewer's view includes them.
 	Referral bool
@@ -148,14 +155,32 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	default:
 		p.invalid("duplicates", "err.choose_safety")
 	}
-	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
-		f.Offset = n - 1
+	if st := q.Get("sort"); st != "" {
+		var err error
+		if f.Sort, err = haven.ParseCaseSort(st); err != nil {
+			p.invalid("sort", "err.choose_sort")
+		}
+	}
+	switch q.Get("dir") {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		p.invalid("sort", "err.choose_sort")
+	}
+	d.Sort, d.Desc = f.Sort, f.Desc
+	// Pages go by cursor; from only numbers the first case shown.
+	from := 1
+	if f.After = q.Get("after"); f.After != "" {
+		if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
+			from = n
+		}
 	}
 	if p.Failed() {
 		s.render(w, r, http.StatusBadRequest, "cases", p)
 		return
 	}
-	cases, total, err := s.cases.FindCases(r.Context(), v.Actor, f)
+	page, err := s.cases.FindCasePage(r.Context(), v.Actor, f)
 	if haven.ErrorCodeOf(err) == haven.EINVALID {
 		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
 		s.render(w, r, http.StatusBadRequest, "cases", p)
@@ -164,6 +189,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.fail(w, r, v, err)
 		return
 	}
+	cases, total := page.Cases, page.Total
 	d.Total = total
 	today := haven.DateOf(s.clock.Now())
 	for _, c := range cases {
@@ -181,9 +207,11 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		d.Cases = append(d.Cases, row)
 	}
 	if len(cases) > 0 {
-		d.From, d.To = f.Offset+1, f.Offset+len(cases)
+		d.From, d.To = from, from+len(cases)-1
 	}
-	link := func(from int) string {
+	// link is the list with its filters, in the order sort (the other way
+	// with desc), from the cursor after.
+	link := func(sort haven.CaseSort, desc bool, after string, from int) string {
 		lq := url.Values{}
 		for _, k := range queueFilters {
 			for _, v := range q[k] {
@@ -192,7 +220,14 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 				}
 			}
 		}
-		if from > 1 {
+		if sort != haven.SortQueue {
+			lq.Set("sort", string(sort))
+		}
+		if desc {
+			lq.Set("dir", "desc")
+		}
+		if after != "" {
+			lq.Set("after", after)
 			lq.Set("from", strconv.Itoa(from))
 		}
 		if len(lq) == 0 {
@@ -200,18 +235,23 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		}
 		return "/cases?" + lq.Encode()
 	}
-	if f.Offset > 0 {
-		d.Prev = link(max(1, f.Offset+1-queuePage))
+	if f.After != "" {
+		d.First = link(f.Sort, f.Desc, "", 0)
 	}
-	if f.Offset+len(cases) < total {
-		d.Next = link(f.Offset + len(cases) + 1)
+	if page.Next != "" {
+		d.Next = link(f.Sort, f.Desc, page.Next, from+len(cases))
+	}
+	d.Sorts = map[string]string{}
+	for _, st := range haven.CaseSorts {
+		d.Sorts[string(st)] = link(st, st == f.Sort && !f.Desc, "", 0)
 	}
 	d.Referral = slices.ContainsFunc(cases, func(c *haven.Case) bool { return c.ProcessingPriority != "" })
+	d.Due = d.Referral
 	s.render(w, r, http.StatusOK, "cases", p)
 }
 
 // queueLabels are the work queue's filters and their labels.
-var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "queue.filter_overdue", "priority": "queue.filter_priority",
+var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "queue.filter_overdue", "sort": "queue.sort", "after": "queue.pages", "priority": "queue.filter_priority",
 	"country": "queue.filter_country", "partner": "queue.filter_partner"}
 
 // caseData is what the case page shows, beside the case itself.

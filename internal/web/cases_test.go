@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -300,7 +301,7 @@ func TestWorkQueueByPartner(t *testing.T) {
 	if err := f.app.Programme.SetRules(f.ctx, f.admin, r); err != nil {
 		t.Fatal(err)
 	}
-	f.refer(t, "PartnerA", 1, haven.PriorityNormal)
+	partnerA := f.refer(t, "PartnerA", 1, haven.PriorityNormal)
 	urgent := f.refer(t, "PartnerB", 2, haven.PriorityUrgent)
 	f.refer(t, "PartnerC", 1, haven.PriorityEmergency)
 	direct := referral("PartnerD", 1, haven.PriorityNormal)
@@ -333,11 +334,33 @@ func TestWorkQueueByPartner(t *testing.T) {
 	if count(body) != 1 || !strings.Contains(body, string(urgent.ID)) {
 		t.Fatalf("UNHCR's urgent cases:\n%s", body)
 	}
-	// A later page links back with the filter kept.
-	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&from=2")
-	if count(body) != 2 || !strings.Contains(body, "<caption>Cases 2 to 3 of 3") ||
-		!strings.Contains(body, `<a href="/cases?partner=`+string(unhcr.ID)+`" rel="prev">`) {
+	// Columns sort by links that keep the filters; the current one says
+	// so and links to the other way.
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&sort=referred")
+	if !strings.Contains(body, `aria-sort="ascending"><a href="/cases?dir=desc&amp;partner=`+string(unhcr.ID)+`&amp;sort=referred">`) ||
+		!strings.Contains(body, `<a href="/cases?partner=`+string(unhcr.ID)+`&amp;sort=due">`) {
+		t.Fatalf("the sort links:\n%s", body)
+	}
+	// Pages go by cursor, the filter and the order kept, and count all.
+	const queuePage = 50
+	for i := range queuePage {
+		f.refer(t, fmt.Sprintf("Page%d", i), 1, haven.PriorityNormal)
+	}
+	n := queuePage + 3
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&sort=referred&dir=desc")
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(body)
+	if count(body) != queuePage || next == nil || !strings.Contains(next[1], "after=") || !strings.Contains(next[1], "sort=referred") ||
+		!strings.Contains(next[1], "partner="+string(unhcr.ID)) {
+		t.Fatalf("the first page of UNHCR's cases:\n%s", body)
+	}
+	_, body = b.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+	if count(body) != 3 || !strings.Contains(body, fmt.Sprintf("<caption>Cases %d to %d of %d", queuePage+1, n, n)) ||
+		!strings.Contains(body, `<a href="/cases?dir=desc&amp;partner=`+string(unhcr.ID)+`&amp;sort=referred" rel="first">`) ||
+		strings.Contains(body, `rel="next"`) || !strings.Contains(body, string(partnerA.ID)) {
 		t.Fatalf("the second page of UNHCR's cases:\n%s", body)
+	}
+	if r, _ := b.get("/cases?after=bogus"); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a bad cursor: %d", r.StatusCode)
 	}
 
 	for _, bad := range []string{string(f.orgs[haven.OrgSettlementOrganisation].ID), "org_nope"} {
