@@ -545,6 +545,8 @@ type Arrival struct {
 // CaseFilter selects cases for a work queue. Empty fields match
 // everything.
 type CaseFilter struct {
+	// States keeps the cases in any of them; empty keeps the open cases,
+	// those in no final state (refused, withdrawn, closed).
 	States          []CaseState
 	Priority        Priority
 	ReferringOrgID  ID
@@ -560,7 +562,54 @@ type CaseFilter struct {
 	// PossibleDuplicate keeps the cases flagged as possible duplicates, on
 	// either side of the match.
 	PossibleDuplicate bool
-	Offset, Limit     int
+	// Overdue keeps the cases whose stage deadline is before today, on the
+	// app's clock.
+	Overdue bool
+	// Sort orders the list by one column; the zero CaseSort is the work
+	// queue's order. Desc reverses it.
+	Sort CaseSort
+	Desc bool
+	// After is the cursor of the page's last case (CasePage.Next): the list
+	// goes on after it, at the cost of a first page. It holds only the
+	// order's values the reader sees, and is valid for the same Sort and
+	// Desc alone.
+	After         string
+	Offset, Limit int
+}
+
+// CaseSort is an order of a list of cases, by one column.
+type CaseSort string
+
+// The orders of a list of cases. Each ends with the case ID, so that the
+// order is total.
+const (
+	// SortQueue is the work queue's: priority (where the reader sees it),
+	// then the stage's deadline, then the referral.
+	SortQueue CaseSort = ""
+	// SortDue: the stage's deadline, cases without one last.
+	SortDue CaseSort = "due"
+	// SortReferred: the referral date.
+	SortReferred CaseSort = "referred"
+	// SortReference: the short reference.
+	SortReference CaseSort = "reference"
+	// SortState: the state, in the order of CaseStates, then the referral.
+	SortState CaseSort = "state"
+)
+
+// CaseSorts lists every CaseSort but SortQueue.
+var CaseSorts = []CaseSort{SortDue, SortReferred, SortReference, SortState}
+
+// ParseCaseSort parses s, rejecting unknown values and the empty sort.
+func ParseCaseSort(s string) (CaseSort, error) { return parseEnum("sort", s, CaseSorts) }
+
+// CasePage is one page of a list of cases.
+type CasePage struct {
+	Cases []*Case
+	// Total counts the cases of the whole list, on every page.
+	Total int
+	// Next is the cursor to pass as CaseFilter.After for the next page;
+	// empty on the last page.
+	Next string
 }
 
 // ApproveInput says how a case is approved.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,18 +85,51 @@ func TestCapByMonthAndPartnerFilter(t *testing.T) {
 		t.Errorf("UNHCR reading its own months: %d %s", r.status, r.body)
 	}
 
-	// The work queue by referring partner.
+	// Overdue: none yet, the filter a visa office may use.
+	if q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?overdue=true", nil); q["total"] != float64(0) {
+		t.Errorf("overdue cases: %v", q)
+	}
+	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/cases?overdue=maybe", nil); r.status != 400 {
+		t.Errorf("overdue=maybe: %d %s", r.status, r.body)
+	}
+	// Pages by cursor, in a chosen order: the next of one is the after of
+	// the following; none on the last; a cursor of another order is refused.
+	list := "/api/v1/cases?state=arrived&state=refused&sort=referred&dir=desc&limit=1"
+	p1 := f.ok(t, 200, haven.OrgVisaOffice, "GET", list, nil)
+	next, _ := p1["next"].(string)
+	if next == "" || p1["total"] != float64(2) || len(p1["cases"].([]any)) != 1 {
+		t.Fatalf("the first page: %v", p1)
+	}
+	p2 := f.ok(t, 200, haven.OrgVisaOffice, "GET", list+"&after="+next, nil)
+	if p2["next"] != nil || p2["total"] != float64(2) || len(p2["cases"].([]any)) != 1 ||
+		p2["cases"].([]any)[0].(map[string]any)["id"] == p1["cases"].([]any)[0].(map[string]any)["id"] {
+		t.Fatalf("the second page: %v", p2)
+	}
+	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/cases?sort=state&after="+next, nil); r.status != 400 || !strings.Contains(string(r.body), `"after"`) {
+		t.Errorf("a cursor of another order: %d %s", r.status, r.body)
+	}
+	if r := f.call(t, haven.OrgSettlementOrganisation, "GET", "/api/v1/cases?sort=due", nil); r.status != 403 {
+		t.Errorf("a settlement organisation sorting by deadline: %d %s", r.status, r.body)
+	}
+	// The work queue by referring partner, the refused case with the open
+	// ones.
 	for _, tc := range []struct {
 		partner string
 		total   float64
 	}{{unhcr, 2}, {string(f.orgs[haven.OrgProtectionPartner].ID), 0}} {
-		q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?referring_org_id="+tc.partner, nil)
+		q := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/cases?state=arrived&state=refused&referring_org_id="+tc.partner, nil)
 		if q["total"] != tc.total {
 			t.Errorf("cases referred by %s: %v", tc.partner, q)
 		}
 		for _, c := range q["cases"].([]any) {
 			if c.(map[string]any)["referring_org_id"] != tc.partner {
 				t.Errorf("cases referred by %s: %v", tc.partner, c)
+			}
+			// A row: the UNHCR number and the principal alone, by name.
+			ms, _ := c.(map[string]any)["members"].([]any)
+			if c.(map[string]any)["unhcr_number"] == "" || len(ms) != 1 || ms[0].(map[string]any)["relationship"] != "principal" ||
+				ms[0].(map[string]any)["family_name"] == "" || ms[0].(map[string]any)["contact"] != nil {
+				t.Errorf("a row of the visa office's list: %v", c)
 			}
 		}
 	}

@@ -131,17 +131,38 @@ func listCases(c *call, _ *none) (caseList, error) {
 	default:
 		p.Add("possible_duplicate", "write true or false")
 	}
+	switch c.query.one(&p, "overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		p.Add("overdue", "write true or false")
+	}
+	if st := c.query.one(&p, "sort"); st != "" {
+		var err error
+		if f.Sort, err = haven.ParseCaseSort(st); err != nil {
+			p.Add("sort", haven.ErrorMessageOf(err))
+		}
+	}
+	switch c.query.one(&p, "dir") {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		p.Add("dir", "write asc or desc")
+	}
+	f.After = c.query.one(&p, "after")
 	f.Offset = c.query.number(&p, "offset", 0, 0, 1_000_000)
 	f.Limit = c.query.number(&p, "limit", 100, 1, maxPage)
 	if err := p.Err("api.listCases"); err != nil {
 		return caseList{}, err
 	}
-	cs, total, err := c.cases.FindCases(c.ctx, c.actor, f)
+	page, err := c.cases.FindCasePage(c.ctx, c.actor, f)
 	if err != nil {
 		return caseList{}, err
 	}
-	out := caseList{Total: total, Offset: f.Offset, Limit: f.Limit, Cases: []caseJSON{}}
-	for _, k := range cs {
+	out := caseList{Total: page.Total, Offset: f.Offset, Limit: f.Limit, Next: page.Next, Cases: []caseJSON{}}
+	for _, k := range page.Cases {
 		out.Cases = append(out.Cases, caseOut(k))
 	}
 	return out, nil

@@ -404,10 +404,13 @@ type followUpJSON struct {
 // caseList is one page of a work queue.
 type caseList struct {
 	// Total counts the cases of the queue the actor may see, on every page.
-	Total  int        `json:"total"`
-	Offset int        `json:"offset"`
-	Limit  int        `json:"limit"`
-	Cases  []caseJSON `json:"cases"`
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+	// Next is the cursor of the next page (pass it as after); none on the
+	// last page.
+	Next  string     `json:"next,omitempty"`
+	Cases []caseJSON `json:"cases"`
 }
 
 func boolPtr(b bool) *bool { return &b }

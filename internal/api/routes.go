@@ -38,7 +38,7 @@ var routes = []route{
 	do("POST /api/v1/nominations/{id}/withdraw", withdrawNomination),
 
 	get("GET /api/v1/checks", listCheckRequests),
-	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "possible_duplicate", "q", "offset", "limit"),
+	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "overdue", "possible_duplicate", "q", "sort", "dir", "after", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
 	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),

@@ -665,13 +665,17 @@ func (a *Cases) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID
 type CaseFilter = haven.CaseFilter
 
 // FindCases returns one page of the cases the actor may see, in work-queue
-// order (emergency first, then urgent, then normal; oldest referral first),
-// and the total. The query selects, and the total counts, exactly the cases
+// order (emergency first, then urgent, then normal; then the nearest stage
+// deadline, cases without one last; then oldest referral first), and the
+// total. Without f.States it holds the open cases alone: a final state
+// (refused, withdrawn, closed) is listed only when asked for. The query selects, and the total counts, exactly the cases
 // the policies let the actor read (policy.ReadScope), and a filter keeps
 // only cases whose filtered field is inside the actor's view of them; the
 // order ranks by priority only the cases whose priority the actor sees. The
-// cases carry their plain fields only: no sealed field is opened for a
-// list.
+// cases carry their plain fields and, where the actor's view of the case
+// holds them, its UNHCR number and the principal applicant's name (in
+// Members, the principal alone): no other sealed field is opened for a
+// list, and a list writes nothing.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -679,10 +683,39 @@ type CaseFilter = haven.CaseFilter
 // record. EINVALID (field "referring_org_id") when f.ReferringOrgID names no
 // referral or protection partner.
 func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
+	p, err := a.FindCasePage(ctx, actor, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return p.Cases, p.Total, nil
+}
+
+// FindCasePage is FindCases with the cursor of the next page: lists walk
+// by keyset (f.After), so that a deep page costs what the first costs.
+// f.Sort orders by one column instead of the work queue's order; a sort is
+// on a part of the view like a filter (the deadline where the priority
+// shows, the referral and the state where the status shows), and is
+// refused or kept to where it shows alike, named "sort".
+//
+// Errors: those of FindCases; EINVALID (field "after") when f.After is not
+// a cursor of this order, (field "sort") for an unknown sort.
+func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilter) (*haven.CasePage, error) {
 	const op = "app.FindCases"
 	var out []*haven.Case
 	var total int
-	err := a.view(ctx, func(tx store.Tx) error {
+	var next string
+	if f.Sort != haven.SortQueue && !slices.Contains(haven.CaseSorts, f.Sort) {
+		return nil, (&haven.Problems{{Field: "sort", Message: "sort by due, referred, reference or state"}}).Err(op)
+	}
+	after, err := decodeCursor(f)
+	if err != nil {
+		return nil, (&haven.Problems{{Field: "after", Message: "this cursor is not of this list; start again from the first page"}}).Err(op)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	err = a.view(ctx, func(tx store.Tx) error {
 		w, err := a.resolve(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -703,19 +736,36 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		priority := func(allowed func(policy.Action) bool) bool {
 			return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
 		}
+		// Without states asked for, the queue holds the open cases: a
+		// state filter the reader did not ask for, so never refused, but
+		// kept like any other to the cases whose state the reader sees.
+		asked := len(f.States) > 0
+		if !asked {
+			for _, s := range haven.CaseStates {
+				if !workflow.Terminal(s) {
+					f.States = append(f.States, s)
+				}
+			}
+		}
 		filters := []filter{
-			{"state", len(f.States) > 0, part(policy.ViewStatus)},
+			{"state", true, part(policy.ViewStatus)},
+			// A stage's deadline follows from the case's priority: only
+			// where the reader sees that.
+			{"overdue", f.Overdue, func(allowed func(policy.Action) bool) bool { return allowed(policy.ViewStatus) && priority(allowed) }},
 			{"priority", f.Priority != "", priority},
 			{"referring_org_id", f.ReferringOrgID != "", part(policy.ViewReferral)},
 			{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
 			{"country", f.Country != "", part(policy.ViewReferral)},
 			{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
 			{"possible_duplicate", f.PossibleDuplicate, part(policy.ViewDuplicates)},
+			{"sort", f.Sort != haven.SortQueue && f.Sort != haven.SortReference, func(allowed func(policy.Action) bool) bool {
+				return allowed(policy.ViewStatus) && (f.Sort != haven.SortDue || priority(allowed))
+			}},
 		}
 		k, r := w.org.Kind, w.user.Role
 		var p haven.Problems
 		for _, fl := range filters {
-			if fl.on && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
+			if fl.on && (asked || fl.field != "state") && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
 				p.Add(fl.field, "your organisation cannot filter cases by this field")
 			}
 		}
@@ -744,6 +794,11 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 		})
 		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
 		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)}
+		if f.Overdue {
+			sf.OverdueOn = haven.DateOf(a.now())
+		}
+		// One more than the page tells whether there is a next.
+		sf.After, sf.Limit = after, limit+1
 		if q := strings.TrimSpace(f.Search); q != "" {
 			// A reference is on every case the reader reads; a UNHCR number
 			// and a name only where its view holds them.
@@ -763,6 +818,10 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 			return err
 		}
 		total = n
+		more := len(rows) > limit
+		if more {
+			rows = rows[:limit]
+		}
 		for _, r := range rows {
 			rel, err := a.caseRel(ctx, tx, w, r)
 			if err != nil {
@@ -779,13 +838,64 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
 				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version, CaseClock: r.CaseClock}
+			if more && r == rows[len(rows)-1] {
+				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
+			}
+			if err := a.listFields(ctx, tx, r, v, c); err != nil {
+				return err
+			}
 			v.Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
 		}
 		return nil
 	})
-	return out, total, err
+	if err != nil {
+		return nil, err
+	}
+	return &haven.CasePage{Cases: out, Total: total, Next: next}, nil
+}
+
+// listFields opens for a row of a list the sealed fields a list shows,
+// each only where v holds it: the UNHCR number (the narrative) and the
+// principal applicant's name (identity), as c.Members holding the principal
+// alone. Nothing else is opened, and nothing is written: a list is not an
+// audited read of the record.
+func (a *Cases) listFields(ctx context.Context, tx store.Tx, r *store.CaseRow, v policy.View, c *haven.Case) error {
+	if !v.Narrative && !v.Identity {
+		return nil
+	}
+	dk, err := a.key(ctx, tx, r.ID)
+	if err != nil || dk == nil { // shredded: nothing to open
+		return err
+	}
+	if v.Narrative {
+		o := a.opener(dk, "cases", r.ID)
+		if c.UNHCRNumber = o.str("unhcr_number", r.UNHCRNumber); o.err != nil {
+			return o.err
+		}
+	}
+	if !v.Identity {
+		return nil
+	}
+	mrs, err := tx.FindMembers(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, mr := range mrs {
+		m := &haven.Member{ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded}
+		if mr.Relationship != haven.RelPrincipal || !v.Includes(m) {
+			continue
+		}
+		o := a.opener(dk, "members", mr.ID)
+		m.FamilyName, m.GivenNames = o.str("family_name", mr.FamilyName), o.str("given_names", mr.GivenNames)
+		if o.err != nil {
+			return o.err
+		}
+		c.Members = []*haven.Member{m}
+		break
+	}
+	return nil
 }
 
 // storeReach is a policy scope as the store takes it, of the cases as they

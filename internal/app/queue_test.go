@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -59,5 +60,162 @@ func TestWorkQueueByReferringPartner(t *testing.T) {
 				t.Errorf("partner %s: problems %+v", bad, fs)
 			}
 		}
+	})
+}
+
+// TestWorkQueueOpenAndOverdue: a queue shows open cases unless final
+// states are asked for, takes several states at once, and keeps the
+// overdue cases (stage deadline before today on the app's clock) when
+// asked.
+func TestWorkQueueOpenAndOverdue(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		early := e.refer(t, referral("Early", 1, haven.PriorityNormal))
+		e.clock.Add(20 * 24 * time.Hour)
+		late := e.refer(t, referral("Late", 1, haven.PriorityNormal))
+		gone := e.refer(t, referral("Gone", 1, haven.PriorityNormal))
+		_, err := e.app.Cases.Withdraw(e.ctx, e.unhcr, gone.ID, "The family is safe elsewhere.")
+		noErr(t, err)
+		ids := func(f app.CaseFilter) string {
+			t.Helper()
+			cs, n, err := e.app.Cases.FindCases(e.ctx, e.visa, f)
+			noErr(t, err)
+			var got []haven.ID
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			if n != len(got) {
+				t.Errorf("filter %+v: total %d for %d cases", f, n, len(got))
+			}
+			return fmt.Sprint(got)
+		}
+		for _, tc := range []struct {
+			name string
+			f    app.CaseFilter
+			want []haven.ID
+		}{
+			{"default", app.CaseFilter{}, []haven.ID{early.ID, late.ID}},
+			{"final", app.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn}}, []haven.ID{gone.ID}},
+			{"several", app.CaseFilter{States: []haven.CaseState{haven.StateWithdrawn, haven.StateReferred}}, []haven.ID{early.ID, late.ID, gone.ID}},
+			{"not yet overdue", app.CaseFilter{Overdue: true}, nil},
+		} {
+			if got := ids(tc.f); got != fmt.Sprint(tc.want) {
+				t.Errorf("%s: %s, want %v", tc.name, got, tc.want)
+			}
+		}
+		e.clock.Add(15 * 24 * time.Hour) // the early case's file stage (30 days) has passed
+		if got, want := ids(app.CaseFilter{Overdue: true}), fmt.Sprint([]haven.ID{early.ID}); got != want {
+			t.Errorf("overdue: %s, want %s", got, want)
+		}
+	})
+}
+
+// TestWorkQueueRows: each row of a list carries the UNHCR number and the
+// principal's name where the reader's view holds them, no other sealed
+// field, and the list writes no audit event; a reader whose view holds
+// neither gets neither.
+func TestWorkQueueRows(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		c := e.refer(t, referral("RowName", 3, haven.PriorityUrgent))
+		before := len(e.auditEvents(t))
+		cs, _, err := e.app.Cases.FindCases(e.ctx, e.visa, app.CaseFilter{})
+		noErr(t, err)
+		if len(cs) != 1 || cs[0].UNHCRNumber != c.UNHCRNumber || len(cs[0].Members) != 1 || cs[0].PersecutionAccount != "" {
+			t.Fatalf("the visa office's row: %+v", cs)
+		}
+		p := cs[0].Members[0]
+		if want := c.Principal(); p.Relationship != haven.RelPrincipal || p.FamilyName != want.FamilyName || p.GivenNames != want.GivenNames ||
+			p.Contact != "" || p.Whereabouts != "" || !p.DateOfBirth.IsZero() {
+			t.Fatalf("the principal in a row: %+v", p)
+		}
+		if cs[0].Stage != haven.StageFile || cs[0].Turn != haven.PartyVisaOffice || cs[0].StageDue.IsZero() {
+			t.Fatalf("the clock in a row: %+v", cs[0].CaseClock)
+		}
+		if n := len(e.auditEvents(t)); n != before {
+			t.Fatalf("a list wrote %d audit events", n-before)
+		}
+		// The nominating partner reads status alone: no number, no name.
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender Row",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		k := referral("RowNominated", 1, haven.PriorityNormal)
+		k.NominationID = n.ID
+		e.refer(t, k)
+		cs, _, err = e.app.Cases.FindCases(e.ctx, e.fld, app.CaseFilter{})
+		noErr(t, err)
+		if len(cs) != 1 || cs[0].UNHCRNumber != "" || cs[0].Members != nil || cs[0].Reference == "" {
+			t.Fatalf("the nominating partner's row: %+v", cs)
+		}
+	})
+}
+
+// TestWorkQueueSortAndPages: a list walks page by page through its
+// cursors, in each order, to the cases of one page, each page counting
+// them all; a cursor of another order, or none, is refused; a sort on a
+// part of the view the reader never sees is refused like a filter.
+func TestWorkQueueSortAndPages(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		prios := []haven.Priority{haven.PriorityNormal, haven.PriorityUrgent, haven.PriorityNormal, haven.PriorityEmergency, haven.PriorityNormal}
+		for i, p := range prios {
+			e.refer(t, referral(fmt.Sprintf("Page%d", i), 1, p))
+			e.clock.Add(time.Hour)
+		}
+		for _, sort := range append([]haven.CaseSort{haven.SortQueue}, haven.CaseSorts...) {
+			for _, desc := range []bool{false, true} {
+				whole, err := e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Sort: sort, Desc: desc})
+				noErr(t, err)
+				if whole.Next != "" || whole.Total != len(prios) {
+					t.Fatalf("sort %q: one page %+v", sort, whole)
+				}
+				f := app.CaseFilter{Sort: sort, Desc: desc, Limit: 2}
+				var walked []haven.ID
+				for pages := 0; ; pages++ {
+					p, err := e.app.Cases.FindCasePage(e.ctx, e.visa, f)
+					noErr(t, err)
+					if p.Total != len(prios) || pages > 3 {
+						t.Fatalf("sort %q desc %v: page %d counts %d", sort, desc, pages, p.Total)
+					}
+					for _, c := range p.Cases {
+						walked = append(walked, c.ID)
+					}
+					if p.Next == "" {
+						break
+					}
+					f.After = p.Next
+				}
+				var want []haven.ID
+				for _, c := range whole.Cases {
+					want = append(want, c.ID)
+				}
+				if fmt.Sprint(walked) != fmt.Sprint(want) {
+					t.Errorf("sort %q desc %v: pages %v, one page %v", sort, desc, walked, want)
+				}
+			}
+		}
+		first, err := e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Limit: 2})
+		noErr(t, err)
+		for _, f := range []app.CaseFilter{
+			{After: first.Next, Sort: haven.SortReferred},
+			{After: first.Next, Desc: true},
+			{After: "not a cursor"},
+			{After: first.Next[:len(first.Next)-4]},
+		} {
+			_, err := e.app.Cases.FindCasePage(e.ctx, e.visa, f)
+			wantCode(t, err, haven.EINVALID)
+			if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "after" {
+				t.Errorf("cursor %+v: %v", f, fs)
+			}
+		}
+		// A settlement organisation never sees a priority, so no deadline
+		// order; it may order by referral.
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.settlement, app.CaseFilter{Sort: haven.SortDue})
+		wantCode(t, err, haven.EFORBIDDEN)
+		if fs := haven.FieldsOf(err); len(fs) != 1 || fs[0].Field != "sort" {
+			t.Errorf("settlement sorting by due: %v", fs)
+		}
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.settlement, app.CaseFilter{Sort: haven.SortReferred})
+		noErr(t, err)
+		_, err = e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Sort: "size"})
+		wantCode(t, err, haven.EINVALID)
 	})
 }

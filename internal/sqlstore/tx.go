@@ -777,7 +777,9 @@ func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 }
 
 // FindCases returns a page of matching cases ordered for a work queue:
-// emergency first, then urgent, then normal, oldest referral first.
+// emergency first, then urgent, then normal, then by the stage's deadline,
+// cases without one last (all this for the ranked cases alone: a deadline
+// follows from the priority), then oldest referral first.
 func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
 	const op = "FindCases"
 	where := []string{"TRUE"}
@@ -837,6 +839,9 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if f.PossibleDuplicate {
 		where = append(where, "EXISTS (SELECT 1 FROM case_duplicates d WHERE d.case_id = cases.id OR d.other_case_id = cases.id)")
 	}
+	if !f.OverdueOn.IsZero() {
+		where = append(where, "stage_due < "+arg(t.d.date(f.OverdueOn)))
+	}
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
@@ -847,9 +852,61 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		limit = 100
 	}
 	ranked := store.ReachSQL(f.Ranked, arg)
+	// The rank as store.KeyOf computes it.
+	rank := `CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END`
+	// The order's keys, each with its value in f.After. A far date stands
+	// for no deadline, so that such cases come last both ways; the
+	// work queue's deadline counts only where the priority is ranked.
+	type key struct {
+		expr string
+		val  func(store.CaseKey) any
+	}
+	far := store.NoDueLast
+	if f.Desc && f.Sort == haven.SortDue {
+		far = store.NoDueLastDesc
+	}
+	due := func(k store.CaseKey) any { return t.d.date(k.Due) }
+	referred := key{"referred_at", func(k store.CaseKey) any { return fmtTime(k.ReferredAt) }}
+	var keys []key
+	switch f.Sort {
+	case haven.SortQueue:
+		keys = []key{{rank, func(k store.CaseKey) any { return k.Rank }},
+			{"CASE WHEN " + ranked + " AND stage_due IS NOT NULL THEN stage_due ELSE '" + far.String() + "' END", due}, referred}
+	case haven.SortDue:
+		keys = []key{{"coalesce(stage_due, '" + far.String() + "')", due}, referred}
+	case haven.SortReferred:
+		keys = []key{referred}
+	case haven.SortReference:
+		keys = []key{{"coalesce(reference, '')", func(k store.CaseKey) any { return k.Reference }}}
+	case haven.SortState:
+		var b strings.Builder
+		b.WriteString("CASE state")
+		for i, st := range haven.CaseStates {
+			fmt.Fprintf(&b, " WHEN '%s' THEN %d", st, i)
+		}
+		b.WriteString(" END")
+		keys = []key{{b.String(), func(k store.CaseKey) any { return k.State }}, referred}
+	default:
+		return nil, 0, haven.Errorf(haven.EINVALID, t.op(op), "unknown sort %q", f.Sort)
+	}
+	keys = append(keys, key{"id", func(k store.CaseKey) any { return k.ID }})
+	dir, after := " ASC", " > "
+	if f.Desc {
+		dir, after = " DESC", " < "
+	}
+	exprs, order := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		exprs[i], order[i] = k.expr, k.expr+dir
+	}
+	if f.After != nil {
+		vals := make([]string, len(keys))
+		for i, k := range keys {
+			vals[i] = arg(k.val(*f.After))
+		}
+		w += " AND (" + strings.Join(exprs, ", ") + ")" + after + "(" + strings.Join(vals, ", ") + ")"
+	}
 	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
-		ORDER BY CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END,
-		referred_at, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
+		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
 		return nil, 0, t.mapErr(op, err)

@@ -25,6 +25,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -513,6 +514,58 @@ type CaseFilter struct {
 	// by referral date alone, so the order reveals no priority the reader
 	// may not see.
 	Ranked Reach
+	// OverdueOn, when set, keeps the cases whose stage deadline is before
+	// that day: the app passes its today.
+	OverdueOn haven.Date
+	// After, when set, keeps the cases after it in the order (Sort, Desc):
+	// the keyset of the next page.
+	After *CaseKey
+}
+
+// CaseKey is a case's place in the order of a list: the values the order
+// compares, then its ID. Only the values of the list's order count.
+type CaseKey struct {
+	// Rank is the work-queue rank: 0, 1, 2 for emergency, urgent, normal
+	// where the reader sees the priority, 3 elsewhere.
+	Rank       int
+	Due        haven.Date
+	ReferredAt time.Time
+	Reference  string
+	// State is the state's position in haven.CaseStates.
+	State int
+	ID    haven.ID
+}
+
+// Far deadlines stand for no deadline in an order, so that cases without
+// one come last both ways.
+var (
+	NoDueLast     = haven.Date{Year: 9999, Month: 12, Day: 31}
+	NoDueLastDesc = haven.Date{Year: 1, Month: 1, Day: 1}
+)
+
+// KeyOf returns r's place in the order of f; ranked says r is in
+// f.Ranked, as the caller knows from the policies.
+func KeyOf(f CaseFilter, r *CaseRow, ranked bool) CaseKey {
+	k := CaseKey{Rank: 3, Due: r.StageDue, ReferredAt: r.ReferredAt, Reference: r.Reference,
+		State: slices.Index(haven.CaseStates, r.State), ID: r.ID}
+	if ranked {
+		k.Rank = 2
+		switch r.ProcessingPriority {
+		case haven.PriorityEmergency:
+			k.Rank = 0
+		case haven.PriorityUrgent:
+			k.Rank = 1
+		}
+	}
+	switch {
+	case f.Sort == haven.SortQueue && (!ranked || k.Due.IsZero()):
+		k.Due = NoDueLast
+	case f.Sort == haven.SortDue && k.Due.IsZero() && f.Desc:
+		k.Due = NoDueLastDesc
+	case f.Sort == haven.SortDue && k.Due.IsZero():
+		k.Due = NoDueLast
+	}
+	return k
 }
 
 // Search finds cases by what a person would type: a case reference, a

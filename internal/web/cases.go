@@ -36,14 +36,35 @@ type homeData struct {
 // queuePage is the number of cases a list shows at once.
 const queuePage = 50
 
+// queueRow is one row of a list of cases.
+type queueRow struct {
+	*haven.Case
+	// Name is the principal applicant's, where the viewer's view holds it.
+	Name string
+	// HasDue says the case's stage has a deadline; DaysLeft counts the days
+	// to it on the app's clock, Overdue the days past it.
+	HasDue            bool
+	DaysLeft, Overdue int
+}
+
 // casesData is what a list of cases shows.
 type casesData struct {
-	Cases []*haven.Case
-	Total int
-	// From and To number the cases shown (1-based); Prev and Next link to
-	// the neighbouring pages, when there are.
-	From, To   int
-	Prev, Next string
+	Cases []queueRow
+	// Names and Numbers say the rows carry principals' names and UNHCR
+	// numbers: the viewer's view holds them for some.
+	Names, Numbers bool
+	Total          int
+	// From and To number the cases shown (1-based); First links to the
+	// first page and Next to the next, when there are.
+	From, To    int
+	First, Next string
+	// Sort and Desc are the list's order; Sorts link each sortable column
+	// to its order (the other way when it is the current one), filters
+	// kept. Due is sortable where the viewer sees priorities.
+	Sort  haven.CaseSort
+	Desc  bool
+	Sorts map[string]string
+	Due   bool
 	// Referral says the cases carry their referral facts (priority,
 	// countries, size): the viewer's view includes them.
 	Referral bool
@@ -53,10 +74,12 @@ type casesData struct {
 	Partners []*haven.Organisation
 	// Country is the nationality the queue is filtered by, a valid code.
 	Country string
+	// Chosen are the states ticked; none shows the open cases.
+	Chosen map[haven.CaseState]bool
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates"}
+var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates", "overdue"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -81,12 +104,21 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if f.Search = strings.TrimSpace(q.Get("q")); len(f.Search) > 200 {
 		p.invalid("q", "err.search_long")
 	}
-	if st := q.Get("state"); st != "" {
+	d.Chosen = map[haven.CaseState]bool{}
+	for _, st := range q["state"] {
 		s, err := haven.ParseCaseState(st)
 		if err != nil {
 			p.invalid("state", "err.choose_state")
+			continue
 		}
-		f.States = []haven.CaseState{s}
+		f.States, d.Chosen[s] = append(f.States, s), true
+	}
+	switch q.Get("overdue") {
+	case "":
+	case "yes":
+		f.Overdue = true
+	default:
+		p.invalid("overdue", "err.choose_safety")
 	}
 	if pr := q.Get("priority"); pr != "" {
 		var err error
@@ -123,14 +155,32 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	default:
 		p.invalid("duplicates", "err.choose_safety")
 	}
-	if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
-		f.Offset = n - 1
+	if st := q.Get("sort"); st != "" {
+		var err error
+		if f.Sort, err = haven.ParseCaseSort(st); err != nil {
+			p.invalid("sort", "err.choose_sort")
+		}
+	}
+	switch q.Get("dir") {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		p.invalid("sort", "err.choose_sort")
+	}
+	d.Sort, d.Desc = f.Sort, f.Desc
+	// Pages go by cursor; from only numbers the first case shown.
+	from := 1
+	if f.After = q.Get("after"); f.After != "" {
+		if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
+			from = n
+		}
 	}
 	if p.Failed() {
 		s.render(w, r, http.StatusBadRequest, "cases", p)
 		return
 	}
-	cases, total, err := s.cases.FindCases(r.Context(), v.Actor, f)
+	page, err := s.cases.FindCasePage(r.Context(), v.Actor, f)
 	if haven.ErrorCodeOf(err) == haven.EINVALID {
 		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
 		s.render(w, r, http.StatusBadRequest, "cases", p)
@@ -139,18 +189,45 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.fail(w, r, v, err)
 		return
 	}
-	d.Cases, d.Total = cases, total
-	if len(cases) > 0 {
-		d.From, d.To = f.Offset+1, f.Offset+len(cases)
-	}
-	link := func(from int) string {
-		lq := url.Values{}
-		for _, k := range queueFilters {
-			if v := q.Get(k); v != "" {
-				lq.Set(k, v)
+	cases, total := page.Cases, page.Total
+	d.Total = total
+	today := haven.DateOf(s.clock.Now())
+	for _, c := range cases {
+		row := queueRow{Case: c}
+		if pr := c.Principal(); pr != nil {
+			row.Name = strings.TrimSpace(pr.GivenNames + " " + pr.FamilyName)
+		}
+		if days, ok := c.CaseClock.DaysLeft(today); ok {
+			row.HasDue, row.DaysLeft = true, days
+			if days < 0 {
+				row.Overdue = -days
 			}
 		}
-		if from > 1 {
+		d.Names, d.Numbers = d.Names || row.Name != "", d.Numbers || c.UNHCRNumber != ""
+		d.Cases = append(d.Cases, row)
+	}
+	if len(cases) > 0 {
+		d.From, d.To = from, from+len(cases)-1
+	}
+	// link is the list with its filters, in the order sort (the other way
+	// with desc), from the cursor after.
+	link := func(sort haven.CaseSort, desc bool, after string, from int) string {
+		lq := url.Values{}
+		for _, k := range queueFilters {
+			for _, v := range q[k] {
+				if v != "" {
+					lq.Add(k, v)
+				}
+			}
+		}
+		if sort != haven.SortQueue {
+			lq.Set("sort", string(sort))
+		}
+		if desc {
+			lq.Set("dir", "desc")
+		}
+		if after != "" {
+			lq.Set("after", after)
 			lq.Set("from", strconv.Itoa(from))
 		}
 		if len(lq) == 0 {
@@ -158,18 +235,23 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		}
 		return "/cases?" + lq.Encode()
 	}
-	if f.Offset > 0 {
-		d.Prev = link(max(1, f.Offset+1-queuePage))
+	if f.After != "" {
+		d.First = link(f.Sort, f.Desc, "", 0)
 	}
-	if f.Offset+len(cases) < total {
-		d.Next = link(f.Offset + len(cases) + 1)
+	if page.Next != "" {
+		d.Next = link(f.Sort, f.Desc, page.Next, from+len(cases))
+	}
+	d.Sorts = map[string]string{}
+	for _, st := range haven.CaseSorts {
+		d.Sorts[string(st)] = link(st, st == f.Sort && !f.Desc, "", 0)
 	}
 	d.Referral = slices.ContainsFunc(cases, func(c *haven.Case) bool { return c.ProcessingPriority != "" })
+	d.Due = d.Referral
 	s.render(w, r, http.StatusOK, "cases", p)
 }
 
 // queueLabels are the work queue's filters and their labels.
-var queueLabels = map[string]string{"state": "queue.filter_state", "priority": "queue.filter_priority",
+var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "queue.filter_overdue", "sort": "queue.sort", "after": "queue.pages", "priority": "queue.filter_priority",
 	"country": "queue.filter_country", "partner": "queue.filter_partner"}
 
 // caseData is what the case page shows, beside the case itself.

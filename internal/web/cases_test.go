@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -42,9 +43,17 @@ func TestWorkQueue(t *testing.T) {
 			t.Fatalf("search %q: %v", q, ids)
 		}
 	}
-	// The list shows no sealed field: it opens none.
-	if strings.Contains(body, "FamilyEmergency") || strings.Contains(body, "Told of") {
+	// Each row: the principal's name and the UNHCR number (the visa
+	// office's view holds them), the next step and who holds it, the due
+	// date and days left; no other sealed field.
+	if strings.Contains(body, "Told of") {
 		t.Fatal("the work queue shows sealed fields")
+	}
+	row := between(body, urgent.Reference, "</tr>")
+	for _, want := range []string{urgent.Principal().FamilyName, urgent.UNHCRNumber, "Opening the file<br>waiting on the visa office", "days left"} {
+		if !strings.Contains(row, want) {
+			t.Fatalf("the row lacks %q:\n%s", want, row)
+		}
 	}
 	// Filters are a GET form.
 	_, body = b.get("/cases?priority=emergency&state=referred&country=ir")
@@ -53,6 +62,23 @@ func TestWorkQueue(t *testing.T) {
 	}
 	if !strings.Contains(body, `<option value="emergency" selected>`) {
 		t.Fatal("the chosen filter is not kept")
+	}
+	// Open cases by default; final states and several states at once by
+	// ticking them, kept in the form.
+	gone := f.refer(t, "Gone", 1, haven.PriorityNormal)
+	if _, err := f.app.Cases.Withdraw(f.ctx, f.users[haven.OrgReferralPartner].actor, gone.ID, "Safe elsewhere."); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = b.get("/cases"); strings.Contains(body, string(gone.ID)) || !strings.Contains(body, "<caption>Cases 1 to 3 of 3") {
+		t.Fatalf("the default queue shows a withdrawn case:\n%s", body)
+	}
+	_, body = b.get("/cases?state=withdrawn&state=referred")
+	if !strings.Contains(body, string(gone.ID)) || !strings.Contains(body, "<caption>Cases 1 to 4 of 4") ||
+		!strings.Contains(body, `name="state" value="withdrawn" checked>`) || !strings.Contains(body, `name="state" value="referred" checked>`) {
+		t.Fatalf("two states ticked:\n%s", body)
+	}
+	if _, body = b.get("/cases?overdue=yes"); !strings.Contains(body, `id="overdue" name="overdue" value="yes" checked>`) || strings.Contains(body, "<caption>") {
+		t.Fatalf("no case is overdue yet:\n%s", body)
 	}
 	r, body = b.get("/cases?country=Iran")
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#country">Enter a two-letter country code`) {
@@ -275,7 +301,7 @@ func TestWorkQueueByPartner(t *testing.T) {
 	if err := f.app.Programme.SetRules(f.ctx, f.admin, r); err != nil {
 		t.Fatal(err)
 	}
-	f.refer(t, "PartnerA", 1, haven.PriorityNormal)
+	partnerA := f.refer(t, "PartnerA", 1, haven.PriorityNormal)
 	urgent := f.refer(t, "PartnerB", 2, haven.PriorityUrgent)
 	f.refer(t, "PartnerC", 1, haven.PriorityEmergency)
 	direct := referral("PartnerD", 1, haven.PriorityNormal)
@@ -308,11 +334,33 @@ func TestWorkQueueByPartner(t *testing.T) {
 	if count(body) != 1 || !strings.Contains(body, string(urgent.ID)) {
 		t.Fatalf("UNHCR's urgent cases:\n%s", body)
 	}
-	// A later page links back with the filter kept.
-	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&from=2")
-	if count(body) != 2 || !strings.Contains(body, "<caption>Cases 2 to 3 of 3") ||
-		!strings.Contains(body, `<a href="/cases?partner=`+string(unhcr.ID)+`" rel="prev">`) {
+	// Columns sort by links that keep the filters; the current one says
+	// so and links to the other way.
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&sort=referred")
+	if !strings.Contains(body, `aria-sort="ascending"><a href="/cases?dir=desc&amp;partner=`+string(unhcr.ID)+`&amp;sort=referred">`) ||
+		!strings.Contains(body, `<a href="/cases?partner=`+string(unhcr.ID)+`&amp;sort=due">`) {
+		t.Fatalf("the sort links:\n%s", body)
+	}
+	// Pages go by cursor, the filter and the order kept, and count all.
+	const queuePage = 50
+	for i := range queuePage {
+		f.refer(t, fmt.Sprintf("Page%d", i), 1, haven.PriorityNormal)
+	}
+	n := queuePage + 3
+	_, body = b.get("/cases?partner=" + string(unhcr.ID) + "&sort=referred&dir=desc")
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(body)
+	if count(body) != queuePage || next == nil || !strings.Contains(next[1], "after=") || !strings.Contains(next[1], "sort=referred") ||
+		!strings.Contains(next[1], "partner="+string(unhcr.ID)) {
+		t.Fatalf("the first page of UNHCR's cases:\n%s", body)
+	}
+	_, body = b.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+	if count(body) != 3 || !strings.Contains(body, fmt.Sprintf("<caption>Cases %d to %d of %d", queuePage+1, n, n)) ||
+		!strings.Contains(body, `<a href="/cases?dir=desc&amp;partner=`+string(unhcr.ID)+`&amp;sort=referred" rel="first">`) ||
+		strings.Contains(body, `rel="next"`) || !strings.Contains(body, string(partnerA.ID)) {
 		t.Fatalf("the second page of UNHCR's cases:\n%s", body)
+	}
+	if r, _ := b.get("/cases?after=bogus"); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a bad cursor: %d", r.StatusCode)
 	}
 
 	for _, bad := range []string{string(f.orgs[haven.OrgSettlementOrganisation].ID), "org_nope"} {
@@ -320,7 +368,7 @@ func TestWorkQueueByPartner(t *testing.T) {
 		if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: ") ||
 			!strings.Contains(body, `<a href="#partner">Choose a partner from the list</a>`) || !strings.Contains(body, `id="partner-error"`) ||
 			!strings.Contains(body, `aria-describedby="partner-error" aria-invalid="true"`) || count(body) != 0 ||
-			!strings.Contains(body, `<option value="referred" selected>`) {
+			!strings.Contains(body, `name="state" value="referred" checked>`) {
 			t.Fatalf("partner %s: %d %q\n%s", bad, r.StatusCode, title(body), body)
 		}
 	}

@@ -48,7 +48,7 @@ type Accounts interface {
 // Cases is what the pages need of the app's Cases: referrals, case reads
 // and acts, checks and the integration plan.
 type Cases interface {
-	FindCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, int, error)
+	FindCasePage(ctx context.Context, actor haven.Actor, f haven.CaseFilter) (*haven.CasePage, error)
 	FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"CaseStaleVersion", testCaseStaleVersion},
 		{"CaseQueueOrderAndFilters", testCaseQueue},
 		{"CaseReach", testCaseReach},
+		{"CaseDeadlines", testCaseDeadlines},
+		{"CaseSortAndKeyset", testCaseSortAndKeyset},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
 		{"IntegrationPlan", testIntegrationPlan},
