@@ -297,14 +297,18 @@ func fullCase() *haven.Case {
 }
 
 func TestRedact(t *testing.T) {
-	// The case-status view: state and dates, nothing else.
+	// The case-status view: state and dates, nothing else; of the clock,
+	// the stage and whose turn, not the dates worked out from the priority.
 	c := fullCase()
+	c.CaseClock = haven.CaseClock{Stage: haven.StageFile, StageDue: haven.Date{Year: 2026, Month: 3, Day: 5},
+		TargetDate: haven.Date{Year: 2027, Month: 3, Day: 2}, Turn: haven.PartyVisaOffice}
 	policy.View{Status: true}.Redact(c)
 	want := &haven.Case{ID: "case_1", State: haven.StateArrived, ResumeState: haven.StateEligible,
 		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: 7}
 	if c.UNHCRNumber != "" || c.PrimaryCategory != "" || c.Members != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil ||
 		c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Assessments != nil || c.Profile.WorkAreas != nil || c.NationalityCountries != nil ||
-		c.ReferringOrgID != "" || c.State != want.State || c.Version != 7 || c.ID != "case_1" {
+		c.ReferringOrgID != "" || c.State != want.State || c.Version != 7 || c.ID != "case_1" ||
+		c.Stage != haven.StageFile || c.Turn != haven.PartyVisaOffice || !c.StageDue.IsZero() || !c.TargetDate.IsZero() {
 		t.Errorf("status view = %+v", c)
 	}
 

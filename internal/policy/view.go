@@ -187,7 +187,10 @@ func (v View) Redact(c *haven.Case) {
 		c.ReferringOrgID, c.NominationID, c.SettlementOrgID = "", "", ""
 		c.SubmissionPriority = ""
 		if !v.Priority {
+			// The clock's dates are worked out from the priority: a reader
+			// who may not see it sees the stage and whose turn, no dates.
 			c.ProcessingPriority = ""
+			c.TargetDate, c.StageDue = haven.Date{}, haven.Date{}
 		}
 		c.PrimaryCategory, c.SecondaryCategory = "", ""
 		c.NationalityCountries, c.AsylumCountry, c.DeclaredSize = nil, "", 0
