@@ -404,12 +404,19 @@ func (a *Accounts) SignInTOTP(ctx context.Context, stepSecret, code, source stri
 		s, err = a.openSession(ctx, tx, u, FactorTOTP, source)
 		return err
 	})
+	return a.endSecondFactor(ctx, s, err, failed, "totp", source)
+}
+
+// endSecondFactor ends a second-factor sign-in: a refusal that names its
+// user counts against the account and the address, and a success purges
+// the dead sign-in rows (sessions come with sign-ins, and the dead ones go).
+func (a *Accounts) endSecondFactor(ctx context.Context, s *Session, err error, failed *haven.User, factor, source string) (*Session, error) {
 	if err != nil && failed != nil {
 		acct, addr := a.attemptKeys(failed.Username, source)
-		return nil, a.failAfter(ctx, acct, addr, failed, "totp", err)
+		return nil, a.failAfter(ctx, acct, addr, failed, factor, err)
 	}
 	if err == nil {
-		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
+		a.purge(ctx)
 	}
 	return s, err
 }
@@ -451,14 +458,7 @@ func (a *Accounts) SignInRecovery(ctx context.Context, stepSecret, code, source 
 		s, err = a.openSession(ctx, tx, u, FactorRecovery, source)
 		return err
 	})
-	if err != nil && failed != nil {
-		acct, addr := a.attemptKeys(failed.Username, source)
-		return nil, a.failAfter(ctx, acct, addr, failed, "recovery", err)
-	}
-	if err == nil {
-		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
-	}
-	return s, err
+	return a.endSecondFactor(ctx, s, err, failed, "recovery", source)
 }
 
 // passkeyUser is a user as the passkey ceremonies see it. The handle is a
@@ -553,14 +553,7 @@ func (a *Accounts) SignInPasskeyFinish(ctx context.Context, stepSecret string, r
 		s, err = a.openSession(ctx, tx, u, FactorPasskey, source)
 		return err
 	})
-	if err != nil && failed != nil {
-		acct, addr := a.attemptKeys(failed.Username, source)
-		return nil, a.failAfter(ctx, acct, addr, failed, "passkey", err)
-	}
-	if err == nil {
-		a.purge(ctx) // sessions come with sign-ins, and the dead ones go
-	}
-	return s, err
+	return a.endSecondFactor(ctx, s, err, failed, "passkey", source)
 }
 
 // touchEvery is how often the use of a session or an API token is
