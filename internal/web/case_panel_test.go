@@ -144,4 +144,8 @@ func TestCasePanel(t *testing.T) {
 	if btn, ok := primaryOf(body); !ok || btn != "Resume the case" {
 		t.Errorf("on hold: primary button %q %v", btn, ok)
 	}
+	// Resume is offered once: the panel's, not again among the side acts.
+	if n := strings.Count(body, `action="`+path+`/resume"`); n != 1 {
+		t.Errorf("on hold: resume is offered %d times", n)
+	}
 }

@@ -62,7 +62,9 @@ func partnerActs(p *page) *partnerActsView {
 	// The app offers what the viewer may do now; the page maps it to forms.
 	a := &partnerActsView{
 		Interview: o.Can(haven.EventScheduleInterview), Hold: o.Can(haven.EventHold), RequestInfo: o.Can(haven.EventRequestInfo),
-		Resume: o.Can(haven.EventResume), Withdraw: o.Can(haven.EventWithdraw),
+		// Resume, when it is the next step, is the panel's primary button:
+		// not offered a second time here.
+		Resume: o.Can(haven.EventResume) && d.Panel.Primary != string(haven.NextResume), Withdraw: o.Can(haven.EventWithdraw),
 		Split: o.Can(haven.EventSplit),
 	}
 	if o != nil && o.AssignChecks {
