@@ -80,6 +80,9 @@ func TestJourney(t *testing.T) {
 	if c["state"] != "referred" || len(members) != 4 || r.header.Get("Location") != "/api/v1/cases/"+id {
 		t.Fatalf("referred case: %v", c)
 	}
+	if c["next"] != "open_file" {
+		t.Fatalf("the referred case says next %v", c["next"])
+	}
 	// Its clock: the stage of opening the file, due by the year's budget,
 	// the visa office's turn; the target date of its priority.
 	if k, ok := c["clock"].(map[string]any); !ok || k["stage"] != "file" || k["turn"] != "visa_office" || k["stage_due"] == nil || k["target_date"] == nil {

@@ -280,6 +280,8 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, rules *ha
 			return err
 		}
 	}
+	// The case as the referrer now holds it says what is next, as a read does.
+	c.Next = workflow.Next(c, haven.DateOf(now))
 	if err := a.audit(ctx, tx, w.actor(), "case.refer", "case", c.ID, c.ID, map[string]any{
 		"state": c.State, "members": memberIDs(c), "priority": c.ProcessingPriority, "nomination_id": c.NominationID}); err != nil {
 		return err
