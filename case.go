@@ -605,8 +605,10 @@ func ParseCaseSort(s string) (CaseSort, error) { return parseEnum("sort", s, Cas
 // CasePage is one page of a list of cases.
 type CasePage struct {
 	Cases []*Case
-	// Total counts the cases of the whole list, on every page.
+	// Total counts the cases of the whole list, on every page, up to a
+	// bound (app.MaxListTotal): More says that more cases than Total match.
 	Total int
+	More  bool
 	// Next is the cursor to pass as CaseFilter.After for the next page;
 	// empty on the last page.
 	Next string

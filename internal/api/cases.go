@@ -161,7 +161,7 @@ func listCases(c *call, _ *none) (caseList, error) {
 	if err != nil {
 		return caseList{}, err
 	}
-	out := caseList{Total: page.Total, Offset: f.Offset, Limit: f.Limit, Next: page.Next, Cases: []caseJSON{}}
+	out := caseList{Total: page.Total, TotalExact: !page.More, Offset: f.Offset, Limit: f.Limit, Next: page.Next, Cases: []caseJSON{}}
 	for _, k := range page.Cases {
 		out.Cases = append(out.Cases, caseOut(k))
 	}

@@ -403,8 +403,10 @@ type followUpJSON struct {
 
 // caseList is one page of a work queue.
 type caseList struct {
-	// Total counts the cases of the queue the actor may see, on every page.
-	Total  int `json:"total"`
+	// Total counts the cases of the queue the actor may see, on every page,
+	// up to 1,000; TotalExact is false when more match.
+	Total      int  `json:"total"`
+	TotalExact bool `json:"total_exact"`
 	Offset int `json:"offset"`
 	Limit  int `json:"limit"`
 	// Next is the cursor of the next page (pass it as after); none on the

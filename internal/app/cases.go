@@ -256,6 +256,7 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, rules *ha
 	if err != nil {
 		return err
 	}
+	row.Open = !workflow.Terminal(row.State)
 	if err := tx.CreateCase(ctx, row); err != nil {
 		return err
 	}
@@ -692,6 +693,11 @@ func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) 
 	return p.Cases, p.Total, nil
 }
 
+// MaxListTotal bounds a list's total: beyond it a page says "more than
+// MaxListTotal" (haven.CasePage.More), so that counting costs what a page
+// costs however many cases match.
+const MaxListTotal = 1000
+
 // FindCasePage is FindCases with the cursor of the next page: lists walk
 // by keyset (f.After), so that a deep page costs what the first costs.
 // f.Sort orders by one column instead of the work queue's order; a sort is
@@ -705,6 +711,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 	const op = "app.FindCases"
 	var out []*haven.Case
 	var total int
+	var over bool
 	var next string
 	if f.Sort != haven.SortQueue && !slices.Contains(haven.CaseSorts, f.Sort) {
 		return nil, (&haven.Problems{{Field: "sort", Message: "sort by due, referred, reference or state"}}).Err(op)
@@ -742,12 +749,15 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		// state filter the reader did not ask for, so never refused, but
 		// kept like any other to the cases whose state the reader sees.
 		asked := len(f.States) > 0
-		if !asked {
-			for _, s := range haven.CaseStates {
-				if !workflow.Terminal(s) {
-					f.States = append(f.States, s)
-				}
-			}
+		// The store keeps whether each case is open: a list of open states
+		// alone, or of final ones alone, says so, so that the stored order
+		// (which leads with it) serves the list; the open cases are that
+		// alone, every state of theirs.
+		open := store.AnyFlag
+		if !asked || !slices.ContainsFunc(f.States, workflow.Terminal) {
+			open = store.FlagTrue
+		} else if !slices.ContainsFunc(f.States, func(s haven.CaseState) bool { return !workflow.Terminal(s) }) {
+			open = store.FlagFalse
 		}
 		filters := []filter{
 			{"state", true, part(policy.ViewStatus)},
@@ -795,7 +805,8 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 			return true
 		})
 		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
-		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID)}
+		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID),
+			Open: open, CountUpTo: MaxListTotal}
 		if f.Overdue {
 			sf.OverdueOn = haven.DateOf(a.now())
 		}
@@ -819,34 +830,57 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		if err != nil {
 			return err
 		}
-		total = n
+		total, over = n, n > MaxListTotal
+		if over {
+			total = MaxListTotal
+		}
 		more := len(rows) > limit
 		if more {
 			rows = rows[:limit]
 		}
-		for _, r := range rows {
+		// The page's views, one decision per distinct relation (rows in
+		// the same state and relation share one), then the sealed fields
+		// the views hold, read for the whole page at once.
+		type decided struct {
+			v policy.View
+			d policy.Decision
+		}
+		views := map[policy.Relation]decided{}
+		vs := make([]policy.View, len(rows))
+		for i, r := range rows {
 			rel, err := a.caseRel(ctx, tx, w, r)
 			if err != nil {
 				return err
 			}
-			v, d := policy.ViewOf(w.actor(), rel)
-			if !d.Allowed || !reach.Contains(rel) {
+			vd, ok := views[rel]
+			if !ok {
+				vd.v, vd.d = policy.ViewOf(w.actor(), rel)
+				views[rel] = vd
+			}
+			if !vd.d.Allowed || !reach.Contains(rel) {
 				// The reach is derived from the same policies: a row
 				// outside them is a bug, and the list must not be served.
 				return haven.Errorf(haven.EINTERNAL, op, "a listed case is outside the reader's reach")
 			}
+			vs[i] = vd.v
+			if more && i == len(rows)-1 {
+				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
+			}
+		}
+		sealed, err := a.listSealed(ctx, tx, rows, vs)
+		if err != nil {
+			return err
+		}
+		for i, r := range rows {
 			c := &haven.Case{ID: r.ID, Reference: r.Reference, ReferringOrgID: r.ReferringOrgID, NominationID: r.NominationID, State: r.State,
 				SubmissionPriority: r.SubmissionPriority, ProcessingPriority: r.ProcessingPriority, PrimaryCategory: r.PrimaryCategory,
 				SecondaryCategory: r.SecondaryCategory, NationalityCountries: r.NationalityCountries, AsylumCountry: r.AsylumCountry,
 				DeclaredSize: r.DeclaredSize, VisaKind: r.VisaKind, AdmissionYear: r.AdmissionYear, SettlementOrgID: r.SettlementOrgID,
 				ReferredAt: r.ReferredAt, UpdatedAt: r.UpdatedAt, Version: r.Version, CaseClock: r.CaseClock}
-			if more && r == rows[len(rows)-1] {
-				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
-			}
-			if err := a.listFields(ctx, tx, r, v, c); err != nil {
+			if err := a.listFields(sealed, r, vs[i], c); err != nil {
 				return err
 			}
-			v.Redact(c)
+			vs[i].Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
 		}
@@ -855,7 +889,44 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 	if err != nil {
 		return nil, err
 	}
-	return &haven.CasePage{Cases: out, Total: total, Next: next}, nil
+	return &haven.CasePage{Cases: out, Total: total, More: over, Next: next}, nil
+}
+
+// listSealed is what a page of a list may open: the data keys of the
+// cases whose view holds the UNHCR number or the identity, and the
+// principal applicants of those whose view holds the identity, each read
+// for the whole page in one query.
+type listSealed struct {
+	keys       map[haven.ID]*vault.DataKey
+	principals map[haven.ID]*store.MemberRow
+}
+
+func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseRow, vs []policy.View) (*listSealed, error) {
+	var keyed, named []haven.ID
+	for i, r := range rows {
+		if vs[i].Narrative || vs[i].Identity {
+			keyed = append(keyed, r.ID)
+		}
+		if vs[i].Identity {
+			named = append(named, r.ID)
+		}
+	}
+	out := &listSealed{keys: map[haven.ID]*vault.DataKey{}}
+	wrapped, err := tx.FindDataKeys(ctx, keyed)
+	if err != nil {
+		return nil, err
+	}
+	for id, k := range wrapped {
+		dk, err := a.vault.Unwrap(string(id), vault.WrappedKey{KEKID: k.KEKID, Ciphertext: k.Wrapped})
+		if err != nil {
+			return nil, &haven.Error{Code: haven.EUNAVAILABLE, Op: "app.listSealed", Message: "a data key cannot be unwrapped: is the right key file loaded?", Err: err}
+		}
+		out.keys[id] = dk
+	}
+	if out.principals, err = tx.FindPrincipals(ctx, named); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // listFields opens for a row of a list the sealed fields a list shows,
@@ -863,13 +934,10 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 // principal applicant's name (identity), as c.Members holding the principal
 // alone. Nothing else is opened, and nothing is written: a list is not an
 // audited read of the record.
-func (a *Cases) listFields(ctx context.Context, tx store.Tx, r *store.CaseRow, v policy.View, c *haven.Case) error {
-	if !v.Narrative && !v.Identity {
+func (a *Cases) listFields(s *listSealed, r *store.CaseRow, v policy.View, c *haven.Case) error {
+	dk := s.keys[r.ID]
+	if !v.Narrative && !v.Identity || dk == nil { // shredded: nothing to open
 		return nil
-	}
-	dk, err := a.key(ctx, tx, r.ID)
-	if err != nil || dk == nil { // shredded: nothing to open
-		return err
 	}
 	if v.Narrative {
 		o := a.opener(dk, "cases", r.ID)
@@ -877,26 +945,20 @@ func (a *Cases) listFields(ctx context.Context, tx store.Tx, r *store.CaseRow, v
 			return o.err
 		}
 	}
-	if !v.Identity {
+	mr := s.principals[r.ID]
+	if !v.Identity || mr == nil {
 		return nil
 	}
-	mrs, err := tx.FindMembers(ctx, r.ID)
-	if err != nil {
-		return err
+	m := &haven.Member{ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded}
+	if !v.Includes(m) {
+		return nil
 	}
-	for _, mr := range mrs {
-		m := &haven.Member{ID: mr.ID, CaseID: mr.CaseID, Relationship: mr.Relationship, Accompanying: mr.Accompanying, Excluded: mr.Excluded}
-		if mr.Relationship != haven.RelPrincipal || !v.Includes(m) {
-			continue
-		}
-		o := a.opener(dk, "members", mr.ID)
-		m.FamilyName, m.GivenNames = o.str("family_name", mr.FamilyName), o.str("given_names", mr.GivenNames)
-		if o.err != nil {
-			return o.err
-		}
-		c.Members = []*haven.Member{m}
-		break
+	o := a.opener(dk, "members", mr.ID)
+	m.FamilyName, m.GivenNames = o.str("family_name", mr.FamilyName), o.str("given_names", mr.GivenNames)
+	if o.err != nil {
+		return o.err
 	}
+	c.Members = []*haven.Member{m}
 	return nil
 }
 
@@ -1043,6 +1105,7 @@ func (a *Cases) retime(ctx context.Context, tx store.Tx, row *store.CaseRow) err
 		return err
 	}
 	row.CaseClock = workflow.NextClock(row.CaseClock, c, rules, a.now())
+	row.Open = !workflow.Terminal(row.State)
 	return nil
 }
 

@@ -523,6 +523,26 @@ func (t *Tx) FindDataKey(ctx context.Context, subject haven.ID) (*store.DataKey,
 	return k, t.mapErr("FindDataKey", err)
 }
 
+// FindDataKeys returns the wrapped data keys of subjects, by subject; a
+// shredded subject has none.
+func (t *Tx) FindDataKeys(ctx context.Context, subjects []haven.ID) (map[haven.ID]*store.DataKey, error) {
+	const op = "FindDataKeys"
+	out := make(map[haven.ID]*store.DataKey, len(subjects))
+	if len(subjects) == 0 {
+		return out, nil
+	}
+	in, args := t.d.in("subject", 1, idStrings(subjects))
+	rows, err := t.q.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE `+in, args...)
+	if err != nil {
+		return nil, t.mapErr(op, err)
+	}
+	ks, err := collect(t, rows, op, scanDataKey)
+	for _, k := range ks {
+		out[k.Subject] = k
+	}
+	return out, err
+}
+
 // FindDataKeysNotUnder returns data keys wrapped under another KEK.
 func (t *Tx) FindDataKeysNotUnder(ctx context.Context, kekID string, limit int) ([]*store.DataKey, error) {
 	rows, err := t.q.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE kek_id <> $1 ORDER BY subject LIMIT $2`, kekID, limit)
@@ -638,15 +658,25 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 	_, err := t.exec(ctx, "CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-		target_date, stage, stage_since, stage_due, turn, waiting_since, reference)
+		target_date, stage, stage_since, stage_due, turn, waiting_since, reference, queue_open, queue_rank, queue_due)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-		$26, $27, $28, $29, $30, $31, $32)`,
+		$26, $27, $28, $29, $30, $31, $32, $33, $34, $35)`,
 		c.ID, c.UNHCRIndex, []byte(c.UNHCRNumber), c.ReferringOrgID, nullStr(c.NominationID), c.State, c.ResumeState,
 		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
 		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version,
-		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), nullStr(haven.ID(c.Reference)))
+		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), nullStr(haven.ID(c.Reference)),
+		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.StageDue))
 	return err
+}
+
+// queueDue is the work queue's stored deadline: the stage's, or a far day
+// for none, so that such cases come last.
+func (t *Tx) queueDue(d haven.Date) any {
+	if d.IsZero() {
+		d = store.NoDueLast
+	}
+	return t.d.date(d)
 }
 
 // PutNameTokens replaces a member's name tokens.
@@ -685,9 +715,11 @@ func (t *Tx) FindCaseByReference(ctx context.Context, reference string) (*store.
 func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 	err := t.execOne(ctx, "UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
 		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8,
-		target_date = $9, stage = $10, stage_since = $11, stage_due = $12, turn = $13, waiting_since = $14 WHERE id = $15 AND version = $16`,
+		target_date = $9, stage = $10, stage_since = $11, stage_due = $12, turn = $13, waiting_since = $14,
+		queue_open = $17, queue_rank = $18, queue_due = $19 WHERE id = $15 AND version = $16`,
 		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version,
-		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), c.ID, c.Version-1)
+		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), c.ID, c.Version-1,
+		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.StageDue))
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return haven.Errorf(haven.ECONFLICT, t.op("UpdateCase"), "the case changed meanwhile; reload and try again")
 	}
@@ -697,7 +729,7 @@ func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, '')`
+	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open`
 
 func scanCase(s scanner) (*store.CaseRow, error) {
 	var c store.CaseRow
@@ -709,7 +741,7 @@ func scanCase(s scanner) (*store.CaseRow, error) {
 	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
 		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
 		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version,
-		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference); err != nil {
+		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference, &c.Open); err != nil {
 		return nil, err
 	}
 	var d decoder
@@ -842,21 +874,34 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if !f.OverdueOn.IsZero() {
 		where = append(where, "stage_due < "+arg(t.d.date(f.OverdueOn)))
 	}
+	switch f.Open {
+	case store.FlagTrue:
+		where = append(where, "queue_open = TRUE")
+	case store.FlagFalse:
+		where = append(where, "queue_open = FALSE")
+	}
 	w := strings.Join(where, " AND ")
 	var total int
-	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&total); err != nil {
+	count := `SELECT count(*) FROM cases WHERE ` + w
+	if f.CountUpTo > 0 {
+		// The matching cases up to one more than the bound: the count
+		// stops there.
+		count = `SELECT count(*) FROM (SELECT 1 FROM cases WHERE ` + w + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
+	}
+	if err := t.q.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, t.mapErr(op, err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	ranked := store.ReachSQL(f.Ranked, arg)
-	// The rank as store.KeyOf computes it.
-	rank := `CASE WHEN ` + ranked + ` THEN (CASE processing_priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END) ELSE 3 END`
 	// The order's keys, each with its value in f.After. A far date stands
-	// for no deadline, so that such cases come last both ways; the
-	// work queue's deadline counts only where the priority is ranked.
+	// for no deadline, so that such cases come last both ways; the work
+	// queue's deadline counts only where the priority is ranked. Where the
+	// stored keys (queue_rank, queue_due) say the same, the order is on
+	// them, which an index serves: the work queue when every case in reach
+	// is ranked, or none is (then the order is the referral's alone, as
+	// store.KeyOf makes it), and the deadline's order ascending.
 	type key struct {
 		expr string
 		val  func(store.CaseKey) any
@@ -870,14 +915,27 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	var keys []key
 	switch f.Sort {
 	case haven.SortQueue:
-		keys = []key{{rank, func(k store.CaseKey) any { return k.Rank }},
-			{"CASE WHEN " + ranked + " AND stage_due IS NOT NULL THEN stage_due ELSE '" + far.String() + "' END", due}, referred}
+		switch {
+		case f.Ranked.Covers(f.Reach):
+			keys = []key{{"queue_rank", func(k store.CaseKey) any { return k.Rank }}, {"queue_due", due}, referred}
+		case f.Ranked.Empty():
+			keys = []key{referred}
+		default:
+			ranked := store.ReachSQL(f.Ranked, arg)
+			rank := `CASE WHEN ` + ranked + ` THEN queue_rank ELSE 3 END`
+			keys = []key{{rank, func(k store.CaseKey) any { return k.Rank }},
+				{"CASE WHEN " + ranked + " THEN queue_due ELSE '" + far.String() + "' END", due}, referred}
+		}
 	case haven.SortDue:
-		keys = []key{{"coalesce(stage_due, '" + far.String() + "')", due}, referred}
+		if f.Desc {
+			keys = []key{{"coalesce(stage_due, '" + far.String() + "')", due}, referred}
+		} else {
+			keys = []key{{"queue_due", due}, referred}
+		}
 	case haven.SortReferred:
 		keys = []key{referred}
 	case haven.SortReference:
-		keys = []key{{"coalesce(reference, '')", func(k store.CaseKey) any { return k.Reference }}}
+		keys = []key{{"reference", func(k store.CaseKey) any { return k.Reference }}}
 	case haven.SortState:
 		var b strings.Builder
 		b.WriteString("CASE state")
@@ -905,7 +963,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		}
 		w += " AND (" + strings.Join(exprs, ", ") + ")" + after + "(" + strings.Join(vals, ", ") + ")"
 	}
-	page := `SELECT ` + caseColumns + ` FROM cases WHERE ` + w + `
+	page := `SELECT ` + caseListColumns + ` FROM cases WHERE ` + w + `
 		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
@@ -914,6 +972,15 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	cs, err := collect(t, rows, op, scanCase)
 	return cs, total, err
 }
+
+// caseListColumns are caseColumns for a list: the sealed accounts a list
+// never opens (the category's justification, the grounds, the work, the
+// threats and the persecution account, the largest fields of a case) are
+// not read, and come back nil.
+const caseListColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
+	submission_priority, processing_priority, primary_category, secondary_category, NULL, NULL, NULL, NULL,
+	NULL, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
+	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open`
 
 // --- members ---
 
@@ -928,6 +995,27 @@ func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
 		[]byte(m.FamilyName), []byte(m.GivenNames), []byte(m.DateOfBirth), []byte(m.Contact), []byte(m.Whereabouts), []byte(m.ConfidentialNotes),
 		[]byte(m.AdultDependent))
 	return err
+}
+
+// FindPrincipals returns the principal applicant of each of the cases, by
+// case.
+func (t *Tx) FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]*store.MemberRow, error) {
+	const op = "FindPrincipals"
+	out := make(map[haven.ID]*store.MemberRow, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	in, args := t.d.in("case_id", 2, idStrings(caseIDs))
+	rows, err := t.q.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE relationship = $1 AND `+in,
+		append([]any{haven.RelPrincipal}, args...)...)
+	if err != nil {
+		return nil, t.mapErr(op, err)
+	}
+	ms, err := collect(t, rows, op, scanMember)
+	for _, m := range ms {
+		out[m.CaseID] = m
+	}
+	return out, err
 }
 
 // UpdateMemberExcluded sets a member's excluded flag.

@@ -103,6 +103,9 @@ type Tx interface {
 	PutDataKey(ctx context.Context, k *DataKey) error
 	// FindDataKey returns ENOTFOUND once the key has been shredded.
 	FindDataKey(ctx context.Context, subject haven.ID) (*DataKey, error)
+	// FindDataKeys returns the data keys of subjects, by subject; a
+	// shredded subject is missing from the map.
+	FindDataKeys(ctx context.Context, subjects []haven.ID) (map[haven.ID]*DataKey, error)
 	// FindDataKeysNotUnder returns up to limit data keys wrapped under a KEK
 	// other than kekID, for rotation.
 	FindDataKeysNotUnder(ctx context.Context, kekID string, limit int) ([]*DataKey, error)
@@ -154,6 +157,9 @@ type Tx interface {
 	// UpdateMemberExcluded marks a member removed by a split decision.
 	UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error
 	FindMembers(ctx context.Context, caseID haven.ID) ([]*MemberRow, error)
+	// FindPrincipals returns the principal applicant of each case, by case
+	// (a list's names, read in one query).
+	FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]*MemberRow, error)
 	// FindMembersByIdentityIndex returns members whose name-and-birth-date
 	// blind index equals index, for duplicate checks.
 	FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*MemberRow, error)
@@ -498,6 +504,22 @@ type CaseRow struct {
 	// CaseClock is the case's clock, written with the row by CreateCase
 	// and UpdateCase.
 	haven.CaseClock
+	// Open says the case is in no final state (workflow.Terminal): the
+	// app sets it on every CreateCase and UpdateCase, and the work queue's
+	// stored order leads with it.
+	Open bool
+}
+
+// PriorityRank is a processing priority's place in the work queue:
+// emergency 0, urgent 1, normal (and anything else) 2.
+func PriorityRank(p haven.Priority) int {
+	switch p {
+	case haven.PriorityEmergency:
+		return 0
+	case haven.PriorityUrgent:
+		return 1
+	}
+	return 2
 }
 
 // CaseFilter selects cases: the domain's filter, within what the reader
@@ -520,6 +542,16 @@ type CaseFilter struct {
 	// After, when set, keeps the cases after it in the order (Sort, Desc):
 	// the keyset of the next page.
 	After *CaseKey
+	// Open keeps the open cases (FlagTrue), the closed ones (FlagFalse) or
+	// both (AnyFlag). States still applies; the app sets Open when every
+	// state asked for is open, or every one final, so that an index whose
+	// first column is openness serves the order.
+	Open Flag
+	// CountUpTo bounds the total: FindCases counts at most this many
+	// matching cases and returns CountUpTo+1 when there are more, so that
+	// a count costs what a page costs however many cases match. Zero
+	// counts them all.
+	CountUpTo int
 }
 
 // CaseKey is a case's place in the order of a list: the values the order
@@ -549,13 +581,7 @@ func KeyOf(f CaseFilter, r *CaseRow, ranked bool) CaseKey {
 	k := CaseKey{Rank: 3, Due: r.StageDue, ReferredAt: r.ReferredAt, Reference: r.Reference,
 		State: slices.Index(haven.CaseStates, r.State), ID: r.ID}
 	if ranked {
-		k.Rank = 2
-		switch r.ProcessingPriority {
-		case haven.PriorityEmergency:
-			k.Rank = 0
-		case haven.PriorityUrgent:
-			k.Rank = 1
-		}
+		k.Rank = PriorityRank(r.ProcessingPriority)
 	}
 	switch {
 	case f.Sort == haven.SortQueue && (!ranked || k.Due.IsZero()):
@@ -593,6 +619,48 @@ type Reach struct {
 	All bool
 	// Clauses are alternatives: a case is in the reach when it meets one.
 	Clauses []ReachClause
+}
+
+// Empty reports whether r keeps no case.
+func (r Reach) Empty() bool { return !r.All && (len(r.Clauses) == 0 || r.OrgID == "") }
+
+// Covers reports whether every case in o is also in r, as far as their
+// clauses tell: true only when each clause of o lies within a clause of r.
+// It may answer false for reaches that happen to cover, never true for
+// ones that do not.
+func (r Reach) Covers(o Reach) bool {
+	switch {
+	case r.All:
+		return true
+	case o.Empty():
+		return true
+	case o.All || r.Empty() || r.OrgID != o.OrgID:
+		return false
+	}
+	within := func(c, d ReachClause) bool {
+		flag := func(x, y Flag) bool { return y == AnyFlag || x == y }
+		if !flag(c.Referring, d.Referring) || !flag(c.Nominating, d.Nominating) || !flag(c.Settlement, d.Settlement) {
+			return false
+		}
+		if d.States == nil {
+			return true
+		}
+		if c.States == nil {
+			return false
+		}
+		for _, s := range c.States {
+			if !slices.Contains(d.States, s) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range o.Clauses {
+		if !slices.ContainsFunc(r.Clauses, func(d ReachClause) bool { return within(c, d) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // Flag is a condition on one relation: whatever it is, or true, or false.

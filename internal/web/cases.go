@@ -53,7 +53,9 @@ type casesData struct {
 	// Names and Numbers say the rows carry principals' names and UNHCR
 	// numbers: the viewer's view holds them for some.
 	Names, Numbers bool
-	Total          int
+	// Total counts the list's cases, up to a bound: More says more match.
+	Total int
+	More  bool
 	// From and To number the cases shown (1-based); First links to the
 	// first page and Next to the next, when there are.
 	From, To    int
@@ -190,7 +192,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return
 	}
 	cases, total := page.Cases, page.Total
-	d.Total = total
+	d.Total, d.More = total, page.More
 	today := haven.DateOf(s.clock.Now())
 	for _, c := range cases {
 		row := queueRow{Case: c}

@@ -138,7 +138,7 @@ func newCase(id string, f fixture, prio haven.Priority, referred time.Time, coun
 		SubmissionPriority: prio, ProcessingPriority: prio, PrimaryCategory: haven.CategoryLegalPhysicalProtection,
 		CategoryJustification: store.Sealed{1, 2, 3}, Grounds: store.Sealed{4}, Work: store.Sealed{5}, Threats: store.Sealed{6},
 		PersecutionAccount: store.Sealed{7}, NationalityCountries: countries, AsylumCountry: "TR", DeclaredSize: 2,
-		ReferredAt: referred, UpdatedAt: referred, Version: 1,
+		ReferredAt: referred, UpdatedAt: referred, Version: 1, Open: true,
 	}
 }
 
