@@ -407,8 +407,8 @@ type caseList struct {
 	// up to 1,000; TotalExact is false when more match.
 	Total      int  `json:"total"`
 	TotalExact bool `json:"total_exact"`
-	Offset int `json:"offset"`
-	Limit  int `json:"limit"`
+	Offset     int  `json:"offset"`
+	Limit      int  `json:"limit"`
 	// Next is the cursor of the next page (pass it as after); none on the
 	// last page.
 	Next  string     `json:"next,omitempty"`
