@@ -79,6 +79,7 @@ commands:
                  API tokens for organisations' systems
   audit verify|prove|scope|pubkey|check
                  verify the tamper-evident audit log, prove an event, scope a breach
+  bench queue    seed databases of synthetic cases and time the work queue on them
 
 Keys: HAVEN_KEY_FILE names the key file (or HAVEN_KEYS holds its content).
 Run 'haven <command> -h' for a command's flags.`
@@ -111,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return cmdToken(ctx, rest, getenv, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -81,15 +81,7 @@ func CaseScope(kind haven.OrgKind, role haven.Role, test Test) Scope {
 		for _, past := range bools {
 			rr := r
 			rr.PastHandover = past
-			cache := map[Action]bool{}
-			allowed := func(a Action) bool {
-				v, seen := cache[a]
-				if !seen {
-					v = Decide(actor, a, rr).Allowed
-					cache[a] = v
-				}
-				return v
-			}
+			allowed := func(a Action) bool { return scopeDecision(actor, a, rr) }
 			if !test(allowed) {
 				ok = false
 				break
@@ -120,6 +112,30 @@ func CaseScope(kind haven.OrgKind, role haven.Role, test Test) Scope {
 		return Scope{All: true}
 	}
 	return Scope{Clauses: cs}
+}
+
+// scopeDecisions remembers the decisions CaseScope asks for: they depend on
+// the organisation's kind, the role, the action and the relation alone (the
+// actor of a scope has no other attribute), and the policies are embedded,
+// so each is taken once per process. A list asks for several scopes on
+// every page; without this each costs hundreds of decisions.
+var scopeDecisions sync.Map // scopeKey → bool
+
+type scopeKey struct {
+	kind   haven.OrgKind
+	role   haven.Role
+	action Action
+	rel    Relation
+}
+
+func scopeDecision(actor haven.Actor, a Action, r Relation) bool {
+	k := scopeKey{actor.OrgKind, actor.Role, a, r}
+	if v, ok := scopeDecisions.Load(k); ok {
+		return v.(bool)
+	}
+	v := Decide(actor, a, r).Allowed
+	scopeDecisions.Store(k, v)
+	return v
 }
 
 // ReadScope is the cases a user of an organisation of kind in role may

@@ -39,6 +39,9 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	// The pools' prepared statements: SQLite would parse each text anew
+	// at every run.
+	writes, reads *sqlstore.Statements
 }
 
 var _ store.Store = (*DB)(nil)
@@ -85,7 +88,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, haven.Internal("sqlite.Open", err)
 	}
 	reader.SetMaxOpenConns(4)
-	return &DB{path: path, writer: writer, reader: reader}, nil
+	return &DB{path: path, writer: writer, reader: reader, writes: sqlstore.NewStatements(writer), reads: sqlstore.NewStatements(reader)}, nil
 }
 
 // ownerOnly makes the database at path readable by its owner alone. It
@@ -130,6 +133,8 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.Close()
+	db.writes.Close()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
@@ -206,15 +211,16 @@ func (db *DB) Ready(ctx context.Context) error {
 
 // Update runs fn in one BEGIN IMMEDIATE transaction on the writer.
 func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, db.writer, nil, fn)
+	return db.run(ctx, db.writer, db.writes, nil, fn)
 }
 
 // View runs fn in a read-only transaction on the reader pool.
 func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
+	return db.run(ctx, db.reader, db.reads, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *sqlstore.Statements, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+	stmts.Prepare(ctx)
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return mapErr("sqlite.begin", err)
@@ -225,7 +231,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			panic(p)
 		}
 	}()
-	if err := fn(sqlstore.NewTx(sqlstore.SQLTx(tx), dialect, opts != nil && opts.ReadOnly)); err != nil {
+	if err := fn(sqlstore.NewTx(sqlstore.SQLTx(tx, stmts), dialect, opts != nil && opts.ReadOnly)); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, haven.Internal("sqlite.rollback", rbErr))
 		}
