@@ -274,7 +274,9 @@ func move(ctx context.Context, a *app.App, who *actors, referrer haven.Actor, id
 	open := func() (*haven.Case, error) { return a.Cases.OpenFile(ctx, who.visa, id) }
 	switch {
 	case p < 30:
-		return step(func() (*haven.Case, error) { return a.Cases.Withdraw(ctx, referrer, id, "The family found protection elsewhere.") })
+		return step(func() (*haven.Case, error) {
+			return a.Cases.Withdraw(ctx, referrer, id, "The family found protection elsewhere.")
+		})
 	case p < 45:
 		return step(open, func() (*haven.Case, error) { return a.Cases.StartEligibility(ctx, who.visa, id) }, func() (*haven.Case, error) {
 			return a.Cases.Refuse(ctx, who.visa, id, "Not a Convention refugee on the evidence provided.")
