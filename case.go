@@ -566,9 +566,9 @@ type CaseFilter struct {
 	// app's clock.
 	Overdue bool
 	// DueWithin, when above zero, keeps the cases whose stage deadline is
-	// in the next DueWithin days, today counted: from today to the day
-	// before today plus DueWithin, on the app's clock. Like Overdue, only
-	// where the reader sees the priority the deadline follows from.
+	// from today to DueWithin days on, both counted (the list shows them
+	// with 0 to DueWithin days left), on the app's clock. Like Overdue,
+	// only where the reader sees the priority the deadline follows from.
 	DueWithin int
 	// Turn keeps the cases waiting on this party (CaseClock.Turn).
 	Turn Party

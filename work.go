@@ -8,8 +8,8 @@ type WorkKind string
 const (
 	// WorkOverdue: open cases whose stage deadline has passed.
 	WorkOverdue WorkKind = "overdue"
-	// WorkDueSoon: open cases whose stage deadline is in the next
-	// DueSoonDays days, today counted.
+	// WorkDueSoon: open cases whose stage deadline is from today to
+	// DueSoonDays days on (CaseFilter.DueWithin).
 	WorkDueSoon WorkKind = "due_soon"
 	// WorkAwaitingInformation: cases waiting on the referring partner's
 	// answer to a request for information; for a referring partner, those
@@ -34,7 +34,7 @@ const (
 var WorkKinds = []WorkKind{WorkOverdue, WorkDueSoon, WorkAwaitingInformation, WorkAwaitingChecks, WorkChecksWith,
 	WorkCheckRequests, WorkFollowUpsDue}
 
-// DueSoonDays is how far ahead WorkDueSoon looks: a week, today counted.
+// DueSoonDays is how far ahead WorkDueSoon looks: a week.
 const DueSoonDays = 7
 
 // MaxDueWithin bounds CaseFilter.DueWithin: a year.

@@ -919,7 +919,7 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 		sf.OverdueOn = today
 	}
 	if f.DueWithin > 0 {
-		sf.DueFrom, sf.DueBefore = today, today.AddDays(f.DueWithin)
+		sf.DueFrom, sf.DueBefore = today, today.AddDays(f.DueWithin+1)
 	}
 	if f.FollowUpDue {
 		sf.FollowUpsDue = followUpsDueBy(today)

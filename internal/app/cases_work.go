@@ -12,7 +12,7 @@ import (
 // count within what the actor may read, and only the counts that apply to
 // its kind of organisation and its role, as the policies say:
 //
-//   - overdue and due in the next haven.DueSoonDays days: for a reader who
+//   - overdue, and due within haven.DueSoonDays days: for a reader who
 //     sees the priority of some case, which a deadline follows from (the
 //     visa office, a referring partner);
 //   - cases waiting on the referring partner's answer: for a reader who

@@ -74,8 +74,8 @@ func (e *env) referAs(t *testing.T, actor haven.Actor, c *haven.Case) *haven.Cas
 }
 
 // TestCountWorkDeadlines: the visa office and each referring partner count
-// the open cases past their stage deadline and those due in the next week
-// (today counted, today+7 not), each partner its own alone; the lists
+// the open cases past their stage deadline and those due within a week
+// (today and today+7 counted, today+8 not), each partner its own alone; the lists
 // behind the counts hold exactly the cases counted; the organisations that
 // see no deadline have no such count.
 func TestCountWorkDeadlines(t *testing.T) {
@@ -91,21 +91,24 @@ func TestCountWorkDeadlines(t *testing.T) {
 		today := e.refer(t, referral("Today", 1, haven.PriorityNormal)) // due day 31
 		e.clock.Add(7 * day)
 		week := e.refer(t, referral("Week", 1, haven.PriorityNormal)) // due day 38
-		e.clock.Add(23 * day)                                         // day 31
-		soon := e.refer(t, referral("Soon", 1, haven.PriorityUrgent)) // due day 34
+		e.clock.Add(day)
+		eight := e.refer(t, referral("Eight", 1, haven.PriorityNormal)) // due day 39
+		e.clock.Add(22 * day)                                           // day 31
+		soon := e.refer(t, referral("Soon", 1, haven.PriorityUrgent))   // due day 34
 		theirsSoon := e.referAs(t, other, referral("TheirsSoon", 1, haven.PriorityUrgent))
 		e.refer(t, referral("Later", 1, haven.PriorityNormal)) // due day 61
-		for _, c := range []*haven.Case{late, today, week} {
+		for _, c := range []*haven.Case{late, today, week, eight} {
 			got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
 			c.CaseClock = got.CaseClock
 		}
 		now := haven.DateOf(e.clock.Now())
-		if late.StageDue != now.AddDays(-1) || today.StageDue != now || week.StageDue != now.AddDays(haven.DueSoonDays) {
-			t.Fatalf("deadlines %s %s %s on %s", late.StageDue, today.StageDue, week.StageDue, now)
+		if late.StageDue != now.AddDays(-1) || today.StageDue != now || week.StageDue != now.AddDays(haven.DueSoonDays) ||
+			eight.StageDue != now.AddDays(haven.DueSoonDays+1) {
+			t.Fatalf("deadlines %s %s %s %s on %s", late.StageDue, today.StageDue, week.StageDue, eight.StageDue, now)
 		}
 
-		e.wantWork(t, "the visa office", e.visa, map[string]int{"overdue": 2, "due_soon": 3, "awaiting_information": 0, "awaiting_checks": 0})
-		e.wantWork(t, "UNHCR", e.unhcr, map[string]int{"overdue": 1, "due_soon": 2, "awaiting_information": 0})
+		e.wantWork(t, "the visa office", e.visa, map[string]int{"overdue": 2, "due_soon": 4, "awaiting_information": 0, "awaiting_checks": 0})
+		e.wantWork(t, "UNHCR", e.unhcr, map[string]int{"overdue": 1, "due_soon": 3, "awaiting_information": 0})
 		e.wantWork(t, "the other referral partner", other, map[string]int{"overdue": 1, "due_soon": 1, "awaiting_information": 0})
 		e.wantWork(t, "the protection partner", e.fld, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 0})
 		e.wantWork(t, "the settlement organisation", e.settlement, map[string]int{"follow_ups_due": 0})
@@ -127,10 +130,10 @@ func TestCountWorkDeadlines(t *testing.T) {
 		if got, want := ids(e.unhcr, app.CaseFilter{Overdue: true}), sorted(late.ID); !slices.Equal(got, want) {
 			t.Errorf("UNHCR's overdue cases %v, want %v", got, want)
 		}
-		if got, want := ids(e.unhcr, app.CaseFilter{DueWithin: haven.DueSoonDays}), sorted(today.ID, soon.ID); !slices.Equal(got, want) {
+		if got, want := ids(e.unhcr, app.CaseFilter{DueWithin: haven.DueSoonDays}), sorted(today.ID, week.ID, soon.ID); !slices.Equal(got, want) {
 			t.Errorf("UNHCR's cases due this week %v, want %v", got, want)
 		}
-		if got, want := ids(e.visa, app.CaseFilter{DueWithin: 8}), sorted(today.ID, soon.ID, theirsSoon.ID, week.ID); !slices.Equal(got, want) {
+		if got, want := ids(e.visa, app.CaseFilter{DueWithin: 8}), sorted(today.ID, soon.ID, theirsSoon.ID, week.ID, eight.ID); !slices.Equal(got, want) {
 			t.Errorf("the visa office's cases due in 8 days %v, want %v", got, want)
 		}
 		// A deadline follows from the priority: no filter on it for whom
