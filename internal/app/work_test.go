@@ -162,8 +162,21 @@ func TestCountWorkInformationAndChecks(t *testing.T) {
 		other := e.otherReferrer(t)
 		asked := e.refer(t, referral("Asked", 1, haven.PriorityNormal))
 		theirs := e.referAs(t, other, referral("TheirsAsked", 1, haven.PriorityNormal))
-		for _, c := range []*haven.Case{asked, theirs} {
+		// A case from the protection partner's nomination, referred by
+		// UNHCR: the request waits on UNHCR's answer, not the nominating
+		// partner's, though it reads the case's status.
+		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Defender Asked",
+			RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"BY"}, AsylumCountry: "LT", FamilySize: 1}
+		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
+		must[*haven.Nomination](t)(e.app.Nominations.ReviewNomination(e.ctx, e.unhcr, n.ID))
+		nominated := referral("Nominated", 1, haven.PriorityNormal)
+		nominated.NominationID = n.ID
+		e.refer(t, nominated)
+		for _, c := range []*haven.Case{asked, theirs, nominated} {
 			m(e.app.Cases.RequestInfo(e.ctx, e.visa, c.ID, "Which camp is the family in now?"))
+		}
+		if p := must[*haven.CasePage](t)(e.app.Cases.FindCasePage(e.ctx, e.fld, app.CaseFilter{Turn: haven.PartyReferringPartner})); p.Total != 1 {
+			t.Fatalf("the nominating partner reads %d cases waiting on the referring partner", p.Total)
 		}
 		// Both check partners hold "both" until the medical checks are
 		// passed (after one on hold); the medical partner holds "medical"
@@ -175,7 +188,7 @@ func TestCountWorkInformationAndChecks(t *testing.T) {
 		m(e.app.Cases.AssignChecks(e.ctx, e.visa, medical.ID, e.orgs[haven.OrgMedicalPartner].ID, []haven.ID{medical.Members[0].ID, medical.Members[1].ID}))
 		unassigned := e.inAdmissibility(t, e.refer(t, referral("Unassigned", 1, haven.PriorityNormal)))
 		med, scr := e.orgs[haven.OrgMedicalPartner].ID, e.orgs[haven.OrgScreeningPartner].ID
-		e.wantWork(t, "the visa office, before any check", e.visa, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 2,
+		e.wantWork(t, "the visa office, before any check", e.visa, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 3,
 			"awaiting_checks": 3, "checks_with:" + string(med): 2, "checks_with:" + string(scr): 1})
 
 		valid := haven.DateOf(e.clock.Now().AddDate(1, 0, 0))
@@ -188,10 +201,11 @@ func TestCountWorkInformationAndChecks(t *testing.T) {
 		for _, mb := range both.Travellers() {
 			m(e.app.Cases.RecordCheck(e.ctx, e.visa, both.ID, &haven.Check{MemberID: mb.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: valid, Details: "IME clear"}))
 		}
-		visa := map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 2, "awaiting_checks": 3,
+		visa := map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 3, "awaiting_checks": 3,
 			"checks_with:" + string(med): 1, "checks_with:" + string(scr): 1}
 		e.wantWork(t, "the visa office", e.visa, visa)
-		e.wantWork(t, "UNHCR", e.unhcr, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 1})
+		e.wantWork(t, "UNHCR", e.unhcr, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 2})
+		e.wantWork(t, "the protection partner", e.fld, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 0})
 		e.wantWork(t, "the other referral partner", other, map[string]int{"overdue": 0, "due_soon": 0, "awaiting_information": 1})
 		// The screening partner has all of "both" to examine; the medical
 		// partner recorded "both" (its later passes by the visa office
@@ -207,7 +221,7 @@ func TestCountWorkInformationAndChecks(t *testing.T) {
 		want := map[string][]haven.ID{
 			"awaiting checks":     {both.ID, medical.ID, unassigned.ID},
 			"checks with medical": {medical.ID},
-			"awaiting an answer":  {asked.ID, theirs.ID},
+			"awaiting an answer":  {asked.ID, theirs.ID, nominated.ID},
 		}
 		for name, f := range lists {
 			p := must[*haven.CasePage](t)(e.app.Cases.FindCasePage(e.ctx, e.visa, f))
