@@ -213,6 +213,16 @@ func TestCountWorkInformationAndChecks(t *testing.T) {
 		e.wantWork(t, "the screening partner", e.screening, map[string]int{"check_requests": 2})
 		e.wantWork(t, "the medical partner", e.medical, map[string]int{"check_requests": 1})
 
+		// A request is answered once every kind the partner records is:
+		// one screening check of two leaves the member to examine. A
+		// member assigned again is asked again: what the partner recorded
+		// before no longer answers.
+		m(e.app.Cases.RecordCheck(e.ctx, e.screening, both.ID, &haven.Check{MemberID: both.Members[0].ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
+		e.clock.Add(time.Minute)
+		m(e.app.Cases.AssignChecks(e.ctx, e.visa, both.ID, med, []haven.ID{both.Members[0].ID}))
+		e.wantWork(t, "the screening partner, one check of two", e.screening, map[string]int{"check_requests": 2})
+		e.wantWork(t, "the medical partner, asked again", e.medical, map[string]int{"check_requests": 2})
+
 		lists := map[string]app.CaseFilter{
 			"awaiting checks":     {Turn: haven.PartyCheckPartners},
 			"checks with medical": {ChecksWith: med},
