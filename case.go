@@ -565,6 +565,21 @@ type CaseFilter struct {
 	// Overdue keeps the cases whose stage deadline is before today, on the
 	// app's clock.
 	Overdue bool
+	// DueWithin, when above zero, keeps the cases whose stage deadline is
+	// from today to DueWithin days on, both counted (the list shows them
+	// with 0 to DueWithin days left), on the app's clock. Like Overdue,
+	// only where the reader sees the priority the deadline follows from.
+	DueWithin int
+	// Turn keeps the cases waiting on this party (CaseClock.Turn).
+	Turn Party
+	// ChecksWith keeps the cases in the admissibility stage with a
+	// traveller assigned to this screening or medical partner whose check
+	// of a kind the partner records has no result yet or is on hold: the
+	// cases whose checks the partner holds (the case page names it so).
+	ChecksWith ID
+	// FollowUpDue keeps the cases with a follow-up after arrival due by the
+	// end of the current month (on the app's clock) and not yet held.
+	FollowUpDue bool
 	// Sort orders the list by one column; the zero CaseSort is the work
 	// queue's order. Desc reverses it.
 	Sort CaseSort

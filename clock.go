@@ -55,6 +55,12 @@ const (
 // Parties lists every Party but PartyNone.
 var Parties = []Party{PartyVisaOffice, PartyReferringPartner, PartyCheckPartners}
 
+// ParseParty parses s, rejecting unknown values and PartyNone.
+func ParseParty(s string) (Party, error) { return parseEnum("party", s, Parties) }
+
+// Valid reports whether p is a known party (PartyNone is not).
+func (p Party) Valid() bool { return slices.Contains(Parties, p) }
+
 // CaseClock is a case's clock: its target date, its current stage and that
 // stage's deadline, and whose turn it is. The store keeps it on the case,
 // recomputed (workflow.NextClock) in the transaction of every act that

@@ -33,6 +33,7 @@ type Accounts interface {
 // and acts, checks and the integration plan.
 type Cases interface {
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
+	CountWork(ctx context.Context, actor haven.Actor) (*haven.WorkCounts, error)
 	FindCasePage(ctx context.Context, actor haven.Actor, f haven.CaseFilter) (*haven.CasePage, error)
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error

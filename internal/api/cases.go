@@ -138,6 +138,16 @@ func listCases(c *call, _ *none) (caseList, error) {
 	default:
 		p.Add("overdue", "write true or false")
 	}
+	f.DueWithin = c.query.number(&p, "due_within", 0, 1, haven.MaxDueWithin)
+	f.Turn = queryEnum(c.query, &p, "turn", haven.ParseParty)
+	f.ChecksWith = haven.ID(c.query.one(&p, "checks_with"))
+	switch c.query.one(&p, "follow_up_due") {
+	case "", "false":
+	case "true":
+		f.FollowUpDue = true
+	default:
+		p.Add("follow_up_due", "write true or false")
+	}
 	if st := c.query.one(&p, "sort"); st != "" {
 		var err error
 		if f.Sort, err = haven.ParseCaseSort(st); err != nil {

@@ -533,3 +533,17 @@ func factorsOut(f *haven.Factors) factorsJSON {
 	}
 	return out
 }
+
+// workJSON is the work waiting on the caller's organisation.
+type workJSON struct {
+	AsOf   haven.Date      `json:"as_of"`
+	Counts []workCountJSON `json:"counts"`
+}
+
+// workCountJSON is one count of work, with the list behind it.
+type workCountJSON struct {
+	Kind  haven.WorkKind `json:"kind"`
+	Count int            `json:"count"`
+	OrgID haven.ID       `json:"org_id,omitempty"`
+	List  string         `json:"list"`
+}

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/pquerna/otp/totp"
@@ -47,5 +49,80 @@ func TestOwnFactors(t *testing.T) {
 	}
 	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/me/factors?user="+string(u.ID), nil); r.status != 400 {
 		t.Fatalf("naming a user: %d %s", r.status, r.body)
+	}
+}
+
+// TestOwnWork: GET /api/v1/me/work counts the work waiting on the caller's
+// organisation, only the counts its kind has, each within what it may
+// read; each count names its list, which holds exactly what it counts.
+func TestOwnWork(t *testing.T) {
+	f := newFixture(t)
+	f.addOtherReferrer(t)
+	f.referCase(t, "late", 1) // urgent: the file stage has 3 days
+	if r := f.call(t, otherReferrer, "POST", "/api/v1/cases", referral("theirs", 1)); r.status != 201 {
+		t.Fatalf("the other partner's referral: %d %s", r.status, r.body)
+	}
+	f.clock.Add(4 * 24 * time.Hour)
+	f.referCase(t, "soon", 1)
+
+	for _, tc := range []struct {
+		kind haven.OrgKind
+		want map[string]float64
+	}{
+		{haven.OrgVisaOffice, map[string]float64{"overdue": 2, "due_soon": 1, "awaiting_information": 0, "awaiting_checks": 0}},
+		{haven.OrgReferralPartner, map[string]float64{"overdue": 1, "due_soon": 1, "awaiting_information": 0}},
+		{otherReferrer, map[string]float64{"overdue": 1, "due_soon": 0, "awaiting_information": 0}},
+		{haven.OrgMedicalPartner, map[string]float64{"check_requests": 0}},
+		{haven.OrgSettlementOrganisation, map[string]float64{"follow_ups_due": 0}},
+		{haven.OrgProgrammeAdmin, map[string]float64{}},
+	} {
+		w := f.ok(t, 200, tc.kind, "GET", "/api/v1/me/work", nil)
+		if str(w["as_of"]) != "2026-05-08" {
+			t.Errorf("%s: as of %v", tc.kind, w["as_of"])
+		}
+		got := map[string]float64{}
+		for _, c := range w["counts"].([]any) {
+			c := c.(map[string]any)
+			got[str(c["kind"])] = c["count"].(float64)
+			list := f.ok(t, 200, tc.kind, "GET", str(c["list"]), nil)
+			n := 0.0
+			if str(c["kind"]) == "check_requests" {
+				for _, r := range list["requests"].([]any) {
+					if r.(map[string]any)["recorded"] != true {
+						n++
+					}
+				}
+			} else {
+				n = list["total"].(float64)
+			}
+			if n != c["count"] {
+				t.Errorf("%s: %s counts %v, its list %s holds %v", tc.kind, c["kind"], c["count"], c["list"], n)
+			}
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("%s: counts %v, want %v", tc.kind, got, tc.want)
+		}
+	}
+	if r := f.call(t, haven.OrgVisaOffice, "GET", "/api/v1/me/work?org_id="+string(f.orgs[haven.OrgReferralPartner].ID), nil); r.status != 400 {
+		t.Errorf("naming an organisation: %d %s", r.status, r.body)
+	}
+	// The list's new filters refuse what they cannot take.
+	for _, bad := range []struct {
+		kind   haven.OrgKind
+		query  string
+		status int
+	}{
+		{haven.OrgVisaOffice, "due_within=0", 400},
+		{haven.OrgVisaOffice, "due_within=367", 400},
+		{haven.OrgVisaOffice, "turn=nobody", 400},
+		{haven.OrgVisaOffice, "checks_with=" + string(f.orgs[haven.OrgReferralPartner].ID), 400},
+		{haven.OrgVisaOffice, "follow_up_due=maybe", 400},
+		{haven.OrgReferralPartner, "checks_with=" + string(f.orgs[haven.OrgMedicalPartner].ID), 403},
+		{haven.OrgSettlementOrganisation, "due_within=7", 403},
+		{haven.OrgReferralPartner, "follow_up_due=true", 403},
+	} {
+		if r := f.call(t, bad.kind, "GET", "/api/v1/cases?"+bad.query, nil); r.status != bad.status {
+			t.Errorf("%s ?%s: %d, want %d: %s", bad.kind, bad.query, r.status, bad.status, r.body)
+		}
 	}
 }

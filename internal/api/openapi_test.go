@@ -254,6 +254,7 @@ func init() {
 	enum(haven.NominationEvents)
 	enum(haven.Milestones)
 	enum(haven.MilestoneStatuses)
+	enum(haven.WorkKinds)
 	enum([]haven.DecisionKind{haven.DecisionApproved, haven.DecisionRefused, haven.DecisionSplit})
 }
 

@@ -26,6 +26,7 @@ var routes = []route{
 	get("GET /api/v1/cap/{year}", showCap, "partner"),
 
 	get("GET /api/v1/me/factors", ownFactors),
+	get("GET /api/v1/me/work", ownWork),
 	get("GET /api/v1/users", listUsers, "org_id"),
 	do("POST /api/v1/users/{id}/disable", disableUser),
 	do("POST /api/v1/tokens/{id}/revoke", revokeToken),
@@ -38,7 +39,8 @@ var routes = []route{
 	do("POST /api/v1/nominations/{id}/withdraw", withdrawNomination),
 
 	get("GET /api/v1/checks", listCheckRequests),
-	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "overdue", "possible_duplicate", "q", "sort", "dir", "after", "offset", "limit"),
+	get("GET /api/v1/cases", listCases, "state", "priority", "country", "referring_org_id", "safety_concern", "overdue", "due_within", "turn",
+		"checks_with", "follow_up_due", "possible_duplicate", "q", "sort", "dir", "after", "offset", "limit"),
 	create("POST /api/v1/cases", createCase),
 	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),

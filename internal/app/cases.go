@@ -684,7 +684,10 @@ type CaseFilter = haven.CaseFilter
 // is in no case the actor may read (a settlement organisation filtering by
 // priority, say): the answer depends on the actor's kind alone, never on a
 // record. EINVALID (field "referring_org_id") when f.ReferringOrgID names no
-// referral or protection partner.
+// referral or protection partner, (field "checks_with") when f.ChecksWith
+// names no screening or medical partner, (field "due_within") when
+// f.DueWithin is negative or above haven.MaxDueWithin, (field "turn") for
+// an unknown party.
 func (a *Cases) FindCases(ctx context.Context, actor haven.Actor, f CaseFilter) ([]*haven.Case, int, error) {
 	p, err := a.FindCasePage(ctx, actor, f)
 	if err != nil {
@@ -732,100 +735,13 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		if err := a.coarse(ctx, tx, w, policy.CaseRead, "case", "", ""); err != nil {
 			return err
 		}
-		// Each filter is on a part of the view; the query keeps the cases
-		// where every filtered part shows.
-		type filter struct {
-			field string
-			on    bool
-			part  func(allowed func(policy.Action) bool) bool
+		q, err := a.caseQuery(ctx, tx, w, f)
+		if err != nil {
+			return err
 		}
-		part := func(p policy.Action) func(func(policy.Action) bool) bool {
-			return func(allowed func(policy.Action) bool) bool { return allowed(p) }
-		}
-		priority := func(allowed func(policy.Action) bool) bool {
-			return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
-		}
-		// Without states asked for, the queue holds the open cases: a
-		// state filter the reader did not ask for, so never refused, but
-		// kept like any other to the cases whose state the reader sees.
-		asked := len(f.States) > 0
-		// The store keeps whether each case is open: a list of open states
-		// alone, or of final ones alone, says so, so that the stored order
-		// (which leads with it) serves the list; the open cases are that
-		// alone, every state of theirs.
-		open := store.AnyFlag
-		if !asked || !slices.ContainsFunc(f.States, workflow.Terminal) {
-			open = store.FlagTrue
-		} else if !slices.ContainsFunc(f.States, func(s haven.CaseState) bool { return !workflow.Terminal(s) }) {
-			open = store.FlagFalse
-		}
-		filters := []filter{
-			{"state", true, part(policy.ViewStatus)},
-			// A stage's deadline follows from the case's priority: only
-			// where the reader sees that.
-			{"overdue", f.Overdue, func(allowed func(policy.Action) bool) bool { return allowed(policy.ViewStatus) && priority(allowed) }},
-			{"priority", f.Priority != "", priority},
-			{"referring_org_id", f.ReferringOrgID != "", part(policy.ViewReferral)},
-			{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
-			{"country", f.Country != "", part(policy.ViewReferral)},
-			{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
-			{"possible_duplicate", f.PossibleDuplicate, part(policy.ViewDuplicates)},
-			{"sort", f.Sort != haven.SortQueue && f.Sort != haven.SortReference, func(allowed func(policy.Action) bool) bool {
-				return allowed(policy.ViewStatus) && (f.Sort != haven.SortDue || priority(allowed))
-			}},
-		}
-		k, r := w.org.Kind, w.user.Role
-		var p haven.Problems
-		for _, fl := range filters {
-			if fl.on && (asked || fl.field != "state") && policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && fl.part(allowed) }).Empty() {
-				p.Add(fl.field, "your organisation cannot filter cases by this field")
-			}
-		}
-		if len(p) > 0 {
-			a.decided(ctx, tx, w, policy.CaseRead, "case", "", "", false, nil)
-			return &haven.Error{Code: haven.EFORBIDDEN, Op: op, Message: "your organisation may not filter cases this way", Fields: p}
-		}
-		if f.ReferringOrgID != "" {
-			o, err := tx.FindOrganisationByID(ctx, f.ReferringOrgID)
-			if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !o.Kind.IsReferringPartner() {
-				return (&haven.Problems{{Field: "referring_org_id", Message: "choose a referral or protection partner"}}).Err(op)
-			} else if err != nil {
-				return err
-			}
-		}
-		reach := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
-			if !allowed(policy.CaseRead) {
-				return false
-			}
-			for _, fl := range filters {
-				if fl.on && !fl.part(allowed) {
-					return false
-				}
-			}
-			return true
-		})
-		ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
-		sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID),
-			Open: open, CountUpTo: MaxListTotal}
-		if f.Overdue {
-			sf.OverdueOn = haven.DateOf(a.now())
-		}
+		sf, reach, ranked := q.filter, q.reach, q.ranked
 		// One more than the page tells whether there is a next.
-		sf.After, sf.Limit = after, limit+1
-		if q := strings.TrimSpace(f.Search); q != "" {
-			// A reference is on every case the reader reads; a UNHCR number
-			// and a name only where its view holds them.
-			in := func(p policy.Action) store.Reach {
-				return storeReach(policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
-					return allowed(policy.CaseRead) && allowed(p)
-				}), w.org.ID)
-			}
-			sf.Search = &store.Search{UNHCRIndex: a.unhcrIndex(q), UNHCRReach: in(policy.ViewNarrative),
-				NameTokens: a.nameTokens(nameWords(q)), NameReach: in(policy.ViewIdentity)}
-			if ref := strings.ToUpper(q); caseReference.MatchString(ref) {
-				sf.Search.Reference = ref
-			}
-		}
+		sf.After, sf.Limit, sf.CountUpTo = after, limit+1, MaxListTotal
 		rows, n, err := tx.FindCases(ctx, sf)
 		if err != nil {
 			return err

@@ -282,11 +282,7 @@ func (a *Cases) assignments(ctx context.Context, tx store.Tx, id haven.ID) ([]*h
 			if err != nil {
 				return nil, err
 			}
-			for _, k := range haven.CheckKinds {
-				if policy.Allowed(org.Kind, haven.RoleCaseworker, policy.CheckAction(k)) {
-					ks = append(ks, k)
-				}
-			}
+			ks = checkKindsOf(org.Kind)
 			kinds[x.OrgID] = ks
 		}
 		out = append(out, &haven.CheckAssignment{MemberID: x.MemberID, OrgID: x.OrgID, Kinds: ks, AssignedAt: x.AssignedAt})

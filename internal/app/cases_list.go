@@ -1,13 +1,19 @@
 package app
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
 	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/workflow"
 )
 
 // cursor is what a list's cursor holds: its order, and the values of the
@@ -75,4 +81,200 @@ func decodeCursor(f haven.CaseFilter) (*store.CaseKey, error) {
 		return nil, errors.New("a cursor lacks its values")
 	}
 	return k, nil
+}
+
+// caseQuery is a list's query: the store's filter of f for w, within the
+// cases w may read, and the scopes it was drawn from.
+type caseQuery struct {
+	filter store.CaseFilter
+	// reach is the cases the query may select: those w reads whose every
+	// filtered part shows; ranked those whose priority w sees.
+	reach, ranked policy.Scope
+}
+
+// listFilter is one filter of a list, on a part of the view.
+type listFilter struct {
+	field string
+	on    bool
+	part  policy.Test
+}
+
+// listFilters are f's filters, each with the part of the view it is on;
+// explicit says f asks for states (without, the open ones are implied).
+func listFilters(f CaseFilter) (filters []listFilter, explicit bool) {
+	part := func(p policy.Action) policy.Test {
+		return func(allowed func(policy.Action) bool) bool { return allowed(p) }
+	}
+	// A stage's deadline follows from the case's priority: only where the
+	// reader sees that.
+	deadline := func(allowed func(policy.Action) bool) bool { return allowed(policy.ViewStatus) && priority(allowed) }
+	return []listFilter{
+		{"state", true, part(policy.ViewStatus)},
+		{"overdue", f.Overdue, deadline},
+		{"due_within", f.DueWithin > 0, deadline},
+		// Whose turn it is shows with the status.
+		{"turn", f.Turn != "", part(policy.ViewStatus)},
+		// Who holds the checks is known to those who process the case
+		// (present gives them the assignments), in its stage.
+		{"checks_with", f.ChecksWith != "", func(allowed func(policy.Action) bool) bool {
+			return allowed(policy.ViewStatus) && allowed(policy.CaseProcess)
+		}},
+		{"follow_up_due", f.FollowUpDue, part(policy.ViewIntegrationPlan)},
+		{"priority", f.Priority != "", priority},
+		{"referring_org_id", f.ReferringOrgID != "", part(policy.ViewReferral)},
+		{"settlement_org_id", f.SettlementOrgID != "", part(policy.ViewReferral)},
+		{"country", f.Country != "", part(policy.ViewReferral)},
+		{"safety_concern", f.SafetyConcern, part(policy.ViewIntegrationPlan)},
+		{"possible_duplicate", f.PossibleDuplicate, part(policy.ViewDuplicates)},
+		{"sort", f.Sort != haven.SortQueue && f.Sort != haven.SortReference, func(allowed func(policy.Action) bool) bool {
+			return allowed(policy.ViewStatus) && (f.Sort != haven.SortDue || priority(allowed))
+		}},
+	}, len(f.States) > 0
+}
+
+// priority says the reader sees a case's processing priority.
+func priority(allowed func(policy.Action) bool) bool {
+	return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
+}
+
+// refusedFilters names the filters of f on a part of the view that is in
+// no case an organisation of kind in role may read: the answer depends on
+// the kind and role alone, never on a record.
+func refusedFilters(kind haven.OrgKind, role haven.Role, f CaseFilter) []string {
+	filters, explicit := listFilters(f)
+	var out []string
+	for _, fl := range filters {
+		if fl.on && (explicit || fl.field != "state") && policy.CaseScope(kind, role, func(allowed func(policy.Action) bool) bool {
+			return allowed(policy.CaseRead) && fl.part(allowed)
+		}).Empty() {
+			out = append(out, fl.field)
+		}
+	}
+	return out
+}
+
+// caseQuery returns the query of the list f for w, who may read cases.
+// Without f.States it holds the open cases. A count and a list of the
+// same f select the same cases: both take their filter from here.
+//
+// Errors: those of FindCases; EINVALID (field "due_within") for a
+// negative or too long span, (field "checks_with") when f.ChecksWith names
+// no screening or medical partner.
+func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter) (*caseQuery, error) {
+	const op = "app.FindCases"
+	k, r := w.org.Kind, w.user.Role
+	if refused := refusedFilters(k, r, f); len(refused) > 0 {
+		var p haven.Problems
+		for _, field := range refused {
+			p.Add(field, "your organisation cannot filter cases by this field")
+		}
+		a.decided(ctx, tx, w, policy.CaseRead, "case", "", "", false, nil)
+		return nil, &haven.Error{Code: haven.EFORBIDDEN, Op: op, Message: "your organisation may not filter cases this way", Fields: p}
+	}
+	filters, _ := listFilters(f)
+	// Without states asked for, the queue holds the open cases: a state
+	// filter the reader did not ask for, so never refused, but kept like
+	// any other to the cases whose state the reader sees. The store keeps
+	// whether each case is open, and its stored order leads with that: a
+	// list of open states alone, or of final ones alone, says so, and the
+	// open cases are that alone, whatever their state.
+	open := store.AnyFlag
+	switch {
+	case len(f.States) == 0 || !slices.ContainsFunc(f.States, workflow.Terminal):
+		open = store.FlagTrue
+	case !slices.ContainsFunc(f.States, func(s haven.CaseState) bool { return !workflow.Terminal(s) }):
+		open = store.FlagFalse
+	}
+	if f.DueWithin < 0 || f.DueWithin > haven.MaxDueWithin {
+		return nil, (&haven.Problems{{Field: "due_within", Message: fmt.Sprintf("count from 1 to %d days", haven.MaxDueWithin)}}).Err(op)
+	}
+	if f.Turn != "" && !f.Turn.Valid() {
+		return nil, (&haven.Problems{{Field: "turn", Message: "choose the visa office, the referring partner or the check partners"}}).Err(op)
+	}
+	if f.ReferringOrgID != "" {
+		o, err := tx.FindOrganisationByID(ctx, f.ReferringOrgID)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !o.Kind.IsReferringPartner() {
+			return nil, (&haven.Problems{{Field: "referring_org_id", Message: "choose a referral or protection partner"}}).Err(op)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	var held *store.ChecksHeld
+	if f.ChecksWith != "" {
+		o, err := tx.FindOrganisationByID(ctx, f.ChecksWith)
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && len(checkKindsOf(o.Kind)) == 0 {
+			return nil, (&haven.Problems{{Field: "checks_with", Message: "choose a screening or medical partner"}}).Err(op)
+		} else if err != nil {
+			return nil, err
+		}
+		held = &store.ChecksHeld{OrgID: o.ID, Kinds: checkKindsOf(o.Kind)}
+	}
+	reach := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+		if !allowed(policy.CaseRead) {
+			return false
+		}
+		for _, fl := range filters {
+			if fl.on && !fl.part(allowed) {
+				return false
+			}
+		}
+		return true
+	})
+	ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
+	sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID), ChecksHeld: held, Open: open}
+	today := haven.DateOf(a.now())
+	if f.Overdue {
+		sf.OverdueOn = today
+	}
+	if f.DueWithin > 0 {
+		sf.DueFrom, sf.DueBefore = today, today.AddDays(f.DueWithin+1)
+	}
+	if f.FollowUpDue {
+		sf.FollowUpsDue = followUpsDueBy(today)
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		// A reference is on every case the reader reads; a UNHCR number
+		// and a name only where its view holds them.
+		in := func(p policy.Action) store.Reach {
+			return storeReach(policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+				return allowed(policy.CaseRead) && allowed(p)
+			}), w.org.ID)
+		}
+		sf.Search = &store.Search{UNHCRIndex: a.unhcrIndex(q), UNHCRReach: in(policy.ViewNarrative),
+			NameTokens: a.nameTokens(nameWords(q)), NameReach: in(policy.ViewIdentity)}
+		if ref := strings.ToUpper(q); caseReference.MatchString(ref) {
+			sf.Search.Reference = ref
+		}
+	}
+	return &caseQuery{filter: sf, reach: reach, ranked: ranked}, nil
+}
+
+// followUpsDueBy returns the follow-ups due by the end of today's month:
+// the follow-up at n months falls in the month n months after the
+// family's arrival (haven.Date.AddMonths keeps to that month), so it is
+// due by the end of today's month exactly when the family arrived before
+// the first day of the month n-1 months before today's.
+func followUpsDueBy(today haven.Date) []store.FollowUpDue {
+	next := haven.Date{Year: today.Year, Month: today.Month, Day: 1}.AddMonths(1)
+	var out []store.FollowUpDue
+	for _, n := range haven.FollowUpMonths {
+		out = append(out, store.FollowUpDue{Month: n, ArrivedBefore: next.AddMonths(-n)})
+	}
+	return out
+}
+
+// checkKindsOf returns the checks an organisation of kind records, as the
+// policies let its caseworkers record them; none for a kind that is not a
+// screening or medical partner.
+func checkKindsOf(kind haven.OrgKind) []haven.CheckKind {
+	if kind != haven.OrgScreeningPartner && kind != haven.OrgMedicalPartner {
+		return nil
+	}
+	var ks []haven.CheckKind
+	for _, k := range haven.CheckKinds {
+		if policy.Allowed(kind, haven.RoleCaseworker, policy.CheckAction(k)) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
 }

@@ -808,26 +808,22 @@ func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 	return &r, d.done("scanCaseDuplicate")
 }
 
-// FindCases returns a page of matching cases ordered for a work queue:
-// emergency first, then urgent, then normal, then by the stage's deadline,
-// cases without one last (all this for the ranked cases alone: a deadline
-// follows from the priority), then oldest referral first.
-func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
-	const op = "FindCases"
-	where := []string{"TRUE"}
-	var args []any
+// caseWhere returns the condition on the table cases that f selects (its
+// order, cursor and page aside), adding its arguments with arg.
+func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) string {
 	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+		*args = append(*args, v)
+		return "$" + strconv.Itoa(len(*args))
 	}
+	where := []string{"TRUE"}
 	if len(f.States) > 0 {
 		states := make([]string, len(f.States))
 		for i, s := range f.States {
 			states[i] = string(s)
 		}
-		in, inArgs := t.d.in("state", len(args)+1, states)
+		in, inArgs := t.d.in("state", len(*args)+1, states)
 		where = append(where, in)
-		args = append(args, inArgs...)
+		*args = append(*args, inArgs...)
 	}
 	if f.Priority != "" {
 		where = append(where, "processing_priority = "+arg(f.Priority))
@@ -874,13 +870,103 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if !f.OverdueOn.IsZero() {
 		where = append(where, "stage_due < "+arg(t.d.date(f.OverdueOn)))
 	}
+	if !f.DueFrom.IsZero() {
+		where = append(where, "stage_due >= "+arg(t.d.date(f.DueFrom)))
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "stage_due < "+arg(t.d.date(f.DueBefore)))
+	}
+	if f.Turn != "" {
+		where = append(where, "turn = "+arg(f.Turn))
+	}
+	if h := f.ChecksHeld; h != nil {
+		// A check is held while its latest (recorded_at, then id, as
+		// haven.Case.LatestCheck reads the checks in FindChecks' order) is
+		// missing or on hold.
+		var held []string
+		for _, k := range h.Kinds {
+			held = append(held, `NOT EXISTS (SELECT 1 FROM checks k WHERE k.member_id = m.id AND k.kind = `+arg(k)+` AND k.result <> 'on_hold'
+				AND NOT EXISTS (SELECT 1 FROM checks l WHERE l.member_id = k.member_id AND l.kind = k.kind
+					AND (l.recorded_at > k.recorded_at OR l.recorded_at = k.recorded_at AND l.id > k.id)))`)
+		}
+		if len(held) == 0 {
+			held = append(held, "1=0")
+		}
+		where = append(where, `cases.stage = 'admissibility' AND EXISTS (SELECT 1 FROM check_assignments a JOIN members m ON m.id = a.member_id
+			WHERE m.case_id = cases.id AND a.org_id = `+arg(h.OrgID)+` AND m.accompanying = TRUE AND m.excluded = FALSE
+			AND (`+strings.Join(held, " OR ")+`))`)
+	}
+	if len(f.FollowUpsDue) > 0 {
+		var due []string
+		for _, d := range f.FollowUpsDue {
+			due = append(due, "(a.arrival_date < "+arg(t.d.date(d.ArrivedBefore))+
+				" AND NOT EXISTS (SELECT 1 FROM plan_follow_ups f WHERE f.case_id = cases.id AND f.month = "+arg(d.Month)+"))")
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM arrivals a WHERE a.case_id = cases.id AND ("+strings.Join(due, " OR ")+"))")
+	}
 	switch f.Open {
 	case store.FlagTrue:
 		where = append(where, "queue_open = TRUE")
 	case store.FlagFalse:
 		where = append(where, "queue_open = FALSE")
 	}
-	w := strings.Join(where, " AND ")
+	return strings.Join(where, " AND ")
+}
+
+// CountCases counts the cases f selects.
+func (t *Tx) CountCases(ctx context.Context, f store.CaseFilter) (int, error) {
+	var args []any
+	w := t.caseWhere(f, &args)
+	var n int
+	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&n); err != nil {
+		return 0, t.mapErr("CountCases", err)
+	}
+	return n, nil
+}
+
+// CountCheckRequests counts an organisation's check requests: its
+// assignments, in cases in one of f.States, of members of whom it has not
+// recorded since the assignment a check of every kind of f.Kinds (as the
+// app's recordedSince judges them).
+func (t *Tx) CountCheckRequests(ctx context.Context, f store.CheckRequestCount) (int, error) {
+	const op = "CountCheckRequests"
+	if len(f.Kinds) == 0 || len(f.States) == 0 {
+		return 0, nil
+	}
+	args := []any{f.OrgID}
+	states := make([]string, len(f.States))
+	for i, s := range f.States {
+		states[i] = string(s)
+	}
+	in, inArgs := t.d.in("c.state", len(args)+1, states)
+	args = append(args, inArgs...)
+	var missing []string
+	for _, k := range f.Kinds {
+		args = append(args, k)
+		missing = append(missing, `NOT EXISTS (SELECT 1 FROM checks k WHERE k.member_id = a.member_id AND k.kind = $`+strconv.Itoa(len(args))+`
+			AND k.recorded_by_org = a.org_id AND k.recorded_at >= a.assigned_at)`)
+	}
+	var n int
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM check_assignments a JOIN members m ON m.id = a.member_id JOIN cases c ON c.id = m.case_id
+		WHERE a.org_id = $1 AND `+in+` AND (`+strings.Join(missing, " OR ")+`)`, args...).Scan(&n)
+	if err != nil {
+		return 0, t.mapErr(op, err)
+	}
+	return n, nil
+}
+
+// FindCases returns a page of matching cases ordered for a work queue:
+// emergency first, then urgent, then normal, then by the stage's deadline,
+// cases without one last (all this for the ranked cases alone: a deadline
+// follows from the priority), then oldest referral first.
+func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRow, int, error) {
+	const op = "FindCases"
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	w := t.caseWhere(f, &args)
 	var total int
 	count := `SELECT count(*) FROM cases WHERE ` + w
 	if f.CountUpTo > 0 {

@@ -152,6 +152,12 @@ type Tx interface {
 	FindCaseDuplicates(ctx context.Context, caseID haven.ID) ([]*CaseDuplicateRow, error)
 	// FindCases returns one page of the cases matching f, and the total.
 	FindCases(ctx context.Context, f CaseFilter) ([]*CaseRow, int, error)
+	// CountCases returns the number of cases matching f: FindCases' total,
+	// read alone (f's order, cursor and page do not count).
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
+	// CountCheckRequests returns the number of an organisation's check
+	// requests that f selects.
+	CountCheckRequests(ctx context.Context, f CheckRequestCount) (int, error)
 
 	CreateMember(ctx context.Context, m *MemberRow) error
 	// UpdateMemberExcluded marks a member removed by a split decision.
@@ -539,6 +545,15 @@ type CaseFilter struct {
 	// OverdueOn, when set, keeps the cases whose stage deadline is before
 	// that day: the app passes its today.
 	OverdueOn haven.Date
+	// DueFrom and DueBefore, when set, keep the cases whose stage deadline
+	// is on or after DueFrom and before DueBefore.
+	DueFrom, DueBefore haven.Date
+	// ChecksHeld, when set, keeps the cases whose checks the organisation
+	// holds (haven.CaseFilter.ChecksWith).
+	ChecksHeld *ChecksHeld
+	// FollowUpsDue, when set, keeps the cases with any of these follow-ups
+	// not yet held.
+	FollowUpsDue []FollowUpDue
 	// After, when set, keeps the cases after it in the order (Sort, Desc):
 	// the keyset of the next page.
 	After *CaseKey
@@ -552,6 +567,32 @@ type CaseFilter struct {
 	// a count costs what a page costs however many cases match. Zero
 	// counts them all.
 	CountUpTo int
+}
+
+// ChecksHeld are the checks an organisation holds: of the kinds it
+// records, of the travellers assigned to it in cases in the admissibility
+// stage, each whose latest check (by recorded_at, then ID) is missing or on
+// hold.
+type ChecksHeld struct {
+	OrgID haven.ID
+	Kinds []haven.CheckKind
+}
+
+// FollowUpDue is the follow-up at Month months after arrival, due by a
+// day for the families who arrived before ArrivedBefore (the app works
+// the date out: a follow-up's due date rises with the arrival date).
+type FollowUpDue struct {
+	Month         int
+	ArrivedBefore haven.Date
+}
+
+// CheckRequestCount selects an organisation's check requests: the members
+// assigned to OrgID, in cases in one of States, of whom it has not recorded
+// since the assignment a check of every kind of Kinds.
+type CheckRequestCount struct {
+	OrgID  haven.ID
+	Kinds  []haven.CheckKind
+	States []haven.CaseState
 }
 
 // CaseKey is a case's place in the order of a list: the values the order

@@ -11,28 +11,6 @@ import (
 	"github.com/havenhrd/haven"
 )
 
-// handleHome is the start page of each kind of organisation: links to its
-// work.
-func (s *server) handleHome(w http.ResponseWriter, r *http.Request, v *viewer) {
-	p := s.newPage(w, r, v)
-	var d homeData
-	if v.Kind().IsReferringPartner() {
-		var err error
-		if d.MayRefer, err = s.cases.MayRefer(r.Context(), v.Actor); err != nil {
-			s.fail(w, r, v, err)
-			return
-		}
-	}
-	p.Data = &d
-	s.render(w, r, http.StatusOK, "home", p)
-}
-
-// homeData is what the start page offers beside its kind's cards.
-type homeData struct {
-	// MayRefer: the organisation may refer cases today (the app says).
-	MayRefer bool
-}
-
 // queuePage is the number of cases a list shows at once.
 const queuePage = 50
 
@@ -78,10 +56,19 @@ type casesData struct {
 	Country string
 	// Chosen are the states ticked; none shows the open cases.
 	Chosen map[haven.CaseState]bool
+	// Turns are the parties a case may wait on; CheckPartners the
+	// screening and medical partners, by name, to filter by who holds the
+	// checks.
+	Turns         []haven.Party
+	CheckPartners []*haven.Organisation
+	// Shown describe the filters of the list beyond the search, for the
+	// readers whose page has no filter form.
+	Shown []string
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
-var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates", "overdue"}
+var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates", "overdue",
+	"due_within", "turn", "checks_with", "follow_ups"}
 
 // handleCases lists the cases the viewer may see, in the app's work-queue
 // order: the visa office's queue, filtered by state, priority, nationality
@@ -94,13 +81,18 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	for _, k := range queueFilters {
 		p.Form.Set(k, q.Get(k))
 	}
-	d := casesData{States: haven.CaseStates, Prios: haven.Priorities}
+	d := casesData{States: haven.CaseStates, Prios: haven.Priorities, Turns: haven.Parties}
 	for _, o := range v.orgs {
 		if o.Kind.IsReferringPartner() {
 			d.Partners = append(d.Partners, o)
 		}
+		if checkKindsOf(o.Kind) != nil {
+			d.CheckPartners = append(d.CheckPartners, o)
+		}
 	}
-	slices.SortFunc(d.Partners, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
+	byName := func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) }
+	slices.SortFunc(d.Partners, byName)
+	slices.SortFunc(d.CheckPartners, byName)
 	p.Data = &d
 	f := haven.CaseFilter{Limit: queuePage}
 	if f.Search = strings.TrimSpace(q.Get("q")); len(f.Search) > 200 {
@@ -119,8 +111,42 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	case "":
 	case "yes":
 		f.Overdue = true
+		d.Shown = append(d.Shown, p.t("queue.shown_overdue"))
 	default:
 		p.invalid("overdue", "err.choose_safety")
+	}
+	if days := strings.TrimSpace(q.Get("due_within")); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > haven.MaxDueWithin {
+			p.invalid("due_within", "err.due_within")
+		} else {
+			f.DueWithin = n
+			d.Shown = append(d.Shown, p.tf("queue.shown_due_within", n))
+		}
+	}
+	if turn := q.Get("turn"); turn != "" {
+		var err error
+		if f.Turn, err = haven.ParseParty(turn); err != nil {
+			p.invalid("turn", "err.choose_turn")
+		} else {
+			d.Shown = append(d.Shown, p.tf("queue.shown_turn", p.t("turn."+turn)))
+		}
+	}
+	if id := haven.ID(q.Get("checks_with")); id != "" {
+		if !slices.ContainsFunc(d.CheckPartners, func(o *haven.Organisation) bool { return o.ID == id }) {
+			p.invalid("checks_with", "err.choose_partner")
+		} else {
+			d.Shown = append(d.Shown, p.tf("queue.shown_checks_with", p.OrgName(id)))
+		}
+		f.ChecksWith = id
+	}
+	switch q.Get("follow_ups") {
+	case "":
+	case "yes":
+		f.FollowUpDue = true
+		d.Shown = append(d.Shown, p.t("queue.shown_follow_ups"))
+	default:
+		p.invalid("follow_ups", "err.choose_safety")
 	}
 	if pr := q.Get("priority"); pr != "" {
 		var err error
@@ -139,6 +165,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if id := haven.ID(q.Get("partner")); id != "" {
 		if !slices.ContainsFunc(d.Partners, func(o *haven.Organisation) bool { return o.ID == id }) {
 			p.invalid("partner", "err.choose_partner")
+		} else {
+			d.Shown = append(d.Shown, p.tf("queue.shown_partner", p.OrgName(id)))
 		}
 		f.ReferringOrgID = id
 	}
@@ -254,7 +282,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 
 // queueLabels are the work queue's filters and their labels.
 var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "queue.filter_overdue", "sort": "queue.sort", "after": "queue.pages", "priority": "queue.filter_priority",
-	"country": "queue.filter_country", "partner": "queue.filter_partner"}
+	"country": "queue.filter_country", "partner": "queue.filter_partner", "due_within": "queue.filter_due_within", "turn": "queue.filter_turn",
+	"checks_with": "queue.filter_checks_with", "follow_ups": "queue.filter_follow_ups"}
 
 // caseData is what the case page shows, beside the case itself.
 type caseData struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/havenhrd/haven"
@@ -30,6 +31,10 @@ type checksData struct {
 	Rows []assignedRow
 	// Kinds are the checks the viewer's organisation records.
 	Kinds []haven.CheckKind
+	// Outstanding says the list keeps the members whose checks the
+	// organisation has not recorded since it was asked: those the home
+	// page counts.
+	Outstanding bool
 }
 
 // checkKindsOf returns the checks an organisation of kind records.
@@ -83,6 +88,10 @@ func (s *server) handleChecks(w http.ResponseWriter, r *http.Request, v *viewer)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
+	}
+	if r.URL.Query().Get("outstanding") == "yes" {
+		d.Outstanding = true
+		d.Rows = slices.DeleteFunc(d.Rows, func(row assignedRow) bool { return row.Request == nil || row.Request.Recorded })
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true

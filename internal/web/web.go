@@ -77,6 +77,7 @@ type Cases interface {
 	RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error)
 	FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error)
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
+	CountWork(ctx context.Context, actor haven.Actor) (*haven.WorkCounts, error)
 }
 
 // Nominations is what the pages need of the app's Nominations.

@@ -11,17 +11,25 @@ import (
 	"github.com/havenhrd/haven/internal/store"
 )
 
-// queueIDs runs f and returns the IDs of the page and the total.
+// queueIDs runs f and returns the IDs of the page and the total, which
+// CountCases must count alike.
 func queueIDs(t *testing.T, s store.Store, f store.CaseFilter) ([]haven.ID, int) {
 	t.Helper()
 	var got []haven.ID
 	var total int
 	view(t, s, func(tx store.Tx) error {
 		rows, n, err := tx.FindCases(context.Background(), f)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
 			got = append(got, r.ID)
 		}
 		total = n
+		counted, err := tx.CountCases(context.Background(), f)
+		if counted != n {
+			t.Errorf("filter %+v: CountCases %d, FindCases' total %d", f, counted, n)
+		}
 		return err
 	})
 	return got, total
@@ -70,6 +78,22 @@ func testCaseDeadlines(t *testing.T, s store.Store) {
 	got, n = queueIDs(t, s, sf)
 	if want := "[case_u2 case_n2]"; fmt.Sprint(got) != want || n != 2 {
 		t.Errorf("overdue on %s: %v (%d), want %s", day.AddDays(1), got, n, want)
+	}
+	// DueFrom and DueBefore keep the deadlines from one day to the day
+	// before the other.
+	sf = everyCase(haven.CaseFilter{})
+	sf.DueFrom, sf.DueBefore = day, day.AddDays(9)
+	got, n = queueIDs(t, s, sf)
+	if want := "[case_u2 case_n1 case_n4]"; fmt.Sprint(got) != want || n != 3 {
+		t.Errorf("due from %s before %s: %v (%d), want %s", sf.DueFrom, sf.DueBefore, got, n, want)
+	}
+	// Turn keeps the cases waiting on that party alone.
+	got, n = queueIDs(t, s, everyCase(haven.CaseFilter{Turn: haven.PartyVisaOffice}))
+	if want := "[case_u2 case_u1 case_n2 case_n1 case_n4]"; fmt.Sprint(got) != want || n != 5 {
+		t.Errorf("the visa office's turn: %v (%d), want %s", got, n, want)
+	}
+	if got, n = queueIDs(t, s, everyCase(haven.CaseFilter{Turn: haven.PartyCheckPartners})); len(got) != 0 || n != 0 {
+		t.Errorf("the check partners' turn: %v (%d)", got, n)
 	}
 }
 

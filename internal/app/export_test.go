@@ -1,0 +1,4 @@
+package app
+
+// FollowUpsDueBy exposes followUpsDueBy to the external tests.
+var FollowUpsDueBy = followUpsDueBy
