@@ -677,7 +677,9 @@ type CaseFilter = haven.CaseFilter
 // cases carry their plain fields and, where the actor's view of the case
 // holds them, its UNHCR number and the principal applicant's name (in
 // Members, the principal alone): no other sealed field is opened for a
-// list, and a list writes nothing.
+// list, and a list writes nothing. Where the actor may process a case (as
+// a read sets them), the rows waiting on the check partners carry
+// CheckHolders, all read in one query for the page.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -824,6 +826,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		if more {
 			rows = rows[:limit]
 		}
+		held := map[haven.ID]*haven.Case{}
 		for _, r := range rows {
 			rel, err := a.caseRel(ctx, tx, w, r)
 			if err != nil {
@@ -849,13 +852,61 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 			v.Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
+			// Whose checks the case waits on, where the reader's view of it
+			// shows the assignments and whose turn it is, as a read does.
+			if r.Turn == haven.PartyCheckPartners && v.Status && policy.Decide(w.actor(), policy.CaseProcess, rel).Allowed {
+				held[r.ID] = c
+			}
 		}
-		return nil
+		return a.listHolders(ctx, tx, held)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &haven.CasePage{Cases: out, Total: total, Next: next}, nil
+}
+
+// listHolders sets CheckHolders on each case of held, by ID, as a read
+// sets it (workflow.CheckHolders on the case's travellers, their latest
+// checks and their assignments), from one query for them all: a list does
+// not cost a query per row.
+func (a *Cases) listHolders(ctx context.Context, tx store.Tx, held map[haven.ID]*haven.Case) error {
+	if len(held) == 0 {
+		return nil
+	}
+	ids := make([]haven.ID, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	rows, err := tx.FindAssignedChecks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	// The facts of each case that CheckHolders reads, and no more.
+	facts := map[haven.ID]*haven.Case{}
+	for _, r := range rows {
+		f := facts[r.CaseID]
+		if f == nil {
+			f = &haven.Case{ID: r.CaseID}
+			facts[r.CaseID] = f
+		}
+		if f.Member(r.MemberID) == nil {
+			f.Members = append(f.Members, &haven.Member{ID: r.MemberID, CaseID: r.CaseID, Accompanying: r.Accompanying, Excluded: r.Excluded})
+			for _, k := range haven.CheckKinds {
+				if res, ok := r.Latest[k]; ok {
+					f.Checks = append(f.Checks, &haven.Check{CaseID: r.CaseID, MemberID: r.MemberID, Kind: k, Result: res})
+				}
+			}
+		}
+		f.CheckAssignments = append(f.CheckAssignments, &haven.CheckAssignment{MemberID: r.MemberID, OrgID: r.OrgID, Kinds: checkKindsOf(r.OrgKind)})
+	}
+	for id, f := range facts {
+		if c, ok := held[id]; ok {
+			c.CheckHolders = workflow.CheckHolders(f)
+		}
+	}
+	return nil
 }
 
 // listFields opens for a row of a list the sealed fields a list shows,

@@ -227,6 +227,9 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 			if c.CheckAssignments, err = a.assignments(ctx, tx, row.ID); err != nil {
 				return nil, err
 			}
+			if c.Turn == haven.PartyCheckPartners {
+				c.CheckHolders = workflow.CheckHolders(c)
+			}
 		}
 		c.Next = workflow.Next(c, haven.DateOf(a.now()))
 		v.Redact(c)
@@ -282,14 +285,22 @@ func (a *Cases) assignments(ctx context.Context, tx store.Tx, id haven.ID) ([]*h
 			if err != nil {
 				return nil, err
 			}
-			for _, k := range haven.CheckKinds {
-				if policy.Allowed(org.Kind, haven.RoleCaseworker, policy.CheckAction(k)) {
-					ks = append(ks, k)
-				}
-			}
+			ks = checkKindsOf(org.Kind)
 			kinds[x.OrgID] = ks
 		}
 		out = append(out, &haven.CheckAssignment{MemberID: x.MemberID, OrgID: x.OrgID, Kinds: ks, AssignedAt: x.AssignedAt})
 	}
 	return out, nil
+}
+
+// checkKindsOf returns the kinds of check an organisation of kind records:
+// those its caseworkers may record (the policies say).
+func checkKindsOf(kind haven.OrgKind) []haven.CheckKind {
+	var ks []haven.CheckKind
+	for _, k := range haven.CheckKinds {
+		if policy.Allowed(kind, haven.RoleCaseworker, policy.CheckAction(k)) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
 }
