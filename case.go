@@ -200,6 +200,12 @@ type Case struct {
 	// the case of a reader who may process it (the visa office); nil
 	// otherwise.
 	CheckAssignments []*CheckAssignment
+	// CheckHolders are the screening and medical partners holding the
+	// case's outstanding checks (workflow.CheckHolders), by ID, while the
+	// turn is the check partners': for a reader who may process the case
+	// (the visa office), and only then; nil otherwise. A case read and a
+	// row of a list carry it alike.
+	CheckHolders []ID
 }
 
 // DuplicateMatch is what two cases were found to share.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/store"
 )
 
@@ -247,9 +248,10 @@ func TestProvisioningAndAudit(t *testing.T) {
 	}
 }
 
-// TestDemoClocks: the demo's cases spread over the past year, so that its
-// work queue holds a case past its stage's deadline, one due within a week
-// and one on time.
+// TestDemoClocks: the demo's cases are referred over the past year, so
+// that the visa office's work queue, as its caseworker reads it through the
+// app, holds a case past its stage's deadline, one due within a week and
+// one on time.
 func TestDemoClocks(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -257,26 +259,38 @@ func TestDemoClocks(t *testing.T) {
 	if err := run(ctx, []string{"demo", "--dir", dir, "--seed-only"}, getenvOf(nil), nil, &out, &errb); err != nil {
 		t.Fatalf("demo: %v\n%s", err, errb.String())
 	}
-	db, err := openDB(ctx, filepath.Join(dir, "haven.db"))
+	e, err := open(ctx, filepath.Join(dir, "haven.db"), getenvOf(map[string]string{"HAVEN_KEY_FILE": filepath.Join(dir, "keys.json")}), io.Discard, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var rows []*store.CaseRow
-	if err := db.View(ctx, func(tx store.Tx) error {
-		f := store.CaseFilter{CaseFilter: haven.CaseFilter{Limit: 100}, Reach: store.Reach{All: true}}
-		rows, _, err = tx.FindCases(ctx, f)
+	defer e.Close()
+	var visa haven.Actor
+	if err := e.db.View(ctx, func(tx store.Tx) error {
+		u, err := tx.FindUserByUsername(ctx, "visa.demo")
+		visa = haven.Actor{UserID: u.ID}
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	today := haven.DateOf(haven.SystemClock{}.Now())
-	var overdue, soon, onTime, oldest int
-	for _, r := range rows {
-		if d := int(today.Time().Sub(r.ReferredAt).Hours() / 24); d > oldest {
-			oldest = d
+	// The visa office's queue, page by page: its open cases.
+	var queue []*haven.Case
+	for f := (app.CaseFilter{Limit: 10}); ; {
+		page, err := e.app.Cases.FindCasePage(ctx, visa, f)
+		if err != nil {
+			t.Fatal(err)
 		}
-		days, ok := r.CaseClock.DaysLeft(today)
+		queue = append(queue, page.Cases...)
+		if f.After = page.Next; f.After == "" {
+			break
+		}
+	}
+	now := haven.SystemClock{}.Now()
+	today := haven.DateOf(now)
+	var overdue, soon, onTime int
+	quarters := map[int]bool{} // of the past year, by the referrals' age
+	for _, c := range queue {
+		quarters[int(now.Sub(c.ReferredAt).Hours()/24)/91] = true
+		days, ok := c.CaseClock.DaysLeft(today)
 		switch {
 		case !ok:
 		case days < 0:
@@ -287,8 +301,9 @@ func TestDemoClocks(t *testing.T) {
 			onTime++
 		}
 	}
-	if overdue == 0 || soon == 0 || onTime == 0 || oldest < 180 {
-		t.Fatalf("of %d demo cases, %d overdue, %d due within a week, %d on time; the oldest referred %d days ago", len(rows), overdue, soon, onTime, oldest)
+	if overdue == 0 || soon == 0 || onTime == 0 || !quarters[0] || !quarters[1] || !quarters[2] || !quarters[3] {
+		t.Fatalf("the visa office's queue of %d demo cases: %d overdue, %d due within a week, %d on time; referred in the quarters %v of the past year",
+			len(queue), overdue, soon, onTime, quarters)
 	}
-	t.Logf("%d demo cases: %d overdue, %d due within a week, %d on time; the oldest referred %d days ago", len(rows), overdue, soon, onTime, oldest)
+	t.Logf("the visa office's queue of %d demo cases: %d overdue, %d due within a week, %d on time", len(queue), overdue, soon, onTime)
 }

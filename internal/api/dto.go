@@ -191,12 +191,15 @@ type nominationList struct {
 // clockJSON is a case's clock: its target date, stage, the stage's
 // deadline and whose turn it is.
 type clockJSON struct {
-	TargetDate   *haven.Date `json:"target_date,omitempty"`
-	Stage        haven.Stage `json:"stage,omitempty"`
-	StageSince   *time.Time  `json:"stage_since,omitempty"`
-	StageDue     *haven.Date `json:"stage_due,omitempty"`
-	Turn         haven.Party `json:"turn,omitempty"`
-	WaitingSince *time.Time  `json:"waiting_since,omitempty"`
+	TargetDate *haven.Date `json:"target_date,omitempty"`
+	Stage      haven.Stage `json:"stage,omitempty"`
+	StageSince *time.Time  `json:"stage_since,omitempty"`
+	StageDue   *haven.Date `json:"stage_due,omitempty"`
+	Turn       haven.Party `json:"turn,omitempty"`
+	// Holders are the partners holding the outstanding checks (the case's
+	// CheckHolders): the visa office's alone.
+	Holders      []haven.ID `json:"holders,omitempty"`
+	WaitingSince *time.Time `json:"waiting_since,omitempty"`
 }
 
 // checkRequestList is a screening or medical partner's work: the members
@@ -426,7 +429,7 @@ func caseOut(c *haven.Case) caseJSON {
 		VisaKind: c.VisaKind, AdmissionYear: c.AdmissionYear, SettlementOrgID: c.SettlementOrgID, Shredded: c.Shredded,
 		ReferredAt: c.ReferredAt, UpdatedAt: c.UpdatedAt, Version: c.Version, Next: c.Next}
 	if k := c.CaseClock; k.Stage != "" || !k.TargetDate.IsZero() {
-		cj := &clockJSON{Stage: k.Stage, Turn: k.Turn}
+		cj := &clockJSON{Stage: k.Stage, Turn: k.Turn, Holders: c.CheckHolders}
 		if !k.TargetDate.IsZero() {
 			cj.TargetDate = &k.TargetDate
 		}

@@ -127,6 +127,20 @@ func TestJourney(t *testing.T) {
 	act(visa, "start-admissibility", nil)
 	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[screening].ID, "members": mids})
 	act(visa, "assign-checks", map[string]any{"org_id": f.orgs[medical].ID, "members": mids})
+	// Whose checks the case waits on: the visa office's list row and read
+	// name both partners; the referring partner's say whose turn alone.
+	holders := fmt.Sprint(slices.Sorted(slices.Values([]string{string(f.orgs[screening].ID), string(f.orgs[medical].ID)})))
+	for _, k := range []haven.OrgKind{visa, unhcr} {
+		rows := f.ok(t, 200, k, "GET", "/api/v1/cases?q="+url.QueryEscape(str(c["reference"])), nil)["cases"].([]any)
+		read := f.ok(t, 200, k, "GET", "/api/v1/cases/"+id, nil)
+		for what, got := range map[string]any{"row": rows[0].(map[string]any)["clock"], "read": read["clock"]} {
+			clock := got.(map[string]any)
+			named, ok := clock["holders"]
+			if clock["turn"] != "check_partners" || k == visa && fmt.Sprint(named) != holders || k != visa && ok {
+				t.Fatalf("%s's %s: clock %v (the holders are %s)", k, what, clock, holders)
+			}
+		}
+	}
 
 	// The medical partner's system learns what it is asked to examine:
 	// each member, its kind of check, the priority, when and by when.

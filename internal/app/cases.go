@@ -678,7 +678,9 @@ type CaseFilter = haven.CaseFilter
 // cases carry their plain fields and, where the actor's view of the case
 // holds them, its UNHCR number and the principal applicant's name (in
 // Members, the principal alone): no other sealed field is opened for a
-// list, and a list writes nothing.
+// list, and a list writes nothing. Where the actor may process a case (as
+// a read sets them), the rows waiting on the check partners carry
+// CheckHolders, all read in one query for the page.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -760,9 +762,14 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		type decided struct {
 			v policy.View
 			d policy.Decision
+			// process: the reader processes the case, and sees whose
+			// checks it waits on.
+			process bool
 		}
 		views := map[policy.Relation]decided{}
 		vs := make([]policy.View, len(rows))
+		process := make([]bool, len(rows))
+		held := map[haven.ID]*haven.Case{}
 		for i, r := range rows {
 			rel, err := a.caseRel(ctx, tx, w, r)
 			if err != nil {
@@ -771,6 +778,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 			vd, ok := views[rel]
 			if !ok {
 				vd.v, vd.d = policy.ViewOf(w.actor(), rel)
+				vd.process = policy.Decide(w.actor(), policy.CaseProcess, rel).Allowed
 				views[rel] = vd
 			}
 			if !vd.d.Allowed || !reach.Contains(rel) {
@@ -778,7 +786,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 				// outside them is a bug, and the list must not be served.
 				return haven.Errorf(haven.EINTERNAL, op, "a listed case is outside the reader's reach")
 			}
-			vs[i] = vd.v
+			vs[i], process[i] = vd.v, vd.process
 			if more && i == len(rows)-1 {
 				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
 			}
@@ -799,8 +807,13 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 			vs[i].Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
+			// Whose checks the case waits on, where the reader's view of it
+			// shows the assignments and whose turn it is, as a read does.
+			if r.Turn == haven.PartyCheckPartners && vs[i].Status && process[i] {
+				held[r.ID] = c
+			}
 		}
-		return nil
+		return a.listHolders(ctx, tx, held)
 	})
 	if err != nil {
 		return nil, err
@@ -843,6 +856,49 @@ func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseR
 		return nil, err
 	}
 	return out, nil
+}
+
+// listHolders sets CheckHolders on each case of held, by ID, as a read
+// sets it (workflow.CheckHolders on the case's travellers, their latest
+// checks and their assignments), from one query for them all: a list does
+// not cost a query per row.
+func (a *Cases) listHolders(ctx context.Context, tx store.Tx, held map[haven.ID]*haven.Case) error {
+	if len(held) == 0 {
+		return nil
+	}
+	ids := make([]haven.ID, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	rows, err := tx.FindAssignedChecks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	// The facts of each case that CheckHolders reads, and no more.
+	facts := map[haven.ID]*haven.Case{}
+	for _, r := range rows {
+		f := facts[r.CaseID]
+		if f == nil {
+			f = &haven.Case{ID: r.CaseID}
+			facts[r.CaseID] = f
+		}
+		if f.Member(r.MemberID) == nil {
+			f.Members = append(f.Members, &haven.Member{ID: r.MemberID, CaseID: r.CaseID, Accompanying: r.Accompanying, Excluded: r.Excluded})
+			for _, k := range haven.CheckKinds {
+				if res, ok := r.Latest[k]; ok {
+					f.Checks = append(f.Checks, &haven.Check{CaseID: r.CaseID, MemberID: r.MemberID, Kind: k, Result: res})
+				}
+			}
+		}
+		f.CheckAssignments = append(f.CheckAssignments, &haven.CheckAssignment{MemberID: r.MemberID, OrgID: r.OrgID, Kinds: checkKindsOf(r.OrgKind)})
+	}
+	for id, f := range facts {
+		if c, ok := held[id]; ok {
+			c.CheckHolders = workflow.CheckHolders(f)
+		}
+	}
+	return nil
 }
 
 // listFields opens for a row of a list the sealed fields a list shows,

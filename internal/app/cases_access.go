@@ -227,6 +227,9 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 			if c.CheckAssignments, err = a.assignments(ctx, tx, row.ID); err != nil {
 				return nil, err
 			}
+			if c.Turn == haven.PartyCheckPartners {
+				c.CheckHolders = workflow.CheckHolders(c)
+			}
 		}
 		c.Next = workflow.Next(c, haven.DateOf(a.now()))
 		v.Redact(c)
@@ -288,4 +291,22 @@ func (a *Cases) assignments(ctx context.Context, tx store.Tx, id haven.ID) ([]*h
 		out = append(out, &haven.CheckAssignment{MemberID: x.MemberID, OrgID: x.OrgID, Kinds: ks, AssignedAt: x.AssignedAt})
 	}
 	return out, nil
+}
+
+// isCheckPartner says an organisation of kind is a screening or medical
+// partner that records checks of some kind.
+func isCheckPartner(kind haven.OrgKind) bool {
+	return (kind == haven.OrgScreeningPartner || kind == haven.OrgMedicalPartner) && len(checkKindsOf(kind)) > 0
+}
+
+// checkKindsOf returns the kinds of check an organisation of kind records:
+// those its caseworkers may record (the policies say).
+func checkKindsOf(kind haven.OrgKind) []haven.CheckKind {
+	var ks []haven.CheckKind
+	for _, k := range haven.CheckKinds {
+		if policy.Allowed(kind, haven.RoleCaseworker, policy.CheckAction(k)) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
 }

@@ -202,7 +202,7 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 	var held *store.ChecksHeld
 	if f.ChecksWith != "" {
 		o, err := tx.FindOrganisationByID(ctx, f.ChecksWith)
-		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && len(checkKindsOf(o.Kind)) == 0 {
+		if haven.ErrorCodeOf(err) == haven.ENOTFOUND || err == nil && !isCheckPartner(o.Kind) {
 			return nil, (&haven.Problems{{Field: "checks_with", Message: "choose a screening or medical partner"}}).Err(op)
 		} else if err != nil {
 			return nil, err
@@ -261,20 +261,4 @@ func followUpsDueBy(today haven.Date) []store.FollowUpDue {
 		out = append(out, store.FollowUpDue{Month: n, ArrivedBefore: next.AddMonths(-n)})
 	}
 	return out
-}
-
-// checkKindsOf returns the checks an organisation of kind records, as the
-// policies let its caseworkers record them; none for a kind that is not a
-// screening or medical partner.
-func checkKindsOf(kind haven.OrgKind) []haven.CheckKind {
-	if kind != haven.OrgScreeningPartner && kind != haven.OrgMedicalPartner {
-		return nil
-	}
-	var ks []haven.CheckKind
-	for _, k := range haven.CheckKinds {
-		if policy.Allowed(kind, haven.RoleCaseworker, policy.CheckAction(k)) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
 }

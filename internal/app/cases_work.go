@@ -40,7 +40,7 @@ func (a *Cases) CountWork(ctx context.Context, actor haven.Actor) (*haven.WorkCo
 			return err
 		}
 		k, r := w.org.Kind, w.user.Role
-		if checkKindsOf(k) != nil {
+		if isCheckPartner(k) {
 			if !policy.Allowed(k, r, policy.MemberRead) {
 				return nil
 			}

@@ -1,12 +1,17 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/store"
+	"github.com/havenhrd/haven/internal/testdb"
 )
 
 // TestWorkQueueByReferringPartner: the visa office filters its queue by the
@@ -218,4 +223,134 @@ func TestWorkQueueSortAndPages(t *testing.T) {
 		_, err = e.app.Cases.FindCasePage(e.ctx, e.visa, app.CaseFilter{Sort: "size"})
 		wantCode(t, err, haven.EINVALID)
 	})
+}
+
+// countingStore counts the calls of some store reads, to show what a list
+// costs.
+type countingStore struct {
+	store.Store
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (s *countingStore) count(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	s.calls[name]++
+}
+
+// took returns the calls counted since the last took, and starts again.
+func (s *countingStore) took() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.calls
+	s.calls = nil
+	return out
+}
+
+func (s *countingStore) View(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.View(ctx, func(tx store.Tx) error { return fn(countingTx{tx, s}) })
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Update(ctx, func(tx store.Tx) error { return fn(countingTx{tx, s}) })
+}
+
+type countingTx struct {
+	store.Tx
+	s *countingStore
+}
+
+func (tx countingTx) FindAssignedChecks(ctx context.Context, ids []haven.ID) ([]*store.AssignedChecks, error) {
+	tx.s.count("FindAssignedChecks")
+	return tx.Tx.FindAssignedChecks(ctx, ids)
+}
+
+func (tx countingTx) FindAssignments(ctx context.Context, org, caseID haven.ID) ([]*store.Assignment, error) {
+	tx.s.count("FindAssignments")
+	return tx.Tx.FindAssignments(ctx, org, caseID)
+}
+
+func (tx countingTx) FindChecks(ctx context.Context, caseID haven.ID) ([]*store.CheckRow, error) {
+	tx.s.count("FindChecks")
+	return tx.Tx.FindChecks(ctx, caseID)
+}
+
+// TestWorkQueueCheckHolders: a row of the visa office's list waiting on
+// the check partners names the partners holding the outstanding checks,
+// as its case read does, all read in one query for the page; a reader who
+// may not know the assignments (the referring partner) gets the turn
+// alone, in its rows and its reads, and no query for them.
+func TestWorkQueueCheckHolders(t *testing.T) {
+	for _, eng := range testdb.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			cs := &countingStore{Store: eng.Open(t)}
+			e := newEnv(t, cs)
+			scr, med := e.orgs[haven.OrgScreeningPartner].ID, e.orgs[haven.OrgMedicalPartner].ID
+			admissibility := func(tag string, size int) *haven.Case {
+				return e.inAdmissibility(t, e.refer(t, referral(tag, size, haven.PriorityNormal)))
+			}
+			assign := func(c *haven.Case, orgs ...haven.ID) {
+				for _, org := range orgs {
+					must[*haven.Case](t)(e.app.Cases.AssignChecks(e.ctx, e.visa, c.ID, org, []haven.ID{c.Members[0].ID, c.Members[1].ID}))
+				}
+			}
+			both := admissibility("HoldBoth", 2)
+			assign(both, scr, med)
+			examined := admissibility("HoldScreening", 2)
+			assign(examined, scr, med)
+			valid := haven.DateOf(e.clock.Now().AddDate(1, 0, 0))
+			for _, m := range examined.Members {
+				must[*haven.Case](t)(e.app.Cases.RecordCheck(e.ctx, e.medical, examined.ID, &haven.Check{MemberID: m.ID, Kind: haven.CheckMedical,
+					Result: haven.ResultPassed, ValidUntil: valid}))
+			}
+			unassigned := admissibility("HoldNone", 2)
+			referred := e.refer(t, referral("HoldReferred", 1, haven.PriorityNormal))
+			want := map[haven.ID][]haven.ID{both.ID: slices.Sorted(slices.Values([]haven.ID{scr, med})), examined.ID: {scr},
+				unassigned.ID: nil, referred.ID: nil}
+
+			cs.took()
+			rows, _, err := e.app.Cases.FindCases(e.ctx, e.visa, app.CaseFilter{})
+			noErr(t, err)
+			calls := cs.took()
+			if len(rows) != 4 {
+				t.Fatalf("the visa office lists %d cases", len(rows))
+			}
+			for _, r := range rows {
+				if !slices.Equal(r.CheckHolders, want[r.ID]) {
+					t.Errorf("the row of %s: holders %v, want %v", r.Reference, r.CheckHolders, want[r.ID])
+				}
+				read := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, r.ID))
+				if !slices.Equal(read.CheckHolders, r.CheckHolders) {
+					t.Errorf("%s: the read names %v, the row %v", r.Reference, read.CheckHolders, r.CheckHolders)
+				}
+			}
+			if calls["FindAssignedChecks"] != 1 || calls["FindAssignments"]+calls["FindChecks"] != 0 {
+				t.Errorf("a list of %d rows read the checks with %v", len(rows), calls)
+			}
+
+			// The referring partner sees whose turn it is, not whose checks.
+			cs.took()
+			rows, _, err = e.app.Cases.FindCases(e.ctx, e.unhcr, app.CaseFilter{})
+			noErr(t, err)
+			calls = cs.took()
+			for _, r := range rows {
+				if r.CheckHolders != nil {
+					t.Errorf("the referring partner's row of %s names %v", r.Reference, r.CheckHolders)
+				}
+				if r.ID == both.ID && r.Turn != haven.PartyCheckPartners {
+					t.Errorf("the referring partner's row of %s: turn %q", r.Reference, r.Turn)
+				}
+			}
+			if len(calls) != 0 {
+				t.Errorf("the referring partner's list read the checks with %v", calls)
+			}
+			if read := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, both.ID)); read.CheckHolders != nil {
+				t.Errorf("the referring partner's read names %v", read.CheckHolders)
+			}
+		})
+	}
 }

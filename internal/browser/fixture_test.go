@@ -214,10 +214,13 @@ type family struct {
 	whereabouts string // where they hide before travel, which it leaves out too
 }
 
-func newFamily(surname string) family {
+// newFamily is the family surname; the younger child's given name, youngest,
+// is written in the Persian script, as the family writes it: a name in a
+// script other than the Latin, for the search to find.
+func newFamily(surname, youngest string) family {
 	return family{
 		surname:     surname,
-		given:       []string{"Leyla", "Davud", "Sahar", "Omid"},
+		given:       []string{"Leyla", "Davud", "Sahar", youngest},
 		account:     "Persecution account of the " + surname + " family: arrested at the newspaper, held forty days without charge, beaten.",
 		whereabouts: "Safe house near Van",
 	}

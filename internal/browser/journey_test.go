@@ -1,6 +1,7 @@
 package browser_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,6 +32,12 @@ var catalogue = map[string]words{
 		"nav.placed":            "Families placed with you",
 		"nav.signout":           "Sign out",
 		"queue.title":           "Work queue",
+		"queue.search":          "Find a case",
+		"queue.search_go":       "Search",
+		"queue.principal":       "Principal applicant",
+		"queue.due":             "Due",
+		"panel.due":             "By when",
+		"clock.target":          "target date",
 		"placed.title":          "Families placed with you",
 		"case.title":            "Case",
 		"case.state":            "State:",
@@ -215,6 +222,12 @@ var catalogue = map[string]words{
 		"nav.placed":            "Familles qui vous sont confiées",
 		"nav.signout":           "Se déconnecter",
 		"queue.title":           "File de travail",
+		"queue.search":          "Trouver un dossier",
+		"queue.search_go":       "Rechercher",
+		"queue.principal":       "Demandeur principal",
+		"queue.due":             "Échéance",
+		"panel.due":             "Échéance",
+		"clock.target":          "date cible",
 		"placed.title":          "Familles qui vous sont confiées",
 		"case.title":            "Dossier",
 		"case.state":            "État :",
@@ -411,7 +424,9 @@ func TestJourney(t *testing.T) {
 			j := &journey{t: t, lang: lang, w: catalogue[lang], kit: k, f: f, browser: browser, violations: map[string][]violation{}}
 			defer func() { t.Logf("[%s] journey took %s", lang, time.Since(began).Round(time.Millisecond)) }()
 			defer j.report()
-			j.run(newFamily([]string{"Ardalan", "Bahrami"}[i]), fmt.Sprintf("UNH-BRW-%05d", i+1))
+			// The families' names differ in every word a search may use.
+			fam := newFamily([]string{"Ardalan", "Bahrami"}[i], []string{"امید", "آرش"}[i])
+			j.run(fam, fmt.Sprintf("UNH-BRW-%05d", i+1))
 		})
 	}
 }
@@ -450,10 +465,42 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	o.expect(w.of("queue.title"), id, w.of("state.referred"))
 	o.screenshot("queue")
 
-	j.step("the visa officer opens case %s from the queue", id)
-	o.follow(id)
+	// The visa officer finds the case in the work queue by the principal
+	// applicant's name (typed in other cases than it was written), by a
+	// name in the Persian script and by its UNHCR case number, and opens
+	// it each time: the row and the case page's panel give the deadline
+	// of opening the file and the target date that the year's rules set
+	// from the referral's date and the case's priority.
 	caseHeading := w.of("case.title") + " " + id
-	o.expect(caseHeading, o.stateLine("state.referred"), fam.surname+", "+fam.given[0], fam.account)
+	due, target := j.due(visa, c.ID, haven.StageFile)
+	for i, q := range []struct{ what, query string }{
+		{"the principal applicant's name", strings.ToLower(fam.given[0]) + " " + strings.ToUpper(fam.surname)},
+		{"a name in the Persian script", fam.given[3]},
+		{"the UNHCR case number", unhcrNumber},
+	} {
+		if i > 0 {
+			j.step("the visa officer goes back to the work queue")
+			o.follow(w.of("nav.queue"))
+		}
+		j.step("the visa officer searches the work queue for %s, %q", q.what, q.query)
+		o.search(q.query, id)
+		if got := o.cell(id, w.of("queue.principal")); got != fam.given[0]+" "+fam.surname {
+			o.fatalf("the row of %s names %q", id, got)
+		}
+		if got := o.cell(id, w.of("case.unhcr_number")); got != unhcrNumber {
+			o.fatalf("the row of %s has the UNHCR case number %q", id, got)
+		}
+		if got := o.cell(id, w.of("queue.due")); !strings.HasPrefix(got, due.String()+"\n") {
+			o.fatalf("the row of %s is due %q, want %s", id, got, due)
+		}
+		if i == 0 {
+			o.screenshot("queue-search")
+		}
+		j.step("the visa officer opens case %s from the search", id)
+		o.follow(id)
+		o.expect(caseHeading, o.stateLine("state.referred"), fam.surname+", "+fam.given[0], fam.account)
+		o.expectDue(due, target)
+	}
 	o.expectMarking()
 	o.screenshot("case-referred")
 
@@ -582,6 +629,71 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	// Settlement begins, from the settlement worker's own case page.
 	j.step("the settlement worker records that settlement has begun")
 	s.act("act.begin_settlement", "done.begin_settlement", "state.in_settlement", visa, c.ID, haven.StateInSettlement)
+}
+
+// due is when the case id must leave stage, and its target date, as the
+// test works them out: the date of the referral (the fixture's record of
+// it) plus the budgets that the rules of the referral's year give the
+// case's processing priority.
+func (j *journey) due(visa *user, id haven.ID, stage haven.Stage) (stageDue, target haven.Date) {
+	j.t.Helper()
+	c := must(j.f.app.Cases.FindCaseByID(j.f.ctx, visa.actor, id))
+	rules := must(j.f.app.Programme.FindRules(j.f.ctx, j.f.admin, c.ReferredAt.UTC().Year()))
+	days, ok := rules.StageDays[stage][c.ProcessingPriority]
+	total, ok2 := rules.TargetDays[c.ProcessingPriority]
+	if !ok || !ok2 || days <= 0 || total <= days {
+		j.t.Fatalf("the rules give a %s case %d days for %s (%v) and %d in all (%v)", c.ProcessingPriority, days, stage, ok, total, ok2)
+	}
+	referred := haven.DateOf(c.ReferredAt)
+	return referred.AddDays(days), referred.AddDays(total)
+}
+
+// search types query into the work queue's search box and searches: the
+// list that comes back holds the case id alone.
+func (s *session) search(query, id string) {
+	s.t.Helper()
+	w := s.j.w
+	s.fill(w.of("queue.search"), query)
+	s.press(w.of("queue.search_go"), "", 200)
+	s.expect(w.of("queue.title"), id)
+	if rows := eval[[]string](s, `[...document.querySelectorAll('table tbody tr')].map(r => r.querySelector('th').innerText.trim())`); len(rows) != 1 || rows[0] != id {
+		s.fatalf("the search for %q lists %q, want %s alone", query, rows, id)
+	}
+}
+
+// cell returns the text of the table cell in the row headed row and the
+// column headed col.
+func (s *session) cell(row, col string) string {
+	s.t.Helper()
+	args := must(json.Marshal([]string{row, col}))
+	got := eval[[]string](s, `((row, col) => {
+		const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+		const out = [];
+		for (const t of document.querySelectorAll('table')) {
+			const i = [...t.querySelectorAll('thead th')].map(h => norm(h.innerText)).indexOf(col);
+			if (i < 0) continue;
+			for (const r of t.querySelectorAll('tbody tr')) {
+				if (norm(r.children[0].innerText) === row && r.children[i]) out.push(r.children[i].innerText.trim());
+			}
+		}
+		return out;
+	})(...`+string(args)+`)`)
+	if len(got) != 1 {
+		s.fatalf("%d cells in the row %q and the column %q, want 1", len(got), row, col)
+	}
+	return got[0]
+}
+
+// expectDue fails unless the case page's panel gives the stage's deadline
+// due and the target date.
+func (s *session) expectDue(due, target haven.Date) {
+	s.t.Helper()
+	w := s.j.w
+	panel := eval[string](s, `(document.getElementById('clock') || {innerText: ''}).innerText`)
+	by := eval[string](s, `(document.querySelector('#clock #due') || {innerText: ''}).innerText.trim()`)
+	if !strings.Contains(panel, w.of("panel.due")) || !strings.HasPrefix(by, due.String()+" ") || !strings.HasSuffix(by, w.of("clock.target")+" "+target.String()) {
+		s.fatalf("the panel gives the deadline %q, want %s and the target date %s; it says:\n%s", by, due, target, panel)
+	}
 }
 
 // firstPage is a person's way in: the sign-in page's address, typed. In

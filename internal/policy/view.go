@@ -182,6 +182,8 @@ func (v View) Redact(c *haven.Case) {
 		c.State, c.ResumeState, c.Shredded = "", "", false
 		c.ReferredAt, c.UpdatedAt, c.Version = time.Time{}, time.Time{}, 0
 		c.CaseClock = haven.CaseClock{}
+		// Whose checks the case waits on is the turn's, by name.
+		c.CheckHolders = nil
 	}
 	if !v.Referral {
 		c.ReferringOrgID, c.NominationID, c.SettlementOrgID = "", "", ""

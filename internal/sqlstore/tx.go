@@ -1187,6 +1187,57 @@ func (t *Tx) FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, e
 	})
 }
 
+// FindAssignedChecks returns the assigned members of the cases, with the
+// latest result of each kind of their checks.
+func (t *Tx) FindAssignedChecks(ctx context.Context, caseIDs []haven.ID) ([]*store.AssignedChecks, error) {
+	const op = "FindAssignedChecks"
+	// The latest result of each kind, as LatestCheck picks it: one
+	// correlated column per kind, on the checks of the member's case.
+	var latest strings.Builder
+	for _, k := range haven.CheckKinds {
+		fmt.Fprintf(&latest, `, coalesce((SELECT ch.result FROM checks ch WHERE ch.case_id = m.case_id AND ch.member_id = a.member_id
+			AND ch.kind = '%s' ORDER BY ch.recorded_at DESC, ch.id DESC LIMIT 1), '')`, k)
+	}
+	var out []*store.AssignedChecks
+	for start := 0; start < len(caseIDs); start += t.d.maxIn {
+		chunk := caseIDs[start:min(start+t.d.maxIn, len(caseIDs))]
+		ids := make([]string, len(chunk))
+		for i, id := range chunk {
+			ids[i] = string(id)
+		}
+		in, args := t.d.in("m.case_id", 1, ids)
+		rows, err := t.q.Query(ctx, `SELECT m.case_id, a.member_id, a.org_id, o.kind, m.accompanying, m.excluded`+latest.String()+`
+			FROM check_assignments a JOIN members m ON m.id = a.member_id JOIN organisations o ON o.id = a.org_id
+			WHERE `+in+` ORDER BY m.case_id, m.ordinal, a.org_id`, args...)
+		if err != nil {
+			return nil, t.mapErr(op, err)
+		}
+		got, err := collect(t, rows, op, func(s scanner) (*store.AssignedChecks, error) {
+			var r store.AssignedChecks
+			results := make([]haven.CheckResult, len(haven.CheckKinds))
+			dest := []any{&r.CaseID, &r.MemberID, &r.OrgID, &r.OrgKind, &r.Accompanying, &r.Excluded}
+			for i := range results {
+				dest = append(dest, &results[i])
+			}
+			if err := s.Scan(dest...); err != nil {
+				return nil, err
+			}
+			r.Latest = map[haven.CheckKind]haven.CheckResult{}
+			for i, k := range haven.CheckKinds {
+				if results[i] != "" {
+					r.Latest[k] = results[i]
+				}
+			}
+			return &r, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
 // CreateAssessment inserts a.
 func (t *Tx) CreateAssessment(ctx context.Context, a *store.AssessmentRow) error {
 	g := a.Grounds

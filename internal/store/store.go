@@ -181,6 +181,14 @@ type Tx interface {
 	// FindAssignedCases returns the IDs of the cases with a member assigned
 	// to org, oldest referral first.
 	FindAssignedCases(ctx context.Context, org haven.ID) ([]haven.ID, error)
+	// FindAssignedChecks returns, for the cases caseIDs, every member
+	// assigned to an organisation's checks, one per member and
+	// organisation, with the organisation's kind, whether the member
+	// travels, and the latest result of each kind of check recorded for
+	// the member: what says whose checks are outstanding, in one query for
+	// a whole page of a list. Cases with none have no row; none is not an
+	// error.
+	FindAssignedChecks(ctx context.Context, caseIDs []haven.ID) ([]*AssignedChecks, error)
 
 	CreateAssessment(ctx context.Context, a *AssessmentRow) error
 	FindAssessments(ctx context.Context, caseID haven.ID) ([]*AssessmentRow, error)
@@ -787,6 +795,21 @@ type Assignment struct {
 	OrgID      haven.ID
 	AssignedBy haven.ID
 	AssignedAt time.Time
+}
+
+// AssignedChecks is a member assigned to an organisation's checks, with
+// the latest result of each kind of check recorded for the member.
+type AssignedChecks struct {
+	CaseID   haven.ID
+	MemberID haven.ID
+	OrgID    haven.ID
+	OrgKind  haven.OrgKind
+	// Accompanying and Excluded are the member's, as stored.
+	Accompanying, Excluded bool
+	// Latest holds the latest result of each kind with a check recorded
+	// (the latest recorded, and of two at once the greater ID, as
+	// haven.Case.LatestCheck picks it); a kind with none is absent.
+	Latest map[haven.CheckKind]haven.CheckResult
 }
 
 // MemberRow is a member as stored.

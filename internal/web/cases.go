@@ -23,7 +23,13 @@ type queueRow struct {
 	// to it on the app's clock, Overdue the days past it.
 	HasDue            bool
 	DaysLeft, Overdue int
+	// Holders name the partners holding the outstanding checks, as the
+	// case page does, where the viewer's view of the case holds them.
+	Holders []string
 }
+
+// Holding names the partners holding the outstanding checks, joined.
+func (r queueRow) Holding() string { return strings.Join(r.Holders, ", ") }
 
 // casesData is what a list of cases shows.
 type casesData struct {
@@ -223,7 +229,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	d.Total, d.More = total, page.More
 	today := haven.DateOf(s.clock.Now())
 	for _, c := range cases {
-		row := queueRow{Case: c}
+		row := queueRow{Case: c, Holders: v.orgNames(c.CheckHolders)}
 		if pr := c.Principal(); pr != nil {
 			row.Name = strings.TrimSpace(pr.GivenNames + " " + pr.FamilyName)
 		}
@@ -321,8 +327,8 @@ type caseData struct {
 // now, who holds it, and the act the viewer may take for it.
 type casePanel struct {
 	Next haven.NextStep
-	// Holders are the partners holding the outstanding checks, by name,
-	// when the viewer knows the assignments.
+	// Holders are the partners holding the outstanding checks (the case's
+	// CheckHolders), by name, when the viewer knows the assignments.
 	Holders []string
 	// Primary is the action form of the next step when the viewer is
 	// offered it; Post says it takes no input (a button posts it), Link
@@ -358,8 +364,8 @@ var panelActs = map[haven.NextStep]bool{
 }
 
 // panelOf builds the status panel and the outstanding checks of d's case;
-// orgName names an organisation.
-func (d *caseData) panelOf(orgName func(haven.ID) string) {
+// orgName names organisations.
+func (d *caseData) panelOf(orgName func([]haven.ID) []string) {
 	c := d.Case
 	d.Panel.Next = c.Next
 	offered := d.Acts[string(c.Next)]
@@ -386,10 +392,10 @@ func (d *caseData) panelOf(orgName func(haven.ID) string) {
 			d.Panel.Link = "#act-" + string(c.Next)
 		}
 	}
+	d.Panel.Holders = orgName(c.CheckHolders)
 	if c.CheckAssignments == nil || c.Stage != haven.StageAdmissibility {
 		return
 	}
-	seen := map[string]bool{}
 	for _, m := range c.Travellers() {
 		mc := memberChecks{Member: m}
 		for _, k := range haven.CheckKinds {
@@ -399,23 +405,32 @@ func (d *caseData) panelOf(orgName func(haven.ID) string) {
 			}
 			for _, a := range c.CheckAssignments {
 				if a.MemberID == m.ID && slices.Contains(a.Kinds, k) {
-					name := orgName(a.OrgID)
-					row.Partners = append(row.Partners, name)
-					if (row.Result == "" || row.Result == haven.ResultOnHold) && !seen[name] {
-						seen[name] = true
-						d.Panel.Holders = append(d.Panel.Holders, name)
-					}
+					row.Partners = append(row.Partners, orgName([]haven.ID{a.OrgID})...)
 				}
 			}
 			mc.Rows = append(mc.Rows, row)
 		}
 		d.Outstanding = append(d.Outstanding, mc)
 	}
-	slices.Sort(d.Panel.Holders)
 }
 
 // Holding names the partners holding the outstanding checks, joined.
 func (p casePanel) Holding() string { return strings.Join(p.Holders, ", ") }
+
+// orgNames names the organisations ids, each by its name (its ID when the
+// viewer cannot list it), in the order of the names; nil for none.
+func (v *viewer) orgNames(ids []haven.ID) []string {
+	var out []string
+	for _, id := range ids {
+		name := string(id)
+		if o, ok := v.orgs[id]; ok {
+			name = o.Name
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Act reports whether the page offers the action form name.
 func (d *caseData) Act(name string) bool { return d.Acts[name] }
@@ -492,12 +507,7 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 		slices.SortFunc(d.Settlers, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	}
 	d.Emergency = c.ProcessingPriority == haven.PriorityEmergency
-	d.panelOf(func(id haven.ID) string {
-		if o, ok := v.orgs[id]; ok {
-			return o.Name
-		}
-		return string(id)
-	})
+	d.panelOf(v.orgNames)
 	if days, ok := c.CaseClock.DaysLeft(haven.DateOf(s.clock.Now())); ok {
 		d.DaysLeft, d.HasDue = days, true
 		d.Overdue = -days

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/testdb"
 )
 
 func TestWorkQueue(t *testing.T) {
@@ -416,4 +417,67 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// TestWorkQueueNamesCheckHolders: on every engine, a row of the visa
+// office's list waiting on the check partners names the partners holding
+// the outstanding checks, as the case page does, in English and in
+// French; the referring partner, whose view of the case holds no
+// assignment, reads the generic words, and no partner's name reaches its
+// page.
+func TestWorkQueueNamesCheckHolders(t *testing.T) {
+	for _, eng := range testdb.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			f := newFixtureOn(t, false, eng.Open(t))
+			visa := f.users[haven.OrgVisaOffice]
+			c := f.refer(t, "Holders", 2, haven.PriorityNormal)
+			other := f.refer(t, "Waiting", 1, haven.PriorityNormal)
+			f.toAdmissibility(t, c.ID)
+			c = must(f.app.Cases.FindCaseByID(f.ctx, visa.actor, c.ID))
+			ids := []haven.ID{c.Members[0].ID, c.Members[1].ID}
+			scr, med := f.orgs[haven.OrgScreeningPartner], f.orgs[haven.OrgMedicalPartner]
+			must(f.app.Cases.AssignChecks(f.ctx, visa.actor, c.ID, med.ID, ids))
+			must(f.app.Cases.AssignChecks(f.ctx, visa.actor, c.ID, scr.ID, ids))
+			// The medical exams are recorded: the screening partner alone
+			// holds the case.
+			for _, id := range ids {
+				must(f.app.Cases.RecordCheck(f.ctx, f.users[haven.OrgMedicalPartner].actor, c.ID, &haven.Check{MemberID: id, Kind: haven.CheckMedical,
+					Result: haven.ResultPassed, ValidUntil: haven.DateOf(f.clock.Now().AddDate(1, 0, 0))}))
+			}
+			b := f.browser(t)
+			b.signIn(visa)
+			for lang, want := range map[string]string{"en": "Admissibility<br>waiting for the checks of " + scr.Name,
+				"fr": "Interdictions de territoire (contrôles)<br>en attente des contrôles de " + scr.Name} {
+				_, body := b.get("/cases?lang=" + lang)
+				row := between(body, c.Reference, "</tr>")
+				if !strings.Contains(row, want) || strings.Contains(row, med.Name) {
+					t.Errorf("%s: the row waiting on %s lacks %q:\n%s", lang, scr.Name, want, row)
+				}
+				// A case waiting on the visa office says so, as before.
+				if row := between(body, other.Reference, "</tr>"); strings.Contains(row, scr.Name) || !strings.Contains(row, map[string]string{
+					"en": "waiting on the visa office", "fr": "en attente du bureau des visas"}[lang]) {
+					t.Errorf("%s: the row of a referred case:\n%s", lang, row)
+				}
+			}
+			// The case page names the same partner.
+			_, body := b.get("/cases/" + string(c.ID) + "?lang=en")
+			if p := panelOf(body); !strings.Contains(p, "Waiting for the checks of "+scr.Name) || strings.Contains(p, med.Name) {
+				t.Errorf("the case page's panel: %q", p)
+			}
+
+			// The referring partner reads the turn, not whose checks.
+			pb := f.browser(t)
+			pb.signIn(f.users[haven.OrgReferralPartner])
+			for lang, want := range map[string]string{"en": "waiting on the screening and medical partners",
+				"fr": "en attente des partenaires de contrôle de sécurité et médical"} {
+				_, body := pb.get("/cases?lang=" + lang)
+				if row := between(body, c.Reference, "</tr>"); !strings.Contains(row, want) {
+					t.Errorf("%s: the referring partner's row lacks %q:\n%s", lang, want, row)
+				}
+				if strings.Contains(body, scr.Name) || strings.Contains(body, med.Name) {
+					t.Errorf("%s: the referring partner's list names a check partner", lang)
+				}
+			}
+		})
+	}
 }

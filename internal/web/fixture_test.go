@@ -20,6 +20,7 @@ import (
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/auth"
+	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/testdb"
 	"github.com/havenhrd/haven/internal/vault"
 	"github.com/havenhrd/haven/internal/web"
@@ -106,6 +107,13 @@ var orgNames = map[haven.OrgKind]string{
 
 func newFixture(t *testing.T, demo bool) *fixture {
 	t.Helper()
+	return newFixtureOn(t, demo, testdb.OpenSQLite(t))
+}
+
+// newFixtureOn is newFixture on the store s: a test that runs on every
+// engine (testdb.Engines) opens each.
+func newFixtureOn(t *testing.T, demo bool, s store.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	keys := must(vault.GenerateKeyring(nil))
 	v := must(vault.New(keys))
@@ -115,7 +123,7 @@ func newFixture(t *testing.T, demo bool) *fixture {
 	pk := must(auth.NewPasskeys(auth.PasskeyConfig{RPID: "haven.test", RPDisplayName: "Haven", Origins: []string{origin}}))
 	f := &fixture{ctx: ctx, clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)},
 		orgs: map[haven.OrgKind]*haven.Organisation{}, users: map[haven.OrgKind]*user{}, logs: &syncBuffer{}}
-	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h, Passkeys: pk, Clock: f.clock})
+	f.app = app.New(app.Config{Store: s, Vault: v, AuditSigner: sg, Hasher: h, Passkeys: pk, Clock: f.clock})
 	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"slices"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -71,13 +72,42 @@ func Turn(c *haven.Case) haven.Party {
 	case haven.StateAdmissibilityInProgress:
 		for _, m := range c.Travellers() {
 			for _, k := range haven.CheckKinds {
-				if ch := c.LatestCheck(m.ID, k); ch == nil || ch.Result == haven.ResultOnHold {
+				if outstanding(c, m.ID, k) {
 					return haven.PartyCheckPartners
 				}
 			}
 		}
 	}
 	return haven.PartyVisaOffice
+}
+
+// outstanding reports whether the member's check of kind waits on a
+// partner: it has no result yet, or its latest is on hold.
+func outstanding(c *haven.Case, member haven.ID, kind haven.CheckKind) bool {
+	ch := c.LatestCheck(member, kind)
+	return ch == nil || ch.Result == haven.ResultOnHold
+}
+
+// CheckHolders returns the organisations of c.CheckAssignments that hold
+// an outstanding check of a traveller (one of the kinds the organisation
+// records, with no result yet or on hold): those the check partners' turn
+// (Turn) waits on. Each is named once, in ID order; none is nil. It reads
+// only c's travellers, their checks and the assignments, so a case that
+// holds no more than those answers as the whole case does.
+func CheckHolders(c *haven.Case) []haven.ID {
+	var out []haven.ID
+	for _, m := range c.Travellers() {
+		for _, a := range c.CheckAssignments {
+			if a.MemberID != m.ID || slices.Contains(out, a.OrgID) {
+				continue
+			}
+			if slices.ContainsFunc(a.Kinds, func(k haven.CheckKind) bool { return outstanding(c, m.ID, k) }) {
+				out = append(out, a.OrgID)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // NextClock returns c's clock after an act, from the clock it had before

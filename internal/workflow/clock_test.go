@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -280,6 +281,63 @@ func TestRulesStageDays(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("problems %v, want one on %s", p, tc.field)
+			}
+		})
+	}
+}
+
+// TestCheckHolders: the partners holding a traveller's check of a kind
+// they record with no result, or on hold, each once, in ID order; not
+// those whose checks are all recorded, nor those of members who do not
+// travel, nor a kind the partner does not record.
+func TestCheckHolders(t *testing.T) {
+	at := mustTime(t, "2026-03-02T09:00:00Z")
+	screening := []haven.CheckKind{haven.CheckSecurity, haven.CheckCriminality}
+	medical := []haven.CheckKind{haven.CheckMedical}
+	members := func() []*haven.Member {
+		return []*haven.Member{{ID: "mem_a", Accompanying: true}, {ID: "mem_b", Accompanying: true},
+			{ID: "mem_stay"}, {ID: "mem_out", Accompanying: true, Excluded: true}}
+	}
+	check := func(member haven.ID, kind haven.CheckKind, result haven.CheckResult, minutes int) *haven.Check {
+		return &haven.Check{MemberID: member, Kind: kind, Result: result, RecordedAt: at.Add(time.Duration(minutes) * time.Minute)}
+	}
+	passed := func(member haven.ID, kinds ...haven.CheckKind) []*haven.Check {
+		var out []*haven.Check
+		for _, k := range kinds {
+			out = append(out, check(member, k, haven.ResultPassed, 0))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name   string
+		checks []*haven.Check
+		assign []*haven.CheckAssignment
+		want   []haven.ID
+	}{
+		{"nothing assigned", nil, nil, nil},
+		{"both outstanding", nil, []*haven.CheckAssignment{
+			{MemberID: "mem_a", OrgID: "org_scr", Kinds: screening}, {MemberID: "mem_a", OrgID: "org_med", Kinds: medical},
+			{MemberID: "mem_b", OrgID: "org_scr", Kinds: screening}}, []haven.ID{"org_med", "org_scr"}},
+		{"the medical exams recorded", append(passed("mem_a", haven.CheckMedical), passed("mem_b", haven.CheckMedical)...), []*haven.CheckAssignment{
+			{MemberID: "mem_a", OrgID: "org_med", Kinds: medical}, {MemberID: "mem_b", OrgID: "org_med", Kinds: medical},
+			{MemberID: "mem_b", OrgID: "org_scr", Kinds: screening}}, []haven.ID{"org_scr"}},
+		{"one kind of two still outstanding", passed("mem_a", haven.CheckSecurity), []*haven.CheckAssignment{
+			{MemberID: "mem_a", OrgID: "org_scr", Kinds: screening}}, []haven.ID{"org_scr"}},
+		{"every check recorded", passed("mem_a", haven.CheckSecurity, haven.CheckCriminality, haven.CheckMedical), []*haven.CheckAssignment{
+			{MemberID: "mem_a", OrgID: "org_scr", Kinds: screening}, {MemberID: "mem_a", OrgID: "org_med", Kinds: medical}}, nil},
+		{"the latest is on hold", []*haven.Check{check("mem_a", haven.CheckMedical, haven.ResultPassed, 0), check("mem_a", haven.CheckMedical, haven.ResultOnHold, 5)},
+			[]*haven.CheckAssignment{{MemberID: "mem_a", OrgID: "org_med", Kinds: medical}}, []haven.ID{"org_med"}},
+		{"on hold, then passed", []*haven.Check{check("mem_a", haven.CheckMedical, haven.ResultOnHold, 0), check("mem_a", haven.CheckMedical, haven.ResultPassed, 5)},
+			[]*haven.CheckAssignment{{MemberID: "mem_a", OrgID: "org_med", Kinds: medical}}, nil},
+		{"a kind the partner does not record", passed("mem_a", haven.CheckMedical), []*haven.CheckAssignment{
+			{MemberID: "mem_a", OrgID: "org_med", Kinds: medical}}, nil},
+		{"members who do not travel", nil, []*haven.CheckAssignment{
+			{MemberID: "mem_stay", OrgID: "org_med", Kinds: medical}, {MemberID: "mem_out", OrgID: "org_scr", Kinds: screening}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &haven.Case{State: haven.StateAdmissibilityInProgress, Members: members(), Checks: tc.checks, CheckAssignments: tc.assign}
+			if got := workflow.CheckHolders(c); !slices.Equal(got, tc.want) {
+				t.Errorf("CheckHolders = %v, want %v", got, tc.want)
 			}
 		})
 	}

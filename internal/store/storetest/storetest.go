@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseSortAndKeyset", testCaseSortAndKeyset},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
+		{"AssignedChecks", testAssignedChecks},
 		{"IntegrationPlan", testIntegrationPlan},
 		{"AuditSequence", testAuditSequence},
 		{"AuditConcurrentOrder", testAuditConcurrent},
