@@ -70,18 +70,16 @@ func CaseScope(kind haven.OrgKind, role haven.Role, test Test) Scope {
 	if !kind.Valid() || !role.Valid() {
 		return Scope{}
 	}
-	actor := haven.Actor{UserID: "scope", OrgKind: kind, Role: role}
+	t := tableOf(kind, role)
 	// states[ref][nom][set] are the states in which test holds.
 	var states [2][2][2][]haven.CaseState
-	for _, r := range relationsOf(KindCase) {
+	for n, r := range t.rels {
 		if r.PastHandover {
 			continue
 		}
 		ok := true
-		for _, past := range bools {
-			rr := r
-			rr.PastHandover = past
-			allowed := func(a Action) bool { return scopeDecision(actor, a, rr) }
+		for _, i := range []int{n, t.past[n]} {
+			allowed := func(a Action) bool { return t.decisions(a)[i] }
 			if !test(allowed) {
 				ok = false
 				break
@@ -114,28 +112,60 @@ func CaseScope(kind haven.OrgKind, role haven.Role, test Test) Scope {
 	return Scope{Clauses: cs}
 }
 
-// scopeDecisions remembers the decisions CaseScope asks for: they depend on
-// the organisation's kind, the role, the action and the relation alone (the
-// actor of a scope has no other attribute), and the policies are embedded,
-// so each is taken once per process. A list asks for several scopes on
-// every page; without this each costs hundreds of decisions.
-var scopeDecisions sync.Map // scopeKey → bool
+// scopeTables are, per organisation kind and role, the decisions CaseScope
+// asks for: they depend on the kind, the role, the action and the relation
+// alone (the actor of a scope has no other attribute), and the policies are
+// embedded, so each is taken once per process. A list asks for several
+// scopes on every page; without this each costs hundreds of decisions.
+var scopeTables sync.Map // principalKey → *scopeTable
 
-type scopeKey struct {
-	kind   haven.OrgKind
-	role   haven.Role
-	action Action
-	rel    Relation
+// scopeTable holds, for one kind and role, each action's decision on every
+// relation to a case (relationsOf(KindCase), by index).
+type scopeTable struct {
+	actor haven.Actor
+	rels  []Relation
+	// past[i] is the index of rels[i] with PastHandover true.
+	past    []int
+	mu      sync.RWMutex
+	allowed map[Action][]bool
 }
 
-func scopeDecision(actor haven.Actor, a Action, r Relation) bool {
-	k := scopeKey{actor.OrgKind, actor.Role, a, r}
-	if v, ok := scopeDecisions.Load(k); ok {
-		return v.(bool)
+func tableOf(kind haven.OrgKind, role haven.Role) *scopeTable {
+	k := principalKey{kind, role}
+	if t, ok := scopeTables.Load(k); ok {
+		return t.(*scopeTable)
 	}
-	v := Decide(actor, a, r).Allowed
-	scopeDecisions.Store(k, v)
-	return v
+	rels := relationsOf(KindCase)
+	index := make(map[Relation]int, len(rels))
+	for i, r := range rels {
+		index[r] = i
+	}
+	past := make([]int, len(rels))
+	for i, r := range rels {
+		r.PastHandover = true
+		past[i] = index[r]
+	}
+	t, _ := scopeTables.LoadOrStore(k, &scopeTable{actor: haven.Actor{UserID: "scope", OrgKind: kind, Role: role},
+		rels: rels, past: past, allowed: map[Action][]bool{}})
+	return t.(*scopeTable)
+}
+
+// decisions returns a's decision on every relation, by index.
+func (t *scopeTable) decisions(a Action) []bool {
+	t.mu.RLock()
+	ds, ok := t.allowed[a]
+	t.mu.RUnlock()
+	if ok {
+		return ds
+	}
+	ds = make([]bool, len(t.rels))
+	for i, r := range t.rels {
+		ds[i] = Decide(t.actor, a, r).Allowed
+	}
+	t.mu.Lock()
+	t.allowed[a] = ds
+	t.mu.Unlock()
+	return ds
 }
 
 // ReadScope is the cases a user of an organisation of kind in role may

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -119,6 +120,44 @@ func ViewActions() []Action {
 // partner reaches members, never cases: the app asks ViewOf of each member
 // assigned to it.
 func ViewOf(actor haven.Actor, r Relation) (View, Decision) {
+	// A view depends on the organisation's kind, the role and the
+	// relation alone, and the policies are embedded: each is decided once
+	// per process (its nineteen decisions cost more than a list's query).
+	k := viewKey{actor.OrgKind, actor.Role, r}
+	if c, ok := views.Load(k); ok {
+		return c.(cachedView).clone()
+	}
+	v, d := viewOf(actor, r)
+	if d.Err != nil {
+		return v, d // an unknown kind or role: not kept
+	}
+	views.Store(k, cachedView{v, d})
+	return cachedView{v, d}.clone()
+}
+
+// views are the views decided, by kind, role and relation.
+var views sync.Map // viewKey → cachedView
+
+type viewKey struct {
+	kind haven.OrgKind
+	role haven.Role
+	rel  Relation
+}
+
+type cachedView struct {
+	v View
+	d Decision
+}
+
+// clone returns a copy that shares no slice with the cache.
+func (c cachedView) clone() (View, Decision) {
+	v, d := c.v, c.d
+	v.CheckKinds = slices.Clone(v.CheckKinds)
+	d.PolicyIDs = slices.Clone(d.PolicyIDs)
+	return v, d
+}
+
+func viewOf(actor haven.Actor, r Relation) (View, Decision) {
 	var read Action
 	switch r.Kind {
 	case KindCase:

@@ -38,7 +38,10 @@ func queueIDs(t *testing.T, s store.Store, f store.CaseFilter) ([]haven.ID, int)
 // testCaseDeadlines: the work queue orders by priority, then by the
 // stage's deadline (none last), then by referral; OverdueOn keeps the cases
 // whose deadline is before that day.
-func testCaseDeadlines(t *testing.T, s store.Store) {
+func testCaseDeadlines(t *testing.T, s store.Store) { caseDeadlines(t, s) }
+
+// caseDeadlines is testCaseDeadlines, returning its fixture.
+func caseDeadlines(t *testing.T, s store.Store) fixture {
 	f := seed(t, s)
 	day := haven.DateOf(t0)
 	for _, c := range []struct {
@@ -95,6 +98,7 @@ func testCaseDeadlines(t *testing.T, s store.Store) {
 	if got, n = queueIDs(t, s, everyCase(haven.CaseFilter{Turn: haven.PartyCheckPartners})); len(got) != 0 || n != 0 {
 		t.Errorf("the check partners' turn: %v (%d)", got, n)
 	}
+	return f
 }
 
 // testCaseSortAndKeyset: each order of a list, both ways, is total and
@@ -148,4 +152,138 @@ func testCaseSortAndKeyset(t *testing.T, s store.Store) {
 			t.Errorf("sort %q desc %v: pages %v, one page %v", tc.sort, tc.desc, walked, whole)
 		}
 	}
+}
+
+// testCaseQueueKeys: the work queue's stored keys (whether a case is open,
+// its priority's rank, its deadline) order and select as the row's own
+// fields say, whichever way the store takes: every case ranked, none, or
+// some; the open and closed cases apart; a count bounded; a case's stored
+// keys following its updates.
+func testCaseQueueKeys(t *testing.T, s store.Store) {
+	f := caseDeadlines(t, s)
+	ctx := context.Background()
+	// A closed case of the same referrer, and one of another referrer.
+	closed := newCase("case_z1", f, haven.PriorityEmergency, t0.Add(-time.Hour))
+	closed.State, closed.Open = haven.StateClosed, false
+	closed.Reference = "HRD-2025-Z1QQQQ"
+	createCase(t, s, closed, 1)
+	other := newCase("case_o1", f, haven.PriorityEmergency, t0.Add(-2*time.Hour))
+	other.ReferringOrgID, other.Reference = f.fld.ID, "HRD-2025-O1QQQQ"
+	createCase(t, s, other, 1)
+
+	open := func(cf store.CaseFilter) store.CaseFilter { cf.Open = store.FlagTrue; return cf }
+	unhcr := store.Reach{OrgID: f.unhcr.ID, Clauses: []store.ReachClause{{Referring: store.FlagTrue}}}
+	for _, tc := range []struct {
+		name   string
+		filter store.CaseFilter
+		want   string
+	}{
+		{"every case ranked", open(everyCase(haven.CaseFilter{})), "[case_o1 case_u2 case_u1 case_n2 case_n1 case_n4 case_n3]"},
+		// Unranked: the referral's order alone, whatever the priority.
+		{"none ranked", open(store.CaseFilter{Reach: store.Reach{All: true}}), "[case_o1 case_n1 case_n2 case_n3 case_n4 case_u1 case_u2]"},
+		// Some ranked (UNHCR's own), the others after them by referral.
+		{"some ranked", open(store.CaseFilter{Reach: store.Reach{All: true}, Ranked: unhcr}), "[case_u2 case_u1 case_n2 case_n1 case_n4 case_n3 case_o1]"},
+		// The reach within the ranked: the stored order.
+		{"own cases ranked", open(store.CaseFilter{Reach: unhcr, Ranked: unhcr}), "[case_u2 case_u1 case_n2 case_n1 case_n4 case_n3]"},
+		{"closed only", store.CaseFilter{Reach: store.Reach{All: true}, Ranked: store.Reach{All: true}, Open: store.FlagFalse}, "[case_z1]"},
+		{"both", everyCase(haven.CaseFilter{Priority: haven.PriorityEmergency}), "[case_o1 case_z1]"},
+	} {
+		got, n := queueIDs(t, s, tc.filter)
+		if fmt.Sprint(got) != tc.want || n != len(got) {
+			t.Errorf("%s: %v (%d), want %s", tc.name, got, n, tc.want)
+		}
+		// Page by page through the keyset, two at a time: the same cases.
+		var walked []haven.ID
+		page := tc.filter
+		page.Limit = 2
+		for range 10 {
+			var rows []*store.CaseRow
+			view(t, s, func(tx store.Tx) error {
+				var err error
+				rows, _, err = tx.FindCases(ctx, page)
+				return err
+			})
+			for _, r := range rows {
+				walked = append(walked, r.ID)
+			}
+			if len(rows) < 2 {
+				break
+			}
+			last := rows[len(rows)-1]
+			k := store.KeyOf(page, last, page.Ranked.All || last.ReferringOrgID == f.unhcr.ID && len(page.Ranked.Clauses) > 0)
+			page.After = &k
+		}
+		if fmt.Sprint(walked) != tc.want {
+			t.Errorf("%s: pages %v, want %s", tc.name, walked, tc.want)
+		}
+	}
+	// A bounded count stops one past the bound.
+	bounded := open(everyCase(haven.CaseFilter{}))
+	for bound, want := range map[int]int{3: 4, 6: 7, 7: 7, 100: 7} {
+		bounded.CountUpTo = bound
+		view(t, s, func(tx store.Tx) error {
+			rows, n, err := tx.FindCases(ctx, bounded)
+			if n != want || len(rows) != 7 {
+				t.Errorf("a count bounded at %d of 7 cases says %d (%d rows), want %d", bound, n, len(rows), want)
+			}
+			return err
+		})
+	}
+	// An update moves the stored keys: the normal case without a deadline,
+	// made an emergency due tomorrow, comes first; the first, closed,
+	// leaves the open cases.
+	update(t, s, func(tx store.Tx) error {
+		r, err := tx.FindCaseByID(ctx, "case_n3", true)
+		if err != nil {
+			return err
+		}
+		r.ProcessingPriority, r.Version = haven.PriorityEmergency, r.Version+1
+		r.Stage, r.StageSince, r.StageDue, r.Turn = haven.StageFile, r.ReferredAt, haven.DateOf(t0).AddDays(1), haven.PartyVisaOffice
+		if err := tx.UpdateCase(ctx, r); err != nil {
+			return err
+		}
+		r, err = tx.FindCaseByID(ctx, "case_o1", true)
+		if err != nil {
+			return err
+		}
+		r.State, r.Open, r.Version = haven.StateWithdrawn, false, r.Version+1
+		return tx.UpdateCase(ctx, r)
+	})
+	if got, _ := queueIDs(t, s, open(everyCase(haven.CaseFilter{}))); fmt.Sprint(got) != "[case_n3 case_u2 case_u1 case_n2 case_n1 case_n4]" {
+		t.Errorf("after the updates: %v", got)
+	}
+}
+
+// testListReads: a list's keys and principals, read for a page at once.
+func testListReads(t *testing.T, s store.Store) {
+	f := seed(t, s)
+	ctx := context.Background()
+	a := newCase("case_la", f, haven.PriorityNormal, t0)
+	ams := createCase(t, s, a, 3)
+	b := newCase("case_lb", f, haven.PriorityNormal, t0)
+	createCase(t, s, b, 2)
+	update(t, s, func(tx store.Tx) error {
+		return tx.PutDataKey(ctx, &store.DataKey{Subject: "case_la", KEKID: "kek1", Wrapped: []byte("wrapped-a"), CreatedAt: t0})
+	})
+	view(t, s, func(tx store.Tx) error {
+		keys, err := tx.FindDataKeys(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
+		if err != nil {
+			return err
+		}
+		if len(keys) != 1 || keys["case_la"] == nil || string(keys["case_la"].Wrapped) != "wrapped-a" {
+			t.Errorf("data keys %v, want case_la's alone", keys)
+		}
+		ps, err := tx.FindPrincipals(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
+		if err != nil {
+			return err
+		}
+		if len(ps) != 2 || ps["case_la"] == nil || ps["case_la"].ID != ams[0].ID || ps["case_lb"] == nil ||
+			ps["case_la"].Relationship != haven.RelPrincipal || string(ps["case_la"].FamilyName) != string(ams[0].FamilyName) {
+			t.Errorf("principals %v, want the first member of each case", ps)
+		}
+		if none, err := tx.FindPrincipals(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("no case: %v %v", none, err)
+		}
+		return nil
+	})
 }

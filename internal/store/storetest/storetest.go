@@ -48,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"CaseReach", testCaseReach},
 		{"CaseDeadlines", testCaseDeadlines},
 		{"CaseSortAndKeyset", testCaseSortAndKeyset},
+		{"CaseQueueKeys", testCaseQueueKeys},
+		{"ListReads", testListReads},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
 		{"AssignedChecks", testAssignedChecks},
