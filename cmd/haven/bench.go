@@ -33,6 +33,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clients := fs.Int("clients", 50, "concurrent clients of the concurrent runs")
 	iterations := fs.Int("iterations", 300, "pages asked for by the one client, for each page")
 	duration := fs.Duration("duration", 5*time.Second, "how long the concurrent clients ask, for each page")
+	seedOnly := fs.Bool("seed-only", false, "seed the databases that are empty, and measure nothing")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -77,9 +78,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stderr, "%s, %d cases: seeding if need be, then measuring\n", engine, n)
 		r, err := bench.Run(ctx, bench.Config{DSN: dsn, Keys: keys, Cases: n, Today: today, Clients: *clients,
-			Iterations: *iterations, Duration: *duration, Log: stderr})
+			Iterations: *iterations, Duration: *duration, Log: stderr, SeedOnly: *seedOnly})
 		if err != nil {
 			return err
+		}
+		if *seedOnly {
+			continue
 		}
 		results = append(results, r)
 		bench.Print(stdout, r)

@@ -1092,7 +1092,7 @@ func (t *Tx) FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.
 		return out, nil
 	}
 	in, args := t.d.in("case_id", 2, idStrings(caseIDs))
-	rows, err := t.q.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE relationship = $1 AND `+in,
+	rows, err := t.q.Query(ctx, `SELECT `+principalColumns+` FROM members WHERE relationship = $1 AND `+in,
 		append([]any{haven.RelPrincipal}, args...)...)
 	if err != nil {
 		return nil, t.mapErr(op, err)
@@ -1103,6 +1103,12 @@ func (t *Tx) FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.
 	}
 	return out, err
 }
+
+// principalColumns are memberColumns for a list's names: the sealed fields
+// a list never opens (date of birth, contact, whereabouts, notes, the
+// dependent adult's exception) come back nil.
+const principalColumns = `id, case_id, ordinal, relationship, accompanying, excluded, sex,
+	nationalities, languages, identity_bidx, family_name_enc, given_names_enc, NULL, NULL, NULL, NULL, NULL`
 
 // UpdateMemberExcluded sets a member's excluded flag.
 func (t *Tx) UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error {
