@@ -808,14 +808,47 @@ func scanCaseDuplicate(s scanner) (*store.CaseDuplicateRow, error) {
 	return &r, d.done("scanCaseDuplicate")
 }
 
-// caseWhere returns the condition on the table cases that f selects (its
-// order, cursor and page aside), adding its arguments with arg.
-func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) string {
+// caseWhere returns the tables (from) and the condition on the table cases
+// (where) that f selects, its order, cursor and page aside, adding its
+// arguments to args.
+//
+// A search finds its cases first, each way of finding one in its own
+// indexed lookup within the reach where the reader sees its field (none
+// matches when its input is empty), and the list joins the cases found:
+// `found CROSS JOIN cases`, which SQLite takes in that order, so that a
+// search reads the few cases it finds rather than test every case of the
+// queue's order against the search. Its arguments come first, as its text
+// does (SQLite numbers a bare ? after the highest $N before it).
+func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 	arg := func(v any) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
 	}
-	where := []string{"TRUE"}
+	from = "cases"
+	var conds []string
+	if s := f.Search; s != nil {
+		var ways []string
+		if s.Reference != "" {
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.reference = "+arg(s.Reference))
+		}
+		if len(s.UNHCRIndex) > 0 {
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg))
+		}
+		if len(s.NameTokens) > 0 {
+			ps := make([]string, len(s.NameTokens))
+			for i, tok := range s.NameTokens {
+				ps[i] = arg(tok)
+			}
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN (SELECT case_id FROM member_name_tokens WHERE token_bidx IN ("+
+				strings.Join(ps, ", ")+") GROUP BY member_id, case_id HAVING count(*) = "+arg(len(s.NameTokens))+") AND "+store.ReachSQL(s.NameReach, arg))
+		}
+		if len(ways) == 0 {
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE 1=0")
+		}
+		from = "(" + strings.Join(ways, " UNION ") + ") AS found CROSS JOIN cases"
+		conds = append(conds, "cases.id = found.found_id")
+	}
+	where := append([]string{"TRUE"}, conds...)
 	if len(f.States) > 0 {
 		states := make([]string, len(f.States))
 		for i, s := range f.States {
@@ -835,29 +868,6 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) string {
 		where = append(where, "settlement_org_id = "+arg(f.SettlementOrgID))
 	}
 	where = append(where, store.ReachSQL(f.Reach, arg))
-	if s := f.Search; s != nil {
-		// Each way of finding a case, within the reach where the reader
-		// sees its field; none matches when its input is empty.
-		var or []string
-		if s.Reference != "" {
-			or = append(or, "cases.reference = "+arg(s.Reference))
-		}
-		if len(s.UNHCRIndex) > 0 {
-			or = append(or, "(cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg)+")")
-		}
-		if len(s.NameTokens) > 0 {
-			ps := make([]string, len(s.NameTokens))
-			for i, tok := range s.NameTokens {
-				ps[i] = arg(tok)
-			}
-			or = append(or, "(cases.id IN (SELECT case_id FROM member_name_tokens WHERE token_bidx IN ("+strings.Join(ps, ", ")+
-				") GROUP BY member_id, case_id HAVING count(*) = "+arg(len(s.NameTokens))+") AND "+store.ReachSQL(s.NameReach, arg)+")")
-		}
-		if len(or) == 0 {
-			or = append(or, "1=0")
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
-	}
 	if f.Country != "" {
 		where = append(where, t.d.jsonHas("nationality_countries", arg(f.Country)))
 	}
@@ -910,15 +920,15 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) string {
 	case store.FlagFalse:
 		where = append(where, "queue_open = FALSE")
 	}
-	return strings.Join(where, " AND ")
+	return from, strings.Join(where, " AND ")
 }
 
 // CountCases counts the cases f selects.
 func (t *Tx) CountCases(ctx context.Context, f store.CaseFilter) (int, error) {
 	var args []any
-	w := t.caseWhere(f, &args)
+	from, w := t.caseWhere(f, &args)
 	var n int
-	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM cases WHERE `+w, args...).Scan(&n); err != nil {
+	if err := t.q.QueryRow(ctx, `SELECT count(*) FROM `+from+` WHERE `+w, args...).Scan(&n); err != nil {
 		return 0, t.mapErr("CountCases", err)
 	}
 	return n, nil
@@ -966,13 +976,13 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	w := t.caseWhere(f, &args)
+	from, w := t.caseWhere(f, &args)
 	var total int
-	count := `SELECT count(*) FROM cases WHERE ` + w
+	count := `SELECT count(*) FROM ` + from + ` WHERE ` + w
 	if f.CountUpTo > 0 {
 		// The matching cases up to one more than the bound: the count
 		// stops there.
-		count = `SELECT count(*) FROM (SELECT 1 FROM cases WHERE ` + w + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
+		count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + w + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
 	}
 	if err := t.q.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, t.mapErr(op, err)
@@ -1049,7 +1059,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		}
 		w += " AND (" + strings.Join(exprs, ", ") + ")" + after + "(" + strings.Join(vals, ", ") + ")"
 	}
-	page := `SELECT ` + caseListColumns + ` FROM cases WHERE ` + w + `
+	page := `SELECT ` + caseListColumns + ` FROM ` + from + ` WHERE ` + w + `
 		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
