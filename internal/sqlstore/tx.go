@@ -835,12 +835,15 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg))
 		}
 		if len(s.NameTokens) > 0 {
-			ps := make([]string, len(s.NameTokens))
-			for i, tok := range s.NameTokens {
-				ps[i] = arg(tok)
+			// A member with every word: the postings of the rarest word
+			// (s.NameTokens[0], as the caller orders them), each checked
+			// for the others by the table's key.
+			q := "SELECT t0.case_id FROM member_name_tokens t0 WHERE t0.token_bidx = " + arg(s.NameTokens[0])
+			for i, tok := range s.NameTokens[1:] {
+				ti := "t" + strconv.Itoa(i+1)
+				q += " AND EXISTS (SELECT 1 FROM member_name_tokens " + ti + " WHERE " + ti + ".member_id = t0.member_id AND " + ti + ".token_bidx = " + arg(tok) + ")"
 			}
-			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN (SELECT case_id FROM member_name_tokens WHERE token_bidx IN ("+
-				strings.Join(ps, ", ")+") GROUP BY member_id, case_id HAVING count(*) = "+arg(len(s.NameTokens))+") AND "+store.ReachSQL(s.NameReach, arg))
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN ("+q+") AND "+store.ReachSQL(s.NameReach, arg))
 		}
 		if len(ways) == 0 {
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE 1=0")
@@ -925,6 +928,10 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 
 // CountCases counts the cases f selects.
 func (t *Tx) CountCases(ctx context.Context, f store.CaseFilter) (int, error) {
+	f, err := t.rarestFirst(ctx, f)
+	if err != nil {
+		return 0, err
+	}
 	var args []any
 	from, w := t.caseWhere(f, &args)
 	var n int
@@ -965,6 +972,46 @@ func (t *Tx) CountCheckRequests(ctx context.Context, f store.CheckRequestCount) 
 	return n, nil
 }
 
+// rarestFirst returns f with its search's name tokens, each once, the word
+// with the fewest postings first (each counted up to 1,000 in the word's
+// index): where a name search starts.
+func (t *Tx) rarestFirst(ctx context.Context, f store.CaseFilter) (store.CaseFilter, error) {
+	if f.Search == nil || len(f.Search.NameTokens) < 2 {
+		return f, nil
+	}
+	s := *f.Search
+	var err error
+	if s.NameTokens, err = t.orderNameTokens(ctx, s.NameTokens); err != nil {
+		return f, err
+	}
+	f.Search = &s
+	return f, nil
+}
+
+func (t *Tx) orderNameTokens(ctx context.Context, tokens [][]byte) ([][]byte, error) {
+	type posting struct {
+		tok []byte
+		n   int
+	}
+	ps := make([]posting, 0, len(tokens))
+	for _, tok := range tokens {
+		if slices.ContainsFunc(ps, func(p posting) bool { return string(p.tok) == string(tok) }) {
+			continue
+		}
+		var n int
+		if err := t.q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM member_name_tokens WHERE token_bidx = $1 LIMIT 1000) AS p`, tok).Scan(&n); err != nil {
+			return nil, t.mapErr("FindCases", err)
+		}
+		ps = append(ps, posting{tok, n})
+	}
+	slices.SortStableFunc(ps, func(a, b posting) int { return a.n - b.n })
+	out := make([][]byte, len(ps))
+	for i, p := range ps {
+		out[i] = p.tok
+	}
+	return out, nil
+}
+
 // FindCases returns a page of matching cases ordered for a work queue:
 // emergency first, then urgent, then normal, then by the stage's deadline,
 // cases without one last (all this for the ranked cases alone: a deadline
@@ -975,6 +1022,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
+	}
+	f, err := t.rarestFirst(ctx, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	from, w := t.caseWhere(f, &args)
 	var total int
