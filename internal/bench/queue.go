@@ -318,23 +318,14 @@ func pagesOf(ctx context.Context, a *app.App, t *target, who *actors, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	// The bare name lookup starts from the rarest word, as the store's
-	// does (its choice is made here once, untimed).
-	postings := map[string]int{}
-	for _, tok := range tokens {
-		var n int
-		if err := t.raw.QueryRowContext(ctx, `SELECT count(*) FROM member_name_tokens WHERE token_bidx = $1`, tok).Scan(&n); err != nil {
-			return nil, err
-		}
-		postings[string(tok)] = n
+	// The bare name lookup: the members of each word, intersected, as
+	// the store's.
+	each := make([]string, len(tokens))
+	args := make([]any, len(tokens))
+	for i, tok := range tokens {
+		each[i], args[i] = fmt.Sprintf(`SELECT member_id FROM member_name_tokens WHERE token_bidx = $%d`, i+1), tok
 	}
-	slices.SortStableFunc(tokens, func(a, b []byte) int { return postings[string(a)] - postings[string(b)] })
-	byName := `SELECT t0.case_id AS found_id FROM member_name_tokens t0 WHERE t0.token_bidx = $1`
-	args := []any{tokens[0]}
-	for i, tok := range tokens[1:] {
-		args = append(args, tok)
-		byName += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM member_name_tokens t%d WHERE t%d.member_id = t0.member_id AND t%d.token_bidx = $%d)`, i+1, i+1, i+1, i+2)
-	}
+	byName := `SELECT t.case_id AS found_id FROM member_name_tokens t WHERE t.token_bidx = $1 AND t.member_id IN (` + strings.Join(each, ` INTERSECT `) + `)`
 	search := func(q string) func(context.Context) (int, error) {
 		return func(ctx context.Context) (int, error) {
 			p, err := a.Cases.FindCasePage(ctx, who.visa, app.CaseFilter{Search: q, Limit: listPage})

@@ -835,13 +835,18 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg))
 		}
 		if len(s.NameTokens) > 0 {
-			// A member with every word: the postings of the rarest word
-			// (s.NameTokens[0], as the caller orders them), each checked
-			// for the others by the table's key.
-			q := "SELECT t0.case_id FROM member_name_tokens t0 WHERE t0.token_bidx = " + arg(s.NameTokens[0])
-			for i, tok := range s.NameTokens[1:] {
-				ti := "t" + strconv.Itoa(i+1)
-				q += " AND EXISTS (SELECT 1 FROM member_name_tokens " + ti + " WHERE " + ti + ".member_id = t0.member_id AND " + ti + ".token_bidx = " + arg(tok) + ")"
+			// A member with every word: the members of each word's
+			// postings, intersected (each read in order from the word's
+			// index, merged), then their cases.
+			first := arg(s.NameTokens[0])
+			q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + first
+			if len(s.NameTokens) > 1 {
+				each := make([]string, len(s.NameTokens))
+				each[0] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + first
+				for i, tok := range s.NameTokens[1:] {
+					each[i+1] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + arg(tok)
+				}
+				q += " AND t.member_id IN (" + strings.Join(each, " INTERSECT ") + ")"
 			}
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN ("+q+") AND "+store.ReachSQL(s.NameReach, arg))
 		}
@@ -928,10 +933,6 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 
 // CountCases counts the cases f selects.
 func (t *Tx) CountCases(ctx context.Context, f store.CaseFilter) (int, error) {
-	f, err := t.rarestFirst(ctx, f)
-	if err != nil {
-		return 0, err
-	}
 	var args []any
 	from, w := t.caseWhere(f, &args)
 	var n int
@@ -972,46 +973,6 @@ func (t *Tx) CountCheckRequests(ctx context.Context, f store.CheckRequestCount) 
 	return n, nil
 }
 
-// rarestFirst returns f with its search's name tokens, each once, the word
-// with the fewest postings first (each counted up to 1,000 in the word's
-// index): where a name search starts.
-func (t *Tx) rarestFirst(ctx context.Context, f store.CaseFilter) (store.CaseFilter, error) {
-	if f.Search == nil || len(f.Search.NameTokens) < 2 {
-		return f, nil
-	}
-	s := *f.Search
-	var err error
-	if s.NameTokens, err = t.orderNameTokens(ctx, s.NameTokens); err != nil {
-		return f, err
-	}
-	f.Search = &s
-	return f, nil
-}
-
-func (t *Tx) orderNameTokens(ctx context.Context, tokens [][]byte) ([][]byte, error) {
-	type posting struct {
-		tok []byte
-		n   int
-	}
-	ps := make([]posting, 0, len(tokens))
-	for _, tok := range tokens {
-		if slices.ContainsFunc(ps, func(p posting) bool { return string(p.tok) == string(tok) }) {
-			continue
-		}
-		var n int
-		if err := t.q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM member_name_tokens WHERE token_bidx = $1 LIMIT 1000) AS p`, tok).Scan(&n); err != nil {
-			return nil, t.mapErr("FindCases", err)
-		}
-		ps = append(ps, posting{tok, n})
-	}
-	slices.SortStableFunc(ps, func(a, b posting) int { return a.n - b.n })
-	out := make([][]byte, len(ps))
-	for i, p := range ps {
-		out[i] = p.tok
-	}
-	return out, nil
-}
-
 // FindCases returns a page of matching cases ordered for a work queue:
 // emergency first, then urgent, then normal, then by the stage's deadline,
 // cases without one last (all this for the ranked cases alone: a deadline
@@ -1023,21 +984,10 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	f, err := t.rarestFirst(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
 	from, w := t.caseWhere(f, &args)
-	var total int
-	count := `SELECT count(*) FROM ` + from + ` WHERE ` + w
-	if f.CountUpTo > 0 {
-		// The matching cases up to one more than the bound: the count
-		// stops there.
-		count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + w + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
-	}
-	if err := t.q.QueryRow(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, t.mapErr(op, err)
-	}
+	// The count takes the condition's arguments alone: the page's come
+	// after them.
+	countArgs, countWhere := len(args), w
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -1117,7 +1067,26 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		return nil, 0, t.mapErr(op, err)
 	}
 	cs, err := collect(t, rows, op, scanCase)
-	return cs, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	// A first page that holds every match counts them; otherwise count,
+	// up to the bound: the matching cases up to one more than it.
+	if f.After == nil && f.Offset == 0 && len(cs) < limit {
+		if f.CountUpTo > 0 && len(cs) > f.CountUpTo {
+			return cs, f.CountUpTo + 1, nil
+		}
+		return cs, len(cs), nil
+	}
+	var total int
+	count := `SELECT count(*) FROM ` + from + ` WHERE ` + countWhere
+	if f.CountUpTo > 0 {
+		count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + countWhere + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
+	}
+	if err := t.q.QueryRow(ctx, count, args[:countArgs]...).Scan(&total); err != nil {
+		return nil, 0, t.mapErr(op, err)
+	}
+	return cs, total, nil
 }
 
 // caseListColumns are caseColumns for a list: the sealed accounts a list

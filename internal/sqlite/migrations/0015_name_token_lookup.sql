@@ -1,5 +1,5 @@
--- A name search starts from its rarest word: the index of a word's
--- postings holds the member and the case, so that counting them and
--- reading them never visits the table.
+-- A name search intersects the members of each of its words: the index of
+-- a word's postings holds the member, in order, and the case, so that the
+-- intersection merges ordered index ranges and never visits the table.
 DROP INDEX member_name_tokens_token;
 CREATE INDEX member_name_tokens_token ON member_name_tokens(token_bidx, member_id, case_id);
