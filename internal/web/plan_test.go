@@ -217,6 +217,11 @@ func TestSafetyConcernsOnThePages(t *testing.T) {
 		if !strings.Contains(body, string(calm.ID)) {
 			t.Fatalf("%s: the whole list lacks a case", kind)
 		}
+		// The settlement organisation, which has no filter form, is
+		// offered the safety concerns alone from its list.
+		if kind == haven.OrgSettlementOrganisation && !strings.Contains(body, `<a href="/cases?safety=yes">`) {
+			t.Fatalf("the settlement organisation's list offers no way to the safety concerns:\n%s", body)
+		}
 		if r, _ := b.get("/cases?safety=maybe"); r.StatusCode != http.StatusBadRequest {
 			t.Fatalf("%s: a bad safety value: %d", kind, r.StatusCode)
 		}
