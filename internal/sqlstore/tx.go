@@ -1121,9 +1121,10 @@ func (t *Tx) FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.
 	if len(caseIDs) == 0 {
 		return out, nil
 	}
-	in, args := t.d.in("case_id", 2, idStrings(caseIDs))
-	rows, err := t.q.Query(ctx, `SELECT `+principalColumns+` FROM members WHERE relationship = $1 AND `+in,
-		append([]any{haven.RelPrincipal}, args...)...)
+	in, args := t.d.in("case_id", 1, idStrings(caseIDs))
+	// The relationship is written out, not an argument, so that both
+	// engines take the partial index of principals (members_principal).
+	rows, err := t.q.Query(ctx, `SELECT `+principalColumns+` FROM members WHERE relationship = '`+string(haven.RelPrincipal)+`' AND `+in, args...)
 	if err != nil {
 		return nil, t.mapErr(op, err)
 	}
