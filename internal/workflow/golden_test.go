@@ -77,7 +77,7 @@ func TestGoldenLines(t *testing.T) {
 		"\non_hold × resume → (previous) [resume_state]\n",
 		"\nadmissible × record_check → admissibility_in_progress [check_on_case] otherwise\n",
 		"\nunder_review × decline → declined [reason]\n",
-		"\ncase: 64 edges\n",
+		"\ncase: 65 edges\n",
 		"\nnomination: 6 edges\n",
 	} {
 		if !strings.Contains(g, want) {
