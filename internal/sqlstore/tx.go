@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -1470,6 +1471,28 @@ func (t *Tx) FindAuditByActor(ctx context.Context, actor haven.ID, from, to time
 		return nil, t.mapErr("FindAuditByActor", err)
 	}
 	return collect(t, rows, "FindAuditByActor", scanAudit)
+}
+
+// FindCaseAudit returns a case's allowed events of f.Actions, latest first,
+// from the index on (case_id, seq).
+func (t *Tx) FindCaseAudit(ctx context.Context, f store.CaseAuditFilter) ([]*haven.AuditEvent, error) {
+	if len(f.Actions) == 0 || f.Limit <= 0 {
+		return nil, nil
+	}
+	in, args := t.d.in("action", 2, f.Actions)
+	args = append([]any{f.CaseID}, args...)
+	before := f.Before
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	n := len(args)
+	q := `SELECT ` + auditColumns + ` FROM audit_outbox WHERE case_id = $1 AND ` + in +
+		fmt.Sprintf(` AND decision = 'allow' AND seq < $%d ORDER BY seq DESC LIMIT $%d`, n+1, n+2)
+	rows, err := t.q.Query(ctx, q, append(args, before, f.Limit)...)
+	if err != nil {
+		return nil, t.mapErr("FindCaseAudit", err)
+	}
+	return collect(t, rows, "FindCaseAudit", scanAudit)
 }
 
 // PutAuditHashes stores hashes at indexes from, from+1, ...

@@ -222,6 +222,10 @@ type Tx interface {
 	FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error)
 	// FindAuditByActor returns the events of one actor in [from, to), in order.
 	FindAuditByActor(ctx context.Context, actor haven.ID, from, to time.Time) ([]*haven.AuditEvent, error)
+	// FindCaseAudit returns the acts done on one case (events allowed, of
+	// the case, with one of f.Actions), latest first: up to f.Limit with
+	// Seq below f.Before (any Seq when f.Before is 0). No actions, none.
+	FindCaseAudit(ctx context.Context, f CaseAuditFilter) ([]*haven.AuditEvent, error)
 	// PutAuditHashes stores the Merkle tree's stored hashes from index on.
 	PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error
 	// ReadAuditHashes returns the stored hashes at indexes, in that order;
@@ -1048,4 +1052,12 @@ func (s *Sealed) Scan(src any) error {
 		return fmt.Errorf("store: cannot scan %T into Sealed", src)
 	}
 	return nil
+}
+
+// CaseAuditFilter selects the acts of a case's timeline.
+type CaseAuditFilter struct {
+	CaseID  haven.ID
+	Actions []string
+	Before  int64
+	Limit   int
 }
