@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/app"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/testdb"
 	"github.com/havenhrd/haven/internal/workflow"
@@ -164,6 +165,133 @@ func TestAnswerInfoRequest(t *testing.T) {
 		c = m(e.app.Cases.AnswerInfoRequest(e.ctx, e.unhcr, c.ID, "The appeal was dismissed in May."))
 		if c.Turn != haven.PartyVisaOffice || len(c.Notes) != 4 {
 			t.Fatalf("second request answered: turn %s, %d notes", c.Turn, len(c.Notes))
+		}
+	})
+}
+
+// acts names the entries of a timeline, "act[from>to]@org" each.
+func acts(tl *haven.Timeline) []string {
+	var out []string
+	for _, en := range tl.Entries {
+		s := en.Act
+		if en.From != "" {
+			s += "[" + string(en.From) + ">" + string(en.To) + "]"
+		}
+		out = append(out, s+"@"+string(en.OrgID))
+	}
+	return out
+}
+
+// TestCaseTimeline: the acts on a case in the order done, each with its
+// organisation, within the reader's view: the visa office sees every act,
+// the referrer the acts its view shows (no check, assignment or
+// assessment), and a settlement organisation, a screening partner or
+// another referrer no timeline; reads and refused acts are no acts.
+func TestCaseTimeline(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		visa, unhcr := string(e.orgs[haven.OrgVisaOffice].ID), string(e.orgs[haven.OrgReferralPartner].ID)
+		medical, screening := string(e.orgs[haven.OrgMedicalPartner].ID), string(e.orgs[haven.OrgScreeningPartner].ID)
+		c := e.refer(t, referral("Timeline", 1, haven.PriorityUrgent))
+		c = m(e.app.Cases.RequestInfo(e.ctx, e.visa, c.ID, "Which court?"))
+		_, err := e.app.Cases.OpenFile(e.ctx, e.visa, c.ID) // refused: not an act
+		wantCode(t, err, haven.ECONFLICT)
+		c = m(e.app.Cases.AnswerInfoRequest(e.ctx, e.unhcr, c.ID, "The Revolutionary Court."))
+		c = m(e.app.Cases.Resume(e.ctx, e.visa, c.ID))
+		c = e.admissible(t, c)
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		c = m(e.app.Cases.AssignSettlement(e.ctx, e.visa, c.ID, e.orgs[haven.OrgSettlementOrganisation].ID))
+		status := []string{
+			"case.refer@" + unhcr,
+			"case.request_info[referred>info_requested]@" + visa,
+			"case.answer_info[info_requested>info_requested]@" + unhcr,
+			"case.resume[info_requested>referred]@" + visa,
+			"case.open_file[referred>file_created]@" + visa,
+			"case.start_eligibility[file_created>eligibility_review]@" + visa,
+			"case.find_eligible[eligibility_review>eligible]@" + visa,
+			"case.start_admissibility[eligible>admissibility_in_progress]@" + visa,
+		}
+		checks := []string{"case.assign_checks@" + visa, "case.assign_checks@" + visa}
+		for range c.Travellers() {
+			checks = append(checks, "case.record_check[admissibility_in_progress>admissibility_in_progress]@"+medical,
+				"case.record_check[admissibility_in_progress>admissibility_in_progress]@"+screening,
+				"case.record_check[admissibility_in_progress>admissibility_in_progress]@"+screening)
+		}
+		end := []string{"case.confirm_admissible[admissibility_in_progress>admissible]@" + visa,
+			"case.approve[admissible>approved]@" + visa, "case.assign_settlement@" + visa}
+		wantVisa := slices.Concat(status, checks, end)
+		wantReferrer := slices.Concat(status, end)
+
+		for name, tc := range map[string]struct {
+			actor haven.Actor
+			want  []string
+		}{"visa office": {e.visa, wantVisa}, "referrer": {e.unhcr, wantReferrer}} {
+			got := m(e.app.Cases.FindCaseByID(e.ctx, tc.actor, c.ID))
+			if got.Timeline == nil || !slices.Equal(acts(got.Timeline), tc.want) || got.Timeline.Earlier != 0 {
+				t.Errorf("%s: timeline\n%s\nwant\n%s", name, strings.Join(acts(got.Timeline), "\n"), strings.Join(tc.want, "\n"))
+				continue
+			}
+			tl := must[*haven.Timeline](t)(e.app.Cases.FindCaseTimeline(e.ctx, tc.actor, c.ID, 0))
+			if !slices.Equal(acts(tl), tc.want) {
+				t.Errorf("%s: FindCaseTimeline differs from the read's: %v", name, acts(tl))
+			}
+			for i := 1; i < len(got.Timeline.Entries); i++ {
+				if a, b := got.Timeline.Entries[i-1], got.Timeline.Entries[i]; a.Seq >= b.Seq || b.At.Before(a.At) {
+					t.Errorf("%s: entries out of order: %+v, %+v", name, a, b)
+				}
+			}
+		}
+		// The settlement organisation reads the case, not its timeline;
+		// the others do not reach the case at all.
+		if got := m(e.app.Cases.FindCaseByID(e.ctx, e.settlement, c.ID)); got.Timeline != nil {
+			t.Errorf("the settlement organisation got a timeline: %v", acts(got.Timeline))
+		}
+		_, err = e.app.Cases.FindCaseTimeline(e.ctx, e.settlement, c.ID, 0)
+		wantCode(t, err, haven.EFORBIDDEN)
+		other := e.otherReferrer(t)
+		_, err = e.app.Cases.FindCaseTimeline(e.ctx, other, c.ID, 0)
+		wantCode(t, err, haven.ENOTFOUND)
+		_, missing := e.app.Cases.FindCaseTimeline(e.ctx, other, "case_nosuch", 0)
+		if err.Error() != missing.Error() {
+			t.Errorf("another referrer: %v; a missing case: %v", err, missing)
+		}
+		_, err = e.app.Cases.FindCaseTimeline(e.ctx, e.visa, c.ID, -1)
+		wantCode(t, err, haven.EINVALID)
+	})
+}
+
+// TestCaseTimelinePages: a long timeline comes a page at a time, latest
+// first, each page oldest act first; walking back by Earlier gives every
+// act once, in order.
+func TestCaseTimelinePages(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		c := e.refer(t, referral("Pages", 1, haven.PriorityNormal))
+		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
+		for range 15 {
+			c = m(e.app.Cases.Hold(e.ctx, e.visa, c.ID, "Waiting for the embassy."))
+			c = m(e.app.Cases.Resume(e.ctx, e.visa, c.ID))
+		}
+		const total = 2 + 30
+		first := m(e.app.Cases.FindCaseByID(e.ctx, e.unhcr, c.ID)).Timeline
+		if len(first.Entries) != haven.TimelinePage || first.Earlier == 0 || first.Entries[len(first.Entries)-1].Act != "case.resume" {
+			t.Fatalf("latest page: %d acts, earlier %d", len(first.Entries), first.Earlier)
+		}
+		var all []*haven.TimelineEntry
+		for tl := first; ; {
+			all = append(slices.Clone(tl.Entries), all...)
+			if tl.Earlier == 0 {
+				break
+			}
+			tl = must[*haven.Timeline](t)(e.app.Cases.FindCaseTimeline(e.ctx, e.unhcr, c.ID, tl.Earlier))
+		}
+		if len(all) != total || all[0].Act != "case.refer" || all[1].Act != "case.open_file" {
+			t.Fatalf("%d acts in all, want %d, from %v", len(all), total, all[0])
+		}
+		for i := 1; i < len(all); i++ {
+			if all[i-1].Seq >= all[i].Seq {
+				t.Fatalf("act %d out of order", i)
+			}
 		}
 	})
 }
