@@ -6,9 +6,7 @@ import "time"
 // done, when, and by which organisation, from the audit log. It holds no
 // text of the case: the log keeps IDs and states only.
 type TimelineEntry struct {
-	// Seq is the act's place in the audit log; later acts have larger.
-	Seq int64
-	At  time.Time
+	At time.Time
 	// Act is the audit action, one of TimelineActs.
 	Act   string
 	OrgID ID
@@ -20,9 +18,12 @@ type TimelineEntry struct {
 // Timeline is one page of a case's timeline, oldest act first.
 type Timeline struct {
 	Entries []*TimelineEntry
-	// Earlier is the cursor of the page before this one (the Seq of its
-	// first act, for FindCaseTimeline's before); 0 when there is none.
-	Earlier int64
+	// Earlier counts the acts before this page's first, of those the
+	// reader sees: the before of the page ahead of it (FindCaseTimeline);
+	// 0 when this page starts at the first act. It counts the reader's
+	// own timeline only, never the audit log's events, which would tell
+	// how much is done on other cases.
+	Earlier int
 }
 
 // TimelinePage is the number of acts a page of a timeline holds.

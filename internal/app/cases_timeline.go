@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"slices"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/policy"
@@ -74,20 +73,30 @@ func timelineActs(v policy.View) []string {
 	return out
 }
 
-// timeline reads the page of row's timeline in view v before the act
-// before (the latest page when 0): haven.TimelinePage acts, oldest first.
-func (a *Cases) timeline(ctx context.Context, tx store.Tx, row *store.CaseRow, v policy.View, before int64) (*haven.Timeline, error) {
-	es, err := tx.FindCaseAudit(ctx, store.CaseAuditFilter{CaseID: row.ID, Actions: timelineActs(v), Before: before, Limit: haven.TimelinePage + 1})
+// timeline reads the page of row's timeline in view v that ends before
+// the act at position before among those v shows (the latest page when
+// before is 0 or past the last act): haven.TimelinePage acts at most,
+// oldest first. Pages are positions in the reader's own acts, not audit
+// sequence numbers: those count every event of every case.
+func (a *Cases) timeline(ctx context.Context, tx store.Tx, row *store.CaseRow, v policy.View, before int) (*haven.Timeline, error) {
+	f := store.CaseAuditFilter{CaseID: row.ID, Actions: timelineActs(v)}
+	n, err := tx.CountCaseAudit(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	out := &haven.Timeline{Entries: []*haven.TimelineEntry{}}
-	if len(es) > haven.TimelinePage {
-		es = es[:haven.TimelinePage]
-		out.Earlier = es[len(es)-1].Seq
+	end := n
+	if before > 0 && before < n {
+		end = before
 	}
-	for _, e := range slices.Backward(es) {
-		en := &haven.TimelineEntry{Seq: e.Seq, At: e.At, Act: e.Action, OrgID: e.ActorOrgID}
+	f.Offset = max(end-haven.TimelinePage, 0)
+	f.Limit = end - f.Offset
+	es, err := tx.FindCaseAudit(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := &haven.Timeline{Entries: []*haven.TimelineEntry{}, Earlier: f.Offset}
+	for _, e := range es {
+		en := &haven.TimelineEntry{At: e.At, Act: e.Action, OrgID: e.ActorOrgID}
 		// States only, and only the states of a workflow event: the rest
 		// of the detail (IDs) is not shown.
 		var d struct {
@@ -102,10 +111,11 @@ func (a *Cases) timeline(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 	return out, nil
 }
 
-// FindCaseTimeline returns the page of the timeline of the case id before
-// the act before (the latest page when before is 0; a page's Earlier is
-// the before of the page ahead of it): the acts on the case, from the
-// audit log, oldest first, each only where the actor's view shows what it
+// FindCaseTimeline returns the page of the timeline of the case id that
+// ends before the act at position before (counting from 0 the acts the
+// actor sees; the latest page when before is 0; a page's Earlier is the
+// before of the page ahead of it): the acts on the case, from the audit
+// log, oldest first, each only where the actor's view shows what it
 // tells, with when it was done, by which organisation and, for a workflow
 // event, between which states. It writes nothing: the log holds IDs and
 // states only, no text of the case.
@@ -114,7 +124,7 @@ func (a *Cases) timeline(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 // it, alike; EFORBIDDEN when the actor reads the case but its view has no
 // timeline (case.view.timeline); EINVALID (field "before") for a negative
 // before.
-func (a *Cases) FindCaseTimeline(ctx context.Context, actor haven.Actor, id haven.ID, before int64) (*haven.Timeline, error) {
+func (a *Cases) FindCaseTimeline(ctx context.Context, actor haven.Actor, id haven.ID, before int) (*haven.Timeline, error) {
 	const op = "app.FindCaseTimeline"
 	if before < 0 {
 		return nil, (&haven.Problems{{Field: "before", Message: "this is not a place in the timeline; start again from the latest acts"}}).Err(op)

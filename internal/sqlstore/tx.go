@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -1473,26 +1472,37 @@ func (t *Tx) FindAuditByActor(ctx context.Context, actor haven.ID, from, to time
 	return collect(t, rows, "FindAuditByActor", scanAudit)
 }
 
-// FindCaseAudit returns a case's allowed events of f.Actions, latest first,
-// from the index on (case_id, seq).
+// FindCaseAudit returns a page of a case's allowed events of f.Actions,
+// in order, from the index on (case_id, seq).
 func (t *Tx) FindCaseAudit(ctx context.Context, f store.CaseAuditFilter) ([]*haven.AuditEvent, error) {
 	if len(f.Actions) == 0 || f.Limit <= 0 {
 		return nil, nil
 	}
-	in, args := t.d.in("action", 2, f.Actions)
-	args = append([]any{f.CaseID}, args...)
-	before := f.Before
-	if before <= 0 {
-		before = math.MaxInt64
-	}
+	where, args := t.caseAuditWhere(f)
 	n := len(args)
-	q := `SELECT ` + auditColumns + ` FROM audit_outbox WHERE case_id = $1 AND ` + in +
-		fmt.Sprintf(` AND decision = 'allow' AND seq < $%d ORDER BY seq DESC LIMIT $%d`, n+1, n+2)
-	rows, err := t.q.Query(ctx, q, append(args, before, f.Limit)...)
+	rows, err := t.q.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE `+where+
+		fmt.Sprintf(` ORDER BY seq LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, f.Limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, t.mapErr("FindCaseAudit", err)
 	}
 	return collect(t, rows, "FindCaseAudit", scanAudit)
+}
+
+// CountCaseAudit counts a case's allowed events of f.Actions.
+func (t *Tx) CountCaseAudit(ctx context.Context, f store.CaseAuditFilter) (int, error) {
+	if len(f.Actions) == 0 {
+		return 0, nil
+	}
+	where, args := t.caseAuditWhere(f)
+	var n int
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM audit_outbox WHERE `+where, args...).Scan(&n)
+	return n, t.mapErr("CountCaseAudit", err)
+}
+
+// caseAuditWhere is the condition of a case's acts, and its arguments.
+func (t *Tx) caseAuditWhere(f store.CaseAuditFilter) (string, []any) {
+	in, args := t.d.in("action", 2, f.Actions)
+	return `case_id = $1 AND decision = 'allow' AND ` + in, append([]any{f.CaseID}, args...)
 }
 
 // PutAuditHashes stores hashes at indexes from, from+1, ...

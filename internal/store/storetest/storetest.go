@@ -1254,8 +1254,9 @@ func testAuditTree(t *testing.T, s store.Store) {
 	})
 }
 
-// testCaseAudit: a case's acts come latest first, only the case's, only
-// those allowed, only of the actions asked, a page below the cursor.
+// testCaseAudit: a case's acts come in order, only the case's, only those
+// allowed, only of the actions asked, a page from an offset; the count is
+// of them all.
 func testCaseAudit(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	events := []*haven.AuditEvent{
@@ -1285,10 +1286,10 @@ func testCaseAudit(t *testing.T, s store.Store) {
 			f    store.CaseAuditFilter
 			want []int64
 		}{
-			{"every act", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 10}, []int64{7, 6, 5, 1}},
-			{"a page", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 2}, []int64{7, 6}},
-			{"the page before", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Before: 6, Limit: 2}, []int64{5, 1}},
-			{"some actions", store.CaseAuditFilter{CaseID: "case_a", Actions: []string{"case.refer", "case.read"}, Limit: 10}, []int64{3, 1}},
+			{"every act", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 10}, []int64{1, 5, 6, 7}},
+			{"a page", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Offset: 2, Limit: 10}, []int64{6, 7}},
+			{"the page before", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 2}, []int64{1, 5}},
+			{"some actions", store.CaseAuditFilter{CaseID: "case_a", Actions: []string{"case.refer", "case.read"}, Limit: 10}, []int64{1, 3}},
 			{"no actions", store.CaseAuditFilter{CaseID: "case_a", Limit: 10}, nil},
 			{"another case", store.CaseAuditFilter{CaseID: "case_b", Actions: acts, Limit: 10}, []int64{2}},
 			{"no such case", store.CaseAuditFilter{CaseID: "case_x", Actions: acts, Limit: 10}, nil},
@@ -1299,6 +1300,15 @@ func testCaseAudit(t *testing.T, s store.Store) {
 			}
 			if got := seqs(es); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: seqs %v, want %v", tc.name, got, tc.want)
+			}
+			f := tc.f
+			f.Offset, f.Limit = 0, 0
+			n, err := tx.CountCaseAudit(ctx, f)
+			if err != nil {
+				return err
+			}
+			if full := tc.f; full.Offset == 0 && full.Limit >= 10 && n != len(tc.want) {
+				t.Errorf("%s: count %d, want %d", tc.name, n, len(tc.want))
 			}
 		}
 		return nil
