@@ -84,7 +84,7 @@ func TestAnswerInfoRequest(t *testing.T) {
 		c = m(e.app.Cases.AnswerInfoRequest(e.ctx, e.unhcr, c.ID, "  "+answer+"\n"))
 		answered := e.clock.Now()
 		if c.State != haven.StateInfoRequested || c.ResumeState != haven.StateFileCreated || c.Turn != haven.PartyVisaOffice ||
-			c.Next != haven.NextResume || c.Offer.Can(haven.EventAnswerInfo) || !c.WaitingSince.Equal(asked) {
+			c.Next != haven.NextResume || c.Offer.Can(haven.EventAnswerInfo) || !c.WaitingSince.Equal(answered) {
 			t.Fatalf("after the answer: state %s (resume %s), turn %s, next %s, waiting since %v, offer %+v",
 				c.State, c.ResumeState, c.Turn, c.Next, c.WaitingSince, c.Offer)
 		}

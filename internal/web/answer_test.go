@@ -49,10 +49,12 @@ func TestAnswerInfoRequestPages(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		t.Run(lang, func(t *testing.T) {
 			words := map[string]map[string]string{
-				"en": {"answer": "Answer this request", "error": "Error: ", "sent": "Your answer is sent.", "asked": "Asked by ",
+				"en": {"answer": "Answer this request", "error": "Error: ", "empty": "Write your answer to the request", "long": "Your answer is too long",
+					"twice": "This request is already answered", "sent": "Your answer is sent.", "asked": "Asked by ",
 					"answered": "Answered by ", "resume": "Resume the case", "withdraw": "Withdraw this case", "unanswered": "Not answered yet.",
 					"act": "Request for information answered", "timeline": "Timeline"},
-				"fr": {"answer": "Répondre à cette demande", "error": "Erreur : ", "sent": "Votre réponse est envoyée.", "asked": "Demandé par ",
+				"fr": {"answer": "Répondre à cette demande", "error": "Erreur : ", "empty": "Écrivez votre réponse à la demande", "long": "Votre réponse est trop longue",
+					"twice": "Cette demande a déjà une réponse", "sent": "Votre réponse est envoyée.", "asked": "Demandé par ",
 					"answered": "Répondu par ", "resume": "Reprendre le dossier", "withdraw": "Retirer ce dossier", "unanswered": "Pas encore de réponse.",
 					"act": "Réponse à la demande de renseignements", "timeline": "Historique"},
 			}[lang]
@@ -82,7 +84,11 @@ func TestAnswerInfoRequestPages(t *testing.T) {
 			long := strings.Repeat("x", 20001)
 			for _, typed := range []string{"  ", long} {
 				r, body := ref.fill(path+"/answer", url.Values{"answer": {typed}}, "")
-				if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), words["error"]) ||
+				say := words["empty"]
+				if typed == long {
+					say = words["long"]
+				}
+				if r.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), words["error"]) || !strings.Contains(text(body), say) ||
 					!slices.Contains(errorLinks(body), "answer") || !strings.Contains(body, `id="answer-error"`) ||
 					(typed == long && !strings.Contains(body, long)) {
 					t.Fatalf("answer %d characters: %d %q %v", len(typed), r.StatusCode, title(body), errorLinks(body))
@@ -111,7 +117,7 @@ func TestAnswerInfoRequestPages(t *testing.T) {
 			}
 			// Sent once: posting again is refused, and says why.
 			r, body = ref.post(path+"/answer", url.Values{"answer": {"Again."}})
-			if r.StatusCode != http.StatusConflict || len(must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)).Notes) != 2 {
+			if r.StatusCode != http.StatusConflict || !strings.Contains(text(body), words["twice"]) || len(must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)).Notes) != 2 {
 				t.Fatalf("a second answer: %d\n%s", r.StatusCode, text(body))
 			}
 

@@ -9,10 +9,18 @@ import "github.com/havenhrd/haven"
 func init() {
 	addMessages(requestMessagesEN, requestMessagesFR)
 	enumPrefixes["timeline"] = haven.TimelineActs
+	// The workflow's words for a bad or second answer (workflow.MaxAnswer).
+	knownMessages["write your answer to the request"] = "err.answer_required"
+	knownMessages["use at most 20000 characters"] = "err.answer_too_long"
+	knownMessages["this request for information is already answered; the visa office resumes the case"] = "err.answer_twice"
 }
 
 var requestMessagesEN = map[string]string{
 	"event.answer_info": "Answer to a request for information",
+
+	"err.answer_required": "Write your answer to the request",
+	"err.answer_too_long": "Your answer is too long: use at most 20,000 characters",
+	"err.answer_twice":    "This request is already answered; the visa office resumes the case",
 
 	"requests.title":       "Requests for information",
 	"requests.asked_by":    "Asked by %s on %s",
@@ -69,6 +77,10 @@ var requestMessagesEN = map[string]string{
 
 var requestMessagesFR = map[string]string{
 	"event.answer_info": "Réponse à une demande de renseignements",
+
+	"err.answer_required": "Écrivez votre réponse à la demande",
+	"err.answer_too_long": "Votre réponse est trop longue : 20 000 caractères au plus",
+	"err.answer_twice":    "Cette demande a déjà une réponse ; le bureau des visas reprend le dossier",
 
 	"requests.title":       "Demandes de renseignements",
 	"requests.asked_by":    "Demandé par %s le %s",

@@ -157,7 +157,10 @@ func NextClock(prev haven.CaseClock, c *haven.Case, rules *haven.ProgrammeRules,
 	switch {
 	case !waiting:
 		next.WaitingSince = time.Time{}
-	case next.WaitingSince.IsZero():
+	case next.WaitingSince.IsZero(), next.Turn != prev.Turn:
+		// A wait that passes to another party (the referring partner's
+		// answer hands it to the visa office) starts afresh: the clock
+		// says since when the one who holds it now has held it.
 		next.WaitingSince = now
 	}
 	return next
