@@ -171,6 +171,10 @@ type Case struct {
 	// when either was referred; nil outside the view (case.view.duplicates,
 	// the visa office's alone).
 	PossibleDuplicates []*PossibleDuplicate
+	// Timeline is the latest page of the acts on the case, from the audit
+	// log, as a read of the case (FindCaseByID) carries it; nil outside the
+	// view (case.view.timeline) and after an act.
+	Timeline *Timeline
 	// Plan is the settlement organisation's integration plan; nil outside
 	// the view (case.view.integration_plan) and before placement.
 	Plan *IntegrationPlan

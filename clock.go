@@ -80,8 +80,9 @@ type CaseClock struct {
 	StageDue Date
 	// Turn is who moves the case next; PartyNone outside a stage.
 	Turn Party
-	// WaitingSince is when the case was put on hold or information was
-	// asked for; zero otherwise.
+	// WaitingSince is when the case began to wait on whoever holds it now:
+	// when it was put on hold or information was asked for, or when the
+	// referring partner answered; zero when it does not wait.
 	WaitingSince time.Time
 }
 

@@ -79,8 +79,11 @@ const (
 	EventClose              CaseEvent = "close"
 	EventHold               CaseEvent = "hold"
 	EventRequestInfo        CaseEvent = "request_info"
-	EventResume             CaseEvent = "resume"
-	EventWithdraw           CaseEvent = "withdraw"
+	// EventAnswerInfo: the referring partner answers the open request for
+	// information. The case stays info_requested; the visa office resumes it.
+	EventAnswerInfo CaseEvent = "answer_info"
+	EventResume     CaseEvent = "resume"
+	EventWithdraw   CaseEvent = "withdraw"
 )
 
 // CaseEvents lists every CaseEvent.
@@ -88,7 +91,7 @@ var CaseEvents = []CaseEvent{
 	EventOpenFile, EventStartEligibility, EventScheduleInterview, EventFindEligible,
 	EventStartAdmissibility, EventRecordCheck, EventConfirmAdmissible, EventSplit, EventApprove,
 	EventApproveEmergency, EventRefuse, EventBookTravel, EventRecordArrival, EventBeginSettlement,
-	EventClose, EventHold, EventRequestInfo, EventResume, EventWithdraw,
+	EventClose, EventHold, EventRequestInfo, EventAnswerInfo, EventResume, EventWithdraw,
 }
 
 // ParseCaseEvent parses s, rejecting unknown values.

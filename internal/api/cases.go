@@ -59,6 +59,11 @@ type reasonsInput struct {
 	Reasons string `json:"reasons"`
 }
 
+// answerInput is the body of POST /api/v1/cases/{id}/answer.
+type answerInput struct {
+	Answer string `json:"answer"`
+}
+
 // travelInput is the body of POST /api/v1/cases/{id}/travel.
 type travelInput struct {
 	Date               haven.Date `json:"date"`
@@ -229,6 +234,33 @@ func caseReasons(act func(Cases, context.Context, haven.Actor, haven.ID, string)
 	return func(c *call, in *reasonsInput) (caseJSON, error) {
 		return caseResult(act(c.cases, c.ctx, c.actor, c.id(), in.Reasons))
 	}
+}
+
+// answerInfoRequest sends the referring partner's answer to the open
+// request for information.
+func answerInfoRequest(c *call, in *answerInput) (caseJSON, error) {
+	return caseResult(c.cases.AnswerInfoRequest(c.ctx, c.actor, c.id(), in.Answer))
+}
+
+// showTimeline returns a page of the case's timeline.
+func showTimeline(c *call, _ *none) (timelineJSON, error) {
+	var p haven.Problems
+	before := c.query.number(&p, "before", 0, 0, 1_000_000)
+	if err := p.Err("api.showTimeline"); err != nil {
+		return timelineJSON{}, err
+	}
+	tl, err := c.cases.FindCaseTimeline(c.ctx, c.actor, c.id(), before)
+	if err != nil {
+		return timelineJSON{}, err
+	}
+	out := timelineJSON{Entries: []timelineEntryJSON{}}
+	if tl.Earlier > 0 {
+		out.Earlier = &tl.Earlier
+	}
+	for _, en := range tl.Entries {
+		out.Entries = append(out.Entries, timelineEntryJSON{At: en.At, Act: en.Act, OrgID: en.OrgID, From: en.From, To: en.To})
+	}
+	return out, nil
 }
 
 func recordAssessment(c *call, in *assessmentInput) (caseJSON, error) {

@@ -550,3 +550,20 @@ type workCountJSON struct {
 	OrgID haven.ID       `json:"org_id,omitempty"`
 	List  string         `json:"list"`
 }
+
+// timelineJSON is a page of a case's timeline, oldest act first.
+type timelineJSON struct {
+	Entries []timelineEntryJSON `json:"entries"`
+	// Earlier is the before of the page ahead of this one; absent on the
+	// first page.
+	Earlier *int `json:"earlier,omitempty"`
+}
+
+// timelineEntryJSON is one act on a case.
+type timelineEntryJSON struct {
+	At    time.Time       `json:"at"`
+	Act   string          `json:"act"`
+	OrgID haven.ID        `json:"org_id"`
+	From  haven.CaseState `json:"from,omitempty"`
+	To    haven.CaseState `json:"to,omitempty"`
+}

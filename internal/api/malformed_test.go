@@ -138,6 +138,7 @@ var badFields = map[string][]badField{
 	},
 	"POST /api/v1/cases/{id}/hold":         {{`{"reasons":false}`, "reasons"}},
 	"POST /api/v1/cases/{id}/request-info": {{`{"reason":"singular"}`, "reason"}},
+	"POST /api/v1/cases/{id}/answer":       {{`{"answer":["Secret answer"]}`, "answer"}, {`{"reasons":"Secret answer"}`, "reasons"}},
 	"POST /api/v1/cases/{id}/withdraw":     {{`{"reasons":{}}`, "reasons"}},
 	"POST /api/v1/cases/{id}/travel": {
 		{`{"date":"next week"}`, "date"},

@@ -44,6 +44,7 @@ var routes = []route{
 	create("POST /api/v1/cases", createCase),
 	create("POST /api/v1/cases/import", importCases).spelled(importLines).bounded(MaxImportBody),
 	get("GET /api/v1/cases/{id}", showCase),
+	get("GET /api/v1/cases/{id}/timeline", showTimeline, "before"),
 	do("POST /api/v1/cases/{id}/open-file", caseEvent(Cases.OpenFile)),
 	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Cases.StartEligibility)),
 	do("POST /api/v1/cases/{id}/schedule-interview", caseEvent(Cases.ScheduleInterview)),
@@ -64,6 +65,7 @@ var routes = []route{
 	do("POST /api/v1/cases/{id}/close", caseEvent(Cases.Close)),
 	do("POST /api/v1/cases/{id}/hold", caseReasons(Cases.Hold)),
 	do("POST /api/v1/cases/{id}/request-info", caseReasons(Cases.RequestInfo)),
+	do("POST /api/v1/cases/{id}/answer", answerInfoRequest),
 	do("POST /api/v1/cases/{id}/resume", caseEvent(Cases.Resume)),
 	do("POST /api/v1/cases/{id}/withdraw", caseReasons(Cases.Withdraw)),
 }

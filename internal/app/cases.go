@@ -589,15 +589,21 @@ func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 				return nil, do.err
 			}
 		}
-		// Notes carry the same kind of written reasons as decisions; their
-		// times also order later notes.
+	}
+	// Notes carry the same kind of written reasons as decisions; their
+	// times also order later notes. A case waiting for information has
+	// them whatever the view, texts unopened: whether its request is
+	// answered (workflow.Answered) decides its next step and the offer,
+	// and Redact then drops them outside the view.
+	if view.Decisions || row.State == haven.StateInfoRequested {
 		nrs, err := tx.FindCaseNotes(ctx, row.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, nr := range nrs {
 			no := a.opener(dk, "case_notes", nr.ID)
-			c.Notes = append(c.Notes, &haven.CaseNote{ID: nr.ID, CaseID: nr.CaseID, Event: nr.Event, Text: no.str("text", when(view.DecisionReasons, nr.Text)),
+			c.Notes = append(c.Notes, &haven.CaseNote{ID: nr.ID, CaseID: nr.CaseID, Event: nr.Event,
+				Text:     no.str("text", when(view.Decisions && view.DecisionReasons, nr.Text)),
 				AuthorID: nr.AuthorID, OrgID: nr.OrgID, At: nr.At})
 			if no.err != nil {
 				return nil, no.err
@@ -641,8 +647,9 @@ func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 }
 
 // FindCaseByID returns the case with the records and fields of the actor's
-// view (policy.ViewOf). ENOTFOUND when there is no such case or the actor
-// may not see it.
+// view (policy.ViewOf), and where that view holds the timeline, the latest
+// page of it (FindCaseTimeline). ENOTFOUND when there is no such case or
+// the actor may not see it.
 func (a *Cases) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	var c *haven.Case
 	// A read of a case's sensitive view is itself an act on the record:
@@ -658,6 +665,16 @@ func (a *Cases) FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID
 		}
 		if c, err = a.present(ctx, tx, w, row); err != nil {
 			return err
+		}
+		// The latest acts on the case, where the view holds its timeline.
+		rel, err := a.caseRel(ctx, tx, w, row)
+		if err != nil {
+			return err
+		}
+		if v, d := policy.ViewOf(w.actor(), rel); d.Allowed && v.Timeline {
+			if c.Timeline, err = a.timeline(ctx, tx, row, v, 0); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, tx, w.actor(), "case.read", "case", row.ID, row.ID, map[string]any{"members": memberIDs(c)})
 	})
@@ -1029,14 +1046,19 @@ func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in wor
 				detail[k] = v
 			}
 		}
-		if next == haven.StateOnHold || next == haven.StateInfoRequested {
+		switch waiting := func(s haven.CaseState) bool { return s == haven.StateOnHold || s == haven.StateInfoRequested }; {
+		case next == c.State:
+			// An event that stays (an answer to a request) keeps where the
+			// case will resume.
+		case waiting(next):
 			row.ResumeState = c.State
-		} else if c.State == haven.StateOnHold || c.State == haven.StateInfoRequested {
+		case waiting(c.State):
 			row.ResumeState = ""
 		}
 		switch in.Event {
-		case haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw:
-			// The written reasons of these events are kept, sealed, on the case.
+		case haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw, haven.EventAnswerInfo:
+			// The written reasons of these events, and the answer to a
+			// request, are kept, sealed, on the case.
 			nid, err := a.note(ctx, tx, w, c, dk, in.Event, in.Reasons)
 			if err != nil {
 				return err
@@ -1609,6 +1631,24 @@ func (a *Cases) Hold(ctx context.Context, actor haven.Actor, id haven.ID, reason
 // refusal); Resume returns the case where it was.
 func (a *Cases) RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventRequestInfo, Reasons: what})
+}
+
+// AnswerInfoRequest records the referring partner's answer to the visa
+// office's open request for information on the case id: the text, sealed
+// under the case's data key like every note, and the audit event, in one
+// transaction. The case stays info_requested and the turn passes to the
+// visa office, which reads the answer and resumes the case
+// (workflow.Answered says why it does not resume by itself). Only the
+// organisation that referred the case may answer (policy.CaseRespond).
+//
+// Errors: ENOTFOUND when there is no such case or the actor may not read
+// it, alike; EFORBIDDEN when the actor reads the case but may not answer
+// (the visa office, or a case not waiting for information); EINVALID
+// (field "answer") for an empty answer or one longer than
+// workflow.MaxAnswer characters; ECONFLICT when the request is already
+// answered.
+func (a *Cases) AnswerInfoRequest(ctx context.Context, actor haven.Actor, id haven.ID, text string) (*haven.Case, error) {
+	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventAnswerInfo, Reasons: text})
 }
 
 // Resume returns a held or information-requested case to where it was.

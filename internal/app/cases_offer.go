@@ -19,8 +19,10 @@ var eventAction = map[haven.CaseEvent]policy.Action{
 	haven.EventApproveEmergency: policy.CaseProcess, haven.EventRefuse: policy.CaseProcess,
 	haven.EventBookTravel: policy.CaseProcess, haven.EventRecordArrival: policy.CaseProcess,
 	haven.EventHold: policy.CaseProcess, haven.EventRequestInfo: policy.CaseProcess,
-	haven.EventResume:          policy.CaseProcess,
-	haven.EventWithdraw:        policy.CaseWithdraw,
+	haven.EventResume:   policy.CaseProcess,
+	haven.EventWithdraw: policy.CaseWithdraw,
+	// The referring partner answers the visa office's request.
+	haven.EventAnswerInfo:      policy.CaseRespond,
 	haven.EventBeginSettlement: policy.CaseSettle, haven.EventClose: policy.CaseSettle,
 }
 

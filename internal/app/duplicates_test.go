@@ -45,6 +45,15 @@ func anonymous(c *haven.Case) *haven.Case {
 		n.ID, n.CaseID = "", ""
 		d.Members = append(d.Members, &n)
 	}
+	if c.Timeline != nil {
+		tl := &haven.Timeline{Earlier: c.Timeline.Earlier}
+		for _, en := range c.Timeline.Entries {
+			x := *en
+			x.OrgID = ""
+			tl.Entries = append(tl.Entries, &x)
+		}
+		d.Timeline = tl
+	}
 	return &d
 }
 

@@ -88,6 +88,7 @@ const (
 	ViewPriority          Action = "case.view.priority"
 	ViewStayingBehind     Action = "case.view.staying_behind"
 	ViewDuplicates        Action = "case.view.duplicates"
+	ViewTimeline          Action = "case.view.timeline"
 )
 
 // RecordKind is the kind of record an action is asked of.
@@ -151,7 +152,7 @@ var actions = map[Action]actionInfo{
 	ViewDecisions: {caseView, onCaseOrMem}, ViewChecksMedical: {caseView, onCaseOrMem},
 	ViewChecksSecurity: {caseView, onCaseOrMem}, ViewChecksCriminality: {caseView, onCaseOrMem},
 	ViewPriority: {caseView, onCaseOrMem}, ViewStayingBehind: {caseView, onCaseOrMem},
-	ViewDuplicates: {caseView, onCaseOrMem},
+	ViewDuplicates: {caseView, onCaseOrMem}, ViewTimeline: {caseView, onCaseOrMem},
 }
 
 // Actions lists every action, sorted, for tests and documentation.

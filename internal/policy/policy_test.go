@@ -62,7 +62,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 44 {
+	if n := len(policy.Actions()); n != 45 {
 		t.Errorf("%d actions", n)
 	}
 }
@@ -193,23 +193,23 @@ func TestViewOf(t *testing.T) {
 		{"visa office", actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateAdmissible),
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
 				ConfidentialNotes: true, CheckDetails: true, DecisionReasons: true, Itinerary: true, Arrival: true,
-				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds, Duplicates: true}, true},
+				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds, Duplicates: true, Timeline: true}, true},
 		{"referring partner, refused case", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateRefused, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
-				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
 		{"referring partner, travel booked", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateTravelBooked, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
 		{"referring partner, settled in", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInSettlement, IsReferringOrg: true, PastHandover: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
-				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+				DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
 		{"protection partner that referred", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
 		{"protection partner that nominated", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsNominatingOrg: true},
 			policy.View{Status: true}, true},

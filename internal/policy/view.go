@@ -71,6 +71,10 @@ type View struct {
 	// duplicate. The visa office's alone: telling a referrer would tell it
 	// that another organisation's case exists.
 	Duplicates bool
+	// Timeline (case.view.timeline): the acts on the case from the audit
+	// log, each with its time and organisation, those of the parts of the
+	// view that the act shows.
+	Timeline bool
 }
 
 // viewParts maps each part of a View to its action.
@@ -96,6 +100,7 @@ var viewParts = []struct {
 	{ViewPriority, func(v *View) { v.Priority = true }},
 	{ViewStayingBehind, func(v *View) { v.StayingBehind = true }},
 	{ViewDuplicates, func(v *View) { v.Duplicates = true }},
+	{ViewTimeline, func(v *View) { v.Timeline = true }},
 	// CheckKinds keep haven.CheckKinds' order.
 	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
 	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
@@ -184,7 +189,7 @@ func viewOf(actor haven.Actor, r Relation) (View, Decision) {
 func (v View) IsZero() bool {
 	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
 		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
-		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && !v.Duplicates && len(v.CheckKinds) == 0
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && !v.Duplicates && !v.Timeline && len(v.CheckKinds) == 0
 }
 
 // StatusOnly reports whether v is the case-status view: state and dates,
@@ -311,6 +316,9 @@ func (v View) Redact(c *haven.Case) {
 	if !v.Duplicates {
 		c.PossibleDuplicates = nil
 	}
+	if !v.Timeline {
+		c.Timeline = nil
+	}
 }
 
 // RedactMember clears every field of m outside v.
@@ -348,7 +356,7 @@ func (v View) Or(w View) View {
 		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
 		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
 		Priority: v.Priority || w.Priority, StayingBehind: v.StayingBehind || w.StayingBehind,
-		Duplicates: v.Duplicates || w.Duplicates,
+		Duplicates: v.Duplicates || w.Duplicates, Timeline: v.Timeline || w.Timeline,
 	}
 	for _, k := range haven.CheckKinds {
 		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {

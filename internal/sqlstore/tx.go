@@ -1503,6 +1503,39 @@ func (t *Tx) FindAuditByActor(ctx context.Context, actor haven.ID, from, to time
 	return collect(t, rows, "FindAuditByActor", scanAudit)
 }
 
+// FindCaseAudit returns a page of a case's allowed events of f.Actions,
+// in order, from the index on (case_id, seq).
+func (t *Tx) FindCaseAudit(ctx context.Context, f store.CaseAuditFilter) ([]*haven.AuditEvent, error) {
+	if len(f.Actions) == 0 || f.Limit <= 0 {
+		return nil, nil
+	}
+	where, args := t.caseAuditWhere(f)
+	n := len(args)
+	rows, err := t.q.Query(ctx, `SELECT `+auditColumns+` FROM audit_outbox WHERE `+where+
+		fmt.Sprintf(` ORDER BY seq LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, f.Limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, t.mapErr("FindCaseAudit", err)
+	}
+	return collect(t, rows, "FindCaseAudit", scanAudit)
+}
+
+// CountCaseAudit counts a case's allowed events of f.Actions.
+func (t *Tx) CountCaseAudit(ctx context.Context, f store.CaseAuditFilter) (int, error) {
+	if len(f.Actions) == 0 {
+		return 0, nil
+	}
+	where, args := t.caseAuditWhere(f)
+	var n int
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM audit_outbox WHERE `+where, args...).Scan(&n)
+	return n, t.mapErr("CountCaseAudit", err)
+}
+
+// caseAuditWhere is the condition of a case's acts, and its arguments.
+func (t *Tx) caseAuditWhere(f store.CaseAuditFilter) (string, []any) {
+	in, args := t.d.in("action", 2, f.Actions)
+	return `case_id = $1 AND decision = 'allow' AND ` + in, append([]any{f.CaseID}, args...)
+}
+
 // PutAuditHashes stores hashes at indexes from, from+1, ...
 func (t *Tx) PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error {
 	for i, h := range hashes {

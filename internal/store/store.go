@@ -222,6 +222,13 @@ type Tx interface {
 	FindAudit(ctx context.Context, after int64, limit int) ([]*haven.AuditEvent, error)
 	// FindAuditByActor returns the events of one actor in [from, to), in order.
 	FindAuditByActor(ctx context.Context, actor haven.ID, from, to time.Time) ([]*haven.AuditEvent, error)
+	// FindCaseAudit returns the acts done on one case (events allowed, of
+	// the case, with one of f.Actions), in order: up to f.Limit of them
+	// after the first f.Offset. No actions, none.
+	FindCaseAudit(ctx context.Context, f CaseAuditFilter) ([]*haven.AuditEvent, error)
+	// CountCaseAudit counts the acts FindCaseAudit walks through: f.Offset
+	// and f.Limit aside.
+	CountCaseAudit(ctx context.Context, f CaseAuditFilter) (int, error)
 	// PutAuditHashes stores the Merkle tree's stored hashes from index on.
 	PutAuditHashes(ctx context.Context, from int64, hashes [][]byte) error
 	// ReadAuditHashes returns the stored hashes at indexes, in that order;
@@ -1048,4 +1055,11 @@ func (s *Sealed) Scan(src any) error {
 		return fmt.Errorf("store: cannot scan %T into Sealed", src)
 	}
 	return nil
+}
+
+// CaseAuditFilter selects the acts of a case's timeline.
+type CaseAuditFilter struct {
+	CaseID        haven.ID
+	Actions       []string
+	Offset, Limit int
 }

@@ -321,6 +321,45 @@ type caseData struct {
 	// partners assigned: the visa office's alone (it knows the
 	// assignments), during admissibility.
 	Outstanding []memberChecks
+	// Requests are the requests for information, each with its answer,
+	// in order; Notes the case's other notes (holds, withdrawals). Both
+	// are of the notes the viewer's view holds.
+	Requests []infoRequest
+	Notes    []*haven.CaseNote
+	// Timeline is the page of the case's timeline shown, where the
+	// viewer's view holds it; TimelinePaged says it is not the latest.
+	Timeline      *haven.Timeline
+	TimelinePaged bool
+}
+
+// infoRequest is one request for information and its answer, if any.
+type infoRequest struct {
+	Asked, Answer *haven.CaseNote
+	// ToResume says the request is the open one and is answered: the
+	// visa office resumes the case.
+	ToResume bool
+}
+
+// requestsOf pairs the requests for information of c's notes with their
+// answers, in order, and returns the other notes apart. An answer answers
+// the request before it (the app takes one answer per request).
+func requestsOf(c *haven.Case) (reqs []infoRequest, others []*haven.CaseNote) {
+	for _, n := range c.Notes {
+		switch n.Event {
+		case haven.EventRequestInfo:
+			reqs = append(reqs, infoRequest{Asked: n})
+		case haven.EventAnswerInfo:
+			if k := len(reqs); k > 0 && reqs[k-1].Answer == nil {
+				reqs[k-1].Answer = n
+			}
+		default:
+			others = append(others, n)
+		}
+	}
+	if k := len(reqs); k > 0 && c.State == haven.StateInfoRequested && reqs[k-1].Answer != nil {
+		reqs[k-1].ToResume = true
+	}
+	return reqs, others
 }
 
 // casePanel is the case page's status panel: what moves the case forward
@@ -370,6 +409,12 @@ func (d *caseData) panelOf(orgName func([]haven.ID) []string) {
 	d.Panel.Next = c.Next
 	offered := d.Acts[string(c.Next)]
 	switch c.Next {
+	case haven.NextAwaitInfo:
+		// The referring partner's own step: its answer, whose form is
+		// with the request on the page.
+		if c.Offer.Can(haven.EventAnswerInfo) {
+			d.Panel.Primary, d.Panel.Label, d.Panel.Link = "answer_info", "partner.acts.answer_info", "#act-answer_info"
+		}
 	case haven.NextResume:
 		offered = c.Offer.Can(haven.EventResume)
 	case haven.NextAssignChecks:
@@ -439,7 +484,7 @@ func (d *caseData) Act(name string) bool { return d.Acts[name] }
 func (d *caseData) AnyAct() bool {
 	for name, on := range d.Acts {
 		// The plan's forms are reached from the plan itself.
-		if on && name != "plan" && name != "follow_up" {
+		if on && name != "plan" && name != "follow_up" && name != "answer_info" {
 			return true
 		}
 	}
@@ -467,6 +512,8 @@ func actsFor(c *haven.Case) map[string]bool {
 		"settlement":          o != nil && o.Place,
 		"begin_settlement":    o.Can(haven.EventBeginSettlement),
 		"close":               o.Can(haven.EventClose),
+		// Its form is with the request it answers.
+		"answer_info": o.Can(haven.EventAnswerInfo),
 	}
 	// The app says whether the viewer may change the plan now (the
 	// policies decide); follow-ups begin once the family has arrived.
@@ -507,6 +554,8 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 		slices.SortFunc(d.Settlers, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
 	}
 	d.Emergency = c.ProcessingPriority == haven.PriorityEmergency
+	d.Requests, d.Notes = requestsOf(c)
+	d.Timeline = c.Timeline
 	d.panelOf(v.orgNames)
 	if days, ok := c.CaseClock.DaysLeft(haven.DateOf(s.clock.Now())); ok {
 		d.DaysLeft, d.HasDue = days, true
@@ -531,6 +580,15 @@ func (s *server) handleCase(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
+	}
+	// An earlier page of the timeline, by its cursor; one that is not a
+	// number shows the latest.
+	if before, err := strconv.Atoi(r.URL.Query().Get("before")); err == nil && before > 0 && d.Timeline != nil {
+		if d.Timeline, err = s.cases.FindCaseTimeline(r.Context(), v.Actor, d.Case.ID, before); err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		d.TimelinePaged = true
 	}
 	p := s.newPage(w, r, v)
 	p.Protected = true

@@ -24,7 +24,8 @@ func init() {
 		caseAct{name: "interview", done: "partner.done.interview"}, caseAct{name: "hold", done: "partner.done.hold"},
 		caseAct{name: "request_info", done: "partner.done.request_info"}, caseAct{name: "resume", done: "partner.done.resume"},
 		caseAct{name: "assign_checks", done: "partner.done.assign_checks"}, caseAct{name: "split", done: "partner.done.split"},
-		caseAct{name: "withdraw", done: "partner.done.withdraw"}, caseAct{name: "referred", done: "partner.done.referred"})
+		caseAct{name: "withdraw", done: "partner.done.withdraw"}, caseAct{name: "referred", done: "partner.done.referred"},
+		caseAct{name: "answer_info", done: "partner.done.answer_info"})
 }
 
 // partnerActsView is what the partial partner_case_actions offers.
@@ -87,7 +88,7 @@ func partnerActs(p *page) *partnerActsView {
 var sideLabels = map[string]string{
 	"hold_reasons": "partner.hold.reasons", "info_what": "partner.info.what", "assign_org_id": "partner.assign.org",
 	"assign_members": "partner.assign.members", "excluded": "partner.split.members", "split_reasons": "partner.split.reasons",
-	"withdraw_reasons": "partner.withdraw.reasons",
+	"withdraw_reasons": "partner.withdraw.reasons", "answer": "partner.answer.text",
 }
 
 // partnerCaseFailed shows the case page, or a confirmation page, again
@@ -166,6 +167,15 @@ func (s *server) handleHold() func(http.ResponseWriter, *http.Request, *viewer) 
 func (s *server) handleRequestInfo() func(http.ResponseWriter, *http.Request, *viewer) {
 	return s.sideAct("request_info", "case", map[string]string{"reasons": "info_what"}, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
 		_, err := s.cases.RequestInfo(r.Context(), v.Actor, id, r.PostFormValue("info_what"))
+		return err
+	})
+}
+
+// handleAnswerInfo sends the referring partner's answer to the open request
+// for information; the form is on the case page, with the request.
+func (s *server) handleAnswerInfo() func(http.ResponseWriter, *http.Request, *viewer) {
+	return s.sideAct("answer_info", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		_, err := s.cases.AnswerInfoRequest(r.Context(), v.Actor, id, r.PostFormValue("answer"))
 		return err
 	})
 }

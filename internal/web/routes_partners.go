@@ -31,6 +31,7 @@ func (s *server) routesPartners(mux *http.ServeMux) {
 	mux.Handle("POST /cases/{id}/hold", s.post(s.signedIn(s.handleHold())))
 	mux.Handle("POST /cases/{id}/request-info", s.post(s.signedIn(s.handleRequestInfo())))
 	mux.Handle("POST /cases/{id}/resume", s.post(s.signedIn(s.handleResume())))
+	mux.Handle("POST /cases/{id}/answer", s.post(s.signedIn(s.handleAnswerInfo())))
 	mux.Handle("POST /cases/{id}/assign-checks", s.post(s.signedIn(s.handleAssignChecks())))
 	mux.Handle("GET /cases/{id}/withdraw", s.signedIn(s.handleWithdrawForm))
 	mux.Handle("POST /cases/{id}/withdraw", s.post(s.signedIn(s.handleWithdraw())))

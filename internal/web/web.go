@@ -71,6 +71,8 @@ type Cases interface {
 	Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
 	RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error)
 	Resume(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	AnswerInfoRequest(ctx context.Context, actor haven.Actor, id haven.ID, text string) (*haven.Case, error)
+	FindCaseTimeline(ctx context.Context, actor haven.Actor, id haven.ID, before int) (*haven.Timeline, error)
 	Withdraw(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
 	SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error)
 	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)

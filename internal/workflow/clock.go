@@ -57,7 +57,8 @@ func StageDue(stage haven.Stage, since time.Time, priority haven.Priority, rules
 }
 
 // Turn returns whose turn it is to move c: the referring partner while it
-// is asked for information; the check partners while a case in
+// is asked for information and has not answered (Answered: once it has,
+// the visa office's, to read the answer and resume); the check partners while a case in
 // admissibility_in_progress has a traveller whose medical, security or
 // criminality check has no result or is on hold; otherwise the visa office
 // for any case in a stage (a case on hold included: the visa office put it
@@ -68,6 +69,9 @@ func Turn(c *haven.Case) haven.Party {
 	}
 	switch c.State {
 	case haven.StateInfoRequested:
+		if Answered(c) {
+			return haven.PartyVisaOffice
+		}
 		return haven.PartyReferringPartner
 	case haven.StateAdmissibilityInProgress:
 		for _, m := range c.Travellers() {
@@ -153,7 +157,10 @@ func NextClock(prev haven.CaseClock, c *haven.Case, rules *haven.ProgrammeRules,
 	switch {
 	case !waiting:
 		next.WaitingSince = time.Time{}
-	case next.WaitingSince.IsZero():
+	case next.WaitingSince.IsZero(), next.Turn != prev.Turn:
+		// A wait that passes to another party (the referring partner's
+		// answer hands it to the visa office) starts afresh: the clock
+		// says since when the one who holds it now has held it.
 		next.WaitingSince = now
 	}
 	return next

@@ -180,6 +180,22 @@ func TestNextClock(t *testing.T) {
 			state: haven.StateInfoRequested, resume: haven.StateInterview, at: t2,
 			want: haven.CaseClock{TargetDate: eligibility.TargetDate, Stage: haven.StageEligibility, StageSince: t1,
 				StageDue: eligibility.StageDue, Turn: haven.PartyReferringPartner, WaitingSince: t2}},
+		{name: "an answered request waits on the visa office, since the answer", prev: haven.CaseClock{TargetDate: eligibility.TargetDate,
+			Stage: haven.StageEligibility, StageSince: t1, StageDue: eligibility.StageDue, Turn: haven.PartyReferringPartner, WaitingSince: t1},
+			state: haven.StateInfoRequested, resume: haven.StateInterview, at: t2,
+			edit: func(c *haven.Case) {
+				c.Notes = []*haven.CaseNote{{Event: haven.EventRequestInfo, At: t1}, {Event: haven.EventAnswerInfo, At: t2}}
+			},
+			want: haven.CaseClock{TargetDate: eligibility.TargetDate, Stage: haven.StageEligibility, StageSince: t1,
+				StageDue: eligibility.StageDue, Turn: haven.PartyVisaOffice, WaitingSince: t2}},
+		{name: "a request asked again after an answer waits on the referring partner", prev: eligibility,
+			state: haven.StateInfoRequested, resume: haven.StateInterview, at: t2,
+			edit: func(c *haven.Case) {
+				c.Notes = []*haven.CaseNote{{Event: haven.EventRequestInfo, At: t1}, {Event: haven.EventAnswerInfo, At: t1},
+					{Event: haven.EventRequestInfo, At: t2}}
+			},
+			want: haven.CaseClock{TargetDate: eligibility.TargetDate, Stage: haven.StageEligibility, StageSince: t1,
+				StageDue: eligibility.StageDue, Turn: haven.PartyReferringPartner, WaitingSince: t2}},
 		{name: "resuming ends the wait, the deadline unchanged",
 			prev:  haven.CaseClock{TargetDate: eligibility.TargetDate, Stage: haven.StageEligibility, StageSince: t1, StageDue: eligibility.StageDue, Turn: haven.PartyReferringPartner, WaitingSince: t1},
 			state: haven.StateInterview, at: t2, want: eligibility},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/havenhrd/haven"
 )
@@ -277,6 +278,55 @@ var guardResumeState = &guard{
 		}
 		return conflict("the case has no state to resume to")
 	},
+}
+
+// MaxAnswer bounds the referring partner's answer to a request for
+// information, in characters.
+const MaxAnswer = 20000
+
+var guardAnswer = &guard{
+	name: "answer",
+	doc:  "the answer is written, and at most MaxAnswer characters (EINVALID answer)",
+	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
+		switch n := utf8.RuneCountInString(strings.TrimSpace(in.Reasons)); {
+		case n == 0:
+			return invalid("answer", "write your answer to the request")
+		case n > MaxAnswer:
+			return invalid("answer", fmt.Sprintf("use at most %d characters", MaxAnswer))
+		}
+		return nil
+	},
+}
+
+var guardUnanswered = &guard{
+	name:  "unanswered",
+	doc:   "the open request for information has no answer yet: a request is answered once (ECONFLICT)",
+	facts: true,
+	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
+		if Answered(c) {
+			return conflict("this request for information is already answered; the visa office resumes the case")
+		}
+		return nil
+	},
+}
+
+// Answered reports whether c waits for information and its latest request
+// (the last request_info note) has an answer after it (an answer_info
+// note). c must carry its notes in the order written, as the app's facts
+// view loads them; a request asked again after a resume is a new request.
+func Answered(c *haven.Case) bool {
+	if c == nil || c.State != haven.StateInfoRequested {
+		return false
+	}
+	for i := len(c.Notes) - 1; i >= 0; i-- {
+		switch c.Notes[i].Event {
+		case haven.EventAnswerInfo:
+			return true
+		case haven.EventRequestInfo:
+			return false
+		}
+	}
+	return false
 }
 
 func invalid(field, message string) *haven.Error {

@@ -21,7 +21,8 @@ var forward = []struct {
 }
 
 // Next returns what moves c forward now, whoever takes it: on hold, to
-// resume; waiting for information, the referring partner's answer; in
+// resume; waiting for information, the referring partner's answer, and
+// once answered (Answered), to resume; in
 // admissibility, the checks a traveller still lacks (to assign when c
 // carries its assignments and one of them is not assigned, else awaited),
 // then confirmation or, when a traveller is inadmissible, a split
@@ -33,6 +34,9 @@ func Next(c *haven.Case, today haven.Date) haven.NextStep {
 	case haven.StateOnHold:
 		return haven.NextResume
 	case haven.StateInfoRequested:
+		if Answered(c) {
+			return haven.NextResume
+		}
 		return haven.NextAwaitInfo
 	case haven.StateAdmissibilityInProgress:
 		if step, ok := missingChecks(c); ok {

@@ -12,7 +12,8 @@ import (
 type Input struct {
 	Event haven.CaseEvent
 	// Reasons are the written reasons of a refuse, split, withdraw, hold or
-	// request_info event; each of these requires them.
+	// request_info event, each of which requires them, and the answer of
+	// answer_info.
 	Reasons string
 	// Excluded are the members a split removes from the case.
 	Excluded []haven.ID
@@ -139,6 +140,15 @@ var table = []rule{
 
 	{from: holdFrom, event: haven.EventHold, to: haven.StateOnHold, guards: guards(guardReasons)},
 	{from: requestInfoFrom, event: haven.EventRequestInfo, to: haven.StateInfoRequested, guards: guards(guardReasons)},
+	// The referring partner's answer does not resume the case: it hands
+	// the turn back to the visa office, whose officer reads the answer and
+	// resumes (or, if it falls short, refuses or asks again after resuming).
+	// Resuming on the answer itself would move a case on an answer nobody
+	// in the office has read, and a partial answer would need the request
+	// re-opened; an officer's resume is also what the audit log then shows
+	// as the decision that the information sufficed.
+	{from: states(haven.StateInfoRequested), event: haven.EventAnswerInfo, to: stay,
+		guards: guards(guardAnswer, guardUnanswered)},
 	{from: states(haven.StateOnHold, haven.StateInfoRequested), event: haven.EventResume, to: Previous,
 		guards: guards(guardResumeState)},
 	{from: withdrawFrom, event: haven.EventWithdraw, to: haven.StateWithdrawn, guards: guards(guardReasons)},
@@ -237,7 +247,7 @@ func Allowed(s haven.CaseState) []haven.CaseEvent {
 // case, confirmation only once every traveller is admissible). Guards on
 // the input (reasons, dates, an assessment) are not run: a possible event
 // may still be refused for what is given with it. c must carry the records
-// the facts guards read (members and checks): the app's facts view.
+// the facts guards read (members, checks and notes): the app's facts view.
 func Possible(c *haven.Case, today haven.Date) []haven.CaseEvent {
 	var out []haven.CaseEvent
 	if c == nil || !c.State.Valid() {

@@ -133,7 +133,7 @@ func ready(c *haven.Case, from haven.CaseState, ev haven.CaseEvent) workflow.Inp
 		in.Reasons, in.Excluded = reasonsText, []haven.ID{memberID(3)}
 	case haven.EventApproveEmergency:
 		c.ProcessingPriority = haven.PriorityEmergency
-	case haven.EventRefuse, haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw:
+	case haven.EventRefuse, haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw, haven.EventAnswerInfo:
 		in.Reasons = reasonsText
 	case haven.EventBookTravel:
 		in.TravelDate = addDays(today, 30)
@@ -172,6 +172,7 @@ var spec = []struct {
 	{[]haven.CaseState{haven.StateInSettlement}, haven.EventClose, haven.StateClosed},
 	{[]haven.CaseState{haven.StateFileCreated, haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked}, haven.EventHold, haven.StateOnHold},
 	{[]haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision}, haven.EventRequestInfo, haven.StateInfoRequested},
+	{[]haven.CaseState{haven.StateInfoRequested}, haven.EventAnswerInfo, ""},
 	{[]haven.CaseState{haven.StateOnHold, haven.StateInfoRequested}, haven.EventResume, workflow.Previous},
 	{[]haven.CaseState{haven.StateReferred, haven.StateFileCreated, haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateApproved, haven.StateTravelBooked, haven.StateOnHold, haven.StateInfoRequested, haven.StateSplitDecision}, haven.EventWithdraw, haven.StateWithdrawn},
 }
@@ -234,8 +235,8 @@ func TestGraphMatchesSpec(t *testing.T) {
 		branch[1].To != haven.StateAdmissibilityInProgress || branch[1].When != "otherwise" {
 		t.Errorf("admissible × record_check edges = %+v", branch)
 	}
-	if len(edges) != 64 {
-		t.Errorf("Graph has %d edges, want 64", len(edges))
+	if len(edges) != 65 {
+		t.Errorf("Graph has %d edges, want 65", len(edges))
 	}
 }
 
@@ -303,7 +304,7 @@ func TestStepForbidden(t *testing.T) {
 			}
 		}
 	}
-	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 63; n != want {
+	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 64; n != want {
 		t.Errorf("tried %d forbidden pairs, want %d", n, want)
 	}
 }
@@ -943,5 +944,54 @@ func TestSplitPossible(t *testing.T) {
 	_, err := workflow.Step(c, workflow.Input{Event: haven.EventSplit, Reasons: reasonsText, Excluded: []haven.ID{memberID(2)}}, today)
 	if haven.ErrorCodeOf(err) != haven.EINVALID {
 		t.Errorf("splitting a removed member: %v", err)
+	}
+}
+
+// TestAnswerInfo: the referring partner's answer keeps the case waiting
+// for information, hands the turn and the next step to the visa office,
+// and is taken once per request; a request asked again is a new one.
+func TestAnswerInfo(t *testing.T) {
+	c := MustCase(t, haven.StateInfoRequested, 1)
+	c.ResumeState = haven.StateInterview
+	c.Notes = []*haven.CaseNote{{Event: haven.EventRequestInfo, At: now}}
+	if workflow.Answered(c) || workflow.Turn(c) != haven.PartyReferringPartner || workflow.Next(c, today) != haven.NextAwaitInfo {
+		t.Fatalf("an open request: answered %v, turn %s, next %s", workflow.Answered(c), workflow.Turn(c), workflow.Next(c, today))
+	}
+	if !slices.Contains(workflow.Possible(c, today), haven.EventAnswerInfo) {
+		t.Fatal("an open request cannot be answered")
+	}
+	for _, tc := range []struct {
+		name, text string
+	}{{"empty", ""}, {"blank", " \n\t "}, {"too long", strings.Repeat("é", workflow.MaxAnswer+1)}} {
+		_, err := workflow.Step(c, workflow.Input{Event: haven.EventAnswerInfo, Reasons: tc.text}, today)
+		if haven.ErrorCodeOf(err) != haven.EINVALID || len(haven.FieldsOf(err)) != 1 || haven.FieldsOf(err)[0].Field != "answer" {
+			t.Errorf("%s answer: %v, want EINVALID on answer", tc.name, err)
+		}
+	}
+	got, err := workflow.Step(c, workflow.Input{Event: haven.EventAnswerInfo, Reasons: strings.Repeat("é", workflow.MaxAnswer)}, today)
+	if err != nil || got != haven.StateInfoRequested {
+		t.Fatalf("answer at the bound: %s, %v; want info_requested", got, err)
+	}
+	c.Notes = append(c.Notes, &haven.CaseNote{Event: haven.EventAnswerInfo, At: now.Add(time.Minute)})
+	if !workflow.Answered(c) || workflow.Turn(c) != haven.PartyVisaOffice || workflow.Next(c, today) != haven.NextResume {
+		t.Errorf("an answered request: answered %v, turn %s, next %s", workflow.Answered(c), workflow.Turn(c), workflow.Next(c, today))
+	}
+	if slices.Contains(workflow.Possible(c, today), haven.EventAnswerInfo) {
+		t.Error("an answered request may be answered again")
+	}
+	_, err = workflow.Step(c, workflow.Input{Event: haven.EventAnswerInfo, Reasons: "again"}, today)
+	if haven.ErrorCodeOf(err) != haven.ECONFLICT {
+		t.Errorf("a second answer: %v, want ECONFLICT", err)
+	}
+	if got, err := workflow.Step(c, workflow.Input{Event: haven.EventResume}, today); err != nil || got != haven.StateInterview {
+		t.Errorf("resume after the answer: %s, %v", got, err)
+	}
+	c.Notes = append(c.Notes, &haven.CaseNote{Event: haven.EventRequestInfo, At: now.Add(2 * time.Minute)})
+	if workflow.Answered(c) || workflow.Turn(c) != haven.PartyReferringPartner {
+		t.Error("a request asked again counts as answered")
+	}
+	c.State = haven.StateOnHold
+	if workflow.Answered(c) {
+		t.Error("a case on hold counts as answered")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"AssignedChecks", testAssignedChecks},
 		{"IntegrationPlan", testIntegrationPlan},
 		{"AuditSequence", testAuditSequence},
+		{"CaseAudit", testCaseAudit},
 		{"AuditConcurrentOrder", testAuditConcurrent},
 		{"AuditTreeTables", testAuditTree},
 		{"RollbackWritesNothing", testRollback},
@@ -1247,6 +1249,67 @@ func testAuditTree(t *testing.T, s store.Store) {
 		}
 		if len(cps) != 1 || cps[0].Size != 2 {
 			t.Errorf("checkpoints after 1 = %+v", cps)
+		}
+		return nil
+	})
+}
+
+// testCaseAudit: a case's acts come in order, only the case's, only those
+// allowed, only of the actions asked, a page from an offset; the count is
+// of them all.
+func testCaseAudit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	events := []*haven.AuditEvent{
+		{CaseID: "case_a", Action: "case.refer", Decision: "allow"},
+		{CaseID: "case_b", Action: "case.refer", Decision: "allow"},
+		{CaseID: "case_a", Action: "case.read", Decision: "allow"},
+		{CaseID: "case_a", Action: "case.open_file", Decision: "deny"},
+		{CaseID: "case_a", Action: "case.open_file", Decision: "allow"},
+		{CaseID: "case_a", Action: "case.hold", Decision: "allow"},
+		{CaseID: "case_a", Action: "case.resume", Decision: "allow"},
+	}
+	for i, e := range events {
+		e.At, e.ActorID, e.ActorOrgID, e.ObjectType, e.ObjectID, e.Detail = t0.Add(time.Duration(i)*time.Minute), "usr_1", "org_visa", "case", e.CaseID, "{}"
+		update(t, s, func(tx store.Tx) error { return tx.AppendAudit(ctx, e) })
+	}
+	acts := []string{"case.refer", "case.open_file", "case.hold", "case.resume"}
+	seqs := func(es []*haven.AuditEvent) []int64 {
+		var out []int64
+		for _, e := range es {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	view(t, s, func(tx store.Tx) error {
+		for _, tc := range []struct {
+			name string
+			f    store.CaseAuditFilter
+			want []int64
+		}{
+			{"every act", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 10}, []int64{1, 5, 6, 7}},
+			{"a page", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Offset: 2, Limit: 10}, []int64{6, 7}},
+			{"the page before", store.CaseAuditFilter{CaseID: "case_a", Actions: acts, Limit: 2}, []int64{1, 5}},
+			{"some actions", store.CaseAuditFilter{CaseID: "case_a", Actions: []string{"case.refer", "case.read"}, Limit: 10}, []int64{1, 3}},
+			{"no actions", store.CaseAuditFilter{CaseID: "case_a", Limit: 10}, nil},
+			{"another case", store.CaseAuditFilter{CaseID: "case_b", Actions: acts, Limit: 10}, []int64{2}},
+			{"no such case", store.CaseAuditFilter{CaseID: "case_x", Actions: acts, Limit: 10}, nil},
+		} {
+			es, err := tx.FindCaseAudit(ctx, tc.f)
+			if err != nil {
+				return err
+			}
+			if got := seqs(es); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: seqs %v, want %v", tc.name, got, tc.want)
+			}
+			f := tc.f
+			f.Offset, f.Limit = 0, 0
+			n, err := tx.CountCaseAudit(ctx, f)
+			if err != nil {
+				return err
+			}
+			if full := tc.f; full.Offset == 0 && full.Limit >= 10 && n != len(tc.want) {
+				t.Errorf("%s: count %d, want %d", tc.name, n, len(tc.want))
+			}
 		}
 		return nil
 	})
