@@ -42,6 +42,10 @@ type DB struct {
 	// The pools' prepared statements: SQLite would parse each text anew
 	// at every run.
 	writes, reads *sqlstore.Statements
+	// readers admits read transactions to the reader pool in the order
+	// they come: database/sql hands a freed connection to any waiter, so
+	// under load some reads wait many turns while others wait none.
+	readers chan struct{}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -87,8 +91,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, haven.Internal("sqlite.Open", err)
 	}
-	reader.SetMaxOpenConns(4)
-	return &DB{path: path, writer: writer, reader: reader, writes: sqlstore.NewStatements(writer), reads: sqlstore.NewStatements(reader)}, nil
+	reader.SetMaxOpenConns(readConns)
+	return &DB{path: path, writer: writer, reader: reader, writes: sqlstore.NewStatements(writer), reads: sqlstore.NewStatements(reader),
+		readers: make(chan struct{}, readConns)}, nil
 }
 
 // ownerOnly makes the database at path readable by its owner alone. It
@@ -214,10 +219,20 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return db.run(ctx, db.writer, db.writes, nil, fn)
 }
 
-// View runs fn in a read-only transaction on the reader pool.
+// View runs fn in a read-only transaction on the reader pool, admitted in
+// turn.
 func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	select {
+	case db.readers <- struct{}{}:
+	case <-ctx.Done():
+		return mapErr("sqlite.begin", ctx.Err())
+	}
+	defer func() { <-db.readers }()
 	return db.run(ctx, db.reader, db.reads, &sql.TxOptions{ReadOnly: true}, fn)
 }
+
+// readConns is the reader pool's size.
+const readConns = 4
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *sqlstore.Statements, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
 	stmts.Prepare(ctx)
