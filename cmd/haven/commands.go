@@ -446,5 +446,5 @@ func originOr(origin, addr string) string {
 // services wires the app's rooms, its clock and its health into the
 // server.
 func services(a *app.App) server.Services {
-	return server.Services{Health: a, Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme}
+	return server.Services{Health: a, Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme, Notices: a.Notices}
 }
