@@ -103,16 +103,23 @@ func serve(ctx context.Context, e *env, addr, origin string, proxies []netip.Pre
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
+	runner, err := startJobs(ctx, e, origin)
+	if err != nil {
+		return fmt.Errorf("the jobs do not start; refusing to serve: %w", err)
+	}
 	fmt.Fprintf(stdout, "haven: serving on http://%s (%s)\n", ln.Addr(), e.db.Engine())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	stop := func() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		return errors.Join(srv.Shutdown(sctx), runner.Stop(sctx))
+	}
+	select {
+	case err := <-errc:
+		return errors.Join(err, stop())
+	case <-ctx.Done():
+		return stop()
 	}
 }
 
@@ -130,6 +137,9 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	n, err := e.db.Migrate(ctx)
 	if err != nil {
 		return describe(err)
+	}
+	if _, err := migrateJobs(ctx, e.db); err != nil {
+		return err
 	}
 	if err := e.app.Programme.Bootstrap(ctx); err != nil {
 		return describe(err)
