@@ -197,6 +197,7 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	as := fs.String("as", "", "username of the administrator making the change (set), or reading (show)")
 	capN := fs.Int("cap", -1, "the cap in persons (set); unchanged when omitted")
 	handover := fs.Int("handover-days", 0, "days after a family's arrival during which the referring partner still sees its contact details, whereabouts and confidential notes, 0 to 365 (set); unchanged when omitted")
+	infoDays := fs.Int("info-days", 0, "days a request for information waits for the referring partner's answer before the partner and the visa office are told, 1 to 365 (set); unchanged when omitted")
 	var referrers, allocations, targets, stages listFlag
 	fs.Var(&referrers, "referrer", "an organisation ID allowed to refer this year, besides referral partners (repeatable; replaces the list)")
 	fs.Var(&allocations, "allocation", "ORG_ID=PERSONS, a partner's allocation inside the cap (repeatable; replaces the list)")
@@ -239,6 +240,12 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "handover-days" {
 			r.HandoverDays = *handover
+		}
+		if f.Name == "info-days" {
+			r.InfoRequestDays = *infoDays
+			if r.InfoRequestDays == 0 {
+				r.InfoRequestDays = -1 // refused by Validate: 0 would mean unchanged
+			}
 		}
 	})
 	if len(referrers) > 0 {
@@ -315,6 +322,7 @@ func printRules(w io.Writer, r *haven.ProgrammeRules) {
 		fmt.Fprintln(w, " days")
 	}
 	fmt.Fprintf(w, "handover: %d days after arrival\n", r.HandoverDays)
+	fmt.Fprintf(w, "information requests: told after %d days unanswered\n", r.InfoRequestDays)
 }
 
 func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -441,7 +441,7 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 	// whose deadline lies further than the rest of the longest budget is.
 	horizon := haven.DateOf(now).AddDays(longest*(100-haven.StageWarnPercent)/100 + 1)
 	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), StageDueBy: horizon,
-		Unnotified: &store.Unnotified{Prefix: string(haven.NoticeStageBreach) + ":", Of: "stage_since"}})
+		Unnotified: &store.Unnotified{Prefixes: []string{string(haven.NoticeStageWarning) + ":", string(haven.NoticeStageBreach) + ":"}, Of: "stage_since"}})
 	if err != nil {
 		return nil, err
 	}
@@ -472,6 +472,12 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 			}
 		}
 		if !now.Before(breachAt) {
+			breach := notice{kind: haven.NoticeStageBreach, key: key, caseID: c.ID, due: c.StageDue}
+			if exists, err := tx.NotificationExists(ctx, breach.dedupeKey()); err != nil {
+				return nil, err
+			} else if exists {
+				continue
+			}
 			to := escalated
 			if c.ProcessingPriority == haven.PriorityEmergency {
 				admins, err := orgsOf(ctx, tx, haven.OrgProgrammeAdmin, haven.RoleSupervisor)
@@ -480,7 +486,8 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 				}
 				to = append(slices.Clone(to), admins...)
 			}
-			out = append(out, notice{kind: haven.NoticeStageBreach, key: key, caseID: c.ID, due: c.StageDue, to: to})
+			breach.to = to
+			out = append(out, breach)
 		}
 	}
 	return out, nil
@@ -492,7 +499,7 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 func (a *Notices) watchStalled(ctx context.Context, tx store.Tx, now time.Time, subject string) ([]notice, error) {
 	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), Priority: haven.PriorityEmergency,
 		UpdatedBy:  now.Add(-haven.EmergencyStallHours * time.Hour),
-		Unnotified: &store.Unnotified{Prefix: string(haven.NoticeEmergencyStalled) + ":", Of: "updated_at"}})
+		Unnotified: &store.Unnotified{Prefixes: []string{string(haven.NoticeEmergencyStalled) + ":"}, Of: "updated_at"}})
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
@@ -528,7 +535,7 @@ func (a *Notices) watchInfo(ctx context.Context, tx store.Tx, now time.Time, sub
 		}
 	}
 	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), State: haven.StateInfoRequested,
-		WaitingBy: now.AddDate(0, 0, -shortest), Unnotified: &store.Unnotified{Prefix: string(haven.NoticeInfoUnanswered) + ":", Of: "waiting_since"}})
+		WaitingBy: now.AddDate(0, 0, -shortest), Unnotified: &store.Unnotified{Prefixes: []string{string(haven.NoticeInfoUnanswered) + ":"}, Of: "waiting_since"}})
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
@@ -759,14 +766,38 @@ type Mail struct {
 	Attempt int // the attempt this is, from 1
 }
 
-// PendingMail returns up to limit IDs of mail not yet delivered, oldest
-// first: what a reconciler hands to the delivery jobs.
-func (a *Notices) PendingMail(ctx context.Context, limit int) ([]haven.ID, error) {
-	var out []haven.ID
+// MailDue is a mail whose next attempt is due: the reconciler enqueues
+// one delivery job per (mail, attempt).
+type MailDue struct {
+	ID      haven.ID
+	Attempt int // the attempt due, from 1
+}
+
+// PendingMail returns up to limit mails whose next delivery attempt is
+// due now, oldest first: a mail never tried, or one whose latest attempt
+// failed at least backoff × 2^(failures-1) ago (at most a day). The wait
+// is read from the recorded attempts, so it survives any restart.
+func (a *Notices) PendingMail(ctx context.Context, limit int, backoff time.Duration) ([]MailDue, error) {
+	var out []MailDue
 	err := a.view(ctx, func(tx store.Tx) error {
-		var err error
-		out, err = tx.FindPendingMail(ctx, limit)
-		return err
+		ms, err := tx.FindPendingMail(ctx, limit)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		for _, m := range ms {
+			if m.Attempts > 0 {
+				wait := backoff << min(m.Attempts-1, 20)
+				if wait > 24*time.Hour || wait <= 0 {
+					wait = 24 * time.Hour
+				}
+				if now.Before(m.LastAttemptAt.Add(wait)) {
+					continue
+				}
+			}
+			out = append(out, MailDue{ID: m.ID, Attempt: m.Attempts + 1})
+		}
+		return nil
 	})
 	return out, err
 }

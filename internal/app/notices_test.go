@@ -322,7 +322,11 @@ func TestMailOutbox(t *testing.T) {
 		e.refer(t, referral("Mail", 1, haven.PriorityEmergency))
 		e.clock.Add(3 * 24 * time.Hour)
 		e.fireDue(t)
-		ids := must[[]haven.ID](t)(e.app.Notices.PendingMail(e.ctx, 100))
+		due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute))
+		var ids []haven.ID
+		for _, d := range due {
+			ids = append(ids, d.ID)
+		}
 		// Warning and breach to the caseworker; the supervisor chose no email.
 		if len(ids) != 2 {
 			t.Fatalf("pending mail: %v", ids)
@@ -332,6 +336,14 @@ func TestMailOutbox(t *testing.T) {
 			t.Fatalf("mail = %+v", ml)
 		}
 		noErr(t, e.app.Notices.RecordDelivery(e.ctx, ids[0], false, "421", false))
+		// Its next attempt waits out the backoff, read from the attempts.
+		if due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(due) != 1 || due[0].ID != ids[1] {
+			t.Fatalf("due right after a failure: %+v", due)
+		}
+		e.clock.Add(time.Minute)
+		if due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(due) != 2 || due[0].Attempt != 2 {
+			t.Fatalf("due after the backoff: %+v", due)
+		}
 		ml = must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, ids[0]))
 		if ml.Attempt != 2 {
 			t.Fatalf("second attempt = %+v", ml)
@@ -353,8 +365,37 @@ func TestMailOutbox(t *testing.T) {
 		if st, ds, _ := e.app.Notices.MailDeliveries(e.ctx, ids[1]); st != "cancelled" || len(ds) != 1 {
 			t.Fatalf("the second mail: %s %+v", st, ds)
 		}
-		if ids := must[[]haven.ID](t)(e.app.Notices.PendingMail(e.ctx, 100)); len(ids) != 0 {
+		if ids := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(ids) != 0 {
 			t.Fatalf("still pending: %v", ids)
+		}
+	})
+}
+
+// TestBreachBeforeWarning: deadlines found late (no watcher ran for days)
+// bring both the warning and the breach, and firing the breach first, as a
+// job may, still lets the warning be written: nothing is missed.
+func TestBreachBeforeWarning(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		e.refer(t, referral("Late", 1, haven.PriorityEmergency))
+		e.clock.Add(3 * 24 * time.Hour)
+		ws := must[[]app.Watch](t)(e.app.Notices.DueWatches(e.ctx))
+		var warn, breach *app.Watch
+		for i := range ws {
+			switch ws[i].Kind {
+			case haven.NoticeStageWarning:
+				warn = &ws[i]
+			case haven.NoticeStageBreach:
+				breach = &ws[i]
+			}
+		}
+		if warn == nil || breach == nil {
+			t.Fatalf("due: %+v", ws)
+		}
+		if !must[bool](t)(e.app.Notices.Fire(e.ctx, *breach)) || !must[bool](t)(e.app.Notices.Fire(e.ctx, *warn)) {
+			t.Fatal("the warning fired after the breach wrote nothing")
+		}
+		if wrote, n := e.fireDue(t); n != 1 || wrote[haven.NoticeEmergencyStalled] != 1 {
+			t.Fatalf("then due: %d, wrote %v", n, wrote)
 		}
 	})
 }

@@ -25,7 +25,7 @@ import (
 type Notices interface {
 	DueWatches(ctx context.Context) ([]app.Watch, error)
 	Fire(ctx context.Context, w app.Watch) (bool, error)
-	PendingMail(ctx context.Context, limit int) ([]haven.ID, error)
+	PendingMail(ctx context.Context, limit int, backoff time.Duration) ([]app.MailDue, error)
 	MailToSend(ctx context.Context, id haven.ID) (*app.Mail, error)
 	RecordDelivery(ctx context.Context, id haven.ID, sent bool, detail string, last bool) error
 }
@@ -46,8 +46,12 @@ type Config struct {
 	// Every is the reconciler's period; the default is a minute.
 	Every time.Duration
 	// MailAttempts is how many times a mail is tried before it is recorded
-	// failed; the default is 10 (River's backoff then spans about a day).
+	// failed; the default is 10.
 	MailAttempts int
+	// Backoff is the wait after a mail's first failed attempt, doubled
+	// after each further one (at most a day); the default is a minute, so
+	// ten attempts span about eight and a half hours.
+	Backoff time.Duration
 	// Poll is how often a client looks for jobs where the database cannot
 	// tell it (SQLite); the default is River's.
 	Poll time.Duration
@@ -63,9 +67,9 @@ type Runner struct {
 	start  func(context.Context) error
 	stop   func(context.Context) error
 	insert func(context.Context, []river.InsertManyParams) error
-	// mailAttempts bounds River's tries of a delivery job; the worker
-	// records the last as failed.
-	mailAttempts int
+	// backoff is the wait after a mail's first failed attempt, doubled
+	// after each further one.
+	backoff time.Duration
 }
 
 // NewPostgres returns a Runner on a pgx pool (the schema on its
@@ -90,10 +94,13 @@ func newRunner[TTx any](driver riverdriver.Driver[TTx], cfg Config, pollOnly boo
 	if cfg.MailAttempts <= 0 {
 		cfg.MailAttempts = 10
 	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Minute
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{mailAttempts: cfg.MailAttempts}
+	r := &Runner{backoff: cfg.Backoff}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &reconcileWorker{cfg: cfg, r: r})
 	river.AddWorker(workers, &watchWorker{notices: cfg.Notices})
@@ -142,7 +149,7 @@ func (r *Runner) Reconcile(ctx context.Context, n Notices) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	mail, err := n.PendingMail(ctx, 500)
+	mail, err := n.PendingMail(ctx, 500, r.backoff)
 	if err != nil {
 		return 0, err
 	}
@@ -151,9 +158,11 @@ func (r *Runner) Reconcile(ctx context.Context, n Notices) (int, error) {
 		ps = append(ps, river.InsertManyParams{Args: watchArgs{Notice: w.Kind, Key: w.Key},
 			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}})
 	}
-	for _, id := range mail {
-		ps = append(ps, river.InsertManyParams{Args: deliverArgs{MailID: id},
-			InsertOpts: &river.InsertOpts{MaxAttempts: r.mailAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+	for _, m := range mail {
+		// One job per (mail, attempt): a failure completes its job, and
+		// the next attempt is the reconciler's, once its wait is over.
+		ps = append(ps, river.InsertManyParams{Args: deliverArgs{MailID: m.ID, Attempt: m.Attempt},
+			InsertOpts: &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
 	}
 	if len(ps) == 0 {
 		return 0, nil

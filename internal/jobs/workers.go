@@ -50,7 +50,8 @@ func (w *watchWorker) Work(ctx context.Context, job *river.Job[watchArgs]) error
 
 // deliverArgs is one mail of the outbox to deliver.
 type deliverArgs struct {
-	MailID haven.ID `json:"mail_id"`
+	MailID  haven.ID `json:"mail_id"`
+	Attempt int      `json:"attempt"`
 }
 
 // Kind names the job in River's tables.
@@ -61,10 +62,12 @@ type deliverWorker struct {
 	cfg Config
 }
 
-// Work delivers the mail: a mail delivered, cancelled or given up already
-// is done; a failure is recorded and returned, for River to retry with its
-// backoff, until the last attempt, recorded as failed; a bounce is
-// recorded as failed at once and not retried.
+// Work makes one attempt to deliver the mail: a mail delivered, cancelled
+// or given up already, or whose attempt this is not, is done; a failure is
+// recorded, and the reconciler enqueues the next attempt once its backoff
+// has passed (the wait is read from the recorded attempts, not kept in
+// River or in memory), until the last attempt, recorded as failed; a
+// bounce is recorded as failed at once and not retried.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 	if w.cfg.Mailer == nil {
 		return river.JobSnooze(w.cfg.Every)
@@ -76,6 +79,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	} else if err != nil {
 		return err
 	}
+	if m.Attempt != job.Args.Attempt {
+		return nil // another attempt's job: this one is stale
+	}
 	detail, permanent, err := w.cfg.Mailer.Send(ctx, m.To, m.Lang)
 	if err == nil {
 		return n.RecordDelivery(ctx, m.ID, true, detail, false)
@@ -84,8 +90,6 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if rerr := n.RecordDelivery(ctx, m.ID, false, detail, last); rerr != nil {
 		return errors.Join(err, rerr)
 	}
-	if last {
-		return river.JobCancel(err)
-	}
-	return err
+	w.cfg.Log.WarnContext(ctx, "a mail was not delivered", "mail", string(m.ID), "attempt", m.Attempt, "detail", detail, "last", last)
+	return nil
 }

@@ -147,7 +147,14 @@ func (s *Sender) Send(ctx context.Context, to, lang string) (detail string, perm
 	m.AddAlternativeString(gomail.TypeTextHTML, msg.HTML)
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTLSPolicy(s.policy), gomail.WithTimeout(s.cfg.Timeout)}
 	if s.cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
+		// The strongest mechanism the server offers; on a relay reached
+		// without TLS (policy none, the operator's choice), PLAIN in the
+		// clear, which go-mail otherwise refuses.
+		auth := gomail.SMTPAuthAutoDiscover
+		if s.policy == gomail.NoTLS {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
 	}
 	c, err := gomail.NewClient(s.cfg.Host, opts...)
 	if err != nil {

@@ -203,17 +203,25 @@ func (t *Tx) FindMail(ctx context.Context, id haven.ID, lock bool) (*store.MailR
 	return m, t.mapErr("FindMail", err)
 }
 
-// FindPendingMail returns the IDs of pending mail, oldest first.
-func (t *Tx) FindPendingMail(ctx context.Context, limit int) ([]haven.ID, error) {
+// FindPendingMail returns the pending mail, oldest first, with the time of
+// each one's latest attempt.
+func (t *Tx) FindPendingMail(ctx context.Context, limit int) ([]*store.MailRow, error) {
 	const op = "FindPendingMail"
-	rows, err := t.q.Query(ctx, `SELECT id FROM mail_outbox WHERE state = 'pending' ORDER BY created_at, id LIMIT $1`, limit)
+	rows, err := t.q.Query(ctx, `SELECT `+mailColumns+`, coalesce((SELECT max(d.at) FROM mail_deliveries d WHERE d.outbox_id = mail_outbox.id), '')
+		FROM mail_outbox WHERE state = 'pending' ORDER BY created_at, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, t.mapErr(op, err)
 	}
-	return collect(t, rows, op, func(s scanner) (haven.ID, error) {
-		var id haven.ID
-		err := s.Scan(&id)
-		return id, err
+	return collect(t, rows, op, func(s scanner) (*store.MailRow, error) {
+		var m store.MailRow
+		var created, last string
+		var done sql.NullString
+		if err := s.Scan(&m.ID, &m.UserID, &m.NotificationID, &m.Lang, &m.State, &m.Attempts, &created, &done, &last); err != nil {
+			return nil, err
+		}
+		var d decoder
+		m.CreatedAt, m.DoneAt, m.LastAttemptAt = d.time(created), d.nullTime(done), d.time(last)
+		return &m, d.done(op)
 	})
 }
 
@@ -301,7 +309,11 @@ func (t *Tx) FindWatchedCases(ctx context.Context, w store.CaseWatch) ([]*store.
 		default:
 			return nil, haven.Errorf(haven.EINTERNAL, t.op(op), "unknown key column %q", u.Of)
 		}
-		where = append(where, "NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = "+arg(u.Prefix)+" || cases.id || ':' || "+of+")")
+		var any []string
+		for _, p := range u.Prefixes {
+			any = append(any, "NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = "+arg(p)+" || cases.id || ':' || "+of+")")
+		}
+		where = append(where, "("+strings.Join(any, " OR ")+")")
 	}
 	limit := w.Limit
 	if limit <= 0 {

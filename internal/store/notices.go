@@ -42,9 +42,9 @@ type NoticeTx interface {
 	// FindMail returns the mail; with lock set, locked until the
 	// transaction ends.
 	FindMail(ctx context.Context, id haven.ID, lock bool) (*MailRow, error)
-	// FindPendingMail returns up to limit IDs of mail still pending,
-	// oldest first.
-	FindPendingMail(ctx context.Context, limit int) ([]haven.ID, error)
+	// FindPendingMail returns up to limit mails still pending, oldest
+	// first, each with the time of its latest attempt (LastAttemptAt).
+	FindPendingMail(ctx context.Context, limit int) ([]*MailRow, error)
 	// RecordMailAttempt records one delivery attempt of a mail (its number
 	// is one more than the mail's attempts so far) and moves the mail to
 	// state; a state other than pending is final, at d.At.
@@ -145,6 +145,9 @@ type MailRow struct {
 	Attempts       int
 	CreatedAt      time.Time
 	DoneAt         time.Time
+	// LastAttemptAt is when the latest attempt was recorded, as
+	// FindPendingMail reads it; zero before the first.
+	LastAttemptAt time.Time
 }
 
 // MailDelivery is one attempt to deliver a mail. Detail is the SMTP
@@ -171,16 +174,17 @@ type CaseWatch struct {
 	State haven.CaseState
 	// WaitingBy keeps the cases waiting since at or before it.
 	WaitingBy time.Time
-	// Unnotified drops the cases with a notification keyed
-	// Unnotified.Prefix + the case's ID + ":" + the column Unnotified.Of.
+	// Unnotified drops the cases with a notification keyed by each of
+	// Unnotified.Prefixes + the case's ID + ":" + the column Unnotified.Of.
 	Unnotified *Unnotified
 	Limit      int
 }
 
-// Unnotified names a notification key made of a prefix, the case's ID and
-// one of its columns, or of two ("stage:stage_since").
+// Unnotified names notification keys made of a prefix, the case's ID and
+// one of its columns, or of two ("stage:stage_since"): a case is dropped
+// once every prefix's notification exists.
 type Unnotified struct {
-	Prefix string
+	Prefixes []string
 	// Of is "stage_since", "updated_at" or "waiting_since".
 	Of string
 }

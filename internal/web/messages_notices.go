@@ -56,6 +56,9 @@ var noticeMessagesEN = map[string]string{
 	"prefs.save":          "Save",
 	"prefs.saved":         "Your choice is saved.",
 
+	"admin.rules.info_days":       "Requests for information",
+	"admin.rules.info_days_value": "partner and visa office told after %d days unanswered",
+
 	"err.prefs_lang":           "Choose English or French.",
 	"err.prefs_email":          "Enter an email address such as name@example.org.",
 	"err.prefs_email_required": "Enter the address to send email to, or choose no email.",
@@ -104,6 +107,9 @@ var noticeMessagesFR = map[string]string{
 	"prefs.lang":          "Langue des courriels",
 	"prefs.save":          "Enregistrer",
 	"prefs.saved":         "Votre choix est enregistré.",
+
+	"admin.rules.info_days":       "Demandes de renseignements",
+	"admin.rules.info_days_value": "partenaire et bureau des visas prévenus après %d jours sans réponse",
 
 	"err.prefs_lang":           "Choisissez l'anglais ou le français.",
 	"err.prefs_email":          "Entrez une adresse courriel comme nom@example.org.",
