@@ -54,6 +54,12 @@ type Programme interface {
 	web.Programme
 }
 
+// Notices is what the pages and the API need of the app's Notices.
+type Notices interface {
+	api.Notices
+	web.Notices
+}
+
 // Services are the parts of the app layer the handlers use: its health,
 // its clock and its rooms. All are required.
 type Services struct {
@@ -65,7 +71,7 @@ type Services struct {
 	Cases       Cases
 	Nominations Nominations
 	Programme   Programme
-	Notices     web.Notices
+	Notices     Notices
 }
 
 // Config is the server's configuration.
@@ -99,7 +105,7 @@ func NewServer(log *slog.Logger, svc Services, cfg Config) (http.Handler, error)
 	}
 	mux := http.NewServeMux()
 	s := &srv{log: log, health: svc.Health, accounts: svc.Accounts, cfg: cfg}
-	s.api = api.New(api.Config{Log: log, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Actor: s.bearer})
+	s.api = api.New(api.Config{Log: log, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Notices: svc.Notices, Actor: s.bearer})
 	pages, err := web.New(web.Config{Log: log, Clock: svc.Clock, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Notices: svc.Notices, Origin: cfg.Origin, Demo: cfg.Demo})
 	if err != nil {
 		return nil, err
