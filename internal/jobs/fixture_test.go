@@ -156,3 +156,10 @@ func (w *world) supervisor(t testing.TB, a *app.App) haven.Actor {
 	}
 	return haven.Actor{UserID: u.ID}
 }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

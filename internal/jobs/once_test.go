@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +151,31 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 		replaceLeader()
 		time.Sleep(every)
 	}
+	// The three processes' apps fire one deadline at the same moment, as
+	// their jobs would if River ran a watch twice: the database's UNIQUE
+	// key lets one write it.
+	race := w.refer(t, first.app)
+	cases = append(cases, race)
+	w.clock.Add(19 * time.Hour)
+	var wg sync.WaitGroup
+	for _, in := range []*instance{first, live[0], live[1], live[2]} {
+		for _, wt := range must(in.app.Notices.DueWatches(ctx)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := in.app.Notices.Fire(ctx, wt); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	w.clock.Add(3 * 24 * time.Hour)
+	eventually(t, 60*time.Second, "the last case's deadlines were not all notified", func() bool {
+		got := w.kinds(t, first.app, sup)
+		return got[haven.NoticeStageBreach][race.ID] >= 1 && got[haven.NoticeEmergencyStalled][race.ID] >= 1
+	})
+	want = map[haven.NoticeKind]int{haven.NoticeStageWarning: len(cases), haven.NoticeStageBreach: len(cases), haven.NoticeEmergencyStalled: len(cases)}
 	var total int
 	if err := first.db.Pool().QueryRow(ctx, `SELECT count(*) FROM notifications WHERE kind IN ('stage_warning', 'stage_breach', 'emergency_stalled')`).Scan(&total); err != nil {
 		t.Fatal(err)
