@@ -78,13 +78,18 @@ func startMailpit(t *testing.T) *mailpit {
 	cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", m.smtp), "--listen", fmt.Sprintf("127.0.0.1:%d", web),
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
 		"--smtp-disable-rdns", "--smtp-allowed-recipients", `@example\.org$`)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
+	logPath := filepath.Join(t.TempDir(), "mailpit.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	eventually(t, 20*time.Second, "mailpit does not answer:\n"+out.String(), func() bool {
+	eventually(t, 20*time.Second, "mailpit does not answer (its log: "+logPath+")", func() bool {
 		r, err := http.Get(m.api + "/api/v1/info")
 		if err != nil {
 			return false
