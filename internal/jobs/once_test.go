@@ -39,7 +39,9 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	url := testdb.PostgresSchemaURL(t)
 	w := newWorld(t)
-	const every = 400 * time.Millisecond
+	// The reconciler's period, and the step of the test's clock: the
+	// leader is replaced every two steps, about three times a period.
+	const every, step = 1500 * time.Millisecond, 200 * time.Millisecond
 	serial := 0
 	open := func() *instance {
 		t.Helper()
@@ -121,13 +123,18 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 	// referral, the 24 hours without a move, and the breach when its
 	// deadline's day has passed; the case referred last is at most 9
 	// hours younger than the first.
+	began := time.Now()
 	hour := 0
 	for ; hour < 72; hour++ {
 		w.clock.Add(time.Hour)
 		if hour%2 == 0 {
 			replaceLeader() // every 2 steps: more often than the reconciler's period
 		}
-		time.Sleep(every / 2)
+		time.Sleep(step)
+	}
+	gap := time.Since(began) / time.Duration(max(stopped, 1))
+	if gap >= every {
+		t.Errorf("the leader was replaced every %s, not more often than the reconciler's period %s", gap, every)
 	}
 	// Once just before a deadline: a new case's warning falls due an
 	// hour after the leader stops.
@@ -194,5 +201,5 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 	if stopped < 20 {
 		t.Errorf("the leader was stopped %d times only", stopped)
 	}
-	t.Logf("%d cases, %d notifications, leader stopped %d times", len(cases), total, stopped)
+	t.Logf("%d cases, %d notifications, leader stopped %d times, every %s while the clock ran (reconciler's period %s)", len(cases), total, stopped, gap, every)
 }
