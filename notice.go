@@ -34,6 +34,10 @@ const (
 	// partner are not recorded within their budget (the admissibility
 	// stage's, from the assignment). To that partner and the visa office.
 	NoticeChecksOverdue NoticeKind = "checks_overdue"
+	// NoticeMedicalExpiring: a traveller's medical expires before the
+	// booked travel date, or within MedicalWarnDays of an approved case
+	// with no travel booked yet. To the visa office.
+	NoticeMedicalExpiring NoticeKind = "medical_expiring"
 	// NoticeFollowUpDue: an integration-plan follow-up is due and not
 	// held. To the settlement organisation.
 	NoticeFollowUpDue NoticeKind = "follow_up_due"
@@ -52,7 +56,7 @@ const (
 
 // NoticeKinds lists every NoticeKind.
 var NoticeKinds = []NoticeKind{NoticeStageWarning, NoticeStageBreach, NoticeEmergencyStalled, NoticeInfoUnanswered,
-	NoticeChecksOverdue, NoticeFollowUpDue, NoticeSafetyConcern, NoticeEnrolmentExpiring, NoticeTokenExpiring}
+	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeEnrolmentExpiring, NoticeTokenExpiring}
 
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }
@@ -71,6 +75,9 @@ const (
 	// TokenWarnDays is how long before an API token expires that its user
 	// is told.
 	TokenWarnDays = 7
+	// MedicalWarnDays is how close to its expiry an approved case's
+	// medical, with no travel booked, is told.
+	MedicalWarnDays = 30
 	// DefaultInfoRequestDays is the days an information request waits for
 	// its answer in the default rules.
 	DefaultInfoRequestDays = 5

@@ -310,6 +310,7 @@ func (a *Notices) watchers() map[haven.NoticeKind]watcher {
 		haven.NoticeEmergencyStalled:  a.watchStalled,
 		haven.NoticeInfoUnanswered:    a.watchInfo,
 		haven.NoticeChecksOverdue:     a.watchChecks,
+		haven.NoticeMedicalExpiring:   a.watchMedicals,
 		haven.NoticeFollowUpDue:       a.watchFollowUps,
 		haven.NoticeEnrolmentExpiring: a.watchEnrolments,
 		haven.NoticeTokenExpiring:     a.watchTokens,
@@ -328,7 +329,7 @@ func (a *Notices) DueWatches(ctx context.Context) ([]Watch, error) {
 		ws := a.watchers()
 		// One pass per watcher: the stage watcher finds both its kinds.
 		for _, k := range []haven.NoticeKind{haven.NoticeStageBreach, haven.NoticeEmergencyStalled, haven.NoticeInfoUnanswered,
-			haven.NoticeChecksOverdue, haven.NoticeFollowUpDue, haven.NoticeEnrolmentExpiring, haven.NoticeTokenExpiring} {
+			haven.NoticeChecksOverdue, haven.NoticeMedicalExpiring, haven.NoticeFollowUpDue, haven.NoticeEnrolmentExpiring, haven.NoticeTokenExpiring} {
 			ns, err := ws[k](ctx, tx, now, "")
 			if err != nil {
 				return err
@@ -646,6 +647,78 @@ func (a *Notices) checksRecorded(ctx context.Context, tx store.Tx, as *store.Ass
 		}
 	}
 	return true, nil
+}
+
+// watchMedicals finds the approved cases a traveller's medical will not
+// carry: it expires before the booked travel date, or, with no travel
+// booked, within MedicalWarnDays. To the visa office's caseworkers. The
+// deadline is the earliest such expiry: a new medical recorded makes a
+// new one.
+func (a *Notices) watchMedicals(ctx context.Context, tx store.Tx, now time.Time, subject string) ([]notice, error) {
+	today := haven.DateOf(now)
+	var rows []*store.CaseRow
+	for _, st := range []haven.CaseState{haven.StateApproved, haven.StateTravelBooked} {
+		rs, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), State: st})
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, rs...)
+	}
+	var out []notice
+	var officers []store.Recipient
+	for _, c := range rows {
+		limit := today.AddDays(haven.MedicalWarnDays + 1) // expiring within the days: before this
+		if tr, err := tx.FindTravel(ctx, c.ID); err == nil {
+			limit = tr.Date
+		} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
+			return nil, err
+		}
+		members, err := tx.FindMembers(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		checks, err := tx.FindChecks(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		var earliest haven.Date
+		for _, m := range members {
+			if !m.Accompanying || m.Excluded {
+				continue
+			}
+			var latest *store.CheckRow
+			for _, ch := range checks {
+				if ch.MemberID == m.ID && ch.Kind == haven.CheckMedical && (latest == nil || ch.RecordedAt.After(latest.RecordedAt)) {
+					latest = ch
+				}
+			}
+			if latest == nil || latest.ValidUntil.IsZero() || !latest.ValidUntil.Before(limit) {
+				continue
+			}
+			if earliest.IsZero() || latest.ValidUntil.Before(earliest) {
+				earliest = latest.ValidUntil
+			}
+		}
+		if earliest.IsZero() {
+			continue
+		}
+		n := notice{kind: haven.NoticeMedicalExpiring, key: string(c.ID) + ":" + earliest.String(), caseID: c.ID, due: earliest}
+		exists, err := tx.NotificationExists(ctx, n.dedupeKey())
+		if err != nil {
+			return nil, err
+		}
+		if exists {
+			continue
+		}
+		if officers == nil {
+			if officers, err = orgsOf(ctx, tx, haven.OrgVisaOffice, haven.RoleCaseworker); err != nil {
+				return nil, err
+			}
+		}
+		n.to = officers
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // watchFollowUps finds the integration-plan follow-ups due and not held:

@@ -404,3 +404,43 @@ func TestBreachBeforeWarning(t *testing.T) {
 		}
 	})
 }
+
+// TestMedicalExpiring: an approved case whose traveller's medical expires
+// within 30 days, with no travel booked, is told to the visa office; once
+// travel is booked past a medical's expiry, it is told again for the new
+// deadline; a medical that carries the family to its travel date is not.
+func TestMedicalExpiring(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		m := must[*haven.Case](t)
+		c := e.refer(t, referral("Medical", 2, haven.PriorityUrgent))
+		c = e.inAdmissibility(t, c)
+		e.assignAll(t, c)
+		c = m(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID))
+		expires := haven.DateOf(e.clock.Now().AddDate(0, 0, 40))
+		for _, mem := range c.Travellers() {
+			m(e.app.Cases.RecordCheck(e.ctx, e.medical, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckMedical, Result: haven.ResultPassed, ValidUntil: expires}))
+			m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckSecurity, Result: haven.ResultPassed}))
+			m(e.app.Cases.RecordCheck(e.ctx, e.screening, c.ID, &haven.Check{MemberID: mem.ID, Kind: haven.CheckCriminality, Result: haven.ResultPassed}))
+		}
+		c = m(e.app.Cases.ConfirmAdmissible(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.Approve(e.ctx, e.visa, c.ID, app.ApproveInput{}))
+		if wrote, _ := e.fireDue(t); wrote[haven.NoticeMedicalExpiring] != 0 {
+			t.Fatalf("40 days ahead: %v", wrote)
+		}
+		e.clock.Add(11 * 24 * time.Hour) // 29 days left
+		if wrote, _ := e.fireDue(t); wrote[haven.NoticeMedicalExpiring] != 1 {
+			t.Fatalf("29 days ahead: %v", wrote)
+		}
+		if got, _ := e.notices(t, e.visa); len(got[haven.NoticeMedicalExpiring]) != 1 || got[haven.NoticeMedicalExpiring][0].Due != expires {
+			t.Fatalf("the visa office sees %v", got)
+		}
+		if got, _ := e.notices(t, e.medical); len(got) != 0 {
+			t.Fatalf("the medical partner, out of sight of the case, sees %v", got)
+		}
+		// Travel booked before the expiry: nothing more.
+		m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: expires.AddDays(-2)}))
+		if wrote, _ := e.fireDue(t); wrote[haven.NoticeMedicalExpiring] != 0 {
+			t.Fatalf("travel before the expiry: %v", wrote)
+		}
+	})
+}

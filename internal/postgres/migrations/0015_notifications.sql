@@ -11,7 +11,7 @@ CREATE TABLE notifications (
     id         text PRIMARY KEY,
     dedupe_key text NOT NULL UNIQUE,
     kind       text NOT NULL CHECK (kind IN ('stage_warning','stage_breach','emergency_stalled','info_unanswered',
-                   'checks_overdue','follow_up_due','safety_concern','enrolment_expiring','token_expiring')),
+                   'checks_overdue','medical_expiring','follow_up_due','safety_concern','enrolment_expiring','token_expiring')),
     case_id    text REFERENCES cases(id),
     due_on     text NOT NULL DEFAULT '',
     created_at utc_time NOT NULL

@@ -11,7 +11,7 @@ CREATE TABLE notifications (
     id         TEXT PRIMARY KEY,
     dedupe_key TEXT NOT NULL UNIQUE,
     kind       TEXT NOT NULL CHECK (kind IN ('stage_warning','stage_breach','emergency_stalled','info_unanswered',
-                   'checks_overdue','follow_up_due','safety_concern','enrolment_expiring','token_expiring')),
+                   'checks_overdue','medical_expiring','follow_up_due','safety_concern','enrolment_expiring','token_expiring')),
     case_id    TEXT REFERENCES cases(id),
     due_on     TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
