@@ -32,8 +32,13 @@ type ProgrammeRules struct {
 	// partner still sees its contact details, whereabouts and confidential
 	// notes; then the settlement organisation alone keeps in touch.
 	HandoverDays int
-	ChangedBy    ID
-	ChangedAt    time.Time
+	// InfoRequestDays is how long a request for information waits for
+	// the referring partner's answer before the partner and the visa
+	// office are told. Zero in a change keeps the year's current value
+	// (the default for a new year).
+	InfoRequestDays int
+	ChangedBy       ID
+	ChangedAt       time.Time
 }
 
 // MayRefer reports whether the organisation may open a case this year.
@@ -108,6 +113,9 @@ func (r *ProgrammeRules) Validate() Problems {
 	if r.HandoverDays < 0 || r.HandoverDays > 365 {
 		p.Add("handover_days", "enter a handover time from 0 to 365 days after arrival")
 	}
+	if r.InfoRequestDays < 0 || r.InfoRequestDays > 365 {
+		p.Add("info_request_days", "enter a time from 1 to 365 days for an answer to a request for information")
+	}
 	if d := r.TargetDays[PriorityEmergency]; d > 7 {
 		p.Add("target_days.emergency", "an emergency departs within 7 days of referral")
 	}
@@ -151,6 +159,8 @@ func DefaultRules(year int) *ProgrammeRules {
 		TargetDays:    map[Priority]int{PriorityEmergency: 7, PriorityUrgent: 42, PriorityNormal: 365},
 		StageDays:     DefaultStageDays(),
 		HandoverDays:  DefaultHandoverDays,
+
+		InfoRequestDays: DefaultInfoRequestDays,
 	}
 }
 

@@ -103,16 +103,23 @@ func serve(ctx context.Context, e *env, addr, origin string, proxies []netip.Pre
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
+	runner, err := startJobs(ctx, e, origin)
+	if err != nil {
+		return fmt.Errorf("the jobs do not start; refusing to serve: %w", err)
+	}
 	fmt.Fprintf(stdout, "haven: serving on http://%s (%s)\n", ln.Addr(), e.db.Engine())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	stop := func() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		return errors.Join(srv.Shutdown(sctx), runner.Stop(sctx))
+	}
+	select {
+	case err := <-errc:
+		return errors.Join(err, stop())
+	case <-ctx.Done():
+		return stop()
 	}
 }
 
@@ -130,6 +137,9 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	n, err := e.db.Migrate(ctx)
 	if err != nil {
 		return describe(err)
+	}
+	if _, err := migrateJobs(ctx, e.db); err != nil {
+		return err
 	}
 	if err := e.app.Programme.Bootstrap(ctx); err != nil {
 		return describe(err)
@@ -187,6 +197,7 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	as := fs.String("as", "", "username of the administrator making the change (set), or reading (show)")
 	capN := fs.Int("cap", -1, "the cap in persons (set); unchanged when omitted")
 	handover := fs.Int("handover-days", 0, "days after a family's arrival during which the referring partner still sees its contact details, whereabouts and confidential notes, 0 to 365 (set); unchanged when omitted")
+	infoDays := fs.Int("info-days", 0, "days a request for information waits for the referring partner's answer before the partner and the visa office are told, 1 to 365 (set); unchanged when omitted")
 	var referrers, allocations, targets, stages listFlag
 	fs.Var(&referrers, "referrer", "an organisation ID allowed to refer this year, besides referral partners (repeatable; replaces the list)")
 	fs.Var(&allocations, "allocation", "ORG_ID=PERSONS, a partner's allocation inside the cap (repeatable; replaces the list)")
@@ -229,6 +240,12 @@ func cmdRules(ctx context.Context, args []string, getenv func(string) string, st
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "handover-days" {
 			r.HandoverDays = *handover
+		}
+		if f.Name == "info-days" {
+			r.InfoRequestDays = *infoDays
+			if r.InfoRequestDays == 0 {
+				r.InfoRequestDays = -1 // refused by Validate: 0 would mean unchanged
+			}
 		}
 	})
 	if len(referrers) > 0 {
@@ -305,6 +322,7 @@ func printRules(w io.Writer, r *haven.ProgrammeRules) {
 		fmt.Fprintln(w, " days")
 	}
 	fmt.Fprintf(w, "handover: %d days after arrival\n", r.HandoverDays)
+	fmt.Fprintf(w, "information requests: told after %d days unanswered\n", r.InfoRequestDays)
 }
 
 func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -446,5 +464,5 @@ func originOr(origin, addr string) string {
 // services wires the app's rooms, its clock and its health into the
 // server.
 func services(a *app.App) server.Services {
-	return server.Services{Health: a, Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme}
+	return server.Services{Health: a, Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme, Notices: a.Notices}
 }

@@ -62,6 +62,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if _, err := e.db.Migrate(ctx); err != nil {
 		return describe(err)
 	}
+	if _, err := migrateJobs(ctx, e.db); err != nil {
+		return err
+	}
 	if err := e.app.Programme.Bootstrap(ctx); err != nil {
 		return describe(err)
 	}

@@ -82,6 +82,9 @@ type env struct {
 	signer note.Signer
 	vault  *vault.Vault
 	hasher *auth.Hasher
+	// getenv is the environment the command was given: the jobs read
+	// the SMTP server's settings from it.
+	getenv func(string) string
 }
 
 func (e *env) Close() error { return e.db.Close() }
@@ -109,6 +112,10 @@ func open(ctx context.Context, dsn string, getenv func(string) string, stderr io
 			db.Close()
 			return nil, err
 		}
+		if err := jobsReady(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	log := newLogger(stderr)
 	signer, err := note.NewSigner(keys.AuditKey)
@@ -121,7 +128,7 @@ func open(ctx context.Context, dsn string, getenv func(string) string, stderr io
 		db.Close()
 		return nil, err
 	}
-	e := &env{db: db, keys: keys, path: path, log: log, signer: signer, vault: v, hasher: hasher}
+	e := &env{db: db, keys: keys, path: path, log: log, signer: signer, vault: v, hasher: hasher, getenv: getenv}
 	e.app = newApp(e, v, nil)
 	return e, nil
 }

@@ -84,6 +84,13 @@ type Programme interface {
 	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 }
 
+// Notices is what the API needs of the app's Notices: the caller's own
+// notifications.
+type Notices interface {
+	FindNotifications(ctx context.Context, actor haven.Actor) (*haven.Notifications, error)
+	MarkRead(ctx context.Context, actor haven.Actor, id haven.ID) error
+}
+
 // Config is what the API needs. The rooms and Actor are required.
 type Config struct {
 	// Log receives one line per refused or failed request: the route, the
@@ -96,6 +103,8 @@ type Config struct {
 	Cases       Cases
 	Nominations Nominations
 	Programme   Programme
+	// Notices are the caller's notifications. Required.
+	Notices Notices
 	// Actor authenticates a request (the server passes one that accepts a
 	// Bearer API token). Every /api/v1 route calls it first and answers
 	// 401 when it fails.
@@ -114,13 +123,13 @@ const MaxImportBody = haven.MaxImportFile
 // sign-in routes, which the same OpenAPI document describes. It panics
 // when cfg lacks a room or Actor: that is a wiring mistake, found at start.
 func New(cfg Config) http.Handler {
-	if cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil || cfg.Actor == nil {
-		panic("api.New: Config.Accounts, Cases, Nominations, Programme and Actor are required")
+	if cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil || cfg.Notices == nil || cfg.Actor == nil {
+		panic("api.New: Config.Accounts, Cases, Nominations, Programme, Notices and Actor are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &api{log: cfg.Log, rooms: rooms{cfg.Accounts, cfg.Cases, cfg.Nominations, cfg.Programme}, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
+	s := &api{log: cfg.Log, rooms: rooms{cfg.Accounts, cfg.Cases, cfg.Nominations, cfg.Programme, cfg.Notices}, actor: cfg.Actor, mux: http.NewServeMux(), known: http.NewServeMux()}
 	for i := range routes {
 		rt := &routes[i]
 		limit := rt.maxBody
@@ -142,6 +151,7 @@ type rooms struct {
 	cases       Cases
 	nominations Nominations
 	programme   Programme
+	notices     Notices
 }
 
 type api struct {

@@ -121,7 +121,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	// The API as Haven serves it: behind the server's request IDs, body
 	// limit and its own sign-in routes.
-	h2, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: origin})
+	h2, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme, Notices: f.app.Notices}, server.Config{Origin: origin})
 	if err != nil {
 		t.Fatal(err)
 	}

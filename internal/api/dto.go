@@ -543,6 +543,41 @@ type workJSON struct {
 	Counts []workCountJSON `json:"counts"`
 }
 
+// noticesJSON is the caller's notifications.
+type noticesJSON struct {
+	Unread        int          `json:"unread"`
+	Notifications []noticeJSON `json:"notifications"`
+}
+
+// noticeJSON is one notification: its kind, the case's reference and ID
+// (none for a notice about access), the deadline and when it was read.
+type noticeJSON struct {
+	ID            haven.ID         `json:"id"`
+	Kind          haven.NoticeKind `json:"kind"`
+	CaseID        haven.ID         `json:"case_id,omitempty"`
+	CaseReference string           `json:"case_reference,omitempty"`
+	Due           *haven.Date      `json:"due,omitempty"`
+	CreatedAt     time.Time        `json:"created_at"`
+	ReadAt        *time.Time       `json:"read_at,omitempty"`
+}
+
+func noticesOut(ns *haven.Notifications) noticesJSON {
+	out := noticesJSON{Unread: ns.Unread, Notifications: []noticeJSON{}}
+	for _, n := range ns.Items {
+		j := noticeJSON{ID: n.ID, Kind: n.Kind, CaseID: n.CaseID, CaseReference: n.CaseReference, CreatedAt: n.CreatedAt}
+		if !n.Due.IsZero() {
+			d := n.Due
+			j.Due = &d
+		}
+		if !n.ReadAt.IsZero() {
+			r := n.ReadAt
+			j.ReadAt = &r
+		}
+		out.Notifications = append(out.Notifications, j)
+	}
+	return out
+}
+
 // workCountJSON is one count of work, with the list behind it.
 type workCountJSON struct {
 	Kind  haven.WorkKind `json:"kind"`

@@ -174,6 +174,7 @@ var badFields = map[string][]badField{
 	"POST /api/v1/cases/{id}/close":               {{`{"reasons":"x"}`, "reasons"}},
 	"POST /api/v1/cases/{id}/resume":              {{`{"state":"approved"}`, "state"}},
 	"POST /api/v1/users/{id}/disable":             {{`{"reason":"left the organisation"}`, "reason"}},
+	"POST /api/v1/me/notifications/{id}/read":     {{`{"all":true}`, "all"}},
 	"POST /api/v1/tokens/{id}/revoke":             {{`{"now":true}`, "now"}},
 }
 

@@ -65,3 +65,23 @@ func casesURL(f haven.CaseFilter) string {
 	}
 	return "/api/v1/cases?" + q.Encode()
 }
+
+// ownNotices returns the caller's latest notifications (up to 100, newest
+// first) and how many are unread, within what the caller may read: a
+// notice about a case the caller may not read is never listed or counted.
+func ownNotices(c *call, _ *none) (noticesJSON, error) {
+	ns, err := c.notices.FindNotifications(c.ctx, c.actor)
+	if err != nil {
+		return noticesJSON{}, err
+	}
+	return noticesOut(ns), nil
+}
+
+// readNotice marks one of the caller's notifications read and answers the
+// list as it then stands. A notice the caller may not see is not found.
+func readNotice(c *call, _ *none) (noticesJSON, error) {
+	if err := c.notices.MarkRead(c.ctx, c.actor, c.id()); err != nil {
+		return noticesJSON{}, err
+	}
+	return ownNotices(c, nil)
+}

@@ -126,3 +126,43 @@ func TestOwnWork(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnNotices: GET /api/v1/me/notifications lists the caller's notices
+// within what it may read, with the unread count; marking one read is the
+// caller's alone; another's notice answers 404, as one that does not exist.
+func TestOwnNotices(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.referCase(t, "Notice", 1)
+	// The urgent file stage has 3 days: warned at 75%, past due after.
+	f.clock.Add(5 * 24 * time.Hour)
+	for _, w := range must(f.app.Notices.DueWatches(ctx)) {
+		must(f.app.Notices.Fire(ctx, w))
+	}
+	got := f.ok(t, 200, haven.OrgVisaOffice, "GET", "/api/v1/me/notifications", nil)
+	ns := got["notifications"].([]any)
+	if got["unread"] != float64(2) || len(ns) != 2 {
+		t.Fatalf("the visa office's notices: %v", got)
+	}
+	first := ns[0].(map[string]any)
+	if first["case_id"] != c["id"] || first["case_reference"] != c["reference"] || first["due"] == nil || first["read_at"] != nil {
+		t.Fatalf("a notice: %v", first)
+	}
+	if other := f.ok(t, 200, haven.OrgReferralPartner, "GET", "/api/v1/me/notifications", nil); other["unread"] != float64(0) ||
+		len(other["notifications"].([]any)) != 0 {
+		t.Fatalf("the referring partner's notices: %v", other)
+	}
+	id := str(first["id"])
+	if r := f.call(t, haven.OrgReferralPartner, "POST", "/api/v1/me/notifications/"+id+"/read", nil); r.status != 404 {
+		t.Fatalf("marking another's notice: %d %s", r.status, r.body)
+	}
+	after := f.ok(t, 200, haven.OrgVisaOffice, "POST", "/api/v1/me/notifications/"+id+"/read", nil)
+	if after["unread"] != float64(1) {
+		t.Fatalf("after marking one read: %v", after)
+	}
+	for _, n := range after["notifications"].([]any) {
+		if n := n.(map[string]any); n["id"] == id && n["read_at"] == nil {
+			t.Fatalf("the notice read has no read_at: %v", n)
+		}
+	}
+}

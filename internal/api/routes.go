@@ -27,6 +27,8 @@ var routes = []route{
 
 	get("GET /api/v1/me/factors", ownFactors),
 	get("GET /api/v1/me/work", ownWork),
+	get("GET /api/v1/me/notifications", ownNotices),
+	do("POST /api/v1/me/notifications/{id}/read", readNotice),
 	get("GET /api/v1/users", listUsers, "org_id"),
 	do("POST /api/v1/users/{id}/disable", disableUser),
 	do("POST /api/v1/tokens/{id}/revoke", revokeToken),

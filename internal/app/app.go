@@ -40,6 +40,7 @@ type App struct {
 	Nominations *Nominations
 	Programme   *Programme
 	AuditLog    *AuditLog
+	Notices     *Notices
 	core        *core
 }
 
@@ -110,7 +111,7 @@ func New(c Config) *App {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
-	return &App{Accounts: &Accounts{a}, Cases: &Cases{a}, Nominations: &Nominations{a}, Programme: &Programme{a}, AuditLog: &AuditLog{a}, core: a}
+	return &App{Accounts: &Accounts{a}, Cases: &Cases{a}, Nominations: &Nominations{a}, Programme: &Programme{a}, AuditLog: &AuditLog{a}, Notices: &Notices{a}, core: a}
 }
 
 // Now is the app's clock: what the pages take as today, so that their

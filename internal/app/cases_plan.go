@@ -136,7 +136,24 @@ func (a *Cases) RecordFollowUp(ctx context.Context, actor haven.Actor, id haven.
 		if err := tx.PutFollowUp(ctx, r); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, w.actor(), "case.plan.follow_up", "case", c.ID, c.ID,
-			map[string]any{"month": f.Month, "held": f.Held.String(), "safety_concern": f.SafetyConcern})
+		if err := a.audit(ctx, tx, w.actor(), "case.plan.follow_up", "case", c.ID, c.ID,
+			map[string]any{"month": f.Month, "held": f.Held.String(), "safety_concern": f.SafetyConcern}); err != nil {
+			return err
+		}
+		if !f.SafetyConcern {
+			return nil
+		}
+		// Told at once, in this transaction: the visa office, to look at
+		// the case again, and the settlement organisation's whole team.
+		to, err := orgsOf(ctx, tx, haven.OrgVisaOffice, haven.RoleCaseworker, haven.RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		if c.SettlementOrgID != "" {
+			to = append(to, store.Recipient{OrgID: c.SettlementOrgID})
+		}
+		_, err = a.notify(ctx, tx, w.actor(), notice{kind: haven.NoticeSafetyConcern, caseID: c.ID, due: f.Held, to: to,
+			key: string(c.ID) + ":" + strconv.Itoa(f.Month) + ":" + store.FormatTime(f.RecordedAt)})
+		return err
 	})
 }

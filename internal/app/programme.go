@@ -208,10 +208,16 @@ func (a *Programme) setRules(ctx context.Context, actor haven.Actor, r *haven.Pr
 			if r.StageDays == nil {
 				r.StageDays = cur.StageDays
 			}
+			if r.InfoRequestDays == 0 {
+				r.InfoRequestDays = cur.InfoRequestDays
+			}
 		case haven.ENOTFOUND:
 			r.Version = 1
 			if r.StageDays == nil {
 				r.StageDays = haven.DefaultStageDays()
+			}
+			if r.InfoRequestDays == 0 {
+				r.InfoRequestDays = haven.DefaultInfoRequestDays
 			}
 		default:
 			return err

@@ -137,7 +137,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(ts.Close)
 	f.origin = "https://" + ts.Listener.Addr().String()
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	handler, err := server.NewServer(log, server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: f.origin})
+	handler, err := server.NewServer(log, server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme, Notices: f.app.Notices}, server.Config{Origin: f.origin})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{pool: pool}, nil
 }
 
+// Pool returns the connection pool, for River's jobs (internal/jobs),
+// whose tables live in the same schema.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
 // Engine returns "postgres".
 func (db *DB) Engine() string { return "postgres" }
 

@@ -133,7 +133,7 @@ func TestLimitsBehindNginx(t *testing.T) {
 // handler is Haven's handler on the fixture's app, trusting proxies.
 func (f *fixture) handler(t *testing.T, proxies []netip.Prefix) http.Handler {
 	t.Helper()
-	h, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: origin, TrustedProxies: proxies})
+	h, err := server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme, Notices: f.app.Notices}, server.Config{Origin: origin, TrustedProxies: proxies})
 	if err != nil {
 		t.Fatal(err)
 	}

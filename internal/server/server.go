@@ -54,6 +54,12 @@ type Programme interface {
 	web.Programme
 }
 
+// Notices is what the pages and the API need of the app's Notices.
+type Notices interface {
+	api.Notices
+	web.Notices
+}
+
 // Services are the parts of the app layer the handlers use: its health,
 // its clock and its rooms. All are required.
 type Services struct {
@@ -65,6 +71,7 @@ type Services struct {
 	Cases       Cases
 	Nominations Nominations
 	Programme   Programme
+	Notices     Notices
 }
 
 // Config is the server's configuration.
@@ -93,13 +100,13 @@ const MaxBody = max(api.MaxBody, api.MaxImportBody, web.MaxBody)
 // JSON API (internal/api) and the web pages (internal/web). It fails when
 // a service is missing, or a page template or a catalogue does not load.
 func NewServer(log *slog.Logger, svc Services, cfg Config) (http.Handler, error) {
-	if svc.Health == nil || svc.Clock == nil || svc.Accounts == nil || svc.Cases == nil || svc.Nominations == nil || svc.Programme == nil {
+	if svc.Health == nil || svc.Clock == nil || svc.Accounts == nil || svc.Cases == nil || svc.Nominations == nil || svc.Programme == nil || svc.Notices == nil {
 		return nil, errors.New("server: every field of Services is required")
 	}
 	mux := http.NewServeMux()
 	s := &srv{log: log, health: svc.Health, accounts: svc.Accounts, cfg: cfg}
-	s.api = api.New(api.Config{Log: log, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Actor: s.bearer})
-	pages, err := web.New(web.Config{Log: log, Clock: svc.Clock, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Origin: cfg.Origin, Demo: cfg.Demo})
+	s.api = api.New(api.Config{Log: log, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Notices: svc.Notices, Actor: s.bearer})
+	pages, err := web.New(web.Config{Log: log, Clock: svc.Clock, Accounts: svc.Accounts, Cases: svc.Cases, Nominations: svc.Nominations, Programme: svc.Programme, Notices: svc.Notices, Origin: cfg.Origin, Demo: cfg.Demo})
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func newFixture(t *testing.T) *fixture {
 	f.secret = secret
 	f.clock.Add(31 * time.Second)
 	f.logs = &syncBuffer{}
-	f.srv = httptest.NewServer(must(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}, server.Config{Origin: origin})))
+	f.srv = httptest.NewServer(must(server.NewServer(slog.New(slog.NewJSONHandler(f.logs, nil)), server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme, Notices: f.app.Notices}, server.Config{Origin: origin})))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -354,7 +354,7 @@ func TestAPIMountedBearerOnly(t *testing.T) {
 // that needs it.
 func TestNewServerNeedsEveryService(t *testing.T) {
 	f := newFixture(t)
-	full := server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme}
+	full := server.Services{Health: f.app, Clock: f.app, Accounts: f.app.Accounts, Cases: f.app.Cases, Nominations: f.app.Nominations, Programme: f.app.Programme, Notices: f.app.Notices}
 	if _, err := server.NewServer(slog.New(slog.DiscardHandler), full, server.Config{Origin: origin}); err != nil {
 		t.Fatalf("NewServer with every service: %v", err)
 	}

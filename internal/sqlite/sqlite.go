@@ -130,6 +130,10 @@ func ownerOnly(path string) error {
 	return nil
 }
 
+// Writer returns the one read-write connection pool, for River's jobs
+// (internal/jobs), which write and so must queue with Haven's writers.
+func (db *DB) Writer() *sql.DB { return db.writer }
+
 // Engine returns "sqlite".
 func (db *DB) Engine() string { return "sqlite" }
 

@@ -192,10 +192,14 @@ func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
 	if stages == nil {
 		stages = map[haven.Stage]map[haven.Priority]int{}
 	}
+	infoDays := r.InfoRequestDays
+	if infoDays == 0 {
+		infoDays = haven.DefaultInfoRequestDays
+	}
 	_, err := t.exec(ctx, op,
-		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, changed_by, changed_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), jsonText(stages), r.HandoverDays, r.ChangedBy, fmtTime(r.ChangedAt))
+		`INSERT INTO programme_rules (year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, info_request_days, changed_by, changed_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		r.Year, r.Version, r.Cap, jsonText(kinds), jsonText(refs), jsonText(alloc), jsonText(r.TargetDays), jsonText(stages), r.HandoverDays, infoDays, r.ChangedBy, fmtTime(r.ChangedAt))
 	if haven.ErrorCodeOf(err) == haven.ECONFLICT {
 		// Read committed: a concurrent transaction wrote the same version
 		// after the read above.
@@ -204,13 +208,13 @@ func (t *Tx) PutRules(ctx context.Context, r *haven.ProgrammeRules) error {
 	return err
 }
 
-const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, changed_by, changed_at`
+const rulesColumns = `year, version, cap, referrer_kinds, referrers, allocations, target_days, stage_days, handover_days, info_request_days, changed_by, changed_at`
 
 func scanRules(s scanner) (*haven.ProgrammeRules, error) {
 	var r haven.ProgrammeRules
 	var kinds, refs, alloc, targets, stages []byte
 	var changed string
-	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &stages, &r.HandoverDays, &r.ChangedBy, &changed); err != nil {
+	if err := s.Scan(&r.Year, &r.Version, &r.Cap, &kinds, &refs, &alloc, &targets, &stages, &r.HandoverDays, &r.InfoRequestDays, &r.ChangedBy, &changed); err != nil {
 		return nil, err
 	}
 	var d decoder

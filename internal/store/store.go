@@ -401,6 +401,9 @@ type Tx interface {
 	// CancelEnrolments spends every unused enrolment link of the user, and
 	// returns how many.
 	CancelEnrolments(ctx context.Context, userID haven.ID, at time.Time) (int, error)
+
+	// NoticeTx keeps notifications and the mail outbox (notices.go).
+	NoticeTx
 }
 
 // AuditCheckpoint is a signed checkpoint of the audit tree.

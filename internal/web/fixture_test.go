@@ -39,7 +39,7 @@ var (
 
 // rooms is the pages' configuration with a's rooms and clock.
 func rooms(a *app.App, origin string) web.Config {
-	return web.Config{Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme, Origin: origin}
+	return web.Config{Clock: a, Accounts: a.Accounts, Cases: a.Cases, Nominations: a.Nominations, Programme: a.Programme, Notices: a.Notices, Origin: origin}
 }
 
 const (

@@ -144,7 +144,7 @@ func TestReferralSurfaces(t *testing.T) {
 			r, page := b.upload("referrals"+tc.ext, tc.page)
 			// The API, over a Haven of its own.
 			af := newFixture(t, false)
-			srv := httptest.NewServer(api.New(api.Config{Accounts: af.app.Accounts, Cases: af.app.Cases, Nominations: af.app.Nominations, Programme: af.app.Programme, Actor: func(*http.Request) (haven.Actor, error) {
+			srv := httptest.NewServer(api.New(api.Config{Accounts: af.app.Accounts, Cases: af.app.Cases, Nominations: af.app.Nominations, Programme: af.app.Programme, Notices: af.app.Notices, Actor: func(*http.Request) (haven.Actor, error) {
 				return af.users[haven.OrgReferralPartner].actor, nil
 			}}))
 			defer srv.Close()

@@ -310,6 +310,8 @@ func getPath(r *http.Request) string {
 		return "/enrol"
 	case strings.HasPrefix(p, "/enrol/"):
 		return "/enrol/factor"
+	case p == "/account/notifications":
+		return p
 	case strings.HasPrefix(p, "/cases/"):
 		id := r.PathValue("id")
 		if strings.HasSuffix(p, "/approve") || strings.HasSuffix(p, "/refuse") {

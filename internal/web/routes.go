@@ -49,6 +49,13 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /cases/{id}/follow-ups/{month}", s.post(s.signedIn(s.handleFollowUp)))
 	mux.Handle("GET /cap", s.signedIn(s.handleCap))
 
+	// Notifications and how to be told.
+	mux.Handle("GET /notifications", s.signedIn(s.handleNotices))
+	mux.Handle("POST /notifications/read", s.post(s.signedIn(s.handleNoticeRead)))
+	mux.Handle("POST /notifications/{id}/read", s.post(s.signedIn(s.handleNoticeRead)))
+	mux.Handle("GET /account/notifications", s.signedIn(s.handleNoticePrefsForm))
+	mux.Handle("POST /account/notifications", s.post(s.signedIn(s.handleNoticePrefs)))
+
 	s.routesPartners(mux) // nominations, referrals, imports, checks, side states: routes_partners.go
 	s.routesAdmin(mux)    // programme administration, one's own factors: routes_admin.go
 

@@ -160,6 +160,9 @@ type viewer struct {
 	// the pages' choices only: the app resolves the actor again itself.
 	Org  *haven.Organisation
 	orgs map[haven.ID]*haven.Organisation
+	// Unread is how many of the viewer's notices are unread: the count in
+	// the header of every page.
+	Unread int
 }
 
 // Kind is the kind of the viewer's organisation.
@@ -193,6 +196,10 @@ func (s *server) signedIn(h func(http.ResponseWriter, *http.Request, *viewer)) h
 			return
 		}
 		v.Actor.OrgKind = v.Org.Kind
+		if v.Unread, err = s.notices.CountUnread(r.Context(), actor); err != nil {
+			s.fail(w, r, nil, err)
+			return
+		}
 		h(w, r, v)
 	})
 }

@@ -85,6 +85,8 @@ func TestNew(t *testing.T) {
 	noCases.Cases = nil
 	noClock := rooms(f.app, origin)
 	noClock.Clock = nil
+	noNotices := rooms(f.app, origin)
+	noNotices.Notices = nil
 	for _, cfg := range []web.Config{
 		rooms(f.app, ""),
 		rooms(f.app, "haven.test"),
@@ -92,6 +94,7 @@ func TestNew(t *testing.T) {
 		{Origin: origin},
 		noCases,
 		noClock,
+		noNotices,
 	} {
 		if _, err := web.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted a bad configuration", cfg)

@@ -106,6 +106,16 @@ type Programme interface {
 	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
 }
 
+// Notices is what the pages need of the app's Notices: the viewer's
+// notifications and preferences.
+type Notices interface {
+	FindNotifications(ctx context.Context, actor haven.Actor) (*haven.Notifications, error)
+	CountUnread(ctx context.Context, actor haven.Actor) (int, error)
+	MarkRead(ctx context.Context, actor haven.Actor, id haven.ID) error
+	FindPrefs(ctx context.Context, actor haven.Actor, lang string) (*haven.NoticePrefs, error)
+	SetPrefs(ctx context.Context, actor haven.Actor, p *haven.NoticePrefs) error
+}
+
 // Config is what New needs.
 type Config struct {
 	// Log receives one line per refused or failed request: route, status,
@@ -120,6 +130,9 @@ type Config struct {
 	Cases       Cases
 	Nominations Nominations
 	Programme   Programme
+	// Notices are the viewer's notifications, counted in the header of
+	// every page. Required.
+	Notices Notices
 	// Origin is Haven's public origin, such as "https://haven.example.org":
 	// a POST from a browser must come from it. Required.
 	Origin string
@@ -137,8 +150,8 @@ const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 
 // not route to the API or the health checks. It parses and checks every
 // template and the catalogues, and returns an error when one is broken.
 func New(cfg Config) (http.Handler, error) {
-	if cfg.Clock == nil || cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil {
-		return nil, errors.New("web: Config.Clock, Accounts, Cases, Nominations and Programme are required")
+	if cfg.Clock == nil || cfg.Accounts == nil || cfg.Cases == nil || cfg.Nominations == nil || cfg.Programme == nil || cfg.Notices == nil {
+		return nil, errors.New("web: Config.Clock, Accounts, Cases, Nominations, Programme and Notices are required")
 	}
 	u, err := url.Parse(cfg.Origin)
 	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" && u.Path != "/" {
@@ -158,7 +171,7 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{log: cfg.Log, clock: cfg.Clock, accounts: cfg.Accounts, cases: cfg.Cases, nominations: cfg.Nominations, programme: cfg.Programme, origin: cfg.Origin, demo: cfg.Demo, tmpl: tm, static: st}
+	s := &server{log: cfg.Log, clock: cfg.Clock, accounts: cfg.Accounts, cases: cfg.Cases, nominations: cfg.Nominations, programme: cfg.Programme, notices: cfg.Notices, origin: cfg.Origin, demo: cfg.Demo, tmpl: tm, static: st}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.requestID(securityHeaders(mux)), nil
@@ -172,6 +185,7 @@ type server struct {
 	cases       Cases
 	nominations Nominations
 	programme   Programme
+	notices     Notices
 	origin      string
 	demo        bool
 	tmpl        templates
