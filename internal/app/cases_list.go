@@ -240,8 +240,9 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 				return allowed(policy.CaseRead) && allowed(p)
 			}), w.org.ID)
 		}
+		singles, pairs, long := a.nameQuery(nameWords(q))
 		sf.Search = &store.Search{UNHCRIndex: a.unhcrIndex(q), UNHCRReach: in(policy.ViewNarrative),
-			NameTokens: a.nameTokens(nameWords(q)), NameReach: in(policy.ViewIdentity)}
+			NameTokens: singles, NamePairs: pairs, NameLong: long, NameReach: in(policy.ViewIdentity)}
 		if ref := strings.ToUpper(q); caseReference.MatchString(ref) {
 			sf.Search.Reference = ref
 		}

@@ -368,6 +368,8 @@ func TestSearch(t *testing.T) {
 		c.Members[0].FamilyName, c.Members[0].GivenNames = "Al-Qamariya", "Zaynab"
 		c.Members[1].FamilyName, c.Members[1].GivenNames = "Ярославна", "Ольга"
 		c.Members[2].FamilyName, c.Members[2].GivenNames = "黎", "明月"
+		// A name of more words than are paired: found by its last words too.
+		c.Members[1].GivenNames = "Ольга Анна Мария Вера Нина Зоя Ада Ия Ева Яна Лея Рая Ина Ося"
 		n := &haven.Nomination{ReferralOrgID: e.orgs[haven.OrgReferralPartner].ID, DefenderName: "Zaynab Al-Qamariya",
 			RiskAssessment: "High", RecommendedPriority: haven.PriorityNormal, NationalityCountries: []string{"IR"}, AsylumCountry: "TR", FamilySize: 3}
 		noErr(t, e.app.Nominations.CreateNomination(e.ctx, e.fld, n))
@@ -385,7 +387,8 @@ func TestSearch(t *testing.T) {
 		}
 		one := []haven.ID{c.ID}
 		for _, q := range []string{c.Reference, strings.ToLower(c.Reference), c.UNHCRNumber, " " + strings.ToLower(c.UNHCRNumber) + " ",
-			"zaynab", "AL-QAMARIYA", "al qamariya zaynab", "ЯРОСЛАВНА", "ольга", "明月", "黎"} {
+			"zaynab", "AL-QAMARIYA", "al qamariya zaynab", "Zaynab Al-Qamariya", "ЯРОСЛАВНА", "ольга", "明月", "黎", "黎 明月",
+			"ярославна ося", "ина ося ольга", "ольга анна"} {
 			if got := find(e.visa, q); !slices.Equal(got, one) {
 				t.Errorf("the visa office searching %q finds %v, want %v", q, got, one)
 			}
@@ -393,7 +396,7 @@ func TestSearch(t *testing.T) {
 				t.Errorf("the referrer searching %q finds %v", q, got)
 			}
 		}
-		for _, q := range []string{"zaynab ольга", "Qamar", "Zaynabb", "HRD-2026-AAAAAA", ""} {
+		for _, q := range []string{"zaynab ольга", "ося zaynab", "zaynab al-qamariya ольга", "al qamariya ольга", "ольга ося zaynab", "Qamar", "Zaynabb", "HRD-2026-AAAAAA", ""} {
 			if got := find(e.visa, q); q != "" && len(got) != 0 {
 				t.Errorf("searching %q finds %v", q, got)
 			}
@@ -417,9 +420,24 @@ func TestSearch(t *testing.T) {
 }
 
 // TestNamesIndexedAtStart: members written before names were indexed are
-// indexed once, at start (Bootstrap), from their sealed names.
+// indexed once, at start (Bootstrap), from their sealed names; and those
+// indexed by words alone gain the pairs of words that a search of several
+// words reads.
 func TestNamesIndexedAtStart(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
+		words := e.refer(t, referral("Words", 1, haven.PriorityNormal))
+		m := words.Members[0]
+		full := m.FamilyName + " " + m.GivenNames
+		testdb.Exec(t, e.store, `UPDATE meta SET value = '1' WHERE key = $1`, "member_name_tokens")
+		// As a database indexed by words alone would be: no pairs.
+		testdb.Exec(t, e.store, `DELETE FROM member_name_tokens WHERE case_id = $1`, words.ID)
+		if cs, _ := must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{Search: full})); len(cs) != 0 {
+			t.Fatalf("%q found by a name not indexed", full)
+		}
+		noErr(t, e.app.Programme.Bootstrap(e.ctx))
+		if cs, _ := must2(t)(e.app.Cases.FindCases(e.ctx, e.visa, haven.CaseFilter{Search: full})); len(cs) != 1 || cs[0].ID != words.ID {
+			t.Fatalf("after start, %q finds %v", full, memberIDsOfCases(cs))
+		}
 		c := e.refer(t, referral("Before", 2, haven.PriorityNormal))
 		testdb.Exec(t, e.store, `DELETE FROM member_name_tokens WHERE case_id = $1`, c.ID)
 		testdb.Exec(t, e.store, `DELETE FROM meta WHERE key = $1`, "member_name_tokens")

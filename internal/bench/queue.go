@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -318,14 +319,19 @@ func pagesOf(ctx context.Context, a *app.App, t *target, who *actors, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	// The bare name lookup: the members of each word, intersected, as
-	// the store's.
-	each := make([]string, len(tokens))
+	// The bare name lookup: the postings of the principal's rarest token
+	// (a pair of its words, where it has two), each other token probed
+	// on the member's own (the primary key): the fewest rows an index
+	// lookup of the same name can read.
+	sort.SliceStable(tokens, func(i, j int) bool { return tokens[i].postings < tokens[j].postings })
 	args := make([]any, len(tokens))
+	byName := `SELECT t.case_id AS found_id FROM member_name_tokens t WHERE t.token_bidx = $1`
 	for i, tok := range tokens {
-		each[i], args[i] = fmt.Sprintf(`SELECT member_id FROM member_name_tokens WHERE token_bidx = $%d`, i+1), tok
+		args[i] = tok.bidx
+		if i > 0 {
+			byName += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM member_name_tokens p WHERE p.member_id = t.member_id AND p.token_bidx = $%d)`, i+1)
+		}
 	}
-	byName := `SELECT t.case_id AS found_id FROM member_name_tokens t WHERE t.token_bidx = $1 AND t.member_id IN (` + strings.Join(each, ` INTERSECT `) + `)`
 	search := func(q string) func(context.Context) (int, error) {
 		return func(ctx context.Context) (int, error) {
 			p, err := a.Cases.FindCasePage(ctx, who.visa, app.CaseFilter{Search: q, Limit: listPage})
@@ -384,17 +390,27 @@ func (t *target) close() {
 	t.db.Close()
 }
 
-// tokens returns the blind indexes of the name words of a case's
-// principal, as its name search looks them up.
-func (t *target) tokens(ctx context.Context, id haven.ID) ([][]byte, error) {
-	var out [][]byte
+// token is one blind index of a name and how many members hold it.
+type token struct {
+	bidx     []byte
+	postings int
+}
+
+// tokens returns the blind indexes of the name of a case's principal (its
+// words and pairs of words), as its name search looks them up, each with
+// its count of postings.
+func (t *target) tokens(ctx context.Context, id haven.ID) ([]token, error) {
+	var out []token
 	for i := 0; ; i++ {
-		var tok []byte
+		var tok token
 		err := t.raw.QueryRowContext(ctx, `SELECT token_bidx FROM member_name_tokens n JOIN members m ON m.id = n.member_id
-			WHERE m.case_id = $1 AND m.relationship = 'principal' ORDER BY token_bidx LIMIT 1 OFFSET `+fmt.Sprint(i), string(id)).Scan(&tok)
+			WHERE m.case_id = $1 AND m.relationship = 'principal' ORDER BY token_bidx LIMIT 1 OFFSET `+fmt.Sprint(i), string(id)).Scan(&tok.bidx)
 		if errors.Is(err, sql.ErrNoRows) || err != nil && strings.Contains(err.Error(), "no rows") {
 			return out, nil
 		} else if err != nil {
+			return nil, err
+		}
+		if err := t.raw.QueryRowContext(ctx, `SELECT count(*) FROM member_name_tokens WHERE token_bidx = $1`, tok.bidx).Scan(&tok.postings); err != nil {
 			return nil, err
 		}
 		out = append(out, tok)

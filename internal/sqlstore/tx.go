@@ -683,23 +683,77 @@ func (t *Tx) queueDue(d haven.Date) any {
 	return t.d.date(d)
 }
 
+// nameSearch is the query of the cases of the members holding every word
+// of s. With pairs of words, it reads the postings of the first pair (few:
+// two words of a name together are rare however common each is) and
+// probes the member's own tokens (the primary key, member then token) for
+// the other pairs; the members whose names are too long to be paired in
+// full are found the same way from the long-name marker's postings. With
+// one word, or words and no pairs, the members of each word's postings
+// are intersected, each read in order from the word's index.
+func nameSearch(s *store.Search, arg func(any) string) string {
+	probe := func(alias string, tok []byte) string {
+		return " AND EXISTS (SELECT 1 FROM member_name_tokens p WHERE p.member_id = " + alias + ".member_id AND p.token_bidx = " + arg(tok) + ")"
+	}
+	if len(s.NamePairs) > 0 {
+		q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + arg(s.NamePairs[0])
+		for _, tok := range s.NamePairs[1:] {
+			q += probe("t", tok)
+		}
+		if len(s.NameLong) > 0 {
+			q += " UNION SELECT l.case_id FROM member_name_tokens l WHERE l.token_bidx = " + arg(s.NameLong)
+			for _, tok := range s.NameTokens {
+				q += probe("l", tok)
+			}
+		}
+		return q
+	}
+	first := arg(s.NameTokens[0])
+	q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + first
+	if len(s.NameTokens) > 1 {
+		each := make([]string, len(s.NameTokens))
+		each[0] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + first
+		for i, tok := range s.NameTokens[1:] {
+			each[i+1] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + arg(tok)
+		}
+		q += " AND t.member_id IN (" + strings.Join(each, " INTERSECT ") + ")"
+	}
+	return q
+}
+
 // PutNameTokens replaces a member's name tokens.
 func (t *Tx) PutNameTokens(ctx context.Context, member, caseID haven.ID, tokens [][]byte) error {
 	const op = "PutNameTokens"
 	if _, err := t.exec(ctx, op, `DELETE FROM member_name_tokens WHERE member_id = $1`, member); err != nil {
 		return err
 	}
+	// One statement for all of them (a name of n words has n(n+1)/2),
+	// at most a hundred rows a statement.
 	seen := map[string]bool{}
+	var values []string
+	args := []any{member, caseID}
+	flush := func() error {
+		if len(values) == 0 {
+			return nil
+		}
+		_, err := t.exec(ctx, op, `INSERT INTO member_name_tokens (member_id, case_id, token_bidx) VALUES `+strings.Join(values, ", "), args...)
+		values, args = values[:0], args[:2]
+		return err
+	}
 	for _, tok := range tokens {
 		if len(tok) == 0 || seen[string(tok)] {
 			continue
 		}
 		seen[string(tok)] = true
-		if _, err := t.exec(ctx, op, `INSERT INTO member_name_tokens (member_id, case_id, token_bidx) VALUES ($1, $2, $3)`, member, caseID, tok); err != nil {
-			return err
+		args = append(args, tok)
+		values = append(values, "($1, $2, $"+strconv.Itoa(len(args))+")")
+		if len(values) == 100 {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
 
 // CaseReferenceTaken reports whether a case has the reference.
@@ -839,20 +893,7 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.unhcr_bidx = "+arg(s.UNHCRIndex)+" AND "+store.ReachSQL(s.UNHCRReach, arg))
 		}
 		if len(s.NameTokens) > 0 {
-			// A member with every word: the members of each word's
-			// postings, intersected (each read in order from the word's
-			// index, merged), then their cases.
-			first := arg(s.NameTokens[0])
-			q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + first
-			if len(s.NameTokens) > 1 {
-				each := make([]string, len(s.NameTokens))
-				each[0] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + first
-				for i, tok := range s.NameTokens[1:] {
-					each[i+1] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + arg(tok)
-				}
-				q += " AND t.member_id IN (" + strings.Join(each, " INTERSECT ") + ")"
-			}
-			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN ("+q+") AND "+store.ReachSQL(s.NameReach, arg))
+			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE cases.id IN ("+nameSearch(s, arg)+") AND "+store.ReachSQL(s.NameReach, arg))
 		}
 		if len(ways) == 0 {
 			ways = append(ways, "SELECT cases.id AS found_id FROM cases WHERE 1=0")

@@ -662,8 +662,15 @@ type Search struct {
 	Reference  string
 	UNHCRIndex []byte
 	UNHCRReach Reach
-	// NameTokens must all be held by one member of the case.
+	// NameTokens must all be held by one member of the case. NamePairs,
+	// when set, are tokens of pairs of those words that cover every word:
+	// a member holding them all holds every word, and is found through
+	// them alone, unless its name has too many words to be paired in
+	// full (it then holds NameLong), when it is found by NameLong and
+	// every word of NameTokens.
 	NameTokens [][]byte
+	NamePairs  [][]byte
+	NameLong   []byte
 	NameReach  Reach
 }
 
