@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -132,6 +133,33 @@ func listFilters(f CaseFilter) (filters []listFilter, explicit bool) {
 	}, len(f.States) > 0
 }
 
+// scopes memoises the scopes of lists (policy.CaseScope): each depends on
+// the reader's kind and role and on which tests it asks, never on a record,
+// and the policies are fixed for the life of the process. A scope is shared
+// and read only.
+var scopes sync.Map // scopeKey -> policy.Scope
+
+// scopeKey names a list's scope: what it is for and, for a list, which of
+// its filters are on (bit i for listFilters' i-th) and whether it sorts by
+// due date (the sort's test depends on it).
+type scopeKey struct {
+	kind    haven.OrgKind
+	role    haven.Role
+	what    string
+	sortDue bool
+	mask    uint32
+}
+
+// memoScope returns the scope of test for key, computed once.
+func memoScope(key scopeKey, test policy.Test) policy.Scope {
+	if s, ok := scopes.Load(key); ok {
+		return s.(policy.Scope)
+	}
+	s := policy.CaseScope(key.kind, key.role, test)
+	scopes.Store(key, s)
+	return s
+}
+
 // priority says the reader sees a case's processing priority.
 func priority(allowed func(policy.Action) bool) bool {
 	return allowed(policy.ViewReferral) || allowed(policy.ViewPriority)
@@ -209,7 +237,13 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 		}
 		held = &store.ChecksHeld{OrgID: o.ID, Kinds: checkKindsOf(o.Kind)}
 	}
-	reach := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+	var mask uint32
+	for i, fl := range filters {
+		if fl.on {
+			mask |= 1 << i
+		}
+	}
+	reach := memoScope(scopeKey{k, r, "list", f.Sort == haven.SortDue, mask}, func(allowed func(policy.Action) bool) bool {
 		if !allowed(policy.CaseRead) {
 			return false
 		}
@@ -220,7 +254,9 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 		}
 		return true
 	})
-	ranked := policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool { return allowed(policy.CaseRead) && priority(allowed) })
+	ranked := memoScope(scopeKey{kind: k, role: r, what: "ranked"}, func(allowed func(policy.Action) bool) bool {
+		return allowed(policy.CaseRead) && priority(allowed)
+	})
 	sf := store.CaseFilter{CaseFilter: f, Reach: storeReach(reach, w.org.ID), Ranked: storeReach(ranked, w.org.ID), ChecksHeld: held, Open: open}
 	today := haven.DateOf(a.now())
 	if f.Overdue {
@@ -236,7 +272,7 @@ func (a *Cases) caseQuery(ctx context.Context, tx store.Tx, w who, f CaseFilter)
 		// A reference is on every case the reader reads; a UNHCR number
 		// and a name only where its view holds them.
 		in := func(p policy.Action) store.Reach {
-			return storeReach(policy.CaseScope(k, r, func(allowed func(policy.Action) bool) bool {
+			return storeReach(memoScope(scopeKey{kind: k, role: r, what: "search " + string(p)}, func(allowed func(policy.Action) bool) bool {
 				return allowed(policy.CaseRead) && allowed(p)
 			}), w.org.ID)
 		}

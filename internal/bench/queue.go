@@ -464,10 +464,31 @@ func open(ctx context.Context, dsn string) (*target, error) {
 			return nil, err
 		}
 		raw.SetMaxOpenConns(4)
-		t.engine, t.db, t.closers = "sqlite", db, []func(){func() { raw.Close() }}
+		// Each bare query prepared once, as the app's statements are (and
+		// as pgx does on PostgreSQL): SQLite would parse its text anew at
+		// every run.
+		var mu sync.Mutex
+		prepared := map[string]*sql.Stmt{}
+		t.engine, t.db, t.closers = "sqlite", db, []func(){func() {
+			for _, st := range prepared {
+				st.Close()
+			}
+			raw.Close()
+		}}
 		t.raw = sqlRaw{raw}
 		t.rows = func(ctx context.Context, q string, args ...any) (int, error) {
-			rows, err := raw.QueryContext(ctx, q, args...)
+			mu.Lock()
+			st, ok := prepared[q]
+			if !ok {
+				var err error
+				if st, err = raw.PrepareContext(ctx, q); err != nil {
+					mu.Unlock()
+					return 0, err
+				}
+				prepared[q] = st
+			}
+			mu.Unlock()
+			rows, err := st.QueryContext(ctx, args...)
 			if err != nil {
 				return 0, err
 			}
