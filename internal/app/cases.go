@@ -858,19 +858,17 @@ func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseR
 		}
 	}
 	out := &listSealed{keys: map[haven.ID]*vault.DataKey{}}
-	wrapped, err := tx.FindDataKeys(ctx, keyed)
+	wrapped, principals, err := tx.FindListSealed(ctx, keyed, named)
 	if err != nil {
 		return nil, err
 	}
+	out.principals = principals
 	for id, k := range wrapped {
 		dk, err := a.vault.Unwrap(string(id), vault.WrappedKey{KEKID: k.KEKID, Ciphertext: k.Wrapped})
 		if err != nil {
 			return nil, &haven.Error{Code: haven.EUNAVAILABLE, Op: "app.listSealed", Message: "a data key cannot be unwrapped: is the right key file loaded?", Err: err}
 		}
 		out.keys[id] = dk
-	}
-	if out.principals, err = tx.FindPrincipals(ctx, named); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

@@ -72,7 +72,7 @@ func (a *core) resolve(ctx context.Context, tx store.Tx, actor haven.Actor) (who
 	if actor.UserID == "" {
 		return who{}, haven.Errorf(haven.EUNAUTHORIZED, op, "no actor: every act in Haven is done by a named user")
 	}
-	u, err := tx.FindUserByID(ctx, actor.UserID)
+	u, o, err := tx.FindActor(ctx, actor.UserID)
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return who{}, haven.Errorf(haven.EUNAUTHORIZED, op, "unknown user")
 	} else if err != nil {
@@ -83,10 +83,6 @@ func (a *core) resolve(ctx context.Context, tx store.Tx, actor haven.Actor) (who
 	}
 	if actor.OrgID != "" && actor.OrgID != u.OrgID {
 		return who{}, haven.Errorf(haven.EUNAUTHORIZED, op, "the user does not belong to that organisation")
-	}
-	o, err := tx.FindOrganisationByID(ctx, u.OrgID)
-	if err != nil {
-		return who{}, err
 	}
 	return who{user: u, org: o}, nil
 }

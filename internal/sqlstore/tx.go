@@ -146,6 +146,25 @@ func (t *Tx) FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error)
 	return u, t.mapErr("FindUserByID", err)
 }
 
+// FindActor returns the user with id and its organisation, in one query.
+func (t *Tx) FindActor(ctx context.Context, id haven.ID) (*haven.User, *haven.Organisation, error) {
+	var u haven.User
+	var o haven.Organisation
+	var created, orgCreated string
+	var disabled sql.NullString
+	err := t.q.QueryRow(ctx, `SELECT u.id, u.org_id, u.role, u.username, u.display_name, u.created_at, u.disabled_at,
+		o.id, o.kind, o.name, o.country, o.created_at
+		FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1`, id).Scan(
+		&u.ID, &u.OrgID, &u.Role, &u.Username, &u.DisplayName, &created, &disabled,
+		&o.ID, &o.Kind, &o.Name, &o.Country, &orgCreated)
+	if err != nil {
+		return nil, nil, t.mapErr("FindActor", err)
+	}
+	var d decoder
+	u.CreatedAt, u.DisabledAt, o.CreatedAt = d.time(created), d.nullTime(disabled), d.time(orgCreated)
+	return &u, &o, d.done("FindActor")
+}
+
 // FindUserByUsername returns the user with username.
 func (t *Tx) FindUserByUsername(ctx context.Context, username string) (*haven.User, error) {
 	u, err := scanUser(t.q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, username))
@@ -525,26 +544,6 @@ func scanDataKey(s scanner) (*store.DataKey, error) {
 func (t *Tx) FindDataKey(ctx context.Context, subject haven.ID) (*store.DataKey, error) {
 	k, err := scanDataKey(t.q.QueryRow(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE subject = $1`, subject))
 	return k, t.mapErr("FindDataKey", err)
-}
-
-// FindDataKeys returns the wrapped data keys of subjects, by subject; a
-// shredded subject has none.
-func (t *Tx) FindDataKeys(ctx context.Context, subjects []haven.ID) (map[haven.ID]*store.DataKey, error) {
-	const op = "FindDataKeys"
-	out := make(map[haven.ID]*store.DataKey, len(subjects))
-	if len(subjects) == 0 {
-		return out, nil
-	}
-	in, args := t.d.in("subject", 1, idStrings(subjects))
-	rows, err := t.q.Query(ctx, `SELECT subject, kek_id, wrapped, created_at FROM data_keys WHERE `+in, args...)
-	if err != nil {
-		return nil, t.mapErr(op, err)
-	}
-	ks, err := collect(t, rows, op, scanDataKey)
-	for _, k := range ks {
-		out[k.Subject] = k
-	}
-	return out, err
 }
 
 // FindDataKeysNotUnder returns data keys wrapped under another KEK.
@@ -1158,33 +1157,77 @@ func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
 	return err
 }
 
-// FindPrincipals returns the principal applicant of each of the cases, by
-// case.
-func (t *Tx) FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]*store.MemberRow, error) {
-	const op = "FindPrincipals"
-	out := make(map[haven.ID]*store.MemberRow, len(caseIDs))
-	if len(caseIDs) == 0 {
-		return out, nil
+// FindListSealed reads the data keys of keyed and the principals of named
+// (of those that have a key) in one query: the keys, each joined to its
+// case's principal where the case is named.
+func (t *Tx) FindListSealed(ctx context.Context, keyed, named []haven.ID) (map[haven.ID]*store.DataKey, map[haven.ID]*store.MemberRow, error) {
+	const op = "FindListSealed"
+	keys := make(map[haven.ID]*store.DataKey, len(keyed))
+	principals := make(map[haven.ID]*store.MemberRow, len(named))
+	if len(keyed) == 0 {
+		return keys, principals, nil
 	}
-	in, args := t.d.in("case_id", 1, idStrings(caseIDs))
-	// The relationship is written out, not an argument, so that both
-	// engines take the partial index of principals (members_principal).
-	rows, err := t.q.Query(ctx, `SELECT `+principalColumns+` FROM members WHERE relationship = '`+string(haven.RelPrincipal)+`' AND `+in, args...)
+	in, args := t.d.in("k.subject", 1, idStrings(keyed))
+	join := "FALSE"
+	if len(named) > 0 {
+		var more []any
+		join, more = t.d.in("m.case_id", len(args)+1, idStrings(named))
+		args = append(args, more...)
+	}
+	rows, err := t.q.Query(ctx, `SELECT k.subject, k.kek_id, k.wrapped, k.created_at, `+principalColumnsOf("m")+`
+		FROM data_keys k LEFT JOIN members m ON m.case_id = k.subject AND m.relationship = '`+string(haven.RelPrincipal)+`' AND `+join+`
+		WHERE `+in, args...)
 	if err != nil {
-		return nil, t.mapErr(op, err)
+		return nil, nil, t.mapErr(op, err)
 	}
-	ms, err := collect(t, rows, op, scanMember)
-	for _, m := range ms {
-		out[m.CaseID] = m
+	defer rows.Close()
+	for rows.Next() {
+		var k store.DataKey
+		var created string
+		var m store.MemberRow
+		var id, caseID, rel, sex sql.NullString
+		var ordinal sql.NullInt64
+		var accompanying, excluded sql.NullBool
+		var nats, langs []byte
+		if err := rows.Scan(&k.Subject, &k.KEKID, &k.Wrapped, &created, &id, &caseID, &ordinal, &rel, &accompanying, &excluded, &sex,
+			&nats, &langs, &m.IdentityIndex, &m.FamilyName, &m.GivenNames); err != nil {
+			return nil, nil, t.mapErr(op, err)
+		}
+		var d decoder
+		k.CreatedAt = d.time(created)
+		keys[k.Subject] = &k
+		if id.Valid {
+			m.ID, m.CaseID, m.Ordinal, m.Relationship = haven.ID(id.String), haven.ID(caseID.String), int(ordinal.Int64), haven.Relationship(rel.String)
+			m.Accompanying, m.Excluded, m.Sex = accompanying.Bool, excluded.Bool, haven.Sex(sex.String)
+			d.json(nats, &m.Nationalities)
+			d.json(langs, &m.Languages)
+		}
+		if err := d.done(op); err != nil {
+			return nil, nil, err
+		}
+		if !id.Valid {
+			continue
+		}
+		principals[m.CaseID] = &m
 	}
-	return out, err
+	if err := rows.Err(); err != nil {
+		return nil, nil, t.mapErr(op, err)
+	}
+	return keys, principals, nil
 }
 
-// principalColumns are memberColumns for a list's names: the sealed fields
-// a list never opens (date of birth, contact, whereabouts, notes, the
-// dependent adult's exception) come back nil.
-const principalColumns = `id, case_id, ordinal, relationship, accompanying, excluded, sex,
-	nationalities, languages, identity_bidx, family_name_enc, given_names_enc, NULL, NULL, NULL, NULL, NULL`
+// principalColumnsOf are memberColumns for a list's names, of the members
+// table under alias: the sealed fields a list never opens (date of birth,
+// contact, whereabouts, notes, the dependent adult's exception) are not
+// read.
+func principalColumnsOf(alias string) string {
+	cols := []string{"id", "case_id", "ordinal", "relationship", "accompanying", "excluded", "sex", "nationalities", "languages",
+		"identity_bidx", "family_name_enc", "given_names_enc"}
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
 
 // UpdateMemberExcluded sets a member's excluded flag.
 func (t *Tx) UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error {

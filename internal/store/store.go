@@ -60,6 +60,9 @@ type Tx interface {
 	FindOrganisations(ctx context.Context, kind haven.OrgKind) ([]*haven.Organisation, error)
 
 	CreateUser(ctx context.Context, u *haven.User) error
+	// FindActor returns the user with id and its organisation, read
+	// together: every act starts with them.
+	FindActor(ctx context.Context, id haven.ID) (*haven.User, *haven.Organisation, error)
 	FindUserByID(ctx context.Context, id haven.ID) (*haven.User, error)
 	FindUserByUsername(ctx context.Context, username string) (*haven.User, error)
 	FindUsers(ctx context.Context, orgID haven.ID) ([]*haven.User, error)
@@ -103,9 +106,6 @@ type Tx interface {
 	PutDataKey(ctx context.Context, k *DataKey) error
 	// FindDataKey returns ENOTFOUND once the key has been shredded.
 	FindDataKey(ctx context.Context, subject haven.ID) (*DataKey, error)
-	// FindDataKeys returns the data keys of subjects, by subject; a
-	// shredded subject is missing from the map.
-	FindDataKeys(ctx context.Context, subjects []haven.ID) (map[haven.ID]*DataKey, error)
 	// FindDataKeysNotUnder returns up to limit data keys wrapped under a KEK
 	// other than kekID, for rotation.
 	FindDataKeysNotUnder(ctx context.Context, kekID string, limit int) ([]*DataKey, error)
@@ -163,9 +163,11 @@ type Tx interface {
 	// UpdateMemberExcluded marks a member removed by a split decision.
 	UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error
 	FindMembers(ctx context.Context, caseID haven.ID) ([]*MemberRow, error)
-	// FindPrincipals returns the principal applicant of each case, by case
-	// (a list's names, read in one query).
-	FindPrincipals(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]*MemberRow, error)
+	// FindListSealed reads what a page of a list may open, in one query:
+	// the data keys of the keyed cases, and the principal applicants of
+	// the named ones that have a key (without one, a name cannot be
+	// opened). Named cases not among the keyed have no principal back.
+	FindListSealed(ctx context.Context, keyed, named []haven.ID) (map[haven.ID]*DataKey, map[haven.ID]*MemberRow, error)
 	// FindMembersByIdentityIndex returns members whose name-and-birth-date
 	// blind index equals index, for duplicate checks.
 	FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*MemberRow, error)

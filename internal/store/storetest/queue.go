@@ -266,23 +266,30 @@ func testListReads(t *testing.T, s store.Store) {
 		return tx.PutDataKey(ctx, &store.DataKey{Subject: "case_la", KEKID: "kek1", Wrapped: []byte("wrapped-a"), CreatedAt: t0})
 	})
 	view(t, s, func(tx store.Tx) error {
-		keys, err := tx.FindDataKeys(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
+		// Both in one query: the keys of the keyed, the principals of the
+		// named that have a key.
+		keys, ps, err := tx.FindListSealed(ctx, []haven.ID{"case_la", "case_lb", "case_none"}, []haven.ID{"case_la", "case_lb"})
 		if err != nil {
 			return err
 		}
-		if len(keys) != 1 || keys["case_la"] == nil || string(keys["case_la"].Wrapped) != "wrapped-a" {
-			t.Errorf("data keys %v, want case_la's alone", keys)
+		if len(keys) != 1 || keys["case_la"] == nil || string(keys["case_la"].Wrapped) != "wrapped-a" || keys["case_la"].KEKID != "kek1" ||
+			!keys["case_la"].CreatedAt.Equal(t0) {
+			t.Errorf("list keys %v, want case_la's alone", keys)
 		}
-		ps, err := tx.FindPrincipals(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
-		if err != nil {
-			return err
+		want := ams[0]
+		if got := ps["case_la"]; len(ps) != 1 || got == nil || got.ID != want.ID || got.CaseID != "case_la" || got.Ordinal != want.Ordinal ||
+			got.Relationship != haven.RelPrincipal || got.Accompanying != want.Accompanying || got.Sex != want.Sex ||
+			fmt.Sprint(got.Nationalities) != fmt.Sprint(want.Nationalities) || fmt.Sprint(got.Languages) != fmt.Sprint(want.Languages) ||
+			string(got.FamilyName) != string(want.FamilyName) || string(got.GivenNames) != string(want.GivenNames) ||
+			got.DateOfBirth != nil || got.Contact != nil || got.Whereabouts != nil || got.ConfidentialNotes != nil {
+			t.Errorf("list principals %+v, want case_la's first member's list fields alone", ps)
 		}
-		if len(ps) != 2 || ps["case_la"] == nil || ps["case_la"].ID != ams[0].ID || ps["case_lb"] == nil ||
-			ps["case_la"].Relationship != haven.RelPrincipal || string(ps["case_la"].FamilyName) != string(ams[0].FamilyName) {
-			t.Errorf("principals %v, want the first member of each case", ps)
+		// Keyed but not named: its key, no principal.
+		if keys, ps, err := tx.FindListSealed(ctx, []haven.ID{"case_la"}, nil); err != nil || len(keys) != 1 || len(ps) != 0 {
+			t.Errorf("keyed alone: %v %v %v", keys, ps, err)
 		}
-		if none, err := tx.FindPrincipals(ctx, nil); err != nil || len(none) != 0 {
-			t.Errorf("no case: %v %v", none, err)
+		if keys, ps, err := tx.FindListSealed(ctx, nil, nil); err != nil || len(keys) != 0 || len(ps) != 0 {
+			t.Errorf("nothing: %v %v %v", keys, ps, err)
 		}
 		return nil
 	})

@@ -241,6 +241,15 @@ func testUsers(t *testing.T, s store.Store) {
 		if *got != *f.user {
 			t.Errorf("user = %+v, want %+v", got, f.user)
 		}
+		u, o, err := tx.FindActor(ctx, f.user.ID)
+		if err != nil {
+			return err
+		}
+		if *u != *f.user || *o != *f.visa {
+			t.Errorf("actor = %+v of %+v, want %+v of %+v", u, o, f.user, f.visa)
+		}
+		_, _, err = tx.FindActor(ctx, "user_nobody")
+		wantCode(t, err, haven.ENOTFOUND)
 		byName, err := tx.FindUserByUsername(ctx, "officer")
 		if err != nil {
 			return err
