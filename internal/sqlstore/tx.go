@@ -1104,34 +1104,58 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		}
 		w += " AND (" + strings.Join(exprs, ", ") + ")" + after + "(" + strings.Join(vals, ", ") + ")"
 	}
-	page := `SELECT ` + caseListColumns + ` FROM ` + from + ` WHERE ` + w + `
+	// The bounded count rides on the page, as a subquery run once (both
+	// engines compute an uncorrelated scalar subquery once): one round
+	// trip, not two. It takes the condition's arguments, which come first.
+	columns, counted := caseListColumns, 0
+	bounded := `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + countWhere + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto)`
+	if f.CountUpTo > 0 {
+		columns += ", " + bounded
+	}
+	page := `SELECT ` + columns + ` FROM ` + from + ` WHERE ` + w + `
 		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
 		return nil, 0, t.mapErr(op, err)
 	}
-	cs, err := collect(t, rows, op, scanCase)
+	scan := scanCase
+	if f.CountUpTo > 0 {
+		scan = func(s scanner) (*store.CaseRow, error) { return scanCase(withCount{s, &counted}) }
+	}
+	cs, err := collect(t, rows, op, scan)
 	if err != nil {
 		return nil, 0, err
 	}
-	// A first page that holds every match counts them; otherwise count,
-	// up to the bound: the matching cases up to one more than it.
-	if f.After == nil && f.Offset == 0 && len(cs) < limit {
+	switch {
+	case f.After == nil && f.Offset == 0 && len(cs) < limit:
+		// A first page that holds every match counts them.
 		if f.CountUpTo > 0 && len(cs) > f.CountUpTo {
 			return cs, f.CountUpTo + 1, nil
 		}
 		return cs, len(cs), nil
+	case f.CountUpTo > 0 && len(cs) > 0:
+		return cs, counted, nil
 	}
+	// No row to carry the count (a page past the end), or no bound.
 	var total int
 	count := `SELECT count(*) FROM ` + from + ` WHERE ` + countWhere
 	if f.CountUpTo > 0 {
-		count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + countWhere + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto`
+		count = `SELECT ` + bounded
 	}
 	if err := t.q.QueryRow(ctx, count, args[:countArgs]...).Scan(&total); err != nil {
 		return nil, 0, t.mapErr(op, err)
 	}
 	return cs, total, nil
 }
+
+// withCount scans a row of a page and the count that rides on it, its
+// last column.
+type withCount struct {
+	s scanner
+	n *int
+}
+
+func (w withCount) Scan(dest ...any) error { return w.s.Scan(append(dest, w.n)...) }
 
 // caseListColumns are caseColumns for a list: the sealed accounts a list
 // never opens (the category's justification, the grounds, the work, the

@@ -229,6 +229,33 @@ func testCaseQueueKeys(t *testing.T, s store.Store) {
 			return err
 		})
 	}
+	// The count rides on a page that does not hold every match, on a page
+	// down the list, and on a page past its end, always of the whole list.
+	for bound, want := range map[int]int{3: 4, 100: 7} {
+		var all []*store.CaseRow
+		view(t, s, func(tx store.Tx) error {
+			var err error
+			all, _, err = tx.FindCases(ctx, bounded)
+			return err
+		})
+		p := bounded
+		p.CountUpTo, p.Limit = bound, 2
+		for _, after := range []int{-1, 1, 5, 6} {
+			p.After = nil
+			if after >= 0 {
+				k := store.KeyOf(p, all[after], true)
+				p.After = &k
+			}
+			view(t, s, func(tx store.Tx) error {
+				rows, n, err := tx.FindCases(ctx, p)
+				wantRows := min(2, 7-after-1)
+				if n != want || len(rows) != wantRows {
+					t.Errorf("a page of 2 after row %d, count bounded at %d: %d rows, count %d; want %d rows, count %d", after, bound, len(rows), n, wantRows, want)
+				}
+				return err
+			})
+		}
+	}
 	// An update moves the stored keys: the normal case without a deadline,
 	// made an emergency due tomorrow, comes first; the first, closed,
 	// leaves the open cases.
