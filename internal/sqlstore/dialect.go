@@ -63,6 +63,13 @@ type Dialect struct {
 	// same order) and no generate_series in its core, so it counts the
 	// months with a recursive CTE.
 	ledgerMonths func(seats string) string
+
+	// countOnPage says a list's bounded count rides on its page, as a
+	// subquery in the page's columns: on PostgreSQL a statement is a
+	// round trip. SQLite runs in the process and has none to save, and
+	// the subquery's placeholders, before the page's in its text, would
+	// break the order that in's bare ? needs.
+	countOnPage bool
 }
 
 // Name returns the engine's name, the prefix of its errors' operations.
@@ -158,6 +165,7 @@ func Postgres(mapErr func(op string, err error) error) *Dialect {
 			}
 			return col + " = ANY($" + strconv.Itoa(first) + ")", []any{vals}
 		},
+		countOnPage: true,
 		maxIn:      math.MaxInt,
 		forUpdate:  " FOR UPDATE",
 		skipLocked: " FOR UPDATE SKIP LOCKED",

@@ -1104,12 +1104,12 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		}
 		w += " AND (" + strings.Join(exprs, ", ") + ")" + after + "(" + strings.Join(vals, ", ") + ")"
 	}
-	// The bounded count rides on the page, as a subquery run once (both
-	// engines compute an uncorrelated scalar subquery once): one round
+	// Where the dialect says so, the bounded count rides on the page, as a
+	// subquery run once (an uncorrelated scalar subquery is): one round
 	// trip, not two. It takes the condition's arguments, which come first.
-	columns, counted := caseListColumns, 0
+	columns, counted, ride := caseListColumns, 0, f.CountUpTo > 0 && t.d.countOnPage
 	bounded := `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + countWhere + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto)`
-	if f.CountUpTo > 0 {
+	if ride {
 		columns += ", " + bounded
 	}
 	page := `SELECT ` + columns + ` FROM ` + from + ` WHERE ` + w + `
@@ -1119,7 +1119,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		return nil, 0, t.mapErr(op, err)
 	}
 	scan := scanCase
-	if f.CountUpTo > 0 {
+	if ride {
 		scan = func(s scanner) (*store.CaseRow, error) { return scanCase(withCount{s, &counted}) }
 	}
 	cs, err := collect(t, rows, op, scan)
@@ -1133,7 +1133,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 			return cs, f.CountUpTo + 1, nil
 		}
 		return cs, len(cs), nil
-	case f.CountUpTo > 0 && len(cs) > 0:
+	case ride && len(cs) > 0:
 		return cs, counted, nil
 	}
 	// No row to carry the count (a page past the end), or no bound.
