@@ -47,6 +47,12 @@ func newWorld(t testing.TB) *world {
 // newApp is one instance of Haven's app on s.
 func (w *world) newApp(t testing.TB, s store.Store) *app.App {
 	t.Helper()
+	return w.newAppOn(t, s, w.clock)
+}
+
+// newAppOn is one instance of Haven's app on s, telling the time by clk.
+func (w *world) newAppOn(t testing.TB, s store.Store, clk haven.Clock) *app.App {
+	t.Helper()
 	v, err := vault.New(w.keys)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +61,7 @@ func (w *world) newApp(t testing.TB, s store.Store) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(app.Config{Store: s, Vault: v, Clock: w.clock, AuditSigner: sg})
+	return app.New(app.Config{Store: s, Vault: v, Clock: clk, AuditSigner: sg})
 }
 
 // seed makes the programme's administrator, a referral partner and a visa

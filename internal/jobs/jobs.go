@@ -70,6 +70,8 @@ type Runner struct {
 	// backoff is the wait after a mail's first failed attempt, doubled
 	// after each further one.
 	backoff time.Duration
+	// every is the reconciler's period.
+	every time.Duration
 }
 
 // NewPostgres returns a Runner on a pgx pool (the schema on its
@@ -100,7 +102,7 @@ func newRunner[TTx any](driver riverdriver.Driver[TTx], cfg Config, pollOnly boo
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{backoff: cfg.Backoff}
+	r := &Runner{backoff: cfg.Backoff, every: cfg.Every}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &reconcileWorker{cfg: cfg, r: r})
 	river.AddWorker(workers, &watchWorker{notices: cfg.Notices})
@@ -155,8 +157,13 @@ func (r *Runner) Reconcile(ctx context.Context, n Notices) (int, error) {
 	}
 	var ps []river.InsertManyParams
 	for _, w := range ws {
+		// One job per deadline and period, not per deadline: a job whose
+		// process died stays 'running' until River's rescuer takes it back
+		// (an hour), and would keep the next runs from enqueueing its
+		// deadline again until then. Another job of the same deadline is
+		// harmless: the notice's key lets one write it.
 		ps = append(ps, river.InsertManyParams{Args: watchArgs{Notice: w.Kind, Key: w.Key},
-			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: max(r.every, time.Second)}}})
 	}
 	for _, m := range mail {
 		// One job per (mail, attempt): a failure completes its job, and
