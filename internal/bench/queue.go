@@ -319,19 +319,18 @@ func pagesOf(ctx context.Context, a *app.App, t *target, who *actors, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	// The bare name lookup: the postings of the principal's rarest token
-	// (a pair of its words, where it has two), each other token probed
-	// on the member's own (the primary key): the fewest rows an index
-	// lookup of the same name can read.
+	// The bare name lookup: the postings of the principal's two rarest
+	// tokens (two pairs of its words, which cover all three), intersected,
+	// each read in order from the token index: the fewest rows an index
+	// lookup of the same name reads.
 	sort.SliceStable(tokens, func(i, j int) bool { return tokens[i].postings < tokens[j].postings })
+	tokens = tokens[:min(2, len(tokens))]
 	args := make([]any, len(tokens))
-	byName := `SELECT t.case_id AS found_id FROM member_name_tokens t WHERE t.token_bidx = $1`
+	each := make([]string, len(tokens))
 	for i, tok := range tokens {
-		args[i] = tok.bidx
-		if i > 0 {
-			byName += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM member_name_tokens p WHERE p.member_id = t.member_id AND p.token_bidx = $%d)`, i+1)
-		}
+		args[i], each[i] = tok.bidx, fmt.Sprintf(`SELECT member_id FROM member_name_tokens WHERE token_bidx = $%d`, i+1)
 	}
+	byName := `SELECT t.case_id AS found_id FROM member_name_tokens t WHERE t.token_bidx = $1 AND t.member_id IN (` + strings.Join(each, ` INTERSECT `) + `)`
 	search := func(q string) func(context.Context) (int, error) {
 		return func(ctx context.Context) (int, error) {
 			p, err := a.Cases.FindCasePage(ctx, who.visa, app.CaseFilter{Search: q, Limit: listPage})

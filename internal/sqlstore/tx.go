@@ -683,39 +683,37 @@ func (t *Tx) queueDue(d haven.Date) any {
 }
 
 // nameSearch is the query of the cases of the members holding every word
-// of s. With pairs of words, it reads the postings of the first pair (few:
-// two words of a name together are rare however common each is) and
-// probes the member's own tokens (the primary key, member then token) for
-// the other pairs; the members whose names are too long to be paired in
-// full are found the same way from the long-name marker's postings. With
-// one word, or words and no pairs, the members of each word's postings
-// are intersected, each read in order from the word's index.
+// of s: the members of each token's postings, intersected (each read in
+// order from the token's index, where postings lie together), then their
+// cases. With pairs of words, the pairs' postings are intersected: few,
+// as two words of a name together are rare however common each is, where
+// the words' own postings can hold a large share of all members. The
+// members whose names are too long to be paired in full are found from
+// the long-name marker's postings (few), each probed for every word on
+// its own tokens (the primary key, member then token).
 func nameSearch(s *store.Search, arg func(any) string) string {
-	probe := func(alias string, tok []byte) string {
-		return " AND EXISTS (SELECT 1 FROM member_name_tokens p WHERE p.member_id = " + alias + ".member_id AND p.token_bidx = " + arg(tok) + ")"
-	}
-	if len(s.NamePairs) > 0 {
-		q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + arg(s.NamePairs[0])
-		for _, tok := range s.NamePairs[1:] {
-			q += probe("t", tok)
-		}
-		if len(s.NameLong) > 0 {
-			q += " UNION SELECT l.case_id FROM member_name_tokens l WHERE l.token_bidx = " + arg(s.NameLong)
-			for _, tok := range s.NameTokens {
-				q += probe("l", tok)
+	intersect := func(tokens [][]byte) string {
+		first := arg(tokens[0])
+		q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + first
+		if len(tokens) > 1 {
+			each := make([]string, len(tokens))
+			each[0] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + first
+			for i, tok := range tokens[1:] {
+				each[i+1] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + arg(tok)
 			}
+			q += " AND t.member_id IN (" + strings.Join(each, " INTERSECT ") + ")"
 		}
 		return q
 	}
-	first := arg(s.NameTokens[0])
-	q := "SELECT t.case_id FROM member_name_tokens t WHERE t.token_bidx = " + first
-	if len(s.NameTokens) > 1 {
-		each := make([]string, len(s.NameTokens))
-		each[0] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + first
-		for i, tok := range s.NameTokens[1:] {
-			each[i+1] = "SELECT member_id FROM member_name_tokens WHERE token_bidx = " + arg(tok)
+	if len(s.NamePairs) == 0 {
+		return intersect(s.NameTokens)
+	}
+	q := intersect(s.NamePairs)
+	if len(s.NameLong) > 0 {
+		q += " UNION SELECT l.case_id FROM member_name_tokens l WHERE l.token_bidx = " + arg(s.NameLong)
+		for _, tok := range s.NameTokens {
+			q += " AND EXISTS (SELECT 1 FROM member_name_tokens p WHERE p.member_id = l.member_id AND p.token_bidx = " + arg(tok) + ")"
 		}
-		q += " AND t.member_id IN (" + strings.Join(each, " INTERSECT ") + ")"
 	}
 	return q
 }
