@@ -9,6 +9,7 @@ import (
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/mail"
 	"github.com/havenhrd/haven/internal/store"
 	"github.com/havenhrd/haven/internal/testdb"
 )
@@ -71,6 +72,7 @@ func (e *env) caseEvents(t testing.TB, id haven.ID, action string) []*haven.Audi
 func TestScheduleInterview(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		m := must[*haven.Case](t)
+		noErr(t, e.app.Notices.SetPrefs(e.ctx, e.unhcr, &haven.NoticePrefs{Email: "unhcr@example.org", EmailOn: true, Lang: "fr"}))
 		c := e.inEligibility(t, e.refer(t, referral("Interview", 3, haven.PriorityUrgent)))
 		c = m(e.app.Cases.ScheduleInterview(e.ctx, e.visa, c.ID, e.interviewIn(10)))
 		iv := c.Interview
@@ -107,6 +109,21 @@ func TestScheduleInterview(t *testing.T) {
 			if got, _ := e.notices(t, a); len(got[haven.NoticeInterview]) != 0 {
 				t.Errorf("%s is told %v", a.UserID, got)
 			}
+		}
+		// The referring partner's user chose email: one mail, which says
+		// nothing but that something needs it.
+		due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 10, time.Minute))
+		if len(due) != 1 {
+			t.Fatalf("%d mails pending", len(due))
+		}
+		ml := must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, due[0].ID))
+		msg := must[*mail.Message](t)(mail.Render("notice", ml.Lang, "https://haven.test"))
+		if ml.To != "unhcr@example.org" {
+			t.Errorf("the mail goes to %q", ml.To)
+		}
+		noInterviewIn(t, "the mail", msg.Subject+msg.Text+msg.HTML)
+		if strings.Contains(msg.Text+msg.HTML, c.Reference) || strings.Contains(msg.Text, "2026-03-12") {
+			t.Errorf("the mail names the case or the day:\n%s", msg.Text)
 		}
 
 		// Moved: later, remote, two members named; the same interview.
