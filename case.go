@@ -167,6 +167,9 @@ type Case struct {
 	Notes       []*CaseNote
 	Travel      *Travel
 	Arrival     *Arrival
+	// Interview is the case's eligibility interview, once scheduled; nil
+	// outside the view (case.view.interview).
+	Interview *Interview
 	// PossibleDuplicates are the other cases this one may duplicate, found
 	// when either was referred; nil outside the view (case.view.duplicates,
 	// the visa office's alone).

@@ -84,15 +84,35 @@ type CaseClock struct {
 	// when it was put on hold or information was asked for, or when the
 	// referring partner answered; zero when it does not wait.
 	WaitingSince time.Time
+	// NextDue is the day the case's next step falls due when that step
+	// has a day of its own: the interview's date (at the place) while the
+	// case is in state interview; zero otherwise. Due says when it counts.
+	NextDue Date
+	// BaseDue is the stage's own deadline (StageSince's date plus the
+	// stage's budget) when a later interview has moved StageDue to the
+	// interview's date: the eligibility stage does not end before the
+	// interview. Zero when StageDue is the stage's own.
+	BaseDue Date
 }
 
-// DaysLeft returns the days from today to the stage's deadline: negative
-// when it has passed. ok is false when the case has no stage deadline.
+// Due returns the day the case's next step falls due, seen on today:
+// NextDue until that day has passed (the interview), then the stage's
+// deadline; zero when there is neither.
+func (k CaseClock) Due(today Date) Date {
+	if !k.NextDue.IsZero() && !k.NextDue.Before(today) {
+		return k.NextDue
+	}
+	return k.StageDue
+}
+
+// DaysLeft returns the days from today to Due(today): negative when it
+// has passed. ok is false when the case has nothing due.
 func (k CaseClock) DaysLeft(today Date) (days int, ok bool) {
-	if k.StageDue.IsZero() {
+	due := k.Due(today)
+	if due.IsZero() {
 		return 0, false
 	}
-	return int(k.StageDue.Time().Sub(today.Time()).Hours() / 24), true
+	return int(due.Time().Sub(today.Time()).Hours() / 24), true
 }
 
 // AddDays returns the date n days after d.
@@ -104,9 +124,12 @@ type NextStep string
 
 // The next steps.
 const (
-	NextNone               NextStep = ""
-	NextOpenFile           NextStep = "open_file"
-	NextStartEligibility   NextStep = "start_eligibility"
+	NextNone             NextStep = ""
+	NextOpenFile         NextStep = "open_file"
+	NextStartEligibility NextStep = "start_eligibility"
+	// NextInterview: the interview, on its day (CaseClock.NextDue); then
+	// its assessment.
+	NextInterview          NextStep = "interview"
 	NextAssessment         NextStep = "assessment"
 	NextStartAdmissibility NextStep = "start_admissibility"
 	NextAssignChecks       NextStep = "assign_checks"
@@ -124,7 +147,7 @@ const (
 )
 
 // NextSteps lists every NextStep but NextNone.
-var NextSteps = []NextStep{NextOpenFile, NextStartEligibility, NextAssessment, NextStartAdmissibility,
+var NextSteps = []NextStep{NextOpenFile, NextStartEligibility, NextInterview, NextAssessment, NextStartAdmissibility,
 	NextAssignChecks, NextAwaitChecks, NextConfirmAdmissible, NextSplit, NextApprove, NextPlace,
 	NextBookTravel, NextRecordArrival, NextBeginSettlement, NextClose, NextAwaitInfo, NextResume}
 

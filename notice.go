@@ -45,6 +45,10 @@ const (
 	// visa office and the settlement organisation, in the transaction of
 	// the follow-up itself.
 	NoticeSafetyConcern NoticeKind = "safety_concern"
+	// NoticeInterview: the visa office scheduled or moved a case's
+	// interview. To the referring partner, which brings the family to it,
+	// in the transaction of the act itself.
+	NoticeInterview NoticeKind = "interview"
 	// NoticeEnrolmentExpiring: an enrolment link not yet used expires
 	// within EnrolmentWarnHours. To the administrators of the user's
 	// organisation, who can issue another.
@@ -56,7 +60,7 @@ const (
 
 // NoticeKinds lists every NoticeKind.
 var NoticeKinds = []NoticeKind{NoticeStageWarning, NoticeStageBreach, NoticeEmergencyStalled, NoticeInfoUnanswered,
-	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeEnrolmentExpiring, NoticeTokenExpiring}
+	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeInterview, NoticeEnrolmentExpiring, NoticeTokenExpiring}
 
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/havenhrd/haven"
@@ -322,6 +323,46 @@ func (s *seeder) caseIn(i int, target haven.CaseState) error {
 	return s.drive(c, target)
 }
 
+// demoPlaces are the demo's interview places by country of asylum: the
+// time zone and the city. The addresses made of them are invented.
+var demoPlaces = map[string][2]string{
+	"TR": {"Europe/Istanbul", "Istanbul"}, "LB": {"Asia/Beirut", "Beirut"}, "LT": {"Europe/Vilnius", "Vilnius"},
+	"TH": {"Asia/Bangkok", "Bangkok"}, "KE": {"Africa/Nairobi", "Nairobi"}, "CR": {"America/Costa_Rica", "San José"},
+	"GH": {"Africa/Accra", "Accra"}, "GE": {"Asia/Tbilisi", "Tbilisi"}, "PK": {"Asia/Karachi", "Islamabad"},
+	"KG": {"Asia/Bishkek", "Bishkek"}, "CO": {"America/Bogota", "Bogotá"}, "JO": {"Asia/Amman", "Amman"},
+}
+
+// interview is a plausible interview for the demo case c: in the week
+// after the demo is seeded where its target date allows (else on the
+// target date, or the day after the case's last act), at 10:00 at the
+// place, in the capital of the country of asylum; an emergency case's by
+// video link. The principal applicant and the accompanying adults attend.
+func (s *seeder) interview(c *haven.Case) *haven.Interview {
+	place, ok := demoPlaces[c.AsylumCountry]
+	if !ok {
+		place = [2]string{"UTC", "the capital"}
+	}
+	on := haven.DateOf(s.now).AddDays(6 + len(c.Members))
+	if t := c.TargetDate; !t.IsZero() && on.After(t) {
+		on = t
+	}
+	if first := haven.DateOf(s.clock.Now()).AddDays(1); on.Before(first) {
+		on = first
+	}
+	iv := &haven.Interview{Date: on, Time: "10:00", Zone: place[0], Language: "en"}
+	if c.ProcessingPriority == haven.PriorityEmergency {
+		iv.Link = "https://meet.example.org/haven-demo/" + strings.ToLower(c.Reference)
+	} else {
+		iv.Place = "Synthetic address: interview room 2, visa section of the Canadian embassy, " + place[1]
+	}
+	// An interpreter from the family's first language where it is not
+	// the interview's.
+	if l, ok := map[string]string{"NI": "es", "VE": "es", "SY": "ar", "EG": "ar", "IR": "fa", "RU": "ru", "CN": "zh"}[c.NationalityCountries[0]]; ok {
+		iv.Interpreter, iv.InterpreterLanguage = true, l
+	}
+	return iv
+}
+
 // drive takes a referred case to target through the app.
 func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	a, ctx, visa := s.a, s.ctx, s.act["visa.demo"]
@@ -355,7 +396,7 @@ func (s *seeder) drive(c *haven.Case, target haven.CaseState) error {
 	}
 	if target == haven.StateInterview {
 		s.tick()
-		_, err = a.Cases.ScheduleInterview(ctx, visa, id)
+		_, err = a.Cases.ScheduleInterview(ctx, visa, id, s.interview(c))
 		return err
 	}
 	if target == haven.StateRefused {

@@ -306,4 +306,25 @@ func TestDemoClocks(t *testing.T) {
 			len(queue), overdue, soon, onTime, quarters)
 	}
 	t.Logf("the visa office's queue of %d demo cases: %d overdue, %d due within a week, %d on time", len(queue), overdue, soon, onTime)
+	// The cases in interview have one each, with plausible details: a
+	// place or a link, a zone, someone attending, within the target date.
+	var interviews int
+	for _, c := range queue {
+		if c.State != haven.StateInterview {
+			continue
+		}
+		r, err := e.app.Cases.FindCaseByID(ctx, visa, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		iv := r.Interview
+		if iv == nil || iv.Zone == "" || iv.Place == "" && iv.Link == "" || len(iv.Attending) == 0 || iv.Date.After(r.TargetDate) ||
+			iv.Interpreter && iv.InterpreterLanguage == "" {
+			t.Errorf("demo case %s in interview: %+v", c.Reference, iv)
+		}
+		interviews++
+	}
+	if interviews == 0 {
+		t.Error("the demo has no case in interview")
+	}
 }

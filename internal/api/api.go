@@ -40,7 +40,7 @@ type Cases interface {
 	FindCaseByID(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
-	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
+	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID, iv *haven.Interview) (*haven.Case, error)
 	RecordAssessment(ctx context.Context, actor haven.Actor, id haven.ID, as *haven.EligibilityAssessment) (*haven.Case, error)
 	StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)

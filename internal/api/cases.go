@@ -24,6 +24,20 @@ type assessmentInput struct {
 	Notes             string         `json:"notes"`
 }
 
+// interviewInput is the body of POST /api/v1/cases/{id}/schedule-interview:
+// the interview, its day and time at the place in the place's zone.
+type interviewInput struct {
+	Date                haven.Date `json:"date"`
+	Time                string     `json:"time"`
+	Zone                string     `json:"zone"`
+	Place               string     `json:"place"`
+	Link                string     `json:"link"`
+	Language            string     `json:"language"`
+	Interpreter         bool       `json:"interpreter"`
+	InterpreterLanguage string     `json:"interpreter_language"`
+	Attending           []haven.ID `json:"attending"`
+}
+
 // assignChecksInput is the body of POST /api/v1/cases/{id}/assign-checks.
 type assignChecksInput struct {
 	OrgID   haven.ID   `json:"org_id"`
@@ -267,6 +281,13 @@ func recordAssessment(c *call, in *assessmentInput) (caseJSON, error) {
 	return caseResult(c.cases.RecordAssessment(c.ctx, c.actor, c.id(), &haven.EligibilityAssessment{
 		OutsideCountry: in.OutsideCountry, WellFoundedFear: in.WellFoundedFear, NoInternalFlight: in.NoInternalFlight,
 		NoDurableSolution: in.NoDurableSolution, Grounds: in.Grounds, Interviewed: in.Interviewed, Notes: in.Notes}))
+}
+
+// scheduleInterview schedules the case's interview, or moves it.
+func scheduleInterview(c *call, in *interviewInput) (caseJSON, error) {
+	return caseResult(c.cases.ScheduleInterview(c.ctx, c.actor, c.id(), &haven.Interview{Date: in.Date, Time: in.Time, Zone: in.Zone,
+		Place: in.Place, Link: in.Link, Language: in.Language, Interpreter: in.Interpreter,
+		InterpreterLanguage: in.InterpreterLanguage, Attending: in.Attending}))
 }
 
 func assignChecks(c *call, in *assignChecksInput) (caseJSON, error) {

@@ -200,6 +200,29 @@ type clockJSON struct {
 	// CheckHolders): the visa office's alone.
 	Holders      []haven.ID `json:"holders,omitempty"`
 	WaitingSince *time.Time `json:"waiting_since,omitempty"`
+	// NextDue is the next step's own day: the interview's, while the
+	// case is in interview.
+	NextDue *haven.Date `json:"next_due,omitempty"`
+}
+
+// interviewJSON is a case's eligibility interview, for the visa office
+// and the referring partner.
+type interviewJSON struct {
+	ID   haven.ID   `json:"id"`
+	Date haven.Date `json:"date"`
+	// Time and Zone are the time of day at the place and the place's zone;
+	// At is the same instant in UTC.
+	Time                string     `json:"time,omitempty"`
+	Zone                string     `json:"zone,omitempty"`
+	At                  time.Time  `json:"at"`
+	Place               string     `json:"place,omitempty"`
+	Link                string     `json:"link,omitempty"`
+	Language            string     `json:"language"`
+	Interpreter         bool       `json:"interpreter"`
+	InterpreterLanguage string     `json:"interpreter_language,omitempty"`
+	Attending           []haven.ID `json:"attending"`
+	ScheduledBy         haven.ID   `json:"scheduled_by"`
+	ScheduledAt         time.Time  `json:"scheduled_at"`
 }
 
 // checkRequestList is a screening or medical partner's work: the members
@@ -248,6 +271,7 @@ type caseJSON struct {
 	Notes                 []noteJSON               `json:"notes,omitempty"`
 	Travel                *travelJSON              `json:"travel,omitempty"`
 	Arrival               *arrivalJSON             `json:"arrival,omitempty"`
+	Interview             *interviewJSON           `json:"interview,omitempty"`
 	IntegrationPlan       *planJSON                `json:"integration_plan,omitempty"`
 	PossibleDuplicates    []duplicateJSON          `json:"possible_duplicates,omitempty"`
 	Offer                 *offerJSON               `json:"offer,omitempty"`
@@ -442,7 +466,19 @@ func caseOut(c *haven.Case) caseJSON {
 		if !k.WaitingSince.IsZero() {
 			cj.WaitingSince = &k.WaitingSince
 		}
+		if !k.NextDue.IsZero() {
+			cj.NextDue = &k.NextDue
+		}
 		out.Clock = cj
+	}
+	if iv := c.Interview; iv != nil {
+		attending := iv.Attending
+		if attending == nil {
+			attending = []haven.ID{}
+		}
+		out.Interview = &interviewJSON{ID: iv.ID, Date: iv.Date, Time: iv.Time, Zone: iv.Zone, At: iv.At.UTC(), Place: iv.Place, Link: iv.Link,
+			Language: iv.Language, Interpreter: iv.Interpreter, InterpreterLanguage: iv.InterpreterLanguage, Attending: attending,
+			ScheduledBy: iv.ScheduledBy, ScheduledAt: iv.ScheduledAt}
 	}
 	for _, m := range c.Members {
 		mj := memberJSON{ID: m.ID, Relationship: m.Relationship, FamilyName: m.FamilyName, GivenNames: m.GivenNames,

@@ -49,7 +49,7 @@ var routes = []route{
 	get("GET /api/v1/cases/{id}/timeline", showTimeline, "before"),
 	do("POST /api/v1/cases/{id}/open-file", caseEvent(Cases.OpenFile)),
 	do("POST /api/v1/cases/{id}/start-eligibility", caseEvent(Cases.StartEligibility)),
-	do("POST /api/v1/cases/{id}/schedule-interview", caseEvent(Cases.ScheduleInterview)),
+	do("POST /api/v1/cases/{id}/schedule-interview", scheduleInterview),
 	do("POST /api/v1/cases/{id}/assessment", recordAssessment),
 	do("POST /api/v1/cases/{id}/start-admissibility", caseEvent(Cases.StartAdmissibility)),
 	do("POST /api/v1/cases/{id}/assign-checks", assignChecks),

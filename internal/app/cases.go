@@ -625,6 +625,11 @@ func (a *Cases) loadCase(ctx context.Context, tx store.Tx, row *store.CaseRow, v
 	} else if haven.ErrorCodeOf(err) != haven.ENOTFOUND {
 		return nil, err
 	}
+	// The interview's day and who attends are facts the clock and the
+	// next step read, whatever the view; where it is opens with the view.
+	if c.Interview, err = a.loadInterview(ctx, tx, row.ID, dk, view.Interview); err != nil {
+		return nil, err
+	}
 	if view.IntegrationPlan {
 		if c.Plan, err = a.loadPlan(ctx, tx, c, dk); err != nil {
 			return nil, err
@@ -1114,11 +1119,6 @@ func (a *Cases) OpenFile(ctx context.Context, actor haven.Actor, id haven.ID) (*
 // StartEligibility starts the Convention refugee assessment.
 func (a *Cases) StartEligibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
 	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventStartEligibility})
-}
-
-// ScheduleInterview records that the case goes to interview.
-func (a *Cases) ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error) {
-	return a.event(ctx, actor, id, workflow.Input{Event: haven.EventScheduleInterview})
 }
 
 // RecordAssessment records the visa office's eligibility assessment. A

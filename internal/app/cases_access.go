@@ -231,6 +231,11 @@ func (a *Cases) present(ctx context.Context, tx store.Tx, w who, row *store.Case
 				c.CheckHolders = workflow.CheckHolders(c)
 			}
 		}
+		// The next step reads the interview's day only where the view
+		// shows the interview: to others it says nothing of when it is.
+		if !v.Interview {
+			c.Interview = nil
+		}
 		c.Next = workflow.Next(c, haven.DateOf(a.now()))
 		v.Redact(c)
 		if c.Plan != nil {

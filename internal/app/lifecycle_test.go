@@ -158,7 +158,7 @@ func TestSplitDecision(t *testing.T) {
 		c := e.refer(t, referral("Split", 3, haven.PriorityUrgent))
 		c = m(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
 		c = m(e.app.Cases.StartEligibility(e.ctx, e.visa, c.ID))
-		c = m(e.app.Cases.ScheduleInterview(e.ctx, e.visa, c.ID))
+		c = m(e.app.Cases.ScheduleInterview(e.ctx, e.visa, c.ID, e.interviewIn(7)))
 		c = m(e.app.Cases.RecordAssessment(e.ctx, e.visa, c.ID, &haven.EligibilityAssessment{OutsideCountry: true, WellFoundedFear: true,
 			NoInternalFlight: true, NoDurableSolution: true, Interviewed: true, Grounds: []haven.Ground{haven.GroundReligion}}))
 		c = m(e.app.Cases.StartAdmissibility(e.ctx, e.visa, c.ID))

@@ -60,6 +60,15 @@ var catalogue = map[string]words{
 		"done.open_file":                 "The file is open.",
 		"act.start_eligibility":          "Start the eligibility assessment",
 		"done.start_eligibility":         "The eligibility assessment has started.",
+		"state.interview":                "Interview",
+		"interview.date":                 "Date of the interview",
+		"interview.time":                 "Time at the place",
+		"interview.zone":                 "Time zone of the place",
+		"interview.place":                "Address",
+		"interview.language":             "Language of the interview",
+		"interview.title":                "Interview",
+		"partner.acts.interview":         "Schedule an interview",
+		"partner.done.interview":         "The interview is scheduled. The referring partner is told.",
 		"assessment.outside_country":     "Outside their country",
 		"assessment.well_founded_fear":   "Well-founded fear",
 		"assessment.no_internal_flight":  "No internal flight alternative",
@@ -250,6 +259,15 @@ var catalogue = map[string]words{
 		"done.open_file":                 "Le dossier est ouvert.",
 		"act.start_eligibility":          "Commencer l'évaluation de l'admissibilité",
 		"done.start_eligibility":         "L'évaluation de l'admissibilité a commencé.",
+		"state.interview":                "Entrevue",
+		"interview.date":                 "Date de l'entrevue",
+		"interview.time":                 "Heure au lieu de l'entrevue",
+		"interview.zone":                 "Fuseau horaire du lieu",
+		"interview.place":                "Adresse",
+		"interview.language":             "Langue de l'entrevue",
+		"interview.title":                "Entrevue",
+		"partner.acts.interview":         "Prévoir une entrevue",
+		"partner.done.interview":         "L'entrevue est prévue. Le partenaire qui a soumis le dossier en est informé.",
 		"assessment.outside_country":     "Hors de son pays",
 		"assessment.well_founded_fear":   "Crainte fondée",
 		"assessment.no_internal_flight":  "Aucune possibilité de refuge intérieur",
@@ -506,6 +524,17 @@ func (j *journey) run(fam family, unhcrNumber string) {
 
 	o.act("act.open_file", "done.open_file", "state.file_created", visa, c.ID, haven.StateFileCreated)
 	o.act("act.start_eligibility", "done.start_eligibility", "state.eligibility_review", visa, c.ID, haven.StateEligibilityReview)
+
+	j.step("the visa officer schedules the interview, at the place's time")
+	const room = "Interview room 2, UNHCR office, Ankara"
+	o.fill(w.of("interview.date"), haven.DateOf(time.Now()).AddDays(3).String())
+	o.fill(w.of("interview.time"), "10:00")
+	o.fill(w.of("interview.zone"), "Europe/Istanbul")
+	o.fill(w.of("interview.place"), room)
+	o.fill(w.of("interview.language"), "fa")
+	o.screenshot("interview")
+	o.act("partner.acts.interview", "partner.done.interview", "state.interview", visa, c.ID, haven.StateInterview)
+	o.expect(caseHeading, w.of("interview.title"), room)
 
 	j.step("the visa officer fills in the eligibility assessment")
 	for _, finding := range []string{"assessment.outside_country", "assessment.well_founded_fear", "assessment.no_internal_flight",

@@ -287,7 +287,7 @@ var (
 		"case.view.check_details", "case.view.decision_reasons", "case.view.itinerary", "case.view.arrival",
 		"case.view.integration_plan", "case.view.assessments", "case.view.decisions",
 		"case.view.checks.medical", "case.view.checks.security", "case.view.checks.criminality",
-		"case.view.priority", "case.view.staying_behind", "case.view.duplicates"}
+		"case.view.priority", "case.view.staying_behind", "case.view.duplicates", "case.view.interview"}
 	settlementView = []policy.Action{"case.view.status", "case.view.identity", "case.view.family", "case.view.work",
 		"case.view.itinerary", "case.view.arrival", "case.view.integration_plan"}
 	final        = []haven.CaseState{haven.StateRefused, haven.StateWithdrawn, haven.StateClosed}
@@ -399,11 +399,13 @@ var nevers = []expectation{
 		func(c combo) bool {
 			return c.action == "case.view.itinerary" && c.kind != vo && !(c.kind == so && onCase(c) && c.rel.IsSettlementOrg)
 		}},
-	{"the referring partner's view of contact details, whereabouts and confidential notes ends when the case is final or the family settled in",
+	{"the referring partner's view of contact details, whereabouts, the interview and confidential notes ends when the case is final or the family settled in",
 		func(c combo) bool {
-			return in(c.kind, rp, pp) && in(c.action, "case.view.contact", "case.view.confidential_notes") &&
+			return in(c.kind, rp, pp) && in(c.action, "case.view.contact", "case.view.confidential_notes", "case.view.interview") &&
 				(in(c.rel.CaseState, final...) || (onCase(c) && c.rel.PastHandover))
 		}},
+	{"the interview (where the family will be, and when): the visa office and the referring partner only; never a check partner, a settlement organisation or a partner that only nominated",
+		func(c combo) bool { return c.action == "case.view.interview" && c.kind != vo && !referring(c) }},
 	{"a check partner no longer reaches a member once its checks are recorded and admissibility is settled",
 		func(c combo) bool { return in(c.kind, sp, mp) && checkDone(c) }},
 	{"a settlement organisation sees only cases placed with it, from approval on (and the list of organisations)",

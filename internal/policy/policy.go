@@ -89,6 +89,7 @@ const (
 	ViewStayingBehind     Action = "case.view.staying_behind"
 	ViewDuplicates        Action = "case.view.duplicates"
 	ViewTimeline          Action = "case.view.timeline"
+	ViewInterview         Action = "case.view.interview"
 )
 
 // RecordKind is the kind of record an action is asked of.
@@ -153,6 +154,7 @@ var actions = map[Action]actionInfo{
 	ViewChecksSecurity: {caseView, onCaseOrMem}, ViewChecksCriminality: {caseView, onCaseOrMem},
 	ViewPriority: {caseView, onCaseOrMem}, ViewStayingBehind: {caseView, onCaseOrMem},
 	ViewDuplicates: {caseView, onCaseOrMem}, ViewTimeline: {caseView, onCaseOrMem},
+	ViewInterview: {caseView, onCaseOrMem},
 }
 
 // Actions lists every action, sorted, for tests and documentation.

@@ -62,7 +62,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 45 {
+	if n := len(policy.Actions()); n != 46 {
 		t.Errorf("%d actions", n)
 	}
 }
@@ -193,7 +193,8 @@ func TestViewOf(t *testing.T) {
 		{"visa office", actor(haven.OrgVisaOffice, haven.RoleCaseworker), caseRel(haven.StateAdmissible),
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
 				ConfidentialNotes: true, CheckDetails: true, DecisionReasons: true, Itinerary: true, Arrival: true,
-				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds, Duplicates: true, Timeline: true}, true},
+				IntegrationPlan: true, Assessments: true, Decisions: true, Priority: true, StayingBehind: true, CheckKinds: haven.CheckKinds, Duplicates: true, Timeline: true,
+				Interview: true}, true},
 		{"referring partner, refused case", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateRefused, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
@@ -201,7 +202,8 @@ func TestViewOf(t *testing.T) {
 		{"referring partner, travel booked", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateTravelBooked, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true,
+				Interview: true}, true},
 		{"referring partner, settled in", actor(haven.OrgReferralPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInSettlement, IsReferringOrg: true, PastHandover: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Narrative: true, Work: true,
@@ -209,7 +211,8 @@ func TestViewOf(t *testing.T) {
 		{"protection partner that referred", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsReferringOrg: true},
 			policy.View{Status: true, Referral: true, Identity: true, Family: true, Contact: true, Narrative: true, Work: true,
-				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true}, true},
+				ConfidentialNotes: true, DecisionReasons: true, Arrival: true, Decisions: true, Priority: true, StayingBehind: true, Timeline: true,
+				Interview: true}, true},
 		{"protection partner that nominated", actor(haven.OrgProtectionPartner, haven.RoleCaseworker),
 			policy.Relation{Kind: policy.KindCase, CaseState: haven.StateInterview, IsNominatingOrg: true},
 			policy.View{Status: true}, true},
@@ -293,6 +296,36 @@ func fullCase() *haven.Case {
 		Plan: haven.NewIntegrationPlan("case_1", []*haven.PlanMilestone{{Milestone: haven.MilestoneHousing, Status: haven.MilestoneInProgress, Notes: "lease"}},
 			nil, haven.Date{Year: 2026, Month: 4, Day: 2}),
 		PossibleDuplicates: []*haven.PossibleDuplicate{{OtherCaseID: "case_9", Match: haven.MatchUNHCRNumber}},
+		Interview: &haven.Interview{ID: "itv_1", CaseID: "case_1", Date: haven.Date{Year: 2026, Month: 3, Day: 20}, Time: "10:00",
+			Zone: "Africa/Nairobi", At: at.AddDate(0, 0, 18), Place: "UNHCR office", Language: "fa", Attending: []haven.ID{"mem_1"}},
+	}
+}
+
+// TestRedactInterview: the interview, and the days it sets on the clock,
+// go with case.view.interview: a reader without it sees no interview, the
+// stage's own deadline and no next day; one with it but without the
+// priority sees the interview and no clock dates.
+func TestRedactInterview(t *testing.T) {
+	clock := haven.CaseClock{Stage: haven.StageEligibility, StageDue: haven.Date{Year: 2026, Month: 3, Day: 20},
+		BaseDue: haven.Date{Year: 2026, Month: 3, Day: 16}, NextDue: haven.Date{Year: 2026, Month: 3, Day: 20}, Turn: haven.PartyVisaOffice}
+	for _, tc := range []struct {
+		name          string
+		view          policy.View
+		interview     bool
+		due, base, nx haven.Date
+	}{
+		{"the interview and the priority", policy.View{Status: true, Priority: true, Interview: true}, true, clock.StageDue, clock.BaseDue, clock.NextDue},
+		{"the priority, no interview", policy.View{Status: true, Priority: true}, false, clock.BaseDue, haven.Date{}, haven.Date{}},
+		{"the interview, no priority", policy.View{Status: true, Interview: true}, true, haven.Date{}, haven.Date{}, haven.Date{}},
+		{"the status only", policy.View{Status: true}, false, haven.Date{}, haven.Date{}, haven.Date{}},
+	} {
+		c := fullCase()
+		c.CaseClock = clock
+		tc.view.Redact(c)
+		if (c.Interview != nil) != tc.interview || c.StageDue != tc.due || c.BaseDue != tc.base || c.NextDue != tc.nx {
+			t.Errorf("%s: interview %v, StageDue %s, BaseDue %s, NextDue %s; want %v, %s, %s, %s", tc.name,
+				c.Interview != nil, c.StageDue, c.BaseDue, c.NextDue, tc.interview, tc.due, tc.base, tc.nx)
+		}
 	}
 }
 
@@ -324,7 +357,8 @@ func TestRedact(t *testing.T) {
 	}
 	if m.ConfidentialNotes != "" || m.Whereabouts != "" || m.Contact != "" || c.PersecutionAccount != "" || c.Profile.ThreatEvents != nil ||
 		c.Grounds != nil || c.Checks != nil || c.Decisions != nil || c.Notes != nil || c.UNHCRNumber != "" ||
-		c.PrimaryCategory != "" || c.SecondaryCategory != "" || c.Assessments != nil || m.AdultDependent || c.PossibleDuplicates != nil {
+		c.PrimaryCategory != "" || c.SecondaryCategory != "" || c.Assessments != nil || m.AdultDependent || c.PossibleDuplicates != nil ||
+		c.Interview != nil {
 		t.Errorf("settlement view shows what it must not: %+v %+v", c, m)
 	}
 
@@ -347,7 +381,8 @@ func TestRedact(t *testing.T) {
 		t.Errorf("medical view lacks identity: %+v", m)
 	}
 	if m.Languages != nil || m.Relationship != "" || m.ConfidentialNotes != "" || m.AdultDependent || c.State != "" || len(c.Checks) != 1 || c.SubmissionPriority != "" ||
-		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Profile.WorkAreas != nil {
+		c.Checks[0].Kind != haven.CheckMedical || c.Checks[0].Details != "" || c.Travel != nil || c.Arrival != nil || c.Plan != nil || c.Profile.WorkAreas != nil ||
+		c.Interview != nil {
 		t.Errorf("medical view shows what it must not: %+v %+v %+v", c, m, c.Checks)
 	}
 
@@ -357,7 +392,8 @@ func TestRedact(t *testing.T) {
 	v.Redact(c)
 	if c.Members[0].ConfidentialNotes != "secret" || c.Travel.Itinerary != "IST-YYZ" || len(c.Checks) != 2 || c.Checks[1].Details != "no match" ||
 		c.Notes[0].Text != "hold reasons" || c.Assessments[0].Notes != "notes" || c.PersecutionAccount != "account" || c.SettlementOrgID == "" ||
-		c.Plan == nil || c.Plan.Milestone(haven.MilestoneHousing).Notes != "lease" || !c.Members[0].AdultDependent || len(c.PossibleDuplicates) != 1 {
+		c.Plan == nil || c.Plan.Milestone(haven.MilestoneHousing).Notes != "lease" || !c.Members[0].AdultDependent || len(c.PossibleDuplicates) != 1 ||
+		c.Interview == nil || c.Interview.Place != "UNHCR office" {
 		t.Errorf("full view lost something: %+v", c)
 	}
 	policy.View{}.Redact(nil)

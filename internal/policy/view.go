@@ -75,6 +75,10 @@ type View struct {
 	// log, each with its time and organisation, those of the parts of the
 	// view that the act shows.
 	Timeline bool
+	// Interview (case.view.interview): the eligibility interview, its day
+	// and time, its place or link (whereabouts: sealed), its language and
+	// interpreter, and who attends; the day it moves the case's clock to.
+	Interview bool
 }
 
 // viewParts maps each part of a View to its action.
@@ -101,6 +105,7 @@ var viewParts = []struct {
 	{ViewStayingBehind, func(v *View) { v.StayingBehind = true }},
 	{ViewDuplicates, func(v *View) { v.Duplicates = true }},
 	{ViewTimeline, func(v *View) { v.Timeline = true }},
+	{ViewInterview, func(v *View) { v.Interview = true }},
 	// CheckKinds keep haven.CheckKinds' order.
 	{ViewChecksMedical, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckMedical) }},
 	{ViewChecksSecurity, func(v *View) { v.CheckKinds = append(v.CheckKinds, haven.CheckSecurity) }},
@@ -189,7 +194,7 @@ func viewOf(actor haven.Actor, r Relation) (View, Decision) {
 func (v View) IsZero() bool {
 	return !v.Status && !v.Referral && !v.Identity && !v.Family && !v.Contact && !v.Narrative && !v.Work &&
 		!v.ConfidentialNotes && !v.CheckDetails && !v.DecisionReasons && !v.Itinerary && !v.Arrival &&
-		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && !v.Duplicates && !v.Timeline && len(v.CheckKinds) == 0
+		!v.IntegrationPlan && !v.Assessments && !v.Decisions && !v.Priority && !v.StayingBehind && !v.Duplicates && !v.Timeline && !v.Interview && len(v.CheckKinds) == 0
 }
 
 // StatusOnly reports whether v is the case-status view: state and dates,
@@ -236,7 +241,7 @@ func (v View) Redact(c *haven.Case) {
 			// The clock's dates are worked out from the priority: a reader
 			// who may not see it sees the stage and whose turn, no dates.
 			c.ProcessingPriority = ""
-			c.TargetDate, c.StageDue = haven.Date{}, haven.Date{}
+			c.TargetDate, c.StageDue, c.NextDue, c.BaseDue = haven.Date{}, haven.Date{}, haven.Date{}, haven.Date{}
 		}
 		c.PrimaryCategory, c.SecondaryCategory = "", ""
 		c.NationalityCountries, c.AsylumCountry, c.DeclaredSize = nil, "", 0
@@ -319,6 +324,15 @@ func (v View) Redact(c *haven.Case) {
 	if !v.Timeline {
 		c.Timeline = nil
 	}
+	if !v.Interview {
+		// Nor the days the interview sets on the clock: the stage's own
+		// deadline, and no next day.
+		c.Interview = nil
+		if !c.BaseDue.IsZero() {
+			c.StageDue = c.BaseDue
+		}
+		c.NextDue, c.BaseDue = haven.Date{}, haven.Date{}
+	}
 }
 
 // RedactMember clears every field of m outside v.
@@ -356,7 +370,7 @@ func (v View) Or(w View) View {
 		Itinerary: v.Itinerary || w.Itinerary, Arrival: v.Arrival || w.Arrival, IntegrationPlan: v.IntegrationPlan || w.IntegrationPlan,
 		Assessments: v.Assessments || w.Assessments, Decisions: v.Decisions || w.Decisions,
 		Priority: v.Priority || w.Priority, StayingBehind: v.StayingBehind || w.StayingBehind,
-		Duplicates: v.Duplicates || w.Duplicates, Timeline: v.Timeline || w.Timeline,
+		Duplicates: v.Duplicates || w.Duplicates, Timeline: v.Timeline || w.Timeline, Interview: v.Interview || w.Interview,
 	}
 	for _, k := range haven.CheckKinds {
 		if slices.Contains(v.CheckKinds, k) || slices.Contains(w.CheckKinds, k) {

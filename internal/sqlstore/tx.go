@@ -661,21 +661,23 @@ func (t *Tx) CreateCase(ctx context.Context, c *store.CaseRow) error {
 	_, err := t.exec(ctx, "CreateCase", `INSERT INTO cases (id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 		submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 		persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-		target_date, stage, stage_since, stage_due, turn, waiting_since, reference, queue_open, queue_rank, queue_due)
+		target_date, stage, stage_since, stage_due, turn, waiting_since, reference, queue_open, queue_rank, queue_due, next_due, base_due)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-		$26, $27, $28, $29, $30, $31, $32, $33, $34, $35)`,
+		$26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)`,
 		c.ID, c.UNHCRIndex, []byte(c.UNHCRNumber), c.ReferringOrgID, nullStr(c.NominationID), c.State, c.ResumeState,
 		c.SubmissionPriority, c.ProcessingPriority, c.PrimaryCategory, c.SecondaryCategory, []byte(c.CategoryJustification), []byte(c.Grounds), []byte(c.Work), []byte(c.Threats),
 		[]byte(c.PersecutionAccount), jsonText(strs(c.NationalityCountries)), c.AsylumCountry, c.DeclaredSize, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID),
 		fmtTime(c.ReferredAt), fmtTime(c.UpdatedAt), c.Version,
 		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), nullStr(haven.ID(c.Reference)),
-		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.StageDue))
+		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.CaseClock), t.nullDate(c.NextDue), t.nullDate(c.BaseDue))
 	return err
 }
 
-// queueDue is the work queue's stored deadline: the stage's, or a far day
-// for none, so that such cases come last.
-func (t *Tx) queueDue(d haven.Date) any {
+// queueDue is the work queue's stored day (store.QueueDue: the
+// interview's, else the stage's deadline), or a far day for none, so that
+// such cases come last.
+func (t *Tx) queueDue(k haven.CaseClock) any {
+	d := store.QueueDue(k)
 	if d.IsZero() {
 		d = store.NoDueLast
 	}
@@ -771,10 +773,10 @@ func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 	err := t.execOne(ctx, "UpdateCase", `UPDATE cases SET state = $1, resume_state = $2, processing_priority = $3, visa_kind = $4,
 		admission_year = $5, settlement_org_id = $6, updated_at = $7, version = $8,
 		target_date = $9, stage = $10, stage_since = $11, stage_due = $12, turn = $13, waiting_since = $14,
-		queue_open = $17, queue_rank = $18, queue_due = $19 WHERE id = $15 AND version = $16`,
+		queue_open = $17, queue_rank = $18, queue_due = $19, next_due = $20, base_due = $21 WHERE id = $15 AND version = $16`,
 		c.State, c.ResumeState, c.ProcessingPriority, c.VisaKind, c.AdmissionYear, nullStr(c.SettlementOrgID), fmtTime(c.UpdatedAt), c.Version,
 		t.nullDate(c.TargetDate), c.Stage, nullTimeArg(c.StageSince), t.nullDate(c.StageDue), c.Turn, nullTimeArg(c.WaitingSince), c.ID, c.Version-1,
-		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.StageDue))
+		c.Open, store.PriorityRank(c.ProcessingPriority), t.queueDue(c.CaseClock), t.nullDate(c.NextDue), t.nullDate(c.BaseDue))
 	if haven.ErrorCodeOf(err) == haven.ENOTFOUND {
 		return haven.Errorf(haven.ECONFLICT, t.op("UpdateCase"), "the case changed meanwhile; reload and try again")
 	}
@@ -784,23 +786,23 @@ func (t *Tx) UpdateCase(ctx context.Context, c *store.CaseRow) error {
 const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, justification_enc, grounds_enc, work_enc, threats_enc,
 	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open`
+	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open, next_due, base_due`
 
 func scanCase(s scanner) (*store.CaseRow, error) {
 	var c store.CaseRow
 	var nom, settle sql.NullString
 	var countries []byte
 	var referred, updated string
-	var target, due dateCol
+	var target, due, next, base dateCol
 	var since, waiting sql.NullString
 	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
 		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
 		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version,
-		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference, &c.Open); err != nil {
+		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference, &c.Open, &next, &base); err != nil {
 		return nil, err
 	}
 	var d decoder
-	c.TargetDate, c.StageDue = d.date(target), d.date(due)
+	c.TargetDate, c.StageDue, c.NextDue, c.BaseDue = d.date(target), d.date(due), d.date(next), d.date(base)
 	c.StageSince, c.WaitingSince = d.nullTime(since), d.nullTime(waiting)
 	c.NominationID = haven.ID(nom.String)
 	c.SettlementOrgID = haven.ID(settle.String)
@@ -930,11 +932,12 @@ func (t *Tx) caseWhere(f store.CaseFilter, args *[]any) (from, cond string) {
 	if !f.OverdueOn.IsZero() {
 		where = append(where, "stage_due < "+arg(t.d.date(f.OverdueOn)))
 	}
+	// queue_due holds a far day for nothing due, which no range takes.
 	if !f.DueFrom.IsZero() {
-		where = append(where, "stage_due >= "+arg(t.d.date(f.DueFrom)))
+		where = append(where, "queue_due >= "+arg(t.d.date(f.DueFrom)))
 	}
 	if !f.DueBefore.IsZero() {
-		where = append(where, "stage_due < "+arg(t.d.date(f.DueBefore)))
+		where = append(where, "queue_due < "+arg(t.d.date(f.DueBefore)))
 	}
 	if f.Turn != "" {
 		where = append(where, "turn = "+arg(f.Turn))
@@ -1067,7 +1070,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 		}
 	case haven.SortDue:
 		if f.Desc {
-			keys = []key{{"coalesce(stage_due, '" + far.String() + "')", due}, referred}
+			keys = []key{{"coalesce(next_due, stage_due, '" + far.String() + "')", due}, referred}
 		} else {
 			keys = []key{{"queue_due", due}, referred}
 		}
@@ -1162,7 +1165,7 @@ func (w withCount) Scan(dest ...any) error { return w.s.Scan(append(dest, w.n)..
 const caseListColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, NULL, NULL, NULL, NULL,
 	NULL, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
-	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open`
+	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open, next_due, base_due`
 
 // --- members ---
 

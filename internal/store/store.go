@@ -200,6 +200,14 @@ type Tx interface {
 	FindDecisions(ctx context.Context, caseID haven.ID) ([]*DecisionRow, error)
 	PutTravel(ctx context.Context, t *TravelRow) error
 	FindTravel(ctx context.Context, caseID haven.ID) (*TravelRow, error)
+	// PutInterview inserts or replaces the case's interview (one per
+	// case, by i.CaseID) and who attends it: the attending members are
+	// replaced whole. EINVALID when the case, a member or the user does
+	// not exist.
+	PutInterview(ctx context.Context, i *InterviewRow) error
+	// FindInterview returns the case's interview with its attending
+	// members in the order given; ENOTFOUND when it has none.
+	FindInterview(ctx context.Context, caseID haven.ID) (*InterviewRow, error)
 	CreateCaseNote(ctx context.Context, n *CaseNoteRow) error
 	// FindCaseNotes returns a case's notes, oldest first.
 	FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*CaseNoteRow, error)
@@ -565,8 +573,9 @@ type CaseFilter struct {
 	// OverdueOn, when set, keeps the cases whose stage deadline is before
 	// that day: the app passes its today.
 	OverdueOn haven.Date
-	// DueFrom and DueBefore, when set, keep the cases whose stage deadline
-	// is on or after DueFrom and before DueBefore.
+	// DueFrom and DueBefore, when set, keep the cases whose next step is
+	// due (QueueDue: the interview's day, else the stage's deadline) on
+	// or after DueFrom and before DueBefore.
 	DueFrom, DueBefore haven.Date
 	// ChecksHeld, when set, keeps the cases whose checks the organisation
 	// holds (haven.CaseFilter.ChecksWith).
@@ -636,10 +645,21 @@ var (
 	NoDueLastDesc = haven.Date{Year: 1, Month: 1, Day: 1}
 )
 
+// QueueDue is the day a case's next step falls due, as the work queue
+// orders by it: the interview's day while the case waits for its
+// interview (an interview whose day has passed comes first, until its
+// assessment is recorded), else the stage's deadline; zero for neither.
+func QueueDue(k haven.CaseClock) haven.Date {
+	if !k.NextDue.IsZero() {
+		return k.NextDue
+	}
+	return k.StageDue
+}
+
 // KeyOf returns r's place in the order of f; ranked says r is in
 // f.Ranked, as the caller knows from the policies.
 func KeyOf(f CaseFilter, r *CaseRow, ranked bool) CaseKey {
-	k := CaseKey{Rank: 3, Due: r.StageDue, ReferredAt: r.ReferredAt, Reference: r.Reference,
+	k := CaseKey{Rank: 3, Due: QueueDue(r.CaseClock), ReferredAt: r.ReferredAt, Reference: r.Reference,
 		State: slices.Index(haven.CaseStates, r.State), ID: r.ID}
 	if ranked {
 		k.Rank = PriorityRank(r.ProcessingPriority)
@@ -954,6 +974,28 @@ type TravelRow struct {
 	TransportationLoan bool
 	BookedBy           haven.ID
 	BookedAt           time.Time
+}
+
+// InterviewRow is a case's interview as stored. At and Date are in the
+// clear: the case's clock counts from the date; where it is (the zone,
+// which names a region, the place and the link) is sealed.
+type InterviewRow struct {
+	ID     haven.ID
+	CaseID haven.ID
+	// At is the instant it begins; Date its day at the place.
+	At   time.Time
+	Date haven.Date
+	// Zone, Place and Link are sealed; Place or Link may be nil, not both.
+	Zone                Sealed
+	Place               Sealed
+	Link                Sealed
+	Language            string
+	Interpreter         bool
+	InterpreterLanguage string
+	// Attending are the members who attend, in the order given.
+	Attending   []haven.ID
+	ScheduledBy haven.ID
+	ScheduledAt time.Time
 }
 
 // TOTPFactor is a user's time-based one-time password factor.

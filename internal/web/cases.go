@@ -19,9 +19,13 @@ type queueRow struct {
 	*haven.Case
 	// Name is the principal applicant's, where the viewer's view holds it.
 	Name string
-	// HasDue says the case's stage has a deadline; DaysLeft counts the days
-	// to it on the app's clock, Overdue the days past it.
+	// HasDue says the case's next step has a day it is due (Due: the
+	// interview's, or the stage's deadline; Interview says which);
+	// DaysLeft counts the days to it on the app's clock, Overdue the days
+	// past it.
 	HasDue            bool
+	Due               haven.Date
+	Interview         bool
 	DaysLeft, Overdue int
 	// Holders name the partners holding the outstanding checks, as the
 	// case page does, where the viewer's view of the case holds them.
@@ -234,7 +238,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 			row.Name = strings.TrimSpace(pr.GivenNames + " " + pr.FamilyName)
 		}
 		if days, ok := c.CaseClock.DaysLeft(today); ok {
-			row.HasDue, row.DaysLeft = true, days
+			row.HasDue, row.DaysLeft, row.Due = true, days, c.Due(today)
+			row.Interview = row.Due == c.NextDue
 			if days < 0 {
 				row.Overdue = -days
 			}
@@ -294,9 +299,13 @@ var queueLabels = map[string]string{"state": "queue.filter_state", "overdue": "q
 // caseData is what the case page shows, beside the case itself.
 type caseData struct {
 	Case *haven.Case
-	// HasDue says the case's stage has a deadline; DaysLeft counts the days
-	// to it on the app's clock, Overdue the days past it.
+	// HasDue says the case's next step has a day it is due (Due: the
+	// interview's, or the stage's deadline; Interview says which);
+	// DaysLeft counts the days to it on the app's clock, Overdue the days
+	// past it.
 	HasDue            bool
+	Due               haven.Date
+	Interview         bool
 	DaysLeft, Overdue int
 	// Acts are the action forms the page offers the viewer now.
 	Acts map[string]bool
@@ -557,11 +566,32 @@ func (s *server) loadCase(ctx context.Context, v *viewer, id string) (*caseData,
 	d.Requests, d.Notes = requestsOf(c)
 	d.Timeline = c.Timeline
 	d.panelOf(v.orgNames)
-	if days, ok := c.CaseClock.DaysLeft(haven.DateOf(s.clock.Now())); ok {
-		d.DaysLeft, d.HasDue = days, true
+	today := haven.DateOf(s.clock.Now())
+	if days, ok := c.CaseClock.DaysLeft(today); ok {
+		d.DaysLeft, d.HasDue, d.Due = days, true, c.Due(today)
+		d.Interview = d.Due == c.NextDue
 		d.Overdue = -days
 	}
 	return d, nil
+}
+
+// Attending are the members who attend the case's interview, in the
+// order given, each as the viewer's view holds them (by ID alone when the
+// view does not hold the member).
+func (d *caseData) Attending() []*haven.Member {
+	iv := d.Case.Interview
+	if iv == nil {
+		return nil
+	}
+	var out []*haven.Member
+	for _, id := range iv.Attending {
+		m := d.Case.Member(id)
+		if m == nil {
+			m = &haven.Member{ID: id}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // doneKeys are the notices a case page shows after an act (?done=).
@@ -596,6 +626,23 @@ func (s *server) handleCase(w http.ResponseWriter, r *http.Request, v *viewer) {
 		p.Notice = p.t(k)
 	}
 	p.Data = d
+	// Moving the interview starts from the interview as it stands.
+	if iv := d.Case.Interview; iv != nil && d.Case.Offer.Can(haven.EventScheduleInterview) {
+		f := p.Form
+		f.Set("interview_date", iv.Date.String())
+		f.Set("interview_time", iv.Time)
+		f.Set("interview_zone", iv.Zone)
+		f.Set("interview_place", iv.Place)
+		f.Set("interview_link", iv.Link)
+		f.Set("interview_language", iv.Language)
+		if iv.Interpreter {
+			f.Set("interpreter", "yes")
+			f.Set("interpreter_language", iv.InterpreterLanguage)
+		}
+		for _, m := range iv.Attending {
+			f.Add("attending", string(m))
+		}
+	}
 	s.render(w, r, http.StatusOK, "case", p)
 }
 

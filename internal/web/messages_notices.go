@@ -41,6 +41,7 @@ var noticeMessagesEN = map[string]string{
 	"notice.medical_expiring":   "A medical expires before the family can travel",
 	"notice.follow_up_due":      "A follow-up is due",
 	"notice.safety_concern":     "A follow-up reported a safety concern",
+	"notice.interview":          "An interview is scheduled or has moved",
 	"notice.enrolment_expiring": "An enrolment link of your organisation expires within a day",
 	"notice.token_expiring":     "One of your API tokens expires within 7 days",
 
@@ -94,6 +95,7 @@ var noticeMessagesFR = map[string]string{
 	"notice.medical_expiring":   "Un examen médical expire avant que la famille puisse voyager",
 	"notice.follow_up_due":      "Un suivi est dû",
 	"notice.safety_concern":     "Un suivi a signalé un problème de sécurité",
+	"notice.interview":          "Une entrevue est prévue ou a été déplacée",
 	"notice.enrolment_expiring": "Un lien d'inscription de votre organisation expire dans la journée",
 	"notice.token_expiring":     "Un de vos jetons d'API expire dans les 7 jours",
 

@@ -31,6 +31,9 @@ func init() {
 // partnerActsView is what the partial partner_case_actions offers.
 type partnerActsView struct {
 	Interview, Hold, RequestInfo, Resume, Withdraw, Split, Assign bool
+	// Attendees are the members who may attend the interview: those not
+	// removed by a split decision.
+	Attendees []*haven.Member
 	// CheckOrgs are the screening and medical partners; Members the
 	// members checks may be assigned for.
 	CheckOrgs []*haven.Organisation
@@ -68,6 +71,13 @@ func partnerActs(p *page) *partnerActsView {
 		Resume: o.Can(haven.EventResume) && d.Panel.Primary != string(haven.NextResume), Withdraw: o.Can(haven.EventWithdraw),
 		Split: o.Can(haven.EventSplit),
 	}
+	if a.Interview {
+		for _, m := range c.Members {
+			if !m.Excluded {
+				a.Attendees = append(a.Attendees, m)
+			}
+		}
+	}
 	if o != nil && o.AssignChecks {
 		for _, org := range v.orgs {
 			if org.Kind == haven.OrgScreeningPartner || org.Kind == haven.OrgMedicalPartner {
@@ -89,6 +99,9 @@ var sideLabels = map[string]string{
 	"hold_reasons": "partner.hold.reasons", "info_what": "partner.info.what", "assign_org_id": "partner.assign.org",
 	"assign_members": "partner.assign.members", "excluded": "partner.split.members", "split_reasons": "partner.split.reasons",
 	"withdraw_reasons": "partner.withdraw.reasons", "answer": "partner.answer.text",
+	"interview_date": "interview.date", "interview_time": "interview.time", "interview_zone": "interview.zone",
+	"interview_place": "interview.place", "interview_link": "interview.link", "interview_language": "interview.language",
+	"interpreter_language": "interview.interpreter_language", "attending": "interview.attending",
 }
 
 // partnerCaseFailed shows the case page, or a confirmation page, again
@@ -150,11 +163,37 @@ func (s *server) sideAct(name, page string, alias map[string]string,
 	}
 }
 
+// interviewFields are the interview form's controls, by the app's names
+// of its fields.
+var interviewFields = map[string]string{"date": "interview_date", "time": "interview_time", "zone": "interview_zone",
+	"place": "interview_place", "link": "interview_link", "language": "interview_language", "interview": "interview_date"}
+
+// handleScheduleInterview schedules the case's interview, or moves it.
+// A malformed date is the page's own problem; every other is the app's.
 func (s *server) handleScheduleInterview() func(http.ResponseWriter, *http.Request, *viewer) {
-	return s.sideAct("interview", "case", nil, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		_, err := s.cases.ScheduleInterview(r.Context(), v.Actor, id)
+	do := s.sideAct("interview", "case", interviewFields, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
+		iv := &haven.Interview{Time: r.PostFormValue("interview_time"), Zone: r.PostFormValue("interview_zone"),
+			Place: r.PostFormValue("interview_place"), Link: r.PostFormValue("interview_link"),
+			Language: strings.TrimSpace(r.PostFormValue("interview_language")), Interpreter: r.PostFormValue("interpreter") == "yes"}
+		// The interpreter's language is kept only with an interpreter: a
+		// language left in the form after choosing none is not an error.
+		if iv.Interpreter {
+			iv.InterpreterLanguage = strings.TrimSpace(r.PostFormValue("interpreter_language"))
+		}
+		for _, m := range r.PostForm["attending"] {
+			iv.Attending = append(iv.Attending, haven.ID(m))
+		}
+		parseDateField(r, "interview_date", &iv.Date)
+		_, err := s.cases.ScheduleInterview(r.Context(), v.Actor, id, iv)
 		return err
 	})
+	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
+		if fp := parseDateField(r, "interview_date", new(haven.Date)); fp != nil {
+			s.partnerCaseFailed(w, r, v, "case", nil, nil, fp...)
+			return
+		}
+		do(w, r, v)
+	}
 }
 
 func (s *server) handleHold() func(http.ResponseWriter, *http.Request, *viewer) {

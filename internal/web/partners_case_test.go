@@ -47,7 +47,8 @@ func TestVisaOfficeSideStates(t *testing.T) {
 	must(f.app.Cases.OpenFile(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
 	must(f.app.Cases.StartEligibility(f.ctx, f.users[haven.OrgVisaOffice].actor, c.ID))
 	b.get(path)
-	act("schedule-interview", nil, haven.StateInterview, "The interview is scheduled.")
+	act("schedule-interview", url.Values{"interview_date": {"2026-05-20"}, "interview_time": {"09:30"}, "interview_zone": {"Europe/Istanbul"},
+		"interview_place": {"UNHCR office, Ankara"}, "interview_language": {"fa"}}, haven.StateInterview, "The interview is scheduled.")
 	act("hold", url.Values{"hold_reasons": {"Awaiting a security briefing."}}, haven.StateOnHold, "The case is on hold.")
 	act("resume", nil, haven.StateInterview, "The case has resumed where it was.")
 	f.toAdmissibilityFrom(t, c.ID)

@@ -130,6 +130,12 @@ func CheckHolders(c *haven.Case) []haven.ID {
 //
 // So a change of the year's rules applies to new referrals and to the
 // stages cases enter after it, and never moves a date a case already has.
+//
+// The interview (c.Interview, in the eligibility stage) is a date of its
+// own: the stage's deadline is never before it (StageDue is the later of
+// the two, BaseDue keeping the stage's own while the interview's is
+// later), and while the case is in state interview it is the next step's
+// day (NextDue). Both follow the interview when it moves.
 // (No act changes a case's processing priority after referral.)
 //
 // A hold or a request for information does not stop the clock: the case
@@ -143,14 +149,32 @@ func NextClock(prev haven.CaseClock, c *haven.Case, rules *haven.ProgrammeRules,
 		next.TargetDate = TargetDate(c.ReferredAt, c.ProcessingPriority, rules)
 	}
 	stage := StageOf(c.State, c.ResumeState)
+	// own is the stage's own deadline, by its budget alone: the stored
+	// one, unless an interview moved it (then BaseDue keeps it).
+	own := prev.StageDue
+	if !prev.BaseDue.IsZero() {
+		own = prev.BaseDue
+	}
 	switch {
 	case stage == haven.StageNone:
-		next.Stage, next.StageSince, next.StageDue = haven.StageNone, time.Time{}, haven.Date{}
+		next.Stage, next.StageSince, own = haven.StageNone, time.Time{}, haven.Date{}
 	case stage != prev.Stage:
 		next.Stage, next.StageSince = stage, now
-		next.StageDue = StageDue(stage, now, c.ProcessingPriority, rules)
-	case next.StageDue.IsZero():
-		next.StageDue = StageDue(stage, next.StageSince, c.ProcessingPriority, rules)
+		own = StageDue(stage, now, c.ProcessingPriority, rules)
+	case own.IsZero():
+		own = StageDue(stage, next.StageSince, c.ProcessingPriority, rules)
+	}
+	next.StageDue, next.BaseDue, next.NextDue = own, haven.Date{}, haven.Date{}
+	if iv := c.Interview; iv != nil && stage == haven.StageEligibility {
+		// The eligibility stage does not end before its interview: an
+		// interview after the stage's own deadline moves the deadline to
+		// the interview's day, and back when the interview moves back.
+		if !own.IsZero() && iv.Date.After(own) {
+			next.StageDue, next.BaseDue = iv.Date, own
+		}
+		if c.State == haven.StateInterview {
+			next.NextDue = iv.Date
+		}
 	}
 	next.Turn = Turn(c)
 	waiting := c.State == haven.StateOnHold || c.State == haven.StateInfoRequested

@@ -36,6 +36,8 @@ that ` + "`workflow.Step`" + ` reads, so it is the machine, not a picture of it.
 - travel is booked only when every traveller's medical is still valid on the travel date;
 - the referring partner answers a request for information once (answer_info): the case stays
   info_requested and the turn passes to the visa office, which reads the answer and resumes;
+- an interview is on or before the case's target date, with members of the case; scheduled again
+  while the case is in interview, it moves (the case stays);
 - a case on hold or with information requested resumes in the state it left;
 - refused, withdrawn and closed are final.
 
@@ -79,7 +81,7 @@ func TestGoldenLines(t *testing.T) {
 		"\non_hold × resume → (previous) [resume_state]\n",
 		"\nadmissible × record_check → admissibility_in_progress [check_on_case] otherwise\n",
 		"\nunder_review × decline → declined [reason]\n",
-		"\ncase: 65 edges\n",
+		"\ncase: 66 edges\n",
 		"\nnomination: 6 edges\n",
 	} {
 		if !strings.Contains(g, want) {

@@ -43,6 +43,47 @@ var guardAssessment = &guard{
 	},
 }
 
+var guardInterview = &guard{
+	name: "interview_on_case",
+	doc: "the interview is given, on or before the case's target date (at the place), and each member " +
+		"attending is a member of this case not removed by a split decision (EINVALID interview, date, attending)",
+	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
+		iv := in.Interview
+		if iv == nil {
+			return invalid("interview", "give the interview's date, time, place or link, and language")
+		}
+		var p haven.Problems
+		if !c.TargetDate.IsZero() && iv.Date.After(c.TargetDate) {
+			p.Addf("date", "the interview must be on or before the case's target date, %s", c.TargetDate)
+		}
+		for i, id := range iv.Attending {
+			if m := c.Member(id); m == nil || m.Excluded {
+				p.Addf("attending", "entry %d is not a member of this case", i+1)
+			}
+		}
+		return problems(p)
+	},
+}
+
+// DefaultAttending returns who attends an interview on the date on when
+// the visa office names no one: the principal applicant and every other
+// accompanying adult (AdultAge or over on that date) not removed by a
+// split decision, in the case's order. c's members must carry their dates
+// of birth; one without is taken for an adult, so that nobody who may be
+// one is left out.
+func DefaultAttending(c *haven.Case, on haven.Date) []haven.ID {
+	var out []haven.ID
+	for _, m := range c.Members {
+		switch {
+		case m.Excluded:
+		case m.Relationship == haven.RelPrincipal,
+			m.Accompanying && (m.DateOfBirth.IsZero() || m.DateOfBirth.YearsOn(on) >= haven.AdultAge):
+			out = append(out, m.ID)
+		}
+	}
+	return out
+}
+
 var guardCheckOnCase = &guard{
 	name: "check_on_case",
 	doc:  "the check is given and concerns a member of this case (EINVALID check, member_id, case_id)",

@@ -22,7 +22,8 @@ var forward = []struct {
 
 // Next returns what moves c forward now, whoever takes it: on hold, to
 // resume; waiting for information, the referring partner's answer, and
-// once answered (Answered), to resume; in
+// once answered (Answered), to resume; in interview, the interview until
+// its day has passed (when c carries it), then its assessment; in
 // admissibility, the checks a traveller still lacks (to assign when c
 // carries its assignments and one of them is not assigned, else awaited),
 // then confirmation or, when a traveller is inadmissible, a split
@@ -45,6 +46,10 @@ func Next(c *haven.Case, today haven.Date) haven.NextStep {
 	case haven.StateApproved:
 		if c.SettlementOrgID == "" {
 			return haven.NextPlace
+		}
+	case haven.StateInterview:
+		if c.Interview != nil && !c.Interview.Date.Before(today) {
+			return haven.NextInterview
 		}
 	}
 	possible := Possible(c, today)

@@ -26,6 +26,10 @@ type Input struct {
 	// Check is the new check of record_check, already validated by its own
 	// Validate and not yet among the case's checks.
 	Check *haven.Check
+	// Interview is the interview schedule_interview sets, already
+	// validated by its own Validate (its At worked out); its Attending
+	// may be empty, for DefaultAttending.
+	Interview *haven.Interview
 }
 
 // Previous is the pseudo-state that Graph writes as the target of resume:
@@ -107,7 +111,10 @@ var (
 var table = []rule{
 	{from: states(haven.StateReferred), event: haven.EventOpenFile, to: haven.StateFileCreated},
 	{from: states(haven.StateFileCreated), event: haven.EventStartEligibility, to: haven.StateEligibilityReview},
-	{from: states(haven.StateEligibilityReview), event: haven.EventScheduleInterview, to: haven.StateInterview},
+	// Scheduled again while in interview, the interview moves: the case
+	// stays, and each move is an act of its own in the log.
+	{from: states(haven.StateEligibilityReview, haven.StateInterview), event: haven.EventScheduleInterview,
+		to: haven.StateInterview, guards: guards(guardInterview)},
 	{from: states(haven.StateEligibilityReview, haven.StateInterview), event: haven.EventFindEligible,
 		to: haven.StateEligible, guards: guards(guardAssessment)},
 	{from: states(haven.StateEligible), event: haven.EventStartAdmissibility, to: haven.StateAdmissibilityInProgress},

@@ -135,6 +135,9 @@ func ready(c *haven.Case, from haven.CaseState, ev haven.CaseEvent) workflow.Inp
 		c.ProcessingPriority = haven.PriorityEmergency
 	case haven.EventRefuse, haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw, haven.EventAnswerInfo:
 		in.Reasons = reasonsText
+	case haven.EventScheduleInterview:
+		in.Interview = &haven.Interview{Date: addDays(today, 7), Time: "10:00", Zone: "Europe/Istanbul", Place: "UNHCR office",
+			Language: "fa", Attending: []haven.ID{memberID(1), memberID(2)}}
 	case haven.EventBookTravel:
 		in.TravelDate = addDays(today, 30)
 	case haven.EventRecordArrival:
@@ -157,7 +160,7 @@ var spec = []struct {
 }{
 	{[]haven.CaseState{haven.StateReferred}, haven.EventOpenFile, haven.StateFileCreated},
 	{[]haven.CaseState{haven.StateFileCreated}, haven.EventStartEligibility, haven.StateEligibilityReview},
-	{[]haven.CaseState{haven.StateEligibilityReview}, haven.EventScheduleInterview, haven.StateInterview},
+	{[]haven.CaseState{haven.StateEligibilityReview, haven.StateInterview}, haven.EventScheduleInterview, haven.StateInterview},
 	{[]haven.CaseState{haven.StateEligibilityReview, haven.StateInterview}, haven.EventFindEligible, haven.StateEligible},
 	{[]haven.CaseState{haven.StateEligible}, haven.EventStartAdmissibility, haven.StateAdmissibilityInProgress},
 	{[]haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved, haven.StateTravelBooked}, haven.EventRecordCheck, ""},
@@ -235,8 +238,8 @@ func TestGraphMatchesSpec(t *testing.T) {
 		branch[1].To != haven.StateAdmissibilityInProgress || branch[1].When != "otherwise" {
 		t.Errorf("admissible × record_check edges = %+v", branch)
 	}
-	if len(edges) != 65 {
-		t.Errorf("Graph has %d edges, want 65", len(edges))
+	if len(edges) != 66 {
+		t.Errorf("Graph has %d edges, want 66", len(edges))
 	}
 }
 
@@ -304,7 +307,7 @@ func TestStepForbidden(t *testing.T) {
 			}
 		}
 	}
-	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 64; n != want {
+	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 65; n != want {
 		t.Errorf("tried %d forbidden pairs, want %d", n, want)
 	}
 }

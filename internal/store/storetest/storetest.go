@@ -53,6 +53,8 @@ func Run(t *testing.T, open Opener) {
 		{"ListReads", testListReads},
 		{"CaseReference", testCaseReference},
 		{"CaseRecords", testCaseRecords},
+		{"Interview", testInterview},
+		{"InterviewClock", testInterviewClock},
 		{"AssignedChecks", testAssignedChecks},
 		{"IntegrationPlan", testIntegrationPlan},
 		{"AuditSequence", testAuditSequence},
