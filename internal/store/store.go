@@ -198,6 +198,10 @@ type Tx interface {
 	FindDecisions(ctx context.Context, caseID haven.ID) ([]*DecisionRow, error)
 	PutTravel(ctx context.Context, t *TravelRow) error
 	FindTravel(ctx context.Context, caseID haven.ID) (*TravelRow, error)
+	// FindTravelDates returns the booked travel date of each of the cases
+	// that has one, by case, in one query: a list's expected arrivals. It
+	// reads no sealed field.
+	FindTravelDates(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]haven.Date, error)
 	CreateCaseNote(ctx context.Context, n *CaseNoteRow) error
 	// FindCaseNotes returns a case's notes, oldest first.
 	FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*CaseNoteRow, error)
