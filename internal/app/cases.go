@@ -694,11 +694,12 @@ type CaseFilter = haven.CaseFilter
 // order ranks by priority only the cases whose priority the actor sees. The
 // cases carry their plain fields and, where the actor's view of the case
 // holds them, its UNHCR number and the principal applicant's name (in
-// Members, the principal alone), and where it holds the arrival, the booked
-// travel date (Travel holding the date alone: the expected arrival): no
-// other sealed field is opened for a list, and a list writes nothing. Where the actor may process a case (as
-// a read sets them), the rows waiting on the check partners carry
-// CheckHolders, all read in one query for the page.
+// Members, the principal alone), and where it holds the arrival, the
+// booked travel date (Travel holding the date alone: the expected
+// arrival): no other sealed field is opened for a list, and a list writes
+// nothing. Where the actor may process a case (as a read sets them), the
+// rows waiting on the check partners carry CheckHolders, all read in one
+// query for the page.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -1578,14 +1579,17 @@ func (a *Cases) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, 
 // date given and not past, not the date already booked, no traveller's
 // latest check failed and every traveller's medical valid on it. A
 // non-empty t.Itinerary replaces the booked itinerary; an empty one keeps
-// it, as the transportation loan is kept. The settlement organisation the
-// case is placed with is told, in the same transaction. The audit event
-// holds the dates and IDs alone.
+// it, as the transportation loan is kept; the booking then stands as of
+// the change (BookedBy and BookedAt name it). The settlement organisation
+// the case is placed with is told, in the same transaction. The audit
+// event holds the dates and IDs alone.
 //
-// Errors: EINVALID (field "travel_date", or "itinerary" when too long) for
-// bad input; ECONFLICT when the case is not travel_booked or a medical
-// expires before the new date; ENOTFOUND when there is no such case or the
-// actor may not read it.
+// Errors: EINVALID for bad input, field "date" when none is given,
+// "travel_date" when it is past or the date booked, "itinerary" when too
+// long; ECONFLICT when the case is not travel_booked, a traveller's latest
+// check failed or a medical expires before the new date; EFORBIDDEN for
+// an actor who reads the case but may not process it; ENOTFOUND when there
+// is no such case or the actor may not read it.
 func (a *Cases) ChangeTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
 	var p haven.Problems
 	if t.Date.IsZero() {
