@@ -2,8 +2,9 @@ package web
 
 // The catalogue entries of changing booked travel and of the expected
 // arrival the settlement organisation sees, in English and in French. The
-// notices name no person, no date and no country: the date is beside them,
-// behind sign-in, for those who may read the case.
+// notices name no person, no date and no country: the date is beside them
+// (the notifications' date column), behind sign-in, for those who may read
+// the case.
 
 func init() {
 	addMessages(travelMessagesEN, travelMessagesFR)
@@ -23,9 +24,9 @@ var travelMessagesEN = map[string]string{
 	"queue.expected_arrival":      "Expected arrival",
 	"err.travel_date_same":        "The family is already booked to travel on that date: choose another date",
 	"err.medical_before_travel":   "A traveller's medical expires before that date: choose an earlier date, or record a new medical first",
-	"notice.travel_booked":        "Travel is booked for a family placed with you",
-	"notice.travel_changed":       "The travel date of a family placed with you has changed",
-	"notice.placed_travel_booked": "A family whose travel is booked is placed with you",
+	"notice.travel_booked":        "Travel is booked for a family placed with you: expected on the date shown",
+	"notice.travel_changed":       "The travel date of a family placed with you has changed: expected on the date shown",
+	"notice.placed_travel_booked": "A family whose travel is booked is placed with you: expected on the date shown",
 }
 
 var travelMessagesFR = map[string]string{
@@ -42,7 +43,7 @@ var travelMessagesFR = map[string]string{
 	"queue.expected_arrival":      "Arrivée prévue",
 	"err.travel_date_same":        "Le voyage de la famille est déjà réservé à cette date : choisissez une autre date",
 	"err.medical_before_travel":   "L'examen médical d'un voyageur expire avant cette date : choisissez une date plus proche, ou consignez d'abord un nouvel examen",
-	"notice.travel_booked":        "Le voyage d'une famille qui vous est confiée est réservé",
-	"notice.travel_changed":       "La date du voyage d'une famille qui vous est confiée a changé",
-	"notice.placed_travel_booked": "Une famille dont le voyage est réservé vous est confiée",
+	"notice.travel_booked":        "Le voyage d'une famille qui vous est confiée est réservé : arrivée prévue à la date indiquée",
+	"notice.travel_changed":       "La date du voyage d'une famille qui vous est confiée a changé : arrivée prévue à la date indiquée",
+	"notice.placed_travel_booked": "Une famille dont le voyage est réservé vous est confiée : arrivée prévue à la date indiquée",
 }
