@@ -56,11 +56,25 @@ const (
 	// NoticeTokenExpiring: an API token expires within TokenWarnDays. To
 	// the token's user.
 	NoticeTokenExpiring NoticeKind = "token_expiring"
+	// NoticeTravelBooked: travel is booked for a case placed with a
+	// settlement organisation. To that organisation, in the transaction of
+	// the booking; its date is the expected arrival.
+	NoticeTravelBooked NoticeKind = "travel_booked"
+	// NoticeTravelChanged: the booked travel of a case placed with a
+	// settlement organisation moved to another date. To that
+	// organisation, in the transaction of the change; its date is the new
+	// expected arrival.
+	NoticeTravelChanged NoticeKind = "travel_changed"
+	// NoticePlacedTravelBooked: a case whose travel is already booked is
+	// placed with a settlement organisation. To that organisation, in the
+	// transaction of the placement; its date is the expected arrival.
+	NoticePlacedTravelBooked NoticeKind = "placed_travel_booked"
 )
 
 // NoticeKinds lists every NoticeKind.
 var NoticeKinds = []NoticeKind{NoticeStageWarning, NoticeStageBreach, NoticeEmergencyStalled, NoticeInfoUnanswered,
-	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeInterview, NoticeEnrolmentExpiring, NoticeTokenExpiring}
+	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeInterview, NoticeEnrolmentExpiring, NoticeTokenExpiring,
+	NoticeTravelBooked, NoticeTravelChanged, NoticePlacedTravelBooked}
 
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }

@@ -84,13 +84,16 @@ const (
 	EventAnswerInfo CaseEvent = "answer_info"
 	EventResume     CaseEvent = "resume"
 	EventWithdraw   CaseEvent = "withdraw"
+	// EventChangeTravel: the booked journey moves to another date; the
+	// case stays travel_booked.
+	EventChangeTravel CaseEvent = "change_travel"
 )
 
 // CaseEvents lists every CaseEvent.
 var CaseEvents = []CaseEvent{
 	EventOpenFile, EventStartEligibility, EventScheduleInterview, EventFindEligible,
 	EventStartAdmissibility, EventRecordCheck, EventConfirmAdmissible, EventSplit, EventApprove,
-	EventApproveEmergency, EventRefuse, EventBookTravel, EventRecordArrival, EventBeginSettlement,
+	EventApproveEmergency, EventRefuse, EventBookTravel, EventChangeTravel, EventRecordArrival, EventBeginSettlement,
 	EventClose, EventHold, EventRequestInfo, EventAnswerInfo, EventResume, EventWithdraw,
 }
 

@@ -85,6 +85,12 @@ type travelInput struct {
 	TransportationLoan bool       `json:"transportation_loan"`
 }
 
+// travelChangeInput is the body of POST /api/v1/cases/{id}/change-travel.
+type travelChangeInput struct {
+	Date      haven.Date `json:"date"`
+	Itinerary string     `json:"itinerary"`
+}
+
 // arrivalInput is the body of POST /api/v1/cases/{id}/arrival.
 type arrivalInput struct {
 	Date        haven.Date `json:"date"`
@@ -192,7 +198,12 @@ func listCases(c *call, _ *none) (caseList, error) {
 	}
 	out := caseList{Total: page.Total, TotalExact: !page.More, Offset: f.Offset, Limit: f.Limit, Next: page.Next, Cases: []caseJSON{}}
 	for _, k := range page.Cases {
-		out.Cases = append(out.Cases, caseOut(k))
+		j := caseOut(k)
+		if j.Travel != nil {
+			// A list carries the travel date alone: the expected arrival.
+			j.Travel.TransportationLoan = nil
+		}
+		out.Cases = append(out.Cases, j)
 	}
 	return out, nil
 }
@@ -311,6 +322,10 @@ func approve(c *call, in *approveInput) (caseJSON, error) {
 func bookTravel(c *call, in *travelInput) (caseJSON, error) {
 	return caseResult(c.cases.BookTravel(c.ctx, c.actor, c.id(), &haven.Travel{Date: in.Date, Itinerary: in.Itinerary,
 		TransportationLoan: in.TransportationLoan}))
+}
+
+func changeTravel(c *call, in *travelChangeInput) (caseJSON, error) {
+	return caseResult(c.cases.ChangeTravel(c.ctx, c.actor, c.id(), &haven.Travel{Date: in.Date, Itinerary: in.Itinerary}))
 }
 
 func recordArrival(c *call, in *arrivalInput) (caseJSON, error) {

@@ -144,6 +144,11 @@ var badFields = map[string][]badField{
 		{`{"date":"next week"}`, "date"},
 		{`{"date":"2026-06-01","transportation_loan":1}`, "transportation_loan"},
 	},
+	"POST /api/v1/cases/{id}/change-travel": {
+		{`{"date":"2026-02-30"}`, "date"},
+		{`{"date":"2026-06-01","itinerary":["Secret flight"]}`, "itinerary"},
+		{`{"date":"2026-06-01","transportation_loan":true}`, "transportation_loan"},
+	},
 	"POST /api/v1/cases/{id}/arrival": {
 		{`{"date":"2026-13-01","port_of_entry":"YUL"}`, "date"},
 		{`{"date":20260601}`, "date"},
@@ -267,6 +272,7 @@ func TestMalformedBodies(t *testing.T) {
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/checks", `{"kind":"medical","result":"passed"}`, 400, "member_id"},
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/approve", `{"admission_year":1990}`, 409, ""},
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/travel", `{}`, 400, "date"},
+		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/change-travel", `{}`, 400, "date"},
 		{haven.OrgVisaOffice, "POST", "/api/v1/cases/" + caseID + "/arrival", `{"date":"2026-05-04","port_of_entry":"Y"}`, 400, "port_of_entry"},
 	} {
 		r := f.call(t, tc.who, tc.method, tc.path, tc.body)

@@ -59,6 +59,7 @@ var routes = []route{
 	do("POST /api/v1/cases/{id}/approve", approve),
 	do("POST /api/v1/cases/{id}/refuse", caseReasons(Cases.Refuse)),
 	do("POST /api/v1/cases/{id}/travel", bookTravel).spelled(rename{"travel_date": "date"}.spell),
+	do("POST /api/v1/cases/{id}/change-travel", changeTravel).spelled(rename{"travel_date": "date"}.spell),
 	do("POST /api/v1/cases/{id}/arrival", recordArrival).spelled(rename{"arrival_date": "date"}.spell),
 	do("POST /api/v1/cases/{id}/settlement", assignSettlement).spelled(rename{"settlement_org_id": "org_id"}.spell),
 	do("POST /api/v1/cases/{id}/begin-settlement", caseEvent(Cases.BeginSettlement)),

@@ -699,10 +699,12 @@ type CaseFilter = haven.CaseFilter
 // order ranks by priority only the cases whose priority the actor sees. The
 // cases carry their plain fields and, where the actor's view of the case
 // holds them, its UNHCR number and the principal applicant's name (in
-// Members, the principal alone): no other sealed field is opened for a
-// list, and a list writes nothing. Where the actor may process a case (as
-// a read sets them), the rows waiting on the check partners carry
-// CheckHolders, all read in one query for the page.
+// Members, the principal alone), and where it holds the arrival, the
+// booked travel date (Travel holding the date alone: the expected
+// arrival): no other sealed field is opened for a list, and a list writes
+// nothing. Where the actor may process a case (as a read sets them), the
+// rows waiting on the check partners carry CheckHolders, all read in one
+// query for the page.
 //
 // Errors: EFORBIDDEN, naming the filter, when a filter is on a field that
 // is in no case the actor may read (a settlement organisation filtering by
@@ -826,6 +828,9 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 			if err := a.listFields(sealed, r, vs[i], c); err != nil {
 				return err
 			}
+			if d, ok := sealed.travel[r.ID]; ok {
+				c.Travel = &haven.Travel{CaseID: r.ID, Date: d}
+			}
 			vs[i].Redact(c)
 			c.ID, c.Reference = r.ID, r.Reference
 			out = append(out, c)
@@ -846,20 +851,25 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 // listSealed is what a page of a list may open: the data keys of the
 // cases whose view holds the UNHCR number or the identity, and the
 // principal applicants of those whose view holds the identity, each read
-// for the whole page in one query.
+// for the whole page in one query; and, beside them, the booked travel
+// dates (the expected arrivals) of the cases whose view holds the arrival.
 type listSealed struct {
 	keys       map[haven.ID]*vault.DataKey
 	principals map[haven.ID]*store.MemberRow
+	travel     map[haven.ID]haven.Date
 }
 
 func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseRow, vs []policy.View) (*listSealed, error) {
-	var keyed, named []haven.ID
+	var keyed, named, arriving []haven.ID
 	for i, r := range rows {
 		if vs[i].Narrative || vs[i].Identity {
 			keyed = append(keyed, r.ID)
 		}
 		if vs[i].Identity {
 			named = append(named, r.ID)
+		}
+		if vs[i].Arrival {
+			arriving = append(arriving, r.ID)
 		}
 	}
 	out := &listSealed{keys: map[haven.ID]*vault.DataKey{}}
@@ -874,6 +884,9 @@ func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseR
 			return nil, &haven.Error{Code: haven.EUNAVAILABLE, Op: "app.listSealed", Message: "a data key cannot be unwrapped: is the right key file loaded?", Err: err}
 		}
 		out.keys[id] = dk
+	}
+	if out.travel, err = tx.FindTravelDates(ctx, arriving); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -1551,8 +1564,79 @@ func (a *Cases) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, 
 			if s.err != nil {
 				return nil, s.err
 			}
-			return map[string]any{"travel_date": t.Date.String()}, tx.PutTravel(ctx, r)
+			if err := tx.PutTravel(ctx, r); err != nil {
+				return nil, err
+			}
+			return map[string]any{"travel_date": t.Date.String()},
+				a.tellSettlement(ctx, tx, w, row, row.SettlementOrgID, haven.NoticeTravelBooked, t.Date)
 		})
+}
+
+// ChangeTravel moves the booked journey of a travel_booked case to another
+// date, checked as a booking is (the workflow's change_travel guards): the
+// date given and not past, not the date already booked, no traveller's
+// latest check failed and every traveller's medical valid on it. A
+// non-empty t.Itinerary replaces the booked itinerary; an empty one keeps
+// it, as the transportation loan is kept; the booking then stands as of
+// the change (BookedBy and BookedAt name it). The settlement organisation
+// the case is placed with is told, in the same transaction. The audit
+// event holds the dates and IDs alone.
+//
+// Errors: EINVALID for bad input, field "date" when none is given,
+// "travel_date" when it is past or the date booked, "itinerary" when too
+// long; ECONFLICT when the case is not travel_booked, a traveller's latest
+// check failed or a medical expires before the new date; EFORBIDDEN for
+// an actor who reads the case but may not process it; ENOTFOUND when there
+// is no such case or the actor may not read it.
+func (a *Cases) ChangeTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
+	var p haven.Problems
+	if t.Date.IsZero() {
+		p.Add("date", "enter the travel date")
+	}
+	if len([]rune(t.Itinerary)) > 5000 {
+		p.Add("itinerary", "use at most 5000 characters")
+	}
+	if err := p.Err("app.ChangeTravel"); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventChangeTravel, TravelDate: t.Date},
+		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+			r, err := tx.FindTravel(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			before := r.Date
+			r.Date, r.BookedBy, r.BookedAt = t.Date, w.user.ID, a.now()
+			if strings.TrimSpace(t.Itinerary) != "" {
+				s := a.sealer(dk, "travel", c.ID)
+				if r.Itinerary = s.str("itinerary", t.Itinerary); s.err != nil {
+					return nil, s.err
+				}
+			}
+			if err := tx.PutTravel(ctx, r); err != nil {
+				return nil, err
+			}
+			t.CaseID, t.BookedBy, t.BookedAt, t.TransportationLoan = c.ID, r.BookedBy, r.BookedAt, r.TransportationLoan
+			return map[string]any{"travel_date": t.Date.String(), "previous_travel_date": before.String(),
+					"itinerary_changed": strings.TrimSpace(t.Itinerary) != ""},
+				a.tellSettlement(ctx, tx, w, row, row.SettlementOrgID, haven.NoticeTravelChanged, t.Date)
+		})
+}
+
+// tellSettlement tells the settlement organisation org (none when empty)
+// of the travel of the case row, placed with it, in the act's
+// transaction: a notice of kind, dated the expected arrival, to every user
+// of the organisation. Each act makes its own notice (the key names the
+// organisation, the date and the case's version, which every act moves),
+// and only the organisation the case is placed with sees it, while it is
+// (noticeFilter).
+func (a *Cases) tellSettlement(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, org haven.ID, kind haven.NoticeKind, arrival haven.Date) error {
+	if org == "" {
+		return nil
+	}
+	_, err := a.notify(ctx, tx, w.actor(), notice{kind: kind, caseID: row.ID, due: arrival, to: []store.Recipient{{OrgID: org}},
+		key: string(row.ID) + ":" + string(org) + ":" + arrival.String() + ":v" + itoa(row.Version)})
+	return err
 }
 
 // RecordArrival records the family's arrival; their places in the cap turn
@@ -1595,6 +1679,7 @@ func (a *Cases) AssignSettlement(ctx context.Context, actor haven.Actor, id, org
 		} else if err != nil {
 			return err
 		}
+		before := row.SettlementOrgID
 		row.SettlementOrgID, row.UpdatedAt, row.Version = orgID, a.now(), row.Version+1
 		if err := a.retime(ctx, tx, row); err != nil {
 			return err
@@ -1604,6 +1689,11 @@ func (a *Cases) AssignSettlement(ctx context.Context, actor haven.Actor, id, org
 		}
 		if err := a.audit(ctx, tx, w.actor(), "case.assign_settlement", "case", c.ID, c.ID, map[string]any{"settlement_org_id": orgID, "members": memberIDs(c)}); err != nil {
 			return err
+		}
+		// A family whose travel is booked is on its way: the organisation
+		// it is newly placed with learns the expected arrival at once.
+		if c.State == haven.StateTravelBooked && c.Travel != nil && orgID != before {
+			return a.tellSettlement(ctx, tx, w, row, orgID, haven.NoticePlacedTravelBooked, c.Travel.Date)
 		}
 		return nil
 	})

@@ -24,6 +24,8 @@ var eventAction = map[haven.CaseEvent]policy.Action{
 	// The referring partner answers the visa office's request.
 	haven.EventAnswerInfo:      policy.CaseRespond,
 	haven.EventBeginSettlement: policy.CaseSettle, haven.EventClose: policy.CaseSettle,
+	// The visa office moves a booked journey to another date.
+	haven.EventChangeTravel: policy.CaseProcess,
 }
 
 // nominationAction is the access policies' action that applies each

@@ -172,6 +172,8 @@ func TestSafetyConcernNotice(t *testing.T) {
 		arrived := haven.DateOf(e.clock.Now())
 		c = m(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: arrived}))
 		c = m(e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
+		// The booking told the settlement organisation (travel_test.go): read.
+		noErr(t, e.app.Notices.MarkRead(e.ctx, e.settlement, ""))
 		e.clock.Add(30 * 24 * time.Hour)
 		m(e.app.Cases.RecordFollowUp(e.ctx, e.settlement, c.ID, &haven.FollowUp{Month: 1, Held: haven.DateOf(e.clock.Now()), SafetyConcern: true, Notes: "Followed"}))
 		for _, a := range []haven.Actor{e.visa, e.settlement} {

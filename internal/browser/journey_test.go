@@ -96,6 +96,9 @@ var catalogue = map[string]words{
 		"travel.loan_accepted":           "The family accepted the transportation loan",
 		"act.travel":                     "Book travel",
 		"done.travel":                    "The travel is booked.",
+		"travel.new_date":                "New travel date",
+		"act.change_travel":              "Change travel",
+		"done.change_travel":             "The travel date is changed. The settlement organisation, if the case is placed with one, is told.",
 		"arrival.date":                   "Arrival date",
 		"arrival.port":                   "Port of entry",
 		"act.arrival":                    "Record the arrival",
@@ -295,6 +298,9 @@ var catalogue = map[string]words{
 		"travel.loan_accepted":           "La famille a accepté le prêt de transport",
 		"act.travel":                     "Réserver le voyage",
 		"done.travel":                    "Le voyage est réservé.",
+		"travel.new_date":                "Nouvelle date du voyage",
+		"act.change_travel":              "Modifier le voyage",
+		"done.change_travel":             "La date du voyage est modifiée. L'organisme d'établissement, si le cas lui est confié, en est prévenu.",
 		"arrival.date":                   "Date d'arrivée",
 		"arrival.port":                   "Point d'entrée",
 		"act.arrival":                    "Consigner l'arrivée",
@@ -583,11 +589,15 @@ func (j *journey) run(fam family, unhcrNumber string) {
 	o.expect(caseHeading, o.stateLine("state.approved"))
 
 	today := haven.DateOf(time.Now()).String()
-	j.step("the visa officer fills in the travel booking")
-	o.fill(w.of("travel.date"), today)
+	j.step("the visa officer fills in the travel booking, for tomorrow")
+	o.fill(w.of("travel.date"), haven.DateOf(time.Now()).AddDays(1).String())
 	o.fill(w.of("travel.itinerary"), "IST-YUL via FRA, met at arrivals by the settlement worker")
 	o.tick(w.of("travel.loan_accepted"))
 	o.act("act.travel", "done.travel", "state.travel_booked", visa, c.ID, haven.StateTravelBooked)
+
+	j.step("the visa officer moves the travel to today")
+	o.fill(w.of("travel.new_date"), today)
+	o.act("act.change_travel", "done.change_travel", "state.travel_booked", visa, c.ID, haven.StateTravelBooked)
 
 	j.step("the visa officer fills in the arrival")
 	o.fill(w.of("arrival.date"), today)

@@ -1515,6 +1515,39 @@ func (t *Tx) FindTravel(ctx context.Context, caseID haven.ID) (*store.TravelRow,
 	return &tr, d.done("FindTravel")
 }
 
+// FindTravelDates returns the booked travel date of each of the cases that
+// has one, by case.
+func (t *Tx) FindTravelDates(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]haven.Date, error) {
+	const op = "FindTravelDates"
+	out := make(map[haven.ID]haven.Date, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	in, args := t.d.in("case_id", 1, idStrings(caseIDs))
+	rows, err := t.q.Query(ctx, `SELECT case_id, travel_date FROM travel WHERE `+in, args...)
+	if err != nil {
+		return nil, t.mapErr(op, err)
+	}
+	type travelDate struct {
+		id   haven.ID
+		date haven.Date
+	}
+	ds, err := collect(t, rows, op, func(s scanner) (*travelDate, error) {
+		var r travelDate
+		var date dateCol
+		if err := s.Scan(&r.id, &date); err != nil {
+			return nil, err
+		}
+		var d decoder
+		r.date = d.date(date)
+		return &r, d.done(op)
+	})
+	for _, d := range ds {
+		out[d.id] = d.date
+	}
+	return out, err
+}
+
 // CreateCaseNote inserts n.
 func (t *Tx) CreateCaseNote(ctx context.Context, n *store.CaseNoteRow) error {
 	_, err := t.exec(ctx, "CreateCaseNote", `INSERT INTO case_notes (id, case_id, event, text_enc, author_id, org_id, at)

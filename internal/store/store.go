@@ -208,6 +208,10 @@ type Tx interface {
 	// FindInterview returns the case's interview with its attending
 	// members in the order given; ENOTFOUND when it has none.
 	FindInterview(ctx context.Context, caseID haven.ID) (*InterviewRow, error)
+	// FindTravelDates returns the booked travel date of each of the cases
+	// that has one, by case, in one query: a list's expected arrivals. It
+	// reads no sealed field.
+	FindTravelDates(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]haven.Date, error)
 	CreateCaseNote(ctx context.Context, n *CaseNoteRow) error
 	// FindCaseNotes returns a case's notes, oldest first.
 	FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*CaseNoteRow, error)

@@ -30,6 +30,10 @@ type queueRow struct {
 	// Holders name the partners holding the outstanding checks, as the
 	// case page does, where the viewer's view of the case holds them.
 	Holders []string
+	// Arriving is the expected arrival (the booked travel date) of a case
+	// whose travel is booked, where the viewer's view holds the arrival;
+	// zero otherwise.
+	Arriving haven.Date
 }
 
 // Holding names the partners holding the outstanding checks, joined.
@@ -41,6 +45,8 @@ type casesData struct {
 	// Names and Numbers say the rows carry principals' names and UNHCR
 	// numbers: the viewer's view holds them for some.
 	Names, Numbers bool
+	// Arrivals says some row carries an expected arrival.
+	Arrivals bool
 	// Total counts the list's cases, up to a bound: More says more match.
 	Total int
 	More  bool
@@ -244,7 +250,11 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 				row.Overdue = -days
 			}
 		}
+		if c.Travel != nil && c.State == haven.StateTravelBooked {
+			row.Arriving = c.Travel.Date
+		}
 		d.Names, d.Numbers = d.Names || row.Name != "", d.Numbers || c.UNHCRNumber != ""
+		d.Arrivals = d.Arrivals || !row.Arriving.IsZero()
 		d.Cases = append(d.Cases, row)
 	}
 	if len(cases) > 0 {
@@ -517,6 +527,7 @@ func actsFor(c *haven.Case) map[string]bool {
 		"approve":             o.Can(haven.EventApprove) || o.Can(haven.EventApproveEmergency),
 		"refuse":              o.Can(haven.EventRefuse),
 		"travel":              o.Can(haven.EventBookTravel),
+		"change_travel":       o.Can(haven.EventChangeTravel),
 		"arrival":             o.Can(haven.EventRecordArrival),
 		"settlement":          o != nil && o.Place,
 		"begin_settlement":    o.Can(haven.EventBeginSettlement),
@@ -534,6 +545,7 @@ func actsFor(c *haven.Case) map[string]bool {
 // caseLabels are the case page's form controls and their labels.
 var caseLabels = map[string]string{
 	"travel_date": "travel.date", "itinerary": "travel.itinerary", "transportation_loan": "travel.loan",
+	"new_travel_date": "travel.new_date", "new_itinerary": "travel.new_itinerary",
 	"arrival_date": "arrival.date", "port_of_entry": "arrival.port",
 	"settlement_org_id": "settlement.org", "grounds": "assessment.grounds", "assessment_notes": "assessment.notes",
 	"reasons": "refuse.reasons", "admission_year": "approve.year",
@@ -712,6 +724,7 @@ var (
 	caseActs              = []caseAct{actOpenFile, actStartEligibility, actStartAdmissibility, actConfirmAdmissible, actBeginSettlement, actClose,
 		{name: "assessment", done: "done.assessment"}, {name: "eligible", done: "done.eligible"},
 		{name: "approve", done: "done.approve"}, {name: "refuse", done: "done.refuse"}, {name: "travel", done: "done.travel"},
+		{name: "change_travel", done: "done.change_travel"},
 		{name: "arrival", done: "done.arrival"}, {name: "settlement", done: "done.settlement"},
 		{name: "milestone", done: "done.milestone"}, {name: "follow_up", done: "done.follow_up"}}
 )

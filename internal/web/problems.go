@@ -38,6 +38,7 @@ var knownMessages = map[string]string{
 	"written reasons are required":                                 "err.reasons_required",
 	"enter the travel date":                                        "err.travel_date_required",
 	"the travel date is in the past":                               "err.travel_date_past",
+	"the family is already booked to travel on that date":          "err.travel_date_same",
 	"enter the arrival date":                                       "err.arrival_date_required",
 	"the arrival date is in the future":                            "err.arrival_date_future",
 	"the arrival date is before the travel date":                   "err.arrival_before_travel",
@@ -66,6 +67,7 @@ var knownPrefixes = []struct{ prefix, key string }{
 	{"a case in state ", "err.wrong_state"},
 	{"a case is placed with a settlement organisation", "err.settlement_state"},
 	{"the assessment is negative", "err.assessment_negative"},
+	{"the medical exam of member ", "err.medical_before_travel"},
 	{"entry ", "err.entry"},
 }
 

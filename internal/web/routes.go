@@ -39,6 +39,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /cases/{id}/refuse", s.signedIn(s.handleRefuseForm))
 	mux.Handle("POST /cases/{id}/refuse", s.post(s.signedIn(s.handleRefuse)))
 	mux.Handle("POST /cases/{id}/travel", s.post(s.signedIn(s.handleTravel)))
+	mux.Handle("POST /cases/{id}/change-travel", s.post(s.signedIn(s.handleChangeTravel)))
 	mux.Handle("POST /cases/{id}/settlement", s.post(s.signedIn(s.handleAssignSettlement)))
 	mux.Handle("POST /cases/{id}/arrival", s.post(s.signedIn(s.handleArrival)))
 	mux.Handle("POST /cases/{id}/begin-settlement", s.post(s.signedIn(s.handleCaseEvent(actBeginSettlement))))

@@ -58,6 +58,7 @@ type Cases interface {
 	Approve(ctx context.Context, actor haven.Actor, id haven.ID, in haven.ApproveInput) (*haven.Case, error)
 	Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
 	BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error)
+	ChangeTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error)
 	AssignSettlement(ctx context.Context, actor haven.Actor, id, orgID haven.ID) (*haven.Case, error)
 	RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error)
 	UpdateMilestone(ctx context.Context, actor haven.Actor, id haven.ID, m *haven.PlanMilestone) (*haven.Case, error)

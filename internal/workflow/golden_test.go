@@ -33,7 +33,8 @@ that ` + "`workflow.Step`" + ` reads, so it is the machine, not a picture of it.
   inadmissible member blocks the family (IRPA s.42), unless a split decision removes them;
 - an emergency-priority case may be approved on a temporary resident permit before its checks
   finish, as long as no traveller's latest check failed;
-- travel is booked only when every traveller's medical is still valid on the travel date;
+- travel is booked only when every traveller's medical is still valid on the travel date, and
+  moved to another date (change_travel) on the same condition;
 - the referring partner answers a request for information once (answer_info): the case stays
   info_requested and the turn passes to the visa office, which reads the answer and resumes;
 - an interview is on or before the case's target date, with members of the case; scheduled again
@@ -81,7 +82,7 @@ func TestGoldenLines(t *testing.T) {
 		"\non_hold × resume → (previous) [resume_state]\n",
 		"\nadmissible × record_check → admissibility_in_progress [check_on_case] otherwise\n",
 		"\nunder_review × decline → declined [reason]\n",
-		"\ncase: 66 edges\n",
+		"\ncase: 67 edges\n",
 		"\nnomination: 6 edges\n",
 	} {
 		if !strings.Contains(g, want) {

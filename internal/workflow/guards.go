@@ -250,6 +250,17 @@ var guardTravelDate = &guard{
 	},
 }
 
+var guardTravelDateChanged = &guard{
+	name: "travel_date_changed",
+	doc:  "the new travel date is not the date already booked (EINVALID travel_date)",
+	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
+		if c.Travel != nil && !in.TravelDate.IsZero() && in.TravelDate == c.Travel.Date {
+			return invalid("travel_date", "the family is already booked to travel on that date")
+		}
+		return nil
+	},
+}
+
 var guardMedicalsValidOnTravelDate = &guard{
 	name: "medicals_valid_on_travel_date",
 	doc:  "every traveller's latest medical exam passed and is valid on the travel date (ECONFLICT)",

@@ -17,7 +17,8 @@ type Input struct {
 	Reasons string
 	// Excluded are the members a split removes from the case.
 	Excluded []haven.ID
-	// TravelDate is the departure date of book_travel.
+	// TravelDate is the departure date of book_travel, and the new one of
+	// change_travel.
 	TravelDate haven.Date
 	// ArrivalDate is the date of record_arrival.
 	ArrivalDate haven.Date
@@ -139,6 +140,9 @@ var table = []rule{
 
 	{from: states(haven.StateApproved), event: haven.EventBookTravel, to: haven.StateTravelBooked,
 		guards: guards(guardTravelDate, guardNoFailedCheck, guardMedicalsValidOnTravelDate)},
+	// A booked journey may move to another date, checked as a booking is.
+	{from: states(haven.StateTravelBooked), event: haven.EventChangeTravel, to: stay,
+		guards: guards(guardTravelDate, guardTravelDateChanged, guardNoFailedCheck, guardMedicalsValidOnTravelDate)},
 	{from: states(haven.StateTravelBooked), event: haven.EventRecordArrival, to: haven.StateArrived,
 		guards: guards(guardArrivalDate)},
 	{from: states(haven.StateArrived), event: haven.EventBeginSettlement, to: haven.StateInSettlement,

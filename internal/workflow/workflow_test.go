@@ -140,6 +140,9 @@ func ready(c *haven.Case, from haven.CaseState, ev haven.CaseEvent) workflow.Inp
 			Language: "fa", Attending: []haven.ID{memberID(1), memberID(2)}}
 	case haven.EventBookTravel:
 		in.TravelDate = addDays(today, 30)
+	case haven.EventChangeTravel:
+		c.Travel = &haven.Travel{CaseID: c.ID, Date: addDays(today, 30)}
+		in.TravelDate = addDays(today, 40)
 	case haven.EventRecordArrival:
 		c.Travel = &haven.Travel{CaseID: c.ID, Date: addDays(today, -2)}
 		in.ArrivalDate = addDays(today, -1)
@@ -170,6 +173,7 @@ var spec = []struct {
 	{[]haven.CaseState{haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision}, haven.EventApproveEmergency, haven.StateApproved},
 	{[]haven.CaseState{haven.StateEligibilityReview, haven.StateInterview, haven.StateEligible, haven.StateAdmissibilityInProgress, haven.StateAdmissible, haven.StateSplitDecision, haven.StateApproved}, haven.EventRefuse, haven.StateRefused},
 	{[]haven.CaseState{haven.StateApproved}, haven.EventBookTravel, haven.StateTravelBooked},
+	{[]haven.CaseState{haven.StateTravelBooked}, haven.EventChangeTravel, ""},
 	{[]haven.CaseState{haven.StateTravelBooked}, haven.EventRecordArrival, haven.StateArrived},
 	{[]haven.CaseState{haven.StateArrived}, haven.EventBeginSettlement, haven.StateInSettlement},
 	{[]haven.CaseState{haven.StateInSettlement}, haven.EventClose, haven.StateClosed},
@@ -238,8 +242,8 @@ func TestGraphMatchesSpec(t *testing.T) {
 		branch[1].To != haven.StateAdmissibilityInProgress || branch[1].When != "otherwise" {
 		t.Errorf("admissible × record_check edges = %+v", branch)
 	}
-	if len(edges) != 66 {
-		t.Errorf("Graph has %d edges, want 66", len(edges))
+	if len(edges) != 67 {
+		t.Errorf("Graph has %d edges, want 67", len(edges))
 	}
 }
 
@@ -307,7 +311,7 @@ func TestStepForbidden(t *testing.T) {
 			}
 		}
 	}
-	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 65; n != want {
+	if want := len(haven.CaseStates)*len(haven.CaseEvents) - 66; n != want {
 		t.Errorf("tried %d forbidden pairs, want %d", n, want)
 	}
 }
@@ -617,6 +621,36 @@ func TestStepGuards(t *testing.T) {
 				dropChecks(c, memberID(2), haven.CheckMedical)
 			},
 			code: haven.EINVALID, fields: []string{"travel_date"}},
+
+		// change_travel: checked as a booking is, and to another date
+		{name: "travel changed to a later date", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = addDays(today, 60) },
+			want:  haven.StateTravelBooked},
+		{name: "travel changed to an earlier date, today", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = today },
+			want:  haven.StateTravelBooked},
+		{name: "travel changed to the medical's last day", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = addDays(today, 365) },
+			want:  haven.StateTravelBooked},
+		{name: "travel changed to the date booked", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = c.Travel.Date },
+			code:  haven.EINVALID, fields: []string{"travel_date"}},
+		{name: "travel changed to no date", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = haven.Date{} },
+			code:  haven.EINVALID, fields: []string{"travel_date"}},
+		{name: "travel changed to a past date", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) { in.TravelDate = addDays(today, -1) },
+			code:  haven.EINVALID, fields: []string{"travel_date"}},
+		{name: "travel changed beyond a medical", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) {
+				setCheck(c, memberID(2), haven.CheckMedical, haven.ResultPassed).ValidUntil = addDays(today, 35)
+			},
+			code: haven.ECONFLICT, msg: "the medical exam of member mem_2 expires before the travel date"},
+		{name: "travel changed with a failed check", state: haven.StateTravelBooked, event: haven.EventChangeTravel,
+			setup: func(c *haven.Case, in *workflow.Input) {
+				setCheck(c, memberID(1), haven.CheckSecurity, haven.ResultFailed)
+			},
+			code: haven.ECONFLICT, msg: "member mem_1 has a failed security check"},
 
 		// record_arrival
 		{name: "arrival today", state: haven.StateTravelBooked, event: haven.EventRecordArrival,

@@ -320,4 +320,23 @@ func testListReads(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+	// The booked travel dates of a page, read at once: a case without
+	// travel has none.
+	day := haven.DateOf(t0).AddDays(30)
+	update(t, s, func(tx store.Tx) error {
+		return tx.PutTravel(ctx, &store.TravelRow{CaseID: "case_lb", Date: day, Itinerary: store.Sealed("sealed"), BookedBy: f.user.ID, BookedAt: t0})
+	})
+	view(t, s, func(tx store.Tx) error {
+		ds, err := tx.FindTravelDates(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
+		if err != nil {
+			return err
+		}
+		if len(ds) != 1 || ds["case_lb"] != day {
+			t.Errorf("travel dates %v, want case_lb's %s alone", ds, day)
+		}
+		if none, err := tx.FindTravelDates(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("no case: %v %v", none, err)
+		}
+		return nil
+	})
 }

@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/havenhrd/haven"
+)
+
+// TestChangeTravelPages: the visa office's page of a travel_booked case
+// offers "Change travel", whose form reports a malformed date, a past
+// date, the date booked and a date past a traveller's medical, keeping
+// what was typed and changing nothing, then moves the journey; the
+// settlement organisation the case is placed with sees the expected
+// arrival on its case page and in its list, and its notifications tell it
+// of the booking and the change. In English and in French.
+func TestChangeTravelPages(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string]map[string]string{
+				"en": {"change": "Change travel", "expected": "Expected arrival", "new": "New travel date", "error": "Error: ",
+					"format": "Write the date as year-month-day", "past": "The travel date is in the past",
+					"same": "The family is already booked to travel on that date", "medical": "A traveller's medical expires before that date",
+					"done": "The travel date is changed.", "booked": "Travel is booked for a family placed with you",
+					"changed": "The travel date of a family placed with you has changed", "timeline": "Travel date changed"},
+				"fr": {"change": "Modifier le voyage", "expected": "Arrivée prévue", "new": "Nouvelle date du voyage", "error": "Erreur : ",
+					"format": "Écrivez la date sous la forme année-mois-jour", "past": "La date du voyage est passée",
+					"same": "Le voyage de la famille est déjà réservé à cette date", "medical": "L'examen médical d'un voyageur expire avant cette date",
+					"done": "La date du voyage est modifiée.", "booked": "Le voyage d'une famille qui vous est confiée est réservé",
+					"changed": "La date du voyage d'une famille qui vous est confiée a changé", "timeline": "Date du voyage modifiée"},
+			}[lang]
+			f := newFixture(t, false)
+			visa := f.users[haven.OrgVisaOffice].actor
+			c := f.approved(t, "Voyage", 2)
+			must(f.app.Cases.AssignSettlement(f.ctx, visa, c.ID, f.orgs[haven.OrgSettlementOrganisation].ID))
+			path := "/cases/" + string(c.ID)
+
+			vb := f.browser(t)
+			vb.get("/signin?lang=" + lang)
+			vb.signIn(f.users[haven.OrgVisaOffice])
+			// Approved, not booked: nothing to change yet.
+			if _, body := vb.get(path); strings.Contains(body, "/change-travel") || strings.Contains(section(body, "clock"), words["expected"]) {
+				t.Fatalf("an approved case offers a change of travel:\n%s", text(body))
+			}
+			today := haven.DateOf(f.clock.Now())
+			booked := today.AddDays(20)
+			must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: booked, Itinerary: "Itinerary IST-YUL Voyage"}))
+			_, body := vb.get(path)
+			if !strings.Contains(body, `id="act-change_travel"`) || !strings.Contains(body, `action="`+path+`/change-travel"`) ||
+				!strings.Contains(body, `href="#act-change_travel"`) || !strings.Contains(body, ">"+words["change"]+"<") ||
+				!strings.Contains(body, words["new"]) {
+				t.Fatalf("a travel_booked case does not offer a change of travel:\n%s", text(body))
+			}
+			if p := text(section(body, "clock")); !strings.Contains(p, words["expected"]) || !strings.Contains(p, booked.String()) {
+				t.Fatalf("the panel lacks the expected arrival:\n%s", p)
+			}
+
+			// Refused changes: beside the field, what was typed kept, nothing changed.
+			for _, tc := range []struct {
+				typed, say string
+				status     int
+				field      bool
+			}{
+				{"next week", words["format"], http.StatusBadRequest, true},
+				{today.AddDays(-1).String(), words["past"], http.StatusBadRequest, true},
+				{booked.String(), words["same"], http.StatusBadRequest, true},
+				{today.AddDays(800).String(), words["medical"], http.StatusConflict, false},
+			} {
+				r, body := vb.fill(path+"/change-travel", url.Values{"new_travel_date": {tc.typed}}, "")
+				if r.StatusCode != tc.status || !strings.HasPrefix(title(body), words["error"]) || !strings.Contains(text(body), tc.say) {
+					t.Fatalf("change to %q: %d %q\n%s", tc.typed, r.StatusCode, title(body), text(body))
+				}
+				if tc.field && (!slices.Contains(errorLinks(body), "new_travel_date") || !strings.Contains(body, `id="new_travel_date-error"`)) {
+					t.Fatalf("change to %q: the error is not beside the field: %v", tc.typed, errorLinks(body))
+				}
+				if v, _ := value(body, "new_travel_date"); v != tc.typed {
+					t.Fatalf("change to %q: the field holds %q", tc.typed, v)
+				}
+				if got := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)).Travel.Date; got != booked {
+					t.Fatalf("a refused change moved the travel to %s", got)
+				}
+				vb.get(path)
+			}
+			moved := today.AddDays(26)
+			r, body := vb.fill(path+"/change-travel", url.Values{"new_travel_date": {moved.String()}}, "")
+			if r.StatusCode != http.StatusOK || r.Request.URL.Path != path || !strings.Contains(body, words["done"]) ||
+				!strings.Contains(text(section(body, "clock")), moved.String()) || !strings.Contains(body, "Itinerary IST-YUL Voyage") ||
+				!strings.Contains(text(section(body, "timeline")), words["timeline"]) {
+				t.Fatalf("the change: %d at %s\n%s", r.StatusCode, r.Request.URL, text(body))
+			}
+
+			// The settlement organisation: the expected arrival on its
+			// case page and in its list, and what it is told.
+			sb := f.browser(t)
+			sb.get("/signin?lang=" + lang)
+			sb.signIn(f.users[haven.OrgSettlementOrganisation])
+			_, body = sb.get(path)
+			if p := text(section(body, "clock")); !strings.Contains(p, words["expected"]) || !strings.Contains(p, moved.String()) {
+				t.Fatalf("the settlement organisation's panel:\n%s", p)
+			}
+			if strings.Contains(body, "/change-travel") || strings.Contains(body, words["new"]) {
+				t.Fatal("the settlement organisation is offered the change of travel")
+			}
+			_, list := sb.get("/cases")
+			row := between(list, `href="/cases/`+string(c.ID)+`"`, "</tr>")
+			if !strings.Contains(list, `<th scope="col">`+words["expected"]+`</th>`) || !strings.Contains(row, moved.String()) {
+				t.Fatalf("the settlement organisation's list lacks the expected arrival:\n%s", text(list))
+			}
+			_, notices := sb.get("/notifications")
+			if n := text(notices); !strings.Contains(n, words["booked"]) || !strings.Contains(n, words["changed"]) ||
+				!strings.Contains(n, booked.String()) || !strings.Contains(n, moved.String()) || !strings.Contains(n, c.Reference) {
+				t.Fatalf("the settlement organisation's notifications:\n%s", n)
+			}
+			// The visa office is not addressed.
+			if _, n := vb.get("/notifications"); strings.Contains(text(n), words["changed"]) {
+				t.Fatal("the visa office is told of its own change")
+			}
+		})
+	}
+}
