@@ -512,11 +512,13 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 	return out, nil
 }
 
-// watchStalled finds the emergency cases no act has moved for
-// EmergencyStallHours: to the visa office's supervisors and the programme
-// administration's, with the stage the case stalled in and its deadline.
+// watchStalled finds the emergency cases on their way (in a stage) that
+// no act has moved for EmergencyStallHours: to the visa office's
+// supervisors and the programme administration's, with the stage the case
+// stalled in and its deadline. A family that has arrived is off the
+// emergency track: its settlement takes the time it takes.
 func (a *Notices) watchStalled(ctx context.Context, tx store.Tx, now time.Time, subject string) ([]notice, error) {
-	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), Priority: haven.PriorityEmergency,
+	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), Priority: haven.PriorityEmergency, InStage: true,
 		UpdatedBy:  now.Add(-haven.EmergencyStallHours * time.Hour),
 		Unnotified: &store.Unnotified{Prefixes: []string{string(haven.NoticeEmergencyStalled) + ":"}, Of: "updated_at"}})
 	if err != nil || len(rows) == 0 {

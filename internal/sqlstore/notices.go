@@ -308,6 +308,9 @@ func (t *Tx) FindWatchedCases(ctx context.Context, w store.CaseWatch) ([]*store.
 	if !w.UpdatedBy.IsZero() {
 		where = append(where, "updated_at <= "+arg(fmtTime(w.UpdatedBy)))
 	}
+	if w.InStage {
+		where = append(where, "stage <> ''")
+	}
 	if w.State != "" {
 		where = append(where, "state = "+arg(w.State))
 	}

@@ -192,6 +192,9 @@ type CaseWatch struct {
 	Priority haven.Priority
 	// UpdatedBy keeps the cases last changed at or before it.
 	UpdatedBy time.Time
+	// InStage keeps the cases on their way, in a stage: not those whose
+	// family has arrived.
+	InStage bool
 	// State keeps the cases in that state.
 	State haven.CaseState
 	// WaitingBy keeps the cases waiting since at or before it.
