@@ -76,6 +76,14 @@ var NoticeKinds = []NoticeKind{NoticeStageWarning, NoticeStageBreach, NoticeEmer
 	NoticeChecksOverdue, NoticeMedicalExpiring, NoticeFollowUpDue, NoticeSafetyConcern, NoticeInterview, NoticeEnrolmentExpiring, NoticeTokenExpiring,
 	NoticeTravelBooked, NoticeTravelChanged, NoticePlacedTravelBooked}
 
+// EscalatedKinds are the kinds of notice escalated beyond the readers of
+// the case: an emergency's stage breach and an emergency that stalled go
+// to the programme administration's supervisors too, who read no case.
+// They are shown them as an escalation (Notification.Escalation), which
+// tells the case's reference, the kind, the stage, its deadline and the
+// processing priority, and nothing else.
+var EscalatedKinds = []NoticeKind{NoticeStageBreach, NoticeEmergencyStalled}
+
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }
 
@@ -106,12 +114,23 @@ type Notification struct {
 	ID   ID
 	Kind NoticeKind
 	// CaseID and CaseReference name the case the notice is about, if any;
-	// a notice is shown only to a reader who may read its case.
+	// a notice is shown only to a reader who may read its case, or as an
+	// escalation (see Escalation).
 	CaseID        ID
 	CaseReference string
 	// Due is the deadline the notice is about, when it has one.
-	Due       Date
-	CreatedAt time.Time
+	Due Date
+	// Stage and Priority are the case's stage and processing priority
+	// when the notice was made, for the notices about a stage (a warning,
+	// a breach, a stalled emergency); empty for the others.
+	Stage    Stage
+	Priority Priority
+	// Escalation is set when the reader may not read the case and is
+	// shown the notice only because it was escalated to it: then CaseID
+	// is empty (there is no case page to go to), and the reference, the
+	// kind, the stage, Due and Priority are all the notice tells.
+	Escalation bool
+	CreatedAt  time.Time
 	// ReadAt is when the reader marked it read; zero while unread.
 	ReadAt time.Time
 }

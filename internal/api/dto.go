@@ -586,13 +586,18 @@ type noticesJSON struct {
 }
 
 // noticeJSON is one notification: its kind, the case's reference and ID
-// (none for a notice about access), the deadline and when it was read.
+// (none for a notice about access, nor for an escalation about a case the
+// caller may not read), the deadline, the stage and priority of a notice
+// about a stage, and when it was read.
 type noticeJSON struct {
 	ID            haven.ID         `json:"id"`
 	Kind          haven.NoticeKind `json:"kind"`
 	CaseID        haven.ID         `json:"case_id,omitempty"`
 	CaseReference string           `json:"case_reference,omitempty"`
 	Due           *haven.Date      `json:"due,omitempty"`
+	Stage         haven.Stage      `json:"stage,omitempty"`
+	Priority      haven.Priority   `json:"priority,omitempty"`
+	Escalation    bool             `json:"escalation,omitempty"`
 	CreatedAt     time.Time        `json:"created_at"`
 	ReadAt        *time.Time       `json:"read_at,omitempty"`
 }
@@ -600,7 +605,8 @@ type noticeJSON struct {
 func noticesOut(ns *haven.Notifications) noticesJSON {
 	out := noticesJSON{Unread: ns.Unread, Notifications: []noticeJSON{}}
 	for _, n := range ns.Items {
-		j := noticeJSON{ID: n.ID, Kind: n.Kind, CaseID: n.CaseID, CaseReference: n.CaseReference, CreatedAt: n.CreatedAt}
+		j := noticeJSON{ID: n.ID, Kind: n.Kind, CaseID: n.CaseID, CaseReference: n.CaseReference, Stage: n.Stage, Priority: n.Priority,
+			Escalation: n.Escalation, CreatedAt: n.CreatedAt}
 		if !n.Due.IsZero() {
 			d := n.Due
 			j.Due = &d

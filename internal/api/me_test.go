@@ -166,3 +166,52 @@ func TestOwnNotices(t *testing.T) {
 		}
 	}
 }
+
+// TestEscalationNotices: an emergency's stage breach and stall, escalated
+// to the programme administration's supervisors, are listed for them with
+// escalation set, the case's reference, the stage, its deadline and the
+// priority, and no case ID; the case itself answers them as one that does
+// not exist.
+func TestEscalationNotices(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.adminActor(t)
+	u := &haven.User{OrgID: f.orgs[haven.OrgProgrammeAdmin].ID, Role: haven.RoleSupervisor, Username: "prog-sup", DisplayName: "Overseer"}
+	must(f.app.Programme.CreateUser(ctx, admin, u))
+	tok := f.token(t, admin, u.ID)
+	body := referral("Escalated", 1)
+	body["submission_priority"], body["processing_priority"] = "emergency", "emergency"
+	c := f.ok(t, 201, haven.OrgReferralPartner, "POST", "/api/v1/cases", body)
+	// The emergency file stage has a day: past it, and a day without a move.
+	f.clock.Add(3 * 24 * time.Hour)
+	for _, w := range must(f.app.Notices.DueWatches(ctx)) {
+		must(f.app.Notices.Fire(ctx, w))
+	}
+	r := f.callWith(t, tok, "GET", "/api/v1/me/notifications")
+	if r.status != 200 {
+		t.Fatalf("GET /api/v1/me/notifications: %d %s", r.status, r.body)
+	}
+	got := r.json(t)
+	ns := got["notifications"].([]any)
+	if got["unread"] != float64(2) || len(ns) != 2 {
+		t.Fatalf("the programme's supervisor's notices: %v", got)
+	}
+	due := obj(c["clock"])["stage_due"]
+	kinds := map[any]bool{}
+	for _, n := range ns {
+		n := n.(map[string]any)
+		kinds[n["kind"]] = true
+		if _, ok := n["case_id"]; ok || n["escalation"] != true || n["case_reference"] != c["reference"] || n["stage"] != "file" ||
+			n["priority"] != "emergency" || n["due"] != due {
+			t.Fatalf("an escalation: %v (the case's stage is due %v)", n, due)
+		}
+	}
+	if !kinds["stage_breach"] || !kinds["emergency_stalled"] {
+		t.Fatalf("the escalations' kinds: %v", kinds)
+	}
+	hidden := f.callWith(t, tok, "GET", "/api/v1/cases/"+str(c["id"]))
+	none := f.callWith(t, tok, "GET", "/api/v1/cases/case_nosuch")
+	if hidden.status != none.status || hidden.status < 400 || obj(hidden.json(t))["detail"] != obj(none.json(t))["detail"] {
+		t.Fatalf("the escalated case answers %d %s; a case that does not exist %d %s", hidden.status, hidden.body, none.status, none.body)
+	}
+}

@@ -23,7 +23,10 @@ import (
 // is written. It is written in the transaction of the act or the job that
 // causes it, with its mail, so a notice exists if and only if its cause
 // committed. Who may see it is the policies' to say, when it is read: a
-// reader never sees a notice about a case it may not read.
+// reader never sees a notice about a case it may not read, but for an
+// escalation addressed to it (haven.EscalatedKinds, to the programme
+// administration), which it sees without the case: the reference, the
+// kind, the stage, its deadline and the priority.
 type Notices struct{ *core }
 
 // notice is a notification to write.
@@ -33,6 +36,10 @@ type notice struct {
 	caseID haven.ID
 	due    haven.Date
 	to     []store.Recipient
+	// stage and priority are the case's, for a notice about a stage: what
+	// an escalation tells beside the reference, the kind and due.
+	stage    haven.Stage
+	priority haven.Priority
 }
 
 // dedupeKey is the notification's UNIQUE key.
@@ -48,7 +55,7 @@ func (a *core) notify(ctx context.Context, tx store.Tx, actor haven.Actor, n not
 		return false, err
 	}
 	ok, err := tx.CreateNotification(ctx, &store.NotificationRow{ID: id, DedupeKey: n.dedupeKey(), Kind: n.kind, CaseID: n.caseID,
-		Due: n.due, CreatedAt: a.now()}, n.to)
+		Due: n.due, Stage: n.stage, Priority: n.priority, CreatedAt: a.now()}, n.to)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -128,10 +135,15 @@ func (a *core) addressees(ctx context.Context, tx store.Tx, to []store.Recipient
 // noticeFilter selects the notices addressed to w that w may see: those
 // about no case, and those about a case the policies let w read (its read
 // scope) or, for a screening or medical partner, a case with a member
-// assigned to it in a state in which it sees that member, recorded or not.
+// assigned to it in a state in which it sees that member, recorded or not;
+// and, when the policies show w escalations (the programme
+// administration), the emergencies' notices of the kinds escalated to it.
 func noticeFilter(w who) store.NoticeFilter {
 	k, r := w.org.Kind, w.user.Role
 	f := store.NoticeFilter{UserID: w.user.ID, OrgID: w.org.ID, Role: r, Reach: storeReach(policy.ReadScope(k, r), w.org.ID)}
+	if policy.Allowed(k, r, policy.EscalationRead) {
+		f.Escalations = &store.Escalations{Kinds: haven.EscalatedKinds, Priority: haven.PriorityEmergency}
+	}
 	if isCheckPartner(k) {
 		for _, s := range haven.CaseStates {
 			rel := policy.Relation{Kind: policy.KindMember, CaseState: s, IsAssignedOrg: true}
@@ -162,8 +174,12 @@ func (a *Notices) FindNotifications(ctx context.Context, actor haven.Actor) (*ha
 			return err
 		}
 		for _, r := range rows {
-			out.Items = append(out.Items, &haven.Notification{ID: r.ID, Kind: r.Kind, CaseID: r.CaseID, CaseReference: r.CaseReference,
-				Due: r.Due, CreatedAt: r.CreatedAt, ReadAt: r.ReadAt})
+			n := &haven.Notification{ID: r.ID, Kind: r.Kind, CaseID: r.CaseID, CaseReference: r.CaseReference,
+				Due: r.Due, Stage: r.Stage, Priority: r.Priority, Escalation: r.Escalation, CreatedAt: r.CreatedAt, ReadAt: r.ReadAt}
+			if n.Escalation {
+				n.CaseID = "" // the reader may not open the case: nothing leads to it
+			}
+			out.Items = append(out.Items, n)
 		}
 		f.Unread, f.Limit = true, 0
 		out.Unread, err = tx.CountNotifications(ctx, f)
@@ -463,7 +479,8 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 		breachAt := c.StageDue.AddDays(1).Time() // past the deadline's day
 		key := stageKey(c)
 		if !now.Before(warnAt) {
-			warn := notice{kind: haven.NoticeStageWarning, key: key, caseID: c.ID, due: c.StageDue, to: officers}
+			warn := notice{kind: haven.NoticeStageWarning, key: key, caseID: c.ID, due: c.StageDue, to: officers,
+				stage: c.Stage, priority: c.ProcessingPriority}
 			exists, err := tx.NotificationExists(ctx, warn.dedupeKey())
 			if err != nil {
 				return nil, err
@@ -473,7 +490,8 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 			}
 		}
 		if !now.Before(breachAt) {
-			breach := notice{kind: haven.NoticeStageBreach, key: key, caseID: c.ID, due: c.StageDue}
+			breach := notice{kind: haven.NoticeStageBreach, key: key, caseID: c.ID, due: c.StageDue,
+				stage: c.Stage, priority: c.ProcessingPriority}
 			if exists, err := tx.NotificationExists(ctx, breach.dedupeKey()); err != nil {
 				return nil, err
 			} else if exists {
@@ -494,11 +512,13 @@ func (a *Notices) watchStages(ctx context.Context, tx store.Tx, now time.Time, s
 	return out, nil
 }
 
-// watchStalled finds the emergency cases no act has moved for
-// EmergencyStallHours: to the visa office's supervisors and the programme
-// administration's.
+// watchStalled finds the emergency cases on their way (in a stage) that
+// no act has moved for EmergencyStallHours: to the visa office's
+// supervisors and the programme administration's, with the stage the case
+// stalled in and its deadline. A family that has arrived is off the
+// emergency track: its settlement takes the time it takes.
 func (a *Notices) watchStalled(ctx context.Context, tx store.Tx, now time.Time, subject string) ([]notice, error) {
-	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), Priority: haven.PriorityEmergency,
+	rows, err := tx.FindWatchedCases(ctx, store.CaseWatch{CaseID: haven.ID(subject), Priority: haven.PriorityEmergency, InStage: true,
 		UpdatedBy:  now.Add(-haven.EmergencyStallHours * time.Hour),
 		Unnotified: &store.Unnotified{Prefixes: []string{string(haven.NoticeEmergencyStalled) + ":"}, Of: "updated_at"}})
 	if err != nil || len(rows) == 0 {
@@ -516,7 +536,7 @@ func (a *Notices) watchStalled(ctx context.Context, tx store.Tx, now time.Time, 
 	var out []notice
 	for _, c := range rows {
 		out = append(out, notice{kind: haven.NoticeEmergencyStalled, key: string(c.ID) + ":" + store.FormatTime(c.UpdatedAt),
-			caseID: c.ID, to: to})
+			caseID: c.ID, to: to, due: c.StageDue, stage: c.Stage, priority: c.ProcessingPriority})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/store"
 )
 
 // notices returns the notices the actor sees, by kind, and its unread count.
@@ -49,10 +50,13 @@ func (e *env) user(t testing.TB, kind haven.OrgKind, role haven.Role, name strin
 // TestStageNotices: an emergency's stage is warned of at 75% of its budget
 // and breached past its deadline, each once however often the watchers
 // run; the warning goes to the visa office's caseworkers, the breach also
-// to its supervisors; the referring partner is told neither, and the
-// programme administration, addressed for an emergency, reads no case and
-// so sees nothing. A case that does not move for 24 hours is escalated to
-// the supervisors.
+// to its supervisors; the referring partner is told neither. A case that
+// does not move for 24 hours is escalated to the supervisors. The
+// programme administration's supervisor, to whom an emergency's breach and
+// stall are escalated, is shown both as escalations (the reference, the
+// kind, the stage, its deadline, the priority; no case ID to follow), not
+// the warning, and still cannot open the case: it answers as a case that
+// does not exist.
 func TestStageNotices(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
 		sup := e.user(t, haven.OrgVisaOffice, haven.RoleSupervisor, "visa-sup")
@@ -93,12 +97,40 @@ func TestStageNotices(t *testing.T) {
 		if got, _ := e.notices(t, e.visa); len(got[haven.NoticeStageBreach]) != 1 || len(got[haven.NoticeEmergencyStalled]) != 0 {
 			t.Fatalf("the caseworker sees %v", got)
 		}
-		for _, a := range []haven.Actor{e.unhcr, e.admin, progSup, e.settlement, e.medical} {
+		for _, a := range []haven.Actor{e.unhcr, e.admin, e.settlement, e.medical} {
 			got, _ := e.notices(t, a)
 			delete(got, haven.NoticeEnrolmentExpiring) // the users' own links, not yet used
 			if len(got) != 0 {
 				t.Fatalf("%s sees %v", a.UserID, got)
 			}
+		}
+		// The supervisors of the visa office see the case behind each
+		// notice; the programme administration's, the escalation alone.
+		for _, n := range must[*haven.Notifications](t)(e.app.Notices.FindNotifications(e.ctx, sup)).Items {
+			if n.Escalation || n.CaseID != c.ID {
+				t.Fatalf("the visa office's supervisor is shown %+v", n)
+			}
+		}
+		got, unread = e.notices(t, progSup)
+		if unread != 2 || len(got) != 2 || len(got[haven.NoticeStageBreach]) != 1 || len(got[haven.NoticeEmergencyStalled]) != 1 {
+			t.Fatalf("the programme's supervisor sees %v, %d unread", got, unread)
+		}
+		for _, n := range []*haven.Notification{got[haven.NoticeStageBreach][0], got[haven.NoticeEmergencyStalled][0]} {
+			if want := (haven.Notification{ID: n.ID, Kind: n.Kind, CaseReference: c.Reference, Due: c.StageDue, Stage: haven.StageFile,
+				Priority: haven.PriorityEmergency, Escalation: true, CreatedAt: n.CreatedAt}); *n != want {
+				t.Fatalf("the programme's supervisor is shown %+v, want %+v", *n, want)
+			}
+		}
+		// The escalation opens nothing: the case answers as one that does
+		// not exist (the administration may read no case at all).
+		_, hidden := e.app.Cases.FindCaseByID(e.ctx, progSup, c.ID)
+		_, none := e.app.Cases.FindCaseByID(e.ctx, progSup, "case_nosuch")
+		if hidden == nil || haven.ErrorCodeOf(hidden) != haven.ErrorCodeOf(none) || hidden.Error() != none.Error() {
+			t.Fatalf("the escalated case answers %q, a case that does not exist %q", hidden, none)
+		}
+		noErr(t, e.app.Notices.MarkRead(e.ctx, progSup, got[haven.NoticeStageBreach][0].ID))
+		if _, n := e.notices(t, progSup); n != 1 {
+			t.Fatalf("the programme's supervisor has %d unread after marking one read", n)
 		}
 		// The case moves: a new stage, a new deadline.
 		c = must[*haven.Case](t)(e.app.Cases.OpenFile(e.ctx, e.visa, c.ID))
@@ -121,6 +153,75 @@ func TestStageNotices(t *testing.T) {
 		noErr(t, e.app.Notices.MarkRead(e.ctx, sup, ""))
 		if _, n := e.notices(t, sup); n != 0 {
 			t.Fatalf("after marking all read, %d unread", n)
+		}
+	})
+}
+
+// TestEscalationsOnly: the programme administration is shown, of the
+// notices addressed to it about cases it may not read, only an
+// emergency's stage breach and stall: not a warning, not another kind, not
+// a breach of a case of another priority, whoever addressed them; and an
+// escalation addressed to others is not its to see. An urgent case's
+// breach, through the watchers, is escalated to the visa office's
+// supervisors alone.
+func TestEscalationsOnly(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		progSup := e.user(t, haven.OrgProgrammeAdmin, haven.RoleSupervisor, "prog-only")
+		emergency := e.refer(t, referral("Escalated", 1, haven.PriorityEmergency))
+		urgent := e.refer(t, referral("Urgent", 1, haven.PriorityUrgent))
+		prog := []store.Recipient{{OrgID: e.orgs[haven.OrgProgrammeAdmin].ID, Role: haven.RoleSupervisor}}
+		visa := []store.Recipient{{OrgID: e.orgs[haven.OrgVisaOffice].ID, Role: haven.RoleSupervisor}}
+		due := haven.DateOf(e.clock.Now())
+		for _, n := range []struct {
+			id       haven.ID
+			kind     haven.NoticeKind
+			c        *haven.Case
+			priority haven.Priority
+			to       []store.Recipient
+		}{
+			{"ntc_shown", haven.NoticeStageBreach, emergency, haven.PriorityEmergency, prog},
+			{"ntc_warning", haven.NoticeStageWarning, emergency, haven.PriorityEmergency, prog},
+			{"ntc_request", haven.NoticeInfoUnanswered, emergency, haven.PriorityEmergency, prog},
+			{"ntc_checks", haven.NoticeChecksOverdue, emergency, haven.PriorityEmergency, prog},
+			{"ntc_urgent", haven.NoticeStageBreach, urgent, haven.PriorityUrgent, prog},
+			{"ntc_unstaged", haven.NoticeEmergencyStalled, emergency, "", prog},
+			{"ntc_others", haven.NoticeEmergencyStalled, emergency, haven.PriorityEmergency, visa},
+		} {
+			noErr(t, e.store.Update(e.ctx, func(tx store.Tx) error {
+				_, err := tx.CreateNotification(e.ctx, &store.NotificationRow{ID: n.id, DedupeKey: string(n.id), Kind: n.kind, CaseID: n.c.ID,
+					Due: due, Stage: haven.StageFile, Priority: n.priority, CreatedAt: e.clock.Now()}, n.to)
+				return err
+			}))
+		}
+		ns := must[*haven.Notifications](t)(e.app.Notices.FindNotifications(e.ctx, progSup))
+		if ns.Unread != 1 || len(ns.Items) != 1 || ns.Items[0].ID != "ntc_shown" || !ns.Items[0].Escalation || ns.Items[0].CaseID != "" {
+			t.Fatalf("the programme's supervisor is shown %d unread of %+v", ns.Unread, ns.Items)
+		}
+		for _, id := range []haven.ID{"ntc_warning", "ntc_urgent", "ntc_others"} {
+			wantCode(t, e.app.Notices.MarkRead(e.ctx, progSup, id), haven.ENOTFOUND)
+		}
+		// The visa office's supervisor reads both cases: shown its own as
+		// notices about them, not as escalations.
+		for _, n := range must[*haven.Notifications](t)(e.app.Notices.FindNotifications(e.ctx, e.user(t, haven.OrgVisaOffice, haven.RoleSupervisor, "visa-only"))).Items {
+			if n.ID != "ntc_others" || n.Escalation || n.CaseID != emergency.ID {
+				t.Fatalf("the visa office's supervisor is shown %+v", n)
+			}
+		}
+
+		// The urgent file stage has 3 days; past them, the breach is the
+		// visa office's alone.
+		e.clock.Add(4*24*time.Hour + time.Hour)
+		if wrote, _ := e.fireDue(t); wrote[haven.NoticeStageBreach] != 2 {
+			t.Fatalf("wrote %v", wrote)
+		}
+		got, _ := e.notices(t, progSup)
+		if len(got) != 2 || len(got[haven.NoticeStageBreach]) != 2 || len(got[haven.NoticeEmergencyStalled]) != 1 {
+			t.Fatalf("the programme's supervisor sees %v", got)
+		}
+		for _, n := range got[haven.NoticeStageBreach] {
+			if n.CaseReference != emergency.Reference {
+				t.Fatalf("the programme's supervisor is shown the urgent case's breach: %+v", n)
+			}
 		}
 	})
 }
@@ -305,7 +406,8 @@ func TestExpiringAccessNotices(t *testing.T) {
 }
 
 // TestMailOutbox: a notice puts a mail in the outbox, in its transaction,
-// for each recipient who chose email and may see it; delivery opens the
+// for each recipient who chose email and may see it, an escalation's
+// addressee in the programme administration included; delivery opens the
 // address, records each attempt, and a delivered mail is not sent again.
 func TestMailOutbox(t *testing.T) {
 	forEngine(t, func(t *testing.T, e *env) {
@@ -315,8 +417,10 @@ func TestMailOutbox(t *testing.T) {
 		noErr(t, e.app.Notices.SetPrefs(e.ctx, e.visa, &haven.NoticePrefs{Email: "visa@example.org", EmailOn: true, Lang: "fr"}))
 		sup := e.user(t, haven.OrgVisaOffice, haven.RoleSupervisor, "sup-mail")
 		noErr(t, e.app.Notices.SetPrefs(e.ctx, sup, &haven.NoticePrefs{Email: "sup@example.org", EmailOn: false, Lang: "en"}))
-		// Addressed for an emergency's breach, the programme's supervisor
-		// reads no case: no mail either, though it chose email.
+		// Addressed for an emergency's breach and stall, the programme's
+		// supervisor is mailed of both (not of the warning, which is not
+		// escalated); its administrator, addressed for neither, is not.
+		noErr(t, e.app.Notices.SetPrefs(e.ctx, e.admin, &haven.NoticePrefs{Email: "admin@example.org", EmailOn: true, Lang: "en"}))
 		progSup := e.user(t, haven.OrgProgrammeAdmin, haven.RoleSupervisor, "prog-mail")
 		noErr(t, e.app.Notices.SetPrefs(e.ctx, progSup, &haven.NoticePrefs{Email: "prog@example.org", EmailOn: true, Lang: "en"}))
 		if p := must[*haven.NoticePrefs](t)(e.app.Notices.FindPrefs(e.ctx, e.visa, "en")); p.Email != "visa@example.org" || !p.EmailOn || p.Lang != "fr" {
@@ -329,29 +433,38 @@ func TestMailOutbox(t *testing.T) {
 		e.clock.Add(3 * 24 * time.Hour)
 		e.fireDue(t)
 		due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute))
-		var ids []haven.ID
+		to := map[string][]haven.ID{}
 		for _, d := range due {
-			ids = append(ids, d.ID)
+			ml := must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, d.ID))
+			if ml.Attempt != 1 || d.Attempt != 1 {
+				t.Fatalf("a new mail: %+v, %+v", d, ml)
+			}
+			to[ml.To+" "+ml.Lang] = append(to[ml.To+" "+ml.Lang], d.ID)
 		}
-		// Warning and breach to the caseworker; the supervisor chose no
-		// email; the programme's supervisor may not see the case.
-		if len(ids) != 2 {
-			t.Fatalf("pending mail: %v", ids)
+		// Warning and breach to the caseworker, in French; breach and stall
+		// to the programme's supervisor; the visa office's supervisor chose
+		// no email.
+		ids := to["visa@example.org fr"]
+		if len(due) != 4 || len(ids) != 2 || len(to["prog@example.org en"]) != 2 {
+			t.Fatalf("pending mail: %v", to)
 		}
-		ml := must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, ids[0]))
-		if ml.To != "visa@example.org" || ml.Lang != "fr" || ml.Attempt != 1 {
-			t.Fatalf("mail = %+v", ml)
+		pending := func() map[haven.ID]int {
+			out := map[haven.ID]int{}
+			for _, d := range must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)) {
+				out[d.ID] = d.Attempt
+			}
+			return out
 		}
 		noErr(t, e.app.Notices.RecordDelivery(e.ctx, ids[0], false, "421", false))
 		// Its next attempt waits out the backoff, read from the attempts.
-		if due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(due) != 1 || due[0].ID != ids[1] {
-			t.Fatalf("due right after a failure: %+v", due)
+		if p := pending(); len(p) != 3 || p[ids[0]] != 0 || p[ids[1]] != 1 {
+			t.Fatalf("due right after a failure: %+v", p)
 		}
 		e.clock.Add(time.Minute)
-		if due := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(due) != 2 || due[0].Attempt != 2 {
-			t.Fatalf("due after the backoff: %+v", due)
+		if p := pending(); len(p) != 4 || p[ids[0]] != 2 {
+			t.Fatalf("due after the backoff: %+v", p)
 		}
-		ml = must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, ids[0]))
+		ml := must[*app.Mail](t)(e.app.Notices.MailToSend(e.ctx, ids[0]))
 		if ml.Attempt != 2 {
 			t.Fatalf("second attempt = %+v", ml)
 		}
@@ -372,8 +485,8 @@ func TestMailOutbox(t *testing.T) {
 		if st, ds, _ := e.app.Notices.MailDeliveries(e.ctx, ids[1]); st != "cancelled" || len(ds) != 1 {
 			t.Fatalf("the second mail: %s %+v", st, ds)
 		}
-		if ids := must[[]app.MailDue](t)(e.app.Notices.PendingMail(e.ctx, 100, time.Minute)); len(ids) != 0 {
-			t.Fatalf("still pending: %v", ids)
+		if p := pending(); len(p) != 2 || p[ids[1]] != 0 {
+			t.Fatalf("still pending: %v", p)
 		}
 	})
 }

@@ -52,6 +52,7 @@ var orgNames = map[haven.OrgKind]string{
 type fixture struct {
 	ctx    context.Context
 	app    *app.App
+	clock  *clock
 	origin string
 	admin  haven.Actor
 	orgs   map[haven.OrgKind]*haven.Organisation
@@ -94,8 +95,34 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// clock is Haven's clock in these tests: the wall clock, moved ahead by a
+// skew that only a test sets (it lives in a _test.go file: no binary has
+// it). Time runs as on the wall, so the browser signs in in real time, and
+// a journey over days moves it ahead to each day's work.
+type clock struct {
+	mu   sync.Mutex
+	skew time.Duration
+}
+
+// Now is the wall clock's time plus the skew, in UTC.
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.skew)
+}
+
+// set moves the clock ahead to when; it never goes back.
+func (c *clock) set(when time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := when.Sub(time.Now().UTC().Add(c.skew)); d > 0 {
+		c.skew += d
+	}
+}
+
 // newFixture starts Haven as server_test.go's fixture does, with the
-// system clock: the browser signs in in real time.
+// wall clock (until a test moves it ahead): the browser signs in in real
+// time.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -104,8 +131,8 @@ func newFixture(t *testing.T) *fixture {
 	sg := must(note.NewSigner(keys.AuditKey))
 	cheap := auth.Params{Time: 1, Memory: 64, Threads: 1}
 	h := must(auth.NewHasher(auth.HasherConfig{Params: cheap, Floor: cheap}))
-	f := &fixture{ctx: ctx, orgs: map[haven.OrgKind]*haven.Organisation{}, logs: &syncBuffer{}}
-	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h})
+	f := &fixture{ctx: ctx, clock: &clock{}, orgs: map[haven.OrgKind]*haven.Organisation{}, logs: &syncBuffer{}}
+	f.app = app.New(app.Config{Store: testdb.OpenSQLite(t), Vault: v, AuditSigner: sg, Hasher: h, Clock: f.clock})
 	if err := f.app.Programme.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -187,20 +214,20 @@ func (f *fixture) enrol(t *testing.T, kind haven.OrgKind, name string) *user {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, totpCode(t, secret, -1)))
+	must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, totpCode(t, f.clock, secret, -1)))
 	return &user{name: name, secret: secret, actor: haven.Actor{UserID: u.ID}, org: org}
 }
 
-// totpCode returns the code of the time step offset steps from now. It
-// waits out the last two seconds of a step, so that the code is not one
-// step stale by the time the app checks it.
-func totpCode(t testing.TB, secret string, offset int) string {
+// totpCode returns the code of the time step offset steps from now, on
+// Haven's clock. It waits out the last two seconds of a step, so that the
+// code is not one step stale by the time the app checks it.
+func totpCode(t testing.TB, c *clock, secret string, offset int) string {
 	t.Helper()
 	const period = 30 * time.Second
-	now := time.Now()
+	now := c.Now()
 	if left := period - time.Duration(now.UnixNano())%period; left < 2*time.Second {
 		time.Sleep(left + 100*time.Millisecond)
-		now = time.Now()
+		now = c.Now()
 	}
 	return must(totp.GenerateCode(secret, now.Add(time.Duration(offset)*period)))
 }

@@ -764,7 +764,7 @@ func (s *session) signIn(u *user, shots bool) {
 		s.screenshot("factor")
 	}
 	s.j.step("the %s gives the code from the authenticator app", s.who)
-	s.fill(w.of("factor.totp_code"), totpCode(s.t, u.secret, 0))
+	s.fill(w.of("factor.totp_code"), totpCode(s.t, s.j.f.clock, u.secret, 0))
 	s.press(w.of("factor.signin"), w.of("factor.totp_code"), 200)
 	s.expect(w.of("home.title"), u.org.Name)
 }

@@ -208,7 +208,7 @@ func (s *session) assignChecks(partner *user, fam family, id haven.ID) {
 	w := s.j.w
 	kind := map[haven.OrgKind]string{haven.OrgScreeningPartner: "orgkind.screening_partner", haven.OrgMedicalPartner: "orgkind.medical_partner"}
 	rels := []string{"relationship.principal", "relationship.spouse", "relationship.child", "relationship.child"}
-	s.j.step("the %s assigns the four travellers to %s", s.who, partner.org.Name)
+	s.j.step("the %s assigns the travellers to %s", s.who, partner.org.Name)
 	s.choose(w.of("partner.assign.org"), partner.org.Name+" ("+w.of(kind[partner.org.Kind])+")")
 	for i, given := range fam.given {
 		s.tick(fam.surname + ", " + given + " – " + w.of(rels[i]))

@@ -280,7 +280,7 @@ const (
 func in[T comparable](v T, set ...T) bool { return slices.Contains(set, v) }
 
 var (
-	programmeWork = []policy.Action{"org.create", "org.read", "user.create", "rules.set", "rules.read", "ledger.read", "keys.manage"}
+	programmeWork = []policy.Action{"org.create", "org.read", "user.create", "rules.set", "rules.read", "ledger.read", "keys.manage", "escalation.read"}
 	// everyView is every part of a view, by name.
 	everyView = []policy.Action{"case.view.status", "case.view.referral", "case.view.identity", "case.view.family",
 		"case.view.contact", "case.view.narrative", "case.view.work", "case.view.confidential_notes",
@@ -311,7 +311,7 @@ func checkDone(c combo) bool {
 func referring(c combo) bool { return in(c.kind, rp, pp) && onCase(c) && c.rel.IsReferringOrg }
 
 var grants = []expectation{
-	{"programme administration: programme rules, organisations, users, aggregate figures, keys",
+	{"programme administration: programme rules, organisations, users, aggregate figures, keys, the escalations addressed to it",
 		func(c combo) bool { return c.kind == pa && in(c.action, programmeWork...) }},
 	{"the visa office and the referral and protection partners read the year's rules",
 		func(c combo) bool { return in(c.kind, vo, rp, pp) && c.action == "rules.read" }},
@@ -388,6 +388,8 @@ var nevers = []expectation{
 		func(c combo) bool {
 			return c.kind != pa && in(c.action, "org.create", "user.create", "rules.set", "keys.manage")
 		}},
+	{"only programme administration is shown escalations about cases it may not read",
+		func(c combo) bool { return c.kind != pa && c.action == "escalation.read" }},
 	{"a settlement organisation never sees the narrative, confidential notes, screening or medical details",
 		func(c combo) bool {
 			return c.kind == so && in(c.action, "case.view.narrative", "case.view.confidential_notes", "case.view.check_details",

@@ -22,6 +22,11 @@ const (
 	OrgRead    Action = "org.read"
 	LedgerRead Action = "ledger.read"
 	KeysManage Action = "keys.manage"
+	// EscalationRead: be shown the escalations addressed to the reader
+	// about cases it may not read (haven.EscalatedKinds), as an overseer
+	// sees them: the case's reference, the kind, the stage, its deadline
+	// and the processing priority; never the case itself.
+	EscalationRead Action = "escalation.read"
 	// NominationCreate and CaseRefer create a record, so they are asked of
 	// the programme; CaseRefer needs Relation.MayRefer.
 	NominationCreate Action = "nomination.create"
@@ -133,7 +138,7 @@ var (
 var actions = map[Action]actionInfo{
 	OrgCreate: {programmeWork, onProgramme}, UserCreate: {programmeWork, onProgramme}, OrgRead: {programmeWork, onProgramme},
 	RulesSet: {programmeWork, onProgramme}, RulesRead: {programmeWork, onProgramme},
-	LedgerRead: {programmeWork, onProgramme}, KeysManage: {programmeWork, onProgramme},
+	LedgerRead: {programmeWork, onProgramme}, KeysManage: {programmeWork, onProgramme}, EscalationRead: {programmeWork, onProgramme},
 	NominationCreate: {caseWork, onProgramme}, CaseRefer: {caseWork, onProgramme},
 
 	NominationRead: {caseWork, onNom}, NominationWithdraw: {caseWork, onNom}, NominationReview: {caseWork, onNom},

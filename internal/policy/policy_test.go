@@ -46,6 +46,9 @@ func TestAllowed(t *testing.T) {
 		{haven.OrgProgrammeAdmin, haven.RoleAdmin, policy.RulesSet, true},
 		{haven.OrgVisaOffice, haven.RoleSupervisor, policy.RulesSet, false},
 		{haven.OrgProgrammeAdmin, haven.RoleAdmin, policy.CaseRead, false}, // no case narrative for administration
+		{haven.OrgProgrammeAdmin, haven.RoleSupervisor, policy.EscalationRead, true},
+		{haven.OrgProgrammeAdmin, haven.RoleSupervisor, policy.CaseRead, false}, // the escalation, never the case
+		{haven.OrgVisaOffice, haven.RoleSupervisor, policy.EscalationRead, false},
 		{haven.OrgSettlementOrganisation, haven.RoleCaseworker, policy.CaseSettle, true},
 		{haven.OrgSettlementOrganisation, haven.RoleCaseworker, policy.CasePlan, true},
 		{haven.OrgVisaOffice, haven.RoleCaseworker, policy.CasePlan, false}, // the plan is the settlement organisation's
@@ -62,7 +65,7 @@ func TestAllowed(t *testing.T) {
 		policy.CheckAction(haven.CheckSecurity) != policy.CheckScreening {
 		t.Error("CheckAction maps check kinds wrongly")
 	}
-	if n := len(policy.Actions()); n != 46 {
+	if n := len(policy.Actions()); n != 47 {
 		t.Errorf("%d actions", n)
 	}
 }

@@ -23,9 +23,9 @@ func (t *Tx) CreateNotification(ctx context.Context, n *store.NotificationRow, t
 	if !n.Due.IsZero() {
 		due = n.Due.String()
 	}
-	c, err := t.exec(ctx, op, `INSERT INTO notifications (id, dedupe_key, kind, case_id, due_on, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING`,
-		n.ID, n.DedupeKey, n.Kind, nullStr(n.CaseID), due, fmtTime(n.CreatedAt))
+	c, err := t.exec(ctx, op, `INSERT INTO notifications (id, dedupe_key, kind, case_id, due_on, created_at, stage, priority)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING`,
+		n.ID, n.DedupeKey, n.Kind, nullStr(n.CaseID), due, fmtTime(n.CreatedAt), n.Stage, n.Priority)
 	if err != nil || c == 0 {
 		return false, err
 	}
@@ -46,15 +46,17 @@ func (t *Tx) NotificationExists(ctx context.Context, key string) (bool, error) {
 }
 
 // noticeWhere is the condition of f on notifications n joined to its case
-// (LEFT JOIN cases) and the reader's read mark r.
-func (t *Tx) noticeWhere(f store.NoticeFilter, args *[]any) string {
+// (LEFT JOIN cases) and the reader's read mark r, and the condition that a
+// row it selects is the reader's to see as an escalation only (false when
+// f has no Escalations).
+func (t *Tx) noticeWhere(f store.NoticeFilter, args *[]any) (where, escalation string) {
 	arg := func(v any) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
 	}
 	user := arg(f.UserID)
 	org := arg(f.OrgID)
-	where := []string{`EXISTS (SELECT 1 FROM notification_recipients t WHERE t.notification_id = n.id
+	conds := []string{`EXISTS (SELECT 1 FROM notification_recipients t WHERE t.notification_id = n.id
 		AND (t.user_id = ` + user + ` OR (t.org_id = ` + org + ` AND (t.role = '' OR t.role = ` + arg(f.Role) + `))))`}
 	see := []string{"n.case_id IS NULL", store.ReachSQL(f.Reach, arg)}
 	if len(f.AssignedStates) > 0 {
@@ -65,14 +67,26 @@ func (t *Tx) noticeWhere(f store.NoticeFilter, args *[]any) string {
 		see = append(see, `(cases.state IN (`+strings.Join(ps, ", ")+`) AND EXISTS (SELECT 1 FROM check_assignments a
 			JOIN members m ON m.id = a.member_id WHERE m.case_id = cases.id AND a.org_id = `+org+`))`)
 	}
-	where = append(where, "("+strings.Join(see, " OR ")+")")
+	sees := "(" + strings.Join(see, " OR ") + ")"
+	escalation = "1=0"
+	if e := f.Escalations; e != nil && len(e.Kinds) > 0 {
+		ks := make([]string, len(e.Kinds))
+		for i, k := range e.Kinds {
+			ks[i] = arg(string(k))
+		}
+		// The same placeholders serve the condition twice: the select
+		// list says which rows the reader sees only as escalations.
+		escalation = "(" + sees + " IS NOT TRUE AND n.kind IN (" + strings.Join(ks, ", ") + ") AND n.priority = " + arg(string(e.Priority)) + ")"
+		sees = "(" + sees + " OR " + escalation + ")"
+	}
+	conds = append(conds, sees)
 	if f.Unread {
-		where = append(where, "r.read_at IS NULL")
+		conds = append(conds, "r.read_at IS NULL")
 	}
 	if f.ID != "" {
-		where = append(where, "n.id = "+arg(f.ID))
+		conds = append(conds, "n.id = "+arg(f.ID))
 	}
-	return strings.Join(where, " AND ")
+	return strings.Join(conds, " AND "), escalation
 }
 
 const noticeFrom = ` FROM notifications n LEFT JOIN cases ON cases.id = n.case_id
@@ -82,13 +96,14 @@ const noticeFrom = ` FROM notifications n LEFT JOIN cases ON cases.id = n.case_i
 func (t *Tx) FindNotifications(ctx context.Context, f store.NoticeFilter) ([]*store.NotificationRow, error) {
 	const op = "FindNotifications"
 	var args []any
-	where := t.noticeWhere(f, &args)
+	where, escalation := t.noticeWhere(f, &args)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
 	rows, err := t.q.Query(ctx, `SELECT n.id, n.dedupe_key, n.kind, coalesce(n.case_id, ''), n.due_on, n.created_at,
-		coalesce(cases.reference, ''), coalesce(r.read_at, '')`+noticeFrom+` WHERE `+where+`
+		n.stage, n.priority, coalesce(cases.reference, ''), coalesce(r.read_at, ''),
+		CASE WHEN `+escalation+` THEN 1 ELSE 0 END`+noticeFrom+` WHERE `+where+`
 		ORDER BY n.created_at DESC, n.id DESC LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, t.mapErr(op, err)
@@ -96,9 +111,11 @@ func (t *Tx) FindNotifications(ctx context.Context, f store.NoticeFilter) ([]*st
 	return collect(t, rows, op, func(s scanner) (*store.NotificationRow, error) {
 		var n store.NotificationRow
 		var due, created, read string
-		if err := s.Scan(&n.ID, &n.DedupeKey, &n.Kind, &n.CaseID, &due, &created, &n.CaseReference, &read); err != nil {
+		var esc int
+		if err := s.Scan(&n.ID, &n.DedupeKey, &n.Kind, &n.CaseID, &due, &created, &n.Stage, &n.Priority, &n.CaseReference, &read, &esc); err != nil {
 			return nil, err
 		}
+		n.Escalation = esc == 1
 		var d decoder
 		if due != "" {
 			v, err := parseDate(due)
@@ -115,7 +132,7 @@ func (t *Tx) FindNotifications(ctx context.Context, f store.NoticeFilter) ([]*st
 // CountNotifications counts the notifications f selects.
 func (t *Tx) CountNotifications(ctx context.Context, f store.NoticeFilter) (int, error) {
 	var args []any
-	where := t.noticeWhere(f, &args)
+	where, _ := t.noticeWhere(f, &args)
 	var n int
 	err := t.q.QueryRow(ctx, `SELECT count(*)`+noticeFrom+` WHERE `+where, args...).Scan(&n)
 	return n, t.mapErr("CountNotifications", err)
@@ -290,6 +307,9 @@ func (t *Tx) FindWatchedCases(ctx context.Context, w store.CaseWatch) ([]*store.
 	}
 	if !w.UpdatedBy.IsZero() {
 		where = append(where, "updated_at <= "+arg(fmtTime(w.UpdatedBy)))
+	}
+	if w.InStage {
+		where = append(where, "stage <> ''")
 	}
 	if w.State != "" {
 		where = append(where, "state = "+arg(w.State))

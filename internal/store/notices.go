@@ -80,10 +80,17 @@ type NotificationRow struct {
 	CaseID    haven.ID
 	Due       haven.Date
 	CreatedAt time.Time
+	// Stage and Priority are the case's stage and processing priority
+	// when the notice was made; empty when the notice is not about a stage.
+	Stage    haven.Stage
+	Priority haven.Priority
 	// CaseReference and ReadAt are read with the row: the case's
 	// reference, and when the reader read it (zero while unread).
 	CaseReference string
 	ReadAt        time.Time
+	// Escalation is read with the row: the filter selected it only by its
+	// Escalations, the case being outside the reader's sight.
+	Escalation bool
 }
 
 // Recipient is who a notification is addressed to: every user of OrgID in
@@ -97,7 +104,8 @@ type Recipient struct {
 // NoticeFilter selects the notifications addressed to one user that the
 // user may see: those about no case, and those about a case in Reach or,
 // for a screening or medical partner, a case in one of AssignedStates with
-// a member assigned to the user's organisation.
+// a member assigned to the user's organisation; and, with Escalations, the
+// escalations addressed to it.
 type NoticeFilter struct {
 	UserID haven.ID
 	OrgID  haven.ID
@@ -106,11 +114,25 @@ type NoticeFilter struct {
 	// AssignedStates are the states in which the organisation sees the
 	// members assigned to it; none for an organisation that checks none.
 	AssignedStates []haven.CaseState
+	// Escalations, when set, selects as well the notifications of its
+	// kinds about a case of its priority (as the notification recorded
+	// it) addressed to the user, whatever the case: an escalation shows
+	// the reader no more than the notification's own columns and the
+	// case's reference.
+	Escalations *Escalations
 	// Unread keeps the notifications the user has not read.
 	Unread bool
 	// ID keeps that notification alone.
 	ID    haven.ID
 	Limit int
+}
+
+// Escalations are the notifications escalated to a reader who may not
+// read their case: those of Kinds recorded with the processing priority
+// Priority.
+type Escalations struct {
+	Kinds    []haven.NoticeKind
+	Priority haven.Priority
 }
 
 // NoticePrefsRow is a user's preferences as stored.
@@ -170,6 +192,9 @@ type CaseWatch struct {
 	Priority haven.Priority
 	// UpdatedBy keeps the cases last changed at or before it.
 	UpdatedBy time.Time
+	// InStage keeps the cases on their way, in a stage: not those whose
+	// family has arrived.
+	InStage bool
 	// State keeps the cases in that state.
 	State haven.CaseState
 	// WaitingBy keeps the cases waiting since at or before it.

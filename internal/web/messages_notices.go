@@ -33,6 +33,9 @@ var noticeMessagesEN = map[string]string{
 	"notices.done_read":  "The notification is marked as read.",
 	"notices.done_all":   "Every notification is marked as read.",
 
+	"notices.stage_priority": "Stage: %s. Priority: %s.",
+	"notices.escalated":      "Escalated to the programme administration. The case itself is not open to you.",
+
 	"notice.stage_warning":      "A stage deadline is near",
 	"notice.stage_breach":       "A stage deadline has passed",
 	"notice.emergency_stalled":  "An emergency case has not moved in 24 hours",
@@ -86,6 +89,9 @@ var noticeMessagesFR = map[string]string{
 	"notices.none":       "Vous n'avez aucune notification.",
 	"notices.done_read":  "La notification est marquée comme lue.",
 	"notices.done_all":   "Toutes les notifications sont marquées comme lues.",
+
+	"notices.stage_priority": "Étape : %s. Priorité : %s.",
+	"notices.escalated":      "Signalé à l'administration du programme. Le dossier lui-même ne vous est pas accessible.",
 
 	"notice.stage_warning":      "Une échéance d'étape approche",
 	"notice.stage_breach":       "Une échéance d'étape est dépassée",

@@ -111,3 +111,61 @@ func TestNoticePrefsPage(t *testing.T) {
 
 // squash is the page's text with its white space runs made one space.
 func squash(body string) string { return strings.Join(strings.Fields(text(body)), " ") }
+
+// TestEscalationPage: the programme administration's supervisor, to whom
+// an emergency's stage breach and stall are escalated, is shown both on the
+// notifications page, in English and French: the kind, the case's
+// reference as text (no link to a case page it cannot open), the stage,
+// its deadline and the priority, and nothing of the family; not the
+// warning. The case page answers as one that does not exist.
+func TestEscalationPage(t *testing.T) {
+	f := newFixture(t, false)
+	adm := must(f.app.Programme.FindUserByUsername(f.ctx, "admin"))
+	u := &haven.User{OrgID: adm.OrgID, Role: haven.RoleSupervisor, Username: "prog-sup", DisplayName: "Overseer"}
+	enrol := must(f.app.Programme.CreateUser(f.ctx, f.admin, u))
+	step := must(f.app.Accounts.Enrol(f.ctx, enrol, password))
+	secret, _, next, err := f.app.Accounts.EnrolTOTPBegin(f.ctx, step.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(f.app.Accounts.EnrolTOTPFinish(f.ctx, next.ID, f.code(secret)))
+	sup := &user{name: u.Username, secret: secret, actor: haven.Actor{UserID: u.ID}}
+
+	c := f.refer(t, "Escalation", 2, haven.PriorityEmergency)
+	f.clock.Add(3 * 24 * time.Hour)
+	f.fireDue(t)
+
+	b := f.browser(t)
+	home := b.signIn(sup)
+	if !strings.Contains(squash(home), "Notifications (2 unread)") {
+		t.Fatalf("the header does not count the escalations:\n%s", squash(home))
+	}
+	_, body := b.get("/notifications")
+	page := squash(body)
+	for _, want := range []string{"A stage deadline has passed", "An emergency case has not moved in 24 hours", "<code>" + c.Reference + "</code>",
+		"Stage: Opening the file. Priority: Emergency.", "Escalated to the programme administration. The case itself is not open to you.",
+		c.StageDue.String(), "Unread: 2."} {
+		if !strings.Contains(body, want) && !strings.Contains(page, want) {
+			t.Fatalf("the escalations lack %q:\n%s", want, page)
+		}
+	}
+	for _, leak := range []string{`href="/cases/`, string(c.ID), "A stage deadline is near", "FamilyEscalation", "Member0", "Iran", "Türkiye", "Turkey", "Evin"} {
+		if strings.Contains(body, leak) {
+			t.Fatalf("the escalations page holds %q:\n%s", leak, page)
+		}
+	}
+	_, fr := b.get("/notifications?lang=fr")
+	for _, want := range []string{"Une échéance d'étape est dépassée", "Étape : Ouverture du dossier. Priorité : Urgence vitale.",
+		"Signalé à l'administration du programme."} {
+		if !strings.Contains(squash(fr), want) {
+			t.Fatalf("the French escalations lack %q:\n%s", want, squash(fr))
+		}
+	}
+	b.get("/notifications?lang=en")
+	hidden, hiddenBody := b.get("/cases/" + string(c.ID))
+	none, noneBody := b.get("/cases/case_nosuch")
+	if hidden.StatusCode != none.StatusCode || hidden.StatusCode < 400 || title(hiddenBody) != title(noneBody) ||
+		strings.Contains(hiddenBody, c.Reference) {
+		t.Fatalf("the escalated case answers %d %q; a case that does not exist %d %q", hidden.StatusCode, title(hiddenBody), none.StatusCode, title(noneBody))
+	}
+}
