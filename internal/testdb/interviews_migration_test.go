@@ -61,7 +61,7 @@ func TestInterviewsMigration(t *testing.T) {
 				n++
 			}
 			return n
-		})
+		}, func(q string, args ...any) error { _, err := raw.ExecContext(ctx, q, args...); return err })
 	})
 	if os.Getenv(testdb.PostgresEnv) == "" {
 		return
@@ -89,7 +89,8 @@ func TestInterviewsMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkInterviewsMigration(t, db, func() error { _, err := db.Migrate(ctx); return err }, func() int { return 0 })
+		checkInterviewsMigration(t, db, func() error { _, err := db.Migrate(ctx); return err }, func() int { return 0 },
+			func(q string, args ...any) error { _, err := raw.Exec(ctx, q, args...); return err })
 	})
 }
 
@@ -97,7 +98,7 @@ func TestInterviewsMigration(t *testing.T) {
 // with an organisation, a user, two notifications to them, a read and a
 // mail, runs migrate, and checks what is described above; orphans counts
 // the broken references the engine knows of.
-func checkInterviewsMigration(t *testing.T, s store.Store, migrate func() error, orphans func() int) {
+func checkInterviewsMigration(t *testing.T, s store.Store, migrate func() error, orphans func() int, raw rawExec) {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	org := &haven.Organisation{ID: "org_unhcr", Kind: haven.OrgReferralPartner, Name: "UNHCR", Country: "CH", CreatedAt: at}
@@ -107,17 +108,20 @@ func checkInterviewsMigration(t *testing.T, s store.Store, migrate func() error,
 		if err := tx.CreateOrganisation(ctx, org); err != nil {
 			return err
 		}
-		if err := tx.CreateUser(ctx, user); err != nil {
-			return err
+		return tx.CreateUser(ctx, user)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*store.NotificationRow{
+		{ID: "ntc_1", DedupeKey: "token_expiring:tok_1", Kind: haven.NoticeTokenExpiring, CreatedAt: at},
+		{ID: "ntc_2", DedupeKey: "enrolment_expiring:enr_1", Kind: haven.NoticeEnrolmentExpiring, CreatedAt: at.Add(time.Minute)},
+	} {
+		if err := oldNotice(raw, n, to); err != nil {
+			t.Fatal(err)
 		}
-		for _, n := range []*store.NotificationRow{
-			{ID: "ntc_1", DedupeKey: "token_expiring:tok_1", Kind: haven.NoticeTokenExpiring, CreatedAt: at},
-			{ID: "ntc_2", DedupeKey: "enrolment_expiring:enr_1", Kind: haven.NoticeEnrolmentExpiring, CreatedAt: at.Add(time.Minute)},
-		} {
-			if _, err := tx.CreateNotification(ctx, n, to); err != nil {
-				return err
-			}
-		}
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
 		if err := tx.MarkNotificationRead(ctx, "ntc_1", user.ID, at.Add(time.Hour)); err != nil {
 			return err
 		}

@@ -19,6 +19,34 @@ import (
 
 // before returns the migrations before the one named name (its number
 // left off), so that a test outlives a renumbering.
+// rawExec runs a statement on the database under test, behind the store.
+type rawExec func(q string, args ...any) error
+
+// oldNotice writes a notification and its recipients as the schemas
+// before a migration take them, in plain SQL: the store's own statement
+// writes the columns that later migrations add.
+func oldNotice(raw rawExec, n *store.NotificationRow, to []store.Recipient) error {
+	due := ""
+	if !n.Due.IsZero() {
+		due = n.Due.String()
+	}
+	var caseID any
+	if n.CaseID != "" {
+		caseID = string(n.CaseID)
+	}
+	if err := raw(`INSERT INTO notifications (id, dedupe_key, kind, case_id, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		string(n.ID), n.DedupeKey, string(n.Kind), caseID, due, store.FormatTime(n.CreatedAt)); err != nil {
+		return err
+	}
+	for _, r := range to {
+		if err := raw(`INSERT INTO notification_recipients (notification_id, org_id, role, user_id) VALUES ($1, $2, $3, $4)`,
+			string(n.ID), string(r.OrgID), string(r.Role), string(r.UserID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func before(t *testing.T, ms []store.Migration, name string) []store.Migration {
 	t.Helper()
 	for i, m := range ms {
@@ -71,7 +99,7 @@ func TestTravelNoticesMigration(t *testing.T) {
 				n++
 			}
 			return n
-		})
+		}, func(q string, args ...any) error { _, err := raw.ExecContext(ctx, q, args...); return err })
 	})
 	if os.Getenv(testdb.PostgresEnv) == "" {
 		return
@@ -99,7 +127,8 @@ func TestTravelNoticesMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		checkTravelNoticesMigration(t, db, func() error { _, err := db.Migrate(ctx); return err }, func() int { return 0 })
+		checkTravelNoticesMigration(t, db, func() error { _, err := db.Migrate(ctx); return err }, func() int { return 0 },
+			func(q string, args ...any) error { _, err := raw.Exec(ctx, q, args...); return err })
 	})
 }
 
@@ -107,7 +136,7 @@ func TestTravelNoticesMigration(t *testing.T) {
 // notices) with a notification, its recipients, a read mark and a mail,
 // runs migrate, and checks what is described above; orphans counts the
 // broken references the engine knows of.
-func checkTravelNoticesMigration(t *testing.T, s store.Store, migrate func() error, orphans func() int) {
+func checkTravelNoticesMigration(t *testing.T, s store.Store, migrate func() error, orphans func() int, raw rawExec) {
 	ctx := context.Background()
 	at := time.Date(2025, 3, 14, 9, 30, 0, 123456789, time.UTC)
 	visa := &haven.Organisation{ID: "org_visa", Kind: haven.OrgVisaOffice, Name: "Visa office", Country: "KE", CreatedAt: at}
@@ -117,13 +146,16 @@ func checkTravelNoticesMigration(t *testing.T, s store.Store, migrate func() err
 		if err := tx.CreateOrganisation(ctx, visa); err != nil {
 			return err
 		}
-		if err := tx.CreateUser(ctx, officer); err != nil {
-			return err
-		}
-		if ok, err := tx.CreateNotification(ctx, &store.NotificationRow{ID: "ntc_1", DedupeKey: "token_expiring:tok_1", Kind: haven.NoticeTokenExpiring,
-			Due: haven.DateOf(at).AddDays(7), CreatedAt: at}, to); err != nil || !ok {
-			return err
-		}
+		return tx.CreateUser(ctx, officer)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := oldNotice(raw, &store.NotificationRow{ID: "ntc_1", DedupeKey: "token_expiring:tok_1", Kind: haven.NoticeTokenExpiring,
+		Due: haven.DateOf(at).AddDays(7), CreatedAt: at}, to); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
 		if err := tx.MarkNotificationRead(ctx, "ntc_1", officer.ID, at.Add(time.Hour)); err != nil {
 			return err
 		}
@@ -134,14 +166,8 @@ func checkTravelNoticesMigration(t *testing.T, s store.Store, migrate func() err
 		t.Fatal(err)
 	}
 	// Before the migration, a travel kind is refused.
-	travel := func(id haven.ID, kind haven.NoticeKind) error {
-		return s.Update(ctx, func(tx store.Tx) error {
-			_, err := tx.CreateNotification(ctx, &store.NotificationRow{ID: id, DedupeKey: string(kind) + ":" + string(id), Kind: kind,
-				Due: haven.DateOf(at).AddDays(30), CreatedAt: at}, to[:1])
-			return err
-		})
-	}
-	if travel("ntc_early", haven.NoticeTravelBooked) == nil {
+	if oldNotice(raw, &store.NotificationRow{ID: "ntc_early", DedupeKey: "travel_booked:ntc_early", Kind: haven.NoticeTravelBooked,
+		Due: haven.DateOf(at).AddDays(30), CreatedAt: at}, to[:1]) == nil {
 		t.Fatal("the schema before the migration took a travel notice: the test does not test the migration")
 	}
 	if err := migrate(); err != nil {
@@ -181,6 +207,14 @@ func checkTravelNoticesMigration(t *testing.T, s store.Store, migrate func() err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// After it, the travel kinds are taken, through the store.
+	travel := func(id haven.ID, kind haven.NoticeKind) error {
+		return s.Update(ctx, func(tx store.Tx) error {
+			_, err := tx.CreateNotification(ctx, &store.NotificationRow{ID: id, DedupeKey: string(kind) + ":" + string(id), Kind: kind,
+				Due: haven.DateOf(at).AddDays(30), CreatedAt: at}, to[:1])
+			return err
+		})
 	}
 	for i, k := range []haven.NoticeKind{haven.NoticeTravelBooked, haven.NoticeTravelChanged, haven.NoticePlacedTravelBooked} {
 		if err := travel(haven.ID("ntc_t"+string(rune('0'+i))), k); err != nil {
