@@ -166,11 +166,11 @@ func Postgres(mapErr func(op string, err error) error) *Dialect {
 			return col + " = ANY($" + strconv.Itoa(first) + ")", []any{vals}
 		},
 		countOnPage: true,
-		maxIn:      math.MaxInt,
-		forUpdate:  " FOR UPDATE",
-		skipLocked: " FOR UPDATE SKIP LOCKED",
-		greatest:   "GREATEST",
-		jsonHas:    func(col, p string) string { return col + " ? " + p },
+		maxIn:       math.MaxInt,
+		forUpdate:   " FOR UPDATE",
+		skipLocked:  " FOR UPDATE SKIP LOCKED",
+		greatest:    "GREATEST",
+		jsonHas:     func(col, p string) string { return col + " ? " + p },
 		ledgerMonths: func(seats string) string {
 			return `WITH seats AS (` + seats + `),
 		moves AS (
