@@ -767,7 +767,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 		}
 		sf, reach, ranked := q.filter, q.reach, q.ranked
 		// One more than the page tells whether there is a next.
-		sf.After, sf.Limit, sf.CountUpTo = after, limit+1, MaxListTotal
+		sf.After, sf.Limit, sf.CountUpTo, sf.Listed = after, limit+1, MaxListTotal, true
 		rows, n, err := tx.FindCases(ctx, sf)
 		if err != nil {
 			return err
@@ -815,7 +815,7 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 				next = encodeCursor(sf, store.KeyOf(sf, r, ranked.Contains(rel)))
 			}
 		}
-		sealed, err := a.listSealed(ctx, tx, rows, vs)
+		sealed, err := a.listSealed(rows, vs)
 		if err != nil {
 			return err
 		}
@@ -848,45 +848,38 @@ func (a *Cases) FindCasePage(ctx context.Context, actor haven.Actor, f CaseFilte
 	return &haven.CasePage{Cases: out, Total: total, More: over, Next: next}, nil
 }
 
-// listSealed is what a page of a list may open: the data keys of the
-// cases whose view holds the UNHCR number or the identity, and the
-// principal applicants of those whose view holds the identity, each read
-// for the whole page in one query; and, beside them, the booked travel
-// dates (the expected arrivals) of the cases whose view holds the arrival.
+// listSealed is what a page of a list may open, of what its rows carry
+// (store.ListedRow): the data keys of the cases whose view holds the UNHCR
+// number or the identity, unwrapped; the principal applicants of those
+// whose view holds the identity; and the booked travel dates (the expected
+// arrivals) of those whose view holds the arrival. What a row carries
+// beyond its view is dropped here, unopened.
 type listSealed struct {
 	keys       map[haven.ID]*vault.DataKey
 	principals map[haven.ID]*store.MemberRow
 	travel     map[haven.ID]haven.Date
 }
 
-func (a *Cases) listSealed(ctx context.Context, tx store.Tx, rows []*store.CaseRow, vs []policy.View) (*listSealed, error) {
-	var keyed, named, arriving []haven.ID
+func (a *Cases) listSealed(rows []*store.CaseRow, vs []policy.View) (*listSealed, error) {
+	out := &listSealed{keys: map[haven.ID]*vault.DataKey{}, principals: map[haven.ID]*store.MemberRow{}, travel: map[haven.ID]haven.Date{}}
 	for i, r := range rows {
-		if vs[i].Narrative || vs[i].Identity {
-			keyed = append(keyed, r.ID)
+		l := r.Listed
+		if l == nil {
+			return nil, haven.Errorf(haven.EINTERNAL, "app.listSealed", "a row of a list came without what it may open")
 		}
-		if vs[i].Identity {
-			named = append(named, r.ID)
+		if (vs[i].Narrative || vs[i].Identity) && l.Key != nil {
+			dk, err := a.vault.Unwrap(string(r.ID), vault.WrappedKey{KEKID: l.Key.KEKID, Ciphertext: l.Key.Wrapped})
+			if err != nil {
+				return nil, &haven.Error{Code: haven.EUNAVAILABLE, Op: "app.listSealed", Message: "a data key cannot be unwrapped: is the right key file loaded?", Err: err}
+			}
+			out.keys[r.ID] = dk
+			if vs[i].Identity && l.Principal != nil {
+				out.principals[r.ID] = l.Principal
+			}
 		}
-		if vs[i].Arrival {
-			arriving = append(arriving, r.ID)
+		if vs[i].Arrival && !l.TravelDate.IsZero() {
+			out.travel[r.ID] = l.TravelDate
 		}
-	}
-	out := &listSealed{keys: map[haven.ID]*vault.DataKey{}}
-	wrapped, principals, err := tx.FindListSealed(ctx, keyed, named)
-	if err != nil {
-		return nil, err
-	}
-	out.principals = principals
-	for id, k := range wrapped {
-		dk, err := a.vault.Unwrap(string(id), vault.WrappedKey{KEKID: k.KEKID, Ciphertext: k.Wrapped})
-		if err != nil {
-			return nil, &haven.Error{Code: haven.EUNAVAILABLE, Op: "app.listSealed", Message: "a data key cannot be unwrapped: is the right key file loaded?", Err: err}
-		}
-		out.keys[id] = dk
-	}
-	if out.travel, err = tx.FindTravelDates(ctx, arriving); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

@@ -48,6 +48,59 @@ func (d *decoder) json(b []byte, v any) {
 	}
 }
 
+// strings decodes a JSON array of strings (the code lists: nationalities,
+// languages, countries). The arrays the store writes (jsonText of codes)
+// are read without the JSON decoder; anything else, escapes included, is
+// left to it.
+func (d *decoder) strings(b []byte, v *[]string) {
+	if out, ok := codeArray(b); ok {
+		*v = out
+		return
+	}
+	d.json(b, v)
+}
+
+// codeArray reads b as a JSON array of strings with no escape, no control
+// character and no space but after a comma; ok is false for anything else.
+func codeArray(b []byte) (out []string, ok bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	body := b[1 : len(b)-1]
+	out = []string{}
+	for len(body) > 0 {
+		if body[0] != '"' {
+			return nil, false
+		}
+		i := 1
+		for i < len(body) && body[i] != '"' {
+			if c := body[i]; c == '\\' || c < 0x20 {
+				return nil, false
+			}
+			i++
+		}
+		if i == len(body) {
+			return nil, false
+		}
+		out = append(out, string(body[1:i]))
+		body = body[i+1:]
+		if len(body) == 0 {
+			break
+		}
+		if body[0] != ',' {
+			return nil, false
+		}
+		body = body[1:]
+		if len(body) > 0 && body[0] == ' ' {
+			body = body[1:]
+		}
+		if len(body) == 0 {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
 func (d *decoder) done(op string) error {
 	if d.err != nil {
 		return haven.Internal(op, d.err)

@@ -625,7 +625,7 @@ func scanNomination(s scanner) (*store.NominationRow, error) {
 		return nil, err
 	}
 	var d decoder
-	d.json(countries, &n.NationalityCountries)
+	d.strings(countries, &n.NationalityCountries)
 	n.CaseID = haven.ID(caseID.String)
 	n.CreatedAt = d.time(created)
 	n.UpdatedAt = d.time(updated)
@@ -806,7 +806,7 @@ func scanCase(s scanner) (*store.CaseRow, error) {
 	c.StageSince, c.WaitingSince = d.nullTime(since), d.nullTime(waiting)
 	c.NominationID = haven.ID(nom.String)
 	c.SettlementOrgID = haven.ID(settle.String)
-	d.json(countries, &c.NationalityCountries)
+	d.strings(countries, &c.NationalityCountries)
 	c.ReferredAt = d.time(referred)
 	c.UpdatedAt = d.time(updated)
 	return &c, d.done("scanCase")
@@ -1089,7 +1089,7 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	default:
 		return nil, 0, haven.Errorf(haven.EINVALID, t.op(op), "unknown sort %q", f.Sort)
 	}
-	keys = append(keys, key{"id", func(k store.CaseKey) any { return k.ID }})
+	keys = append(keys, key{"cases.id", func(k store.CaseKey) any { return k.ID }})
 	dir, after := " ASC", " > "
 	if f.Desc {
 		dir, after = " DESC", " < "
@@ -1108,20 +1108,35 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	// Where the dialect says so, the bounded count rides on the page, as a
 	// subquery run once (an uncorrelated scalar subquery is): one round
 	// trip, not two. It takes the condition's arguments, which come first.
-	columns, counted, ride := caseListColumns, 0, f.CountUpTo > 0 && t.d.countOnPage
+	columns, joins, counted, ride := caseListColumns, "", 0, f.CountUpTo > 0 && t.d.countOnPage
+	if f.Listed {
+		columns, joins = columns+", "+listedColumns, listedJoins
+	}
 	bounded := `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + countWhere + ` LIMIT ` + strconv.Itoa(f.CountUpTo+1) + `) AS upto)`
 	if ride {
 		columns += ", " + bounded
 	}
-	page := `SELECT ` + columns + ` FROM ` + from + ` WHERE ` + w + `
+	page := `SELECT ` + columns + ` FROM ` + from + joins + ` WHERE ` + w + `
 		ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
 	rows, err := t.q.Query(ctx, page, args...)
 	if err != nil {
 		return nil, 0, t.mapErr(op, err)
 	}
-	scan := scanCase
-	if ride {
-		scan = func(s scanner) (*store.CaseRow, error) { return scanCase(withCount{s, &counted}) }
+	scan := func(s scanner) (*store.CaseRow, error) {
+		var l listedCols
+		var extra []any
+		if f.Listed {
+			extra = l.dest()
+		}
+		if ride {
+			extra = append(extra, &counted)
+		}
+		c, err := scanCase(withExtra{s, extra})
+		if err != nil || !f.Listed {
+			return c, err
+		}
+		c.Listed, err = l.row(c.ID)
+		return c, err
 	}
 	cs, err := collect(t, rows, op, scan)
 	if err != nil {
@@ -1149,20 +1164,67 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	return cs, total, nil
 }
 
-// withCount scans a row of a page and the count that rides on it, its
-// last column.
-type withCount struct {
-	s scanner
-	n *int
+// withExtra scans a row of a page and the columns after the case's: what
+// a list may open (listedColumns), then the count that rides on the page.
+type withExtra struct {
+	s     scanner
+	extra []any
 }
 
-func (w withCount) Scan(dest ...any) error { return w.s.Scan(append(dest, w.n)...) }
+func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
+
+// listedJoins and listedColumns are what a row of a list may open
+// (store.ListedRow), joined to the page's cases: each join finds at most
+// one row (a case has one data key, one principal applicant, one travel).
+// The principal's are memberColumns less the sealed fields a list never
+// opens (store.ListedRow).
+const (
+	listedJoins = ` LEFT JOIN data_keys lk ON lk.subject = cases.id
+		LEFT JOIN members lp ON lp.case_id = cases.id AND lp.relationship = '` + string(haven.RelPrincipal) + `'
+		LEFT JOIN travel lt ON lt.case_id = cases.id`
+	listedColumns = `lk.kek_id, lk.wrapped, lk.created_at,
+		lp.id, lp.ordinal, lp.accompanying, lp.excluded, lp.sex, lp.nationalities, lp.languages, lp.identity_bidx, lp.family_name_enc, lp.given_names_enc,
+		lt.travel_date`
+)
+
+// listedCols are listedColumns as scanned.
+type listedCols struct {
+	kek, created, id, sex  sql.NullString
+	wrapped, nats, langs   []byte
+	bidx, family, given    []byte
+	ordinal                sql.NullInt64
+	accompanying, excluded sql.NullBool
+	travel                 dateCol
+}
+
+func (l *listedCols) dest() []any {
+	return []any{&l.kek, &l.wrapped, &l.created, &l.id, &l.ordinal, &l.accompanying, &l.excluded, &l.sex, &l.nats, &l.langs,
+		&l.bidx, &l.family, &l.given, &l.travel}
+}
+
+// row is the scanned columns of case id's row.
+func (l *listedCols) row(id haven.ID) (*store.ListedRow, error) {
+	var d decoder
+	out := &store.ListedRow{TravelDate: d.date(l.travel)}
+	if l.kek.Valid {
+		out.Key = &store.DataKey{Subject: id, KEKID: l.kek.String, Wrapped: l.wrapped, CreatedAt: d.time(l.created.String)}
+	}
+	if l.id.Valid {
+		m := &store.MemberRow{ID: haven.ID(l.id.String), CaseID: id, Ordinal: int(l.ordinal.Int64), Relationship: haven.RelPrincipal,
+			Accompanying: l.accompanying.Bool, Excluded: l.excluded.Bool, Sex: haven.Sex(l.sex.String), IdentityIndex: l.bidx,
+			FamilyName: store.Sealed(l.family), GivenNames: store.Sealed(l.given)}
+		d.strings(l.nats, &m.Nationalities)
+		d.strings(l.langs, &m.Languages)
+		out.Principal = m
+	}
+	return out, d.done("FindCases")
+}
 
 // caseListColumns are caseColumns for a list: the sealed accounts a list
 // never opens (the category's justification, the grounds, the work, the
 // threats and the persecution account, the largest fields of a case) are
 // not read, and come back nil.
-const caseListColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
+const caseListColumns = `cases.id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id, state, resume_state,
 	submission_priority, processing_priority, primary_category, secondary_category, NULL, NULL, NULL, NULL,
 	NULL, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
 	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open, next_due, base_due`
@@ -1180,78 +1242,6 @@ func (t *Tx) CreateMember(ctx context.Context, m *store.MemberRow) error {
 		[]byte(m.FamilyName), []byte(m.GivenNames), []byte(m.DateOfBirth), []byte(m.Contact), []byte(m.Whereabouts), []byte(m.ConfidentialNotes),
 		[]byte(m.AdultDependent))
 	return err
-}
-
-// FindListSealed reads the data keys of keyed and the principals of named
-// (of those that have a key) in one query: the keys, each joined to its
-// case's principal where the case is named.
-func (t *Tx) FindListSealed(ctx context.Context, keyed, named []haven.ID) (map[haven.ID]*store.DataKey, map[haven.ID]*store.MemberRow, error) {
-	const op = "FindListSealed"
-	keys := make(map[haven.ID]*store.DataKey, len(keyed))
-	principals := make(map[haven.ID]*store.MemberRow, len(named))
-	if len(keyed) == 0 {
-		return keys, principals, nil
-	}
-	in, args := t.d.in("k.subject", 1, idStrings(keyed))
-	join := "FALSE"
-	if len(named) > 0 {
-		var more []any
-		join, more = t.d.in("m.case_id", len(args)+1, idStrings(named))
-		args = append(args, more...)
-	}
-	rows, err := t.q.Query(ctx, `SELECT k.subject, k.kek_id, k.wrapped, k.created_at, `+principalColumnsOf("m")+`
-		FROM data_keys k LEFT JOIN members m ON m.case_id = k.subject AND m.relationship = '`+string(haven.RelPrincipal)+`' AND `+join+`
-		WHERE `+in, args...)
-	if err != nil {
-		return nil, nil, t.mapErr(op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k store.DataKey
-		var created string
-		var m store.MemberRow
-		var id, caseID, rel, sex sql.NullString
-		var ordinal sql.NullInt64
-		var accompanying, excluded sql.NullBool
-		var nats, langs []byte
-		if err := rows.Scan(&k.Subject, &k.KEKID, &k.Wrapped, &created, &id, &caseID, &ordinal, &rel, &accompanying, &excluded, &sex,
-			&nats, &langs, &m.IdentityIndex, &m.FamilyName, &m.GivenNames); err != nil {
-			return nil, nil, t.mapErr(op, err)
-		}
-		var d decoder
-		k.CreatedAt = d.time(created)
-		keys[k.Subject] = &k
-		if id.Valid {
-			m.ID, m.CaseID, m.Ordinal, m.Relationship = haven.ID(id.String), haven.ID(caseID.String), int(ordinal.Int64), haven.Relationship(rel.String)
-			m.Accompanying, m.Excluded, m.Sex = accompanying.Bool, excluded.Bool, haven.Sex(sex.String)
-			d.json(nats, &m.Nationalities)
-			d.json(langs, &m.Languages)
-		}
-		if err := d.done(op); err != nil {
-			return nil, nil, err
-		}
-		if !id.Valid {
-			continue
-		}
-		principals[m.CaseID] = &m
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, t.mapErr(op, err)
-	}
-	return keys, principals, nil
-}
-
-// principalColumnsOf are memberColumns for a list's names, of the members
-// table under alias: the sealed fields a list never opens (date of birth,
-// contact, whereabouts, notes, the dependent adult's exception) are not
-// read.
-func principalColumnsOf(alias string) string {
-	cols := []string{"id", "case_id", "ordinal", "relationship", "accompanying", "excluded", "sex", "nationalities", "languages",
-		"identity_bidx", "family_name_enc", "given_names_enc"}
-	for i, c := range cols {
-		cols[i] = alias + "." + c
-	}
-	return strings.Join(cols, ", ")
 }
 
 // UpdateMemberExcluded sets a member's excluded flag.
@@ -1272,8 +1262,8 @@ func scanMember(s scanner) (*store.MemberRow, error) {
 		return nil, err
 	}
 	var d decoder
-	d.json(nats, &m.Nationalities)
-	d.json(langs, &m.Languages)
+	d.strings(nats, &m.Nationalities)
+	d.strings(langs, &m.Languages)
 	return &m, d.done("scanMember")
 }
 
@@ -1513,39 +1503,6 @@ func (t *Tx) FindTravel(ctx context.Context, caseID haven.ID) (*store.TravelRow,
 	tr.Date = d.date(date)
 	tr.BookedAt = d.time(at)
 	return &tr, d.done("FindTravel")
-}
-
-// FindTravelDates returns the booked travel date of each of the cases that
-// has one, by case.
-func (t *Tx) FindTravelDates(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]haven.Date, error) {
-	const op = "FindTravelDates"
-	out := make(map[haven.ID]haven.Date, len(caseIDs))
-	if len(caseIDs) == 0 {
-		return out, nil
-	}
-	in, args := t.d.in("case_id", 1, idStrings(caseIDs))
-	rows, err := t.q.Query(ctx, `SELECT case_id, travel_date FROM travel WHERE `+in, args...)
-	if err != nil {
-		return nil, t.mapErr(op, err)
-	}
-	type travelDate struct {
-		id   haven.ID
-		date haven.Date
-	}
-	ds, err := collect(t, rows, op, func(s scanner) (*travelDate, error) {
-		var r travelDate
-		var date dateCol
-		if err := s.Scan(&r.id, &date); err != nil {
-			return nil, err
-		}
-		var d decoder
-		r.date = d.date(date)
-		return &r, d.done(op)
-	})
-	for _, d := range ds {
-		out[d.id] = d.date
-	}
-	return out, err
 }
 
 // CreateCaseNote inserts n.

@@ -163,11 +163,6 @@ type Tx interface {
 	// UpdateMemberExcluded marks a member removed by a split decision.
 	UpdateMemberExcluded(ctx context.Context, id haven.ID, excluded bool) error
 	FindMembers(ctx context.Context, caseID haven.ID) ([]*MemberRow, error)
-	// FindListSealed reads what a page of a list may open, in one query:
-	// the data keys of the keyed cases, and the principal applicants of
-	// the named ones that have a key (without one, a name cannot be
-	// opened). Named cases not among the keyed have no principal back.
-	FindListSealed(ctx context.Context, keyed, named []haven.ID) (map[haven.ID]*DataKey, map[haven.ID]*MemberRow, error)
 	// FindMembersByIdentityIndex returns members whose name-and-birth-date
 	// blind index equals index, for duplicate checks.
 	FindMembersByIdentityIndex(ctx context.Context, index []byte) ([]*MemberRow, error)
@@ -208,10 +203,6 @@ type Tx interface {
 	// FindInterview returns the case's interview with its attending
 	// members in the order given; ENOTFOUND when it has none.
 	FindInterview(ctx context.Context, caseID haven.ID) (*InterviewRow, error)
-	// FindTravelDates returns the booked travel date of each of the cases
-	// that has one, by case, in one query: a list's expected arrivals. It
-	// reads no sealed field.
-	FindTravelDates(ctx context.Context, caseIDs []haven.ID) (map[haven.ID]haven.Date, error)
 	CreateCaseNote(ctx context.Context, n *CaseNoteRow) error
 	// FindCaseNotes returns a case's notes, oldest first.
 	FindCaseNotes(ctx context.Context, caseID haven.ID) ([]*CaseNoteRow, error)
@@ -546,6 +537,26 @@ type CaseRow struct {
 	// app sets it on every CreateCase and UpdateCase, and the work queue's
 	// stored order leads with it.
 	Open bool
+	// Listed is what a list may open of the case, read with the page when
+	// its filter asks (CaseFilter.Listed); nil otherwise.
+	Listed *ListedRow
+}
+
+// ListedRow is what a row of a list may open, read in the page's own
+// query rather than one more query a page: the case's wrapped data key,
+// its principal applicant's list columns (memberColumns less the sealed
+// fields a list never opens: date of birth, contact, whereabouts, notes,
+// the dependent adult's exception) and its booked travel date. All are
+// read for every row of the page; the app unwraps a key and opens a field
+// only where the reader's view of that row holds it.
+type ListedRow struct {
+	// Key is the case's data key; nil when it has none (shredded).
+	Key *DataKey
+	// Principal is the principal applicant's list columns; nil when the
+	// case has none.
+	Principal *MemberRow
+	// TravelDate is the booked travel's date; zero when none is booked.
+	TravelDate haven.Date
 }
 
 // PriorityRank is a processing priority's place in the work queue:
@@ -600,6 +611,9 @@ type CaseFilter struct {
 	// a count costs what a page costs however many cases match. Zero
 	// counts them all.
 	CountUpTo int
+	// Listed has each row carry what a list may open (CaseRow.Listed),
+	// in the page's own query.
+	Listed bool
 }
 
 // ChecksHeld are the checks an organisation holds: of the kinds it

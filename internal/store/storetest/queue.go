@@ -281,61 +281,110 @@ func testCaseQueueKeys(t *testing.T, s store.Store) {
 	}
 }
 
-// testListReads: a list's keys and principals, read for a page at once.
+// testListReads: what a list may open of each row (its data key, its
+// principal's list columns, its booked travel date) comes with the page,
+// in its one query, on every path of FindCases: the first page, a page
+// after a cursor, a page whose count rides on it, a search.
 func testListReads(t *testing.T, s store.Store) {
 	f := seed(t, s)
 	ctx := context.Background()
 	a := newCase("case_la", f, haven.PriorityNormal, t0)
 	ams := createCase(t, s, a, 3)
-	b := newCase("case_lb", f, haven.PriorityNormal, t0)
-	createCase(t, s, b, 2)
-	update(t, s, func(tx store.Tx) error {
-		return tx.PutDataKey(ctx, &store.DataKey{Subject: "case_la", KEKID: "kek1", Wrapped: []byte("wrapped-a"), CreatedAt: t0})
-	})
-	view(t, s, func(tx store.Tx) error {
-		// Both in one query: the keys of the keyed, the principals of the
-		// named that have a key.
-		keys, ps, err := tx.FindListSealed(ctx, []haven.ID{"case_la", "case_lb", "case_none"}, []haven.ID{"case_la", "case_lb"})
-		if err != nil {
-			return err
-		}
-		if len(keys) != 1 || keys["case_la"] == nil || string(keys["case_la"].Wrapped) != "wrapped-a" || keys["case_la"].KEKID != "kek1" ||
-			!keys["case_la"].CreatedAt.Equal(t0) {
-			t.Errorf("list keys %v, want case_la's alone", keys)
-		}
-		want := ams[0]
-		if got := ps["case_la"]; len(ps) != 1 || got == nil || got.ID != want.ID || got.CaseID != "case_la" || got.Ordinal != want.Ordinal ||
-			got.Relationship != haven.RelPrincipal || got.Accompanying != want.Accompanying || got.Sex != want.Sex ||
-			fmt.Sprint(got.Nationalities) != fmt.Sprint(want.Nationalities) || fmt.Sprint(got.Languages) != fmt.Sprint(want.Languages) ||
-			string(got.FamilyName) != string(want.FamilyName) || string(got.GivenNames) != string(want.GivenNames) ||
-			got.DateOfBirth != nil || got.Contact != nil || got.Whereabouts != nil || got.ConfidentialNotes != nil {
-			t.Errorf("list principals %+v, want case_la's first member's list fields alone", ps)
-		}
-		// Keyed but not named: its key, no principal.
-		if keys, ps, err := tx.FindListSealed(ctx, []haven.ID{"case_la"}, nil); err != nil || len(keys) != 1 || len(ps) != 0 {
-			t.Errorf("keyed alone: %v %v %v", keys, ps, err)
-		}
-		if keys, ps, err := tx.FindListSealed(ctx, nil, nil); err != nil || len(keys) != 0 || len(ps) != 0 {
-			t.Errorf("nothing: %v %v %v", keys, ps, err)
-		}
-		return nil
-	})
-	// The booked travel dates of a page, read at once: a case without
-	// travel has none.
+	b := newCase("case_lb", f, haven.PriorityNormal, t0.Add(time.Hour))
+	b.Reference = "HRD-2025-LBQQQQ"
+	bms := createCase(t, s, b, 2)
 	day := haven.DateOf(t0).AddDays(30)
 	update(t, s, func(tx store.Tx) error {
+		if err := tx.PutDataKey(ctx, &store.DataKey{Subject: "case_la", KEKID: "kek1", Wrapped: []byte("wrapped-a"), CreatedAt: t0}); err != nil {
+			return err
+		}
 		return tx.PutTravel(ctx, &store.TravelRow{CaseID: "case_lb", Date: day, Itinerary: store.Sealed("sealed"), BookedBy: f.user.ID, BookedAt: t0})
 	})
+	samePrincipal := func(got, want *store.MemberRow) bool {
+		return got != nil && got.ID == want.ID && got.CaseID == want.CaseID && got.Ordinal == want.Ordinal &&
+			got.Relationship == haven.RelPrincipal && got.Accompanying == want.Accompanying && got.Excluded == want.Excluded && got.Sex == want.Sex &&
+			fmt.Sprint(got.Nationalities) == fmt.Sprint(want.Nationalities) && fmt.Sprint(got.Languages) == fmt.Sprint(want.Languages) &&
+			string(got.IdentityIndex) == string(want.IdentityIndex) &&
+			string(got.FamilyName) == string(want.FamilyName) && string(got.GivenNames) == string(want.GivenNames) &&
+			got.DateOfBirth == nil && got.Contact == nil && got.Whereabouts == nil && got.ConfidentialNotes == nil
+	}
+	check := func(name string, rows []*store.CaseRow) {
+		t.Helper()
+		for _, r := range rows {
+			l := r.Listed
+			if l == nil {
+				t.Errorf("%s: %s came without what a list may open", name, r.ID)
+				continue
+			}
+			switch r.ID {
+			case "case_la":
+				if l.Key == nil || l.Key.Subject != "case_la" || l.Key.KEKID != "kek1" || string(l.Key.Wrapped) != "wrapped-a" || !l.Key.CreatedAt.Equal(t0) {
+					t.Errorf("%s: case_la's key %+v", name, l.Key)
+				}
+				if !samePrincipal(l.Principal, ams[0]) {
+					t.Errorf("%s: case_la's principal %+v, want its first member's list columns alone", name, l.Principal)
+				}
+				if !l.TravelDate.IsZero() {
+					t.Errorf("%s: case_la has no travel, got %s", name, l.TravelDate)
+				}
+			case "case_lb":
+				if l.Key != nil {
+					t.Errorf("%s: case_lb has no key, got %+v", name, l.Key)
+				}
+				if !samePrincipal(l.Principal, bms[0]) {
+					t.Errorf("%s: case_lb's principal %+v", name, l.Principal)
+				}
+				if l.TravelDate != day {
+					t.Errorf("%s: case_lb's travel date %s, want %s", name, l.TravelDate, day)
+				}
+			}
+		}
+	}
 	view(t, s, func(tx store.Tx) error {
-		ds, err := tx.FindTravelDates(ctx, []haven.ID{"case_la", "case_lb", "case_none"})
+		all := everyCase(haven.CaseFilter{Sort: haven.SortReferred})
+		all.Listed = true
+		rows, n, err := tx.FindCases(ctx, all)
 		if err != nil {
 			return err
 		}
-		if len(ds) != 1 || ds["case_lb"] != day {
-			t.Errorf("travel dates %v, want case_lb's %s alone", ds, day)
+		if n != 2 || len(rows) != 2 || rows[0].ID != "case_la" || rows[1].ID != "case_lb" {
+			return fmt.Errorf("every case: %d %v", n, rows)
 		}
-		if none, err := tx.FindTravelDates(ctx, nil); err != nil || len(none) != 0 {
-			t.Errorf("no case: %v %v", none, err)
+		check("every case", rows)
+		// A page of one, its count bounded (on PostgreSQL it rides on the
+		// page), then the page after its cursor.
+		one := all
+		one.Limit, one.CountUpTo = 1, 10
+		rows, n, err = tx.FindCases(ctx, one)
+		if err != nil || n != 2 || len(rows) != 1 || rows[0].ID != "case_la" {
+			return fmt.Errorf("a page of one: %d %v %v", n, rows, err)
+		}
+		check("a page of one", rows)
+		k := store.KeyOf(one, rows[0], true)
+		one.After = &k
+		rows, n, err = tx.FindCases(ctx, one)
+		if err != nil || n != 2 || len(rows) != 1 || rows[0].ID != "case_lb" {
+			return fmt.Errorf("the page after: %d %v %v", n, rows, err)
+		}
+		check("the page after", rows)
+		// A search finds its cases first, then joins them.
+		found := all
+		found.Search = &store.Search{Reference: b.Reference}
+		rows, _, err = tx.FindCases(ctx, found)
+		if err != nil || len(rows) != 1 || rows[0].ID != "case_lb" {
+			return fmt.Errorf("a search: %v %v", rows, err)
+		}
+		check("a search", rows)
+		// Not asked for, nothing comes.
+		all.Listed = false
+		rows, _, err = tx.FindCases(ctx, all)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Listed != nil {
+				t.Errorf("%s carries a list's reads unasked", r.ID)
+			}
 		}
 		return nil
 	})
