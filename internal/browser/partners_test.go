@@ -136,6 +136,8 @@ func (j *journey) referFromNomination(unhcr *user, nom haven.ID, fam family, unh
 	u.expectNotice("partner.done.review")
 
 	j.step("the UNHCR caseworker follows %q", w.of("partner.nomination.refer"))
+	loads, filled := u.loads, u.filled
+	u.counting = true
 	u.follow(w.of("partner.nomination.refer"))
 	u.expect(w.of("partner.refer.case"), string(nom))
 	u.screenshot("refer-case")
@@ -193,7 +195,10 @@ func (j *journey) referFromNomination(unhcr *user, nom haven.ID, fam family, unh
 	u.expect(w.of("partner.refer.check"), want...)
 	u.screenshot("refer-check")
 	j.step("the UNHCR caseworker refers the family")
+	pages, shown := u.loads-loads, u.shown
+	u.counting = false
 	u.press(w.of("partner.refer.send"), "", 200)
+	j.t.Logf("[%s] a family of four is referred in %d pages, which ask %d answers; %d filled in", j.lang, pages, shown, u.filled-filled)
 	id := u.idIn("/cases/")
 	u.expect(w.of("case.title")+" "+j.learnRef(unhcr.actor, id), u.stateLine("state.referred"))
 	u.expectNotice("partner.done.referred")
