@@ -592,7 +592,7 @@ func (s *server) showRefer(w http.ResponseWriter, r *http.Request, v *viewer, p 
 	d := &referView{flowView: referFlow.view(p, f, referPath), Title: referTitles[f.step], Prios: haven.Priorities,
 		Categories: haven.SubmissionCategories, Grounds: haven.Grounds, SocialGroups: haven.SocialGroups,
 		Relationships: slices.DeleteFunc(slices.Clone(haven.Relationships), func(r haven.Relationship) bool { return r == haven.RelPrincipal }),
-		Sexes: haven.Sexes, Sharable: sharable, NominationID: haven.ID(f.ans.Get("nomination_id"))}
+		Sexes:         haven.Sexes, Sharable: sharable, NominationID: haven.ID(f.ans.Get("nomination_id"))}
 	d.StepNo, d.StepCount = referStepOf(f.step, n)
 	switch f.step {
 	case "principal":
