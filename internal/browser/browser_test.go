@@ -142,6 +142,14 @@ type session struct {
 	lang  string // the language the pages should be in: the browser's, English, until the person toggles it
 	url   string // the current page
 	title string
+	// loads counts the pages this person loaded, filled the form controls
+	// they filled in, ticked or chose from: what a form asks of them.
+	loads, filled int
+	// shown counts, while counting, the answers the pages loaded asked
+	// for: their named controls that are not hidden, each group of radio
+	// buttons or checkboxes as one.
+	counting bool
+	shown    int
 }
 
 // violation is one axe-core rule that a page breaks.
@@ -225,6 +233,11 @@ func (s *session) arrive(what string, resp *network.Response, err error, want in
 		s.fatalf("%s: no page loaded", what)
 	}
 	s.url = strings.TrimPrefix(resp.URL, s.j.f.origin)
+	s.loads++
+	if s.counting {
+		s.shown += eval[int](s, `new Set([...document.querySelectorAll('main input, main select, main textarea')]
+			.filter(e => e.name && e.type !== 'hidden' && !e.disabled).map(e => e.name)).size`)
+	}
 	s.title = eval[string](s, `document.title`)
 	if int(resp.Status) != want {
 		why := ""
@@ -319,6 +332,7 @@ func (s *session) fill(label, value string) {
 		s.do("clear "+label, chromedp.Clear(el))
 	}
 	s.do("fill "+label, chromedp.SendKeys(el, value))
+	s.filled++
 	if got := eval[string](s, string(el)+`.value`); got != value {
 		s.fatalf("the field %q holds %q after typing %q", label, got, value)
 	}
@@ -330,6 +344,7 @@ func (s *session) tick(label string) {
 	el := s.find("control", label, "")
 	if !eval[bool](s, string(el)+`.checked`) {
 		s.do("tick "+label, chromedp.Click(el))
+		s.filled++
 	}
 	if !eval[bool](s, string(el)+`.checked`) {
 		s.fatalf("%q is not checked after a click", label)
@@ -346,6 +361,7 @@ func (s *session) choose(label, option string) {
 		s.fatalf("the list %q has no option %q", label, option)
 	}
 	s.do("choose "+option, chromedp.SetValue(el, *value))
+	s.filled++
 }
 
 // press presses the button that says button (in the form of the field

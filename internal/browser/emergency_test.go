@@ -382,4 +382,5 @@ func (s *session) tickIn(legend, label string) {
 	if got := eval[string](s, js); got != "" {
 		s.fatalf("tick %q in %q: %s", label, legend, got)
 	}
+	s.filled++
 }

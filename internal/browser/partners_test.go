@@ -1,8 +1,12 @@
 package browser_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/havenhrd/haven"
 )
@@ -11,6 +15,61 @@ import (
 // partner's nomination, the UNHCR user's review and referral of the
 // family from it, the visa officer's assignment of the checks, and the
 // screening and medical partners' checks.
+
+// expectValue fails unless the field labelled label holds value.
+func (s *session) expectValue(label, value string) {
+	s.t.Helper()
+	if got := eval[string](s, string(s.find("control", label, ""))+`.value`); got != value {
+		s.fatalf("the field %q holds %q, want %q", label, got, value)
+	}
+}
+
+// findIn returns the selector of the one form control labelled label in
+// the fieldset whose legend says legend: the page has one of that label
+// in each of several fieldsets.
+func (s *session) findIn(legend, label string) chromedp.JSPath {
+	s.t.Helper()
+	args := must(json.Marshal([]string{legend, label}))
+	call := `((legend, want) => {
+		const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+		const sets = [...document.querySelectorAll('fieldset')].filter(f => f.querySelector('legend') && norm(f.querySelector('legend').textContent) === legend);
+		if (sets.length !== 1) return [];
+		return [...sets[0].querySelectorAll('label')].filter(l => norm(l.textContent) === want).map(l => l.control).filter(Boolean);
+	})(...` + string(args) + `)`
+	if n := eval[int](s, call+`.length`); n != 1 {
+		s.fatalf("%d controls say %q in %q, want 1", n, label, legend)
+	}
+	return chromedp.JSPath(call + `[0]`)
+}
+
+// fillIn types value into the field labelled label in the fieldset of
+// legend.
+func (s *session) fillIn(legend, label, value string) {
+	s.t.Helper()
+	el := s.findIn(legend, label)
+	if eval[string](s, string(el)+`.value`) != "" {
+		s.do("clear "+label, chromedp.Clear(el))
+	}
+	s.do("fill "+label, chromedp.SendKeys(el, value))
+	s.filled++
+	if got := eval[string](s, string(el)+`.value`); got != value {
+		s.fatalf("the field %q of %q holds %q after typing %q", label, legend, got, value)
+	}
+}
+
+// chooseIn picks option in the list labelled label in the fieldset of
+// legend.
+func (s *session) chooseIn(legend, label, option string) {
+	s.t.Helper()
+	el := s.findIn(legend, label)
+	args := must(json.Marshal(option))
+	value := eval[*string](s, `[...`+string(el)+`.options].filter(o => o.text.replace(/\s+/g, ' ').trim() === `+string(args)+`).map(o => o.value)[0]`)
+	if value == nil {
+		s.fatalf("the list %q of %q has no option %q", label, legend, option)
+	}
+	s.do("choose "+option, chromedp.SetValue(el, *value))
+	s.filled++
+}
 
 // idIn returns the ID the current page's address names after prefix.
 func (s *session) idIn(prefix string) haven.ID {
@@ -136,64 +195,68 @@ func (j *journey) referFromNomination(unhcr *user, nom haven.ID, fam family, unh
 	u.expectNotice("partner.done.review")
 
 	j.step("the UNHCR caseworker follows %q", w.of("partner.nomination.refer"))
+	loads, filled := u.loads, u.filled
+	u.counting = true
 	u.follow(w.of("partner.nomination.refer"))
-	u.expect(w.of("partner.refer.case"), string(nom))
+	u.expect(w.of("partner.refer.case"), string(nom), fmt.Sprintf(w.of("partner.refer.step"), 1, 5))
 	u.screenshot("refer-case")
+	j.step("the UNHCR caseworker finds the countries, the priorities and the family's size carried from the nomination, by name")
+	u.expectValue(w.of("partner.f.nationality_countries"), w.of("name.iran"))
+	u.expectValue(w.of("case.asylum_country"), w.of("name.turkiye"))
+	u.expectValue(w.of("partner.ref.members"), "4")
 	j.step("the UNHCR caseworker fills in the UNHCR case number")
 	u.fill(w.of("case.unhcr_number"), unhcrNumber)
-	u.next(w.of("partner.refer.category"))
-	j.step("the UNHCR caseworker fills in the submission category")
+	u.next(w.of("partner.refer.claim"))
+	u.expect(w.of("partner.refer.claim"), fmt.Sprintf(w.of("partner.refer.step"), 2, 5))
+	j.step("the UNHCR caseworker fills in the submission category, the Convention grounds and the persecution account")
 	u.choose(w.of("case.primary_category"), w.of("category.legal_physical_protection"))
 	u.fill(w.of("narrative.justification"), "Detained twice for reporting; a further arrest is imminent.")
-	u.next(w.of("partner.refer.grounds"))
-	j.step("the UNHCR caseworker chooses the Convention grounds")
 	u.tick(w.of("ground.political_opinion"))
 	u.tick(w.of("ground.particular_social_group"))
 	u.tick(w.of("socialgroup.human_rights_defenders"))
-	u.next(w.of("partner.refer.countries"))
-	j.step("the UNHCR caseworker fills in the countries")
-	u.fill(w.of("partner.f.nationality_countries"), "IR")
-	u.fill(w.of("case.asylum_country"), "TR")
-	u.next(w.of("partner.refer.account"))
-	j.step("the UNHCR caseworker fills in the persecution account")
 	u.fill(w.of("narrative.account"), fam.account)
-	u.next(w.of("partner.refer.member") + " 1")
+	u.screenshot("refer-claim")
+	u.next(w.of("partner.refer.principal"))
+	u.expect(w.of("partner.refer.principal"), fmt.Sprintf(w.of("partner.refer.step"), 3, 5))
 
-	rels := []string{"relationship.principal", "relationship.spouse", "relationship.child", "relationship.child"}
-	born := []string{"1984-04-02", "1982-09-14", "2012-01-30", "2016-06-08"}
-	sex := []string{"sex.female", "sex.male", "sex.female", "sex.male"}
-	for i, given := range fam.given {
-		j.step("the UNHCR caseworker fills in person %d, %s %s", i+1, given, fam.surname)
-		u.choose(w.of("family.relationship"), w.of(rels[i]))
-		u.fill(w.of("partner.f.family_name"), fam.surname)
-		u.fill(w.of("partner.f.given_names"), given)
-		u.fill(w.of("family.date_of_birth"), born[i])
-		u.tick(w.of(sex[i]))
-		u.fill(w.of("family.nationalities"), "IR")
-		u.fill(w.of("family.languages"), "fa")
-		u.tick(w.of("common.yes"))
-		u.fill(w.of("family.contact"), "+90 555 010 0000")
-		u.fill(w.of("family.whereabouts"), fam.whereabouts)
-		if i == 0 {
-			u.screenshot("refer-person")
-		}
-		u.next(w.of("partner.refer.members"))
-		if i < len(fam.given)-1 {
-			j.step("the UNHCR caseworker adds another person")
-			u.tick(w.of("common.yes"))
-			u.next(w.of("partner.refer.member") + " " + string(rune('2'+i)))
-		}
+	j.step("the UNHCR caseworker finds the defender's name carried from the nomination, and fills in the rest of %s %s", fam.given[0], fam.surname)
+	u.expectValue(w.of("partner.f.family_name"), fam.surname)
+	u.expectValue(w.of("partner.f.given_names"), fam.given[0])
+	u.fill(w.of("family.date_of_birth"), "1984-04-02")
+	u.tick(w.of("sex.female"))
+	u.fill(w.of("family.languages"), w.of("name.persian"))
+	u.fill(w.of("family.contact"), "+90 555 010 0000")
+	u.screenshot("refer-principal")
+	u.next(w.of("partner.refer.family"))
+	u.expect(w.of("partner.refer.family"), fmt.Sprintf(w.of("partner.refer.step"), 4, 5))
+
+	rels := []string{"relationship.spouse", "relationship.child", "relationship.child"}
+	born := []string{"1982-09-14", "2012-01-30", "2016-06-08"}
+	sex := []string{"sex.male", "sex.female", "sex.male"}
+	for i, given := range fam.given[1:] {
+		person := fmt.Sprintf(w.of("partner.ref.person"), i+2)
+		j.step("the UNHCR caseworker fills in %s, %s %s, who shares the principal applicant's contact details, whereabouts, nationality and languages", person, given, fam.surname)
+		u.chooseIn(person, w.of("family.relationship"), w.of(rels[i]))
+		u.fillIn(person, w.of("partner.f.family_name"), fam.surname)
+		u.fillIn(person, w.of("partner.f.given_names"), given)
+		u.fillIn(person, w.of("family.date_of_birth"), born[i])
+		u.tickIn(person, w.of(sex[i]))
+		u.tickIn(person, w.of("common.yes"))
 	}
-	u.screenshot("refer-members")
-	j.step("the UNHCR caseworker adds no one else")
-	u.tick(w.of("common.no"))
+	u.screenshot("refer-family")
 	u.next(w.of("partner.refer.check"))
-	want := []string{unhcrNumber, fam.account, fam.given[0] + " " + fam.surname}
+	want := []string{unhcrNumber, fam.account, fam.given[0] + " " + fam.surname, fam.whereabouts, "+90 555 010 0000", fmt.Sprintf(w.of("partner.refer.step"), 5, 5)}
 	want = append(want, fam.given...)
 	u.expect(w.of("partner.refer.check"), want...)
 	u.screenshot("refer-check")
 	j.step("the UNHCR caseworker refers the family")
+	pages, shown := u.loads-loads, u.shown
+	u.counting = false
 	u.press(w.of("partner.refer.send"), "", 200)
+	j.t.Logf("[%s] a family of four is referred in %d pages, which ask %d answers; %d filled in", j.lang, pages, shown, u.filled-filled)
+	if pages > 6 {
+		u.fatalf("a family of four is referred in %d pages, want at most 6", pages)
+	}
 	id := u.idIn("/cases/")
 	u.expect(w.of("case.title")+" "+j.learnRef(unhcr.actor, id), u.stateLine("state.referred"))
 	u.expectNotice("partner.done.referred")

@@ -138,44 +138,89 @@ func TestNominationThenReferral(t *testing.T) {
 		t.Fatalf("review: %d\n%s", r.StatusCode, text(body))
 	}
 	// Refer this family, from the nomination: what the nomination says is
-	// already filled in.
+	// already filled in, countries by their names; each page says which
+	// step of how many it is.
 	const rpath = "/referrals/new"
 	_, body = ref.get("/nominations/" + string(nomID) + "/refer")
-	if !strings.Contains(title(body), "UNHCR case and priorities") || !strings.Contains(body, `value="urgent" checked`) {
+	if !strings.Contains(title(body), "UNHCR case and priorities") || !strings.Contains(body, `value="urgent" checked`) ||
+		!strings.Contains(body, `<span id="refer-step">Step 1 of 5</span>`) {
 		t.Fatalf("refer from nomination:\n%s", body)
 	}
-	ref.step(rpath, url.Values{"unhcr_number": {"UNH-NOM-0001"}}, "go=next", 200, "Submission category")
-	ref.step(rpath, url.Values{"primary_category": {"legal_physical_protection"}, "category_justification": {"Detained; further arrest imminent."}},
-		"go=next", 200, "Convention grounds")
-	body = ref.step(rpath, url.Values{"grounds": nil}, "go=next", http.StatusBadRequest, "Error: Convention grounds")
+	for id, want := range map[string]string{"nationality_countries": "Iran, Afghanistan", "asylum_country": "Lebanon", "members": "2"} {
+		if v, _ := value(body, id); v != want {
+			t.Errorf("%s not carried from the nomination: %q, want %q", id, v, want)
+		}
+	}
+	if !strings.Contains(body, `<datalist id="country-names">`) || !strings.Contains(body, `list="country-names"`) || !strings.Contains(body, `<option value="Syria">`) {
+		t.Errorf("the countries are not suggested by name:\n%s", body)
+	}
+	// An unknown name is reported beside its field; a name in the other
+	// language, in other cases and without its accents, is taken.
+	body = ref.step(rpath, url.Values{"unhcr_number": {"UNH-NOM-0001"}, "asylum_country": {"Narnia"}}, "go=next", http.StatusBadRequest,
+		"Error: UNHCR case and priorities")
+	if !slices.Contains(errorLinks(body), "asylum_country") || !strings.Contains(body, `id="asylum_country-error"`) ||
+		!strings.Contains(body, "No country is called “Narnia”") {
+		t.Fatalf("unknown country: %v\n%s", errorLinks(body), text(body))
+	}
+	body = ref.step(rpath, url.Values{"asylum_country": {"TURQUIE"}, "nationality_countries": {"iran, AFGHANISTAN"}}, "go=next", 200,
+		"Category, grounds and account")
+	if !strings.Contains(body, "Step 2 of 5") {
+		t.Fatal("no step indicator on the second step")
+	}
+	body = ref.step(rpath, url.Values{"primary_category": {"legal_physical_protection"}, "category_justification": {"Detained; further arrest imminent."},
+		"persecution_account": {"Told of Tabriz: arrested, beaten."}}, "go=next", http.StatusBadRequest, "Error: Category, grounds and account")
 	if !slices.Contains(errorLinks(body), "grounds") {
 		t.Fatalf("no ground: %v", errorLinks(body))
 	}
 	body = ref.step(rpath, url.Values{"grounds": {"political_opinion", "particular_social_group"}, "social_groups": {"human_rights_defenders"}},
-		"go=next", 200, "Countries")
-	if v, _ := value(body, "nationality_countries"); v != "IR, AF" {
-		t.Fatalf("nationality not carried from the nomination: %q", v)
+		"go=next", 200, "The principal applicant")
+	// The principal applicant is the defender, named as the nomination
+	// names them, with their contact details and whereabouts.
+	for id, want := range map[string]string{"m1_family_name": "Tabriz", "m1_given_names": "Defender", "m1_nationalities": "Iran, Afghanistan"} {
+		if v, _ := value(body, id); v != want {
+			t.Errorf("%s not carried from the nomination: %q, want %q", id, v, want)
+		}
 	}
-	ref.step(rpath, url.Values{"asylum_country": {"TR"}}, "go=next", 200, "Persecution account")
-	body = ref.step(rpath, url.Values{"persecution_account": {"Told of Tabriz: arrested, beaten."}}, "go=next", 200, "Person 1")
-	if !strings.Contains(html.UnescapeString(body), ">Signal +90 555 Tabriz</textarea>") || !strings.Contains(body, `<option value="principal" selected>`) {
+	if !strings.Contains(html.UnescapeString(body), ">Signal +90 555 Tabriz</textarea>") || !strings.Contains(body, "Step 3 of 5") {
 		t.Fatalf("the principal applicant is not filled from the nomination:\n%s", body)
 	}
-	body = ref.step(rpath, url.Values{"member_family_name": {"FamilyTabriz"}, "member_given_names": {"Leila"}, "member_date_of_birth": {"1985-02-30"},
-		"member_sex": {"female"}, "member_languages": {"fa, tr"}}, "go=next", http.StatusBadRequest, "Error: Person 1")
-	if !slices.Contains(errorLinks(body), "member_date_of_birth") {
-		t.Fatalf("bad birth date: %v", errorLinks(body))
+	body = ref.step(rpath, url.Values{"m1_date_of_birth": {"1985-02-30"}, "m1_sex": {"female"}, "m1_languages": {"fa, Klingonese"}},
+		"go=next", http.StatusBadRequest, "Error: The principal applicant")
+	if links := errorLinks(body); !slices.Contains(links, "m1_date_of_birth") || !slices.Contains(links, "m1_languages") ||
+		!strings.Contains(body, "No language is called “Klingonese”") {
+		t.Fatalf("bad birth date and language: %v\n%s", links, text(body))
 	}
-	ref.step(rpath, url.Values{"member_date_of_birth": {"1985-02-03"}}, "go=next", 200, "Family members")
-	ref.step(rpath, url.Values{"add_another": {"yes"}}, "go=next", 200, "Person 2")
-	ref.step(rpath, url.Values{"member_relationship": {"spouse"}, "member_family_name": {"FamilyTabriz"}, "member_given_names": {"Reza"},
-		"member_date_of_birth": {"1983-09-12"}, "member_sex": {"male"}, "member_nationalities": {"IR"}, "member_accompanying": {"yes"}},
-		"go=next", 200, "Family members")
-	body = ref.step(rpath, url.Values{"add_another": {"no"}}, "go=next", 200, "Check your answers")
-	for _, want := range []string{"UNH-NOM-0001", "Leila", "Reza", "Told of Tabriz", "From the nomination", "Defender Tabriz"} {
+	body = ref.step(rpath, url.Values{"m1_date_of_birth": {"1985-02-03"}, "m1_languages": {"persan, Turkish"}}, "go=next", 200,
+		"The other members of the family")
+	// Another member shares the principal applicant's answers until the
+	// page says otherwise.
+	for _, f := range []string{"nationalities", "languages", "contact", "whereabouts"} {
+		if !strings.Contains(body, `id="m2_same-`+f+`" name="m2_same" value="`+f+`" checked`) {
+			t.Errorf("person 2 does not share %s by default", f)
+		}
+	}
+	if !strings.Contains(body, "Step 4 of 5") || strings.Contains(body, `id="m1_`) {
+		t.Fatalf("the family page:\n%s", body)
+	}
+	body = ref.step(rpath, url.Values{"m2_relationship": {"spouse"}, "m2_family_name": {"FamilyTabriz"}, "m2_given_names": {"Reza"},
+		"m2_date_of_birth": {"1983-09-12"}, "m2_sex": {"male"}, "m2_accompanying": {"yes"}, "m2_contact": {"Not used"}},
+		"go=next", 200, "Check your answers")
+	// The check page shows what will be stored: person 2 with the
+	// principal applicant's contact details, whereabouts, nationalities
+	// and languages.
+	person2 := body[strings.Index(body, "<h3>Person 2</h3>"):]
+	for _, want := range []string{"Signal +90 555 Tabriz", "Safe house near Van Tabriz", "Iran (IR), Afghanistan (AF)", "Persian (fa), Turkish (tr)"} {
+		if !strings.Contains(html.UnescapeString(person2), want) {
+			t.Errorf("the check page's person 2 lacks %q", want)
+		}
+	}
+	for _, want := range []string{"UNH-NOM-0001", "Reza", "Told of Tabriz", "From the nomination", "Defender Tabriz", "Türkiye (TR)", "Step 5 of 5"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("referral check page lacks %q", want)
 		}
+	}
+	if strings.Contains(text(body), "Not used") {
+		t.Error("the check page shows a contact person 2 shares with the principal applicant")
 	}
 	r, body = ref.fill(rpath, nil, "go=submit")
 	m = regexp.MustCompile(`^/cases/(case_[a-z0-9]+)$`).FindStringSubmatch(r.Request.URL.Path)
@@ -186,6 +231,15 @@ func TestNominationThenReferral(t *testing.T) {
 	if c.NominationID != nomID || len(c.Members) != 2 || c.DeclaredSize != 2 || len(c.Profile.ThreatEvents) != 2 ||
 		c.Profile.ThreatEvents[1].Place != "Hakkari Tabriz" || c.AsylumCountry != "TR" || c.ProcessingPriority != haven.PriorityUrgent {
 		t.Fatalf("the case: %+v", c)
+	}
+	p1, p2 := c.Members[0], c.Members[1]
+	if p1.FamilyName != "Tabriz" || p1.GivenNames != "Defender" || p1.Relationship != haven.RelPrincipal || !p1.Accompanying ||
+		!slices.Equal(c.NationalityCountries, []string{"IR", "AF"}) || !slices.Equal(p1.Languages, []string{"fa", "tr"}) {
+		t.Fatalf("the principal applicant: %+v", p1)
+	}
+	if p2.Contact != "Signal +90 555 Tabriz" || p2.Whereabouts != "Safe house near Van Tabriz" || !slices.Equal(p2.Nationalities, []string{"IR", "AF"}) ||
+		!slices.Equal(p2.Languages, []string{"fa", "tr"}) {
+		t.Fatalf("person 2 does not share the principal applicant's answers: %+v", p2)
 	}
 	n := must(f.app.Nominations.FindNominationByID(f.ctx, f.users[haven.OrgReferralPartner].actor, nomID))
 	if n.State != haven.NominationReferred || n.CaseID != c.ID {
@@ -205,33 +259,30 @@ func TestReferralFromCaseloadAndItsProblems(t *testing.T) {
 	b.signIn(f.users[haven.OrgReferralPartner])
 	const path = "/referrals/new"
 	b.get(path)
-	b.step(path, url.Values{"unhcr_number": {taken.UNHCRNumber}, "submission_priority": {"normal"}, "processing_priority": {"normal"}},
-		"go=next", 200, "Submission category")
+	// How many people the referral lists is a number from 1 to 30.
+	body := b.step(path, url.Values{"unhcr_number": {taken.UNHCRNumber}, "submission_priority": {"normal"}, "processing_priority": {"normal"},
+		"nationality_countries": {"Syria"}, "asylum_country": {"LB"}, "members": {"0"}}, "go=next", http.StatusBadRequest, "Error: UNHCR case and priorities")
+	if !slices.Contains(errorLinks(body), "members") {
+		t.Fatalf("no one on the referral: %v", errorLinks(body))
+	}
+	b.step(path, url.Values{"members": {"1"}}, "go=next", 200, "Category, grounds and account")
 	// Back keeps the answers and checks nothing.
-	body := b.step(path, url.Values{"primary_category": {"medical_needs"}}, "go=back", 200, "UNHCR case and priorities")
+	body = b.step(path, url.Values{"primary_category": {"medical_needs"}}, "go=back", 200, "UNHCR case and priorities")
 	if v, _ := value(body, "unhcr_number"); v != taken.UNHCRNumber {
 		t.Fatalf("back lost the answer: %q", v)
 	}
-	body = b.step(path, nil, "go=next", 200, "Submission category")
+	body = b.step(path, nil, "go=next", 200, "Category, grounds and account")
 	if !strings.Contains(body, `<option value="medical_needs" selected>`) {
 		t.Fatal("back lost the next page's answer")
 	}
-	b.step(path, url.Values{"secondary_category": {"medical_needs"}, "category_justification": {"Needs care."}}, "go=next", 200, "Convention grounds")
-	b.step(path, url.Values{"grounds": {"religion"}}, "go=next", 200, "Countries")
-	b.step(path, url.Values{"nationality_countries": {"SY"}, "asylum_country": {"LB"}}, "go=next", 200, "Persecution account")
-	b.step(path, url.Values{"persecution_account": {"Account."}}, "go=next", 200, "Person 1")
-	b.step(path, url.Values{"member_relationship": {"principal"}, "member_family_name": {"Haddad"}, "member_date_of_birth": {"1990-01-01"},
-		"member_sex": {"x"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
-	// A person removed from the list, then none: the list asks for one.
-	b.step(path, nil, "remove=1", 200, "Family members")
-	body = b.step(path, url.Values{"add_another": {"no"}}, "go=next", http.StatusBadRequest, "Error: Family members")
-	if !strings.Contains(body, "List at least the principal applicant") {
-		t.Fatalf("no member:\n%s", text(body))
+	b.step(path, url.Values{"secondary_category": {"medical_needs"}, "category_justification": {"Needs care."}, "grounds": {"religion"},
+		"persecution_account": {"Account."}}, "go=next", 200, "The principal applicant")
+	// A family of one has no page of other members: four steps.
+	body = b.step(path, url.Values{"m1_family_name": {"Haddad"}, "m1_date_of_birth": {"1990-01-01"}, "m1_sex": {"x"}}, "go=next", 200,
+		"Check your answers")
+	if !strings.Contains(body, "Step 4 of 4") {
+		t.Fatalf("a family of one: %s", title(body))
 	}
-	b.step(path, url.Values{"add_another": {"yes"}}, "go=next", 200, "Person 1")
-	b.step(path, url.Values{"member_relationship": {"principal"}, "member_family_name": {"Haddad"}, "member_date_of_birth": {"1990-01-01"},
-		"member_sex": {"x"}, "member_accompanying": {"yes"}}, "go=next", 200, "Family members")
-	b.step(path, url.Values{"add_another": {"no"}}, "go=next", 200, "Check your answers")
 	// The app's problems show on the check page, beside the answers, each
 	// linked from the summary; nothing is stored.
 	before := f.caseCount(t)
@@ -241,7 +292,7 @@ func TestReferralFromCaseloadAndItsProblems(t *testing.T) {
 		!strings.Contains(body, "The second category must differ from the first") {
 		t.Fatalf("refused referral: %d %v\n%s", r.StatusCode, errorLinks(body), text(body))
 	}
-	b.step(path, nil, "change=category", 200, "Submission category")
+	b.step(path, nil, "change=claim", 200, "Category, grounds and account")
 	b.step(path, url.Values{"secondary_category": {""}}, "go=next", 200, "Check your answers")
 	r, body = b.fill(path, nil, "go=submit")
 	if r.StatusCode != http.StatusConflict || !slices.Contains(errorLinks(body), "unhcr_number") ||
@@ -253,6 +304,14 @@ func TestReferralFromCaseloadAndItsProblems(t *testing.T) {
 	}
 	b.step(path, nil, "change=case", 200, "UNHCR case and priorities")
 	b.step(path, url.Values{"unhcr_number": {"UNH-OWN-0001"}}, "go=next", 200, "Check your answers")
+	// A person added from the check page is asked about before it.
+	b.step(path, nil, "change=case", 200, "UNHCR case and priorities")
+	body = b.step(path, url.Values{"members": {"2"}}, "go=next", 200, "The other members of the family")
+	if !strings.Contains(body, "Step 4 of 5") {
+		t.Fatalf("a family of two: %s", title(body))
+	}
+	b.step(path, url.Values{"m2_relationship": {"spouse"}, "m2_family_name": {"Haddad"}, "m2_date_of_birth": {"1991-01-01"}, "m2_sex": {"x"},
+		"m2_accompanying": {"yes"}}, "go=next", 200, "Check your answers")
 	r, body = b.fill(path, nil, "go=submit")
 	if r.StatusCode != 200 || !strings.HasPrefix(r.Request.URL.Path, "/cases/case_") || !strings.Contains(body, "Haddad") {
 		t.Fatalf("referral: %d %s\n%s", r.StatusCode, r.Request.URL, text(body))

@@ -128,21 +128,18 @@ func TestPartnerPagesInFrench(t *testing.T) {
 		button string
 		status int
 	}{
-		{"refer: case, error", url.Values{"unhcr_number": {""}}, "go=next", 400},
-		{"refer: category", url.Values{"unhcr_number": {"UNH-FR-0001"}}, "go=next", 200},
-		{"refer: category, error", nil, "go=next", 400},
-		{"refer: grounds", url.Values{"primary_category": {"medical_needs"}, "secondary_category": {"medical_needs"},
-			"category_justification": {"Soins."}}, "go=next", 200},
-		{"refer: grounds, error", nil, "go=next", 400},
-		{"refer: countries", url.Values{"grounds": {"religion"}, "social_groups": {"family"}}, "go=next", 200},
-		{"refer: countries, error", url.Values{"asylum_country": {"Turquie"}}, "go=next", 400},
-		{"refer: account", url.Values{"asylum_country": {"TR"}}, "go=next", 200},
-		{"refer: member", url.Values{"persecution_account": {"Récit."}}, "go=next", 200},
-		{"refer: member, error", url.Values{"member_date_of_birth": {"2999-01-01"}, "member_languages": {"xx"}}, "go=next", 400},
-		{"refer: members", url.Values{"member_family_name": {"Famille"}, "member_date_of_birth": {"1970-01-01"}, "member_sex": {"female"},
-			"member_languages": {"fa"}}, "go=next", 200},
-		{"refer: members, error", nil, "go=next", 400},
-		{"refer: check", url.Values{"add_another": {"no"}}, "go=next", 200},
+		{"refer: case, error", url.Values{"unhcr_number": {""}, "asylum_country": {"Narnie"}}, "go=next", 400},
+		{"refer: claim", url.Values{"unhcr_number": {"UNH-FR-0001"}, "asylum_country": {"Turquie"}, "members": {"2"}}, "go=next", 200},
+		{"refer: claim, error", nil, "go=next", 400},
+		{"refer: principal", url.Values{"primary_category": {"medical_needs"}, "secondary_category": {"medical_needs"},
+			"category_justification": {"Soins."}, "grounds": {"religion"}, "social_groups": {"family"}, "persecution_account": {"Récit."}},
+			"go=next", 200},
+		{"refer: principal, error", url.Values{"m1_date_of_birth": {"2999-01-01"}, "m1_languages": {"xx"}}, "go=next", 400},
+		{"refer: family", url.Values{"m1_family_name": {"Famille"}, "m1_date_of_birth": {"1970-01-01"}, "m1_sex": {"female"},
+			"m1_languages": {"persan"}}, "go=next", 200},
+		{"refer: family, error", nil, "go=next", 400},
+		{"refer: check", url.Values{"m2_relationship": {"spouse"}, "m2_family_name": {"Famille"}, "m2_date_of_birth": {"1971-01-01"},
+			"m2_sex": {"male"}, "m2_accompanying": {"yes"}}, "go=next", 200},
 		{"refer: check, refused", nil, "go=submit", 400},
 	} {
 		r, body = ref.fill(rp, s.set, s.button)
