@@ -12,6 +12,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /signin", s.handleSignInForm())
 	mux.Handle("POST /signin", s.post(s.handleSignIn()))
 	mux.Handle("GET /signin/factor", s.handleFactorForm())
+	mux.Handle("GET /signin/demo-code.png", s.handleDemoQR())
 	mux.Handle("POST /signin/totp", s.post(s.handleFactor(factorTOTP)))
 	mux.Handle("POST /signin/recovery", s.post(s.handleFactor(factorRecovery)))
 	mux.Handle("POST /signin/passkey", s.post(s.handlePasskeyBegin()))

@@ -43,6 +43,7 @@ type Accounts interface {
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
+	DemoCode(ctx context.Context, step string) (*haven.DemoCode, error)
 }
 
 // Cases is what the pages need of the app's Cases: referrals, case reads
