@@ -29,6 +29,9 @@ func (s *server) routes(mux *http.ServeMux) {
 	// Work.
 	mux.Handle("GET /{$}", s.signedIn(s.handleHome))
 	mux.Handle("GET /cases", s.signedIn(s.handleCases))
+	mux.Handle("GET /cases.csv", s.signedIn(s.handleCasesCSV))
+	mux.Handle("GET /nominations.csv", s.signedIn(s.handleNominationsCSV))
+	mux.Handle("GET /checks.csv", s.signedIn(s.handleChecksCSV))
 	mux.Handle("GET /cases/{id}", s.signedIn(s.handleCase))
 	mux.Handle("POST /cases/{id}/open-file", s.post(s.signedIn(s.handleCaseEvent(actOpenFile))))
 	mux.Handle("POST /cases/{id}/start-eligibility", s.post(s.signedIn(s.handleCaseEvent(actStartEligibility))))
