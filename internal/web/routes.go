@@ -7,6 +7,7 @@ import "net/http"
 // sign-in resolve the viewer first (s.signedIn).
 func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/{file}", s.handleStatic())
+	mux.Handle("GET /marking/{file}", s.handleMarkingCSS())
 
 	// Sign-in, second factor, sign-out.
 	mux.Handle("GET /signin", s.handleSignInForm())
