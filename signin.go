@@ -73,3 +73,20 @@ type Passkey struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero until first used
 }
+
+// DemoCode is the second factor of a user of a demonstration database,
+// which holds invented people alone: its sign-in page shows it, so that
+// anyone can enter the demonstration with a browser alone. A database that
+// is not marked as a demonstration never gives one.
+type DemoCode struct {
+	// Code is the code the sign-in accepts now; ValidUntil the end of its
+	// time step.
+	Code       string
+	ValidUntil time.Time
+	// SetupKey is the user's TOTP setup key, and URL its otpauth:// address
+	// for an authenticator app (the QR code's content).
+	SetupKey string
+	URL      string
+	// QR is a PNG image of the QR code of URL.
+	QR []byte
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/app"
+	"github.com/havenhrd/haven/internal/auth"
 	"github.com/havenhrd/haven/internal/vault"
 )
 
@@ -98,7 +99,8 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("the demo's sign-in list %s is missing: %w", credsPath, err)
 	}
 	fmt.Fprintf(stdout, "haven: sign in as any demo user with the passphrase %q and a code from an authenticator app\n", DemoPassword)
-	fmt.Fprintf(stdout, "       set up with the user's TOTP secret (or: oathtool --totp -b SECRET); on the command line, act as them with --as:\n%s", creds)
+	fmt.Fprintf(stdout, "       set up with the user's setup key (or: oathtool --totp -b SETUP_KEY; the demo's sign-in page shows it too);\n")
+	fmt.Fprintf(stdout, "       on the command line, act as them with --as:\n%s", creds)
 	if *seedOnly {
 		return nil
 	}
@@ -219,7 +221,7 @@ func seedDemo(ctx context.Context, a *app.App, at func(haven.Clock) *app.App, cr
 // database for one.
 const DemoPassword = "haven demo passphrase, invented data only"
 
-// enrolDemo enrols a demo user with the demo passphrase and a TOTP secret,
+// enrolDemo enrols a demo user with the demo passphrase and a TOTP setup key,
 // and writes how to sign in as them.
 func enrolDemo(ctx context.Context, a *app.App, w io.Writer, username string, kind haven.OrgKind, enrolment string) error {
 	step, err := a.Accounts.Enrol(ctx, enrolment, DemoPassword)
@@ -230,14 +232,23 @@ func enrolDemo(ctx context.Context, a *app.App, w io.Writer, username string, ki
 	if err != nil {
 		return err
 	}
-	code, err := totp.GenerateCode(secret, time.Now())
+	// The enrolment is confirmed with the previous time step's code (the
+	// app accepts one step either side): the step a code confirms is spent,
+	// and confirming with the current code would spend the very code the
+	// user, or the sign-in page of the demo, gives first.
+	// Close to a step's end, wait for the next, so that the step is the
+	// same when the app checks the code.
+	if left := auth.TOTPPeriod - time.Duration(time.Now().UnixNano())%auth.TOTPPeriod; left < time.Second {
+		time.Sleep(left)
+	}
+	code, err := totp.GenerateCode(secret, time.Now().Add(-auth.TOTPPeriod))
 	if err != nil {
 		return err
 	}
 	if _, err := a.Accounts.EnrolTOTPFinish(ctx, next.ID, code); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%-16s %-26s TOTP secret %s\n", username, kind, secret)
+	_, err = fmt.Fprintf(w, "%-16s %-26s setup key %s\n", username, kind, secret)
 	return err
 }
 

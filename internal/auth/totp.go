@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"image/png"
+	"net/url"
 	"strings"
 	"time"
 
@@ -142,4 +143,51 @@ func checkTOTPSecret(secret string) error {
 		return errors.New("TOTP secret shorter than 128 bits")
 	}
 	return nil
+}
+
+// TOTPCodeAt returns the code of secret for the time step step: for a
+// demonstration database alone, which shows its invented users' codes.
+func TOTPCodeAt(secret string, step int64) (string, error) {
+	const op = "auth.TOTPCodeAt"
+	if err := checkTOTPSecret(secret); err != nil {
+		return "", haven.Internal(op, err)
+	}
+	if step < 0 {
+		return "", haven.Errorf(haven.EINVALID, op, "a time step is not negative")
+	}
+	code, err := hotp.GenerateCodeCustom(secret, uint64(step), totpOpts)
+	if err != nil {
+		return "", haven.Internal(op, err)
+	}
+	return code, nil
+}
+
+// NextTOTPStep returns the step whose code CheckTOTP accepts at now after
+// lastUsedStep: the current one if it is unused, else the one after it if
+// the skew allows it; ok is false when no code is accepted before the next
+// step begins.
+func NextTOTPStep(now time.Time, lastUsedStep int64) (step int64, ok bool) {
+	current := TOTPStep(now)
+	step = max(current, lastUsedStep+1)
+	return step, step <= current+totpSkew
+}
+
+// TOTPURL returns the otpauth:// URL of an existing secret, labelled
+// issuer:account, as NewTOTPSecret makes it for a new one.
+func TOTPURL(issuer, account, secret string) (string, error) {
+	const op = "auth.TOTPURL"
+	if issuer == "" || account == "" || strings.Contains(issuer, ":") || strings.Contains(account, ":") {
+		return "", haven.Errorf(haven.EINVALID, op, "the issuer and the account name must be non-empty and hold no colon")
+	}
+	if err := checkTOTPSecret(secret); err != nil {
+		return "", haven.Internal(op, err)
+	}
+	v := url.Values{}
+	v.Set("secret", strings.ToUpper(secret))
+	v.Set("issuer", issuer)
+	v.Set("algorithm", "SHA1")
+	v.Set("digits", "6")
+	v.Set("period", "30")
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: v.Encode()}
+	return u.String(), nil
 }

@@ -80,24 +80,23 @@ type casesData struct {
 	// Shown describe the filters of the list beyond the search, for the
 	// readers whose page has no filter form.
 	Shown []string
+	// Export links to the list's CSV export, its filters and order kept.
+	Export string
 }
 
 // queueFilters are the work queue's filters, kept in its page links.
 var queueFilters = []string{"q", "state", "priority", "country", "partner", "safety", "duplicates", "overdue",
 	"due_within", "turn", "checks_with", "follow_ups"}
 
-// handleCases lists the cases the viewer may see, in the app's work-queue
-// order: the visa office's queue, filtered by state, priority, nationality
-// and referring partner; a settlement organisation's families placed with
-// it; a partner's own referrals.
-func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) {
-	p := s.newPage(w, r, v)
-	p.Protected = true
-	q := r.URL.Query()
+// queueQuery reads the list of cases' filters, order and cursor from q
+// into the store's filter and the page's data, marking p's fields that
+// are wrong; from numbers the first case of the page. The page and its
+// CSV export read them alike.
+func (s *server) queueQuery(p *page, v *viewer, q url.Values) (f haven.CaseFilter, d *casesData, from int) {
 	for _, k := range queueFilters {
 		p.Form.Set(k, q.Get(k))
 	}
-	d := casesData{States: haven.CaseStates, Prios: haven.Priorities, Turns: haven.Parties}
+	d = &casesData{States: haven.CaseStates, Prios: haven.Priorities, Turns: haven.Parties}
 	for _, o := range v.orgs {
 		if o.Kind.IsReferringPartner() {
 			d.Partners = append(d.Partners, o)
@@ -109,8 +108,7 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	byName := func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortFunc(d.Partners, byName)
 	slices.SortFunc(d.CheckPartners, byName)
-	p.Data = &d
-	f := haven.CaseFilter{Limit: queuePage}
+	f = haven.CaseFilter{Limit: queuePage}
 	if f.Search = strings.TrimSpace(q.Get("q")); len(f.Search) > 200 {
 		p.invalid("q", "err.search_long")
 	}
@@ -216,28 +214,18 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	}
 	d.Sort, d.Desc = f.Sort, f.Desc
 	// Pages go by cursor; from only numbers the first case shown.
-	from := 1
+	from = 1
 	if f.After = q.Get("after"); f.After != "" {
 		if n, err := strconv.Atoi(q.Get("from")); err == nil && n > 1 {
 			from = n
 		}
 	}
-	if p.Failed() {
-		s.render(w, r, http.StatusBadRequest, "cases", p)
-		return
-	}
-	page, err := s.cases.FindCasePage(r.Context(), v.Actor, f)
-	if haven.ErrorCodeOf(err) == haven.EINVALID {
-		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
-		s.render(w, r, http.StatusBadRequest, "cases", p)
-		return
-	} else if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	cases, total := page.Cases, page.Total
-	d.Total, d.More = total, page.More
-	today := haven.DateOf(s.clock.Now())
+	return f, d, from
+}
+
+// rows sets d's rows of cases, and which columns they fill, for v on
+// today.
+func (d *casesData) rows(v *viewer, cases []*haven.Case, today haven.Date) {
 	for _, c := range cases {
 		row := queueRow{Case: c, Holders: v.orgNames(c.CheckHolders)}
 		if pr := c.Principal(); pr != nil {
@@ -257,6 +245,34 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 		d.Arrivals = d.Arrivals || !row.Arriving.IsZero()
 		d.Cases = append(d.Cases, row)
 	}
+}
+
+// handleCases lists the cases the viewer may see, in the app's work-queue
+// order: the visa office's queue, filtered by state, priority, nationality
+// and referring partner; a settlement organisation's families placed with
+// it; a partner's own referrals.
+func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) {
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	q := r.URL.Query()
+	f, d, from := s.queueQuery(p, v, q)
+	p.Data = d
+	if p.Failed() {
+		s.render(w, r, http.StatusBadRequest, "cases", p)
+		return
+	}
+	page, err := s.cases.FindCasePage(r.Context(), v.Actor, f)
+	if haven.ErrorCodeOf(err) == haven.EINVALID {
+		p.fail(err, queueLabels, map[string]string{"referring_org_id": "partner"})
+		s.render(w, r, http.StatusBadRequest, "cases", p)
+		return
+	} else if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	cases, total := page.Cases, page.Total
+	d.Total, d.More = total, page.More
+	d.rows(v, cases, haven.DateOf(s.clock.Now()))
 	if len(cases) > 0 {
 		d.From, d.To = from, from+len(cases)-1
 	}
@@ -292,6 +308,8 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if page.Next != "" {
 		d.Next = link(f.Sort, f.Desc, page.Next, from+len(cases))
 	}
+	// The export: the same list, every page of it.
+	d.Export = "/cases.csv" + strings.TrimPrefix(link(f.Sort, f.Desc, "", 0), "/cases")
 	d.Sorts = map[string]string{}
 	for _, st := range haven.CaseSorts {
 		d.Sorts[string(st)] = link(st, st == f.Sort && !f.Desc, "", 0)

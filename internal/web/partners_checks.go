@@ -61,6 +61,12 @@ func (s *server) assignedWork(r *http.Request, v *viewer) (*checksData, error) {
 	if err != nil {
 		return nil, err
 	}
+	return assembleChecks(v, cases, reqs), nil
+}
+
+// assembleChecks makes the list of the members of cases assigned to the
+// viewer's organisation, each with what was asked of it (reqs).
+func assembleChecks(v *viewer, cases []*haven.Case, reqs []*haven.CheckRequest) *checksData {
 	asked := map[haven.ID]*haven.CheckRequest{}
 	for _, q := range reqs {
 		asked[q.MemberID] = q
@@ -75,7 +81,7 @@ func (s *server) assignedWork(r *http.Request, v *viewer) (*checksData, error) {
 			d.Rows = append(d.Rows, row)
 		}
 	}
-	return d, nil
+	return d
 }
 
 // handleChecks lists the checks assigned to the viewer's organisation.

@@ -7,11 +7,13 @@ import "net/http"
 // sign-in resolve the viewer first (s.signedIn).
 func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/{file}", s.handleStatic())
+	mux.Handle("GET /marking/{file}", s.handleMarkingCSS())
 
 	// Sign-in, second factor, sign-out.
 	mux.Handle("GET /signin", s.handleSignInForm())
 	mux.Handle("POST /signin", s.post(s.handleSignIn()))
 	mux.Handle("GET /signin/factor", s.handleFactorForm())
+	mux.Handle("GET /signin/demo-code.png", s.handleDemoQR())
 	mux.Handle("POST /signin/totp", s.post(s.handleFactor(factorTOTP)))
 	mux.Handle("POST /signin/recovery", s.post(s.handleFactor(factorRecovery)))
 	mux.Handle("POST /signin/passkey", s.post(s.handlePasskeyBegin()))
@@ -28,6 +30,9 @@ func (s *server) routes(mux *http.ServeMux) {
 	// Work.
 	mux.Handle("GET /{$}", s.signedIn(s.handleHome))
 	mux.Handle("GET /cases", s.signedIn(s.handleCases))
+	mux.Handle("GET /cases.csv", s.signedIn(s.handleCasesCSV))
+	mux.Handle("GET /nominations.csv", s.signedIn(s.handleNominationsCSV))
+	mux.Handle("GET /checks.csv", s.signedIn(s.handleChecksCSV))
 	mux.Handle("GET /cases/{id}", s.signedIn(s.handleCase))
 	mux.Handle("POST /cases/{id}/open-file", s.post(s.signedIn(s.handleCaseEvent(actOpenFile))))
 	mux.Handle("POST /cases/{id}/start-eligibility", s.post(s.signedIn(s.handleCaseEvent(actStartEligibility))))

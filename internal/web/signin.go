@@ -88,6 +88,9 @@ type factorData struct {
 	Factors []string
 	// Options is the passkey assertion's options, for passkey.js.
 	Options string
+	// Demo is the code of the user signing in, on a demonstration
+	// database alone (demoCode).
+	Demo *haven.DemoCode
 }
 
 // Has reports whether the step offers factor f.
@@ -96,13 +99,13 @@ func (d factorData) Has(f string) bool { return slices.Contains(d.Factors, f) }
 // handleFactorForm shows the ways to give the second factor.
 func (s *server) handleFactorForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, factors, ok := readStep(r)
+		step, factors, ok := readStep(r)
 		if !ok {
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return
 		}
 		p := s.newPage(w, r, nil)
-		p.Data = factorData{Factors: factors}
+		p.Data = factorData{Factors: factors, Demo: s.demoCode(r, step, factors)}
 		s.render(w, r, http.StatusOK, "factor", p)
 	})
 }

@@ -43,6 +43,7 @@ type Accounts interface {
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
+	DemoCode(ctx context.Context, step string) (*haven.DemoCode, error)
 }
 
 // Cases is what the pages need of the app's Cases: referrals, case reads
@@ -81,6 +82,8 @@ type Cases interface {
 	FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error)
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
 	CountWork(ctx context.Context, actor haven.Actor) (*haven.WorkCounts, error)
+	ExportCases(ctx context.Context, actor haven.Actor, f haven.CaseFilter) ([]*haven.Case, error)
+	ExportAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, []*haven.CheckRequest, error)
 }
 
 // Nominations is what the pages need of the app's Nominations.
@@ -91,6 +94,7 @@ type Nominations interface {
 	ReviewNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
 	DeclineNomination(ctx context.Context, actor haven.Actor, id haven.ID, reason string) (*haven.Nomination, error)
 	WithdrawNomination(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Nomination, error)
+	ExportNominations(ctx context.Context, actor haven.Actor, state haven.NominationState) ([]*haven.Nomination, error)
 }
 
 // Programme is what the pages need of the app's Programme: the
