@@ -17,7 +17,7 @@ type capData struct {
 	Year int
 	// Years are the years that have rules, the latest first: the years
 	// the page offers.
-	Years []int
+	Years   []int
 	Figures *haven.CapFigures
 	// Bar is the year's one bar: reserved, arrived and remaining persons
 	// on the scale of the cap.
