@@ -72,7 +72,7 @@ var capFR = map[string]string{
 	"cap.legend":                 "%s : %d",
 	"err.choose_year":            "Choisissez une année dans la liste",
 	"cap.months_caption":         "Mois par mois, en personnes : %s",
-	"cap.months_note":            "Une place compte dans le mois où le registre a inscrit son mouvement, en temps universel (UTC) : une approbation la réserve ; une arrivée, un refus, un retrait ou une décision partielle la fait changer. Une place libérée puis réservée de nouveau compte à partir de sa dernière réservation. Les mois qui n'ont pas commencé ne sont pas affichés.",
+	"cap.months_note":            "Une place compte dans le mois où le registre a inscrit son mouvement, en temps universel (UTC) : une approbation la réserve ; une arrivée, un refus, un retrait ou une décision partagée la fait changer. Une place libérée puis réservée de nouveau compte à partir de sa dernière réservation. Les mois qui n'ont pas commencé ne sont pas affichés.",
 	"cap.month":                  "Mois",
 	"cap.reserved_in":            "Réservées dans le mois",
 	"cap.arrived_in":             "Arrivées dans le mois",
