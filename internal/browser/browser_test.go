@@ -499,7 +499,8 @@ const overflow = `(() => {
 	const scrolls = e => { for (let p = e.parentElement; p && p !== d; p = p.parentElement) {
 		const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') return true; } return false; };
 	const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '');
-	const wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > vw + 1 && !scrolls(e));
+	let wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > vw + 1 && !scrolls(e));
+	if (wide.length === 0) wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > vw + 1);
 	const outer = wide.filter(e => !wide.includes(e.parentElement)).slice(0, 5)
 		.map(e => name(e) + ' (' + Math.round(e.getBoundingClientRect().right) + ' px): ' + (e.innerText || '').trim().slice(0, 60));
 	return {scroll: d.scrollWidth, client: vw, wide: outer};
@@ -524,6 +525,9 @@ func (s *session) reflow() []violation {
 		}
 	}
 	s.do("reset the viewport", chromedp.ResetViewport())
+	// Wait for two frames drawn at the window's own size, so that the next
+	// click lands where the page now lays the element out.
+	eval[chromedp.Void](s, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)
 	return vs
 }
 
