@@ -446,12 +446,14 @@ func (s *session) expect(heading string, want ...string) {
 	}
 }
 
-// audit runs axe-core on the page against WCAG 2.0 and 2.1, A and AA, and
+// audit runs axe-core on the page against WCAG 2.0, 2.1 and 2.2, A and
+// AA, checks that the page reflows at a desktop's width and a phone's, and
 // records what it finds. The journey goes on, so that one run lists every
 // page's findings; the test fails at its end if any.
 func (s *session) audit() {
 	s.t.Helper()
 	vs := s.axe()
+	vs = append(vs, s.reflow()...)
 	s.j.mu.Lock()
 	defer s.j.mu.Unlock()
 	s.j.pages++
@@ -461,8 +463,12 @@ func (s *session) audit() {
 	}
 }
 
-// axe injects axe-core into the page and returns the WCAG 2.0 and 2.1 A
-// and AA rules the page breaks. A run in which no rule passed means axe did
+// axeTags are the rules axe-core runs: WCAG 2.0, 2.1 and 2.2, levels A
+// and AA (2.2 adds AA rules only, target-size among them).
+const axeTags = `['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']`
+
+// axe injects axe-core into the page and returns the WCAG 2.0, 2.1 and 2.2
+// A and AA rules the page breaks. A run in which no rule passed means axe did
 // not look at the page: that fails the test.
 //
 // The page's own Content-Security-Policy (no inline script) does not apply
@@ -476,7 +482,7 @@ func (s *session) axe() []violation {
 		Passes     int         `json:"passes"`
 		Incomplete []string    `json:"incomplete"`
 		Violations []violation `json:"violations"`
-	}](s, `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+	}](s, `axe.run(document, {runOnly: {type: 'tag', values: `+axeTags+`}})
 		.then(r => ({version: axe.version, passes: r.passes.length, incomplete: r.incomplete.map(v => v.id),
 			violations: r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
 				targets: v.nodes.map(n => JSON.stringify(n.target))}))}))`, chromedp.EvalAwaitPromise)
@@ -493,6 +499,52 @@ func (s *session) axe() []violation {
 	}
 	s.j.mu.Unlock()
 	return r.Violations
+}
+
+// reflowWidths are the viewport widths, in CSS pixels, at which every page
+// must fit without scrolling sideways: the journeys' desktop window, and a
+// phone's 320 (WCAG 2.2 success criterion 1.4.10, Reflow). A wide table
+// may scroll inside its own region; the page may not.
+var reflowWidths = []int64{1280, 320}
+
+// overflow measures the page at the viewport's width: the widths of the
+// document and of its viewport, and the outermost elements that reach past
+// the viewport's right edge outside any region that scrolls on its own.
+const overflow = `(() => {
+	const d = document.documentElement, vw = d.clientWidth;
+	const scrolls = e => { for (let p = e.parentElement; p && p !== d; p = p.parentElement) {
+		const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') return true; } return false; };
+	const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+	let wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > vw + 1 && !scrolls(e));
+	if (wide.length === 0) wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > vw + 1);
+	const outer = wide.filter(e => !wide.includes(e.parentElement)).slice(0, 5)
+		.map(e => name(e) + ' (' + Math.round(e.getBoundingClientRect().right) + ' px): ' + (e.innerText || '').trim().slice(0, 60));
+	return {scroll: d.scrollWidth, client: vw, wide: outer};
+})()`
+
+// reflow returns a finding for each width of reflowWidths at which the
+// page scrolls sideways, naming the elements that reach past the edge.
+func (s *session) reflow() []violation {
+	s.t.Helper()
+	var vs []violation
+	for _, w := range reflowWidths {
+		s.do(fmt.Sprintf("set the viewport %d px wide", w), chromedp.EmulateViewport(w, 900))
+		r := eval[struct {
+			Scroll int      `json:"scroll"`
+			Client int      `json:"client"`
+			Wide   []string `json:"wide"`
+		}](s, overflow)
+		if r.Scroll > r.Client {
+			vs = append(vs, violation{ID: fmt.Sprintf("reflow-%d", w), Impact: "serious",
+				Help:    fmt.Sprintf("the page is %d px wide in a viewport of %d px: it scrolls sideways", r.Scroll, r.Client),
+				Targets: r.Wide})
+		}
+	}
+	s.do("reset the viewport", chromedp.ResetViewport())
+	// Wait for two frames drawn at the window's own size, so that the next
+	// click lands where the page now lays the element out.
+	eval[chromedp.Void](s, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)
+	return vs
 }
 
 // screenshot saves a PNG of the whole page as a test artefact.
@@ -532,7 +584,7 @@ func (j *journey) report() {
 			fmt.Fprintf(&b, "\n  %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n    "))
 		}
 	}
-	j.t.Errorf("[%s] axe-core found WCAG 2.1 A/AA violations:%s", j.lang, b.String())
+	j.t.Errorf("[%s] axe-core and the reflow check found WCAG 2.2 A/AA violations:%s", j.lang, b.String())
 }
 
 // TestAxeFindsViolations makes sure the audit can fail: axe-core, injected
@@ -542,7 +594,9 @@ func TestAxeFindsViolations(t *testing.T) {
 	k := needBrowser(t)
 	const page = `<!doctype html><html><head><title>Faulty</title></head><body><main>
 <img src="/none.png"><form><input type="text" name="q"></form>
-<p style="color: #bbb; background: #fff">Faint text</p></main></body></html>`
+<p style="color: #bbb; background: #fff">Faint text</p>
+<p><a href="/a" style="display: inline-block; width: 10px; height: 10px">a</a><a href="/b" style="display: inline-block; width: 10px; height: 10px">b</a></p>
+<table style="width: 600px"><tr><th>Wide</th></tr></table></main></body></html>`
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
@@ -556,9 +610,12 @@ func TestAxeFindsViolations(t *testing.T) {
 	for _, v := range s.axe() {
 		found[v.ID] = true
 	}
-	for _, id := range []string{"html-has-lang", "image-alt", "label", "color-contrast"} {
+	for _, v := range s.reflow() {
+		found[v.ID] = true
+	}
+	for _, id := range []string{"html-has-lang", "image-alt", "label", "color-contrast", "target-size", "reflow-320"} {
 		if !found[id] {
-			t.Errorf("axe-core did not report %s on a page that breaks it; it found %v", id, found)
+			t.Errorf("axe-core or the reflow check did not report %s on a page that breaks it; it found %v", id, found)
 		}
 	}
 }

@@ -9,179 +9,128 @@ import (
 	"github.com/havenhrd/haven"
 )
 
-// capData is what the cap page shows: the year's figures as a chart and,
-// beside it, as a table of the same numbers; then the same by month, of
-// the whole cap or of one partner, as a chart and a table.
+// capData is what the cap page shows: the year's figures as one bar and,
+// beside it, as a table of the same numbers; each partner's figures as a
+// bar drawn to its own allocation; then the months, of the whole cap or of
+// one partner, with the months in which nothing moved folded together.
 type capData struct {
-	Year    int
+	Year int
+	// Years are the years that have rules, the latest first: the years
+	// the page offers.
+	Years   []int
 	Figures *haven.CapFigures
-	Bars    []bar
-	// Width and Height are the chart's size in SVG units.
-	Width, Height int
+	// Bar is the year's one bar: reserved, arrived and remaining persons
+	// on the scale of the cap.
+	Bar stack
 	// Partners are the year's partners, by name, for the choice of whose
 	// months to show.
 	Partners []haven.ID
-	// Months are the rows of the table by month, and MonthChart their chart.
-	Months     []monthRow
-	MonthChart monthChart
-	// PartnerChart draws the partners' table.
-	PartnerChart monthChart
+	// PartnerBars are the partners' bars, in the partners' table's order.
+	PartnerBars []partnerBar
+	// Months are the periods of the table by month, a run of periods
+	// without movement folded into one.
+	Months []monthRow
+	// MonthScale is the persons a full bar of the months stands for: the
+	// cap, or the partner's allocation.
+	MonthScale int
 	// MonthsOf names whose seats the months count: a partner or the whole cap.
 	MonthsOf string
 }
 
-// bar is one bar of the chart.
-type bar struct {
-	Key   string // catalogue key of its label
-	Value int
-	Y     int // top of the bar
-	W     int // length of the bar
-	TextY int // baseline of its label
+// stack is one horizontal bar cut into segments (reserved, arrived,
+// remaining), drawn to Scale persons. The segments' offsets and lengths are
+// percentages of the bar, so that the bar takes the width of any screen
+// while its words, outside the bar, keep the size of the text around them.
+type stack struct {
+	Scale    int
+	Segments []segment
+}
+
+// segment is one part of a stack.
+type segment struct {
 	Class string
+	Value int
+	X, W  string // offset and length, as percentages
 }
 
-// The chart's geometry, in SVG units: a label column, then the bars.
-const (
-	chartWidth = 640
-	chartLabel = 160
-	chartBarH  = 36
-	chartGap   = 24
-	chartRoom  = 90 // room after the longest bar for its number
-)
-
-// chart lays out the bars of reserved, arrived and remaining persons on
-// the scale of the cap. Each bar carries its label and its number as text,
-// so that nothing is told by colour alone.
-func chart(f *haven.CapFigures) ([]bar, int) {
-	rows := []struct {
-		key, class string
-		v          int
-	}{{"cap.reserved", "bar-reserved", f.Reserved}, {"cap.arrived", "bar-arrived", f.Arrived}, {"cap.remaining", "bar-remaining", f.Remaining}}
-	scale := f.Cap
-	for _, r := range rows {
-		scale = max(scale, r.v)
+// newStack lays out reserved, arrived and remaining persons end to end on
+// the scale of limit, or of their sum if larger (a partner without
+// allocation past its share of the cap, a cap lowered below what it holds).
+func newStack(limit, reserved, arrived, remaining int) stack {
+	scale := max(limit, reserved+arrived+remaining)
+	s := stack{Scale: scale}
+	at := 0
+	for _, v := range []struct {
+		class string
+		n     int
+	}{{"bar-reserved", reserved}, {"bar-arrived", arrived}, {"bar-remaining", remaining}} {
+		s.Segments = append(s.Segments, segment{Class: v.class, Value: v.n, X: percent(at, scale), W: percent(v.n, scale)})
+		at += v.n
 	}
-	span := chartWidth - chartLabel - chartRoom
-	out := make([]bar, len(rows))
-	for i, r := range rows {
-		w := 0
-		if scale > 0 {
-			w = r.v * span / scale
-		}
-		y := chartGap + i*(chartBarH+chartGap)
-		out[i] = bar{Key: r.key, Value: r.v, Y: y, W: w, TextY: y + chartBarH/2 + 6, Class: r.class}
-	}
-	return out, chartGap + len(rows)*(chartBarH+chartGap)
+	return s
 }
 
-// monthRow is one period of the table by month, with its label.
+// percent writes n of scale as a percentage with two decimals.
+func percent(n, scale int) string {
+	if scale <= 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(float64(n)*100/float64(scale), 'f', 2, 64) + "%"
+}
+
+// partnerBar is one partner's bar, drawn to its allocation, or to the cap
+// when it has none.
+type partnerBar struct {
+	haven.PartnerFigures
+	Bar stack
+}
+
+// monthRow is one period of the months, or a run of periods in which
+// nothing moved (Quiet), with its label and the figures at its end.
 type monthRow struct {
 	Label string
+	Quiet bool
 	haven.MonthFigures
+	Bar stack
 }
 
-// monthChart is the chart by month: for each period, a group of three
-// bars (reserved, arrived and remaining at the month's end), each followed
-// by its number and what it counts, in words.
-type monthChart struct {
-	Width, Height int
-	// Scale is the number of persons a full-length bar stands for.
-	Scale        int
-	LabelX, BarX int
-	BarH         int
-	Groups       []monthGroup
+// moved reports whether any seat moved in the period.
+func moved(m haven.MonthFigures) bool {
+	return m.ReservedIn != 0 || m.ArrivedIn != 0 || m.ReleasedIn != 0
 }
 
-// monthGroup is one period's bars and its label.
-type monthGroup struct {
-	Label string
-	TextY int // baseline of the label
-	Bars  []monthBar
-}
-
-// monthBar is one bar of a period.
-type monthBar struct {
-	Y, W  int
-	TextX int
-	TextY int
-	Text  string
-	Class string
-}
-
-// The chart by month's geometry, in SVG units.
-const (
-	monthLabelW   = 170 // the label column
-	monthBarH     = 16
-	monthBarGap   = 3
-	monthGroupGap = 20
-	monthRoom     = 160 // room after the longest bar for "493 remaining"
-)
-
-// months lays out the table and the chart by month. Bars are drawn to one
-// scale, of the cap or the partner's allocation or the largest figure.
-func months(p *page, year int, f *haven.CapFigures, limit int) ([]monthRow, monthChart) {
-	rows := make([]monthRow, len(f.Months))
-	for i, m := range f.Months {
-		rows[i] = monthRow{Label: monthLabel(p, year, m.Month), MonthFigures: m}
+// months folds the periods in which nothing moved: a run of such months
+// becomes one row, "March–July 2026", with the figures at the run's end
+// (the same as at its start, since nothing moved). The periods before and
+// after the year stand alone. The rows' bars are drawn to one scale: limit,
+// or the largest row's persons if larger.
+func months(p *page, year int, f *haven.CapFigures, limit int) (rows []monthRow, scale int) {
+	ms := f.Months
+	for i := 0; i < len(ms); i++ {
+		m := ms[i]
+		r := monthRow{Label: monthLabel(p, year, m.Month), MonthFigures: m, Quiet: !moved(m)}
+		if r.Quiet && m.Month >= 1 && m.Month <= 12 {
+			j := i
+			for j+1 < len(ms) && ms[j+1].Month >= 1 && ms[j+1].Month <= 12 && !moved(ms[j+1]) {
+				j++
+			}
+			if j > i {
+				r.Label = monthRange(p, year, m.Month, ms[j].Month)
+				r.MonthFigures = ms[j]
+				i = j
+			}
+		}
+		rows = append(rows, r)
 	}
-	groups := make([]figureGroup, len(rows))
+	// One scale for every row, so that the bars compare.
+	scale = limit
+	for _, r := range rows {
+		scale = max(scale, r.Reserved+r.Arrived+r.Remaining)
+	}
 	for i, r := range rows {
-		groups[i] = figureGroup{r.Label, r.Reserved, r.Arrived, r.Remaining}
+		rows[i].Bar = newStack(scale, r.Reserved, r.Arrived, r.Remaining)
 	}
-	return rows, groupChart(p, groups, limit)
-}
-
-// figureGroup is one group of the grouped chart: a label and its reserved,
-// arrived and remaining persons.
-type figureGroup struct {
-	Label                        string
-	Reserved, Arrived, Remaining int
-}
-
-// groupChart lays out a group of three bars (reserved, arrived, remaining)
-// per label, on one scale: limit, or the largest figure if larger. It draws
-// the chart by month and the chart by partner.
-func groupChart(p *page, groups []figureGroup, limit int) monthChart {
-	scale := limit
-	for _, g := range groups {
-		scale = max(scale, g.Reserved, g.Arrived, g.Remaining)
-	}
-	c := monthChart{Width: chartWidth, LabelX: 0, BarX: monthLabelW, BarH: monthBarH, Scale: scale}
-	span := chartWidth - monthLabelW - monthRoom
-	length := func(v int) int {
-		if scale <= 0 {
-			return 0
-		}
-		return v * span / scale
-	}
-	y := monthGroupGap
-	for _, r := range groups {
-		g := monthGroup{Label: r.Label, TextY: y + (3*monthBarH+2*monthBarGap)/2 + 6}
-		for _, b := range []struct {
-			class, key string
-			v          int
-		}{{"bar-reserved", "cap.months_bar_reserved", r.Reserved}, {"bar-arrived", "cap.months_bar_arrived", r.Arrived},
-			{"bar-remaining", "cap.months_bar_remaining", r.Remaining}} {
-			w := length(b.v)
-			g.Bars = append(g.Bars, monthBar{Y: y, W: w, TextX: monthLabelW + w + 6, TextY: y + monthBarH - 2, Text: p.tf(b.key, b.v), Class: b.class})
-			y += monthBarH + monthBarGap
-		}
-		y += monthGroupGap - monthBarGap
-		c.Groups = append(c.Groups, g)
-	}
-	c.Height = y
-	return c
-}
-
-// partnerChart is the chart by partner, in the partners' table's order:
-// each partner's reserved, arrived and remaining persons, on the scale of
-// the cap.
-func partnerChart(p *page, f *haven.CapFigures) monthChart {
-	groups := make([]figureGroup, len(f.Partners))
-	for i, pf := range f.Partners {
-		groups[i] = figureGroup{p.OrgName(pf.OrgID), pf.Reserved, pf.Arrived, pf.Remaining}
-	}
-	return groupChart(p, groups, f.Cap)
+	return rows, scale
 }
 
 // monthLabel names a period of the year: a month, or before or after it.
@@ -195,29 +144,68 @@ func monthLabel(p *page, year, month int) string {
 	return p.tf("cap.month_year", p.t("month."+strconv.Itoa(month)), year)
 }
 
+// monthRange names a run of months of the year, "March–July 2026".
+// French writes a month's name with a capital only at the head of a label.
+func monthRange(p *page, year, from, to int) string {
+	last := p.t("month." + strconv.Itoa(to))
+	if p.Lang == "fr" {
+		last = strings.ToLower(last)
+	}
+	return p.tf("cap.month_range", p.t("month."+strconv.Itoa(from)), last, year)
+}
+
+// ruleYears returns the years from the stream's first to next year that
+// have rules, the latest first.
+func (s *server) ruleYears(r *http.Request, v *viewer) ([]int, error) {
+	var years []int
+	for y := s.rulesNextYear(); y >= firstRulesYear; y-- {
+		_, err := s.programme.FindRules(r.Context(), v.Actor, y)
+		switch haven.ErrorCodeOf(err) {
+		case "":
+			years = append(years, y)
+		case haven.ENOTFOUND:
+		default:
+			return nil, err
+		}
+	}
+	return years, nil
+}
+
 // handleCap shows a year's cap: how many persons are reserved (approved,
 // not yet arrived), arrived and still possible, by partner and by month,
-// the months of the whole cap or of the partner the query names.
+// the months of the whole cap or of the partner the query names. The year
+// is one of the years that have rules: this year's by default, or the
+// latest before it.
 func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	q := r.URL.Query()
+	years, err := s.ruleYears(r, v)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	year := s.clock.Now().UTC().Year()
+	if i := slices.IndexFunc(years, func(y int) bool { return y <= year }); i >= 0 {
+		year = years[i]
+	} else if len(years) > 0 {
+		year = years[len(years)-1]
+	}
 	partner := haven.ID(strings.TrimSpace(q.Get("partner")))
 	p.Form.Set("partner", string(partner))
+	d := &capData{Years: years}
+	p.Data = d
 	if y := strings.TrimSpace(q.Get("year")); y != "" {
 		p.Form.Set("year", y)
 		n, err := strconv.Atoi(y)
-		if err != nil || n < 2021 || n > 2100 {
-			p.invalid("year", "err.year_format")
-			p.Data = &capData{}
+		if err != nil || !slices.Contains(years, n) {
+			p.invalid("year", "err.choose_year")
 			s.render(w, r, http.StatusBadRequest, "cap", p)
 			return
 		}
 		year = n
 	}
 	p.Form.Set("year", strconv.Itoa(year))
-	d := &capData{Year: year}
-	p.Data = d
+	d.Year = year
 	status := http.StatusOK
 	f, err := s.programme.CapFiguresOf(r.Context(), v.Actor, year, partner)
 	if haven.ErrorCodeOf(err) == haven.EINVALID && slices.ContainsFunc(haven.FieldsOf(err), func(f haven.FieldProblem) bool { return f.Field == "partner" }) {
@@ -239,10 +227,14 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	d.Figures = f
-	d.Bars, d.Height = chart(f)
-	d.Width = chartWidth
+	d.Bar = newStack(f.Cap, f.Reserved, f.Arrived, f.Remaining)
 	for _, pf := range f.Partners {
 		d.Partners = append(d.Partners, pf.OrgID)
+		limit := pf.Allocation
+		if limit == 0 {
+			limit = f.Cap
+		}
+		d.PartnerBars = append(d.PartnerBars, partnerBar{PartnerFigures: pf, Bar: newStack(limit, pf.Reserved, pf.Arrived, pf.Remaining)})
 	}
 	slices.SortFunc(d.Partners, func(a, b haven.ID) int { return strings.Compare(p.OrgName(a), p.OrgName(b)) })
 	limit := f.Cap
@@ -255,7 +247,6 @@ func (s *server) handleCap(w http.ResponseWriter, r *http.Request, v *viewer) {
 			}
 		}
 	}
-	d.Months, d.MonthChart = months(p, year, f, limit)
-	d.PartnerChart = partnerChart(p, f)
+	d.Months, d.MonthScale = months(p, year, f, limit)
 	s.render(w, r, status, "cap", p)
 }

@@ -13,11 +13,22 @@ import (
 // monthRow is the HTML of a row of the table by month.
 func monthRow(label string, figures ...int) string {
 	var b strings.Builder
-	b.WriteString(`<tr><th scope="row" class="date">` + label + `</th>`)
+	b.WriteString(`<tr><th scope="row">` + label + `</th>`)
 	for _, n := range figures {
 		b.WriteString(`<td class="num">` + strconv.Itoa(n) + `</td>`)
 	}
 	return b.String() + "</tr>"
+}
+
+// quietRow is the HTML of a row of the table by month that folds months
+// without movement, with the figures at their end.
+func quietRow(label string, figures ...int) string {
+	return strings.Replace(monthRow(label, figures...), `</th>`, `</th><td colspan="3">No movement</td>`, 1)
+}
+
+// segment is the HTML of one segment of a bar.
+func segment(x, w string, height int, class string) string {
+	return `<rect x="` + x + `" y="0" width="` + w + `" height="` + strconv.Itoa(height) + `" class="bar ` + class + `"></rect>`
 }
 
 // TestCapByMonth approves two UNHCR families (3 and 2 persons) and one
@@ -60,49 +71,67 @@ func TestCapByMonth(t *testing.T) {
 	resp, body := br.get("/cap?year=2026")
 	for _, want := range []string{
 		`<h2 id="months">Month by month: The whole cap</h2>`,
-		`<caption>Month by month, in persons: The whole cap</caption>`,
-		`<title id="months-chart-title">Persons in the 2026 cap at each month&#39;s end: The whole cap</title>`,
-		`<desc id="months-chart-desc">Bar chart in 8 periods: before the year, each month`,
-		`class="month-value">7 reserved</text>`, `class="month-value">495 remaining</text>`,
-		`<figcaption>Bars drawn to the scale of 500 persons.`,
+		`<caption id="cap-months-caption">Month by month, in persons: The whole cap</caption>`,
+		`<figcaption>Persons reserved, arrived and remaining at the end of each period, drawn to the scale of 500 persons.`,
 		// Reserved, arrived and released in the month; reserved, arrived
-		// and remaining at its end.
-		monthRow("Before 2026", 0, 0, 0, 0, 0, 500),
-		monthRow("January 2026", 0, 0, 0, 0, 0, 500),
-		monthRow("April 2026", 0, 0, 0, 0, 0, 500),
+		// and remaining at its end. The months without movement fold into
+		// one row; the period before the year stands alone.
+		quietRow("Before 2026", 0, 0, 500),
+		quietRow("January–April 2026", 0, 0, 500),
 		monthRow("May 2026", 7, 0, 0, 7, 0, 493),
 		monthRow("June 2026", 0, 3, 0, 4, 3, 493),
 		monthRow("July 2026", 0, 0, 2, 2, 3, 495),
+		// The same periods beside their bars, in words.
+		`<p class="stack-list__name">January–April 2026</p>`, `No movement: 0 reserved, 0 arrived, 500 remaining`,
+		`<p class="stack-list__name">May 2026</p>`, `7 reserved, 0 arrived, 493 remaining`,
 		// The year's figures agree with July's.
 		`<th scope="row">Reserved</th><td class="num">2</td>`, `<th scope="row">Remaining</th><td class="num">495</td>`,
+		// The year's one bar: 2 reserved, then 3 arrived, then 495
+		// remaining, of 500, with its words below it.
+		`<desc id="cap-chart-desc">One bar, the cap of 500 persons: 2 reserved, then 3 arrived, then 495 remaining.</desc>`,
+		segment("0.00%", "0.40%", 48, "bar-reserved"), segment("0.40%", "0.60%", 48, "bar-arrived"), segment("1.00%", "99.00%", 48, "bar-remaining"),
+		`Reserved: 2</li>`, `Arrived: 3</li>`, `Remaining: 495</li>`,
 		// The partners to choose from, and a link from each to its months.
 		`<option value="">The whole cap</option>`, `<option value="` + string(fld.ID) + `">Front Line Defenders</option>`,
 		`<option value="` + string(f.orgs[haven.OrgReferralPartner].ID) + `">UNHCR Ankara</option>`,
 		`<a href="/cap?year=2026&amp;partner=` + string(fld.ID) + `#months">Front Line Defenders</a>`,
-		// The chart by partner: each partner's three bars, in words too.
-		`<title id="partners-chart-title">Persons in the 2026 cap by referring partner</title>`,
-		`<desc id="partners-chart-desc">Bar chart of 2 partners.`,
-		`class="month-label">Front Line Defenders</text>`, `class="month-label">UNHCR Ankara</text>`,
-		`class="month-value">3 arrived</text>`, `class="month-value">2 reserved</text>`,
+		// Each partner's bar drawn to its own allocation: 2 reserved of
+		// Front Line Defenders' 4 fill half its bar; UNHCR has none, and
+		// its 3 arrived are drawn on the cap.
+		`<p class="stack-list__name">Front Line Defenders</p>`, segment("0.00%", "50.00%", 24, "bar-reserved"), segment("50.00%", "50.00%", 24, "bar-remaining"),
+		`2 reserved, 0 arrived, 2 remaining of an allocation of 4 persons`,
+		`<p class="stack-list__name">UNHCR Ankara</p>`, segment("0.00%", "0.60%", 24, "bar-arrived"),
+		`0 reserved, 3 arrived, 495 remaining in the cap of 500 persons`,
+		// The year is one of the years with rules.
+		`<option value="2026" selected>2026</option>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the cap page lacks %q", want)
 		}
 	}
-	if resp.StatusCode != 200 || strings.Contains(body, "August 2026") || t.Failed() {
+	// No word is drawn on a bar, where it could cover a narrow segment or
+	// another word: labels and numbers are text beside the bars.
+	if strings.Contains(body, "<text") {
+		t.Error("the cap page draws words inside its charts")
+	}
+	for _, gone := range []string{">January 2026", ">April 2026", "August 2026"} {
+		if strings.Contains(body, gone) {
+			t.Errorf("the cap page shows %q", gone)
+		}
+	}
+	if resp.StatusCode != 200 || t.Failed() {
 		t.Fatalf("the cap page by month: %d\n%s", resp.StatusCode, body)
 	}
 
 	// One partner's months: its seats, and what is left of its allocation.
 	resp, body = br.get("/cap?year=2026&partner=" + string(fld.ID))
 	for _, want := range []string{
-		`<caption>Month by month, in persons: Front Line Defenders</caption>`,
+		`<caption id="cap-months-caption">Month by month, in persons: Front Line Defenders</caption>`,
 		`<option value="` + string(fld.ID) + `" selected>Front Line Defenders</option>`,
-		`<figcaption>Bars drawn to the scale of 4 persons.`,
-		monthRow("April 2026", 0, 0, 0, 0, 0, 4),
+		`drawn to the scale of 4 persons.`,
+		quietRow("January–April 2026", 0, 0, 4),
 		monthRow("May 2026", 2, 0, 0, 2, 0, 2),
-		monthRow("June 2026", 0, 0, 0, 2, 0, 2),
-		monthRow("July 2026", 0, 0, 0, 2, 0, 2),
+		quietRow("June–July 2026", 2, 0, 2),
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the partner's months lack %q", want)
@@ -129,7 +158,8 @@ func TestCapByMonth(t *testing.T) {
 	_, pages["months"] = br.get("/cap?year=2026&partner=" + string(fld.ID) + "&lang=fr")
 	_, pages["error"] = br.get("/cap?year=2026&partner=org_nope")
 	for _, want := range []string{"Mois par mois : Front Line Defenders", monthRow("Mai 2026", 2, 0, 0, 2, 0, 2),
-		monthRow("Avant 2026", 0, 0, 0, 0, 0, 4), "Réservées à la fin du mois", `class="month-value">2 réservées</text>`} {
+		`<tr><th scope="row">Avant 2026</th><td colspan="3">Aucun mouvement</td>`, `<th scope="row">Juin–juillet 2026</th>`,
+		"Réservées à la fin du mois", "2 réservées, 0 arrivées, 2 restantes d&#39;une allocation de 4 personnes"} {
 		if !strings.Contains(pages["months"], want) {
 			t.Errorf("the French months lack %q", want)
 		}
@@ -155,7 +185,39 @@ func TestPagesTakeTheAppsClock(t *testing.T) {
 	b := f.browser(t)
 	b.signIn(f.users[haven.OrgVisaOffice])
 	r, body := b.get("/cap")
-	if r.StatusCode != 200 || !strings.Contains(body, "2031") || strings.Contains(body, ">2026<") {
+	if r.StatusCode != 200 || !strings.Contains(body, `<option value="2031" selected>2031</option>`) || !strings.Contains(body, "<h2>The cap for 2031</h2>") {
 		t.Fatalf("the cap page's year is not the app's: %d\n%s", r.StatusCode, text(body))
+	}
+}
+
+// TestCapYearFromRules: the cap page offers the years that have rules, as
+// a list, and refuses any other year beside the list, as it refuses a
+// partner that is not one.
+func TestCapYearFromRules(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser(t)
+	b.signIn(f.users[haven.OrgVisaOffice])
+	_, body := b.get("/cap")
+	var offered []string
+	for _, y := range []int{2020, 2021, 2026, 2027, 2028} {
+		years, err := f.app.Programme.FindRules(f.ctx, f.admin, y)
+		has := strings.Contains(body, `<option value="`+strconv.Itoa(y)+`"`)
+		if has != (err == nil && years != nil) {
+			t.Errorf("year %d offered %v, has rules: %v", y, has, err == nil)
+		}
+		if has {
+			offered = append(offered, strconv.Itoa(y))
+		}
+	}
+	if len(offered) < 2 || !strings.Contains(body, `<select class="select" id="year" name="year">`) || strings.Contains(body, `<input class="input input--4" type="text" id="year"`) {
+		t.Fatalf("the years offered: %v\n%s", offered, body)
+	}
+	for _, bad := range []string{"2028", "2020", "twenty", "2026x"} {
+		resp, body := b.get("/cap?year=" + bad)
+		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(title(body), "Error: ") ||
+			!strings.Contains(body, `<a href="#year">Choose a year from the list</a>`) ||
+			!strings.Contains(body, `aria-describedby="year-error" aria-invalid="true"`) || strings.Contains(body, "cap-figures") {
+			t.Errorf("year %q: %d %q\n%s", bad, resp.StatusCode, title(body), text(body))
+		}
 	}
 }

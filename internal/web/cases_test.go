@@ -173,7 +173,7 @@ func TestVisaOfficeCasePageAndActions(t *testing.T) {
 	_, body = b.get("/cap?year=2026")
 	for _, want := range []string{`<title id="cap-chart-title">`, `<desc id="cap-chart-desc">`, `role="img"`,
 		`<th scope="row">Arrived</th><td class="num">2</td>`, `<th scope="row">Cap</th><td class="num">500</td>`,
-		`<th scope="row">Remaining</th><td class="num">498</td>`, "Arrived: 2. Remaining: 498."} {
+		`<th scope="row">Remaining</th><td class="num">498</td>`, "then 2 arrived, then 498 remaining."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the cap page lacks %q", want)
 		}

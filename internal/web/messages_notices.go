@@ -95,9 +95,9 @@ var noticeMessagesFR = map[string]string{
 
 	"notice.stage_warning":      "Une échéance d'étape approche",
 	"notice.stage_breach":       "Une échéance d'étape est dépassée",
-	"notice.emergency_stalled":  "Un cas d'urgence n'a pas avancé depuis 24 heures",
+	"notice.emergency_stalled":  "Un dossier d'urgence n'a pas avancé depuis 24 heures",
 	"notice.info_unanswered":    "Une demande de renseignements est toujours sans réponse",
-	"notice.checks_overdue":     "Des vérifications ne sont pas consignées dans les délais",
+	"notice.checks_overdue":     "Des contrôles ne sont pas consignés dans les délais",
 	"notice.medical_expiring":   "Un examen médical expire avant que la famille puisse voyager",
 	"notice.follow_up_due":      "Un suivi est dû",
 	"notice.safety_concern":     "Un suivi a signalé un problème de sécurité",
@@ -107,7 +107,7 @@ var noticeMessagesFR = map[string]string{
 
 	"prefs.title":         "Comment vous êtes prévenu",
 	"prefs.back":          "Retour à vos notifications",
-	"prefs.intro":         "Haven affiche vos notifications sur ses pages. Il peut aussi vous envoyer un courriel quand quelque chose vous attend : le courriel ne dit que cela, avec un lien, et ne nomme jamais une personne, un pays ni rien d'un cas.",
+	"prefs.intro":         "Haven affiche vos notifications sur ses pages. Il peut aussi vous envoyer un courriel quand quelque chose vous attend : le courriel ne dit que cela, avec un lien, et ne nomme jamais une personne, un pays ni rien d'un dossier.",
 	"prefs.email_on":      "M'envoyer un courriel quand quelque chose m'attend",
 	"prefs.email_on_hint": "Vous pouvez changer ce choix à tout moment.",
 	"prefs.email_yes":     "Oui, par courriel",

@@ -114,7 +114,7 @@ var requestMessagesFR = map[string]string{
 	"timeline.case.confirm_admissible":  "Admissibilité confirmée",
 	"timeline.case.split":               "Décision de scission",
 	"timeline.case.approve":             "Approuvé",
-	"timeline.case.approve_emergency":   "Approuvé en procédure d'urgence",
+	"timeline.case.approve_emergency":   "Approuvé sur la voie d'urgence",
 	"timeline.case.refuse":              "Refusé",
 	"timeline.case.book_travel":         "Voyage réservé",
 	"timeline.case.record_arrival":      "Arrivée consignée",

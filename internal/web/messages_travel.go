@@ -34,7 +34,7 @@ var travelMessagesFR = map[string]string{
 	"timeline.case.change_travel": "Date du voyage modifiée",
 
 	"act.change_travel":           "Modifier le voyage",
-	"done.change_travel":          "La date du voyage est modifiée. L'organisme d'établissement, si le cas lui est confié, en est prévenu.",
+	"done.change_travel":          "La date du voyage est modifiée. L'organisme d'établissement, si le dossier lui est confié, en est prévenu.",
 	"travel.expected_arrival":     "Arrivée prévue",
 	"travel.booked_for":           "Le voyage de la famille est réservé pour le %s.",
 	"travel.new_date":             "Nouvelle date du voyage",

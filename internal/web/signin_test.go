@@ -73,7 +73,7 @@ func TestSignInErrors(t *testing.T) {
 	}
 	// A wrong password: one message, the username kept, the password not.
 	r, body = b.post("/signin", url.Values{"username": {u.name}, "password": {"not the right passphrase at all"}})
-	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `<a href="#username">The username or password is not right</a>`) {
+	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `<a href="#username">The username or passphrase is not right</a>`) {
 		t.Fatalf("wrong password: %d\n%s", r.StatusCode, body)
 	}
 	if v, _ := value(body, "username"); v != u.name {
