@@ -138,7 +138,43 @@ func parseDate(s string) (haven.Date, error) {
 	if s == "" {
 		return haven.Date{}, nil
 	}
+	if d, ok := fixedDate(s); ok {
+		return d, nil
+	}
 	return haven.ParseDate(s)
+}
+
+// fixedDate reads a stored date (YYYY-MM-DD) without time.Parse, which a
+// list pays for several times a row; ok is false for anything that is not
+// a valid calendar date so written, which haven.ParseDate then answers.
+func fixedDate(s string) (haven.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return haven.Date{}, false
+	}
+	n := 0
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c := s[i]; c < '0' || c > '9' {
+			return haven.Date{}, false
+		}
+	}
+	num := func(from, to int) int {
+		n = 0
+		for i := from; i < to; i++ {
+			n = n*10 + int(s[i]-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		return haven.Date{}, false
+	}
+	if t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC); t.Day() != day {
+		return haven.Date{}, false
+	}
+	return haven.Date{Year: year, Month: time.Month(month), Day: day}, true
 }
 
 // jsonText encodes v for a JSON column (text on SQLite, jsonb on

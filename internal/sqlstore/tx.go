@@ -788,28 +788,48 @@ const caseColumns = `id, unhcr_bidx, unhcr_enc, referring_org_id, nomination_id,
 	persecution_enc, nationality_countries, asylum_country, declared_size, visa_kind, admission_year, settlement_org_id, referred_at, updated_at, version,
 	target_date, stage, stage_since, stage_due, turn, waiting_since, coalesce(reference, ''), queue_open, next_due, base_due`
 
-func scanCase(s scanner) (*store.CaseRow, error) {
-	var c store.CaseRow
-	var nom, settle sql.NullString
-	var countries []byte
-	var referred, updated string
-	var target, due, next, base dateCol
-	var since, waiting sql.NullString
-	if err := s.Scan(&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &nom, &c.State, &c.ResumeState,
+func scanCase(s scanner) (*store.CaseRow, error) { return newCaseScan().scan(s) }
+
+// caseScan scans rows of caseColumns (or caseListColumns), then any extra
+// columns, into the same variables row after row: a page's rows share one
+// set of destinations rather than each boxing its own.
+type caseScan struct {
+	c                       store.CaseRow
+	nom, settle             sql.NullString
+	countries               []byte
+	referred, updated       string
+	target, due, next, base dateCol
+	since, waiting          sql.NullString
+	dest                    []any
+}
+
+func newCaseScan(extra ...any) *caseScan {
+	cs := &caseScan{}
+	c := &cs.c
+	cs.dest = append([]any{&c.ID, &c.UNHCRIndex, &c.UNHCRNumber, &c.ReferringOrgID, &cs.nom, &c.State, &c.ResumeState,
 		&c.SubmissionPriority, &c.ProcessingPriority, &c.PrimaryCategory, &c.SecondaryCategory, &c.CategoryJustification, &c.Grounds, &c.Work, &c.Threats,
-		&c.PersecutionAccount, &countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &settle, &referred, &updated, &c.Version,
-		&target, &c.Stage, &since, &due, &c.Turn, &waiting, &c.Reference, &c.Open, &next, &base); err != nil {
+		&c.PersecutionAccount, &cs.countries, &c.AsylumCountry, &c.DeclaredSize, &c.VisaKind, &c.AdmissionYear, &cs.settle, &cs.referred, &cs.updated, &c.Version,
+		&cs.target, &c.Stage, &cs.since, &cs.due, &c.Turn, &cs.waiting, &c.Reference, &c.Open, &cs.next, &cs.base}, extra...)
+	return cs
+}
+
+// scan scans the row at s, and returns its case (a row of its own).
+func (cs *caseScan) scan(s scanner) (*store.CaseRow, error) {
+	cs.c = store.CaseRow{}
+	if err := s.Scan(cs.dest...); err != nil {
 		return nil, err
 	}
+	c := new(store.CaseRow)
+	*c = cs.c
 	var d decoder
-	c.TargetDate, c.StageDue, c.NextDue, c.BaseDue = d.date(target), d.date(due), d.date(next), d.date(base)
-	c.StageSince, c.WaitingSince = d.nullTime(since), d.nullTime(waiting)
-	c.NominationID = haven.ID(nom.String)
-	c.SettlementOrgID = haven.ID(settle.String)
-	d.strings(countries, &c.NationalityCountries)
-	c.ReferredAt = d.time(referred)
-	c.UpdatedAt = d.time(updated)
-	return &c, d.done("scanCase")
+	c.TargetDate, c.StageDue, c.NextDue, c.BaseDue = d.date(cs.target), d.date(cs.due), d.date(cs.next), d.date(cs.base)
+	c.StageSince, c.WaitingSince = d.nullTime(cs.since), d.nullTime(cs.waiting)
+	c.NominationID = haven.ID(cs.nom.String)
+	c.SettlementOrgID = haven.ID(cs.settle.String)
+	d.strings(cs.countries, &c.NationalityCountries)
+	c.ReferredAt = d.time(cs.referred)
+	c.UpdatedAt = d.time(cs.updated)
+	return c, d.done("scanCase")
 }
 
 // FindCaseByID returns the case. With lock set in a read-write transaction
@@ -1122,16 +1142,17 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	if err != nil {
 		return nil, 0, t.mapErr(op, err)
 	}
+	var l listedCols
+	var extra []any
+	if f.Listed {
+		extra = l.dest()
+	}
+	if ride {
+		extra = append(extra, &counted)
+	}
+	into := newCaseScan(extra...)
 	scan := func(s scanner) (*store.CaseRow, error) {
-		var l listedCols
-		var extra []any
-		if f.Listed {
-			extra = l.dest()
-		}
-		if ride {
-			extra = append(extra, &counted)
-		}
-		c, err := scanCase(withExtra{s, extra})
+		c, err := into.scan(s)
 		if err != nil || !f.Listed {
 			return c, err
 		}
@@ -1163,15 +1184,6 @@ func (t *Tx) FindCases(ctx context.Context, f store.CaseFilter) ([]*store.CaseRo
 	}
 	return cs, total, nil
 }
-
-// withExtra scans a row of a page and the columns after the case's: what
-// a list may open (listedColumns), then the count that rides on the page.
-type withExtra struct {
-	s     scanner
-	extra []any
-}
-
-func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
 // listedJoins and listedColumns are what a row of a list may open
 // (store.ListedRow), joined to the page's cases: each join finds at most

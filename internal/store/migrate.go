@@ -81,5 +81,43 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z"
 // FormatTime formats t in TimeLayout.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
-// ParseTime parses an instant in TimeLayout.
-func ParseTime(s string) (time.Time, error) { return time.Parse(TimeLayout, s) }
+// ParseTime parses an instant in TimeLayout. Every row read parses
+// several, so the layout's fixed width is read directly; anything that is
+// not a well-formed instant of it is left to time.Parse, for its error.
+func ParseTime(s string) (time.Time, error) {
+	if t, ok := parseFixedTime(s); ok {
+		return t, nil
+	}
+	return time.Parse(TimeLayout, s)
+}
+
+// parseFixedTime reads s in TimeLayout: ok is false for anything time.Parse
+// would not read as the same instant.
+func parseFixedTime(s string) (time.Time, bool) {
+	if len(s) != len(TimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, nsec := num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if !ok || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day { // the 31st of a month of 30 days, the 29th of February of a common year
+		return time.Time{}, false
+	}
+	return t, true
+}
