@@ -168,7 +168,7 @@ func (s *server) handleCheck(w http.ResponseWriter, r *http.Request, v *viewer) 
 		pre = parseDateField(r, "valid_until", &ch.ValidUntil)
 	}
 	if len(kinds) > 1 && !ch.Kind.Valid() {
-		pre = append(pre, formProblem{"kind", "partner.err.screening_kind"})
+		pre = append(pre, formProblem{field: "kind", key: "partner.err.screening_kind"})
 	}
 	if pre == nil {
 		if _, err := s.cases.RecordCheck(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ch); err != nil {
@@ -206,7 +206,7 @@ func (s *server) checkFailed(w http.ResponseWriter, r *http.Request, v *viewer, 
 	p.Form = r.PostForm
 	p.Data = d
 	for _, fp := range pre {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if err != nil {
 		p.failAt(err, labelsOf(checkLabels, nil))

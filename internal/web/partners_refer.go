@@ -101,11 +101,11 @@ func memberFrom(ans url.Values, n int) (*haven.Member, []formProblem) {
 	if d := strings.TrimSpace(get("date_of_birth")); d != "" {
 		var err error
 		if m.DateOfBirth, err = haven.ParseDate(d); err != nil {
-			fp = append(fp, formProblem{memberList.key(n, "date_of_birth"), "err.date_format"})
+			fp = append(fp, dateProblem(memberList.key(n, "date_of_birth"), err))
 		}
 	}
 	if a := get("accompanying"); a != "yes" && a != "no" {
-		fp = append(fp, formProblem{memberList.key(n, "accompanying"), "partner.err.accompanying"})
+		fp = append(fp, formProblem{field: memberList.key(n, "accompanying"), key: "partner.err.accompanying"})
 	}
 	return m, fp
 }
@@ -298,14 +298,14 @@ func referBack(f *flowState) (string, int) {
 // and the check page shows what it finds.
 func checkReferStep(p *page, f *flowState) {
 	onPage := referFlow.stepAnswers(f)
-	add := func(id, key string) {
+	add := func(id, key string, args ...any) {
 		if id, ok := onPage(id); ok && !p.hasError(id) {
-			p.invalid(id, key)
+			p.invalid(id, key, args...)
 		}
 	}
 	c, fps := referralFrom(referFlow.withItem(f))
 	for _, fp := range fps {
-		add(fp.field, fp.key)
+		add(fp.field, fp.key, fp.args...)
 	}
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
 	switch f.step {
@@ -379,7 +379,7 @@ func checkReferStep(p *page, f *flowState) {
 func (s *server) sendReferral(w http.ResponseWriter, r *http.Request, v *viewer, p *page, f *flowState) {
 	c, fps := referralFrom(f.ans)
 	for _, fp := range fps {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if len(c.Members) == 0 {
 		p.invalid("members", "partner.err.member_required")
