@@ -210,6 +210,21 @@ func (s *server) checkFailed(w http.ResponseWriter, r *http.Request, v *viewer, 
 	for _, fp := range pre {
 		p.invalid(fp.field, fp.key, fp.args...)
 	}
+	if err == nil && pre != nil {
+		// The page found a problem and did not ask the app: the check's
+		// own validation says what else is wrong, in the same pass.
+		ch := &haven.Check{MemberID: d.Row.Member.ID, Kind: haven.CheckKind(r.PostFormValue("kind")), Result: haven.CheckResult(r.PostFormValue("result")),
+			Details: r.PostFormValue("details"), ConvictionPoliticallyMotivated: r.PostFormValue("conviction_politically_motivated") == "yes",
+			PoliticalMotivationReasons: r.PostFormValue("political_motivation_reasons")}
+		if d.Medical {
+			ch.Kind = haven.CheckMedical
+		}
+		for _, f := range ch.Validate() {
+			if f.Field != "kind" && f.Field != "valid_until" && !p.hasError(f.Field) {
+				p.Errors = append(p.Errors, problem{Field: f.Field, Message: p.problemMessage(f.Message, checkLabels[f.Field])})
+			}
+		}
+	}
 	if err != nil {
 		p.failAt(err, labelsOf(checkLabels, nil))
 	}
