@@ -9,6 +9,8 @@ package haven
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -46,13 +48,73 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate parses an ISO 8601 calendar date (YYYY-MM-DD).
+// ParseDate parses an ISO 8601 calendar date (YYYY-MM-DD). A date that is
+// not one is a *DateError saying what is wrong with it: the format, a
+// month that does not exist, or a day the month does not have.
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, err
+	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
+		return Date{}, &DateError{Input: s, Reason: DateBadFormat}
 	}
-	return DateOf(t), nil
+	var n [3]int
+	for i, part := range []string{s[:4], s[5:7], s[8:]} {
+		for _, r := range part {
+			if r < '0' || r > '9' {
+				return Date{}, &DateError{Input: s, Reason: DateBadFormat}
+			}
+			n[i] = n[i]*10 + int(r-'0')
+		}
+	}
+	y, m, d := n[0], n[1], n[2]
+	switch {
+	case m < 1 || m > 12:
+		return Date{}, &DateError{Input: s, Reason: DateNoSuchMonth, Year: y, Month: m}
+	case d < 1 || d > DaysIn(y, time.Month(m)):
+		return Date{}, &DateError{Input: s, Reason: DateNoSuchDay, Year: y, Month: m, Day: d}
+	}
+	return Date{y, time.Month(m), d}, nil
+}
+
+// DaysIn returns the number of days of month m of year y.
+func DaysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// DateReason is what is wrong with a date as typed.
+type DateReason int
+
+// The reasons a date is not one.
+const (
+	// DateBadFormat: not written YYYY-MM-DD.
+	DateBadFormat DateReason = iota + 1
+	// DateNoSuchMonth: the month is not 01 to 12.
+	DateNoSuchMonth
+	// DateNoSuchDay: the month has no such day.
+	DateNoSuchDay
+)
+
+// DateError is a date as typed that is not a date, and why. Year, Month
+// and Day are the numbers typed, where the format held.
+type DateError struct {
+	Input  string
+	Reason DateReason
+	Year   int
+	Month  int
+	Day    int
+}
+
+// Error says what is wrong, in English.
+func (e *DateError) Error() string {
+	switch e.Reason {
+	case DateNoSuchMonth:
+		return fmt.Sprintf("there is no month %d", e.Month)
+	case DateNoSuchDay:
+		m := time.Month(e.Month)
+		if m == time.February {
+			return fmt.Sprintf("February %d has %d days", e.Year, DaysIn(e.Year, m))
+		}
+		return fmt.Sprintf("%s has %d days", m, DaysIn(e.Year, m))
+	}
+	return "write the date as year-month-day, for example 2026-06-01"
 }
 
 // DateOf returns the UTC calendar date of t.
@@ -104,7 +166,10 @@ func (d *Date) UnmarshalText(b []byte) error {
 		return nil
 	}
 	v, err := ParseDate(string(b))
-	if err != nil {
+	var de *DateError
+	if errors.As(err, &de) && de.Reason != DateBadFormat {
+		return &Error{Code: EINVALID, Op: "date", Message: de.Error() + ": dates are written YYYY-MM-DD", Err: err}
+	} else if err != nil {
 		return Errorf(EINVALID, "date", "dates are written YYYY-MM-DD")
 	}
 	*d = v

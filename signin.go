@@ -2,6 +2,7 @@ package haven
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -89,4 +90,22 @@ type DemoCode struct {
 	URL      string
 	// QR is a PNG image of the QR code of URL.
 	QR []byte
+}
+
+// RetryStep is the cause of a refused second factor that may be tried
+// again: the step that takes the next try. The step answered is spent;
+// this one lives no longer than it would have.
+type RetryStep struct{ Step *SignInStep }
+
+// Error says that another try is allowed.
+func (r *RetryStep) Error() string { return "another try is allowed" }
+
+// RetryStepOf returns the step of the next try that err carries, or
+// false when the user must start again.
+func RetryStepOf(err error) (*SignInStep, bool) {
+	var r *RetryStep
+	if errors.As(err, &r) && r.Step != nil {
+		return r.Step, true
+	}
+	return nil, false
 }

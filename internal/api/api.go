@@ -45,6 +45,7 @@ type Cases interface {
 	StartAdmissibility(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)
 	RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error)
+	RecordChecks(ctx context.Context, actor haven.Actor, id haven.ID, checks []*haven.Check) (*haven.Case, error)
 	ConfirmAdmissible(ctx context.Context, actor haven.Actor, id haven.ID) (*haven.Case, error)
 	SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error)
 	Approve(ctx context.Context, actor haven.Actor, id haven.ID, in haven.ApproveInput) (*haven.Case, error)

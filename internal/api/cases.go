@@ -55,6 +55,11 @@ type checkInput struct {
 	PoliticalMotivationReasons     string            `json:"political_motivation_reasons"`
 }
 
+// checksInput is the body of POST /api/v1/cases/{id}/checks/batch.
+type checksInput struct {
+	Checks []checkInput `json:"checks"`
+}
+
 // splitInput is the body of POST /api/v1/cases/{id}/split.
 type splitInput struct {
 	Excluded []haven.ID `json:"excluded"`
@@ -309,6 +314,17 @@ func recordCheck(c *call, in *checkInput) (caseJSON, error) {
 	return caseResult(c.cases.RecordCheck(c.ctx, c.actor, c.id(), &haven.Check{MemberID: in.MemberID, Kind: in.Kind, Result: in.Result,
 		ValidUntil: in.ValidUntil, Details: in.Details, ConvictionPoliticallyMotivated: in.ConvictionPoliticallyMotivated,
 		PoliticalMotivationReasons: in.PoliticalMotivationReasons}))
+}
+
+// recordChecks records several checks of the case, a family's at once:
+// all of them or, when one is wrong or refused, none.
+func recordChecks(c *call, in *checksInput) (caseJSON, error) {
+	checks := make([]*haven.Check, len(in.Checks))
+	for i, ch := range in.Checks {
+		checks[i] = &haven.Check{MemberID: ch.MemberID, Kind: ch.Kind, Result: ch.Result, ValidUntil: ch.ValidUntil, Details: ch.Details,
+			ConvictionPoliticallyMotivated: ch.ConvictionPoliticallyMotivated, PoliticalMotivationReasons: ch.PoliticalMotivationReasons}
+	}
+	return caseResult(c.cases.RecordChecks(c.ctx, c.actor, c.id(), checks))
 }
 
 func splitDecision(c *call, in *splitInput) (caseJSON, error) {

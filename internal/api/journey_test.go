@@ -159,16 +159,35 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("a referral partner lists checks: %d", r.status)
 	}
 
-	// The check partners record their results with their own tokens, and
-	// see the members assigned to them, not the case's narrative.
+	// The check partners record their results with their own tokens, a
+	// family's at once, and see the members assigned to them, not the
+	// case's narrative. A batch with one wrong check records nothing, and
+	// says what is wrong with each at its place.
+	var medicals, screenings []map[string]any
 	for _, m := range mids {
-		c = act(medical, "checks", map[string]any{"member_id": m, "kind": "medical", "result": "passed", "valid_until": "2027-05-01", "details": "IME clear"})
-		act(screening, "checks", map[string]any{"member_id": m, "kind": "security", "result": "passed"})
-		c2 := act(screening, "checks", map[string]any{"member_id": m, "kind": "criminality", "result": "passed"})
-		for _, leak := range []string{"persecution_account", "threat_events", "confidential_notes", "whereabouts", "unhcr_number"} {
-			if strings.Contains(string(mustJSON(c))+string(mustJSON(c2)), leak) {
-				t.Fatalf("a check partner sees %s: %v", leak, c2)
-			}
+		medicals = append(medicals, map[string]any{"member_id": m, "kind": "medical", "result": "passed", "valid_until": "2027-05-01", "details": "IME clear"})
+		screenings = append(screenings, map[string]any{"member_id": m, "kind": "security", "result": "passed"},
+			map[string]any{"member_id": m, "kind": "criminality", "result": "passed"})
+	}
+	wrong := slices.Clone(medicals)
+	wrong[len(wrong)-1] = map[string]any{"member_id": mids[len(mids)-1], "kind": "medical", "result": "passed"}
+	r = f.call(t, medical, "POST", "/api/v1/cases/"+id+"/checks/batch", map[string]any{"checks": wrong})
+	if want := fmt.Sprintf(`"field":"checks[%d].valid_until"`, len(wrong)-1); r.status != 400 || !strings.Contains(string(r.body), want) {
+		t.Fatalf("a batch with a wrong check: %d %s, want 400 with %s", r.status, r.body, want)
+	}
+	for _, a := range f.ok(t, 200, medical, "GET", "/api/v1/checks", nil)["requests"].([]any) {
+		if a.(map[string]any)["recorded"] != false {
+			t.Fatalf("a batch with a wrong check recorded some: %v", a)
+		}
+	}
+	c = act(medical, "checks/batch", map[string]any{"checks": medicals})
+	c2 := act(screening, "checks/batch", map[string]any{"checks": screenings})
+	if n := len(c2["checks"].([]any)); n != 2*len(mids) {
+		t.Fatalf("the screening partner's batch shows %d checks, want %d", n, 2*len(mids))
+	}
+	for _, leak := range []string{"persecution_account", "threat_events", "confidential_notes", "whereabouts", "unhcr_number"} {
+		if strings.Contains(string(mustJSON(c))+string(mustJSON(c2)), leak) {
+			t.Fatalf("a check partner sees %s: %v", leak, c2)
 		}
 	}
 	// While admissibility is in progress the screening partner reads its

@@ -122,6 +122,11 @@ var badFields = map[string][]badField{
 		{`{"valid_until":"2026-02-30"}`, "valid_until"},
 		{`{"conviction_politically_motivated":"no"}`, "conviction_politically_motivated"},
 	},
+	"POST /api/v1/cases/{id}/checks/batch": {
+		{`{"checks":{"kind":"medical"}}`, "checks"},
+		{`{"checks":[{"kind":"medical"},{"kind":"dental"}]}`, "checks[1].kind"},
+		{`{"checks":[{"valid_until":"2026-12-32"}]}`, "checks[0].valid_until"},
+	},
 	"POST /api/v1/cases/{id}/split": {
 		{`{"excluded":[1],"reasons":"x"}`, "excluded[0]"},
 	},

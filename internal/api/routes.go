@@ -54,6 +54,7 @@ var routes = []route{
 	do("POST /api/v1/cases/{id}/start-admissibility", caseEvent(Cases.StartAdmissibility)),
 	do("POST /api/v1/cases/{id}/assign-checks", assignChecks),
 	do("POST /api/v1/cases/{id}/checks", recordCheck),
+	do("POST /api/v1/cases/{id}/checks/batch", recordChecks),
 	do("POST /api/v1/cases/{id}/confirm-admissible", caseEvent(Cases.ConfirmAdmissible)),
 	do("POST /api/v1/cases/{id}/split", splitDecision),
 	do("POST /api/v1/cases/{id}/approve", approve),

@@ -323,8 +323,8 @@ func (a *Accounts) secondStep(ctx context.Context, tx store.Tx, secret string, k
 }
 
 // spendStep takes a second-factor step in a transaction of its own, so
-// that it is spent whatever the outcome of the answer: a wrong code means
-// starting again with the password, and an answer can never be replayed.
+// that it is spent whatever the outcome of the answer: an answer can never
+// be replayed, and a wrong one gets a new step only as retryStep allows.
 func (a *Accounts) spendStep(ctx context.Context, secret string, kinds ...string) (*store.Challenge, *haven.User, error) {
 	var c *store.Challenge
 	var u *haven.User
@@ -364,10 +364,13 @@ func (a *Accounts) userKey(ctx context.Context, tx store.Tx, user haven.ID, crea
 }
 
 // SignInTOTP completes a sign-in with a TOTP code. The step is used up
-// whatever the outcome: a wrong code means starting again with the
-// password. A code is accepted once, across every process.
+// whatever the outcome; a wrong code counts against the attempt limits and,
+// while they allow another, the refusal carries the step of the next try
+// (haven.RetryStepOf); past them, the refusal is ETOOMANY and the user
+// starts again with the password. A code is accepted once, across every
+// process.
 func (a *Accounts) SignInTOTP(ctx context.Context, stepSecret, code, source string) (*Session, error) {
-	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
+	c, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
 	if err != nil {
 		return nil, err
 	}
@@ -404,16 +407,21 @@ func (a *Accounts) SignInTOTP(ctx context.Context, stepSecret, code, source stri
 		s, err = a.openSession(ctx, tx, u, FactorTOTP, source)
 		return err
 	})
-	return a.endSecondFactor(ctx, s, err, failed, "totp", source)
+	return a.endSecondFactor(ctx, c, s, err, failed, "totp", source)
 }
 
 // endSecondFactor ends a second-factor sign-in: a refusal that names its
-// user counts against the account and the address, and a success purges
-// the dead sign-in rows (sessions come with sign-ins, and the dead ones go).
-func (a *Accounts) endSecondFactor(ctx context.Context, s *Session, err error, failed *haven.User, factor, source string) (*Session, error) {
+// user counts against the account and the address and, while the limits
+// allow another try, carries the step of that try (a code's, not a
+// passkey's: c is nil for one); a success purges the
+// dead sign-in rows (sessions come with sign-ins, and the dead ones go).
+func (a *Accounts) endSecondFactor(ctx context.Context, c *store.Challenge, s *Session, err error, failed *haven.User, factor, source string) (*Session, error) {
 	if err != nil && failed != nil {
 		acct, addr := a.attemptKeys(failed.Username, source)
-		return nil, a.failAfter(ctx, acct, addr, failed, factor, err)
+		if err := a.failAfter(ctx, acct, addr, failed, factor, err); c == nil || haven.ErrorCodeOf(err) != haven.EUNAUTHORIZED {
+			return nil, err // a passkey's answer is tried once, as its page does
+		}
+		return nil, a.retryStep(ctx, c, failed, acct, addr, err)
 	}
 	if err == nil {
 		a.purge(ctx)
@@ -422,9 +430,9 @@ func (a *Accounts) endSecondFactor(ctx context.Context, s *Session, err error, f
 }
 
 // SignInRecovery completes a sign-in with a recovery code, each usable
-// once.
+// once. A wrong code is refused as SignInTOTP refuses one.
 func (a *Accounts) SignInRecovery(ctx context.Context, stepSecret, code, source string) (*Session, error) {
-	_, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
+	c, u, err := a.spendStep(ctx, stepSecret, stepSecondFactor)
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +466,43 @@ func (a *Accounts) SignInRecovery(ctx context.Context, stepSecret, code, source 
 		s, err = a.openSession(ctx, tx, u, FactorRecovery, source)
 		return err
 	})
-	return a.endSecondFactor(ctx, s, err, failed, "recovery", source)
+	return a.endSecondFactor(ctx, c, s, err, failed, "recovery", source)
+}
+
+// retryStep gives a second factor refused for a wrong answer another try:
+// a fresh step for the same user, ending when the spent one c would have,
+// while the account's and the address's limits allow one more attempt.
+// Past them, the answer is the limits' ETOOMANY, and the user starts again
+// with the password, which the same limits then refuse. refused is
+// returned with the step as its cause.
+func (a *Accounts) retryStep(ctx context.Context, c *store.Challenge, u *haven.User, acct, addr string, refused error) error {
+	ttl := c.ExpiresAt.Sub(a.now())
+	if ttl <= 0 {
+		return refused
+	}
+	var next *Step
+	err := a.store.Update(ctx, func(tx store.Tx) error {
+		if err := a.checkLimits(ctx, tx, acct, addr); err != nil {
+			return err
+		}
+		fs, err := factorsOf(ctx, tx, u.ID)
+		if err != nil || len(fs) == 0 {
+			return err
+		}
+		if next, err = a.putStep(ctx, tx, u.ID, stepSecondFactor, "", ttl); err != nil {
+			return err
+		}
+		next.Factors = fs
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if next == nil {
+		return refused
+	}
+	return &haven.Error{Code: haven.ErrorCodeOf(refused), Op: "app.SignIn", Message: haven.ErrorMessageOf(refused),
+		Err: &haven.RetryStep{Step: next}}
 }
 
 // passkeyUser is a user as the passkey ceremonies see it. The handle is a
@@ -553,7 +597,7 @@ func (a *Accounts) SignInPasskeyFinish(ctx context.Context, stepSecret string, r
 		s, err = a.openSession(ctx, tx, u, FactorPasskey, source)
 		return err
 	})
-	return a.endSecondFactor(ctx, s, err, failed, "passkey", source)
+	return a.endSecondFactor(ctx, nil, s, err, failed, "passkey", source)
 }
 
 // touchEvery is how often the use of a session or an API token is

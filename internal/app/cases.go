@@ -1021,74 +1021,86 @@ func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in wor
 		if err != nil {
 			return err
 		}
-		var member haven.ID
-		if in.Check != nil {
-			member = in.Check.MemberID
-		}
-		row, _, err := a.reach(ctx, tx, w, id, true, actionOf(in), member)
+		row, err := a.stepIn(ctx, tx, w, id, in, effect)
 		if err != nil {
-			return err
-		}
-		c, err := a.loadCase(ctx, tx, row, facts, nil)
-		if err != nil {
-			return err
-		}
-		if c.Shredded {
-			return haven.Errorf(haven.ECONFLICT, "app.step", "the case has been shredded and cannot change")
-		}
-		now := a.now()
-		next, err := workflow.Step(c, in, haven.DateOf(now))
-		if err != nil {
-			return err
-		}
-		var dk *vault.DataKey
-		if dk, err = a.key(ctx, tx, c.ID); err != nil {
-			return err
-		}
-		detail := map[string]any{}
-		if effect != nil {
-			d, err := effect(ctx, tx, w, row, c, dk)
-			if err != nil {
-				return err
-			}
-			for k, v := range d {
-				detail[k] = v
-			}
-		}
-		switch waiting := func(s haven.CaseState) bool { return s == haven.StateOnHold || s == haven.StateInfoRequested }; {
-		case next == c.State:
-			// An event that stays (an answer to a request) keeps where the
-			// case will resume.
-		case waiting(next):
-			row.ResumeState = c.State
-		case waiting(c.State):
-			row.ResumeState = ""
-		}
-		switch in.Event {
-		case haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw, haven.EventAnswerInfo:
-			// The written reasons of these events, and the answer to a
-			// request, are kept, sealed, on the case.
-			nid, err := a.note(ctx, tx, w, c, dk, in.Event, in.Reasons)
-			if err != nil {
-				return err
-			}
-			detail["note_id"] = nid
-		}
-		detail["from"], detail["to"], detail["members"] = c.State, next, memberIDs(c)
-		row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
-		if err := a.retime(ctx, tx, row); err != nil {
-			return err
-		}
-		if err := tx.UpdateCase(ctx, row); err != nil {
-			return err
-		}
-		if err := a.audit(ctx, tx, w.actor(), "case."+string(in.Event), "case", c.ID, c.ID, detail); err != nil {
 			return err
 		}
 		out, err = a.present(ctx, tx, w, row)
 		return err
 	})
 	return out, err
+}
+
+// stepIn is step's work inside a transaction the caller holds, for an
+// actor already resolved: several events may share one transaction, and
+// stand or fall together. It returns the case's row as it stands after.
+func (a *Cases) stepIn(ctx context.Context, tx store.Tx, w who, id haven.ID, in workflow.Input,
+	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*store.CaseRow, error) {
+	var member haven.ID
+	if in.Check != nil {
+		member = in.Check.MemberID
+	}
+	row, _, err := a.reach(ctx, tx, w, id, true, actionOf(in), member)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.loadCase(ctx, tx, row, facts, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.Shredded {
+		return nil, haven.Errorf(haven.ECONFLICT, "app.step", "the case has been shredded and cannot change")
+	}
+	now := a.now()
+	next, err := workflow.Step(c, in, haven.DateOf(now))
+	if err != nil {
+		return nil, err
+	}
+	var dk *vault.DataKey
+	if dk, err = a.key(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
+	detail := map[string]any{}
+	if effect != nil {
+		d, err := effect(ctx, tx, w, row, c, dk)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range d {
+			detail[k] = v
+		}
+	}
+	switch waiting := func(s haven.CaseState) bool { return s == haven.StateOnHold || s == haven.StateInfoRequested }; {
+	case next == c.State:
+		// An event that stays (an answer to a request) keeps where the
+		// case will resume.
+	case waiting(next):
+		row.ResumeState = c.State
+	case waiting(c.State):
+		row.ResumeState = ""
+	}
+	switch in.Event {
+	case haven.EventHold, haven.EventRequestInfo, haven.EventWithdraw, haven.EventAnswerInfo:
+		// The written reasons of these events, and the answer to a
+		// request, are kept, sealed, on the case.
+		nid, err := a.note(ctx, tx, w, c, dk, in.Event, in.Reasons)
+		if err != nil {
+			return nil, err
+		}
+		detail["note_id"] = nid
+	}
+	detail["from"], detail["to"], detail["members"] = c.State, next, memberIDs(c)
+	row.State, row.UpdatedAt, row.Version = next, now, row.Version+1
+	if err := a.retime(ctx, tx, row); err != nil {
+		return nil, err
+	}
+	if err := tx.UpdateCase(ctx, row); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, tx, w.actor(), "case."+string(in.Event), "case", c.ID, c.ID, detail); err != nil {
+		return nil, err
+	}
+	return row, nil
 }
 
 // retime sets row's clock for the case as it stands after an act (its
@@ -1194,29 +1206,117 @@ func (a *Cases) RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID,
 	if err := ch.Validate().Err("app.RecordCheck"); err != nil {
 		return nil, err
 	}
-	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRecordCheck, Check: ch},
-		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
-			cid, err := a.newID("chk")
+	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRecordCheck, Check: ch}, a.writeCheck(ch))
+}
+
+// MaxChecksAtOnce bounds the checks RecordChecks takes in one call: a
+// family's three kinds for each of its members, and then some.
+const MaxChecksAtOnce = 150
+
+// RecordChecks records several checks of one case, a family's at once, as
+// RecordCheck records each: all of them in one transaction, with an audit
+// event for each, or none. Every check is validated before any is written,
+// and the problems of all of them come back together, each field named
+// after its check's place in checks ("checks[2].result"); a check the
+// workflow refuses is reported at its place likewise, and nothing is
+// recorded. Two checks of the same kind for the same member are EINVALID.
+// A member the actor may not reach answers ENOTFOUND, as RecordCheck.
+func (a *Cases) RecordChecks(ctx context.Context, actor haven.Actor, id haven.ID, checks []*haven.Check) (*haven.Case, error) {
+	const op = "app.RecordChecks"
+	var p haven.Problems
+	switch {
+	case len(checks) == 0:
+		p.Add("checks", "record at least one result")
+	case len(checks) > MaxChecksAtOnce:
+		p.Addf("checks", "record at most %d results at once", MaxChecksAtOnce)
+	}
+	type pair struct {
+		member haven.ID
+		kind   haven.CheckKind
+	}
+	seen := map[pair]bool{}
+	for i, ch := range checks {
+		if ch == nil {
+			p.Add(checkField(i, ""), "enter a value")
+			continue
+		}
+		p.Merge(checkField(i, "."), ch.Validate())
+		k := pair{ch.MemberID, ch.Kind}
+		if seen[k] && ch.MemberID != "" && ch.Kind.Valid() {
+			p.Add(checkField(i, ".member_id"), "this member's check of this kind is already in the list")
+		}
+		seen[k] = true
+	}
+	if err := p.Err(op); err != nil {
+		return nil, err
+	}
+	var out *haven.Case
+	err := a.update(ctx, func(tx store.Tx) error {
+		w, err := a.resolve(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		var row *store.CaseRow
+		for i, ch := range checks {
+			row, err = a.stepIn(ctx, tx, w, id, workflow.Input{Event: haven.EventRecordCheck, Check: ch}, a.writeCheck(ch))
 			if err != nil {
-				return nil, err
+				return atCheck(op, i, err)
 			}
-			ch.ID, ch.CaseID, ch.RecordedBy, ch.RecordedByOrg, ch.RecordedAt = cid, c.ID, w.user.ID, w.org.ID, a.now()
-			// The latest check of a kind decides; keep "recorded later" strict
-			// even when two checks share a clock tick (stores keep microseconds).
-			if prev := c.LatestCheck(ch.MemberID, ch.Kind); prev != nil && !ch.RecordedAt.After(prev.RecordedAt) {
-				ch.RecordedAt = prev.RecordedAt.Add(time.Microsecond)
-			}
-			s := a.sealer(dk, "checks", cid)
-			r := &store.CheckRow{ID: cid, CaseID: c.ID, MemberID: ch.MemberID, Kind: ch.Kind, Result: ch.Result, ValidUntil: ch.ValidUntil,
-				Details: s.str("details", ch.Details), ConvictionPoliticallyMotivated: ch.ConvictionPoliticallyMotivated,
-				PoliticalMotivationReasons: s.str("political_motivation_reasons", ch.PoliticalMotivationReasons),
-				RecordedBy:                 w.user.ID, RecordedByOrg: w.org.ID, RecordedAt: ch.RecordedAt}
-			if s.err != nil {
-				return nil, s.err
-			}
-			return map[string]any{"check_id": cid, "member_id": ch.MemberID, "kind": ch.Kind, "result": ch.Result,
-				"politically_motivated": ch.ConvictionPoliticallyMotivated}, tx.CreateCheck(ctx, r)
-		})
+		}
+		out, err = a.present(ctx, tx, w, row)
+		return err
+	})
+	return out, err
+}
+
+// checkField names a field of the i-th check of a list.
+func checkField(i int, field string) string {
+	return fmt.Sprintf("checks[%d]%s", i, field)
+}
+
+// atCheck places the workflow's refusal of the i-th check at that check:
+// its field problems under its name, a refusal of the act as a whole at
+// its result. Other errors (not found, forbidden, internal) pass as they
+// are, so that they say no more than RecordCheck's would.
+func atCheck(op string, i int, err error) error {
+	code := haven.ErrorCodeOf(err)
+	if code != haven.EINVALID && code != haven.ECONFLICT {
+		return err
+	}
+	var p haven.Problems
+	if fs := haven.FieldsOf(err); len(fs) > 0 {
+		p.Merge(checkField(i, "."), fs)
+	} else {
+		p.Add(checkField(i, ".result"), haven.ErrorMessageOf(err))
+	}
+	return &haven.Error{Code: code, Op: op, Message: haven.ErrorMessageOf(err), Fields: p, Err: err}
+}
+
+// writeCheck is the effect of a check's event: the check, its sensitive
+// fields sealed under the case's key.
+func (a *Cases) writeCheck(ch *haven.Check) func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+	return func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
+		cid, err := a.newID("chk")
+		if err != nil {
+			return nil, err
+		}
+		ch.ID, ch.CaseID, ch.RecordedBy, ch.RecordedByOrg, ch.RecordedAt = cid, c.ID, w.user.ID, w.org.ID, a.now()
+		// The latest check of a kind decides; keep "recorded later" strict
+		// even when two checks share a clock tick (stores keep microseconds).
+		if prev := c.LatestCheck(ch.MemberID, ch.Kind); prev != nil && !ch.RecordedAt.After(prev.RecordedAt) {
+			ch.RecordedAt = prev.RecordedAt.Add(time.Microsecond)
+		}
+		s := a.sealer(dk, "checks", cid)
+		r := &store.CheckRow{ID: cid, CaseID: c.ID, MemberID: ch.MemberID, Kind: ch.Kind, Result: ch.Result, ValidUntil: ch.ValidUntil,
+			Details: s.str("details", ch.Details), ConvictionPoliticallyMotivated: ch.ConvictionPoliticallyMotivated,
+			PoliticalMotivationReasons: s.str("political_motivation_reasons", ch.PoliticalMotivationReasons),
+			RecordedBy:                 w.user.ID, RecordedByOrg: w.org.ID, RecordedAt: ch.RecordedAt}
+		if s.err != nil {
+			return nil, s.err
+		}
+		return map[string]any{"check_id": cid, "member_id": ch.MemberID, "kind": ch.Kind, "result": ch.Result,
+			"politically_motivated": ch.ConvictionPoliticallyMotivated}, tx.CreateCheck(ctx, r)
+	}
 }
 
 // FindAssignedWork returns the cases with members assigned to the actor's

@@ -328,7 +328,8 @@ func (e *emergency) refer(unhcr *user, fam family, unhcrNumber string) haven.ID 
 }
 
 // recordChecks: the screening partner records a passed check of kind (the
-// medical partner, kind "", a passed medical) for each traveller.
+// medical partner, kind "", a passed medical) for each traveller, on the
+// family's form.
 func (e *emergency) recordChecks(partner *user, fam family, kind string) {
 	j, w := e.j, e.j.w
 	who := map[haven.OrgKind]string{haven.OrgScreeningPartner: "screening partner", haven.OrgMedicalPartner: "medical partner"}[partner.org.Kind]
@@ -338,30 +339,19 @@ func (e *emergency) recordChecks(partner *user, fam family, kind string) {
 	j.step("the %s opens the checks assigned to them", who)
 	s.follow(w.of("partner.home.checks"))
 	s.expect(w.of("partner.checks.title"), fam.surname+", "+fam.given[0])
-	title := "partner.check.title_screening"
+	title := "partner.family.title_screening"
 	if kind == "" {
-		title = "partner.check.title_medical"
+		title, kind = "partner.family.title_medical", "checkkind.medical"
 	}
-	valid := e.date(3).AddDays(365).String()
-	for i, given := range fam.given {
-		person := fam.surname + ", " + given
-		j.step("the %s opens the form for %s", who, person)
-		s.follow(w.of("partner.checks.record") + " – " + person)
-		s.expect(w.of(title), person)
-		if kind != "" {
-			s.tick(w.of(kind))
-		} else {
-			s.fill(w.of("checks.valid_until"), valid)
-			s.fill(w.of("checks.details"), "Immigration medical exam clear")
-		}
-		s.tick(w.of("checkresult.passed"))
-		if i == 0 {
-			s.screenshot("emergency-" + dash(who) + "-check")
-		}
-		s.press(w.of("partner.check.record"), "", 200)
-		s.expect(w.of("partner.checks.title"))
-		s.expectNotice("partner.done.check")
-	}
+	first := fam.surname + ", " + fam.given[0]
+	j.step("the %s opens the family's form", who)
+	s.follow(w.of("partner.checks.record_family") + " – " + first)
+	s.expect(w.of(title), first)
+	recordFamily(j, s, who, fam, []string{kind}, e.date(3).AddDays(365).String())
+	s.screenshot("emergency-" + dash(who) + "-check")
+	s.press(w.of("partner.family.record"), "", 200)
+	s.expect(w.of("partner.checks.title"))
+	s.expectNotice("partner.done.checks")
 }
 
 // tickIn checks the radio button or checkbox labelled label in the

@@ -283,7 +283,8 @@ func (s *session) assignChecks(partner *user, fam family, id haven.ID) {
 }
 
 // recordChecks: the screening or medical partner signs in and records a
-// passed check of each kind for each traveller, through /checks.
+// passed check of each kind for each traveller, through /checks: the
+// whole family on one form, sent once.
 func (j *journey) recordChecks(partner *user, fam family) {
 	w := j.w
 	who := map[haven.OrgKind]string{haven.OrgScreeningPartner: "screening partner", haven.OrgMedicalPartner: "medical partner"}[partner.org.Kind]
@@ -295,35 +296,38 @@ func (j *journey) recordChecks(partner *user, fam family) {
 	s.follow(w.of("partner.home.checks"))
 	s.expect(w.of("partner.checks.title"), fam.surname+", "+fam.given[0])
 	s.screenshot(dash(who) + "-checks")
-	kinds, title := []string{"checkkind.security", "checkkind.criminality"}, "partner.check.title_screening"
+	kinds, title := []string{"checkkind.security", "checkkind.criminality"}, "partner.family.title_screening"
 	if medical {
-		kinds, title = []string{""}, "partner.check.title_medical"
+		kinds, title = []string{"checkkind.medical"}, "partner.family.title_medical"
 	}
-	valid := haven.DateOf(time.Now().AddDate(1, 0, 0)).String()
-	for i, given := range fam.given {
+	first := fam.surname + ", " + fam.given[0]
+	j.step("the %s opens the family's form from %s's row", who, first)
+	s.follow(w.of("partner.checks.record_family") + " – " + first)
+	s.expect(w.of(title), first)
+	recordFamily(j, s, who, fam, kinds, haven.DateOf(time.Now().AddDate(1, 0, 0)).String())
+	s.screenshot(dash(who) + "-check")
+	j.step("the %s records the family's results at once", who)
+	s.press(w.of("partner.family.record"), "", 200)
+	s.expect(w.of("partner.checks.title"))
+	s.expectNotice("partner.done.checks")
+	s.screenshot(dash(who) + "-checks-done")
+}
+
+// recordFamily fills the family form: a passed check of each kind for
+// each traveller, a medical with its expiry and details.
+func recordFamily(j *journey, s *session, who string, fam family, kinds []string, valid string) {
+	w := j.w
+	for _, given := range fam.given {
 		person := fam.surname + ", " + given
 		for _, kind := range kinds {
-			j.step("the %s opens the form for %s", who, person)
-			s.follow(w.of("partner.checks.record") + " – " + person)
-			s.expect(w.of(title), person)
-			if i == 0 && kind != "checkkind.criminality" {
-				s.screenshot(dash(who) + "-check")
+			j.step("the %s records a passed %s check for %s", who, w.of(kind), person)
+			s.tickIn(fmt.Sprintf(w.of("partner.family.result_of"), w.of(kind), person), w.of("checkresult.passed"))
+			if kind == "checkkind.medical" {
+				s.fill(w.of("checks.valid_until")+" – "+person, valid)
+				s.fill(w.of("checks.details")+" – "+person+", "+w.of(kind), "Immigration medical exam clear")
 			}
-			if kind != "" {
-				j.step("the %s records a passed %s check", who, w.of(kind))
-				s.tick(w.of(kind))
-			} else {
-				j.step("the %s records a passed medical exam, valid until %s", who, valid)
-				s.fill(w.of("checks.valid_until"), valid)
-				s.fill(w.of("checks.details"), "Immigration medical exam clear")
-			}
-			s.tick(w.of("checkresult.passed"))
-			s.press(w.of("partner.check.record"), "", 200)
-			s.expect(w.of("partner.checks.title"))
-			s.expectNotice("partner.done.check")
 		}
 	}
-	s.screenshot(dash(who) + "-checks-done")
 }
 
 func dash(s string) string { return regexp.MustCompile(`\W+`).ReplaceAllString(s, "-") }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/havenhrd/haven"
 )
@@ -715,7 +717,7 @@ func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, v *viewer, p
 		d.NextYear = s.nextYear(d.Case)
 	}
 	for _, fp := range pre {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if err != nil {
 		p.fail(err, caseLabels, alias)
@@ -827,7 +829,7 @@ func (s *server) handleApprove(w http.ResponseWriter, r *http.Request, v *viewer
 	if y := r.PostFormValue("admission_year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
-			s.caseFailed(w, r, v, "approve", nil, nil, formProblem{"admission_year", "err.year_format"})
+			s.caseFailed(w, r, v, "approve", nil, nil, formProblem{field: "admission_year", key: "err.year_format"})
 			return
 		}
 		in.AdmissionYear = n
@@ -886,8 +888,35 @@ func (s *server) handleAssignSettlement(w http.ResponseWriter, r *http.Request, 
 	done(w, r, "settlement")
 }
 
-// formProblem is a problem the page finds in a form before asking the app.
-type formProblem struct{ field, key string }
+// formProblem is a problem the page finds in a form before asking the app:
+// the catalogue key of its message, and the message's arguments.
+type formProblem struct {
+	field, key string
+	args       []any
+}
+
+// dateProblem is the problem of a date typed in field that ParseDate
+// refused: what is wrong with it, in the page's words.
+func dateProblem(field string, err error) formProblem {
+	var de *haven.DateError
+	if !errors.As(err, &de) {
+		return formProblem{field: field, key: "err.date_format"}
+	}
+	switch de.Reason {
+	case haven.DateNoSuchMonth:
+		return formProblem{field: field, key: "err.date_month", args: []any{de.Month}}
+	case haven.DateNoSuchDay:
+		m := time.Month(de.Month)
+		if m == time.February {
+			return formProblem{field: field, key: "err.date_february", args: []any{de.Year, haven.DaysIn(de.Year, m)}}
+		}
+		return formProblem{field: field, key: "err.date_days", args: []any{monthKey(de.Month), haven.DaysIn(de.Year, m)}}
+	}
+	return formProblem{field: field, key: "err.date_format"}
+}
+
+// monthKey is a month's name, to be translated where it is shown.
+type monthKey int
 
 // parseDateField reads an ISO date from the form; a malformed one is a
 // form problem. An empty one is left for the app to require.
@@ -898,7 +927,7 @@ func parseDateField(r *http.Request, name string, d *haven.Date) []formProblem {
 	}
 	got, err := haven.ParseDate(v)
 	if err != nil {
-		return []formProblem{{name, "err.date_format"}}
+		return []formProblem{dateProblem(name, err)}
 	}
 	*d = got
 	return nil

@@ -313,6 +313,16 @@ var partnerEN = map[string]string{
 	"partner.check.political_reasons":      "Why the conviction was politically motivated",
 	"partner.check.political_reasons_hint": "Needed when the box above is selected.",
 	"partner.check.record":                 "Record the check",
+	"partner.checks.record_family":         "Record the family's checks",
+	"partner.checks.row_problem":           "%s – %s: %s",
+	"partner.family.title_medical":         "Record the family's medical exams",
+	"partner.family.title_screening":       "Record the family's screening checks",
+	"partner.family.lead":                  "Record a result for each person assigned to you. Leave a check blank to record it later. Nothing is recorded until every result you fill in is right.",
+	"partner.family.people":                "People assigned to you in this family",
+	"partner.family.result_of":             "%s check of %s: result",
+	"partner.family.record":                "Record these results",
+	"partner.err.family_none":              "Choose a result for at least one check",
+	"partner.done.checks":                  "The family's results are recorded.",
 
 	// Problems.
 	"partner.err.form_too_large":            "Your answers are too long to send at once. Shorten the longest answers and try again.",
@@ -683,6 +693,16 @@ var partnerFR = map[string]string{
 	"partner.check.political_reasons":      "Pourquoi la condamnation était motivée par des considérations politiques",
 	"partner.check.political_reasons_hint": "Nécessaire si la case ci-dessus est cochée.",
 	"partner.check.record":                 "Consigner le contrôle",
+	"partner.checks.record_family":         "Consigner les contrôles de la famille",
+	"partner.checks.row_problem":           "%s – %s : %s",
+	"partner.family.title_medical":         "Consigner les examens médicaux de la famille",
+	"partner.family.title_screening":       "Consigner les contrôles de filtrage de la famille",
+	"partner.family.lead":                  "Consignez un résultat pour chaque personne qui vous est confiée. Laissez un contrôle vide pour le consigner plus tard. Rien n'est consigné tant que chaque résultat rempli n'est pas correct.",
+	"partner.family.people":                "Personnes de cette famille qui vous sont confiées",
+	"partner.family.result_of":             "Résultat du contrôle « %s » de %s",
+	"partner.family.record":                "Consigner ces résultats",
+	"partner.err.family_none":              "Choisissez un résultat pour au moins un contrôle",
+	"partner.done.checks":                  "Les résultats de la famille sont consignés.",
 
 	// Problems.
 	"partner.err.form_too_large":            "Vos réponses sont trop longues pour être envoyées en une fois. Raccourcissez les plus longues et réessayez.",

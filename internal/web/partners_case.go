@@ -138,7 +138,7 @@ func (s *server) partnerCaseFailed(w http.ResponseWriter, r *http.Request, v *vi
 		p.Data = d
 	}
 	for _, fp := range pre {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if err != nil {
 		p.failAt(err, labelsOf(sideLabels, alias))

@@ -236,8 +236,9 @@ func TestMedicalPartnerRecordsChecks(t *testing.T) {
 	if !strings.Contains(body, `name="kind"`) || !strings.Contains(body, "conviction_politically_motivated") || strings.Contains(body, `id="valid_until"`) {
 		t.Fatalf("screening form:\n%s", body)
 	}
+	// No kind and no reasons: both reported in one pass.
 	r, body = s.fill(sform, url.Values{"result": {"passed"}, "conviction_politically_motivated": {"yes"}}, "")
-	if r.StatusCode != http.StatusBadRequest || !slices.Contains(errorLinks(body), "kind") {
+	if r.StatusCode != http.StatusBadRequest || !slices.Contains(errorLinks(body), "kind") || !slices.Contains(errorLinks(body), "political_motivation_reasons") {
 		t.Fatalf("screening without kind: %d %v", r.StatusCode, errorLinks(body))
 	}
 	r, body = s.fill(sform, url.Values{"kind": {"criminality"}}, "")

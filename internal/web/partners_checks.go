@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/havenhrd/haven"
@@ -49,7 +51,7 @@ func checkKindsOf(kind haven.OrgKind) []haven.CheckKind {
 }
 
 // checkDone are the notices of the list after a check is recorded.
-var checkDone = map[string]string{"recorded": "partner.done.check"}
+var checkDone = map[string]string{"recorded": "partner.done.check", "family": "partner.done.checks"}
 
 // assignedWork lists the members assigned to the viewer's organisation.
 func (s *server) assignedWork(r *http.Request, v *viewer) (*checksData, error) {
@@ -174,7 +176,7 @@ func (s *server) handleCheck(w http.ResponseWriter, r *http.Request, v *viewer) 
 		pre = parseDateField(r, "valid_until", &ch.ValidUntil)
 	}
 	if len(kinds) > 1 && !ch.Kind.Valid() {
-		pre = append(pre, formProblem{"kind", "partner.err.screening_kind"})
+		pre = append(pre, formProblem{field: "kind", key: "partner.err.screening_kind"})
 	}
 	if pre == nil {
 		if _, err := s.cases.RecordCheck(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ch); err != nil {
@@ -212,10 +214,255 @@ func (s *server) checkFailed(w http.ResponseWriter, r *http.Request, v *viewer, 
 	p.Form = r.PostForm
 	p.Data = d
 	for _, fp := range pre {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
+	}
+	if err == nil && pre != nil {
+		// The page found a problem and did not ask the app: the check's
+		// own validation says what else is wrong, in the same pass.
+		ch := &haven.Check{MemberID: d.Row.Member.ID, Kind: haven.CheckKind(r.PostFormValue("kind")), Result: haven.CheckResult(r.PostFormValue("result")),
+			Details: r.PostFormValue("details"), ConvictionPoliticallyMotivated: r.PostFormValue("conviction_politically_motivated") == "yes",
+			PoliticalMotivationReasons: r.PostFormValue("political_motivation_reasons")}
+		if d.Medical {
+			ch.Kind = haven.CheckMedical
+		}
+		for _, f := range ch.Validate() {
+			if f.Field != "kind" && f.Field != "valid_until" && !p.hasError(f.Field) {
+				p.Errors = append(p.Errors, problem{Field: f.Field, Message: p.problemMessage(f.Message, checkLabels[f.Field])})
+			}
+		}
 	}
 	if err != nil {
 		p.failAt(err, labelsOf(checkLabels, nil))
 	}
 	s.render(w, r, status, "partner_check", p)
+}
+
+// The family form: every check of the viewer's kind for every member of
+// one case assigned to the viewer's organisation, recorded at once. A row
+// left wholly blank records nothing; the rest are recorded together, in one
+// transaction of the app's, or none of them.
+
+// familyCheck is one row of the family form: a member's check of one kind.
+type familyCheck struct {
+	Kind haven.CheckKind
+	// ID prefixes the row's form controls: the member's ID and the kind.
+	ID     string
+	Latest *haven.Check
+}
+
+// Control is the ID of the row's form control of field.
+func (c familyCheck) Control(field string) string { return c.ID + "-" + field }
+
+// familyMember is one member of the family form, with a row per kind.
+type familyMember struct {
+	Row    assignedRow
+	Checks []familyCheck
+}
+
+// familyData is what the family form shows.
+type familyData struct {
+	Case    *haven.Case
+	Members []familyMember
+	Results []haven.CheckResult
+	Medical bool
+}
+
+// familyFields are the controls of a row, by the app's names of the
+// check's fields, and the catalogue keys of their labels.
+var familyFields = map[string]struct{ control, label string }{
+	"result":                           {"result", "checks.result"},
+	"valid_until":                      {"valid_until", "checks.valid_until"},
+	"details":                          {"details", "checks.details"},
+	"conviction_politically_motivated": {"political", "partner.check.political"},
+	"political_motivation_reasons":     {"political_reasons", "partner.check.political_reasons"},
+	"kind":                             {"result", "checks.result"},
+	"member_id":                        {"result", "checks.result"},
+}
+
+// findFamily returns the family form of the case of the request's path:
+// its members assigned to the viewer's organisation, and no other; a case
+// with none is not found.
+func (s *server) findFamily(r *http.Request, v *viewer) (*familyData, error) {
+	d, err := s.assignedWork(r, v)
+	if err != nil {
+		return nil, err
+	}
+	fd := &familyData{Results: haven.CheckResults, Medical: v.Kind() == haven.OrgMedicalPartner}
+	for _, row := range d.Rows {
+		if string(row.Case.ID) != r.PathValue("id") {
+			continue
+		}
+		fd.Case = row.Case
+		m := familyMember{Row: row}
+		for i, k := range d.Kinds {
+			m.Checks = append(m.Checks, familyCheck{Kind: k, ID: string(row.Member.ID) + "-" + string(k), Latest: row.Latest[i]})
+		}
+		fd.Members = append(fd.Members, m)
+	}
+	if fd.Case == nil {
+		return nil, haven.Errorf(haven.ENOTFOUND, "web.checks", "no such case")
+	}
+	return fd, nil
+}
+
+// handleFamilyChecksForm shows the form of the checks of a family.
+func (s *server) handleFamilyChecksForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if checkKindsOf(v.Kind()) == nil {
+		s.forbidden(w, r, v)
+		return
+	}
+	d, err := s.findFamily(r, v)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.Data = d
+	s.render(w, r, http.StatusOK, "partner_family_checks", p)
+}
+
+// blankRow reports whether nothing was typed or chosen in a row.
+func blankRow(r *http.Request, c familyCheck) bool {
+	for _, f := range []string{"result", "valid_until", "details", "political", "political_reasons"} {
+		if strings.TrimSpace(r.PostFormValue(c.Control(f))) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// handleFamilyChecks records the family's checks: every row's problems are
+// shown at once, each beside its field, and nothing is recorded unless
+// every row is right and the app records them all.
+func (s *server) handleFamilyChecks(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if checkKindsOf(v.Kind()) == nil {
+		s.forbidden(w, r, v)
+		return
+	}
+	d, err := s.findFamily(r, v)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p := s.newPage(w, r, v)
+	p.Protected = true
+	p.toggleTo(strings.TrimSuffix(r.URL.Path, "/"))
+	p.Form = r.PostForm
+	p.Data = d
+	var checks []*haven.Check
+	var rows []familyCheck
+	var names []*haven.Member
+	var pre []formProblem
+	for _, m := range d.Members {
+		for _, c := range m.Checks {
+			if blankRow(r, c) {
+				continue
+			}
+			ch := &haven.Check{MemberID: m.Row.Member.ID, Kind: c.Kind, Result: haven.CheckResult(r.PostFormValue(c.Control("result"))),
+				Details: r.PostFormValue(c.Control("details"))}
+			if c.Kind == haven.CheckMedical {
+				if typed := strings.TrimSpace(r.PostFormValue(c.Control("valid_until"))); typed != "" {
+					got, err := haven.ParseDate(typed)
+					if err != nil {
+						pre = append(pre, dateProblem(c.Control("valid_until"), err))
+					}
+					ch.ValidUntil = got
+				}
+			}
+			if c.Kind == haven.CheckCriminality {
+				ch.ConvictionPoliticallyMotivated = r.PostFormValue(c.Control("political")) == "yes"
+				ch.PoliticalMotivationReasons = r.PostFormValue(c.Control("political_reasons"))
+			}
+			checks, rows, names = append(checks, ch), append(rows, c), append(names, m.Row.Member)
+		}
+	}
+	locate := func(field string) (string, string, bool) {
+		i, f, ok := checkAt(field)
+		if !ok || i >= len(rows) {
+			return "", "", false
+		}
+		ff, ok := familyFields[f]
+		if !ok {
+			ff = familyFields["result"]
+		}
+		return rows[i].Control(ff.control), ff.label, true
+	}
+	status := http.StatusBadRequest
+	switch {
+	case len(checks) == 0:
+		p.invalid(d.Members[0].Checks[0].Control("result"), "partner.err.family_none")
+	case pre != nil:
+		// The page found a date that is not one: the app is not asked,
+		// and the rows' own validation says what else is wrong.
+		for _, fp := range pre {
+			p.invalid(fp.field, fp.key, fp.args...)
+		}
+		var all haven.Problems
+		for i, ch := range checks {
+			all.Merge(fmt.Sprintf("checks[%d].", i), ch.Validate())
+		}
+		if len(all) > 0 {
+			before := len(p.Errors)
+			p.failAt(all.Err("web.checks"), locate)
+			p.Errors = append(p.Errors[:before], slices.DeleteFunc(p.Errors[before:], func(e problem) bool {
+				return slices.ContainsFunc(p.Errors[:before], func(f problem) bool { return f.Field == e.Field })
+			})...)
+		}
+	default:
+		_, err := s.cases.RecordChecks(r.Context(), v.Actor, d.Case.ID, checks)
+		if err == nil {
+			http.Redirect(w, r, "/checks?done=family", http.StatusSeeOther)
+			return
+		}
+		switch haven.ErrorCodeOf(err) {
+		case haven.EINVALID, haven.ECONFLICT:
+		default:
+			s.fail(w, r, v, err)
+			return
+		}
+		status = statusOf(err)
+		s.logRefused(r, status, haven.ErrorCodeOf(err), err)
+		p.failAt(err, locate)
+	}
+	// Each problem names the person and the check it is about: the form
+	// holds several of each.
+	for i, e := range p.Errors {
+		for j, c := range rows {
+			if strings.HasPrefix(e.Field, c.ID+"-") {
+				p.Errors[i].Message = p.tf("partner.checks.row_problem", personName(names[j]), p.t("checkkind."+string(c.Kind)), e.Message)
+				break
+			}
+		}
+	}
+	s.render(w, r, status, "partner_family_checks", p)
+}
+
+// checkAt parses the app's name of a field of the i-th check of a list,
+// "checks[2].result", into 2 and "result".
+func checkAt(field string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(field, "checks[")
+	if !ok {
+		return 0, "", false
+	}
+	n, f, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 0 {
+		return 0, "", false
+	}
+	return i, strings.TrimPrefix(f, "."), true
+}
+
+// personName is a member's name as the partner pages write it.
+func personName(m *haven.Member) string {
+	switch {
+	case m.FamilyName != "" && m.GivenNames != "":
+		return m.FamilyName + ", " + m.GivenNames
+	case m.FamilyName != "" || m.GivenNames != "":
+		return m.FamilyName + m.GivenNames
+	}
+	return string(m.ID)
 }

@@ -84,7 +84,7 @@ func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem) {
 	if s := strings.TrimSpace(ans.Get("family_size")); s != "" {
 		size, err := strconv.Atoi(s)
 		if err != nil {
-			fp = append(fp, formProblem{"family_size", "partner.err.family_size"})
+			fp = append(fp, formProblem{field: "family_size", key: "partner.err.family_size"})
 		}
 		n.FamilySize = size
 	}
@@ -98,7 +98,7 @@ func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem) {
 		if d := strings.TrimSpace(ans.Get(threatList.key(i, "date"))); d != "" {
 			var err error
 			if e.Date, err = haven.ParseDate(d); err != nil {
-				fp = append(fp, formProblem{threatList.key(i, "date"), "err.date_format"})
+				fp = append(fp, dateProblem(threatList.key(i, "date"), err))
 			}
 		}
 		n.Profile.ThreatEvents = append(n.Profile.ThreatEvents, e)
@@ -218,7 +218,7 @@ func checkNominateStep(p *page, f *flowState) {
 	n, fps := nominationFrom(nominateFlow.withItem(f))
 	for _, fp := range fps {
 		if id, ok := onPage(fp.field); ok {
-			p.invalid(id, fp.key)
+			p.invalid(id, fp.key, fp.args...)
 		}
 	}
 	for _, fp := range n.Validate(p.now) {
@@ -237,7 +237,7 @@ func checkNominateStep(p *page, f *flowState) {
 func (s *server) sendNomination(w http.ResponseWriter, r *http.Request, v *viewer, p *page, f *flowState) {
 	n, fps := nominationFrom(f.ans)
 	for _, fp := range fps {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if threatList.n(f.ans) == 0 {
 		p.invalid("threats", "partner.err.threat_required")

@@ -133,11 +133,11 @@ func memberFrom(ans url.Values, n int) (*haven.Member, []formProblem, []unknownN
 	if d := strings.TrimSpace(get("date_of_birth")); d != "" {
 		var err error
 		if m.DateOfBirth, err = haven.ParseDate(d); err != nil {
-			fp = append(fp, formProblem{memberList.key(n, "date_of_birth"), "err.date_format"})
+			fp = append(fp, dateProblem(memberList.key(n, "date_of_birth"), err))
 		}
 	}
 	if a := get("accompanying"); n > 1 && a != "yes" && a != "no" {
-		fp = append(fp, formProblem{memberList.key(n, "accompanying"), "partner.err.accompanying"})
+		fp = append(fp, formProblem{field: memberList.key(n, "accompanying"), key: "partner.err.accompanying"})
 	}
 	return m, fp, un
 }
@@ -417,14 +417,14 @@ func referStepOf(step string, n int) (int, int) {
 // and the check page shows what it finds.
 func checkReferStep(p *page, f *flowState) {
 	onPage := referFlow.stepAnswers(f)
-	add := func(id, key string) {
+	add := func(id, key string, args ...any) {
 		if id, ok := onPage(id); ok && !p.hasError(id) {
-			p.invalid(id, key)
+			p.invalid(id, key, args...)
 		}
 	}
 	c, fps, un := referralFrom(f.ans)
 	for _, fp := range fps {
-		add(fp.field, fp.key)
+		add(fp.field, fp.key, fp.args...)
 	}
 	reportUnknown(p, un, func(id string) bool { _, ok := onPage(id); return ok })
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
@@ -517,7 +517,7 @@ func reportUnknown(p *page, un []unknownNames, onPage func(string) bool) {
 func (s *server) sendReferral(w http.ResponseWriter, r *http.Request, v *viewer, p *page, f *flowState) {
 	c, fps, un := referralFrom(f.ans)
 	for _, fp := range fps {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	reportUnknown(p, un, func(string) bool { return true })
 	if len(c.Members) == 0 {

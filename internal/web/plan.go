@@ -93,10 +93,10 @@ func (s *server) handleMilestone(w http.ResponseWriter, r *http.Request, v *view
 	if st := r.PostFormValue("status"); st != "" {
 		var err error
 		if m.Status, err = haven.ParseMilestoneStatus(st); err != nil {
-			pre = append(pre, formProblem{"status", "err.plan_status"})
+			pre = append(pre, formProblem{field: "status", key: "err.plan_status"})
 		}
 	} else {
-		pre = append(pre, formProblem{"status", "err.plan_status"})
+		pre = append(pre, formProblem{field: "status", key: "err.plan_status"})
 	}
 	pre = append(pre, parseDateField(r, "target", &m.Target)...)
 	pre = append(pre, parseDateField(r, "completed", &m.Completed)...)
@@ -155,7 +155,7 @@ func (s *server) planFailed(w http.ResponseWriter, r *http.Request, v *viewer, f
 	}
 	p.Form = r.PostForm
 	for _, fp := range pre {
-		p.invalid(fp.field, fp.key)
+		p.invalid(fp.field, fp.key, fp.args...)
 	}
 	if err != nil {
 		p.fail(err, planLabels, nil)

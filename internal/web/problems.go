@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -73,7 +74,7 @@ var knownPrefixes = []struct{ prefix, key string }{
 
 // codeNamedKeys are further keys the Go code names directly.
 var codeNamedKeys = []string{
-	"err.check_answer", "err.check_input", "err.date_format", "err.year_format", "err.country_format",
+	"err.check_answer", "err.check_input", "err.date_format", "err.date_month", "err.date_days", "err.date_february", "err.year_format", "err.country_format",
 	"err.username_required", "err.password_required", "err.password_mismatch", "err.code_required",
 	"err.passkey_js", "err.csrf", "err.cross_site", "err.bad_form", "err.choose_state", "err.choose_priority",
 	"err.enrol_step", "err.internal_ref", "notice.signed_out", "err.no_cap", "common.no", "common.yes",
@@ -167,8 +168,15 @@ func (p *page) fail(err error, labels map[string]string, alias map[string]string
 	}
 }
 
-// invalid records a problem the page itself found in the form.
+// invalid records a problem the page itself found in the form. A month
+// among args is named in the page's language; the messages that name one
+// start with it.
 func (p *page) invalid(field, key string, args ...any) {
+	for i, a := range args {
+		if m, ok := a.(monthKey); ok {
+			args[i] = sentence(p.t("month." + strconv.Itoa(int(m))))
+		}
+	}
 	p.Errors = append(p.Errors, problem{Field: field, Message: p.tf(key, args...)})
 }
 

@@ -112,15 +112,17 @@ func funcs(lang string, st *staticFiles) template.FuncMap {
 			}
 			return t(prefix + "." + s)
 		},
-		"field":   newField,
-		"list":    func(s ...string) []string { return s },
-		"dash":    func(s string) string { return strings.ReplaceAll(s, "_", "-") },
-		"add":     func(a, b int) int { return a + b },
-		"static":  st.url,
-		"date":    func(d haven.Date) string { return d.String() },
-		"day":     func(tm time.Time) string { return when(tm, time.DateOnly) },
-		"when":    func(tm time.Time) string { return when(tm, "2006-01-02 15:04 UTC") },
-		"country": func(code string) string { return country(lang, code) },
+		"field":      newField,
+		"list":       func(s ...string) []string { return s },
+		"pair":       func(a, b any) []any { return []any{a, b} },
+		"personName": personName,
+		"dash":       func(s string) string { return strings.ReplaceAll(s, "_", "-") },
+		"add":        func(a, b int) int { return a + b },
+		"static":     st.url,
+		"date":       func(d haven.Date) string { return d.String() },
+		"day":        func(tm time.Time) string { return when(tm, time.DateOnly) },
+		"when":       func(tm time.Time) string { return when(tm, "2006-01-02 15:04 UTC") },
+		"country":    func(code string) string { return country(lang, code) },
 		"countries": func(codes []string) string {
 			out := make([]string, len(codes))
 			for i, c := range codes {

@@ -40,6 +40,8 @@ func (s *server) routesPartners(mux *http.ServeMux) {
 
 	// The screening and medical partners' checks.
 	mux.Handle("GET /checks", s.signedIn(s.handleChecks))
+	mux.Handle("GET /checks/{id}", s.signedIn(s.handleFamilyChecksForm))
+	mux.Handle("POST /checks/{id}", s.post(s.signedIn(s.handleFamilyChecks)))
 	mux.Handle("GET /checks/{id}/{member}", s.signedIn(s.handleCheckForm))
 	mux.Handle("POST /checks/{id}/{member}", s.post(s.signedIn(s.handleCheck)))
 }

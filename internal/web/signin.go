@@ -50,8 +50,10 @@ func (s *server) handleSignInForm() http.Handler {
 }
 
 // handleSignIn checks the username and password and moves on to the
-// second factor. A wrong answer of any kind is one message, linked to the
-// username; the password is never sent back.
+// second factor. A wrong answer of any kind, an unknown username as a
+// wrong password, is one message, linked to the password (the field to
+// type again, as GOV.UK's sign-in pages do), so that the page tells
+// nothing of whether the username exists; the password is never sent back.
 func (s *server) handleSignIn() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r, nil)
@@ -71,7 +73,7 @@ func (s *server) handleSignIn() http.Handler {
 		if err != nil {
 			s.logRefused(r, statusOf(err), haven.ErrorCodeOf(err), err)
 			if haven.ErrorCodeOf(err) == haven.EUNAUTHORIZED {
-				p.Errors = append(p.Errors, problem{Field: "username", Message: p.t("err.signin_wrong")})
+				p.Errors = append(p.Errors, problem{Field: "password", Message: p.t("err.signin_wrong")})
 			} else {
 				p.fail(err, signInLabels, nil)
 			}
@@ -148,12 +150,23 @@ func (s *server) handleFactor(kind string) http.Handler {
 	})
 }
 
-// factorFailed sends the user back to the password: the app spends a
-// sign-in step on any answer, right or wrong, so that a code can be
-// guessed only once per password. The page says what was wrong.
+// factorFailed answers a refused second factor. The app spends a sign-in
+// step on any answer, right or wrong; a wrong code that the attempt limits
+// let the user try again comes with a new step, and the user stays on the
+// second factor, the problem beside the code. Otherwise (the limits
+// reached, the step expired) the user goes back to the password, and the
+// page says why.
 func (s *server) factorFailed(w http.ResponseWriter, r *http.Request, p *page, field string, err error) {
-	clearCookie(w, stepCookie)
 	p.Form.Del(field) // a wrong code is not worth keeping
+	if next, ok := haven.RetryStepOf(err); ok && field != "" {
+		setStep(w, next.ID, next.Factors)
+		p.Data = factorData{Factors: next.Factors}
+		msg := p.errorMessage(err)
+		p.Errors = append(p.Errors, problem{Field: field, Message: msg})
+		s.render(w, r, statusOf(err), "factor", p)
+		return
+	}
+	clearCookie(w, stepCookie)
 	p.Alert = p.errorMessage(err) + " " + p.t("signin.again")
 	s.render(w, r, statusOf(err), "signin", p)
 }

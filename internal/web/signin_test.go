@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/havenhrd/haven"
 	"github.com/havenhrd/haven/internal/auth/authtest"
@@ -71,28 +73,63 @@ func TestSignInErrors(t *testing.T) {
 		!strings.Contains(body, `<a href="#username">Enter your username</a>`) || !strings.Contains(body, `<a href="#password">Enter your passphrase</a>`) {
 		t.Fatalf("empty sign-in: %d %q\n%s", r.StatusCode, title(body), body)
 	}
-	// A wrong password: one message, the username kept, the password not.
+	// A wrong password: one message, at the password, the username kept,
+	// the password not. An unknown username gets the very same message at
+	// the same place: the page tells nothing of whether it exists.
 	r, body = b.post("/signin", url.Values{"username": {u.name}, "password": {"not the right passphrase at all"}})
-	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `<a href="#username">The username or passphrase is not right</a>`) {
+	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `<a href="#password">The username or passphrase is not right</a>`) ||
+		!strings.Contains(body, `id="password-error"`) || strings.Contains(body, `id="username-error"`) {
 		t.Fatalf("wrong password: %d\n%s", r.StatusCode, body)
 	}
+	wrongPassword := mainOf(body)
+	r, body = b.post("/signin", url.Values{"username": {"nobody-by-this-name"}, "password": {"not the right passphrase at all"}})
+	if got := strings.ReplaceAll(mainOf(body), "nobody-by-this-name", u.name); r.StatusCode != http.StatusUnauthorized || got != wrongPassword {
+		t.Fatalf("an unknown username is answered otherwise than a wrong password: %d\n%s\n---\n%s", r.StatusCode, got, wrongPassword)
+	}
+	r, body = b.post("/signin", url.Values{"username": {u.name}, "password": {"not the right passphrase at all"}})
 	if v, _ := value(body, "username"); v != u.name {
 		t.Fatalf("the username typed was not kept: %q", v)
 	}
 	if strings.Contains(body, "not the right passphrase") {
 		t.Fatal("the password typed was sent back to the browser")
 	}
-	// A wrong code spends the step: back to the password, with the reason.
+	// A wrong code keeps the user at the second factor, the problem
+	// beside the code; the right code then signs in.
 	b.post("/signin", url.Values{"username": {u.name}, "password": {password}})
 	r, body = b.post("/signin/totp", url.Values{"code": {"000000"}})
-	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `name="password"`) || !strings.Contains(body, "Sign in again") {
-		t.Fatalf("wrong code: %d\n%s", r.StatusCode, body)
+	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(title(body), "Confirm it is you") || strings.Contains(body, `name="password"`) ||
+		!slices.Contains(errorLinks(body), "code") || !strings.Contains(body, `id="code-error"`) {
+		t.Fatalf("wrong code: %d %q %v\n%s", r.StatusCode, title(body), errorLinks(body), body)
 	}
+	r, _ = b.post("/signin/totp", url.Values{"code": {f.code(u.secret)}})
+	if r.Request.URL.Path != "/" {
+		t.Fatalf("the right code after a wrong one: ended at %s", r.Request.URL)
+	}
+	b.post("/signout", nil)
+	f.clock.Add(31 * time.Second) // the code's time step is spent
 	// A recovery code signs in, once.
 	b.post("/signin", url.Values{"username": {u.name}, "password": {password}})
 	r, _ = b.post("/signin/recovery", url.Values{"recovery_code": {u.codes[0]}})
 	if r.Request.URL.Path != "/" {
 		t.Fatalf("recovery code: ended at %s", r.Request.URL)
+	}
+	// At the account's limit (five failures), a wrong code sends the user
+	// back to the start, told to wait; so does the password then.
+	s := f.users[haven.OrgSettlementOrganisation]
+	lb := f.browser(t)
+	lb.get("/signin")
+	lb.post("/signin", url.Values{"username": {s.name}, "password": {password}})
+	for i := range 4 {
+		if r, body := lb.post("/signin/totp", url.Values{"code": {"000000"}}); !strings.Contains(title(body), "Confirm it is you") {
+			t.Fatalf("wrong code %d: %d %q", i+1, r.StatusCode, title(body))
+		}
+	}
+	r, body = lb.post("/signin/totp", url.Values{"code": {"000000"}})
+	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `name="password"`) || !strings.Contains(text(body), "Too many") {
+		t.Fatalf("the fifth wrong code: %d %q\n%s", r.StatusCode, title(body), text(body))
+	}
+	if r, _ := lb.post("/signin/totp", url.Values{"code": {f.code(s.secret)}}); r.Request.URL.Path != "/signin" {
+		t.Fatalf("a code after the limit: ended at %s", r.Request.URL)
 	}
 	// Refused attempts left log lines, none with what was typed.
 	logs := f.logs.String()
@@ -201,4 +238,12 @@ func TestPasskeySignIn(t *testing.T) {
 	if sr.StatusCode != 200 || !strings.Contains(js, "navigator.credentials.get") || !strings.HasPrefix(sr.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("passkey.js: %d %s", sr.StatusCode, sr.Header.Get("Content-Type"))
 	}
+}
+
+// mainOf is the page's main element: what the page says, without the
+// request's reference.
+func mainOf(body string) string {
+	_, m, _ := strings.Cut(body, "<main")
+	m, _, _ = strings.Cut(m, "</main>")
+	return m
 }

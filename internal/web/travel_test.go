@@ -23,11 +23,13 @@ func TestChangeTravelPages(t *testing.T) {
 			words := map[string]map[string]string{
 				"en": {"change": "Change travel", "expected": "Expected arrival", "new": "New travel date", "error": "Error: ",
 					"format": "Write the date as year-month-day", "past": "The travel date is in the past",
+					"december": "December has 31 days", "month13": "There is no month 13", "february": "February 2026 has 28 days",
 					"same": "The family is already booked to travel on that date", "medical": "A traveller's medical expires before that date",
 					"done": "The travel date is changed.", "booked": "Travel is booked for a family placed with you",
 					"changed": "The travel date of a family placed with you has changed", "timeline": "Travel date changed"},
 				"fr": {"change": "Modifier le voyage", "expected": "Arrivée prévue", "new": "Nouvelle date du voyage", "error": "Erreur : ",
 					"format": "Écrivez la date sous la forme année-mois-jour", "past": "La date du voyage est passée",
+					"december": "Décembre compte 31 jours", "month13": "Il n'y a pas de mois 13", "february": "Février 2026 compte 28 jours",
 					"same": "Le voyage de la famille est déjà réservé à cette date", "medical": "L'examen médical d'un voyageur expire avant cette date",
 					"done": "La date du voyage est modifiée.", "booked": "Le voyage d'une famille qui vous est confiée est réservé",
 					"changed": "La date du voyage d'une famille qui vous est confiée a changé", "timeline": "Date du voyage modifiée"},
@@ -65,6 +67,9 @@ func TestChangeTravelPages(t *testing.T) {
 				field      bool
 			}{
 				{"next week", words["format"], http.StatusBadRequest, true},
+				{"2026-12-32", words["december"], http.StatusBadRequest, true},
+				{"2026-13-01", words["month13"], http.StatusBadRequest, true},
+				{"2026-02-30", words["february"], http.StatusBadRequest, true},
 				{today.AddDays(-1).String(), words["past"], http.StatusBadRequest, true},
 				{booked.String(), words["same"], http.StatusBadRequest, true},
 				{today.AddDays(800).String(), words["medical"], http.StatusConflict, false},

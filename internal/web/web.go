@@ -79,6 +79,7 @@ type Cases interface {
 	SplitDecision(ctx context.Context, actor haven.Actor, id haven.ID, excluded []haven.ID, reasons string) (*haven.Case, error)
 	AssignChecks(ctx context.Context, actor haven.Actor, id, orgID haven.ID, members []haven.ID) (*haven.Case, error)
 	RecordCheck(ctx context.Context, actor haven.Actor, id haven.ID, ch *haven.Check) (*haven.Case, error)
+	RecordChecks(ctx context.Context, actor haven.Actor, id haven.ID, checks []*haven.Check) (*haven.Case, error)
 	FindAssignedWork(ctx context.Context, actor haven.Actor) ([]*haven.Case, error)
 	FindCheckRequests(ctx context.Context, actor haven.Actor) ([]*haven.CheckRequest, error)
 	CountWork(ctx context.Context, actor haven.Actor) (*haven.WorkCounts, error)
