@@ -31,8 +31,8 @@ func TestQueueSmoke(t *testing.T) {
 	if r.Seeded == 0 || r.Cases != 2*MinCases || r.Persons < 2*r.Cases || r.Open == 0 || r.Open == r.Cases {
 		t.Fatalf("the seed: %+v", r)
 	}
-	if len(r.Ops) != 10 {
-		t.Fatalf("%d measurements, want 5 pages, each by one client and by several", len(r.Ops))
+	if len(r.Ops) != 12 {
+		t.Fatalf("%d measurements, want 6 pages, each by one client and by several", len(r.Ops))
 	}
 	for _, o := range r.Ops {
 		if o.App.N == 0 || o.Bare.N == 0 || o.App.P95 < o.App.P50 || o.Rows == 0 {
