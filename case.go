@@ -3,6 +3,7 @@ package haven
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -545,6 +546,21 @@ type Travel struct {
 	BookedAt           time.Time
 }
 
+// Validate returns the problems of a booking's own input: the date is
+// given (field "date") and the itinerary holds at most 5000 characters.
+// Whether the date suits the case (not past, not the date already booked)
+// is the case workflow's to say.
+func (t *Travel) Validate() Problems {
+	var p Problems
+	if t.Date.IsZero() {
+		p.Add("date", "enter the travel date")
+	}
+	if len([]rune(t.Itinerary)) > 5000 {
+		p.Add("itinerary", "use at most 5000 characters")
+	}
+	return p
+}
+
 // Arrival records the family's arrival in Canada.
 type Arrival struct {
 	CaseID ID
@@ -553,6 +569,22 @@ type Arrival struct {
 	PortOfEntry string
 	RecordedBy  ID
 	RecordedAt  time.Time
+}
+
+// Validate returns the problems of an arrival's own input: the date is
+// given (field "date") and the port of entry, trimmed and in capitals, is
+// a code of three to five letters. Whether the date suits the case (not
+// future, not before the travel date) is the case workflow's to say.
+func (a *Arrival) Validate() Problems {
+	var p Problems
+	if a.Date.IsZero() {
+		p.Add("date", "enter the arrival date")
+	}
+	port := strings.ToUpper(strings.TrimSpace(a.PortOfEntry))
+	if len(port) < 3 || len(port) > 5 || strings.IndexFunc(port, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		p.Add("port_of_entry", "enter the port of entry's three-letter code, such as YUL")
+	}
+	return p
 }
 
 // CaseFilter selects cases for a work queue. Empty fields match

@@ -62,6 +62,10 @@ type problem struct {
 	// Errors name the fields of the input at fault; never their values.
 	Errors    []haven.FieldProblem `json:"errors"`
 	RequestID string               `json:"request_id"`
+	// Retry is the sign-in step of another try, on the refusal of a
+	// second factor that may be tried again (the document's
+	// SecondFactorRefusal); absent on every other problem.
+	Retry any `json:"retry,omitempty"`
 }
 
 func (s *api) fail(w http.ResponseWriter, r *http.Request, err error) { Fail(s.log, w, r, err) }
@@ -75,6 +79,13 @@ func (s *api) refuse(w http.ResponseWriter, r *http.Request, st int, msg string)
 // internals go to log with the request ID. It is the one writer of error
 // bodies under /api/: the server answers its own routes' errors with it.
 func Fail(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
+	FailRetry(log, w, r, err, nil)
+}
+
+// FailRetry answers err as Fail does; a refusal (4xx) carries retry, when
+// not nil, as the problem's "retry" member: the step with which a refused
+// second factor is tried again.
+func FailRetry(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error, retry any) {
 	var he *httpError
 	if errors.As(err, &he) {
 		Refuse(log, w, r, he.status, he.message)
@@ -99,7 +110,7 @@ func Fail(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	if d, ok := haven.RetryAfterOf(err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(d.Seconds()))
 	}
-	writeProblem(w, r, st, haven.ErrorMessageOf(err), haven.FieldsOf(err))
+	writeProblemRetry(w, r, st, haven.ErrorMessageOf(err), haven.FieldsOf(err), retry)
 }
 
 // Refuse answers a 4xx that has no error code of its own, as problem+json
@@ -118,6 +129,10 @@ func logRefusal(log *slog.Logger, r *http.Request, st int, code haven.ErrorCode)
 }
 
 func writeProblem(w http.ResponseWriter, r *http.Request, st int, msg string, fields []haven.FieldProblem) {
+	writeProblemRetry(w, r, st, msg, fields, nil)
+}
+
+func writeProblemRetry(w http.ResponseWriter, r *http.Request, st int, msg string, fields []haven.FieldProblem, retry any) {
 	if fields == nil {
 		fields = []haven.FieldProblem{}
 	}
@@ -127,7 +142,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, st int, msg string, fi
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(st)
 	_ = json.NewEncoder(w).Encode(problem{Status: st, Title: http.StatusText(st), Detail: msg, Errors: fields,
-		RequestID: haven.RequestID(r.Context())})
+		RequestID: haven.RequestID(r.Context()), Retry: retry})
 }
 
 // panicText describes a panic for the log: its type, and a runtime

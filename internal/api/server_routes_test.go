@@ -68,6 +68,15 @@ func TestServerRoutesAnswerTheDocument(t *testing.T) {
 	post("/api/v1/signin", `{"username":"karin"}`, 415, "Content-Type", "text/plain")
 	post("/api/v1/signin/totp", map[string]string{"step": "hs_bogus", "code": "123456"}, 401)
 	post("/api/v1/signin/recovery", map[string]string{"step": "hs_bogus", "code": "abcd-efgh"}, 401)
+	// A wrong code: 401 with the step of another try, which the right code
+	// then completes.
+	st = post("/api/v1/signin", map[string]string{"username": "karin", "password": password}, 200).json(t)
+	retry, _ := post("/api/v1/signin/totp", map[string]string{"step": str(st["step"]), "code": "000000"}, 401).json(t)["retry"].(map[string]any)
+	if retry == nil {
+		t.Fatal("a wrong code's refusal has no retry step")
+	}
+	post("/api/v1/signin/totp", map[string]string{"step": str(retry["step"]), "code": must(totp.GenerateCode(secret, f.clock.Now()))}, 200)
+	f.clock.Add(31 * time.Second)
 	// The fixture's Haven has no passkey relying party: 503.
 	post("/api/v1/signin/passkey/begin", map[string]string{"step": "hs_bogus"}, 503)
 	post("/api/v1/signin/passkey/finish", `{}`, 503, "X-Haven-Step", "hs_bogus")

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -1031,6 +1032,44 @@ func (a *Cases) step(ctx context.Context, actor haven.Actor, id haven.ID, in wor
 	return out, err
 }
 
+// stepChecked is step for an act whose input has problems of its own
+// (input, found without the case): they are answered together with the
+// workflow's input problems of the same act (a travel date in the past
+// beside an itinerary too long), in one EINVALID, so that a form shows
+// every problem at once. A problem the workflow finds that input already
+// states (the same message: a date not given) is not said twice. While input has
+// problems nothing is written: the effect never runs, and a conflict of
+// the case (its state) waits until the input is right, as before; a case
+// the actor may not reach is refused as step refuses it.
+func (a *Cases) stepChecked(ctx context.Context, actor haven.Actor, id haven.ID, in workflow.Input, input haven.Problems, op string,
+	effect func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error)) (*haven.Case, error) {
+	if len(input) == 0 {
+		return a.step(ctx, actor, id, in, effect)
+	}
+	refused := input.Err(op)
+	// The workflow's guards run before the effect: reaching the effect
+	// means they found nothing, and its error rolls the transaction back.
+	_, err := a.step(ctx, actor, id, in, func(context.Context, store.Tx, who, *store.CaseRow, *haven.Case, *vault.DataKey) (map[string]any, error) {
+		return nil, refused
+	})
+	switch haven.ErrorCodeOf(err) {
+	case haven.EINVALID:
+		if errors.Is(err, refused) {
+			return nil, refused
+		}
+		p := input
+		for _, f := range haven.FieldsOf(err) {
+			if !slices.ContainsFunc(p, func(q haven.FieldProblem) bool { return q.Message == f.Message }) {
+				p = append(p, f)
+			}
+		}
+		return nil, p.Err(op)
+	case haven.ECONFLICT:
+		return nil, refused
+	}
+	return nil, err
+}
+
 // stepIn is step's work inside a transaction the caller holds, for an
 // actor already resolved: several events may share one transaction, and
 // stand or fall together. It returns the case's row as it stands after.
@@ -1638,17 +1677,7 @@ func (a *Cases) Refuse(ctx context.Context, actor haven.Actor, id haven.ID, reas
 // BookTravel books the approved family's journey. Every traveller's medical
 // must still be valid on the travel date.
 func (a *Cases) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
-	var p haven.Problems
-	if t.Date.IsZero() {
-		p.Add("date", "enter the travel date")
-	}
-	if len([]rune(t.Itinerary)) > 5000 {
-		p.Add("itinerary", "use at most 5000 characters")
-	}
-	if err := p.Err("app.BookTravel"); err != nil {
-		return nil, err
-	}
-	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventBookTravel, TravelDate: t.Date},
+	return a.stepChecked(ctx, actor, id, workflow.Input{Event: haven.EventBookTravel, TravelDate: t.Date}, t.Validate(), "app.BookTravel",
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			t.CaseID, t.BookedBy, t.BookedAt = c.ID, w.user.ID, a.now()
 			s := a.sealer(dk, "travel", c.ID)
@@ -1682,17 +1711,7 @@ func (a *Cases) BookTravel(ctx context.Context, actor haven.Actor, id haven.ID, 
 // an actor who reads the case but may not process it; ENOTFOUND when there
 // is no such case or the actor may not read it.
 func (a *Cases) ChangeTravel(ctx context.Context, actor haven.Actor, id haven.ID, t *haven.Travel) (*haven.Case, error) {
-	var p haven.Problems
-	if t.Date.IsZero() {
-		p.Add("date", "enter the travel date")
-	}
-	if len([]rune(t.Itinerary)) > 5000 {
-		p.Add("itinerary", "use at most 5000 characters")
-	}
-	if err := p.Err("app.ChangeTravel"); err != nil {
-		return nil, err
-	}
-	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventChangeTravel, TravelDate: t.Date},
+	return a.stepChecked(ctx, actor, id, workflow.Input{Event: haven.EventChangeTravel, TravelDate: t.Date}, t.Validate(), "app.ChangeTravel",
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			r, err := tx.FindTravel(ctx, c.ID)
 			if err != nil {
@@ -1736,17 +1755,7 @@ func (a *Cases) tellSettlement(ctx context.Context, tx store.Tx, w who, row *sto
 // from reserved to arrived.
 func (a *Cases) RecordArrival(ctx context.Context, actor haven.Actor, id haven.ID, ar *haven.Arrival) (*haven.Case, error) {
 	ar.PortOfEntry = strings.ToUpper(strings.TrimSpace(ar.PortOfEntry))
-	var p haven.Problems
-	if ar.Date.IsZero() {
-		p.Add("date", "enter the arrival date")
-	}
-	if len(ar.PortOfEntry) < 3 || len(ar.PortOfEntry) > 5 || strings.IndexFunc(ar.PortOfEntry, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
-		p.Add("port_of_entry", "enter the port of entry's three-letter code, such as YUL")
-	}
-	if err := p.Err("app.RecordArrival"); err != nil {
-		return nil, err
-	}
-	return a.step(ctx, actor, id, workflow.Input{Event: haven.EventRecordArrival, ArrivalDate: ar.Date},
+	return a.stepChecked(ctx, actor, id, workflow.Input{Event: haven.EventRecordArrival, ArrivalDate: ar.Date}, ar.Validate(), "app.RecordArrival",
 		func(ctx context.Context, tx store.Tx, w who, row *store.CaseRow, c *haven.Case, dk *vault.DataKey) (map[string]any, error) {
 			ar.CaseID, ar.RecordedBy, ar.RecordedAt = c.ID, w.user.ID, a.now()
 			if err := tx.PutArrival(ctx, ar); err != nil {

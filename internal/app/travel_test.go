@@ -307,3 +307,54 @@ func (e *env) orgOf(t testing.TB, a haven.Actor) haven.ID {
 	}))
 	return org
 }
+
+// TestTravelProblemsTogether: a booking, a change of travel and an arrival
+// answer every problem of their input at once: the workflow's problem of
+// the date (past, already booked, future) beside the problem of the
+// itinerary or the port of entry, and a missing date said once. Nothing
+// is written.
+func TestTravelProblemsTogether(t *testing.T) {
+	forEngine(t, func(t *testing.T, e *env) {
+		fields := func(err error) []string {
+			var out []string
+			for _, f := range haven.FieldsOf(err) {
+				out = append(out, f.Field)
+			}
+			slices.Sort(out)
+			return out
+		}
+		want := func(name string, err error, fs ...string) {
+			t.Helper()
+			if haven.ErrorCodeOf(err) != haven.EINVALID || !slices.Equal(fields(err), fs) {
+				t.Fatalf("%s: %v, want the fields %v", name, err, fs)
+			}
+		}
+		long := strings.Repeat("a", 5001)
+		today := haven.DateOf(e.clock.Now())
+		c := e.placed(t, "Together")
+		_, err := e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: today.AddDays(-1), Itinerary: long})
+		want("a past date and a long itinerary", err, "itinerary", "travel_date")
+		_, err = e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Itinerary: long})
+		want("no date and a long itinerary", err, "date", "itinerary")
+		if got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)); got.Travel != nil || got.State != haven.StateApproved {
+			t.Fatalf("a refused booking wrote %+v in %s", got.Travel, got.State)
+		}
+
+		booked := today.AddDays(20)
+		must[*haven.Case](t)(e.app.Cases.BookTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: booked}))
+		_, err = e.app.Cases.ChangeTravel(e.ctx, e.visa, c.ID, &haven.Travel{Date: booked, Itinerary: long})
+		want("the date booked and a long itinerary", err, "itinerary", "travel_date")
+
+		_, err = e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{Date: today.AddDays(1), PortOfEntry: "Y1"})
+		want("a future arrival and a bad port", err, "arrival_date", "port_of_entry")
+		_, err = e.app.Cases.RecordArrival(e.ctx, e.visa, c.ID, &haven.Arrival{PortOfEntry: "Y1"})
+		want("no arrival date and a bad port", err, "date", "port_of_entry")
+		// A conflict of the case waits until the input is right.
+		other := e.placed(t, "NotBooked")
+		_, err = e.app.Cases.RecordArrival(e.ctx, e.visa, other.ID, &haven.Arrival{Date: today, PortOfEntry: "Y1"})
+		want("a bad port on a case not booked", err, "port_of_entry")
+		if got := must[*haven.Case](t)(e.app.Cases.FindCaseByID(e.ctx, e.visa, c.ID)); got.Arrival != nil || got.Travel.Date != booked {
+			t.Fatalf("a refused act wrote %+v, %+v", got.Arrival, got.Travel)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -44,7 +45,8 @@ type fixture struct {
 	store  store.Store
 	srv    *httptest.Server
 	clock  *clock
-	secret string // the user's TOTP secret
+	secret string   // the user's TOTP secret
+	codes  []string // the user's recovery codes
 	admin  haven.Actor
 	user   *haven.User
 	logs   *syncBuffer
@@ -99,7 +101,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(f.app.Accounts.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
+	f.codes = must(f.app.Accounts.EnrolTOTPFinish(ctx, next.ID, f.code(t, secret)))
 	f.secret = secret
 	f.clock.Add(31 * time.Second)
 	f.logs = &syncBuffer{}
@@ -281,6 +283,98 @@ func TestBadInputOnSignIn(t *testing.T) {
 	r := f.post(t, "/api/v1/signin/totp", map[string]string{"step": "hs_bogus", "code": "123456"}, nil)
 	if body := readAll(t, r); r.StatusCode != 401 {
 		t.Errorf("bogus step: %d %s", r.StatusCode, body)
+	}
+}
+
+// refusal is the problem body of a refused second factor.
+type refusal struct {
+	Status int
+	Detail string
+	Retry  *struct {
+		Step      string
+		Factors   []string
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+}
+
+func (f *fixture) secondFactor(t *testing.T, path, step, code string) (*http.Response, refusal) {
+	t.Helper()
+	r := f.post(t, path, map[string]string{"step": step, "code": code}, nil)
+	var out refusal
+	if r.StatusCode != http.StatusOK {
+		if err := json.Unmarshal([]byte(readAll(t, r)), &out); err != nil {
+			t.Fatalf("%s: %d, not a problem: %v", path, r.StatusCode, err)
+		}
+	} else {
+		r.Body.Close()
+	}
+	return r, out
+}
+
+// A wrong TOTP or recovery code, within the attempt limits, is refused
+// with the step of the next try: the client asks for the code again, and
+// the right code on that step signs in, while the step refused takes
+// nothing. At the account's limit the refusal is 429 with no step, and the
+// password is refused too: the client starts again.
+func TestSecondFactorRetryStep(t *testing.T) {
+	f := newFixture(t)
+	signIn := func() (step string, expires time.Time) {
+		r := f.post(t, "/api/v1/signin", map[string]string{"username": "karin", "password": password}, nil)
+		var st struct {
+			Step      string
+			ExpiresAt time.Time `json:"expires_at"`
+		}
+		if r.StatusCode != 200 || json.Unmarshal([]byte(readAll(t, r)), &st) != nil {
+			t.Fatalf("sign-in: %d", r.StatusCode)
+		}
+		return st.Step, st.ExpiresAt
+	}
+
+	step, expires := signIn()
+	r, p := f.secondFactor(t, "/api/v1/signin/totp", step, "000000")
+	if r.StatusCode != http.StatusUnauthorized || p.Retry == nil || p.Retry.Step == "" || p.Retry.Step == step ||
+		p.Retry.ExpiresAt.After(expires) || !slices.Contains(p.Retry.Factors, "totp") {
+		t.Fatalf("a wrong code: %d %+v", r.StatusCode, p)
+	}
+	if r.Header.Get("Content-Type") != "application/problem+json" || !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Fatalf("a wrong code's headers: %v", r.Header)
+	}
+	if r, p := f.secondFactor(t, "/api/v1/signin/totp", step, f.code(t, f.secret)); r.StatusCode != http.StatusUnauthorized || p.Retry != nil {
+		t.Fatalf("the refused step: %d %+v", r.StatusCode, p)
+	}
+	if r, _ := f.secondFactor(t, "/api/v1/signin/totp", p.Retry.Step, f.code(t, f.secret)); r.StatusCode != http.StatusOK {
+		t.Fatalf("the right code on the retry step: %d", r.StatusCode)
+	}
+	f.clock.Add(31 * time.Second)
+
+	// A wrong recovery code likewise.
+	step, _ = signIn()
+	r, p = f.secondFactor(t, "/api/v1/signin/recovery", step, "AAAA-BBBB-CCCC")
+	if r.StatusCode != http.StatusUnauthorized || p.Retry == nil {
+		t.Fatalf("a wrong recovery code: %d %+v", r.StatusCode, p)
+	}
+	if r, _ := f.secondFactor(t, "/api/v1/signin/recovery", p.Retry.Step, f.codes[0]); r.StatusCode != http.StatusOK {
+		t.Fatalf("a recovery code on the retry step: %d", r.StatusCode)
+	}
+
+	// The account's limit: the fifth wrong code in the window is too many,
+	// with no step, and the password is refused until the lockout ends.
+	step, _ = signIn()
+	for i := range 5 {
+		r, p = f.secondFactor(t, "/api/v1/signin/totp", step, "000000")
+		if i < 4 {
+			if r.StatusCode != http.StatusUnauthorized || p.Retry == nil {
+				t.Fatalf("wrong code %d: %d %+v", i+1, r.StatusCode, p)
+			}
+			step = p.Retry.Step
+		}
+	}
+	if r.StatusCode != http.StatusTooManyRequests || p.Retry != nil || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("at the limit: %d %+v", r.StatusCode, p)
+	}
+	r = f.post(t, "/api/v1/signin", map[string]string{"username": "karin", "password": password}, nil)
+	if readAll(t, r); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the password after the limit: %d", r.StatusCode)
 	}
 }
 

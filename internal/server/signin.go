@@ -42,7 +42,11 @@ func setSession(w http.ResponseWriter, sess *haven.Session) {
 		SameSite: http.SameSiteStrictMode, Expires: sess.ExpiresAt})
 }
 
-// handleSecondFactor completes sign-in with a TOTP or recovery code.
+// handleSecondFactor completes sign-in with a TOTP or recovery code. A
+// wrong code that the attempt limits allow to be tried again is refused
+// (401) with the step of the next try in the problem's "retry" member, so
+// that the client asks for the code again, not the password; past the
+// limits the refusal is 429 with no step, and the client starts again.
 func (s *srv) handleSecondFactor(recovery bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
@@ -59,6 +63,10 @@ func (s *srv) handleSecondFactor(recovery bool) http.Handler {
 			sess, err = s.accounts.SignInRecovery(r.Context(), in.Step, in.Code, s.source(r))
 		} else {
 			sess, err = s.accounts.SignInTOTP(r.Context(), in.Step, in.Code, s.source(r))
+		}
+		if next, ok := haven.RetryStepOf(err); ok {
+			api.FailRetry(s.log, w, r, err, stepJSON{next.ID, next.Factors, next.ExpiresAt})
+			return
 		}
 		if err != nil {
 			s.fail(w, r, err)

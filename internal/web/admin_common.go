@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,10 +137,14 @@ func adminExplain(p *page, err error) string {
 func adminRecord(p *page, err error, labels, alias, at map[string]string) {
 	p.noteWait(err)
 	fields := haven.FieldsOf(err)
+	found := slices.Clone(p.Errors)
 	for _, f := range fields {
 		id := f.Field
 		if a, ok := alias[id]; ok {
 			id = a
+		}
+		if slices.ContainsFunc(found, func(e problem) bool { return e.Field == id && id != "" }) {
+			continue // the page's own problem of the field stands
 		}
 		label, onForm := labels[id]
 		var msg string

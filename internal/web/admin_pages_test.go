@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,6 +303,14 @@ func TestAdminAddsOrganisationAndUser(t *testing.T) {
 	if r.StatusCode != http.StatusConflict || strings.Contains(body, "he_") ||
 		!strings.Contains(body, `<a href="#username">This username is taken. Choose another.</a>`) {
 		t.Fatalf("the form sent again: %d\n%s", r.StatusCode, body)
+	}
+	// No role hides nothing else: a username and a name the app refuses
+	// are said with it, each beside its field.
+	b.get("/admin/users")
+	r, body = b.post("/admin/users", url.Values{"org_id": {string(added.ID)}, "username": {"a b"}, "display_name": {""}})
+	if links := errorLinks(body); r.StatusCode != http.StatusBadRequest || !slices.Equal(slices.Sorted(slices.Values(links)), []string{"display_name", "role", "username"}) ||
+		!strings.Contains(body, `id="username-error"`) || !strings.Contains(body, `id="display_name-error"`) {
+		t.Fatalf("no role, a wrong username, no name: %d %v\n%s", r.StatusCode, links, text(body))
 	}
 	// The link leads to the enrolment page, and sets the account up.
 	nb := f.browser(t)

@@ -103,7 +103,11 @@ func (s *server) handleAdminUserAdd(w http.ResponseWriter, r *http.Request, v *v
 		u.Role = role
 	}
 	status := http.StatusBadRequest
-	if !p.Failed() {
+	if p.Failed() {
+		// No organisation or role hides nothing else: the username and
+		// the name are checked with them.
+		adminRecord(p, u.Validate().Err("web.admin_user"), adminUserLabels, nil, nil)
+	} else {
 		secret, err := s.programme.CreateUser(r.Context(), v.Actor, u)
 		if err == nil {
 			p.Form = nil

@@ -853,12 +853,15 @@ func (s *server) handleRefuse(w http.ResponseWriter, r *http.Request, v *viewer)
 // handleTravel books the family's journey.
 func (s *server) handleTravel(w http.ResponseWriter, r *http.Request, v *viewer) {
 	t := &haven.Travel{Itinerary: r.PostFormValue("itinerary"), TransportationLoan: r.PostFormValue("transportation_loan") == "yes"}
+	alias := map[string]string{"date": "travel_date"}
 	if fp := parseDateField(r, "travel_date", &t.Date); fp != nil {
-		s.caseFailed(w, r, v, "case", nil, nil, fp...)
+		// A date the page cannot read hides nothing else: the booking's
+		// other problems are said with it.
+		s.caseFailed(w, r, v, "case", t.Validate().Err("web.travel"), alias, fp...)
 		return
 	}
 	if _, err := s.cases.BookTravel(r.Context(), v.Actor, haven.ID(r.PathValue("id")), t); err != nil {
-		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "travel_date"})
+		s.caseFailed(w, r, v, "case", err, alias)
 		return
 	}
 	done(w, r, "travel")
@@ -867,12 +870,15 @@ func (s *server) handleTravel(w http.ResponseWriter, r *http.Request, v *viewer)
 // handleArrival records the family's arrival in Canada.
 func (s *server) handleArrival(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ar := &haven.Arrival{PortOfEntry: r.PostFormValue("port_of_entry")}
+	alias := map[string]string{"date": "arrival_date"}
 	if fp := parseDateField(r, "arrival_date", &ar.Date); fp != nil {
-		s.caseFailed(w, r, v, "case", nil, nil, fp...)
+		// A date the page cannot read hides nothing else: a wrong port of
+		// entry is said with it.
+		s.caseFailed(w, r, v, "case", ar.Validate().Err("web.arrival"), alias, fp...)
 		return
 	}
 	if _, err := s.cases.RecordArrival(r.Context(), v.Actor, haven.ID(r.PathValue("id")), ar); err != nil {
-		s.caseFailed(w, r, v, "case", err, map[string]string{"date": "arrival_date"})
+		s.caseFailed(w, r, v, "case", err, alias)
 		return
 	}
 	done(w, r, "arrival")

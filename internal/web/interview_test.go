@@ -80,6 +80,20 @@ func TestInterviewForm(t *testing.T) {
 				!strings.Contains(body, `value="UNHCR office, Kavaklidere, Ankara"`) && !strings.Contains(body, ">UNHCR office, Kavaklidere, Ankara</textarea>") {
 				t.Fatalf("a malformed date: %d %v\n%s", r.StatusCode, errorLinks(body), text(body))
 			}
+			// A date the page cannot read hides nothing else: a time and a
+			// zone the app refuses are said with it, in one pass.
+			bad.Set("interview_date", "2026-13-01")
+			bad.Set("interview_time", "9h30")
+			bad.Set("interview_zone", "Istanbul")
+			r, body = b.fill(action, bad, "")
+			links = errorLinks(body)
+			slices.Sort(links)
+			if r.StatusCode != http.StatusBadRequest || !slices.Equal(links, []string{"interview_date", "interview_time", "interview_zone"}) ||
+				!strings.Contains(body, `id="interview_time-error"`) || !strings.Contains(body, `id="interview_zone-error"`) {
+				t.Fatalf("a month 13, a wrong time and zone: %d %v\n%s", r.StatusCode, links, text(body))
+			}
+			bad.Set("interview_time", "09:30")
+			bad.Set("interview_zone", "Europe/Istanbul")
 			bad.Set("interview_date", "2026-05-20")
 			bad.Set("interview_link", "http://meet.example.org/r/1")
 			r, body = b.fill(action, bad, "")

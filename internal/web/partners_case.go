@@ -172,28 +172,36 @@ var interviewFields = map[string]string{"date": "interview_date", "time": "inter
 // A malformed date is the page's own problem; every other is the app's.
 func (s *server) handleScheduleInterview() func(http.ResponseWriter, *http.Request, *viewer) {
 	do := s.sideAct("interview", "case", interviewFields, func(s *server, r *http.Request, v *viewer, id haven.ID) error {
-		iv := &haven.Interview{Time: r.PostFormValue("interview_time"), Zone: r.PostFormValue("interview_zone"),
-			Place: r.PostFormValue("interview_place"), Link: r.PostFormValue("interview_link"),
-			Language: strings.TrimSpace(r.PostFormValue("interview_language")), Interpreter: r.PostFormValue("interpreter") == "yes"}
-		// The interpreter's language is kept only with an interpreter: a
-		// language left in the form after choosing none is not an error.
-		if iv.Interpreter {
-			iv.InterpreterLanguage = strings.TrimSpace(r.PostFormValue("interpreter_language"))
-		}
-		for _, m := range r.PostForm["attending"] {
-			iv.Attending = append(iv.Attending, haven.ID(m))
-		}
+		iv := interviewOf(r)
 		parseDateField(r, "interview_date", &iv.Date)
 		_, err := s.cases.ScheduleInterview(r.Context(), v.Actor, id, iv)
 		return err
 	})
 	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
 		if fp := parseDateField(r, "interview_date", new(haven.Date)); fp != nil {
-			s.partnerCaseFailed(w, r, v, "case", nil, nil, fp...)
+			// A date the page cannot read hides nothing else: the time,
+			// zone, place and language are checked with it.
+			s.partnerCaseFailed(w, r, v, "case", interviewOf(r).Validate(s.clock.Now()).Err("web.interview"), interviewFields, fp...)
 			return
 		}
 		do(w, r, v)
 	}
+}
+
+// interviewOf reads the interview form, but its date.
+func interviewOf(r *http.Request) *haven.Interview {
+	iv := &haven.Interview{Time: r.PostFormValue("interview_time"), Zone: r.PostFormValue("interview_zone"),
+		Place: r.PostFormValue("interview_place"), Link: r.PostFormValue("interview_link"),
+		Language: strings.TrimSpace(r.PostFormValue("interview_language")), Interpreter: r.PostFormValue("interpreter") == "yes"}
+	// The interpreter's language is kept only with an interpreter: a
+	// language left in the form after choosing none is not an error.
+	if iv.Interpreter {
+		iv.InterpreterLanguage = strings.TrimSpace(r.PostFormValue("interpreter_language"))
+	}
+	for _, m := range r.PostForm["attending"] {
+		iv.Attending = append(iv.Attending, haven.ID(m))
+	}
+	return iv
 }
 
 func (s *server) handleHold() func(http.ResponseWriter, *http.Request, *viewer) {

@@ -178,12 +178,19 @@ func (p *page) problemMessage(msg, label string) string {
 // control locate gives (its ID and the catalogue key of its label; ok is
 // false for a field the page does not show, which goes to the summary
 // unlinked), and a problem of the whole as the alert.
+//
+// A field the page has already found a problem in keeps that problem alone,
+// as fail keeps it.
 func (p *page) failAt(err error, locate func(field string) (id, label string, ok bool)) {
 	fields := haven.FieldsOf(err)
+	found := slices.Clone(p.Errors)
 	for _, f := range fields {
 		id, label, ok := locate(f.Field)
 		if !ok {
 			id = ""
+		}
+		if id != "" && slices.ContainsFunc(found, func(e problem) bool { return e.Field == id }) {
+			continue
 		}
 		p.Errors = append(p.Errors, problem{Field: id, Message: p.problemMessage(f.Message, label)})
 	}

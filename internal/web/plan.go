@@ -109,7 +109,10 @@ func (s *server) handleMilestone(w http.ResponseWriter, r *http.Request, v *view
 		s.planFailed(w, r, v, false, err)
 		return
 	}
-	s.planFailed(w, r, v, false, nil, pre...)
+	// A status or a date the page cannot read hides nothing else: the
+	// milestone's other problems (notes required, too long) are said with
+	// it.
+	s.planFailed(w, r, v, false, m.Validate(s.clock.Now()).Err("web.milestone"), pre...)
 }
 
 // handleFollowUpForm shows the form of one follow-up.
@@ -132,7 +135,9 @@ func (s *server) handleFollowUp(w http.ResponseWriter, r *http.Request, v *viewe
 	month, _ := strconv.Atoi(r.PathValue("month"))
 	f := &haven.FollowUp{Month: month, SafetyConcern: r.PostFormValue("safety_concern") == "yes", Notes: r.PostFormValue("notes")}
 	if pre := parseDateField(r, "held", &f.Held); pre != nil {
-		s.planFailed(w, r, v, true, nil, pre...)
+		// A date the page cannot read hides nothing else: the notes a
+		// safety concern requires are asked for with it.
+		s.planFailed(w, r, v, true, f.Validate(haven.Date{}, haven.DateOf(s.clock.Now())).Err("web.follow_up"), pre...)
 		return
 	}
 	if _, err := s.cases.RecordFollowUp(r.Context(), v.Actor, haven.ID(r.PathValue("id")), f); err != nil {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,59 @@ func TestSafetyConcernsOnThePages(t *testing.T) {
 	b.signIn(f.users[haven.OrgReferralPartner])
 	if r, body := b.get("/cases?safety=yes"); r.StatusCode != http.StatusForbidden || strings.Contains(body, string(worried.ID)) {
 		t.Fatalf("the referring partner asking for safety concerns: %d", r.StatusCode)
+	}
+}
+
+// TestPlanFormsReportEveryProblem: a milestone's and a follow-up's forms
+// report every problem in one pass, each beside its field: a date or a
+// status the page cannot read no longer hides the notes a judgement
+// requires, or notes too long. In English and French.
+func TestPlanFormsReportEveryProblem(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string]map[string]string{
+				"en": {"month13": "There is no month 13", "february": "February 2026 has 28 days", "long": "This answer is too long", "required": "Enter an answer"},
+				"fr": {"month13": "Il n'y a pas de mois 13", "february": "Février 2026 compte 28 jours", "long": "Cette réponse est trop longue", "required": "Saisissez une réponse"},
+			}[lang]
+			f := newFixture(t, false)
+			c := f.placedCase(t, "Ensemble")
+			path := "/cases/" + string(c.ID)
+			visa := f.users[haven.OrgVisaOffice].actor
+			arrived := haven.DateOf(f.clock.Now())
+			must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: arrived}))
+			must(f.app.Cases.RecordArrival(f.ctx, visa, c.ID, &haven.Arrival{Date: arrived, PortOfEntry: "YWG"}))
+			b := f.browser(t)
+			b.get("/signin?lang=" + lang)
+			b.signIn(f.users[haven.OrgSettlementOrganisation])
+			check := func(name, action string, set url.Values, links []string, says ...string) {
+				t.Helper()
+				b.get(action)
+				r, body := b.fill(action, set, "")
+				got := errorLinks(body)
+				slices.Sort(got)
+				if r.StatusCode != http.StatusBadRequest || !slices.Equal(got, links) {
+					t.Fatalf("%s: %d, the summary links %v, want %v\n%s", name, r.StatusCode, got, links, text(body))
+				}
+				for _, id := range links {
+					if !strings.Contains(body, `id="`+id+`-error"`) {
+						t.Fatalf("%s: no message beside %s", name, id)
+					}
+				}
+				for _, s := range says {
+					if !strings.Contains(text(body), s) {
+						t.Fatalf("%s: the page does not say %q\n%s", name, s, text(body))
+					}
+				}
+			}
+			check("not needed, no notes, a month 13", path+"/plan/housing", url.Values{"status": {"not_needed"}, "target": {"2026-13-01"}, "notes": {""}},
+				[]string{"notes", "target"}, words["month13"], words["required"])
+			check("no status, February 30, notes too long", path+"/plan/housing", url.Values{"status": nil, "completed": {"2026-02-30"}, "notes": {strings.Repeat("x", 5001)}},
+				[]string{"completed", "notes", "status"}, words["february"], words["long"])
+			check("a month 13 and a safety concern without notes", path+"/follow-ups/1", url.Values{"held": {"2026-13-01"}, "safety_concern": {"yes"}, "notes": {""}},
+				[]string{"held", "notes"}, words["month13"], words["required"])
+			if got := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)); got.Plan.Milestone(haven.MilestoneHousing).Status != haven.MilestoneNotStarted {
+				t.Fatalf("a refused milestone was written: %+v", got.Plan.Milestone(haven.MilestoneHousing))
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -139,12 +140,20 @@ func (p *page) errorMessage(err error) string {
 // the form control IDs that alias gives, or the same names), and the rest
 // as an alert. labels maps the page's form control IDs to the catalogue
 // keys of their labels: a problem of a field the form shows links to it.
+//
+// A field the page has already found a problem in (a date it could not
+// read) keeps that problem alone: the app's word on the same field (no date
+// given) would contradict what the user sees they typed.
 func (p *page) fail(err error, labels map[string]string, alias map[string]string) {
 	fields := haven.FieldsOf(err)
+	found := slices.Clone(p.Errors)
 	for _, f := range fields {
 		id := f.Field
 		if a, ok := alias[id]; ok {
 			id = a
+		}
+		if slices.ContainsFunc(found, func(e problem) bool { return e.Field == id && id != "" }) {
+			continue
 		}
 		label, onForm := labels[id]
 		var msg string

@@ -126,3 +126,75 @@ func TestChangeTravelPages(t *testing.T) {
 		})
 	}
 }
+
+// TestTravelFormsReportEveryProblem: the travel, change of travel and
+// arrival forms report every problem of what was typed in one pass, each
+// linked from the summary and beside its field: a date the page cannot
+// read no longer hides an itinerary too long or a wrong port of entry,
+// and a date the app refuses (past, future) is said beside the port's
+// problem. What was typed stays; nothing changes. In English and French.
+func TestTravelFormsReportEveryProblem(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string]map[string]string{
+				"en": {"month13": "There is no month 13", "february": "February 2026 has 28 days", "long": "This answer is too long",
+					"port": "Enter the port of entry's three-letter code", "future": "The arrival date is in the future", "past": "The travel date is in the past"},
+				"fr": {"month13": "Il n'y a pas de mois 13", "february": "Février 2026 compte 28 jours", "long": "Cette réponse est trop longue",
+					"port": "Saisissez le code à trois lettres du point d'entrée", "future": "La date d'arrivée est dans l'avenir", "past": "La date du voyage est passée"},
+			}[lang]
+			f := newFixture(t, false)
+			visa := f.users[haven.OrgVisaOffice].actor
+			c := f.approved(t, "Ensemble", 1)
+			path := "/cases/" + string(c.ID)
+			b := f.browser(t)
+			b.get("/signin?lang=" + lang)
+			b.signIn(f.users[haven.OrgVisaOffice])
+			long := strings.Repeat("x", 5001)
+			today := haven.DateOf(f.clock.Now())
+			check := func(name, action string, set url.Values, links []string, says ...string) {
+				t.Helper()
+				b.get(path)
+				r, body := b.fill(action, set, "")
+				got := errorLinks(body)
+				slices.Sort(got)
+				if r.StatusCode != http.StatusBadRequest || !slices.Equal(got, links) {
+					t.Fatalf("%s: %d, the summary links %v, want %v\n%s", name, r.StatusCode, got, links, text(body))
+				}
+				for _, id := range links {
+					if !strings.Contains(body, `id="`+id+`-error"`) {
+						t.Fatalf("%s: no message beside %s", name, id)
+					}
+				}
+				for _, s := range says {
+					if !strings.Contains(text(body), s) {
+						t.Fatalf("%s: the page does not say %q\n%s", name, s, text(body))
+					}
+				}
+				for k, v := range set {
+					if got, _ := value(body, k); got != v[0] && !strings.Contains(body, ">"+v[0]+"</textarea>") {
+						t.Fatalf("%s: %s holds %q, typed %q", name, k, got, v[0])
+					}
+				}
+			}
+			check("book: a month 13 and a long itinerary", path+"/travel", url.Values{"travel_date": {"2026-13-01"}, "itinerary": {long}},
+				[]string{"itinerary", "travel_date"}, words["month13"], words["long"])
+			check("book: a past date and a long itinerary", path+"/travel", url.Values{"travel_date": {today.AddDays(-1).String()}, "itinerary": {long}},
+				[]string{"itinerary", "travel_date"}, words["past"], words["long"])
+			if got := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)); got.Travel != nil {
+				t.Fatal("a refused booking was written")
+			}
+
+			booked := today.AddDays(20)
+			must(f.app.Cases.BookTravel(f.ctx, visa, c.ID, &haven.Travel{Date: booked}))
+			check("change: February 30 and a long itinerary", path+"/change-travel", url.Values{"new_travel_date": {"2026-02-30"}, "new_itinerary": {long}},
+				[]string{"new_itinerary", "new_travel_date"}, words["february"], words["long"])
+			check("arrival: a month 13 and a wrong port", path+"/arrival", url.Values{"arrival_date": {"2026-13-01"}, "port_of_entry": {"Y1"}},
+				[]string{"arrival_date", "port_of_entry"}, words["month13"], words["port"])
+			check("arrival: a future date and a wrong port", path+"/arrival", url.Values{"arrival_date": {today.AddDays(1).String()}, "port_of_entry": {"Y1"}},
+				[]string{"arrival_date", "port_of_entry"}, words["future"], words["port"])
+			if got := must(f.app.Cases.FindCaseByID(f.ctx, visa, c.ID)); got.Arrival != nil || got.Travel.Date != booked {
+				t.Fatal("a refused act was written")
+			}
+		})
+	}
+}
