@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/havenhrd/haven"
@@ -540,7 +542,12 @@ func (s *session) reflow() []violation {
 				Targets: r.Wide})
 		}
 	}
-	s.do("reset the viewport", chromedp.ResetViewport())
+	// chromedp.ResetViewport sets a viewport of 0 by 0 in portrait, which
+	// leaves the last width in force: the override is cleared instead.
+	s.do("reset the viewport", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		return err
+	}))
 	// Wait for two frames drawn at the window's own size, so that the next
 	// click lands where the page now lays the element out.
 	eval[chromedp.Void](s, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)

@@ -270,3 +270,33 @@ func (f *fixture) lastPostSeen() string {
 func (f *fixture) String() string {
 	return "Haven at " + f.origin
 }
+
+// refer creates a referral of fam, from the referral partner's user u,
+// through the app, as a journey that begins after the referral needs it
+// (the pages' own referral is walked by the other journeys). It returns
+// the case's ID.
+func (f *fixture) refer(t *testing.T, u *user, fam family, unhcrNumber string) haven.ID {
+	t.Helper()
+	c := &haven.Case{
+		UNHCRNumber:        unhcrNumber,
+		SubmissionPriority: haven.PriorityNormal, ProcessingPriority: haven.PriorityNormal,
+		PrimaryCategory:       haven.CategoryLegalPhysicalProtection,
+		CategoryJustification: "Detained twice for reporting; a further arrest is imminent.",
+		Grounds:               []haven.Ground{haven.GroundPoliticalOpinion},
+		NationalityCountries:  []string{"IR"}, AsylumCountry: "TR",
+		PersecutionAccount: fam.account,
+		DeclaredSize:       len(fam.given),
+	}
+	rels := []haven.Relationship{haven.RelPrincipal, haven.RelSpouse, haven.RelChild, haven.RelChild}
+	born := []haven.Date{{Year: 1984, Month: 4, Day: 2}, {Year: 1982, Month: 9, Day: 14}, {Year: 2012, Month: 1, Day: 30}, {Year: 2016, Month: 6, Day: 8}}
+	sex := []haven.Sex{haven.SexFemale, haven.SexMale, haven.SexFemale, haven.SexMale}
+	for i, given := range fam.given {
+		c.Members = append(c.Members, &haven.Member{Relationship: rels[i], Accompanying: true, FamilyName: fam.surname,
+			GivenNames: given, DateOfBirth: born[i], Sex: sex[i], Nationalities: []string{"IR"}, Languages: []string{"fa"},
+			Whereabouts: fam.whereabouts})
+	}
+	if err := f.app.Cases.CreateReferral(f.ctx, u.actor, c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}

@@ -69,7 +69,7 @@ var partnerEN = map[string]string{
 	"partner.nom.defender_name_hint":       "The name your organisation knows the defender by.",
 	"partner.nom.contact_hint":             "How to reach the defender safely: a secure channel, not an address that may be watched.",
 	"partner.nom.whereabouts_hint":         "Where the defender is now, as precisely as is safe to record.",
-	"partner.nom.asylum_country_hint":      "The two-letter code of the country the defender has fled to, if any, for example TR.",
+	"partner.nom.asylum_country_hint":      "The country the defender has fled to, if any: its name or two-letter code, for example Türkiye or TR.",
 	"partner.nom.family_size":              "Family size",
 	"partner.nom.family_size_hint":         "The number of persons expected to move together, the defender included: from 1 to 30.",
 	"partner.nom.work_areas_hint":          "Select each area the defender works in.",
@@ -84,7 +84,7 @@ var partnerEN = map[string]string{
 	"partner.nom.referral_org_hint":        "The partner that reviews the nomination and may refer the family to Canada.",
 	"partner.nom.no_partner":               "There is no referral partner to choose. Ask the programme's administration.",
 	"partner.f.nationality_countries":      "Countries of nationality",
-	"partner.f.nationality_countries_hint": "Two-letter country codes, separated by commas, for example IR, AF.",
+	"partner.f.nationality_countries_hint": "Names or two-letter codes, separated by commas, for example Iran, Afghanistan.",
 
 	// Nominations.
 	"partner.nominations.title":         "Your nominations",
@@ -449,7 +449,7 @@ var partnerFR = map[string]string{
 	"partner.nom.defender_name_hint":       "Le nom sous lequel votre organisation connaît le défenseur.",
 	"partner.nom.contact_hint":             "Comment joindre le défenseur en sécurité : un canal sûr, pas une adresse qui pourrait être surveillée.",
 	"partner.nom.whereabouts_hint":         "Où se trouve le défenseur maintenant, aussi précisément qu'il est sûr de le consigner.",
-	"partner.nom.asylum_country_hint":      "Le code à deux lettres du pays où le défenseur s'est réfugié, le cas échéant, par exemple TR.",
+	"partner.nom.asylum_country_hint":      "Le pays où le défenseur s'est réfugié, le cas échéant : son nom ou son code à deux lettres, par exemple Türkiye ou TR.",
 	"partner.nom.family_size":              "Taille de la famille",
 	"partner.nom.family_size_hint":         "Le nombre de personnes qui devraient partir ensemble, défenseur compris : de 1 à 30.",
 	"partner.nom.work_areas_hint":          "Cochez chaque domaine où travaille le défenseur.",
@@ -464,7 +464,7 @@ var partnerFR = map[string]string{
 	"partner.nom.referral_org_hint":        "Le partenaire qui examine la proposition et peut aiguiller la famille vers le Canada.",
 	"partner.nom.no_partner":               "Il n'y a aucun partenaire d'aiguillage à choisir. Adressez-vous à l'administration du programme.",
 	"partner.f.nationality_countries":      "Pays de nationalité",
-	"partner.f.nationality_countries_hint": "Codes de pays à deux lettres, séparés par des virgules, par exemple IR, AF.",
+	"partner.f.nationality_countries_hint": "Noms ou codes à deux lettres, séparés par des virgules, par exemple Iran, Afghanistan.",
 
 	// Nominations.
 	"partner.nominations.title":         "Vos propositions",

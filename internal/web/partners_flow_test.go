@@ -55,12 +55,15 @@ func TestNominationThenReferral(t *testing.T) {
 	}
 	// A malformed date on a threat: the page names it, beside the field.
 	prot.step(path, url.Values{"defender_name": {"X"}}, "go=next", 200, "Countries and family")
-	body = prot.step(path, url.Values{"nationality_countries": {"Iran"}, "asylum_country": {"TR"}, "family_size": {"two"}}, "go=next",
+	// Countries are taken by name or code, as the referral takes them; a
+	// name of no country is reported beside its field.
+	body = prot.step(path, url.Values{"nationality_countries": {"Iran, Narnia"}, "asylum_country": {"Türkiye"}, "family_size": {"two"}}, "go=next",
 		http.StatusBadRequest, "Error: Countries and family")
-	if links := errorLinks(body); !slices.Contains(links, "nationality_countries") || !slices.Contains(links, "family_size") {
+	if links := errorLinks(body); !slices.Contains(links, "nationality_countries") || slices.Contains(links, "asylum_country") ||
+		!slices.Contains(links, "family_size") || !strings.Contains(text(body), "Narnia") || strings.Contains(text(body), "“Iran”") {
 		t.Fatalf("countries: links %v\n%s", links, text(body))
 	}
-	if v, _ := value(body, "nationality_countries"); v != "Iran" {
+	if v, _ := value(body, "nationality_countries"); v != "Iran, Narnia" {
 		t.Fatalf("typed value not kept: %q", v)
 	}
 

@@ -68,18 +68,34 @@ func nominationAnswer(field string) (id, label string, ok bool) {
 	return field, label, ok
 }
 
-// nominationFrom reads the nomination the answers make, and the answers
-// that are not well formed (their IDs and messages).
-func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem) {
+// nominationFrom reads the nomination the answers make, the answers that
+// are not well formed (their IDs and messages), and the countries it knows
+// no code of: countries are taken by name or code, as the referral takes
+// them.
+func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem, []unknownNames) {
 	var fp []formProblem
+	var un []unknownNames
 	n := &haven.Nomination{
 		ReferralOrgID: haven.ID(strings.TrimSpace(ans.Get("referral_org_id"))),
 		DefenderName:  ans.Get("defender_name"), Contact: ans.Get("contact"), Whereabouts: ans.Get("whereabouts"),
-		RiskAssessment:       ans.Get("risk_assessment"),
-		RecommendedPriority:  haven.Priority(ans.Get("recommended_priority")),
-		NationalityCountries: codeList(ans.Get("nationality_countries"), true),
-		AsylumCountry:        strings.ToUpper(strings.TrimSpace(ans.Get("asylum_country"))),
-		Profile:              haven.DefenderProfile{Organisations: lines(ans.Get("organisations"))},
+		RiskAssessment:      ans.Get("risk_assessment"),
+		RecommendedPriority: haven.Priority(ans.Get("recommended_priority")),
+		Profile:             haven.DefenderProfile{Organisations: lines(ans.Get("organisations"))},
+	}
+	var unknown []string
+	if n.NationalityCountries, unknown = countryCodes(ans.Get("nationality_countries")); unknown != nil {
+		un = append(un, unknownNames{"nationality_countries", unknown})
+	}
+	if a := strings.TrimSpace(ans.Get("asylum_country")); a != "" {
+		codes, unknown := countryCodes(a)
+		switch {
+		case unknown != nil:
+			un = append(un, unknownNames{"asylum_country", unknown})
+		case len(codes) == 1:
+			n.AsylumCountry = codes[0]
+		default:
+			n.AsylumCountry = a // one country only: the app says so
+		}
 	}
 	if s := strings.TrimSpace(ans.Get("family_size")); s != "" {
 		size, err := strconv.Atoi(s)
@@ -103,7 +119,7 @@ func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem) {
 		}
 		n.Profile.ThreatEvents = append(n.Profile.ThreatEvents, e)
 	}
-	return n, fp
+	return n, fp, un
 }
 
 // nominateView is what a step of the nomination shows.
@@ -120,6 +136,9 @@ type nominateView struct {
 	Nomination *haven.Nomination
 	// PartnerName names the referral partner chosen, if any.
 	PartnerName string
+	// Countries are the names the page's list suggests; Languages, none
+	// (the nomination asks for no language).
+	Countries, Languages []string
 }
 
 // nominateFlow is the nomination's multi-page form (set in init: its
@@ -215,12 +234,13 @@ func nominateBack(f *flowState) (string, int) {
 // nomination's own validation finds in them.
 func checkNominateStep(p *page, f *flowState) {
 	onPage := nominateFlow.stepAnswers(f)
-	n, fps := nominationFrom(nominateFlow.withItem(f))
+	n, fps, un := nominationFrom(nominateFlow.withItem(f))
 	for _, fp := range fps {
 		if id, ok := onPage(fp.field); ok {
 			p.invalid(id, fp.key, fp.args...)
 		}
 	}
+	reportUnknown(p, un, func(id string) bool { _, ok := onPage(id); return ok })
 	for _, fp := range n.Validate(p.now) {
 		answer, label, ok := nominationAnswer(fp.Field)
 		if !ok {
@@ -235,10 +255,11 @@ func checkNominateStep(p *page, f *flowState) {
 // sendNomination sends the checked answers to the app. Its problems show
 // on the check page, beside the answers they concern.
 func (s *server) sendNomination(w http.ResponseWriter, r *http.Request, v *viewer, p *page, f *flowState) {
-	n, fps := nominationFrom(f.ans)
+	n, fps, un := nominationFrom(f.ans)
 	for _, fp := range fps {
 		p.invalid(fp.field, fp.key, fp.args...)
 	}
+	reportUnknown(p, un, func(string) bool { return true })
 	if threatList.n(f.ans) == 0 {
 		p.invalid("threats", "partner.err.threat_required")
 	}
@@ -273,7 +294,12 @@ func (s *server) showNominate(w http.ResponseWriter, r *http.Request, v *viewer,
 		}
 	}
 	slices.SortFunc(d.Partners, func(a, b *haven.Organisation) int { return strings.Compare(a.Name, b.Name) })
-	d.Nomination, _ = nominationFrom(f.ans)
+	d.Nomination, _, _ = nominationFrom(f.ans)
+	if f.step == "countries" {
+		d.Countries = countryChoices(p.Lang)
+		// Suggestions for the entry being typed in a field of several names.
+		p.Scripts = []string{"names.js"}
+	}
 	if id := d.Nomination.ReferralOrgID; id != "" {
 		d.PartnerName = p.OrgName(id)
 	}

@@ -609,6 +609,10 @@ func (s *server) showRefer(w http.ResponseWriter, r *http.Request, v *viewer, p 
 	if f.step == "principal" || f.step == "family" {
 		d.Languages = languageChoices(p.Lang)
 	}
+	if d.Countries != nil {
+		// Suggestions for the entry being typed in a field of several names.
+		p.Scripts = []string{"names.js"}
+	}
 	if d.NominationID != "" {
 		p.toggleTo("/nominations/" + url.PathEscape(string(d.NominationID)) + "/refer")
 	} else {
