@@ -64,6 +64,20 @@ type Account struct {
 	Factors  *Factors
 }
 
+// APIToken is an API token as the programme's administration sees it: whom
+// it acts as, its name and its dates, never the token or its hash.
+type APIToken struct {
+	ID ID
+	// UserID and Username are the user the token acts as.
+	UserID     ID
+	Username   string
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	RevokedAt  time.Time // zero unless revoked
+	LastUsedAt time.Time // zero until first used
+}
+
 // Passkey is one of a user's passkeys, as its owner sees it.
 type Passkey struct {
 	// ID is the credential ID the authenticator chose. It names the

@@ -276,6 +276,45 @@ func factorSummary(ctx context.Context, tx store.Tx, id haven.ID) (*haven.Factor
 	return out, nil
 }
 
+// FindAPITokens returns every API token, revoked and expired ones too,
+// ordered by the organisation's name, the username and when the token was
+// made: whom it acts as, its name and dates, never the token or its hash.
+// Only the programme's administration may.
+func (a *Accounts) FindAPITokens(ctx context.Context, actor haven.Actor) ([]*haven.APIToken, error) {
+	var out []*haven.APIToken
+	err := a.view(ctx, func(tx store.Tx) error {
+		if _, err := a.allow(ctx, tx, actor, policy.UserCreate); err != nil {
+			return err
+		}
+		orgs, err := tx.FindOrganisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(orgs, func(x, y *haven.Organisation) int { return strings.Compare(x.Name, y.Name) })
+		for _, o := range orgs {
+			users, err := tx.FindUsers(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			for _, u := range users {
+				ks, err := tx.FindAPITokens(ctx, u.ID)
+				if err != nil {
+					return err
+				}
+				for _, k := range ks {
+					out = append(out, &haven.APIToken{ID: k.ID, UserID: u.ID, Username: u.Username, Name: k.Name,
+						CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, RevokedAt: k.RevokedAt, LastUsedAt: k.LastUsedAt})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FindAccounts returns the users of an organisation, or of every
 // organisation when orgID is empty, ordered by organisation and username:
 // each with whether they have enrolled and their factors (labels, dates and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/havenhrd/haven"
+	"github.com/havenhrd/haven/internal/policy"
 	"github.com/havenhrd/haven/internal/store"
 )
 
@@ -140,4 +141,99 @@ func (a *Nominations) ExportNominations(ctx context.Context, actor haven.Actor, 
 		return nil, err
 	}
 	return ns, nil
+}
+
+// ExportNotifications returns the actor's notices as FindNotifications
+// lists them (escalations included, for the programme's administration,
+// without their case), and records the export in the audit log (list
+// "notifications", the number of rows).
+//
+// Errors: those of FindNotifications; EINVALID (field "export") when more
+// than MaxExportRows notices are listed.
+func (a *Notices) ExportNotifications(ctx context.Context, actor haven.Actor) (*haven.Notifications, error) {
+	const op = "app.ExportNotifications"
+	ns, err := a.FindNotifications(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if len(ns.Items) > MaxExportRows {
+		return nil, tooMany(op)
+	}
+	if err := a.recordExport(ctx, actor, "notification", "notifications", map[string]any{"filters": []string{}}, len(ns.Items)); err != nil {
+		return nil, err
+	}
+	return ns, nil
+}
+
+// ExportOrganisations returns every organisation, as the administration's
+// list of organisations shows them (FindOrganisations), and records the
+// export in the audit log (list "organisations", the number of rows).
+// Only the programme's administration may: every user may read the
+// organisations one by one, but the list is the administration's.
+//
+// Errors: EFORBIDDEN for any other reader; those of FindOrganisations;
+// EINVALID (field "export") when more than MaxExportRows are listed.
+func (a *Programme) ExportOrganisations(ctx context.Context, actor haven.Actor) ([]*haven.Organisation, error) {
+	const op = "app.ExportOrganisations"
+	if err := a.view(ctx, func(tx store.Tx) error {
+		_, err := a.allow(ctx, tx, actor, policy.OrgCreate)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	orgs, err := a.FindOrganisations(ctx, actor, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(orgs) > MaxExportRows {
+		return nil, tooMany(op)
+	}
+	if err := a.recordExport(ctx, actor, "organisation", "organisations", map[string]any{"filters": []string{}}, len(orgs)); err != nil {
+		return nil, err
+	}
+	return orgs, nil
+}
+
+// ExportAccounts returns every user as FindAccounts lists them (their
+// factors as labels, dates and counts, never a secret), and records the
+// export in the audit log (list "users", the number of rows).
+//
+// Errors: those of FindAccounts (EFORBIDDEN but for the programme's
+// administration); EINVALID (field "export") when more than MaxExportRows
+// users are listed.
+func (a *Accounts) ExportAccounts(ctx context.Context, actor haven.Actor) ([]*haven.Account, error) {
+	const op = "app.ExportAccounts"
+	accounts, err := a.FindAccounts(ctx, actor, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(accounts) > MaxExportRows {
+		return nil, tooMany(op)
+	}
+	if err := a.recordExport(ctx, actor, "user", "users", map[string]any{"filters": []string{}}, len(accounts)); err != nil {
+		return nil, err
+	}
+	return accounts, nil
+}
+
+// ExportAPITokens returns every API token as FindAPITokens lists them
+// (never a token or its hash), and records the export in the audit log
+// (list "tokens", the number of rows).
+//
+// Errors: those of FindAPITokens (EFORBIDDEN but for the programme's
+// administration); EINVALID (field "export") when more than MaxExportRows
+// tokens are listed.
+func (a *Accounts) ExportAPITokens(ctx context.Context, actor haven.Actor) ([]*haven.APIToken, error) {
+	const op = "app.ExportAPITokens"
+	ks, err := a.FindAPITokens(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if len(ks) > MaxExportRows {
+		return nil, tooMany(op)
+	}
+	if err := a.recordExport(ctx, actor, "api_token", "tokens", map[string]any{"filters": []string{}}, len(ks)); err != nil {
+		return nil, err
+	}
+	return ks, nil
 }

@@ -27,6 +27,12 @@ func adminSortedOrgs(v *viewer) []*haven.Organisation {
 	for _, o := range v.orgs {
 		out = append(out, o)
 	}
+	return adminSortOrgs(out)
+}
+
+// adminSortOrgs sorts organisations as the organisations page lists them:
+// by kind, in the order of haven.OrgKinds, then by name.
+func adminSortOrgs(out []*haven.Organisation) []*haven.Organisation {
 	slices.SortFunc(out, func(a, b *haven.Organisation) int {
 		if c := slices.Index(haven.OrgKinds, a.Kind) - slices.Index(haven.OrgKinds, b.Kind); c != 0 {
 			return c

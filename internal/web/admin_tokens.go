@@ -32,13 +32,53 @@ type adminTokenData struct {
 // asks for the token's ID (ID empty).
 type adminRevokeData struct{ ID string }
 
-// handleAdminTokens shows the form that makes a token, and the way to
-// revoke one.
+// adminTokensData is what the tokens page lists: every token, with its
+// status in the page's words.
+type adminTokensData struct{ Tokens []adminTokenRow }
+
+// adminTokenRow is one token of the list.
+type adminTokenRow struct {
+	*haven.APIToken
+	Status string
+}
+
+// tokenStatus says whether the token is revoked, expired or active, now.
+func tokenStatus(p *page, k *haven.APIToken, now time.Time) string {
+	switch {
+	case !k.RevokedAt.IsZero():
+		return p.tf("admin.tokens.revoked_on", when(k.RevokedAt, time.DateOnly))
+	case !k.ExpiresAt.After(now):
+		return p.tf("admin.tokens.expired_on", when(k.ExpiresAt, time.DateOnly))
+	}
+	return p.t("admin.tokens.active")
+}
+
+// tokensData reads the list of tokens the tokens page shows.
+func (s *server) tokensData(r *http.Request, v *viewer, p *page) (*adminTokensData, error) {
+	ks, err := s.accounts.FindAPITokens(r.Context(), v.Actor)
+	if err != nil {
+		return nil, err
+	}
+	d := &adminTokensData{}
+	for _, k := range ks {
+		d.Tokens = append(d.Tokens, adminTokenRow{APIToken: k, Status: tokenStatus(p, k, s.clock.Now())})
+	}
+	return d, nil
+}
+
+// handleAdminTokens lists the tokens, and shows the form that makes one
+// and the way to revoke one.
 func (s *server) handleAdminTokens(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p := s.newPage(w, r, v)
 	if id := r.URL.Query().Get("revoked"); adminTokenID.MatchString(id) {
 		p.Notice = p.tf("admin.tokens.revoked", id)
 	}
+	d, err := s.tokensData(r, v, p)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p.Data = d
 	s.render(w, r, http.StatusOK, "admin_tokens", p)
 }
 
@@ -82,6 +122,12 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 		status = statusOf(err)
 		adminRecord(p, err, adminTokenLabels, map[string]string{"ttl": "days"}, map[string]string{"admin.err.user_disabled": "username"})
 	}
+	d, err := s.tokensData(r, v, p)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	p.Data = d
 	s.render(w, r, status, "admin_tokens", p)
 }
 

@@ -158,7 +158,7 @@ func TestCaseTimelinePage(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		words := map[string][]string{
 			"en": {"Timeline", "Put on hold", "Resumed", "Earlier acts", "Referred to Canada", "File opened", "Latest acts"},
-			"fr": {"Historique", "Mis en attente", "Repris", "Actes précédents", "Aiguillé vers le Canada", "Ouverture du dossier", "Actes les plus récents"},
+			"fr": {"Historique", "Mis en suspens", "Repris", "Actes précédents", "Aiguillé vers le Canada", "Ouverture du dossier", "Actes les plus récents"},
 		}[lang]
 		ref := f.browser(t)
 		ref.get("/signin?lang=" + lang)

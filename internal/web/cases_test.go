@@ -447,7 +447,7 @@ func TestWorkQueueNamesCheckHolders(t *testing.T) {
 			b := f.browser(t)
 			b.signIn(visa)
 			for lang, want := range map[string]string{"en": "Admissibility<br>waiting for the checks of " + scr.Name,
-				"fr": "Interdictions de territoire (contrôles)<br>en attente des contrôles de " + scr.Name} {
+				"fr": "Interdiction de territoire<br>en attente des contrôles de " + scr.Name} {
 				_, body := b.get("/cases?lang=" + lang)
 				row := between(body, c.Reference, "</tr>")
 				if !strings.Contains(row, want) || strings.Contains(row, med.Name) {
@@ -469,7 +469,7 @@ func TestWorkQueueNamesCheckHolders(t *testing.T) {
 			pb := f.browser(t)
 			pb.signIn(f.users[haven.OrgReferralPartner])
 			for lang, want := range map[string]string{"en": "waiting on the screening and medical partners",
-				"fr": "en attente des partenaires de contrôle de sécurité et médical"} {
+				"fr": "en attente des partenaires de filtrage et médicaux"} {
 				_, body := pb.get("/cases?lang=" + lang)
 				if row := between(body, c.Reference, "</tr>"); !strings.Contains(row, want) {
 					t.Errorf("%s: the referring partner's row lacks %q:\n%s", lang, want, row)

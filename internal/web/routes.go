@@ -33,6 +33,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /cases.csv", s.signedIn(s.handleCasesCSV))
 	mux.Handle("GET /nominations.csv", s.signedIn(s.handleNominationsCSV))
 	mux.Handle("GET /checks.csv", s.signedIn(s.handleChecksCSV))
+	mux.Handle("GET /notifications.csv", s.signedIn(s.handleNoticesCSV))
 	mux.Handle("GET /cases/{id}", s.signedIn(s.handleCase))
 	mux.Handle("POST /cases/{id}/open-file", s.post(s.signedIn(s.handleCaseEvent(actOpenFile))))
 	mux.Handle("POST /cases/{id}/start-eligibility", s.post(s.signedIn(s.handleCaseEvent(actStartEligibility))))

@@ -42,6 +42,9 @@ type Accounts interface {
 	RemoveFactor(ctx context.Context, token, password, factor string, passkeyID []byte) error
 	OwnFactors(ctx context.Context, actor haven.Actor) (*haven.Factors, error)
 	FindAccounts(ctx context.Context, actor haven.Actor, orgID haven.ID) ([]*haven.Account, error)
+	ExportAccounts(ctx context.Context, actor haven.Actor) ([]*haven.Account, error)
+	FindAPITokens(ctx context.Context, actor haven.Actor) ([]*haven.APIToken, error)
+	ExportAPITokens(ctx context.Context, actor haven.Actor) ([]*haven.APIToken, error)
 	RenewRecoveryCodes(ctx context.Context, token, password string) ([]string, error)
 	DemoCode(ctx context.Context, step string) (*haven.DemoCode, error)
 }
@@ -102,6 +105,7 @@ type Nominations interface {
 // rules, organisations, users and the cap.
 type Programme interface {
 	FindOrganisations(ctx context.Context, actor haven.Actor, kind haven.OrgKind) ([]*haven.Organisation, error)
+	ExportOrganisations(ctx context.Context, actor haven.Actor) ([]*haven.Organisation, error)
 	CapFigures(ctx context.Context, actor haven.Actor, year int) (*haven.CapFigures, error)
 	CapFiguresOf(ctx context.Context, actor haven.Actor, year int, partner haven.ID) (*haven.CapFigures, error)
 	FindRules(ctx context.Context, actor haven.Actor, year int) (*haven.ProgrammeRules, error)
@@ -116,6 +120,7 @@ type Programme interface {
 // notifications and preferences.
 type Notices interface {
 	FindNotifications(ctx context.Context, actor haven.Actor) (*haven.Notifications, error)
+	ExportNotifications(ctx context.Context, actor haven.Actor) (*haven.Notifications, error)
 	CountUnread(ctx context.Context, actor haven.Actor) (int, error)
 	MarkRead(ctx context.Context, actor haven.Actor, id haven.ID) error
 	FindPrefs(ctx context.Context, actor haven.Actor, lang string) (*haven.NoticePrefs, error)
