@@ -178,6 +178,23 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 			t.Fatalf("a handover time of %s days: %d", n, r.StatusCode)
 		}
 	}
+	// Every problem in one pass: a cap and a stage budget the page cannot
+	// read no longer hide an emergency target over 7 days, a handover
+	// time out of range or a normal target of 0; each beside its field,
+	// saying what the field takes. The allocations are not judged against
+	// a cap the page could not read.
+	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"cap": "many", "target_emergency": "10",
+		"handover_days": "400", "target_normal": "0", "stage_file_emergency": "2.5", "alloc_" + string(fld.ID): "100"}))
+	if links := errorLinks(body); r.StatusCode != http.StatusBadRequest ||
+		!slices.Equal(slices.Sorted(slices.Values(links)), []string{"cap", "handover_days", "stage_file_emergency", "target_emergency", "target_normal"}) {
+		t.Fatalf("five problems at once: %d %v\n%s", r.StatusCode, links, text(body))
+	}
+	wantIn(t, "five problems at once", body, `<a href="#cap">Enter a whole number of persons from 0 to 1,000,000`,
+		`<a href="#stage_file_emergency">Enter a whole number of days from 1 to 3650`, `<a href="#target_emergency">An emergency departs within 7 days`,
+		`<a href="#handover_days">Enter a handover time from 0 to 365 days`, `<a href="#target_normal">Enter a target from 1 to 3650 days`)
+	if strings.Contains(body, "add up to more than the cap") {
+		t.Fatalf("allocations judged against an unread cap:\n%s", text(body))
+	}
 	// Nothing changed: said so, and no confirmation.
 	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, nil))
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing is changed.") || strings.Contains(body, `action="/admin/rules/`+y+`"`) {

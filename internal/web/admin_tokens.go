@@ -51,7 +51,7 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 	if username == "" {
 		p.invalid("username", "admin.err.username_required")
 	}
-	days, _ := adminNumber(p, r.PostForm, "days", false)
+	days, _ := adminNumber(p, r.PostForm, "days", false, "admin.err.days_number")
 	var u *haven.User
 	if username != "" {
 		var err error
