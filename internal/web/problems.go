@@ -77,7 +77,7 @@ var knownPrefixes = []struct{ prefix, key string }{
 // codeNamedKeys are further keys the Go code names directly.
 var codeNamedKeys = []string{
 	"err.check_answer", "err.check_input", "err.date_format", "err.date_month", "err.date_days", "err.date_february", "err.year_format", "err.country_format",
-	"err.username_required", "err.password_required", "err.password_mismatch", "err.code_required",
+	"err.username_required", "err.password_required", "err.password_mismatch", "err.password_confirm_required", "err.code_required",
 	"err.passkey_js", "err.csrf", "err.cross_site", "err.bad_form", "err.choose_state", "err.choose_priority",
 	"err.enrol_step", "err.internal_ref", "err.too_long_at", "err.too_long_typed", "notice.signed_out", "err.no_cap", "common.no", "common.yes",
 }
