@@ -123,3 +123,17 @@ func RetryStepOf(err error) (*SignInStep, bool) {
 	}
 	return nil, false
 }
+
+// MaxAPITokenLifetime bounds an API token's life.
+const MaxAPITokenLifetime = 366 * 24 * time.Hour
+
+// CheckAPIToken returns the problems of a new API token's name (the
+// organisation's system it is for) and lifetime: fields "name" and "ttl".
+func CheckAPIToken(name string, ttl time.Duration) Problems {
+	var p Problems
+	p.Text("name", name, 1, 100)
+	if ttl <= 0 || ttl > MaxAPITokenLifetime {
+		p.Add("ttl", "choose a lifetime from 1 hour to 366 days")
+	}
+	return p
+}

@@ -408,19 +408,14 @@ func (a *Accounts) DisableUser(ctx context.Context, actor haven.Actor, user have
 }
 
 // MaxAPITokenLifetime bounds an API token's life.
-const MaxAPITokenLifetime = 366 * 24 * time.Hour
+const MaxAPITokenLifetime = haven.MaxAPITokenLifetime
 
 // CreateAPIToken makes an API token for one user (hence one organisation
 // and role) for an organisation's system, valid for ttl. The token is
 // returned once and stored hashed.
 func (a *Accounts) CreateAPIToken(ctx context.Context, actor haven.Actor, user haven.ID, name string, ttl time.Duration) (token string, id haven.ID, err error) {
 	const op = "app.CreateAPIToken"
-	var p haven.Problems
-	p.Text("name", name, 1, 100)
-	if ttl <= 0 || ttl > MaxAPITokenLifetime {
-		p.Add("ttl", "choose a lifetime from 1 hour to 366 days")
-	}
-	if err := p.Err(op); err != nil {
+	if err := haven.CheckAPIToken(name, ttl).Err(op); err != nil {
 		return "", "", err
 	}
 	err = a.update(ctx, func(tx store.Tx) error {

@@ -768,6 +768,14 @@ func (a *Accounts) dropFactors(ctx context.Context, tx store.Tx, user haven.ID) 
 	return tx.PutRecoveryCodes(ctx, user, nil, a.now())
 }
 
+// CheckPassword returns the problems of password as a new password, by
+// the policy alone: the account's names, which Enrol also refuses in it,
+// are not known here. A form asks it to say the password's problems with
+// its own (a confirmation not the same), in one pass.
+func (a *Accounts) CheckPassword(password string) haven.Problems {
+	return auth.CheckPassword(password)
+}
+
 // Enrol redeems a one-time enrolment secret and sets the user's password.
 // It returns the step at which the user enrols a second factor. The
 // password must meet the policy (15 characters or more, not a known

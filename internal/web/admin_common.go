@@ -149,6 +149,8 @@ func adminRecord(p *page, err error, labels, alias, at map[string]string) {
 		label, onForm := labels[id]
 		var msg string
 		switch k, ok := adminKey(f.Message); {
+		case onForm && k == "err.too_long" && tooLongMessage.MatchString(f.Message):
+			msg, _ = p.tooLong(f.Message, id)
 		case ok:
 			msg = p.t(k)
 		case p.Lang == langEN:

@@ -67,7 +67,11 @@ func (s *server) handleAdminOrgAdd(w http.ResponseWriter, r *http.Request, v *vi
 		}
 	}
 	status := http.StatusBadRequest
-	if !p.Failed() {
+	if p.Failed() {
+		// No kind hides nothing else: the name and the country are
+		// checked with it.
+		adminRecord(p, o.Validate().Err("web.admin_org"), adminOrgLabels, nil, nil)
+	} else {
 		err := s.programme.CreateOrganisation(r.Context(), v.Actor, o)
 		if err == nil {
 			http.Redirect(w, r, "/admin/organisations?"+url.Values{"added": {string(o.ID)}}.Encode(), http.StatusSeeOther)

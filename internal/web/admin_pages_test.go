@@ -178,6 +178,23 @@ func TestAdminChangesNextYearsCap(t *testing.T) {
 			t.Fatalf("a handover time of %s days: %d", n, r.StatusCode)
 		}
 	}
+	// Every problem in one pass: a cap and a stage budget the page cannot
+	// read no longer hide an emergency target over 7 days, a handover
+	// time out of range or a normal target of 0; each beside its field,
+	// saying what the field takes. The allocations are not judged against
+	// a cap the page could not read.
+	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, map[string]string{"cap": "many", "target_emergency": "10",
+		"handover_days": "400", "target_normal": "0", "stage_file_emergency": "2.5", "alloc_" + string(fld.ID): "100"}))
+	if links := errorLinks(body); r.StatusCode != http.StatusBadRequest ||
+		!slices.Equal(slices.Sorted(slices.Values(links)), []string{"cap", "handover_days", "stage_file_emergency", "target_emergency", "target_normal"}) {
+		t.Fatalf("five problems at once: %d %v\n%s", r.StatusCode, links, text(body))
+	}
+	wantIn(t, "five problems at once", body, `<a href="#cap">Enter a whole number of persons from 0 to 1,000,000`,
+		`<a href="#stage_file_emergency">Enter a whole number of days from 1 to 3650`, `<a href="#target_emergency">An emergency departs within 7 days`,
+		`<a href="#handover_days">Enter a handover time from 0 to 365 days`, `<a href="#target_normal">Enter a target from 1 to 3650 days`)
+	if strings.Contains(body, "add up to more than the cap") {
+		t.Fatalf("allocations judged against an unread cap:\n%s", text(body))
+	}
 	// Nothing changed: said so, and no confirmation.
 	r, body = b.post("/admin/rules/"+y+"/change", rulesForm(cur, nil))
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing is changed.") || strings.Contains(body, `action="/admin/rules/`+y+`"`) {
@@ -259,6 +276,13 @@ func TestAdminAddsOrganisationAndUser(t *testing.T) {
 	// Problems beside their fields, what was typed kept.
 	r, body := b.post("/admin/organisations", url.Values{"kind": {""}, "name": {"Welcome Place"}, "country": {"CA"}})
 	wantIn(t, "an organisation without a kind", body, `<a href="#kind">Choose the kind of organisation</a>`, `value="Welcome Place"`)
+	// No kind hides nothing else: a name too long and a wrong country are
+	// said with it, the name's limit and length named.
+	r, body = b.post("/admin/organisations", url.Values{"kind": {""}, "name": {strings.Repeat("W", 201)}, "country": {"Canada"}})
+	if links := errorLinks(body); r.StatusCode != http.StatusBadRequest || !slices.Equal(slices.Sorted(slices.Values(links)), []string{"country", "kind", "name"}) {
+		t.Fatalf("no kind, a name too long, a wrong country: %d %v\n%s", r.StatusCode, links, text(body))
+	}
+	wantIn(t, "no kind, a name too long, a wrong country", body, "use at most 200 characters; you typed 201")
 	r, body = b.post("/admin/organisations", url.Values{"kind": {"settlement_organisation"}, "name": {"Welcome Place"}, "country": {"Canada"}})
 	if r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a bad country: %d", r.StatusCode)
@@ -406,6 +430,16 @@ func TestAdminTokens(t *testing.T) {
 		t.Fatalf("a bad token form: %d", r.StatusCode)
 	}
 	wantIn(t, "a bad token form", body, `<a href="#username">No user has this username</a>`)
+	// An unknown username hides nothing else: the lifetime and a missing
+	// name are said with it.
+	if links := errorLinks(body); !slices.Equal(slices.Sorted(slices.Values(links)), []string{"days", "username"}) {
+		t.Fatalf("a bad token form: %v\n%s", links, text(body))
+	}
+	r, body = b.post("/admin/tokens", url.Values{"username": {""}, "name": {""}, "days": {"a month"}})
+	if links := errorLinks(body); r.StatusCode != http.StatusBadRequest || !slices.Equal(slices.Sorted(slices.Values(links)), []string{"days", "name", "username"}) {
+		t.Fatalf("no username, no name, a lifetime not a number: %d %v\n%s", r.StatusCode, links, text(body))
+	}
+	wantIn(t, "no username, no name, a lifetime not a number", body, `<a href="#days">Enter a whole number of days from 1 to 366</a>`)
 	r, body = b.post("/admin/tokens", url.Values{"username": {"referral-partner"}, "name": {"Export"}, "days": {"400"}})
 	wantIn(t, "too long a lifetime", body, `<a href="#days">Choose a lifetime from 1 to 366 days</a>`, `value="Export"`)
 

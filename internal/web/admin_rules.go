@@ -325,8 +325,9 @@ func rulesFormOf(r *haven.ProgrammeRules) url.Values {
 }
 
 // adminNumber reads a whole number the form asks for; empty is allowed where
-// optional. It records a problem beside the field otherwise.
-func adminNumber(p *page, form url.Values, id string, optional bool) (int, bool) {
+// optional. It records a problem beside the field otherwise: malformed
+// says what the field takes (a catalogue key).
+func adminNumber(p *page, form url.Values, id string, optional bool, malformed string) (int, bool) {
 	s := strings.TrimSpace(form.Get(id))
 	if s == "" {
 		if !optional {
@@ -336,7 +337,7 @@ func adminNumber(p *page, form url.Values, id string, optional bool) (int, bool)
 	}
 	n, err := strconv.Atoi(strings.ReplaceAll(s, " ", ""))
 	if err != nil {
-		p.invalid(id, "admin.err.number")
+		p.invalid(id, malformed)
 		return 0, false
 	}
 	return n, true
@@ -346,7 +347,7 @@ func adminNumber(p *page, form url.Values, id string, optional bool) (int, bool)
 // page can see itself are recorded on p.
 func parseRulesForm(p *page, rc *rulesContext, form url.Values) *haven.ProgrammeRules {
 	r := &haven.ProgrammeRules{Year: rc.year, Allocations: map[haven.ID]int{}, TargetDays: map[haven.Priority]int{}}
-	r.Cap, _ = adminNumber(p, form, "cap", false)
+	r.Cap, _ = adminNumber(p, form, "cap", false, "admin.err.cap_number")
 	for _, k := range form["referrer_kinds"] {
 		kind, err := haven.ParseOrgKind(k)
 		if err != nil {
@@ -359,12 +360,12 @@ func parseRulesForm(p *page, rc *rulesContext, form url.Values) *haven.Programme
 		r.Referrers = append(r.Referrers, haven.ID(id))
 	}
 	for _, o := range rc.orgs {
-		if n, ok := adminNumber(p, form, rulesAllocField(o.ID), true); ok {
+		if n, ok := adminNumber(p, form, rulesAllocField(o.ID), true, "admin.err.allocation_number"); ok {
 			r.Allocations[o.ID] = n
 		}
 	}
 	for _, pr := range haven.Priorities {
-		if n, ok := adminNumber(p, form, rulesTargetField(pr), false); ok {
+		if n, ok := adminNumber(p, form, rulesTargetField(pr), false, "admin.err.target_number"); ok {
 			r.TargetDays[pr] = n
 		}
 	}
@@ -372,13 +373,33 @@ func parseRulesForm(p *page, rc *rulesContext, form url.Values) *haven.Programme
 	for _, st := range haven.Stages {
 		r.StageDays[st] = map[haven.Priority]int{}
 		for _, pr := range haven.Priorities {
-			if n, ok := adminNumber(p, form, rulesStageField(st, pr), false); ok {
+			if n, ok := adminNumber(p, form, rulesStageField(st, pr), false, "admin.err.stage_number"); ok {
 				r.StageDays[st][pr] = n
 			}
 		}
 	}
-	r.HandoverDays, _ = adminNumber(p, form, "handover_days", false)
+	r.HandoverDays, _ = adminNumber(p, form, "handover_days", false, "admin.err.handover_number")
 	return r
+}
+
+// rulesProblems are the problems of next, as far as the form was read: the
+// allocations' sum against a cap or an allocation the page could not read
+// is left out. (An unread stage budget counts 0 and an unread target is
+// absent, so the stages' sum never faults on them.)
+func rulesProblems(p *page, rc *rulesContext, next *haven.ProgrammeRules) haven.Problems {
+	allocsRead := !p.hasError("cap")
+	for _, o := range rc.orgs {
+		allocsRead = allocsRead && !p.hasError(rulesAllocField(o.ID))
+	}
+	var out haven.Problems
+	for _, f := range next.Validate() {
+		switch {
+		case f.Field == "allocations" && f.Message == "the allocations add up to more than the cap" && !allocsRead:
+		default:
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // newRulesForm lays out the form over the values in p.Form.
@@ -456,10 +477,11 @@ func (s *server) handleAdminRulesCheck(w http.ResponseWriter, r *http.Request, v
 		return
 	}
 	next := parseRulesForm(p, rc, r.PostForm)
-	if !p.Failed() {
-		if err := next.Validate().Err("web.rules"); err != nil {
-			adminRecord(p, err, rulesLabels, rulesAlias, nil)
-		}
+	// A number the page could not read hides nothing else: the rules'
+	// own problems are said with it, but for a sum one of whose terms is
+	// unread (the page's 0 for it is not the user's word).
+	if err := rulesProblems(p, rc, next).Err("web.rules"); err != nil {
+		adminRecord(p, err, rulesLabels, rulesAlias, nil)
 	}
 	if p.Failed() {
 		s.rulesFormAgain(w, r, p, rc, http.StatusBadRequest)

@@ -91,7 +91,7 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 	if username == "" {
 		p.invalid("username", "admin.err.username_required")
 	}
-	days, _ := adminNumber(p, r.PostForm, "days", false)
+	days, _ := adminNumber(p, r.PostForm, "days", false, "admin.err.days_number")
 	var u *haven.User
 	if username != "" {
 		var err error
@@ -106,7 +106,11 @@ func (s *server) handleAdminTokenCreate(w http.ResponseWriter, r *http.Request, 
 		}
 	}
 	status := http.StatusBadRequest
-	if !p.Failed() {
+	if p.Failed() {
+		// No username, or one with no user, hides nothing else: the name
+		// and the lifetime are checked with it.
+		adminRecord(p, haven.CheckAPIToken(name, time.Duration(days)*24*time.Hour).Err("web.admin_token"), adminTokenLabels, map[string]string{"ttl": "days"}, nil)
+	} else {
 		token, id, err := s.accounts.CreateAPIToken(r.Context(), v.Actor, u.ID, name, time.Duration(days)*24*time.Hour)
 		if err == nil {
 			p.Form = nil

@@ -47,8 +47,16 @@ func (s *server) handleEnrol() http.Handler {
 		switch {
 		case pw == "":
 			p.invalid("password", "err.password_required")
+		case confirm == "":
+			p.invalid("password_confirm", "err.password_confirm_required")
 		case confirm != pw:
 			p.invalid("password_confirm", "err.password_mismatch")
+		}
+		if p.Failed() && pw != "" {
+			// A confirmation missing or not the same hides nothing of
+			// the passphrase itself: the policy's word on it (without
+			// the account's names, which the app checks) comes with it.
+			p.fail(s.accounts.CheckPassword(pw).Err("web.enrol"), enrolLabels, nil)
 		}
 		if p.Failed() {
 			s.render(w, r, http.StatusBadRequest, "enrol", p)

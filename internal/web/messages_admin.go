@@ -212,7 +212,12 @@ var adminMessagesEN = map[string]string{
 
 	// Problems of these pages.
 	"admin.err.number_required":       "Enter a number",
-	"admin.err.number":                "Enter a whole number, for example 500",
+	"admin.err.cap_number":            "Enter a whole number of persons from 0 to 1,000,000, for example 500",
+	"admin.err.allocation_number":     "Enter a whole number of persons, for example 50, or leave it empty for no allocation",
+	"admin.err.target_number":         "Enter a whole number of days from 1 to 3650",
+	"admin.err.stage_number":          "Enter a whole number of days from 1 to 3650",
+	"admin.err.handover_number":       "Enter a whole number of days from 0 to 365",
+	"admin.err.days_number":           "Enter a whole number of days from 1 to 366",
 	"admin.err.cap_below":             "The cap cannot be set below the persons already approved or arrived this year",
 	"admin.err.allocation_below":      "An allocation cannot be set below the persons the partner already has approved or arrived",
 	"admin.err.cap_range":             "Enter a cap from 0 to 1,000,000 persons",
@@ -489,7 +494,12 @@ var adminMessagesFR = map[string]string{
 
 	// Problems of these pages.
 	"admin.err.number_required":       "Saisissez un nombre",
-	"admin.err.number":                "Saisissez un nombre entier, par exemple 500",
+	"admin.err.cap_number":            "Saisissez un nombre entier de personnes de 0 à 1 000 000, par exemple 500",
+	"admin.err.allocation_number":     "Saisissez un nombre entier de personnes, par exemple 50, ou laissez vide pour aucune allocation",
+	"admin.err.target_number":         "Saisissez un nombre entier de jours de 1 à 3650",
+	"admin.err.stage_number":          "Saisissez un nombre entier de jours de 1 à 3650",
+	"admin.err.handover_number":       "Saisissez un nombre entier de jours de 0 à 365",
+	"admin.err.days_number":           "Saisissez un nombre entier de jours de 1 à 366",
 	"admin.err.cap_below":             "Le plafond ne peut pas être fixé sous le nombre de personnes déjà approuvées ou arrivées cette année",
 	"admin.err.allocation_below":      "Une allocation ne peut pas être fixée sous le nombre de personnes déjà approuvées ou arrivées pour ce partenaire",
 	"admin.err.cap_range":             "Saisissez un plafond de 0 à 1 000 000 personnes",

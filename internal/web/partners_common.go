@@ -192,7 +192,11 @@ func (p *page) failAt(err error, locate func(field string) (id, label string, ok
 		if id != "" && slices.ContainsFunc(found, func(e problem) bool { return e.Field == id }) {
 			continue
 		}
-		p.Errors = append(p.Errors, problem{Field: id, Message: p.problemMessage(f.Message, label)})
+		msg, ok := p.tooLong(f.Message, id)
+		if !ok {
+			msg = p.problemMessage(f.Message, label)
+		}
+		p.Errors = append(p.Errors, problem{Field: id, Message: msg})
 	}
 	if len(fields) == 0 {
 		code := haven.ErrorCodeOf(err)

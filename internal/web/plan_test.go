@@ -242,8 +242,10 @@ func TestPlanFormsReportEveryProblem(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		t.Run(lang, func(t *testing.T) {
 			words := map[string]map[string]string{
-				"en": {"month13": "There is no month 13", "february": "February 2026 has 28 days", "long": "This answer is too long", "required": "Enter an answer"},
-				"fr": {"month13": "Il n'y a pas de mois 13", "february": "Février 2026 compte 28 jours", "long": "Cette réponse est trop longue", "required": "Saisissez une réponse"},
+				"en": {"month13": "There is no month 13", "february": "February 2026 has 28 days", "required": "Enter an answer",
+					"long": "This answer is too long: use at most 5,000 characters; you typed 5,001"},
+				"fr": {"month13": "Il n'y a pas de mois 13", "february": "Février 2026 compte 28 jours", "required": "Saisissez une réponse",
+					"long": "Cette réponse est trop longue : utilisez au plus 5\u00a0000 caractères ; vous en avez saisi 5\u00a0001"},
 			}[lang]
 			f := newFixture(t, false)
 			c := f.placedCase(t, "Ensemble")

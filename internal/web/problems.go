@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,9 +77,9 @@ var knownPrefixes = []struct{ prefix, key string }{
 // codeNamedKeys are further keys the Go code names directly.
 var codeNamedKeys = []string{
 	"err.check_answer", "err.check_input", "err.date_format", "err.date_month", "err.date_days", "err.date_february", "err.year_format", "err.country_format",
-	"err.username_required", "err.password_required", "err.password_mismatch", "err.code_required",
+	"err.username_required", "err.password_required", "err.password_mismatch", "err.password_confirm_required", "err.code_required",
 	"err.passkey_js", "err.csrf", "err.cross_site", "err.bad_form", "err.choose_state", "err.choose_priority",
-	"err.enrol_step", "err.internal_ref", "notice.signed_out", "err.no_cap", "common.no", "common.yes",
+	"err.enrol_step", "err.internal_ref", "err.too_long_at", "err.too_long_typed", "notice.signed_out", "err.no_cap", "common.no", "common.yes",
 }
 
 // messageKey returns the catalogue key of an app message, if it is known.
@@ -92,6 +93,44 @@ func messageKey(msg string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// tooLongMessage matches the app's message of a text past its limit.
+var tooLongMessage = regexp.MustCompile(`^use at most (\d+) characters$`)
+
+// tooLong is what the page says of the app's message msg when it is the
+// one of a text past its limit, typed in the form control id: the limit,
+// and how many characters were typed when the form holds them.
+func (p *page) tooLong(msg, id string) (string, bool) {
+	m := tooLongMessage.FindStringSubmatch(msg)
+	if k, _ := partnerMessageKey(msg); m == nil || k != "err.too_long" {
+		return "", false // a limit with its own words says them
+	}
+	max, err := strconv.Atoi(m[1])
+	if err != nil {
+		return "", false
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(p.Form.Get(id))); id != "" && n > max {
+		return p.tf("err.too_long_typed", p.number(max), p.number(n)), true
+	}
+	return p.tf("err.too_long_at", p.number(max)), true
+}
+
+// number writes n with its thousands grouped as the page's language
+// writes them: 5,000 and 5 000.
+func (p *page) number(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + p.number(-n)
+	}
+	sep := ","
+	if p.Lang == langFR {
+		sep = "\u00a0"
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
 }
 
 // sentence capitalises an app message for display.
@@ -158,6 +197,8 @@ func (p *page) fail(err error, labels map[string]string, alias map[string]string
 		label, onForm := labels[id]
 		var msg string
 		switch k, ok := messageKey(f.Message); {
+		case onForm && k == "err.too_long" && tooLongMessage.MatchString(f.Message):
+			msg, _ = p.tooLong(f.Message, id)
 		case ok:
 			msg = p.t(k)
 		case p.Lang == langEN:

@@ -155,6 +155,16 @@ func TestEnrolmentThroughTheForms(t *testing.T) {
 	if r.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="#password">Use a longer passphrase`) {
 		t.Fatalf("short passphrase: %d\n%s", r.StatusCode, body)
 	}
+	// A passphrase too short and not confirmed: both said in one pass,
+	// each beside its field; then too short and not the same.
+	for confirm, says := range map[string]string{"": `<a href="#password_confirm">Enter the passphrase again, to confirm it</a>`,
+		"too short!": `<a href="#password_confirm">The two passphrases are not the same</a>`} {
+		r, body = b.post("/enrol", url.Values{"secret": {enrol}, "password": {"too short"}, "password_confirm": {confirm}})
+		if links := errorLinks(body); r.StatusCode != http.StatusBadRequest || !slices.Equal(links, []string{"password_confirm", "password"}) ||
+			!strings.Contains(body, says) || !strings.Contains(body, `<a href="#password">Use a longer passphrase`) || !strings.Contains(body, `id="password-error"`) {
+			t.Fatalf("too short, confirmation %q: %d %v\n%s", confirm, r.StatusCode, links, text(body))
+		}
+	}
 	r, body = b.post("/enrol", url.Values{"secret": {enrol}, "password": {password}, "password_confirm": {password}})
 	if r.Request.URL.Path != "/enrol/factor" {
 		t.Fatalf("enrolment ended at %s:\n%s", r.Request.URL, body)

@@ -29,6 +29,7 @@ type Accounts interface {
 	Authenticate(ctx context.Context, token string) (haven.Actor, error)
 	SignOut(ctx context.Context, token string) error
 	Enrol(ctx context.Context, secret, password string) (*haven.SignInStep, error)
+	CheckPassword(password string) haven.Problems
 	EnrolTOTPBegin(ctx context.Context, step string) (secret, url string, next *haven.SignInStep, err error)
 	EnrolTOTPFinish(ctx context.Context, step, code string) ([]string, error)
 	DisableUser(ctx context.Context, actor haven.Actor, user haven.ID) error
