@@ -2,8 +2,6 @@ package placement
 
 import "math"
 
-
-
 // Options bound the work of Solve. The zero value takes the defaults.
 type Options struct {
 	// Gap is the relative gap at which the search stops: (bound −
@@ -11,7 +9,7 @@ type Options struct {
 	Gap float64
 	// Iterations of the subgradient on the Lagrangian bound. Default 2000.
 	Iterations int
-	// Nodes of branch and bound at most. Default 100000.
+	// Nodes of branch and bound at most. Default 5000.
 	Nodes int
 	// MaxTableau is the largest linear program (rows × columns) branch and
 	// bound solves after the reduced-cost eliminations; a larger remainder
@@ -27,7 +25,7 @@ func (o Options) withDefaults() Options {
 		o.Iterations = 2000
 	}
 	if o.Nodes <= 0 {
-		o.Nodes = 100000
+		o.Nodes = 5000
 	}
 	if o.MaxTableau <= 0 {
 		o.MaxTableau = 4_000_000
