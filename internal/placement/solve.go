@@ -9,7 +9,9 @@ type Options struct {
 	Gap float64
 	// Iterations of the subgradient on the Lagrangian bound. Default 2000.
 	Iterations int
-	// Nodes of branch and bound at most. Default 5000.
+	// Nodes of branch and bound at most. Default 300: on HIAS FY17 more
+	// nodes close little of the gap (5000 nodes: 0.054%, against 0.062% at
+	// the root), at about 18 ms each.
 	Nodes int
 	// MaxTableau is the largest linear program (rows × columns) branch and
 	// bound solves after the reduced-cost eliminations; a larger remainder
@@ -25,7 +27,7 @@ func (o Options) withDefaults() Options {
 		o.Iterations = 2000
 	}
 	if o.Nodes <= 0 {
-		o.Nodes = 5000
+		o.Nodes = 300
 	}
 	if o.MaxTableau <= 0 {
 		o.MaxTableau = 4_000_000
