@@ -46,7 +46,8 @@ func internal(name string) string { return module + "/internal/" + name }
 // (../shared/docs/STYLE.md, "A layout that shows the architecture") and of
 // README.md ("How it is built") with go list -deps.
 //
-// The pure packages are workflow, policy, vault, audit and auth. One
+// The pure packages are workflow, policy, vault, audit, auth, referral and
+// placement. One
 // exception, narrowed to what is true: auth's passkey ceremonies use
 // github.com/go-webauthn/webauthn, whose packages import net/http (helpers
 // that take an *http.Request, and the metadata service's client) and
@@ -107,7 +108,7 @@ func TestImportRules(t *testing.T) {
 	// webauthnOnly are the packages that reach net/http and database/sql
 	// from auth, and only from auth (see above).
 	webauthnOnly := []string{"github.com/go-webauthn/", "github.com/google/uuid"}
-	pure := []string{"workflow", "policy", "vault", "audit", "auth", "referral"}
+	pure := []string{"workflow", "policy", "vault", "audit", "auth", "referral", "placement"}
 	for _, p := range pure {
 		for _, bad := range []string{"database/sql", "net/http", internal("store"), internal("sqlstore"), internal("sqlite"), internal("postgres"), internal("app"), internal("server"), internal("web"), internal("api"), "github.com/jackc/pgx", "modernc.org/sqlite"} {
 			switch {

@@ -26,6 +26,8 @@
 //	                                               what a user read or changed in a window, with proofs
 //	haven audit pubkey                             the audit log's public verifier key
 //	haven audit check --key VKEY < proof.json      check a proof with the public key alone
+//	haven placement bench (--hias DIR [--dims 1|3] | --generate N,M [--seed S])
+//	                                               solve a placement benchmark, beside CBC when installed
 //
 // The key file is named by HAVEN_KEY_FILE, or its content given in
 // HAVEN_KEYS; never on the command line and never in the database.
@@ -80,6 +82,8 @@ commands:
   audit verify|prove|scope|pubkey|check
                  verify the tamper-evident audit log, prove an event, scope a breach
   bench queue    seed databases of synthetic cases and time the work queue on them
+  placement bench
+                 solve a placement benchmark (HIAS FY17 or generated), beside CBC
 
 Keys: HAVEN_KEY_FILE names the key file (or HAVEN_KEYS holds its content).
 Run 'haven <command> -h' for a command's flags.`
@@ -114,6 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdToken(ctx, rest, getenv, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, rest, stdout, stderr)
+	case "placement":
+		return cmdPlacement(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
