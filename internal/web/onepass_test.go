@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,6 +66,76 @@ func TestNominationSendReportsEveryProblem(t *testing.T) {
 			ns := must(f.app.Nominations.FindNominations(f.ctx, f.users[haven.OrgProtectionPartner].actor, ""))
 			if len(ns) != 0 {
 				t.Fatalf("a refused nomination was stored: %d", len(ns))
+			}
+		})
+	}
+}
+
+// TestImportReportsEveryProblem: a file whose reading finds a problem in
+// one row still has the rules of every other row checked, in one pass:
+// the report names the rows the page could not read (a malformed date, an
+// accompanying that is neither yes nor no) with the rows the app's rules
+// refuse (a UNHCR number already on a case, a date of birth in the
+// future), each by its line; a value the page could not read is not said
+// missing too. The file is refused whole: nothing is imported. In CSV and
+// JSON, in English and French.
+func TestImportReportsEveryProblem(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string][]string{
+				"en": {"Write the date as year-month-day", "Write yes or no", "This UNHCR case number is already on a case",
+					"The date of birth is in the future", "This field is not part of the format", "This value is not one Haven accepts here"},
+				"fr": {"Écrivez la date sous la forme année-mois-jour", "Écrivez yes ou no", "Ce numéro de dossier du HCR figure déjà dans un dossier",
+					"La date de naissance est dans l'avenir", "Ce champ ne fait pas partie du format", "Haven n'accepte pas cette valeur ici"},
+			}[lang]
+			f := newFixture(t, false)
+			b := f.browser(t)
+			b.get("/signin?lang=" + lang)
+			b.signIn(f.users[haven.OrgReferralPartner])
+			b.get("/referrals/import")
+			r, _ := b.upload("taken.csv", []byte(csvHeader+csvFamily("A", "UNH-ONE-0001", "OneA")))
+			if r.StatusCode != 200 {
+				t.Fatalf("the first import: %d", r.StatusCode)
+			}
+			start := f.caseCount(t)
+			bad := csvHeader +
+				csvFamily("C", "UNH-ONE-0003", "OneC") + // lines 2-3: good
+				strings.Replace(csvFamily("D", "UNH-ONE-0004", "OneD"), "1982-06-02", "02/06/1982", 1) + // line 5: a malformed date
+				csvFamily("E", "UNH-ONE-0001", "OneE") + // line 6: the number is taken
+				"F,UNH-ONE-0005,normal,normal,legal_physical_protection,x,political_opinion,,IR,TR,x,,spouse,yes,FamilyF,Ali,2090-01-01,male,IR,fa,\n" + // line 8: born in 2090
+				strings.Replace(csvFamily("G", "UNH-ONE-0006", "OneG"), "spouse,yes", "spouse,maybe", 1) // line 10: accompanying
+			b.get("/referrals/import")
+			r, body := b.upload("bad.csv", []byte(bad))
+			lines := reportLines(body)
+			if r.StatusCode != http.StatusBadRequest || !slices.Contains(lines, "5") || !slices.Contains(lines, "6") ||
+				!slices.Contains(lines, "8") || !slices.Contains(lines, "10") || slices.Contains(lines, "2") || slices.Contains(lines, "3") {
+				t.Fatalf("bad CSV: %d lines %v\n%s", r.StatusCode, lines, text(body))
+			}
+			for _, want := range words[:4] {
+				if !strings.Contains(text(body), want) {
+					t.Errorf("the report lacks %q\n%s", want, text(body))
+				}
+			}
+			// The date the page could not read is not said missing as well.
+			if n := strings.Count(text(body), "Person 2: Date of birth"); n != 1 && lang == "en" {
+				t.Errorf("line 5's date of birth is reported %d times\n%s", n, text(body))
+			}
+			// JSON: an unknown field in one referral, a sex the rules refuse in another.
+			one, two := importJSON("JsonD", 1), importJSON("JsonE", 1)
+			one["nickname"] = "x"
+			two["members"].([]map[string]any)[0]["sex"] = "unknown"
+			b.get("/referrals/import")
+			r, body = b.upload("bad.json", must(json.MarshalIndent([]any{one, two}, "", "  ")))
+			if r.StatusCode != http.StatusBadRequest || len(reportLines(body)) != 2 {
+				t.Fatalf("bad JSON: %d lines %v\n%s", r.StatusCode, reportLines(body), text(body))
+			}
+			for _, want := range words[4:] {
+				if !strings.Contains(text(body), want) {
+					t.Errorf("the report lacks %q\n%s", want, text(body))
+				}
+			}
+			if f.caseCount(t) != start {
+				t.Fatal("a refused file stored cases")
 			}
 		})
 	}
