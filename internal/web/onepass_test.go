@@ -140,3 +140,40 @@ func TestImportReportsEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountFormsReportEveryProblem: the passkey's name is checked when
+// the passkey is begun, before the device's ceremony, and said with the
+// passphrase's problem (none, or a wrong one); a name refused with the
+// right passphrase shows the form again, with no ceremony. Removing the
+// last factor with no passphrase says both. In English and French.
+func TestAccountFormsReportEveryProblem(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string]map[string]string{
+				"en": {"long": "This answer is too long: use at most 100 characters; you typed 101", "password": "Enter your passphrase",
+					"wrong": "The passphrase is not right", "last": "This is your last second factor, so it stays."},
+				"fr": {"long": "Cette réponse est trop longue : utilisez au plus 100 caractères ; vous en avez saisi 101",
+					"password": "Saisissez votre phrase de passe", "wrong": "La phrase de passe n'est pas la bonne",
+					"last": "C'est votre dernier second facteur"},
+			}[lang]
+			f := newFixture(t, false)
+			b := f.browser(t)
+			b.get("/signin?lang=" + lang)
+			b.signIn(f.users[haven.OrgVisaOffice])
+			long := strings.Repeat("x", 101)
+			b.get("/account/passkey")
+			onePass(t, b, "a long name, no passphrase", "/account/passkey", url.Values{"name": {long}, "password": {""}},
+				http.StatusBadRequest, []string{"name", "password"}, words["long"], words["password"])
+			onePass(t, b, "a long name, a wrong passphrase", "/account/passkey", url.Values{"name": {long}, "password": {"not the passphrase at all"}},
+				http.StatusUnauthorized, []string{"name", "password"}, words["long"], words["wrong"])
+			body := onePass(t, b, "a long name, the passphrase", "/account/passkey", url.Values{"name": {long}, "password": {password}},
+				http.StatusBadRequest, []string{"name"}, words["long"])
+			if strings.Contains(body, "data-options") || strings.Contains(body, "passkey-form") {
+				t.Fatalf("a refused name began the device's ceremony:\n%s", body)
+			}
+			b.get("/account/remove?factor=totp")
+			onePass(t, b, "the last factor, no passphrase", "/account/remove", url.Values{"factor": {"totp"}, "password": {""}},
+				http.StatusBadRequest, []string{"password"}, words["password"], words["last"])
+		})
+	}
+}
