@@ -177,3 +177,57 @@ func TestAccountFormsReportEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonsFormsReportEveryProblem: written reasons too long and
+// holding a control character are said together, beside the field, with
+// the limit and how many characters were typed; a split decision with no
+// member chosen says that too, in the same pass. The visa office's
+// refusal, hold, request for information, withdrawal and split decision,
+// and the referral partner's decline of a nomination; nothing changes. In
+// English and French.
+func TestReasonsFormsReportEveryProblem(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			words := map[string][]string{
+				"en": {"use at most 10,000 characters; you typed 10,002", "Remove line breaks, tabs and other control characters"},
+				"fr": {"utilisez au plus 10\u00a0000 caractères ; vous en avez saisi 10\u00a0002", "Retirez les sauts de ligne, tabulations et autres caractères de contrôle"},
+			}[lang]
+			f := newFixture(t, false)
+			c := f.refer(t, "Reasons"+lang, 3, haven.PriorityNormal)
+			f.toAdmissibility(t, c.ID)
+			path := "/cases/" + string(c.ID)
+			b := f.browser(t)
+			b.get("/signin?lang=" + lang)
+			b.signIn(f.users[haven.OrgVisaOffice])
+			bad := strings.Repeat("x", 10001) + "\x07"
+			for _, act := range []struct{ page, action, field string }{
+				{path + "/refuse", path + "/refuse", "reasons"},
+				{path, path + "/hold", "hold_reasons"},
+				{path, path + "/request-info", "info_what"},
+				{path + "/withdraw", path + "/withdraw", "withdraw_reasons"},
+			} {
+				b.get(act.page)
+				onePass(t, b, act.action, act.action, url.Values{act.field: {bad}}, http.StatusBadRequest,
+					[]string{act.field, act.field}, words...)
+			}
+			b.get(path + "/split")
+			onePass(t, b, "split", path+"/split", url.Values{"split_reasons": {bad}}, http.StatusBadRequest,
+				[]string{"excluded", "split_reasons", "split_reasons"}, words...)
+			if st := f.caseState(t, c.ID); st != haven.StateAdmissibilityInProgress {
+				t.Fatalf("a refused act moved the case to %s", st)
+			}
+
+			n := f.nominate(t, "Defender Reasons")
+			ref := f.browser(t)
+			ref.get("/signin?lang=" + lang)
+			ref.signIn(f.users[haven.OrgReferralPartner])
+			npath := "/nominations/" + string(n.ID)
+			ref.get(npath + "/decline")
+			onePass(t, ref, "decline", npath+"/decline", url.Values{"reason": {bad}}, http.StatusBadRequest,
+				[]string{"reason", "reason"}, words...)
+			if st := f.nominationState(t, n.ID); st != haven.NominationSubmitted {
+				t.Fatalf("a refused decline moved the nomination to %s", st)
+			}
+		})
+	}
+}
