@@ -124,6 +124,15 @@ func RetryStepOf(err error) (*SignInStep, bool) {
 	return nil, false
 }
 
+// CheckPasskeyName returns the problems of the name a user gives a new
+// passkey (field "name"): it may be empty (the passkey is then named
+// "Passkey"), and holds at most 100 characters and no control character.
+func CheckPasskeyName(name string) Problems {
+	var p Problems
+	p.Text("name", name, 0, 100)
+	return p
+}
+
 // MaxAPITokenLifetime bounds an API token's life.
 const MaxAPITokenLifetime = 366 * 24 * time.Hour
 

@@ -1019,9 +1019,7 @@ func (a *Accounts) finishPasskey(ctx context.Context, tx store.Tx, c *store.Chal
 	if err != nil {
 		return nil, err
 	}
-	var p haven.Problems
-	p.Text("name", name, 0, 100)
-	if err := p.Err("app.finishPasskey"); err != nil {
+	if err := haven.CheckPasskeyName(name).Err("app.finishPasskey"); err != nil {
 		return nil, err
 	}
 	cred, err := jsonMarshal(k)

@@ -318,6 +318,30 @@ func (a *Cases) writeReferral(ctx context.Context, tx store.Tx, w who, rules *ha
 // visa office alone, as in CreateReferral. The cases carry their new IDs
 // after.
 func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
+	return a.importReferrals(ctx, actor, cases, true)
+}
+
+// CheckReferrals applies to the referrals of a bulk import every rule
+// ImportReferrals applies, and writes nothing: its problems are those
+// ImportReferrals would answer, named alike ("line N: field", N counting
+// cases from 1). A file whose reading found problems is checked so, and
+// every problem of it said at once. Nil when the referrals meet every
+// rule; errors as ImportReferrals's.
+func (a *Cases) CheckReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error {
+	err := a.importReferrals(ctx, actor, cases, false)
+	if errors.Is(err, errChecked) {
+		return nil
+	}
+	return err
+}
+
+// errChecked ends a check's transaction, rolled back: it wrote nothing.
+var errChecked = errors.New("checked")
+
+// importReferrals checks cases and, when write is true and they meet
+// every rule, imports them; when write is false it answers errChecked in
+// their place, and its transaction rolls back.
+func (a *Cases) importReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case, write bool) error {
 	const op = "app.ImportReferrals"
 	if len(cases) == 0 {
 		return (&haven.Problems{{Field: "file", Message: "the file holds no referral"}}).Err(op)
@@ -367,6 +391,9 @@ func (a *Cases) ImportReferrals(ctx context.Context, actor haven.Actor, cases []
 		}
 		if err := p.Err(op); err != nil {
 			return err
+		}
+		if !write {
+			return errChecked
 		}
 		for i, c := range cases {
 			if err := a.writeReferral(ctx, tx, w, rules, c, noms[i], dups[i]); err != nil {

@@ -316,8 +316,9 @@ func DecodeCSV(data []byte) *Decoded {
 		}
 		d.Refs = append(d.Refs, fam.ref)
 	}
+	d.Read = Cases(list)
 	if len(d.Problems) == 0 {
-		d.Cases = Cases(list)
+		d.Cases = d.Read
 	}
 	return d
 }

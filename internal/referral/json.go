@@ -24,7 +24,13 @@ type Ref struct {
 // Decoded is a file read: its referrals when it has no problem, where
 // each is, and its problems.
 type Decoded struct {
-	Cases    []*haven.Case
+	Cases []*haven.Case
+	// Read are the referrals as far as the file could be read, one for
+	// each of Refs, whether or not it has problems: a value the file holds
+	// wrongly is left out (zero), and a referral the file holds as no
+	// object at all is nil. They are for checking the rules of every
+	// referral while the file has problems, never for importing.
+	Read     []*haven.Case
 	Refs     []Ref
 	Problems []Problem
 }
@@ -81,6 +87,7 @@ func DecodeJSON(data []byte) *Decoded {
 		d.Problems = append(d.Problems, p)
 	}
 	if len(d.Problems) > 0 {
+		d.Read = readEntries(tree, prefix, d.Problems, len(starts))
 		return d
 	}
 	var list []Referral
@@ -93,7 +100,77 @@ func DecodeJSON(data []byte) *Decoded {
 		list = l.Referrals
 	}
 	d.Cases = Cases(list)
+	d.Read = d.Cases
 	return d
+}
+
+// readEntries reads the n entries of a file's list of referrals (tree, the
+// list under prefix) that has problems: each entry an object, without the
+// values its problems are about, which stay zero.
+func readEntries(tree any, prefix string, probs []Problem, n int) []*haven.Case {
+	list, ok := tree.([]any)
+	if m, isMap := tree.(map[string]any); isMap {
+		list, ok = m[prefix].([]any)
+	}
+	if !ok {
+		return nil
+	}
+	out := make([]*haven.Case, min(n, len(list)))
+	for i := range out {
+		entry, ok := list[i].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, p := range probs {
+			if p.Referral == i {
+				prune(entry, p.Field)
+			}
+		}
+		b, err := json.Marshal(entry)
+		if err != nil {
+			continue
+		}
+		var r Referral
+		if json.Unmarshal(b, &r) != nil {
+			continue // what is left fits its type: pruned of every problem
+		}
+		out[i] = r.Case()
+	}
+	return out
+}
+
+// pathStep splits a field's path: "members[0].sex" is members, 0, sex.
+var pathStep = regexp.MustCompile(`^([^.\[]*)(?:\[(\d+)\])?\.?(.*)$`)
+
+// prune removes the value at path (as a Problem names it) from v.
+func prune(v any, path string) {
+	m := pathStep.FindStringSubmatch(path)
+	if m == nil || path == "" {
+		return
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	key, index, rest := m[1], m[2], m[3]
+	if index == "" && rest == "" {
+		delete(obj, key)
+		return
+	}
+	next := obj[key]
+	if index != "" {
+		list, ok := next.([]any)
+		k, _ := strconv.Atoi(index)
+		if !ok || k >= len(list) {
+			return
+		}
+		if rest == "" {
+			list[k] = map[string]any{}
+			return
+		}
+		next = list[k]
+	}
+	prune(next, rest)
 }
 
 // Cases are the domain's referrals of list.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -224,6 +225,12 @@ func (s *server) handleAccountPasskeyBegin(w http.ResponseWriter, r *http.Reques
 	p := s.adminPage(w, r, v, "/account/passkey")
 	p.Form = url.Values{"name": {strings.TrimSpace(r.PostFormValue("name"))}}
 	p.Data = &accountData{Passkeys: s.accountPasskeysReady()}
+	// The name is checked before the device's ceremony, with the
+	// passphrase: a name refused after the passkey was made would waste
+	// the ceremony, and hide nothing else.
+	if err := haven.CheckPasskeyName(r.PostFormValue("name")).Err("web.passkey"); err != nil {
+		adminRecord(p, err, accountLabels, nil, nil)
+	}
 	pw, ok := accountPassword(p, r)
 	if !ok {
 		s.render(w, r, http.StatusBadRequest, "account_passkey", p)
@@ -232,6 +239,12 @@ func (s *server) handleAccountPasskeyBegin(w http.ResponseWriter, r *http.Reques
 	opts, next, err := s.accounts.AddPasskeyBegin(r.Context(), sessionToken(r), pw)
 	if err != nil {
 		s.accountRefused(w, r, v, p, "account_passkey", err)
+		return
+	}
+	if p.Failed() {
+		// The passphrase was right, the name not: the step just begun is
+		// never given to the browser, and expires unused.
+		s.render(w, r, http.StatusBadRequest, "account_passkey", p)
 		return
 	}
 	setCookie(w, accountStepCookie, next.ID, time.Time{}, int(stepTTL.Seconds()))
@@ -367,8 +380,21 @@ func (s *server) handleAccountRemove(w http.ResponseWriter, r *http.Request, v *
 	p := s.newPage(w, r, v)
 	p.Toggle = toggleURL("/account/remove", q, p.Lang)
 	p.Data = d
+	if d.Missing {
+		// The account has no such factor: said so, with no form, whatever
+		// else was typed.
+		s.logRefused(r, http.StatusNotFound, haven.ENOTFOUND, errors.New("no such factor"))
+		missingFactor(p, factor)
+		s.render(w, r, http.StatusNotFound, "account_remove", p)
+		return
+	}
 	pw, ok := accountPassword(p, r)
 	if !ok {
+		// No passphrase hides nothing else: the last second factor,
+		// which cannot go, is said with it.
+		if !d.Factors.Removable {
+			p.Alert = p.t("account.err.last_factor")
+		}
 		s.render(w, r, http.StatusBadRequest, "account_remove", p)
 		return
 	}

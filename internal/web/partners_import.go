@@ -228,6 +228,17 @@ func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer)
 	}
 	cases, refs, issues := dec.Cases, dec.Refs, importIssues(dec.Problems)
 	status := http.StatusBadRequest
+	if len(issues) > 0 {
+		// A problem of reading one row hides no rule of another: every
+		// referral read is checked as the import would check it, nothing
+		// written, and the file is refused whole.
+		more, err := s.checkRead(r, v, dec.Read, issues)
+		if err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		issues = append(issues, more...)
+	}
 	if len(issues) == 0 {
 		err := s.cases.ImportReferrals(r.Context(), v.Actor, cases)
 		switch haven.ErrorCodeOf(err) {
@@ -248,6 +259,52 @@ func (s *server) handleImport(w http.ResponseWriter, r *http.Request, v *viewer)
 	d.Report = importReport(p, issues, refs)
 	p.Errors = append(p.Errors, problem{Field: "report", Message: p.tf("partner.import.refused", len(d.Report))})
 	s.render(w, r, status, "partner_import", p)
+}
+
+// checkRead asks the app's rules of the referrals read from a file that
+// has problems (read, one for each referral of the file; nil for one the
+// file holds as no referral at all). It returns the app's problems, by the
+// referral of the file each is about, but those of a value the file's
+// problems (found) already concern: the app would find it missing.
+func (s *server) checkRead(r *http.Request, v *viewer, read []*haven.Case, found []importIssue) ([]importIssue, error) {
+	var list []*haven.Case
+	var index []int // index[i] is the referral of the file list[i] is
+	for i, c := range read {
+		if c != nil {
+			list, index = append(list, c), append(index, i)
+		}
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	err := s.cases.CheckReferrals(r.Context(), v.Actor, list)
+	switch haven.ErrorCodeOf(err) {
+	case "":
+		return nil, nil
+	case haven.EINVALID, haven.ECONFLICT:
+	default:
+		return nil, err
+	}
+	var out []importIssue
+	for _, is := range appIssues(err) {
+		if is.ref >= len(index) {
+			continue
+		}
+		if is.ref >= 0 {
+			is.ref = index[is.ref]
+		}
+		if slices.ContainsFunc(found, func(f importIssue) bool { return f.ref == is.ref && covers(f.field, is.field) }) {
+			continue
+		}
+		out = append(out, is)
+	}
+	return out, nil
+}
+
+// covers reports whether a problem of field f concerns field g too: the
+// same field, or one inside it ("members[0]" covers "members[0].sex").
+func covers(f, g string) bool {
+	return f == g || f != "" && (strings.HasPrefix(g, f+".") || strings.HasPrefix(g, f+"["))
 }
 
 var appLine = regexp.MustCompile(`^line (\d+): (.*)$`)

@@ -253,7 +253,8 @@ func checkNominateStep(p *page, f *flowState) {
 }
 
 // sendNomination sends the checked answers to the app. Its problems show
-// on the check page, beside the answers they concern.
+// on the check page, beside the answers they concern, with those the page
+// finds itself, all at once.
 func (s *server) sendNomination(w http.ResponseWriter, r *http.Request, v *viewer, p *page, f *flowState) {
 	n, fps, un := nominationFrom(f.ans)
 	for _, fp := range fps {
@@ -264,6 +265,12 @@ func (s *server) sendNomination(w http.ResponseWriter, r *http.Request, v *viewe
 		p.invalid("threats", "partner.err.threat_required")
 	}
 	if p.Failed() {
+		// A family size or a date the page cannot read hides nothing else:
+		// the nomination's other problems are said with it, each beside
+		// its answer; a field the page already faults keeps its message.
+		if err := n.Validate(p.now).Err("web.nominate"); err != nil {
+			p.failAt(err, nominationAnswer)
+		}
 		s.showNominate(w, r, v, p, http.StatusBadRequest, f)
 		return
 	}

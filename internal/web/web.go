@@ -73,6 +73,7 @@ type Cases interface {
 	CreateReferral(ctx context.Context, actor haven.Actor, c *haven.Case) error
 	MayRefer(ctx context.Context, actor haven.Actor) (bool, error)
 	ImportReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
+	CheckReferrals(ctx context.Context, actor haven.Actor, cases []*haven.Case) error
 	ScheduleInterview(ctx context.Context, actor haven.Actor, id haven.ID, iv *haven.Interview) (*haven.Case, error)
 	Hold(ctx context.Context, actor haven.Actor, id haven.ID, reasons string) (*haven.Case, error)
 	RequestInfo(ctx context.Context, actor haven.Actor, id haven.ID, what string) (*haven.Case, error)

@@ -12,14 +12,29 @@ import (
 // The guards of the case machine. Each names itself in the graph; its doc is
 // the legend of the golden file. Messages name IDs, states and kinds only.
 
+// MaxReasons bounds written reasons (of a refusal, a split decision, a
+// withdrawal, a hold, a request for information, a nomination's decline),
+// in characters.
+const MaxReasons = 10000
+
+// checkReasons records the problems of written reasons under field: none
+// given, or, all said at once, too long and holding control characters
+// other than line breaks and tabs.
+func checkReasons(p *haven.Problems, field, reasons string) {
+	if strings.TrimSpace(reasons) == "" {
+		p.Add(field, "written reasons are required")
+		return
+	}
+	p.Text(field, reasons, 0, MaxReasons)
+}
+
 var guardReasons = &guard{
 	name: "reasons",
-	doc:  "written reasons are given (EINVALID reasons)",
+	doc:  "written reasons are given, of at most MaxReasons characters and no control character (EINVALID reasons)",
 	check: func(c *haven.Case, in Input, today haven.Date) *haven.Error {
-		if strings.TrimSpace(in.Reasons) == "" {
-			return invalid("reasons", "written reasons are required")
-		}
-		return nil
+		var p haven.Problems
+		checkReasons(&p, "reasons", in.Reasons)
+		return problems(p)
 	},
 }
 

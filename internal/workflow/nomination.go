@@ -3,7 +3,6 @@ package workflow
 import (
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/havenhrd/haven"
 )
@@ -73,7 +72,8 @@ func NominationPossible(s haven.NominationState) []haven.NominationEvent {
 //
 // It returns ECONFLICT "a nomination in state S cannot take event E" when
 // the graph has no such edge, EINVALID (field "reason") when a decline has no
-// reasons, EINVALID (field "event") for an unknown event and EINTERNAL for an
+// reasons or reasons longer than MaxReasons characters or holding control
+// characters (both said at once), EINVALID (field "event") for an unknown event and EINTERNAL for an
 // unknown state.
 func StepNomination(s haven.NominationState, e haven.NominationEvent, reason string) (haven.NominationState, error) {
 	const op = "workflow.StepNomination"
@@ -89,10 +89,12 @@ func StepNomination(s haven.NominationState, e haven.NominationEvent, reason str
 		if edge.From != s || edge.Event != e {
 			continue
 		}
-		if slices.Contains(edge.Guards, "reason") && strings.TrimSpace(reason) == "" {
+		if slices.Contains(edge.Guards, "reason") {
 			var p haven.Problems
-			p.Add("reason", "written reasons are required")
-			return "", p.Err(op)
+			checkReasons(&p, "reason", reason)
+			if err := p.Err(op); err != nil {
+				return "", err
+			}
 		}
 		return edge.To, nil
 	}
