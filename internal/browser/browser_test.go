@@ -536,6 +536,14 @@ func (s *session) reflow() []violation {
 			Client int      `json:"client"`
 			Wide   []string `json:"wide"`
 		}](s, overflow)
+		// At a phone's width axe looks again: what the narrow layout
+		// shows (targets, overlaps, contrast) is checked as drawn there.
+		if w < 600 {
+			for _, v := range s.axe() {
+				v.ID = fmt.Sprintf("%s@%dpx", v.ID, w)
+				vs = append(vs, v)
+			}
+		}
 		if r.Scroll > r.Client {
 			vs = append(vs, violation{ID: fmt.Sprintf("reflow-%d", w), Impact: "serious",
 				Help:    fmt.Sprintf("the page is %d px wide in a viewport of %d px: it scrolls sideways", r.Scroll, r.Client),
