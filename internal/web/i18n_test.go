@@ -77,9 +77,17 @@ var englishProbes = sync.OnceValue(func() []englishProbe {
 	return out
 })
 
+// requestReference is the error page's reference of the request: random
+// letters, digits, - and _, in which a short English word ("No") stands
+// alone now and then by chance.
+var requestReference = regexp.MustCompile(`(Reference|Référence)[\s\x{00A0}\x{202F}]*:[\s\x{00A0}\x{202F}]*[A-Za-z0-9_-]+`)
+
+// pageWords is a page's text without its request reference.
+func pageWords(page string) string { return requestReference.ReplaceAllString(text(page), " ") }
+
 // englishIn returns the English catalogue strings found in a page's text.
 func englishIn(page string) []string {
-	txt := text(page)
+	txt := pageWords(page)
 	var found []string
 	for _, p := range englishProbes() {
 		if p.re.MatchString(txt) {

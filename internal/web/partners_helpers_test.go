@@ -171,7 +171,7 @@ func noEnglish(t *testing.T, pages map[string]string) {
 // englishInFast is englishIn, quicker: a probe's pattern is tried only
 // on a page whose text holds its string.
 func englishInFast(page string) []string {
-	txt := text(page)
+	txt := pageWords(page)
 	var found []string
 	for _, p := range englishProbes() {
 		if en := web.MessagesEN[p.key]; strings.Contains(txt, en) && p.re.MatchString(txt) {
