@@ -82,21 +82,9 @@ func nominationFrom(ans url.Values) (*haven.Nomination, []formProblem, []unknown
 		RecommendedPriority: haven.Priority(ans.Get("recommended_priority")),
 		Profile:             haven.DefenderProfile{Organisations: lines(ans.Get("organisations"))},
 	}
-	var unknown []string
-	if n.NationalityCountries, unknown = countryCodes(ans.Get("nationality_countries")); unknown != nil {
-		un = append(un, unknownNames{"nationality_countries", unknown})
-	}
-	if a := strings.TrimSpace(ans.Get("asylum_country")); a != "" {
-		codes, unknown := countryCodes(a)
-		switch {
-		case unknown != nil:
-			un = append(un, unknownNames{"asylum_country", unknown})
-		case len(codes) == 1:
-			n.AsylumCountry = codes[0]
-		default:
-			n.AsylumCountry = a // one country only: the app says so
-		}
-	}
+	var more []unknownNames
+	n.NationalityCountries, n.AsylumCountry, more = countriesFrom(ans)
+	un = append(un, more...)
 	if s := strings.TrimSpace(ans.Get("family_size")); s != "" {
 		size, err := strconv.Atoi(s)
 		if err != nil {

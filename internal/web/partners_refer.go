@@ -106,6 +106,29 @@ type unknownNames struct {
 	names []string
 }
 
+// countriesFrom reads the countries of nationality (names or codes, several)
+// and the country of asylum (one) of a nomination's or a referral's
+// answers, and the names it does not know, by field. Several countries of
+// asylum are kept as typed, for the app to refuse.
+func countriesFrom(ans url.Values) (nationality []string, asylum string, un []unknownNames) {
+	var unknown []string
+	if nationality, unknown = countryCodes(ans.Get("nationality_countries")); unknown != nil {
+		un = append(un, unknownNames{"nationality_countries", unknown})
+	}
+	if a := strings.TrimSpace(ans.Get("asylum_country")); a != "" {
+		codes, unknown := countryCodes(a)
+		switch {
+		case unknown != nil:
+			un = append(un, unknownNames{"asylum_country", unknown})
+		case len(codes) == 1:
+			asylum = codes[0]
+		default:
+			asylum = a // one country only: the app says so
+		}
+	}
+	return nationality, asylum, un
+}
+
 // memberFrom reads member n of the answers, and their answers that are
 // not well formed. The principal applicant (member 1) always travels.
 func memberFrom(ans url.Values, n int) (*haven.Member, []formProblem, []unknownNames) {
@@ -161,21 +184,7 @@ func referralFrom(ans url.Values) (*haven.Case, []formProblem, []unknownNames) {
 		PersecutionAccount:    ans.Get("persecution_account"),
 	}
 	var un []unknownNames
-	var unknown []string
-	if c.NationalityCountries, unknown = countryCodes(ans.Get("nationality_countries")); unknown != nil {
-		un = append(un, unknownNames{"nationality_countries", unknown})
-	}
-	if a := strings.TrimSpace(ans.Get("asylum_country")); a != "" {
-		codes, unknown := countryCodes(a)
-		switch {
-		case unknown != nil:
-			un = append(un, unknownNames{"asylum_country", unknown})
-		case len(codes) == 1:
-			c.AsylumCountry = codes[0]
-		default:
-			c.AsylumCountry = a // one country only: the app says so
-		}
-	}
+	c.NationalityCountries, c.AsylumCountry, un = countriesFrom(ans)
 	for _, g := range ans["grounds"] {
 		c.Grounds = append(c.Grounds, haven.Ground(g))
 	}
