@@ -185,23 +185,9 @@ func (s *server) handleCasesCSV(w http.ResponseWriter, r *http.Request, v *viewe
 // handleNominationsCSV exports the nominations list, of one state when
 // ?state= is given, as the list shows it.
 func (s *server) handleNominationsCSV(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if v.Kind() != haven.OrgProtectionPartner && v.Kind() != haven.OrgReferralPartner {
-		s.forbidden(w, r, v)
+	p, d, state, ok := s.nominationsQuery(w, r, v)
+	if !ok {
 		return
-	}
-	p := s.newPage(w, r, v)
-	p.Protected = true
-	d := &nominationsData{Inbox: v.Kind() == haven.OrgReferralPartner, States: haven.NominationStates}
-	p.Data = d
-	var state haven.NominationState
-	if st := r.URL.Query().Get("state"); st != "" {
-		p.Form.Set("state", st)
-		var err error
-		if state, err = haven.ParseNominationState(st); err != nil {
-			p.invalid("state", "err.choose_state")
-			s.render(w, r, http.StatusBadRequest, "partner_nominations", p)
-			return
-		}
 	}
 	ns, err := s.nominations.ExportNominations(r.Context(), v.Actor, state)
 	if err != nil {

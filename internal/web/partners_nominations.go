@@ -27,27 +27,38 @@ type nominationsData struct {
 	States []haven.NominationState
 }
 
-// handleNominations lists the nominations the viewer's organisation made
-// (a protection partner) or received (a referral partner), newest first,
-// of one state when ?state= is given. A list shows no sealed field.
-func (s *server) handleNominations(w http.ResponseWriter, r *http.Request, v *viewer) {
+// nominationsQuery is what the nominations list and its export share: the
+// reader's kind checked (a partner that nominates or receives), the page,
+// and the state asked for (?state=). ok is false when it has answered
+// (refused, or an unknown state shown on the list).
+func (s *server) nominationsQuery(w http.ResponseWriter, r *http.Request, v *viewer) (p *page, d *nominationsData, state haven.NominationState, ok bool) {
 	if v.Kind() != haven.OrgProtectionPartner && v.Kind() != haven.OrgReferralPartner {
 		s.forbidden(w, r, v)
-		return
+		return nil, nil, "", false
 	}
-	p := s.newPage(w, r, v)
+	p = s.newPage(w, r, v)
 	p.Protected = true
-	d := &nominationsData{Inbox: v.Kind() == haven.OrgReferralPartner, States: haven.NominationStates}
+	d = &nominationsData{Inbox: v.Kind() == haven.OrgReferralPartner, States: haven.NominationStates}
 	p.Data = d
-	var state haven.NominationState
 	if st := r.URL.Query().Get("state"); st != "" {
 		p.Form.Set("state", st)
 		var err error
 		if state, err = haven.ParseNominationState(st); err != nil {
 			p.invalid("state", "err.choose_state")
 			s.render(w, r, http.StatusBadRequest, "partner_nominations", p)
-			return
+			return nil, nil, "", false
 		}
+	}
+	return p, d, state, true
+}
+
+// handleNominations lists the nominations the viewer's organisation made
+// (a protection partner) or received (a referral partner), newest first,
+// of one state when ?state= is given. A list shows no sealed field.
+func (s *server) handleNominations(w http.ResponseWriter, r *http.Request, v *viewer) {
+	p, d, state, ok := s.nominationsQuery(w, r, v)
+	if !ok {
+		return
 	}
 	ns, err := s.nominations.FindNominations(r.Context(), v.Actor, state)
 	if err != nil {
